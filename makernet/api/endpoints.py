@@ -1,0 +1,80 @@
+"""How a JSON endpoint is declared: route, documentation, authentication and body parsing in one place."""
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+
+from flask import Blueprint, jsonify, request
+from pydantic import BaseModel, ValidationError
+
+from makernet.api.openapi import Operation
+from makernet.errors import InvalidInput, MakerNetError, Unauthorized
+from makernet.services.accounts import actor_from_token
+from makernet.services.context import current_context
+
+OPERATIONS: list[Operation] = []
+
+
+class BodyError(MakerNetError):
+    """A body that is not valid JSON or does not match its schema."""
+
+    def __init__(self, message: str, status: int, details: list[dict]) -> None:
+        super().__init__(message)
+        self.status = status
+        self.details = details
+
+
+def endpoint(bp: Blueprint, method: str, path: str, summary: str, *, body: type[BaseModel] | None = None,
+             success: int = 200, public: bool = False) -> Callable:
+    """Declare an endpoint: the view gets `actor` (unless public) and the parsed `body`."""
+    OPERATIONS.append(Operation(method.lower(), path, summary, body, success, public))
+    rule = re.sub(r"\{(\w+)\}", r"<int:\1>", path)
+
+    def decorate(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def handler(**kwargs: object) -> object:
+            if not public:
+                kwargs["actor"] = actor_from_token(current_context(), _bearer_token())
+            if body is not None:
+                kwargs["body"] = parse_body(body)
+            result = view(**kwargs)
+            return jsonify(result), success
+
+        bp.add_url_rule(rule, endpoint=view.__name__, view_func=handler, methods=[method.upper()])
+        return handler
+
+    return decorate
+
+
+def _bearer_token() -> str:
+    """The token of the Authorization header."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("Send your API token as 'Authorization: Bearer <token>'.")
+    return token.strip()
+
+
+def parse_body(model: type[BaseModel]) -> BaseModel:
+    """Validate the JSON body against its schema, or refuse it with every problem named."""
+    if not request.is_json:
+        raise BodyError("Send a JSON body with 'Content-Type: application/json'.", 415, [])
+    try:
+        return model.model_validate_json(request.get_data() or b"")
+    except ValidationError as error:
+        details = [{"field": ".".join(str(p) for p in e["loc"]), "problem": e["msg"]} for e in error.errors()]
+        if any(e["type"] == "json_invalid" for e in error.errors()):
+            raise BodyError("The body is not valid JSON.", 400, details) from None
+        summary = "; ".join(f"{d['field'] or 'body'}: {d['problem']}" for d in details[:5])
+        raise BodyError(f"Invalid input: {summary}", 422, details) from None
+
+
+def query_int(name: str) -> int | None:
+    """An optional positive integer from the query string."""
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return None
+    if not raw.isdigit() or not 0 < int(raw) < 2**31:
+        raise InvalidInput(f"The query parameter {name} must be a positive whole number.", field=name)
+    return int(raw)

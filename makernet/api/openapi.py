@@ -1,0 +1,65 @@
+"""The OpenAPI 3 document, built from the same schemas that validate input."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One documented endpoint."""
+
+    method: str
+    path: str          # OpenAPI style: /requests/{request_id}
+    summary: str
+    body: type[BaseModel] | None
+    success: int
+    public: bool = False
+
+
+def build_document(operations: list[Operation]) -> dict:
+    """An OpenAPI 3.1 document for the operations."""
+    schemas: dict[str, dict] = {}
+    paths: dict[str, dict] = {}
+    for op in operations:
+        entry: dict = {
+            "summary": op.summary,
+            "operationId": f"{op.method}_{op.path.strip('/').replace('/', '_').replace('{', '').replace('}', '')}",
+            "responses": {
+                str(op.success): {"description": "Success", "content": {"application/json": {"schema": {"type": ["object", "array"]}}}},
+                "4XX": {"description": "Refused; nothing was changed",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+            },
+        }
+        params = [seg[1:-1] for seg in op.path.split("/") if seg.startswith("{")]
+        if params:
+            entry["parameters"] = [{"name": p, "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+                                   for p in params]
+        if op.body is not None:
+            _add_schema(op.body, schemas)
+            entry["requestBody"] = {"required": True, "content": {"application/json": {
+                "schema": {"$ref": f"#/components/schemas/{op.body.__name__}"}}}}
+        if op.public:
+            entry["security"] = []
+        paths.setdefault(op.path, {})[op.method] = entry
+    schemas["Error"] = {"type": "object", "required": ["error"], "properties": {
+        "error": {"type": "string"}, "field": {"type": "string"},
+        "details": {"type": "array", "items": {"type": "object"}}}}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "MakerNet API", "version": "1",
+                 "description": "Requests, allocation, production, stock and deliveries of distributed maker production."},
+        "servers": [{"url": "/api/v1"}],
+        "paths": paths,
+        "components": {"schemas": schemas, "securitySchemes": {"token": {"type": "http", "scheme": "bearer"}}},
+        "security": [{"token": []}],
+    }
+
+
+def _add_schema(model: type[BaseModel], schemas: dict[str, dict]) -> None:
+    """Put a model's JSON schema, and the models it nests, under components/schemas."""
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    for name, nested in schema.pop("$defs", {}).items():
+        schemas[name] = nested
+    schemas[model.__name__] = schema

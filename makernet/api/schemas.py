@@ -1,0 +1,100 @@
+"""Input schemas of the JSON API: they validate bodies and feed the OpenAPI document."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from makernet.domain.demand import MAX_LINES, MAX_QUANTITY
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
+Quantity = Annotated[int, Field(description=f"1 to {MAX_QUANTITY:,} units")]
+
+
+class Body(BaseModel):
+    """Every body: unknown fields and loose types are refused."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class TokenIn(Body):
+    """Exchange a user's e-mail and password for an API token."""
+
+    email: Annotated[str, StringConstraints(min_length=3, max_length=254)]
+    password: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    name: Name = "api"
+
+
+class RequestLineIn(Body):
+    """An item of the catalogue and how many."""
+
+    item_id: Id
+    quantity: Quantity
+
+
+class RequestIn(Body):
+    """A requester's new request."""
+
+    needed_by: date
+    delivery_point: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+    lines: Annotated[list[RequestLineIn], Field(min_length=1, max_length=MAX_LINES)]
+    priority: Literal["care_staff", "emergency_services", "vulnerable", "normal"] = "normal"
+    beneficiary: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] = ""
+    urgency_reason: Text = ""
+    latitude: Annotated[float, Field(ge=-90, le=90)] | None = None
+    longitude: Annotated[float, Field(ge=-180, le=180)] | None = None
+
+
+class ReasonIn(Body):
+    """Why: for a rejection or a decline."""
+
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+
+
+class WorkOrderIn(Body):
+    """A coordinator's allocation of part of a request line to a place."""
+
+    request_line_id: Id
+    place_id: Id
+    quantity: Quantity
+    design_version_id: Id | None = None
+    reason: Text = ""
+
+
+class AcceptIn(Body):
+    """Accept all (no quantity) or part of a proposed work order."""
+
+    quantity: Quantity | None = None
+
+
+class BatchReportIn(Body):
+    """Counts of a finished manual batch."""
+
+    units_made: Annotated[int, Field(ge=0, le=MAX_QUANTITY)]
+    units_rejected: Annotated[int, Field(ge=0, le=MAX_QUANTITY)] = 0
+
+
+class DeliveryLineIn(Body):
+    """Units of one request line in a delivery."""
+
+    request_line_id: Id
+    quantity: Quantity
+
+
+class DeliveryIn(Body):
+    """A delivery prepared by a place."""
+
+    place_id: Id
+    request_id: Id
+    lines: Annotated[list[DeliveryLineIn], Field(min_length=1, max_length=MAX_LINES)]
+    mode: Literal["direct", "collection_point", "runner"] = "direct"
+    destination: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] = ""
+
+
+class ReceiptIn(Body):
+    """The requester's confirmation that a delivery arrived."""
+
+    receiver_name: Name

@@ -1,0 +1,103 @@
+"""Typed settings, read once from MAKERNET_* environment variables.
+
+With nothing set, MakerNet runs on its embedded default: a SQLite file in the
+instance folder and a Celery worker and beat inside the web process, on the
+in-memory transport. Every setting is listed, with its default, in
+deploy/makernet.env.example.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Mapping
+
+from makernet.errors import InvalidInput
+
+PREFIX = "MAKERNET_"
+
+
+def _default_instance_dir() -> Path:
+    """The working folder of an embedded installation."""
+    return Path.cwd() / "instance"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything MakerNet reads from its environment."""
+
+    instance_dir: Path = field(default_factory=_default_instance_dir)
+    database_url: str = ""            # empty: sqlite file in instance_dir
+    broker_url: str = ""              # empty: in-process memory:// transport
+    broker_key_prefix: str = ""       # Redis key space of this installation
+    secret_key: str = ""              # empty: generated once into instance_dir
+    embedded_worker: bool | None = None  # None: on when broker_url is empty
+    poll_interval: float = 5.0        # seconds between printer polls by beat
+    dispatch_timeout: float = 60.0    # seconds a dispatch may stay unconfirmed
+    printer_timeout: float = 10.0     # seconds for each call to a printer host
+    host: str = "127.0.0.1"
+    port: int = 5000
+    default_locale: str = "fr"
+
+    @property
+    def effective_database_url(self) -> str:
+        """The database URL, defaulting to the instance SQLite file."""
+        return self.database_url or f"sqlite:///{self.instance_dir / 'makernet.sqlite3'}"
+
+    @property
+    def effective_broker_url(self) -> str:
+        """The broker URL, defaulting to the in-process transport."""
+        return self.broker_url or "memory://"
+
+    @property
+    def runs_embedded_worker(self) -> bool:
+        """Whether the web process hosts its own worker and beat."""
+        if self.embedded_worker is not None:
+            return self.embedded_worker
+        return not self.broker_url
+
+    @property
+    def is_sqlite(self) -> bool:
+        """Whether the database is a SQLite file."""
+        return self.effective_database_url.startswith("sqlite")
+
+    def with_overrides(self, **values: object) -> "Settings":
+        """A copy with some settings replaced (tests, CLI options)."""
+        return replace(self, **values)
+
+
+def _parse(name: str, kind: object, raw: str) -> object:
+    """Turn one environment string into the field's type, or say what is wrong."""
+    try:
+        if kind in ("bool | None", "bool"):
+            lowered = raw.strip().lower()
+            if lowered in ("1", "true", "yes", "on"):
+                return True
+            if lowered in ("0", "false", "no", "off"):
+                return False
+            if lowered in ("", "auto") and kind == "bool | None":
+                return None
+            raise ValueError(raw)
+        if kind == "int":
+            return int(raw)
+        if kind == "float":
+            value = float(raw)
+            if value <= 0:
+                raise ValueError(raw)
+            return value
+        if kind == "Path":
+            return Path(raw).expanduser()
+        return raw
+    except ValueError:
+        raise InvalidInput(f"{PREFIX}{name.upper()}: invalid value {raw!r}") from None
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read the MAKERNET_* variables once into a Settings object."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, object] = {}
+    for f in fields(Settings):
+        raw = environ.get(PREFIX + f.name.upper())
+        if raw is not None and raw != "":
+            values[f.name] = _parse(f.name, f.type, raw)
+    return Settings(**values)

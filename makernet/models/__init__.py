@@ -1,0 +1,16 @@
+"""SQLModel tables, one module per area; importing this registers them all."""
+from makernet.models.audit import AuditEntry
+from makernet.models.catalogue import BomLine, DesignVersion, Item, Material, PlateLayout
+from makernet.models.deliveries import Delivery, DeliveryLine
+from makernet.models.demand import Request, RequestLine
+from makernet.models.organisations import ApiToken, Organisation, User
+from makernet.models.places import Machine, Place
+from makernet.models.planning import WorkOrder
+from makernet.models.production import Job
+from makernet.models.stock import StockEntry, SupplyRequest
+
+__all__ = [
+    "ApiToken", "AuditEntry", "BomLine", "Delivery", "DeliveryLine", "DesignVersion", "Item",
+    "Job", "Machine", "Material", "Organisation", "Place", "PlateLayout", "Request",
+    "RequestLine", "StockEntry", "SupplyRequest", "User", "WorkOrder",
+]

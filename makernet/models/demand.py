@@ -1,0 +1,38 @@
+"""Requests posted by requesters, and their lines."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlmodel import Field, SQLModel
+
+from makernet.models.base import utcnow
+
+
+class Request(SQLModel, table=True):
+    """What an organisation asks for, by when, delivered where."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    created_by: int = Field(foreign_key="user.id")
+    status: str = Field(default="submitted", max_length=20, index=True)
+    needed_by: date
+    delivery_point: str = Field(max_length=300)
+    latitude: float | None = None
+    longitude: float | None = None
+    priority: str = Field(default="normal", max_length=20)  # Priority
+    beneficiary: str = Field(default="", max_length=300)    # who it is for
+    urgency_reason: str = Field(default="", max_length=1000)
+    status_reason: str = Field(default="", max_length=1000)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class RequestLine(SQLModel, table=True):
+    """An item and a quantity within a request, with its running counts."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="request.id", index=True)
+    item_id: int = Field(foreign_key="item.id")
+    quantity: int = Field(gt=0)
+    units_made: int = 0
+    units_delivered: int = 0
+    units_received: int = 0

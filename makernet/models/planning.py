@@ -1,0 +1,26 @@
+"""Work orders: portions of request lines proposed to places."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+from makernet.models.base import utcnow
+
+
+class WorkOrder(SQLModel, table=True):
+    """A quantity of one request line proposed to (then accepted by) one place."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_line_id: int = Field(foreign_key="requestline.id", index=True)
+    place_id: int = Field(foreign_key="place.id", index=True)
+    design_version_id: int = Field(foreign_key="designversion.id")
+    quantity: int = Field(gt=0)                # proposed
+    accepted_quantity: int = 0
+    units_made: int = 0
+    units_rejected: int = 0
+    status: str = Field(default="proposed", max_length=20, index=True)
+    reason: str = Field(default="", max_length=1000)   # why proposed / why declined
+    created_by: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    decided_at: datetime | None = None

@@ -1,0 +1,41 @@
+"""The append-only stock ledger and supply requests."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlmodel import Field, SQLModel
+
+from makernet.models.base import utcnow
+
+
+class StockEntry(SQLModel, table=True):
+    """One movement of a material at a place; levels are sums of these."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    place_id: int = Field(foreign_key="place.id", index=True)
+    material_id: int = Field(foreign_key="material.id", index=True)
+    quantity: int                          # signed, in the material's unit
+    kind: str = Field(max_length=20)       # receipt, consumption, transfer_out, transfer_in, adjustment, scrap
+    reason: str = Field(default="", max_length=500)
+    job_id: int | None = Field(default=None, foreign_key="job.id")
+    # a repeated operation (the same job completing twice) carries the same key
+    idempotency_key: str | None = Field(default=None, max_length=120, unique=True)
+    created_by: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class SupplyRequest(SQLModel, table=True):
+    """A place asking for material, transport or premises."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    place_id: int = Field(foreign_key="place.id", index=True)
+    kind: str = Field(max_length=20)       # material, transport, premises
+    material_id: int | None = Field(default=None, foreign_key="material.id")
+    quantity: int | None = None
+    needed_by: date | None = None
+    description: str = Field(default="", max_length=1000)
+    status: str = Field(default="open", max_length=20)
+    answer: str = Field(default="", max_length=1000)
+    supplier_place_id: int | None = Field(default=None, foreign_key="place.id")
+    created_by: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow)

@@ -1,0 +1,37 @@
+"""Schema upgrades through Alembic, from the first revision."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+
+from makernet.db import Database
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def _config(connection: object) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def upgrade(db: Database, revision: str = "head") -> None:
+    """Bring the database to `revision` (the newest by default)."""
+    with db.engine.begin() as connection:
+        command.upgrade(_config(connection), revision)
+
+
+def make_revision(db: Database, message: str) -> None:
+    """Write a new revision from the difference between the models and the database (developers)."""
+    with db.engine.begin() as connection:
+        command.revision(_config(connection), message=message, autogenerate=True)
+
+
+def current_revision(db: Database) -> str | None:
+    """The revision the database is at, or None when it was never migrated."""
+    from alembic.runtime.migration import MigrationContext
+    with db.engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()

@@ -1,0 +1,42 @@
+"""What every use case is given: the database, the task queue and the settings."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from makernet.config import Settings
+from makernet.db import Database
+
+
+class TaskQueue(Protocol):
+    """Where use cases post their follow-up work (Celery in the app, a list in unit tests)."""
+
+    def enqueue(self, task_name: str, *args: object) -> None:
+        """Post a task by name with plain arguments."""
+
+
+@dataclass
+class Context:
+    """The ports a use case works through."""
+
+    db: Database
+    tasks: TaskQueue
+    settings: Settings
+
+
+class CeleryQueue:
+    """Posts tasks to the Celery broker by name."""
+
+    def __init__(self, celery_app: object) -> None:
+        self.celery_app = celery_app
+
+    def enqueue(self, task_name: str, *args: object) -> None:
+        """Send the task; the broker keeps it until a worker acks it."""
+        self.celery_app.send_task(f"makernet.{task_name}", args=list(args))
+
+
+def current_context() -> Context:
+    """The context of the Flask app in whose app context we run (views, tasks, CLI)."""
+    from flask import current_app
+
+    return current_app.extensions["makernet"]

@@ -1,0 +1,93 @@
+"""The Celery application: one configuration for the embedded and production modes."""
+from __future__ import annotations
+
+import threading
+
+from celery import Celery, Task
+from flask import Flask
+
+from makernet.config import Settings
+
+DEFAULT_QUEUE = "makernet"
+# A dispatch must finish well before the broker would hand its message to another
+# worker (visibility timeout), so time limits sit far below it.
+VISIBILITY_TIMEOUT = 3600
+TASK_SOFT_TIME_LIMIT = 120
+TASK_TIME_LIMIT = 150
+
+
+def celery_init_app(app: Flask, settings: Settings) -> Celery:
+    """Create the Celery app bound to a Flask app: every task runs in its app context."""
+
+    class FlaskTask(Task):
+        def __call__(self, *args: object, **kwargs: object) -> object:
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery_app = Celery(app.name, task_cls=FlaskTask, set_as_current=True)
+    celery_app.conf.update(_celery_config(settings))
+    celery_app.set_default()
+    import workers.tasks  # noqa: F401  (registers the tasks on the new app)
+
+    app.extensions["celery"] = celery_app
+    return celery_app
+
+
+def _celery_config(settings: Settings) -> dict:
+    """Settings that keep messages safe: acked after the work, redelivered if a worker dies."""
+    transport_options: dict[str, object] = {"visibility_timeout": VISIBILITY_TIMEOUT}
+    if settings.broker_url.startswith(("redis://", "rediss://")):
+        # sweep unacked messages of dead workers every few seconds, not every ~100 s
+        transport_options.update(unacked_restore_interval=2, unacked_restore_throttle=1)
+        if settings.broker_key_prefix:
+            transport_options["global_keyprefix"] = settings.broker_key_prefix
+    return {
+        "broker_url": settings.effective_broker_url,
+        "broker_transport_options": transport_options,
+        "broker_connection_retry_on_startup": True,
+        "task_default_queue": DEFAULT_QUEUE,
+        "task_ignore_result": True,
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "task_soft_time_limit": TASK_SOFT_TIME_LIMIT,
+        "task_time_limit": TASK_TIME_LIMIT,
+        "worker_prefetch_multiplier": 1,
+        "worker_hijack_root_logger": False,
+        "beat_schedule": {
+            "poll-printers": {"task": "makernet.poll_printers", "schedule": settings.poll_interval},
+        },
+        "beat_schedule_filename": str(settings.instance_dir / "celerybeat-schedule"),
+        "timezone": "UTC",
+    }
+
+
+class EmbeddedWorker:
+    """A real Celery worker (threads pool) and beat inside the web process."""
+
+    def __init__(self, celery_app: Celery, concurrency: int = 4) -> None:
+        from celery.worker import WorkController
+
+        self.celery_app = celery_app
+        self.controller = WorkController(
+            app=celery_app, pool="threads", concurrency=concurrency, hostname="embedded@makernet",
+            without_heartbeat=True, without_mingle=True, without_gossip=True, loglevel="WARNING",
+        )
+        self._thread = threading.Thread(target=self.controller.start, daemon=True, name="worker")
+        self._beat = None
+
+    def start(self) -> None:
+        """Start the worker thread and the beat thread."""
+        from celery._state import _set_task_join_will_block
+        from celery.beat import EmbeddedService
+
+        self._thread.start()
+        _set_task_join_will_block(False)
+        self._beat = EmbeddedService(self.celery_app, thread=True)
+        self._beat.start()
+
+    def stop(self) -> None:
+        """Stop beat, then the worker."""
+        if self._beat is not None:
+            self._beat.stop()
+        self.controller.stop(in_sighandler=False)
+        self._thread.join(10)
