@@ -25,7 +25,8 @@ PRINTER_KINDS = ("fdm_printer",)
 MANUAL_BATCH = 50
 START_GRACE = 5.0  # seconds during which a fresh start may still read as idle
 # OctoPrint's own words for a printer that lost its serial link: the print is over
-PRINT_INTERRUPTED_STATES = ("Offline", "Offline after error", "Error")
+# (a reconnection never resumes it)
+PRINT_INTERRUPTED_STATES = ("Offline", "Error")
 
 
 def start_work_order(ctx: Context, tx: Transaction, order: WorkOrder) -> list[int]:
@@ -241,7 +242,7 @@ def _apply_to_job(ctx: Context, s: Session, job: Job, status: PrinterStatus) -> 
 
 def _judge_printing_job(s: Session, job: Job, status: PrinterStatus, ours: bool) -> str:
     """A printing job whose printer is no longer busy with it: failed, or just out of reach."""
-    if status.raw_state in PRINT_INTERRUPTED_STATES:
+    if status.raw_state.startswith(PRINT_INTERRUPTED_STATES):
         reason = f"print interrupted: the printer went {status.raw_state}"
     elif not status.state.is_reachable:
         return "printing"  # the host is out of reach; the print may well go on

@@ -1,0 +1,251 @@
+"""OctoPrint driver: talks to one OctoPrint server over its REST API with httpx.
+
+Error policy, so callers can rely on it:
+
+* the host was reached and understood us but will not start now (printing, paused,
+  disconnected from its printer) -> ``StartResult(started=False, detail=...)``, never an
+  exception: "try later" is a normal answer for a printer;
+* nothing was sent (refused, DNS, connect timeout) -> ``PrinterUnreachable``;
+* the request may have arrived (read/write timeout, reset, 5xx, garbled answer to a
+  start) -> ``AmbiguousOutcome``: read ``status().file_name`` before retrying;
+* the host refused the request itself (bad API key, missing file, 4xx) -> ``PrinterRejected``;
+* ``status()`` never raises: whatever stops it reading the printer gives OFFLINE with
+  ``error`` set. ``server_version()`` is the call that raises, for "test connection".
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from printers.base import (
+    AmbiguousOutcome,
+    MachineConnection,
+    PrinterError,
+    PrinterRejected,
+    PrinterState,
+    PrinterStatus,
+    PrinterUnreachable,
+    StartResult,
+)
+
+# OctoPrint's state text (octoprint.util.comm getStateString) -> our canonical state.
+# Texts starting with "Error" are ERROR too (see state_from_text); anything else is UNKNOWN.
+STATE_TABLE: dict[str, PrinterState] = {
+    "Offline": PrinterState.OFFLINE,
+    "Opening serial connection": PrinterState.CONNECTING,
+    "Detecting serial connection": PrinterState.CONNECTING,
+    "Detecting baudrate": PrinterState.CONNECTING,
+    "Connecting": PrinterState.CONNECTING,
+    "Operational": PrinterState.READY,
+    "Starting": PrinterState.STARTING,
+    "Starting print from SD": PrinterState.STARTING,
+    "Starting to send file to SD": PrinterState.STARTING,
+    "Sending file to SD": PrinterState.STARTING,
+    # Copying a file to the SD card: busy but not printing; STARTING keeps jobs away.
+    "Transferring file to SD": PrinterState.STARTING,
+    "Printing": PrinterState.PRINTING,
+    "Printing from SD": PrinterState.PRINTING,
+    # Resuming a paused job lasts a moment and ends in Printing.
+    "Resuming": PrinterState.PRINTING,
+    "Pausing": PrinterState.PAUSING,
+    "Paused": PrinterState.PAUSED,
+    "Finishing": PrinterState.FINISHING,
+    "Cancelling": PrinterState.CANCELLING,
+    "Offline after error": PrinterState.ERROR,
+    "Error": PrinterState.ERROR,
+}
+
+# raw_state of a status the driver could not read from OctoPrint (never OctoPrint's words).
+_UNREACHABLE, _REFUSED, _UNREADABLE = "unreachable", "refused", "unreadable answer"
+
+_NOTHING_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout,
+                 httpx.UnsupportedProtocol)
+
+
+def state_from_text(text: str) -> PrinterState:
+    """Map OctoPrint's state wording to a PrinterState."""
+    if text in STATE_TABLE:
+        return STATE_TABLE[text]
+    if text.startswith("Error"):
+        return PrinterState.ERROR
+    return PrinterState.UNKNOWN
+
+
+class OctoPrintDriver:
+    """One printer behind one OctoPrint server."""
+
+    def __init__(self, conn: MachineConnection, client: httpx.Client | None = None) -> None:
+        if not conn.url:
+            raise PrinterError("this OctoPrint machine has no URL configured")
+        self._base_url = conn.url.rstrip("/")
+        self._api_key = conn.api_key or ""
+        self._timeout = conn.timeout
+        # A shared client is the caller's to close; without one each call opens and closes
+        # its own, so a driver never holds sockets between calls.
+        self._client = client
+
+    def upload_and_start(self, file_name: str, gcode: bytes, job_id: int) -> StartResult:
+        """Upload `gcode` as `file_name` (never overwriting) and start it; confirm it really started."""
+        response = self._call("POST", "/api/files/local",
+                              files={"file": (file_name, gcode, "application/octet-stream")},
+                              data={"select": "true", "print": "true", "noOverwrite": "true",
+                                    "userdata": json.dumps({"makernet_job": job_id})})
+        if response.status_code == 409 and "already exists" in _error_text(response):
+            # An earlier attempt (maybe an ambiguous one) stored it: start that copy.
+            return self.start_stored(file_name)
+        if response.status_code == 409:
+            # "currently being printed": this very file is running, maybe from an earlier try.
+            return StartResult(False, file_name, self._not_started_detail(response))
+        self._raise_for_failure(response, f"upload of {file_name}")
+        return self._confirm_upload_start(file_name, response)
+
+    def start_stored(self, file_name: str) -> StartResult:
+        """Select and start a file already on the host (after an ambiguous upload)."""
+        response = self._call("POST", f"/api/files/local/{quote(file_name)}",
+                              json={"command": "select", "print": True})
+        if response.status_code == 204:
+            return StartResult(True, file_name)
+        if response.status_code == 409:
+            return StartResult(False, file_name, self._not_started_detail(response))
+        if response.status_code == 404:
+            raise PrinterRejected(f"file {file_name} is not on the printer at {self._base_url}")
+        self._raise_for_failure(response, f"start of {file_name}")
+        raise AmbiguousOutcome(f"OctoPrint at {self._base_url} answered HTTP "
+                               f"{response.status_code} to the start of {file_name}")
+
+    def status(self) -> PrinterStatus:
+        """Read state, current file and progress; OFFLINE with `error` when that is impossible."""
+        try:
+            response = self._call("GET", "/api/job")
+            self._raise_for_failure(response, "status request")
+            answer = response.json()
+            return _status_from_job(answer)
+        except PrinterRejected as exc:
+            return PrinterStatus(PrinterState.OFFLINE, _REFUSED, error=str(exc))
+        except PrinterError as exc:
+            return PrinterStatus(PrinterState.OFFLINE, _UNREACHABLE, error=str(exc))
+        except (ValueError, TypeError, AttributeError):
+            return PrinterStatus(PrinterState.OFFLINE, _UNREADABLE, error=(
+                f"OctoPrint at {self._base_url} sent a status that is not OctoPrint's job JSON"))
+
+    def cancel(self) -> None:
+        """Cancel the running job; no error if nothing is running."""
+        response = self._call("POST", "/api/job", json={"command": "cancel"})
+        # 409 means idle or not operational: either way nothing is printing.
+        if response.status_code not in (204, 409):
+            self._raise_for_failure(response, "cancel")
+
+    def server_version(self) -> str:
+        """OctoPrint's version, e.g. "1.11.8": the "test connection" check (key included)."""
+        response = self._call("GET", "/api/version")
+        try:
+            self._raise_for_failure(response, "version request")
+        except AmbiguousOutcome as exc:
+            # Nothing to be ambiguous about for a read: the server is just not usable.
+            raise PrinterUnreachable(str(exc)) from exc
+        try:
+            return str(response.json()["server"])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise PrinterRejected(f"{self._base_url} does not answer like OctoPrint") from exc
+
+    def _confirm_upload_start(self, file_name: str, response: httpx.Response) -> StartResult:
+        """Read effectiveSelect/effectivePrint: OctoPrint answers 201 even when it starts nothing."""
+        try:
+            answer = response.json()
+            stored_name = answer.get("files", {}).get("local", {}).get("path") or file_name
+            effective_select = bool(answer["effectiveSelect"])
+            effective_print = bool(answer["effectivePrint"])
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise AmbiguousOutcome(f"OctoPrint at {self._base_url} stored {file_name} but its "
+                                   "answer does not say whether the print started") from exc
+        if effective_print and effective_select:
+            return StartResult(True, stored_name)
+        current = self.status()
+        detail = (f"{stored_name} is stored on the printer but was not started: "
+                  f"printer is {_describe(current)}")
+        if current.state is PrinterState.READY:
+            # An idle printer that still did not start: OctoPrint silently drops the start
+            # when the key's user lacks the Print or File select permission.
+            detail += "; check that this API key's user may select files and print"
+        return StartResult(False, stored_name, detail)
+
+    def _not_started_detail(self, response: httpx.Response) -> str:
+        """Explain a 409 in the printer's own current terms, not OctoPrint's sometimes wrong text."""
+        # OctoPrint says "already printing" even when the printer is merely disconnected.
+        current = self.status()
+        return f"printer is {_describe(current)} (OctoPrint: {_error_text(response)})"
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """Send one request; turn transport failures into the driver's error vocabulary."""
+        url = self._base_url + path
+        headers = {"X-Api-Key": self._api_key}
+        try:
+            if self._client is not None:
+                return self._client.request(method, url, headers=headers,
+                                            timeout=self._timeout, **kwargs)
+            with httpx.Client(timeout=self._timeout) as client:
+                return client.request(method, url, headers=headers, **kwargs)
+        except _NOTHING_SENT as exc:
+            raise PrinterUnreachable(f"cannot reach OctoPrint at {self._base_url}: "
+                                     f"{_reason(exc)}") from exc
+        except httpx.InvalidURL as exc:
+            raise PrinterUnreachable(f"the printer URL {self._base_url!r} is not valid: {exc}") from exc
+        except httpx.TransportError as exc:
+            raise AmbiguousOutcome(f"OctoPrint at {self._base_url} did not answer {method} {path} "
+                                   f"({_reason(exc)}); it may have acted on it") from exc
+
+    def _raise_for_failure(self, response: httpx.Response, action: str) -> None:
+        """Raise the matching PrinterError for any answer that is not 2xx."""
+        code = response.status_code
+        if code < 300:
+            return
+        if code in (401, 403):
+            raise PrinterRejected(f"OctoPrint at {self._base_url} refused the API key (HTTP {code}): "
+                                  "check the application key for this printer")
+        if code >= 500:
+            raise AmbiguousOutcome(f"OctoPrint at {self._base_url} failed during the {action} "
+                                   f"(HTTP {code}): {_error_text(response)}")
+        raise PrinterRejected(f"OctoPrint at {self._base_url} rejected the {action} "
+                              f"(HTTP {code}): {_error_text(response)}")
+
+
+def _status_from_job(answer: dict[str, Any]) -> PrinterStatus:
+    """Build a PrinterStatus from a GET /api/job answer."""
+    raw_state = str(answer.get("state") or "")
+    state = state_from_text(raw_state)
+    job_file = (answer.get("job") or {}).get("file") or {}
+    completion = (answer.get("progress") or {}).get("completion")
+    error = str(answer["error"]) if answer.get("error") else None
+    if state is PrinterState.ERROR and not error:
+        error = raw_state
+    return PrinterStatus(state=state, raw_state=raw_state, file_name=job_file.get("name"),
+                         completion=float(completion) if completion is not None else None,
+                         error=error)
+
+
+def _describe(status: PrinterStatus) -> str:
+    """Short wording of a status for messages, e.g. "Printing job-7.gcode"."""
+    if status.raw_state in (_UNREACHABLE, _REFUSED, _UNREADABLE):
+        return f"not answering ({status.error})"
+    if status.state.is_busy and status.file_name:
+        return f"{status.raw_state} {status.file_name}"
+    return status.raw_state or status.state.value
+
+
+def _error_text(response: httpx.Response) -> str:
+    """OctoPrint's own error message from a JSON or HTML error body."""
+    try:
+        answer = response.json()
+    except ValueError:
+        return response.text.strip()[:200] or response.reason_phrase
+    if isinstance(answer, dict) and answer.get("error"):
+        return str(answer["error"])
+    return response.text.strip()[:200]
+
+
+def _reason(exc: Exception) -> str:
+    """Readable reason of a transport error; httpx sometimes has an empty message."""
+    return str(exc) or type(exc).__name__

@@ -1,0 +1,1 @@
+"""Test-side helpers: real external servers started as subprocesses."""

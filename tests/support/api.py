@@ -1,0 +1,52 @@
+"""A small client of the JSON API for tests: sign in as a demo user, call, read errors."""
+from __future__ import annotations
+
+from typing import Any
+
+from makernet.demo import DEMO_PASSWORD
+
+REQUESTER = "mairie.rochefort@demo.makernet.fr"
+OTHER_REQUESTER = "mairie.surgeres@demo.makernet.fr"
+CARE_HOME = "ehpad.tilleuls@demo.makernet.fr"
+OPERATOR = "fablab.larochelle@demo.makernet.fr"
+OTHER_OPERATOR = "fablab.aunis@demo.makernet.fr"
+SEWING_OPERATOR = "couture.saintes@demo.makernet.fr"
+COORDINATOR = "coordination@demo.makernet.fr"
+ADMIN = "admin@demo.makernet.fr"
+
+
+class ApiClient:
+    """Calls /api/v1 through any client with Flask-test-client or httpx-like methods."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+        self._tokens: dict[str, str] = {}
+
+    def token(self, email: str) -> str:
+        """A token for a demo user, asked once."""
+        if email not in self._tokens:
+            answer = self.client.post("/api/v1/auth/tokens", json={"email": email, "password": DEMO_PASSWORD})
+            assert answer.status_code == 201, _body(answer)
+            self._tokens[email] = _body(answer)["token"]
+        return self._tokens[email]
+
+    def call(self, method: str, path: str, as_user: str, json: Any = None, **kwargs: Any) -> Any:
+        """One call as a user; returns the raw response."""
+        headers = {"Authorization": f"Bearer {self.token(as_user)}", **kwargs.pop("headers", {})}
+        if json is not None:
+            kwargs["json"] = json
+        return self.client.request(method.upper(), "/api/v1" + path, headers=headers, **kwargs) \
+            if hasattr(self.client, "build_request") else \
+            self.client.open("/api/v1" + path, method=method.upper(), headers=headers, **kwargs)
+
+    def ok(self, method: str, path: str, as_user: str, json: Any = None, status: int | None = None) -> Any:
+        """One call that must succeed; returns its JSON."""
+        answer = self.call(method, path, as_user, json)
+        expected = status or (201 if method.lower() == "post" and answer.status_code == 201 else 200)
+        assert answer.status_code == expected, f"{method} {path}: {answer.status_code} {_body(answer)}"
+        return _body(answer)
+
+
+def _body(answer: Any) -> Any:
+    """The JSON of a Flask or httpx response."""
+    return answer.get_json() if hasattr(answer, "get_json") else answer.json()

@@ -1,0 +1,77 @@
+"""Fakes at the ports: the task queue and a printer driver."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from printers.base import MachineConnection, PrinterError, PrinterState, PrinterStatus, StartResult
+from printers.registry import register
+
+
+class RecordingQueue:
+    """A task queue that records what use cases post."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, tuple]] = []
+
+    def enqueue(self, task_name: str, *args: object) -> None:
+        """Record the task instead of sending it."""
+        self.sent.append((task_name, args))
+
+    def take(self, task_name: str) -> list[tuple]:
+        """The argument tuples of every recorded task of that name, forgetting them."""
+        found = [args for name, args in self.sent if name == task_name]
+        self.sent = [(name, args) for name, args in self.sent if name != task_name]
+        return found
+
+
+@dataclass
+class FakePrinter:
+    """One printer's behaviour, scripted by a test."""
+
+    state: PrinterState = PrinterState.READY
+    raw_state: str = "Operational"
+    file_name: str | None = None
+    completion: float | None = None
+    start_error: PrinterError | None = None
+    refuse_start: bool = False
+    uploads: list[str] = field(default_factory=list)
+
+    def finish(self) -> None:
+        """The print ends well."""
+        self.state, self.raw_state, self.completion = PrinterState.READY, "Operational", 100.0
+
+
+PRINTERS: dict[str, FakePrinter] = {}
+
+
+@register("fake")
+class FakeDriver:
+    """A driver reading and writing a FakePrinter named by the machine's URL."""
+
+    def __init__(self, conn: MachineConnection) -> None:
+        self.printer = PRINTERS[conn.url or ""]
+
+    def upload_and_start(self, file_name: str, gcode: bytes, job_id: int) -> StartResult:
+        """Record the upload and start it, unless the script says otherwise."""
+        if self.printer.start_error is not None:
+            error, self.printer.start_error = self.printer.start_error, None
+            raise error
+        if self.printer.refuse_start or self.printer.state.is_busy:
+            return StartResult(False, file_name, "printer busy")
+        self.printer.uploads.append(file_name)
+        self.printer.file_name, self.printer.completion = file_name, 0.0
+        self.printer.state, self.printer.raw_state = PrinterState.PRINTING, "Printing"
+        return StartResult(True, file_name)
+
+    def start_stored(self, file_name: str) -> StartResult:
+        """Start a file already uploaded."""
+        return self.upload_and_start(file_name, b"", 0)
+
+    def status(self) -> PrinterStatus:
+        """What the script says the printer shows."""
+        p = self.printer
+        return PrinterStatus(p.state, p.raw_state, p.file_name, p.completion)
+
+    def cancel(self) -> None:
+        """Stop printing."""
+        self.printer.state, self.printer.raw_state, self.printer.completion = PrinterState.READY, "Operational", None

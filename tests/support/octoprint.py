@@ -1,0 +1,326 @@
+"""Real OctoPrint 1.11.8 servers with their Virtual Printer, started as subprocesses for tests.
+
+OctoPrint cannot share the app's venv (its Flask/Click pins clash with Celery's), so it
+lives in a venv of its own, cached between runs, and is driven over HTTP only.
+"""
+from __future__ import annotations
+
+import fcntl
+import http.client
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import weakref
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+OCTOPRINT_VERSION = "1.11.8"
+
+
+def octoprint_venv_path() -> Path:
+    """Where the OctoPrint venv lives: $MAKERNET_OCTOPRINT_VENV or the user cache."""
+    configured = os.environ.get("MAKERNET_OCTOPRINT_VENV")
+    if configured:
+        return Path(configured).expanduser()
+    return Path.home() / ".cache" / "makernet" / f"octoprint-{OCTOPRINT_VERSION}"
+
+
+def ensure_octoprint_venv() -> Path:
+    """Return the OctoPrint venv, creating it first if needed (safe under pytest-xdist)."""
+    venv = octoprint_venv_path()
+    if _venv_is_complete(venv):
+        return venv
+    venv.parent.mkdir(parents=True, exist_ok=True)
+    with open(venv.parent / f".{venv.name}.lock", "w") as lock:
+        # Parallel workers block here; the one holding the lock installs, the rest reuse.
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not _venv_is_complete(venv):
+            _install_octoprint(venv)
+    return venv
+
+
+def _venv_is_complete(venv: Path) -> bool:
+    """The marker is written last, so a half-finished install never counts as ready."""
+    return (venv / "bin" / "octoprint").exists() and (venv / ".makernet-installed").exists()
+
+
+def _install_octoprint(venv: Path) -> None:
+    """Create the venv and install the pinned OctoPrint, with uv when the project has it."""
+    uv = _find_uv()
+    if not (venv / "bin" / "python").exists():
+        # uv installs without pip inside the target, which saves the slow ensurepip step.
+        venv_args = ["--without-pip"] if uv else []
+        subprocess.run([sys.executable, "-m", "venv", *venv_args, str(venv)],
+                       check=True, capture_output=True)
+    requirement = f"octoprint=={OCTOPRINT_VERSION}"
+    if uv:
+        # pip too: OctoPrint logs a traceback at every start when it cannot find pip.
+        command = [str(uv), "pip", "install", "--python", str(venv / "bin" / "python"),
+                   requirement, "pip"]
+    else:
+        command = [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", requirement]
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"installing {requirement} into {venv} failed:\n{result.stderr[-3000:]}")
+    (venv / ".makernet-installed").write_text(f"{requirement}\n")
+
+
+def _find_uv() -> Path | None:
+    """The uv next to the running interpreter (the project venv), else one on PATH."""
+    beside = Path(sys.executable).parent / "uv"
+    if beside.exists():
+        return beside
+    found = shutil.which("uv")
+    return Path(found) if found else None
+
+
+# Password "makernet", hashed by `octoprint user add` (argon2id): writing it directly saves the
+# ~3 s that command spends importing OctoPrint. Tests authenticate with the app key, not this.
+_ADMIN_PASSWORD_HASH = (
+    "$argon2id$v=19$m=65536,t=3,p=4$vRdCqLV2TmmtVarVek8JIQ$"
+    "l0HGQffYTld2t0gNahdOsmqdnUQOvphDG8LBHG4XbYM"
+)
+ADMIN_USER = "makernet"
+
+# Plugins that phone home, nag, or slow start-up; none matters for driving a printer.
+_DISABLED_PLUGINS = [
+    "announcements", "tracking", "softwareupdate", "discovery", "errortracking",
+    "pluginmanager", "backup", "achievements", "health_check", "gcodeviewer",
+    "classicwebcam", "firmware_check", "file_check", "pi_support",
+]
+
+
+def octoprint_config() -> dict[str, Any]:
+    """config.yaml contents for a quiet, headless server whose Virtual Printer never injects errors."""
+    disabled = {"enabled": False}
+    return {
+        "server": {
+            "firstRun": False,
+            "onlineCheck": disabled,
+            "pluginBlacklist": disabled,
+            "pythonEolCheck": disabled,
+            "ipCheck": disabled,
+            "ignoreIncompleteStartup": True,
+        },
+        "gcodeAnalysis": {"runAt": "never"},
+        "plugins": {
+            "_disabled": _DISABLED_PLUGINS,
+            "virtual_printer": {
+                "enabled": True,
+                # The default list stalls one print per connection for ~30 s.
+                "simulated_errors": [],
+                "simulateReset": False,
+                "sendWait": False,
+                "okAfterResend": False,
+                "resend_ratio": 0,
+                "sendBusy": False,
+            },
+        },
+        "serial": {"port": "VIRTUAL", "baudrate": 115200, "autoconnect": True, "log": False},
+    }
+
+
+def gcode_lasting(seconds: float) -> bytes:
+    """Small valid G-code that keeps the Virtual Printer busy for about `seconds`."""
+    if seconds < 0:
+        raise ValueError("a print cannot last a negative time")
+    # Several short dwells rather than one long one, so progress.completion moves steadily.
+    steps = max(1, round(seconds / 0.25))
+    total_ms = round(seconds * 1000)
+    lines = [f"; MakerNet test print, about {seconds:g} s on the Virtual Printer",
+             "G21", "G90", "M82", "G92 E0"]
+    for step in range(steps):
+        # F60000 because the Virtual Printer sleeps 0.1 x the real move time.
+        lines.append(f"G1 X{10 + step % 10} Y{10 + step % 7} F60000")
+        dwell_ms = total_ms * (step + 1) // steps - total_ms * step // steps
+        if dwell_ms:
+            lines.append(f"G4 P{dwell_ms}")
+    lines.append("; end")
+    return ("\n".join(lines) + "\n").encode("ascii")
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now (another process may still take it: see start())."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class OctoPrintServer:
+    """One real OctoPrint server with its Virtual Printer, in its own base directory."""
+
+    def __init__(self, basedir: Path | None = None, venv: Path | None = None) -> None:
+        self._owns_basedir = basedir is None
+        self.basedir = Path(basedir) if basedir else Path(tempfile.mkdtemp(prefix="octoprint-"))
+        self._venv = venv
+        self.api_key = secrets.token_hex(16).upper()  # same shape as OctoPrint's own keys
+        self.port: int | None = None
+        self._process: subprocess.Popen[bytes] | None = None
+        self._finalizer: weakref.finalize | None = None
+        self._prepared = False
+
+    @property
+    def url(self) -> str:
+        """Base URL of the running server, e.g. http://127.0.0.1:5123."""
+        if self.port is None:
+            raise RuntimeError("the OctoPrint server has not been started")
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def running(self) -> bool:
+        """The server process is alive."""
+        return self._process is not None and self._process.poll() is None
+
+    def start(self, port: int | None = None, timeout: float = 30.0) -> OctoPrintServer:
+        """Start the server and wait until its Virtual Printer is Operational."""
+        if self.running:
+            raise RuntimeError(f"OctoPrint is already running at {self.url}")
+        self.stop()  # reap a process that died on its own
+        if not self._prepared:
+            self._write_basedir()
+        # A port picked here can be grabbed by a parallel worker before OctoPrint binds it,
+        # so a start that dies on a picked port is retried on a fresh one.
+        for _ in range(1 if port is not None else 3):
+            self.port = port if port is not None else free_port()
+            self._spawn()
+            if self._wait_until_operational(timeout):
+                return self
+            self.stop()
+        raise RuntimeError(f"OctoPrint exited while starting:\n{self.log_tail()}")
+
+    def stop(self) -> None:
+        """Stop the server: SIGTERM, then SIGKILL if it lingers."""
+        if self._finalizer is not None:
+            self._finalizer()
+            self._finalizer = None
+        self._process = None
+
+    def restart(self, timeout: float = 30.0) -> OctoPrintServer:
+        """Stop and start again on the same port and base directory (files and keys survive)."""
+        port = self.port
+        self.stop()
+        return self.start(port=port, timeout=timeout)
+
+    def close(self) -> None:
+        """Stop the server and remove the base directory if this object created it."""
+        self.stop()
+        if self._owns_basedir:
+            shutil.rmtree(self.basedir, ignore_errors=True)
+
+    def __enter__(self) -> OctoPrintServer:
+        return self.start() if not self.running else self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """One authenticated call to the server's REST API."""
+        headers = {"X-Api-Key": self.api_key, **kwargs.pop("headers", {})}
+        with httpx.Client(base_url=self.url, timeout=kwargs.pop("timeout", 10.0)) as client:
+            return client.request(method, path, headers=headers, **kwargs)
+
+    def job(self) -> dict[str, Any]:
+        """The raw GET /api/job answer."""
+        response = self.request("GET", "/api/job")
+        response.raise_for_status()
+        return response.json()
+
+    def wait_for_state(self, *states: str, timeout: float = 10.0) -> dict[str, Any]:
+        """Poll /api/job until its state is one of `states`; return that answer."""
+        deadline = time.monotonic() + timeout
+        while True:
+            job = self.job()
+            if job["state"] in states:
+                return job
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"OctoPrint stayed {job['state']!r}, expected one of {states}")
+            time.sleep(0.05)
+
+    def send_debug(self, command: str) -> None:
+        """Send a Virtual Printer debug command, e.g. "drop_connection" or "go_awol"."""
+        response = self.request("POST", "/api/printer/command",
+                                json={"commands": [f"!!DEBUG:{command}"]})
+        response.raise_for_status()
+
+    def log_tail(self, lines: int = 40) -> str:
+        """The last lines of the server's console log, for failure messages."""
+        log = self.basedir / "octoprint.log"
+        if not log.exists():
+            return "(no log)"
+        return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+
+    def _write_basedir(self) -> None:
+        """Write config, admin user and application key before the first start."""
+        # JSON is valid YAML, so no YAML library is needed on the test side.
+        self.basedir.mkdir(parents=True, exist_ok=True)
+        (self.basedir / "config.yaml").write_text(json.dumps(octoprint_config(), indent=2))
+        users = {"_version": 2, ADMIN_USER: {
+            "active": True, "apikey": None, "groups": ["admins"],
+            "password": _ADMIN_PASSWORD_HASH, "permissions": [],
+            "roles": ["user", "admin"], "settings": {}}}
+        (self.basedir / "users.yaml").write_text(json.dumps(users, indent=2))
+        keys_dir = self.basedir / "data" / "appkeys"
+        keys_dir.mkdir(parents=True, exist_ok=True)
+        keys = {ADMIN_USER: [{"app_id": "makernet-tests", "api_key": self.api_key}]}
+        (keys_dir / "keys.yaml").write_text(json.dumps(keys, indent=2))
+        self._prepared = True
+
+    def _spawn(self) -> None:
+        """Launch `octoprint serve` with its console output appended to DIR/octoprint.log."""
+        venv = self._venv or ensure_octoprint_venv()
+        # The app venv's variables must not leak into OctoPrint's interpreter.
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "PYTHONWARNINGS")}
+        env["PYTHONUNBUFFERED"] = "1"
+        command = [str(venv / "bin" / "octoprint"), "serve", "--iknowwhatimdoing",
+                   "--basedir", str(self.basedir), "--host", "127.0.0.1", "--port", str(self.port)]
+        with open(self.basedir / "octoprint.log", "ab") as log:
+            # The child keeps its own copy of the descriptor; ours closes at once.
+            process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log,
+                                       stderr=subprocess.STDOUT, env=env, start_new_session=True)
+        self._process = process
+        # Also runs at interpreter exit, so a forgotten server never outlives the tests.
+        self._finalizer = weakref.finalize(self, _terminate, process)
+
+    def _wait_until_operational(self, timeout: float) -> bool:
+        """Poll until the printer reports Operational (True) or the process dies (False)."""
+        deadline = time.monotonic() + timeout
+        last = "no answer yet"
+        with httpx.Client(base_url=self.url, timeout=2.0,
+                          headers={"X-Api-Key": self.api_key}) as client:
+            while time.monotonic() < deadline:
+                if not self.running:
+                    return False
+                try:
+                    response = client.get("/api/job")
+                    last = f"HTTP {response.status_code}"
+                    if response.status_code == 200:
+                        last = response.json().get("state", last)
+                        if last == "Operational":
+                            return True
+                # While starting, an intermediary server answers with garbage.
+                except (httpx.HTTPError, http.client.HTTPException, OSError, ValueError) as exc:
+                    last = f"{type(exc).__name__}: {exc}"
+                time.sleep(0.05)
+        self.stop()
+        raise TimeoutError(f"OctoPrint at {self.url} not Operational after {timeout} s "
+                           f"(last: {last}):\n{self.log_tail()}")
+
+
+def _terminate(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM the server, SIGKILL after 10 s, and reap it so no zombie or warning remains."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    process.wait()

@@ -1,0 +1,77 @@
+"""MakerNet's own processes (serve, worker, beat) run as a user would run them."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from tests.support.octoprint import free_port
+
+MAKERNET = str(Path(sys.executable).parent / "makernet")
+
+
+class MakerNetInstallation:
+    """One installation: its environment, its commands and its running processes."""
+
+    def __init__(self, instance_dir: Path, **settings: str) -> None:
+        self.instance_dir = instance_dir
+        self.port = free_port()
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("MAKERNET_")}
+        self.env.update({"MAKERNET_INSTANCE_DIR": str(instance_dir), "MAKERNET_SECRET_KEY": "test",
+                         "MAKERNET_POLL_INTERVAL": "0.5", "MAKERNET_DISPATCH_TIMEOUT": "10"})
+        self.env.update({f"MAKERNET_{k.upper()}": v for k, v in settings.items()})
+        self.processes: dict[str, subprocess.Popen[bytes]] = {}
+        instance_dir.mkdir(parents=True, exist_ok=True)
+
+    @property
+    def url(self) -> str:
+        """Where `makernet serve` listens."""
+        return f"http://127.0.0.1:{self.port}"
+
+    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """Run one `makernet` command to completion."""
+        return subprocess.run([MAKERNET, *args], env=self.env, capture_output=True, text=True, timeout=120)
+
+    def start(self, name: str, *args: str) -> None:
+        """Start a long-running `makernet` command, its output in the instance folder."""
+        log = open(self.instance_dir / f"{name}.log", "wb")  # noqa: SIM115 - closed in stop()
+        self.processes[name] = subprocess.Popen([MAKERNET, *args], env=self.env, stdout=log,
+                                                stderr=subprocess.STDOUT)
+        log.close()
+
+    def serve(self) -> None:
+        """Start the web app and wait until it answers."""
+        self.start("serve", "serve", "--port", str(self.port))
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.processes["serve"].poll() is not None:
+                raise RuntimeError(f"makernet serve exited:\n{self.log('serve')}")
+            try:
+                if httpx.get(self.url + "/health", timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"makernet serve did not answer:\n{self.log('serve')}")
+
+    def log(self, name: str) -> str:
+        """The tail of a process's output."""
+        path = self.instance_dir / f"{name}.log"
+        return path.read_text(errors="replace")[-4000:] if path.exists() else ""
+
+    def stop(self) -> None:
+        """Stop every process, politely then firmly."""
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.terminate()
+        for process in self.processes.values():
+            try:
+                process.wait(15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(5)
+        self.processes.clear()

@@ -1,0 +1,69 @@
+"""The machine's PostgreSQL and Redis, each test run in its own database and key space.
+
+In CI (CI=true) a service that cannot be reached fails the tests loudly; on a
+developer's machine without it, the tests that need it are skipped with the reason.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+
+POSTGRES_ADMIN_URL = os.environ.get("MAKERNET_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
+REDIS_URL = os.environ.get("MAKERNET_TEST_REDIS", "redis://127.0.0.1:6379/0")
+
+
+def reachable(host: str, port: int) -> bool:
+    """Whether something listens on host:port."""
+    try:
+        with socket.create_connection((host, port), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def require(name: str, host: str, port: int) -> None:
+    """Fail (CI) or skip (elsewhere) when a service is down."""
+    if reachable(host, port):
+        return
+    message = f"{name} is not reachable at {host}:{port}"
+    if os.environ.get("CI"):
+        pytest.fail(f"{message}: CI must run these tests (.ci/run starts the machine's services)", pytrace=False)
+    pytest.skip(f"{message}; start it to run this test")
+
+
+@contextmanager
+def postgres_database() -> Iterator[str]:
+    """A fresh database for one test run, dropped afterwards; yields its URL."""
+    import psycopg
+
+    require("PostgreSQL", "127.0.0.1", 5432)
+    name = f"makernet_test_{os.getpid()}_{secrets.token_hex(4)}"
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def redis_key_space() -> Iterator[tuple[str, str]]:
+    """The Redis URL and a key prefix of this run; its keys are deleted afterwards."""
+    import redis
+
+    require("Redis", "127.0.0.1", 6379)
+    prefix = f"makernet-test-{os.getpid()}-{secrets.token_hex(4)}:"
+    try:
+        yield REDIS_URL, prefix
+    finally:
+        client = redis.Redis.from_url(REDIS_URL)
+        keys = list(client.scan_iter(match=prefix + "*", count=1000))
+        if keys:
+            client.delete(*keys)
+        client.close()

@@ -1,0 +1,200 @@
+"""Bad input gets a clear 4xx JSON answer and writes nothing."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from tests.support.api import (ADMIN, CARE_HOME, COORDINATOR, OPERATOR, OTHER_OPERATOR, OTHER_REQUESTER,
+                               REQUESTER, ApiClient)
+from tests.support.snapshots import row_counts, statuses
+
+SOON = (date.today() + timedelta(days=10)).isoformat()
+
+
+def visor_id(api: ApiClient) -> int:
+    return next(i["id"] for i in api.ok("get", "/items", REQUESTER) if i["code"] == "visiere")
+
+
+def good_request(api: ApiClient, **changes: object) -> dict:
+    body = {"needed_by": SOON, "delivery_point": "Hôtel de ville, Rochefort",
+            "lines": [{"item_id": visor_id(api), "quantity": 20}]}
+    body.update(changes)
+    return body
+
+
+def assert_refused(app, answer, status: int, words: str) -> None:  # noqa: ANN001
+    body = answer.get_json()
+    assert answer.status_code == status, body
+    assert isinstance(body, dict) and words.lower() in body["error"].lower(), body
+
+
+@pytest.fixture
+def unchanged(app):  # noqa: ANN001, ANN201
+    """Fails the test if any table gained or lost a row (tokens aside)."""
+    before = None
+
+    def snapshot() -> None:
+        nonlocal before
+        before = {k: v for k, v in row_counts(app).items() if k != "apitoken"}
+
+    yield snapshot
+    after = {k: v for k, v in row_counts(app).items() if k != "apitoken"}
+    assert before is not None and after == before
+
+
+BAD_REQUESTS = [
+    ("an unknown item", {"lines": [{"item_id": 9999, "quantity": 5}]}, 422, "unknown item"),
+    ("a quantity of zero", {"lines": [{"item_id": 1, "quantity": 0}]}, 422, "at least 1"),
+    ("a negative quantity", {"lines": [{"item_id": 1, "quantity": -4}]}, 422, "at least 1"),
+    ("an absurd quantity", {"lines": [{"item_id": 1, "quantity": 1_000_001}]}, 422, "may not exceed"),
+    ("a needed-by date in the past", {"needed_by": "2020-03-17"}, 422, "in the past"),
+    ("an impossible date", {"needed_by": "2026-02-30"}, 422, "needed_by"),
+    ("a quantity given as text", {"lines": [{"item_id": 1, "quantity": "20"}]}, 422, "valid integer"),
+    ("a quantity with decimals", {"lines": [{"item_id": 1, "quantity": 2.5}]}, 422, "integer"),
+    ("lines that are not a list", {"lines": "20 visors"}, 422, "lines"),
+    ("no lines", {"lines": []}, 422, "lines"),
+    ("an unknown priority", {"priority": "vip"}, 422, "priority"),
+    ("an unknown field", {"colour": "blue"}, 422, "colour"),
+    ("a blank delivery point", {"delivery_point": "   "}, 422, "delivery_point"),
+]
+
+
+@pytest.mark.parametrize("case,changes,status,words", BAD_REQUESTS, ids=[c[0] for c in BAD_REQUESTS])
+def test_a_request_with_bad_input_is_refused_with_a_message_and_nothing_written(
+        app, api, unchanged, case, changes, status, words):  # noqa: ANN001
+    api.token(REQUESTER)
+    unchanged()
+    assert_refused(app, api.call("post", "/requests", REQUESTER, json=good_request(api, **changes)), status, words)
+
+
+@pytest.mark.parametrize("field", ["needed_by", "delivery_point", "lines"])
+def test_a_request_missing_a_field_is_refused_naming_it(app, api, unchanged, field):  # noqa: ANN001
+    body = good_request(api)
+    del body[field]
+    unchanged()
+    assert_refused(app, api.call("post", "/requests", REQUESTER, json=body), 422, field)
+
+
+def test_malformed_json_is_refused_with_400(app, api, unchanged):  # noqa: ANN001
+    api.token(REQUESTER)
+    unchanged()
+    answer = api.call("post", "/requests", REQUESTER, data='{"needed_by": "2027-01-01", "lines": [',
+                      headers={"Content-Type": "application/json"})
+    assert_refused(app, answer, 400, "not valid json")
+
+
+def test_a_body_that_is_not_json_is_refused_with_415(app, api, unchanged):  # noqa: ANN001
+    api.token(REQUESTER)
+    unchanged()
+    answer = api.call("post", "/requests", REQUESTER, data="needed_by=2027-01-01",
+                      headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert_refused(app, answer, 415, "json body")
+
+
+def test_a_json_array_instead_of_an_object_is_refused(app, api, unchanged):  # noqa: ANN001
+    api.token(REQUESTER)
+    unchanged()
+    assert_refused(app, api.call("post", "/requests", REQUESTER, json=[1, 2, 3]), 422, "invalid input")
+
+
+def test_no_token_or_a_bad_token_is_refused_with_401(app, client):  # noqa: ANN001
+    assert_refused(app, client.get("/api/v1/requests"), 401, "bearer")
+    assert_refused(app, client.get("/api/v1/requests", headers={"Authorization": "Bearer mkn_nope"}), 401, "invalid")
+
+
+def test_a_wrong_password_gets_no_token(app, client, unchanged):  # noqa: ANN001
+    unchanged()
+    answer = client.post("/api/v1/auth/tokens", json={"email": REQUESTER, "password": "wrong"})
+    assert_refused(app, answer, 401, "wrong password")
+
+
+def test_a_role_that_may_not_do_this_is_refused_with_403(app, api, unchanged):  # noqa: ANN001
+    created = api.ok("post", "/requests", REQUESTER, json=good_request(api))
+    api.token(OPERATOR), api.token(COORDINATOR)
+    unchanged()
+    assert_refused(app, api.call("post", f"/requests/{created['id']}/approve", REQUESTER), 403, "may not")
+    assert_refused(app, api.call("post", "/requests", OPERATOR, json=good_request(api)), 403, "may not")
+    assert_refused(app, api.call("post", "/requests", COORDINATOR, json=good_request(api)), 403, "may not")
+    assert statuses(app, "request") == [(created["id"], "submitted")]
+
+
+def test_another_organisations_request_is_not_found(app, api, unchanged):  # noqa: ANN001
+    created = api.ok("post", "/requests", REQUESTER, json=good_request(api))
+    api.token(OTHER_REQUESTER), api.token(CARE_HOME)
+    unchanged()
+    assert_refused(app, api.call("get", f"/requests/{created['id']}", OTHER_REQUESTER), 404, "not found")
+    assert all(r["id"] != created["id"] for r in api.ok("get", "/requests", CARE_HOME))
+
+
+def allocated_work_order(api: ApiClient) -> dict:
+    created = api.ok("post", "/requests", REQUESTER, json=good_request(api))
+    api.ok("post", f"/requests/{created['id']}/approve", COORDINATOR)
+    place = next(p for p in api.ok("get", "/places", COORDINATOR) if p["name"] == "FabLab La Rochelle")
+    return api.ok("post", "/work-orders", COORDINATOR, json={
+        "request_line_id": created["lines"][0]["id"], "place_id": place["id"], "quantity": 20})
+
+
+def test_an_operator_cannot_decide_another_places_work_order(app, api, unchanged):  # noqa: ANN001
+    order = allocated_work_order(api)
+    api.token(OTHER_OPERATOR)
+    unchanged()
+    assert_refused(app, api.call("post", f"/work-orders/{order['id']}/accept", OTHER_OPERATOR, json={}), 404, "not found")
+    assert_refused(app, api.call("post", f"/work-orders/{order['id']}/decline", OTHER_OPERATOR,
+                                 json={"reason": "pas pour nous"}), 404, "not found")
+    assert statuses(app, "workorder") == [(order["id"], "proposed")]
+
+
+def test_allocating_more_than_the_line_or_to_a_place_that_does_not_make_the_item_is_refused(app, api, unchanged):  # noqa: ANN001
+    created = api.ok("post", "/requests", REQUESTER, json=good_request(api))
+    api.ok("post", f"/requests/{created['id']}/approve", COORDINATOR)
+    places = {p["name"]: p["id"] for p in api.ok("get", "/places", COORDINATOR)}
+    line = created["lines"][0]["id"]
+    unchanged()
+    too_many = {"request_line_id": line, "place_id": places["FabLab La Rochelle"], "quantity": 21}
+    assert_refused(app, api.call("post", "/work-orders", COORDINATOR, json=too_many), 422, "between 1 and 20")
+    sewing = {"request_line_id": line, "place_id": places["Atelier couture solidaire"], "quantity": 5}
+    assert_refused(app, api.call("post", "/work-orders", COORDINATOR, json=sewing), 409, "does not make")
+    unknown = {"request_line_id": 99999, "place_id": places["FabLab La Rochelle"], "quantity": 5}
+    assert_refused(app, api.call("post", "/work-orders", COORDINATOR, json=unknown), 404, "not found")
+
+
+def test_a_submitted_request_cannot_be_allocated_before_approval(app, api, unchanged):  # noqa: ANN001
+    created = api.ok("post", "/requests", REQUESTER, json=good_request(api))
+    place = next(p for p in api.ok("get", "/places", COORDINATOR) if p["name"] == "FabLab La Rochelle")
+    unchanged()
+    body = {"request_line_id": created["lines"][0]["id"], "place_id": place["id"], "quantity": 5}
+    assert_refused(app, api.call("post", "/work-orders", COORDINATOR, json=body), 409, "approve it")
+
+
+def test_accepting_more_than_proposed_or_twice_is_refused(app, api):  # noqa: ANN001
+    order = allocated_work_order(api)
+    api.token(OPERATOR)
+    before = row_counts(app)
+    assert_refused(app, api.call("post", f"/work-orders/{order['id']}/accept", OPERATOR, json={"quantity": 21}),
+                   422, "between 1 and 20")
+    assert row_counts(app) == before
+    api.ok("post", f"/work-orders/{order['id']}/accept", OPERATOR, json={"quantity": 20})
+    after_accept = row_counts(app)
+    assert_refused(app, api.call("post", f"/work-orders/{order['id']}/accept", OPERATOR, json={}), 409, "accepted")
+    assert row_counts(app) == after_accept
+
+
+def test_a_delivery_of_units_not_yet_made_is_refused(app, api):  # noqa: ANN001
+    order = allocated_work_order(api)
+    api.ok("post", f"/work-orders/{order['id']}/accept", OPERATOR, json={})
+    api.token(OTHER_OPERATOR)
+    before = row_counts(app)
+    body = {"place_id": order["place_id"], "request_id": order["request_id"],
+            "lines": [{"request_line_id": order["request_line_id"], "quantity": 5}]}
+    assert_refused(app, api.call("post", "/deliveries", OPERATOR, json=body), 422, "between 1 and 0")
+    assert_refused(app, api.call("post", "/deliveries", OTHER_OPERATOR, json=body), 404, "not found")
+    assert row_counts(app) == before
+
+
+def test_unknown_routes_methods_and_ids_answer_json_errors(app, api):  # noqa: ANN001
+    assert_refused(app, api.call("get", "/nowhere", ADMIN), 404, "not found")
+    assert_refused(app, api.call("delete", "/requests", ADMIN), 405, "not allowed")
+    assert_refused(app, api.call("get", "/requests/0", ADMIN), 404, "not found")
+    assert_refused(app, api.call("get", "/jobs?work_order_id=abc", ADMIN), 422, "work_order_id")
+    assert_refused(app, api.call("get", "/requests?status=lost", ADMIN), 422, "unknown status")
