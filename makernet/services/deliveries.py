@@ -11,7 +11,7 @@ from makernet.models.base import utcnow
 from makernet.services.accounts import Actor
 from makernet.services.context import Context
 from makernet.services.planning import operator_works_on_request
-from makernet.services.transitions import move
+from makernet.services.transitions import created, move
 
 MODES = ("direct", "collection_point", "runner")
 
@@ -36,6 +36,7 @@ def create_delivery(ctx: Context, actor: Actor, *, place_id: int, request_id: in
                             destination=destination.strip() or request.delivery_point)
         s.add(delivery)
         s.flush()
+        created(s, Delivery, delivery.id, delivery.status, user_id=actor.user_id)
         for index, (line_id, quantity) in enumerate(lines):
             _add_line(s, delivery, index, line_id, quantity)
         move(s, Request, RequestStatus, request.id, "shipped", user_id=actor.user_id, note=f"delivery {delivery.id}",

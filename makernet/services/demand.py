@@ -11,7 +11,7 @@ from makernet.errors import Conflict, InvalidInput, NotFound
 from makernet.models import Item, Organisation, Request, RequestLine
 from makernet.services.accounts import Actor
 from makernet.services.context import Context
-from makernet.services.transitions import move
+from makernet.services.transitions import created, move
 
 
 def submit_request(ctx: Context, actor: Actor, *, needed_by: date, delivery_point: str,
@@ -39,6 +39,7 @@ def submit_request(ctx: Context, actor: Actor, *, needed_by: date, delivery_poin
         s.flush()
         for item_id, quantity in lines:
             s.add(RequestLine(request_id=request.id, item_id=item_id, quantity=quantity))
+        created(s, Request, request.id, request.status, user_id=actor.user_id)
         s.flush()
         return request_view(s, request)
 

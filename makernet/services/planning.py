@@ -10,7 +10,7 @@ from makernet.models import DesignVersion, Item, Organisation, Place, Request, R
 from makernet.models.base import utcnow
 from makernet.services.accounts import Actor
 from makernet.services.context import Context
-from makernet.services.transitions import move
+from makernet.services.transitions import created, move
 
 OPEN_WORK = ("proposed", "accepted", "done")
 
@@ -43,6 +43,7 @@ def allocate(ctx: Context, actor: Actor, *, request_line_id: int, place_id: int,
                           quantity=quantity, reason=reason.strip(), created_by=actor.user_id)
         s.add(order)
         s.flush()
+        created(s, WorkOrder, order.id, order.status, user_id=actor.user_id, note=f"{quantity} units")
         move(s, Request, RequestStatus, request.id, "allocated", user_id=actor.user_id,
              only_from=frozenset({"approved"}))
         if place.auto_accept:

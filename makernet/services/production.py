@@ -15,7 +15,7 @@ from makernet.db import Transaction
 from makernet.services.accounts import Actor
 from makernet.services.context import Context
 from makernet.services.stock import consume_for_job
-from makernet.services.transitions import move
+from makernet.services.transitions import created, move
 from printers.base import (AmbiguousOutcome, MachineConnection, PrinterError, PrinterState,
                            PrinterStatus, PrinterUnreachable)
 from printers.registry import driver_for
@@ -56,6 +56,7 @@ def start_work_order(ctx: Context, tx: Transaction, order: WorkOrder) -> list[in
     for job in jobs:
         if job.plate_layout_id is not None:
             job.upload_name = upload_name(job.id, item.code)
+        created(s, Job, job.id, job.status, note=f"{job.units} units on machine {job.machine_id}")
     s.flush()
     for machine in printers:
         claimed = claim_next_job(s, machine.id)

@@ -35,3 +35,10 @@ def move(session: Session, model: type[SQLModel], kind: type[enum.Enum], entity_
     session.flush()
     session.refresh(previous)
     return from_state
+
+
+def created(session: Session, model: type[SQLModel], entity_id: int, state: str, *,
+            user_id: int | None = None, note: str = "") -> None:
+    """Record that a thing came into being in its first state."""
+    session.add(AuditEntry(entity=model.__tablename__, entity_id=entity_id, from_state=None, to_state=state,
+                           user_id=user_id, note=note[:500]))

@@ -1,0 +1,71 @@
+"""Settings from the environment, and the command line's one-line errors."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from makernet.config import load_settings
+from makernet.errors import InvalidInput
+
+MAKERNET = str(Path(sys.executable).parent / "makernet")
+
+
+def test_with_nothing_set_makernet_runs_embedded_on_sqlite_and_memory() -> None:
+    settings = load_settings({})
+    assert settings.is_sqlite and settings.effective_broker_url == "memory://"
+    assert settings.runs_embedded_worker
+
+
+def test_a_database_and_a_broker_switch_to_production_mode() -> None:
+    settings = load_settings({"MAKERNET_DATABASE_URL": "postgresql://db/makernet",
+                              "MAKERNET_BROKER_URL": "redis://redis:6379/0", "MAKERNET_POLL_INTERVAL": "2.5"})
+    assert not settings.is_sqlite and not settings.runs_embedded_worker
+    assert settings.poll_interval == 2.5
+
+
+@pytest.mark.parametrize("name,value", [("MAKERNET_PORT", "http"), ("MAKERNET_POLL_INTERVAL", "-1"),
+                                        ("MAKERNET_EMBEDDED_WORKER", "maybe")])
+def test_a_bad_setting_is_named_in_the_error(name: str, value: str) -> None:
+    with pytest.raises(InvalidInput, match=name):
+        load_settings({name: value})
+
+
+def run(*args: str, env: dict | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([MAKERNET, *args], capture_output=True, text=True, timeout=60, env=env, cwd=cwd)
+
+
+@pytest.mark.parametrize("args,words", [
+    (["serve", "--port", "http"], "--port"),
+    (["frobnicate"], "No such command"),
+    (["demo", "--octoprint", "http://127.0.0.1:5000"], "go together"),
+    (["worker"], "MAKERNET_BROKER_URL is not set"),
+])
+def test_bad_arguments_give_one_line_and_no_traceback(tmp_path: Path, args: list[str], words: str) -> None:
+    done = run(*args, env={"PATH": "/usr/bin:/bin", "MAKERNET_INSTANCE_DIR": str(tmp_path)})
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and words in done.stderr and "Traceback" not in done.stderr
+
+
+def test_commands_refuse_a_database_without_schema_and_say_what_to_run(tmp_path: Path) -> None:
+    done = run("demo", env={"PATH": "/usr/bin:/bin", "MAKERNET_INSTANCE_DIR": str(tmp_path)})
+    assert done.returncode == 2 and "makernet db upgrade" in done.stderr
+
+
+def test_every_command_has_help() -> None:
+    for command in (["--help"], ["db", "upgrade", "--help"], ["demo", "--help"], ["serve", "--help"],
+                    ["worker", "--help"], ["beat", "--help"], ["token", "create", "--help"]):
+        done = run(*command)
+        assert done.returncode == 0 and "Usage:" in done.stdout, command
+
+
+def test_upgrade_demo_and_token_work_from_the_command_line(tmp_path: Path) -> None:
+    env = {"PATH": "/usr/bin:/bin", "MAKERNET_INSTANCE_DIR": str(tmp_path)}
+    assert "revision 0001" in run("db", "upgrade", env=env).stdout
+    assert "demo territory loaded" in run("demo", env=env).stdout
+    assert "already loaded" in run("demo", env=env).stdout
+    assert run("token", "create", "admin@demo.makernet.fr", env=env).stdout.startswith("mkn_")
+    unknown = run("token", "create", "nobody@example.org", env=env)
+    assert unknown.returncode == 2 and "No user" in unknown.stderr
