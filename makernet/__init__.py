@@ -1,12 +1,14 @@
 """MakerNet: coordinates distributed maker production for a territory in need."""
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
 from flask import Flask
 
 from makernet.config import Settings, load_settings
+from makernet.errors import InvalidInput
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -14,6 +16,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def create_app(settings: Settings | None = None) -> Flask:
     """The application factory: settings are read here, once, never at import."""
     settings = settings or load_settings()
+    if not settings.runs_embedded_worker and not settings.secret_key:
+        # several processes on several hosts must sign sessions with one key
+        raise InvalidInput("MAKERNET_SECRET_KEY must be set in production mode (MAKERNET_BROKER_URL set).")
     settings.instance_dir.mkdir(parents=True, exist_ok=True)
     app = Flask(__name__, instance_path=str(settings.instance_dir), template_folder=str(ROOT / "templates"),
                 static_folder=str(ROOT / "makernet" / "static"))
@@ -36,9 +41,14 @@ def create_app(settings: Settings | None = None) -> Flask:
 
 
 def _instance_secret(instance_dir: Path) -> str:
-    """A secret generated on first start and kept in the instance folder."""
+    """A secret generated on first start and kept in the instance folder.
+
+    Written to a temporary file and renamed, so processes starting together never read it half-written.
+    """
     path = instance_dir / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+        draft = instance_dir / f".secret_key.{os.getpid()}"
+        draft.write_text(secrets.token_hex(32))
+        draft.chmod(0o600)
+        os.replace(draft, path) if not path.exists() else draft.unlink()
     return path.read_text().strip()

@@ -64,8 +64,12 @@ def _safe_url(url: str) -> str:
 def _require_schema(app) -> None:  # noqa: ANN001
     """Refuse to run on a database that was never migrated."""
     from makernet import schema
-    if schema.current_revision(app.extensions["makernet"].db) is None:
+    current = schema.current_revision(app.extensions["makernet"].db)
+    if current is None:
         raise click.ClickException("the database has no schema yet: run `makernet db upgrade` first")
+    if current != schema.head_revision():
+        raise click.ClickException(f"the database is at revision {current}, this version needs "
+                                   f"{schema.head_revision()}: run `makernet db upgrade` first")
 
 
 @main.command(help="Load demo data: a small territory of Charente-Maritime, modelled on spring 2020.")

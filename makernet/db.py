@@ -59,8 +59,9 @@ def _make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    for scheme in ("postgresql://", "postgres://"):  # postgres:// is what many hosts hand out
+        if url.startswith(scheme):
+            url = "postgresql+psycopg://" + url[len(scheme):]
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 

@@ -30,6 +30,12 @@ def make_revision(db: Database, message: str) -> None:
         command.revision(_config(connection), message=message, autogenerate=True)
 
 
+def head_revision() -> str:
+    """The newest revision this code knows."""
+    from alembic.script import ScriptDirectory
+    return ScriptDirectory.from_config(_config(None)).get_current_head()
+
+
 def current_revision(db: Database) -> str | None:
     """The revision the database is at, or None when it was never migrated."""
     from alembic.runtime.migration import MigrationContext

@@ -11,7 +11,9 @@ from makernet.config import Settings
 DEFAULT_QUEUE = "makernet"
 # A dispatch must finish well before the broker would hand its message to another
 # worker (visibility timeout), so time limits sit far below it.
-VISIBILITY_TIMEOUT = 3600
+# A worker that dies holding a message gives it back after this long; every task is
+# short (a few printer calls bounded by MAKERNET_PRINTER_TIMEOUT), so it can be short too.
+VISIBILITY_TIMEOUT = 300
 TASK_SOFT_TIME_LIMIT = 120
 TASK_TIME_LIMIT = 150
 
