@@ -18,8 +18,8 @@ def _config(connection: object) -> Config:
     return config
 
 
-def upgrade(db: Database, revision: str = "head") -> None:
-    """Bring the database to `revision` (the newest by default)."""
+def upgrade(db: Database, revision: str = "heads") -> None:
+    """Bring the database to `revision` (the newest of every branch by default)."""
     with db.engine.begin() as connection:
         command.upgrade(_config(connection), revision)
 
@@ -31,13 +31,14 @@ def make_revision(db: Database, message: str) -> None:
 
 
 def head_revision() -> str:
-    """The newest revision this code knows."""
+    """The newest revision(s) this code knows, as `makernet db upgrade` prints them."""
     from alembic.script import ScriptDirectory
-    return ScriptDirectory.from_config(_config(None)).get_current_head()
+    return ",".join(sorted(ScriptDirectory.from_config(_config(None)).get_heads()))
 
 
 def current_revision(db: Database) -> str | None:
-    """The revision the database is at, or None when it was never migrated."""
+    """The revision(s) the database is at, or None when it was never migrated."""
     from alembic.runtime.migration import MigrationContext
     with db.engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        heads = MigrationContext.configure(connection).get_current_heads()
+    return ",".join(sorted(heads)) or None
