@@ -32,7 +32,8 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     celery_app = celery_init_app(app, settings)
     app.extensions["makernet"] = Context(db=Database(settings.effective_database_url),
-                                         tasks=CeleryQueue(celery_app), settings=settings)
+                                         tasks=CeleryQueue(celery_app), settings=settings,
+                                         secret=app.config["SECRET_KEY"])
 
     from makernet import api, web
     api.init_app(app)

@@ -83,7 +83,8 @@ def demo(octoprint_url: str | None, api_key: str | None) -> None:
     app = _app()
     _require_schema(app)
     ctx = app.extensions["makernet"]
-    summary = demo_data.load(ctx.db, octoprint_url=octoprint_url, api_key=api_key)
+    from makernet.services.secrets import seal
+    summary = demo_data.load(ctx.db, octoprint_url=octoprint_url, api_key=api_key, seal=lambda key: seal(ctx, key))
     click.echo(summary)
 
 
@@ -109,17 +110,33 @@ def serve(host: str | None, port: int | None, threads: int) -> None:
 
 
 @main.command(help="Run a Celery worker (production mode: needs MAKERNET_BROKER_URL).")
+@click.option("--place", "place_id", type=click.IntRange(1), default=None,
+              help="Run as this place's own worker: only its printers' queue, no database needed.")
 @click.option("--concurrency", type=click.IntRange(1, 512), default=8, show_default=True)
 @click.option("--pool", type=click.Choice(["threads", "prefork", "solo"]), default="threads", show_default=True,
               help="Threads suit printer calls, which mostly wait on the network.")
+@click.option("--hostname", default=None, help="Worker name (default: makernet@<host>, or place-<id>@<host>).")
 @click.option("--loglevel", type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]), default="INFO", show_default=True)
-def worker(concurrency: int, pool: str, loglevel: str) -> None:
-    """Run a worker process consuming the MakerNet queue."""
-    app = _app()
-    _require_broker(app)
-    _require_schema(app)
-    celery_app = app.extensions["celery"]
-    celery_app.Worker(concurrency=concurrency, pool=pool, loglevel=loglevel).start()
+def worker(place_id: int | None, concurrency: int, pool: str, hostname: str | None, loglevel: str) -> None:
+    """Run a central worker, or a place's own worker with --place."""
+    import socket
+
+    from workers.app import DEFAULT_QUEUE, site_celery
+    from makernet.services.dispatch import place_queue
+    settings = load_settings()
+    if not settings.broker_url:
+        raise click.ClickException("MAKERNET_BROKER_URL is not set: in the embedded default the worker and "
+                                   "beat run inside `makernet serve`")
+    if place_id is not None:
+        celery_app, queues = site_celery(settings), [place_queue(place_id)]
+        name = hostname or f"place-{place_id}@{socket.gethostname()}"
+    else:
+        app = _app()
+        _require_schema(app)
+        celery_app, queues = app.extensions["celery"], [DEFAULT_QUEUE]
+        name = hostname or f"makernet@{socket.gethostname()}"
+    celery_app.Worker(concurrency=concurrency, pool=pool, loglevel=loglevel, queues=queues,
+                      hostname=name).start()
 
 
 @main.command(help="Run the beat scheduler (production mode: exactly one per installation).")

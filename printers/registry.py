@@ -9,7 +9,7 @@ from printers.base import Driver, MachineConnection, PrinterError
 from printers.manual import ManualDriver
 from printers.octoprint import OctoPrintDriver
 
-DriverFactory = Callable[[MachineConnection], Driver]
+DriverFactory = Callable[..., Driver]
 _T = TypeVar("_T")
 
 _drivers: dict[str, DriverFactory] = {}
@@ -33,13 +33,13 @@ def available_drivers() -> list[str]:
     return sorted(_drivers)
 
 
-def driver_for(conn: MachineConnection) -> Driver:
-    """Build the driver a machine's connection names."""
+def driver_for(conn: MachineConnection, client: object | None = None) -> Driver:
+    """Build the driver a machine's connection names, sharing `client` (an httpx.Client) if given."""
     factory = _drivers.get(conn.driver)
     if factory is None:
         known = ", ".join(available_drivers())
         raise PrinterError(f"unknown machine driver {conn.driver!r}; available drivers: {known}")
-    return factory(conn)
+    return factory(conn, client)
 
 
 # Built-in drivers are registered here rather than by decorating them in their own

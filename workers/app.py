@@ -26,12 +26,22 @@ def celery_init_app(app: Flask, settings: Settings) -> Celery:
             with app.app_context():
                 return self.run(*args, **kwargs)
 
-    celery_app = Celery(app.name, task_cls=FlaskTask, set_as_current=True)
+    celery_app = _make_celery(app.name, FlaskTask, settings)
+    app.extensions["celery"] = celery_app
+    return celery_app
+
+
+def site_celery(settings: Settings) -> Celery:
+    """The Celery app of a place's own worker: no Flask app, no database, only the broker."""
+    return _make_celery("makernet-site", Task, settings)
+
+
+def _make_celery(name: str, task_cls: type[Task], settings: Settings) -> Celery:
+    """A Celery app with MakerNet's configuration and tasks."""
+    celery_app = Celery(name, task_cls=task_cls, set_as_current=True)
     celery_app.conf.update(_celery_config(settings))
     celery_app.set_default()
     import workers.tasks  # noqa: F401  (registers the tasks on the new app)
-
-    app.extensions["celery"] = celery_app
     return celery_app
 
 

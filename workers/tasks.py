@@ -1,25 +1,58 @@
-"""Thin tasks: they take ids and call one service each."""
+"""Thin tasks: they take ids or plain values and call one service each.
+
+Central tasks run with the database. Site tasks (`site_*`) run on a place's own
+worker, which has no database: they talk to the printers and send back what they
+learned as messages that central workers apply.
+"""
 from __future__ import annotations
 
 from celery import shared_task
 
-from makernet.services import production
+from makernet.services import dispatch, monitoring, printer_io
 from makernet.services.context import current_context
 
 
 @shared_task(name="makernet.dispatch_job")
 def dispatch_job(job_id: int) -> str:
-    """Send one claimed job to its printer."""
-    return production.dispatch_job(current_context(), job_id)
+    """Send one claimed plate to its printer, or to its place's worker."""
+    return dispatch.dispatch_job(current_context(), job_id)
 
 
-@shared_task(name="makernet.poll_machine")
-def poll_machine(machine_id: int) -> str:
-    """Read one printer's state and record what it tells about its job."""
-    return production.poll_machine(current_context(), machine_id)
+@shared_task(name="makernet.apply_dispatch")
+def apply_dispatch(job_id: int, report: dict) -> str:
+    """Record what a place's worker saw when it started a plate."""
+    return dispatch.apply_outcome(current_context(), job_id, report)
 
 
 @shared_task(name="makernet.poll_printers")
 def poll_printers() -> int:
-    """Fan out a poll to every printer that is busy or could take a plate."""
-    return production.poll_printers(current_context())
+    """Fan out reads of every active printer (beat runs this)."""
+    return monitoring.poll_printers(current_context())
+
+
+@shared_task(name="makernet.poll_machines")
+def poll_machines(machine_ids: list[int]) -> int:
+    """Read a chunk of printers and apply what they say."""
+    return monitoring.poll_machines(current_context(), machine_ids)
+
+
+@shared_task(name="makernet.apply_readings")
+def apply_readings(readings: list[dict]) -> int:
+    """Record the readings a place's worker took of its printers."""
+    return monitoring.apply_readings(current_context(), readings)
+
+
+@shared_task(name="makernet.site_dispatch", bind=True)
+def site_dispatch(self, plan: dict) -> str:  # noqa: ANN001 - Celery's bound task
+    """At the place: start a plate on a printer, report the outcome centrally."""
+    report = printer_io.dispatch_on_printer(printer_io.DispatchPlan(**plan))
+    self.app.send_task("makernet.apply_dispatch", args=[plan["job_id"], report])
+    return report["outcome"]
+
+
+@shared_task(name="makernet.site_poll", bind=True)
+def site_poll(self, connections: list[dict]) -> int:  # noqa: ANN001 - Celery's bound task
+    """At the place: read its printers, report the readings centrally."""
+    readings = printer_io.read_statuses(printer_io.connections_from_message(connections))
+    self.app.send_task("makernet.apply_readings", args=[readings])
+    return len(readings)

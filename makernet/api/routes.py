@@ -115,6 +115,16 @@ def report_batch(actor: Actor, job_id: int, body: sch.BatchReportIn) -> dict:
     return production.report_batch(ctx(), actor, job_id, body.units_made, body.units_rejected)
 
 
+@endpoint(bp, "post", "/jobs/{job_id}/retry", "Send a failed plate back to its printer's queue (operators)")
+def retry_job(actor: Actor, job_id: int) -> dict:
+    return production.retry_job(ctx(), actor, job_id)
+
+
+@endpoint(bp, "post", "/jobs/{job_id}/scrap", "Give up a failed plate: its units count as rejects (operators)")
+def scrap_job(actor: Actor, job_id: int) -> dict:
+    return production.scrap_job(ctx(), actor, job_id)
+
+
 @endpoint(bp, "get", "/machines/{machine_id}", "One machine and its printer state")
 def get_machine(actor: Actor, machine_id: int) -> dict:
     return production.get_machine(ctx(), actor, machine_id)

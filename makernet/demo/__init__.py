@@ -1,6 +1,7 @@
 """Demo data: a small territory of Charente-Maritime, modelled on spring 2020 (FIELD.md)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlmodel import Session, select
@@ -41,8 +42,12 @@ MATERIALS = [
 ]
 
 
-def load(db: Database, octoprint_url: str | None = None, api_key: str | None = None) -> str:
-    """Load the demo territory once; attach a real printer when an OctoPrint URL is given."""
+def load(db: Database, octoprint_url: str | None = None, api_key: str | None = None,
+         seal: Callable[[str], str] | None = None) -> str:
+    """Load the demo territory once; attach a real printer when an OctoPrint URL is given.
+
+    `seal` turns the printer's key into what is stored (see services.secrets).
+    """
     with db.transaction() as tx:
         s = tx.session
         loaded = s.exec(select(Organisation).where(Organisation.name == ORGANISATIONS[0][0])).first() is not None
@@ -52,7 +57,9 @@ def load(db: Database, octoprint_url: str | None = None, api_key: str | None = N
                  f"demo territory loaded: {len(ORGANISATIONS)} organisations, {len(USERS)} users "
                  f"(password {DEMO_PASSWORD!r})"]
         if octoprint_url:
-            machine = _attach_printer(s, octoprint_url, api_key or "")
+            if seal is None:
+                raise ValueError("a printer key is only stored sealed")
+            machine = _attach_printer(s, octoprint_url, seal(api_key or ""))
             lines.append(f"printer {machine.name!r} (machine {machine.id}) attached to FabLab La Rochelle at {octoprint_url}")
     return "\n".join(lines)
 

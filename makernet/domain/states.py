@@ -73,6 +73,7 @@ TRANSITIONS: dict[type[enum.Enum], dict[str, frozenset[str]]] = {
         "queued": frozenset({"dispatching", "done", "cancelled"}),  # done: manual batches
         "dispatching": frozenset({"printing", "queued", "done", "failed", "cancelled"}),
         "printing": frozenset({"done", "failed", "cancelled"}),
+        "failed": frozenset({"queued", "cancelled"}),  # the operator retries or scraps
     },
     DeliveryStatus: {
         "prepared": frozenset({"picked_up", "delivered", "received", "refused"}),

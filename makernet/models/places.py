@@ -25,6 +25,8 @@ class Place(SQLModel, table=True):
     hourly_value_cents: int = 0             # the value of the place's time, per hour
     accepted_item_ids: list[int] = Field(default_factory=list, sa_column=json_column())  # empty: all
     auto_accept: bool = False
+    site_worker: bool = False               # the place runs its own worker beside its printers
+    offline_policy: str = Field(default="hold", max_length=10)  # hold or move plates of an offline printer
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
 

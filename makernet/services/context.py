@@ -11,8 +11,8 @@ from makernet.db import Database
 class TaskQueue(Protocol):
     """Where use cases post their follow-up work (Celery in the app, a list in unit tests)."""
 
-    def enqueue(self, task_name: str, *args: object) -> None:
-        """Post a task by name with plain arguments."""
+    def enqueue(self, task_name: str, *args: object, queue: str | None = None) -> None:
+        """Post a task by name with plain arguments, to the central queue or the named one."""
 
 
 @dataclass
@@ -22,6 +22,7 @@ class Context:
     db: Database
     tasks: TaskQueue
     settings: Settings
+    secret: str = ""   # the installation's secret: seals printer keys at rest
 
 
 class CeleryQueue:
@@ -30,9 +31,10 @@ class CeleryQueue:
     def __init__(self, celery_app: object) -> None:
         self.celery_app = celery_app
 
-    def enqueue(self, task_name: str, *args: object) -> None:
+    def enqueue(self, task_name: str, *args: object, queue: str | None = None) -> None:
         """Send the task; the broker keeps it until a worker acks it."""
-        self.celery_app.send_task(f"makernet.{task_name}", args=list(args))
+        options = {"queue": queue} if queue else {}
+        self.celery_app.send_task(f"makernet.{task_name}", args=list(args), **options)
 
 
 def current_context() -> Context:

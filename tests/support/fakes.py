@@ -12,10 +12,12 @@ class RecordingQueue:
 
     def __init__(self) -> None:
         self.sent: list[tuple[str, tuple]] = []
+        self.queues: list[str | None] = []
 
-    def enqueue(self, task_name: str, *args: object) -> None:
+    def enqueue(self, task_name: str, *args: object, queue: str | None = None) -> None:
         """Record the task instead of sending it."""
         self.sent.append((task_name, args))
+        self.queues.append(queue)
 
     def take(self, task_name: str) -> list[tuple]:
         """The argument tuples of every recorded task of that name, forgetting them."""
@@ -48,7 +50,7 @@ PRINTERS: dict[str, FakePrinter] = {}
 class FakeDriver:
     """A driver reading and writing a FakePrinter named by the machine's URL."""
 
-    def __init__(self, conn: MachineConnection) -> None:
+    def __init__(self, conn: MachineConnection, client: object | None = None) -> None:
         self.printer = PRINTERS[conn.url or ""]
 
     def upload_and_start(self, file_name: str, gcode: bytes, job_id: int) -> StartResult:

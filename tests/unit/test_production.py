@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import partial
 
 import pytest
 from sqlalchemy import update
@@ -10,7 +11,8 @@ from sqlmodel import select
 from makernet import demo
 from makernet.models import Job, Machine, StockEntry
 from makernet.models.base import utcnow
-from makernet.services import production
+from makernet.services import dispatch, monitoring, production
+from makernet.services.secrets import seal
 from printers.base import AmbiguousOutcome, PrinterState, PrinterUnreachable
 from tests.support.api import COORDINATOR, OPERATOR, REQUESTER, ApiClient
 from tests.support.fakes import PRINTERS, FakePrinter
@@ -21,7 +23,7 @@ def printer(app):  # noqa: ANN001, ANN201
     """A scripted printer attached to the demo fab-lab, as its only active printer."""
     ctx = app.extensions["makernet"]
     PRINTERS["fake://p1"] = FakePrinter()
-    demo.load(ctx.db, octoprint_url="fake://p1", api_key="key")
+    demo.load(ctx.db, octoprint_url="fake://p1", api_key="key", seal=partial(seal, ctx))
     with ctx.db.transaction() as tx:
         tx.session.execute(update(Machine).where(Machine.octoprint_url == "fake://p1").values(driver="fake"))
     yield PRINTERS["fake://p1"]
@@ -51,8 +53,10 @@ def consumption(app) -> list[tuple[int | None, int]]:  # noqa: ANN001
         return [(e.job_id, e.quantity) for e in s.exec(select(StockEntry).where(StockEntry.kind == "consumption"))]
 
 
-def machine_id(app) -> int:  # noqa: ANN001
-    return jobs(app)[0].machine_id
+def poll(app, machine_id: int) -> list[str]:  # noqa: ANN001
+    """Read the printer as beat would, and return the statuses of every job."""
+    monitoring.poll_machines(app.extensions["makernet"], [machine_id])
+    return [j.status for j in jobs(app)]
 
 
 def test_accepting_work_claims_the_first_plate_and_posts_one_dispatch(app, api, printer):  # noqa: ANN001
@@ -65,8 +69,8 @@ def test_accepting_work_claims_the_first_plate_and_posts_one_dispatch(app, api, 
 def test_a_repeated_dispatch_message_never_uploads_twice(app, api, printer):  # noqa: ANN001
     accepted_order(api)
     ctx, first = app.extensions["makernet"], jobs(app)[0]
-    assert production.dispatch_job(ctx, first.id) == "printing"
-    assert production.dispatch_job(ctx, first.id) == "skipped"
+    assert dispatch.dispatch_job(ctx, first.id) == "printing"
+    assert dispatch.dispatch_job(ctx, first.id) == "skipped"
     assert printer.uploads == [first.upload_name]
     assert f"-{first.id}-" in first.upload_name
 
@@ -75,12 +79,11 @@ def test_a_finished_plate_is_recorded_once_and_the_next_waits_for_a_clear_bed(ap
     order = accepted_order(api)
     ctx = app.extensions["makernet"]
     first, second = jobs(app)
-    production.dispatch_job(ctx, first.id)
+    dispatch.dispatch_job(ctx, first.id)
     printer.finish()
-    assert production.poll_machine(ctx, first.machine_id) == "done"
-    assert production.poll_machine(ctx, first.machine_id) == "ready"  # repeated reading: nothing more
+    assert poll(app, first.machine_id) == ["done", "queued"]
+    assert poll(app, first.machine_id) == ["done", "queued"]  # repeated reading: nothing more
     assert consumption(app).count((first.id, -250)) == 1
-    assert [j.status for j in jobs(app)] == ["done", "queued"]
     assert ctx.tasks.take("dispatch_job") == [(first.id,)]  # only the first ever went out
     assert api.ok("get", f"/work-orders/{order['id']}", OPERATOR)["units_made"] == 10
 
@@ -92,7 +95,7 @@ def test_a_finished_plate_is_recorded_once_and_the_next_waits_for_a_clear_bed(ap
 def test_clearing_the_bed_while_printing_is_refused(app, api, printer):  # noqa: ANN001
     accepted_order(api)
     ctx, first = app.extensions["makernet"], jobs(app)[0]
-    production.dispatch_job(ctx, first.id)
+    dispatch.dispatch_job(ctx, first.id)
     answer = api.call("post", f"/machines/{first.machine_id}/bed-clear", OPERATOR)
     assert answer.status_code == 409 and "still busy" in answer.get_json()["error"]
 
@@ -101,11 +104,11 @@ def test_a_printer_that_will_not_start_gets_the_plate_back_in_its_queue(app, api
     accepted_order(api)
     ctx, first = app.extensions["makernet"], jobs(app)[0]
     printer.refuse_start = True
-    assert production.dispatch_job(ctx, first.id) == "requeued"
+    assert dispatch.dispatch_job(ctx, first.id) == "requeued"
     assert jobs(app)[0].status == "queued" and printer.uploads == []
     printer.refuse_start = False
     ctx.tasks.take("dispatch_job")
-    assert production.poll_machine(ctx, first.machine_id) == "ready"
+    assert poll(app, first.machine_id) == ["dispatching", "queued"]
     assert ctx.tasks.take("dispatch_job") == [(first.id,)]
     assert jobs(app)[0].dispatch_attempts == 2
 
@@ -114,7 +117,7 @@ def test_an_unreachable_printer_is_marked_offline_and_keeps_its_plate(app, api, 
     accepted_order(api)
     ctx, first = app.extensions["makernet"], jobs(app)[0]
     printer.start_error = PrinterUnreachable("connection refused")
-    assert production.dispatch_job(ctx, first.id) == "requeued"
+    assert dispatch.dispatch_job(ctx, first.id) == "requeued"
     with ctx.db.reading() as s:
         assert s.get(Machine, first.machine_id).state == PrinterState.OFFLINE.value
     assert jobs(app)[0].status == "queued"
@@ -123,21 +126,42 @@ def test_an_unreachable_printer_is_marked_offline_and_keeps_its_plate(app, api, 
 def test_an_ambiguous_start_is_reconciled_from_the_printer_not_retried(app, api, printer):  # noqa: ANN001
     accepted_order(api)
     ctx, first = app.extensions["makernet"], jobs(app)[0]
-    # the upload reached the printer but the answer was lost
-    printer.file_name, printer.state, printer.raw_state = first.upload_name, PrinterState.PRINTING, "Printing"
     printer.start_error = AmbiguousOutcome("read timeout")
-    assert production.dispatch_job(ctx, first.id) == "ambiguous"
+    assert dispatch.dispatch_job(ctx, first.id) == "ambiguous"
     assert jobs(app)[0].status == "dispatching"
-    assert production.poll_machine(ctx, first.machine_id) == "printing"
-    assert jobs(app)[0].status == "printing" and printer.uploads == []
+    # the upload had in fact reached the printer, only the answer was lost
+    printer.file_name, printer.state, printer.raw_state = first.upload_name, PrinterState.PRINTING, "Printing"
+    assert poll(app, first.machine_id) == ["printing", "queued"]
+    assert printer.uploads == []
+
+
+def test_a_redelivered_dispatch_finds_its_plate_running_and_does_not_upload_again(app, api, printer):  # noqa: ANN001
+    accepted_order(api)
+    ctx, first = app.extensions["makernet"], jobs(app)[0]
+    # a worker uploaded the plate and died before recording it; the broker hands the message over again
+    printer.file_name, printer.state, printer.raw_state = first.upload_name, PrinterState.PRINTING, "Printing"
+    assert dispatch.dispatch_job(ctx, first.id) == "printing"
+    assert printer.uploads == [] and jobs(app)[0].status == "printing"
+
+
+def test_a_start_never_confirmed_goes_back_to_the_queue_once_the_printer_shows_it_idle(app, api, printer):  # noqa: ANN001
+    accepted_order(api)
+    ctx, first = app.extensions["makernet"], jobs(app)[0]
+    ctx.tasks.take("dispatch_job")  # the message is lost: no worker ever runs it
+    with ctx.db.transaction() as tx:
+        tx.session.execute(update(Job).where(Job.id == first.id).values(
+            dispatched_at=utcnow() - timedelta(seconds=ctx.settings.dispatch_timeout + 1)))
+    assert poll(app, first.machine_id) == ["dispatching", "queued"]  # requeued and claimed again
+    assert ctx.tasks.take("dispatch_job") == [(first.id,)]
+    assert jobs(app)[0].dispatch_attempts == 2
 
 
 def test_a_printer_that_lost_its_serial_link_fails_the_job_with_its_reason(app, api, printer):  # noqa: ANN001
     accepted_order(api)
     ctx, first = app.extensions["makernet"], jobs(app)[0]
-    production.dispatch_job(ctx, first.id)
+    dispatch.dispatch_job(ctx, first.id)
     printer.state, printer.raw_state = PrinterState.ERROR, "Offline after error"
-    assert production.poll_machine(ctx, first.machine_id) == "failed"
+    assert poll(app, first.machine_id)[0] == "failed"
     failed = jobs(app)[0]
     assert failed.status == "failed" and "Offline after error" in failed.outcome
     assert consumption(app) == []
@@ -146,21 +170,20 @@ def test_a_printer_that_lost_its_serial_link_fails_the_job_with_its_reason(app, 
 def test_an_unreachable_host_mid_print_does_not_fail_the_print(app, api, printer):  # noqa: ANN001
     accepted_order(api)
     ctx, first = app.extensions["makernet"], jobs(app)[0]
-    production.dispatch_job(ctx, first.id)
+    dispatch.dispatch_job(ctx, first.id)
     printer.state, printer.raw_state = PrinterState.OFFLINE, "unreachable"
-    assert production.poll_machine(ctx, first.machine_id) == "printing"
-    assert jobs(app)[0].status == "printing"
+    assert poll(app, first.machine_id)[0] == "printing"
 
 
 def test_a_print_cancelled_on_the_printer_fails_the_job(app, api, printer):  # noqa: ANN001
     accepted_order(api)
     ctx, first = app.extensions["makernet"], jobs(app)[0]
-    production.dispatch_job(ctx, first.id)
+    dispatch.dispatch_job(ctx, first.id)
     with ctx.db.transaction() as tx:  # started long enough ago to be past the start grace
         tx.session.execute(update(Job).where(Job.id == first.id).values(
             started_at=utcnow() - timedelta(seconds=60)))
     printer.state, printer.raw_state, printer.completion = PrinterState.READY, "Operational", None
-    assert production.poll_machine(ctx, first.machine_id) == "failed"
+    assert poll(app, first.machine_id)[0] == "failed"
     assert jobs(app)[0].outcome == "cancelled on the printer"
 
 
@@ -178,9 +201,9 @@ def test_every_state_change_of_a_plate_is_in_the_audit_trail(app, api, printer):
     from makernet.models import AuditEntry
     accepted_order(api)
     ctx, first = app.extensions["makernet"], jobs(app)[0]
-    production.dispatch_job(ctx, first.id)
+    dispatch.dispatch_job(ctx, first.id)
     printer.finish()
-    production.poll_machine(ctx, first.machine_id)
+    poll(app, first.machine_id)
     with ctx.db.reading() as s:
         trail = [(a.from_state, a.to_state) for a in s.exec(
             select(AuditEntry).where(AuditEntry.entity == "job", AuditEntry.entity_id == first.id)
@@ -188,3 +211,96 @@ def test_every_state_change_of_a_plate_is_in_the_audit_trail(app, api, printer):
         request_trail = [a.to_state for a in s.exec(select(AuditEntry).where(AuditEntry.entity == "request"))]
     assert trail == [(None, "queued"), ("queued", "dispatching"), ("dispatching", "printing"), ("printing", "done")]
     assert request_trail[:3] == ["submitted", "approved", "allocated"]
+
+
+def fail_first_plate(app) -> Job:  # noqa: ANN001
+    ctx, first = app.extensions["makernet"], jobs(app)[0]
+    dispatch.dispatch_job(ctx, first.id)
+    PRINTERS["fake://p1"].state, PRINTERS["fake://p1"].raw_state = PrinterState.ERROR, "Offline after error"
+    assert poll(app, first.machine_id)[0] == "failed"
+    PRINTERS["fake://p1"].state, PRINTERS["fake://p1"].raw_state = PrinterState.READY, "Operational"
+    return first
+
+
+def test_the_operator_retries_a_failed_plate_and_it_prints_again(app, api, printer):  # noqa: ANN001
+    accepted_order(api)
+    first = fail_first_plate(app)
+    assert api.ok("post", f"/jobs/{first.id}/retry", OPERATOR)["status"] == "queued"
+    assert api.call("post", f"/jobs/{first.id}/retry", OPERATOR).status_code == 409
+    cleared = api.ok("post", f"/machines/{first.machine_id}/bed-clear", OPERATOR)
+    assert cleared["dispatched_job_id"] == first.id
+    assert dispatch.dispatch_job(app.extensions["makernet"], first.id) == "printing"
+    assert printer.uploads == [first.upload_name, first.upload_name]
+
+
+def test_a_scrapped_plate_counts_its_units_as_rejects_and_its_material_as_used(app, api, printer):  # noqa: ANN001
+    order = accepted_order(api)
+    first = fail_first_plate(app)
+    scrapped = api.ok("post", f"/jobs/{first.id}/scrap", OPERATOR)
+    assert (scrapped["status"], scrapped["units_rejected"]) == ("cancelled", 10)
+    assert api.ok("get", f"/work-orders/{order['id']}", OPERATOR)["units_rejected"] == 10
+    assert consumption(app).count((first.id, -250)) == 1
+    assert api.call("post", f"/jobs/{first.id}/scrap", OPERATOR).status_code == 409
+
+
+def test_plates_of_a_printer_that_went_offline_move_to_another_printer_when_the_place_chose_so(app, api, printer):  # noqa: ANN001
+    from makernet.models import Place
+    ctx = app.extensions["makernet"]
+    PRINTERS["fake://p2"] = FakePrinter()
+    demo.load(ctx.db, octoprint_url="fake://p2", api_key="key", seal=partial(seal, ctx))
+    with ctx.db.transaction() as tx:
+        tx.session.execute(update(Machine).where(Machine.octoprint_url.like("fake://%")).values(driver="fake"))
+        tx.session.execute(update(Place).where(Place.name == "FabLab La Rochelle").values(offline_policy="move"))
+    accepted_order(api, quantity=40)  # four plates, two per printer
+    by_machine = {}
+    for job in jobs(app):
+        by_machine.setdefault(job.machine_id, []).append(job.status)
+    first_machine, second_machine = sorted(by_machine)
+    monitoring.poll_machines(ctx, [second_machine])  # the second printer is seen ready
+    PRINTERS["fake://p1"].state, PRINTERS["fake://p1"].raw_state = PrinterState.OFFLINE, "unreachable"
+    monitoring.poll_machines(ctx, [first_machine])
+    queued_on = {j.machine_id for j in jobs(app) if j.status == "queued"}
+    assert queued_on == {second_machine}
+    del PRINTERS["fake://p2"]
+
+
+def test_a_place_with_its_own_worker_gets_its_plates_and_polls_on_its_own_queue(app, api, printer):  # noqa: ANN001
+    from makernet.models import Place
+    ctx = app.extensions["makernet"]
+    with ctx.db.transaction() as tx:
+        tx.session.execute(update(Place).where(Place.name == "FabLab La Rochelle").values(site_worker=True))
+    accepted_order(api)
+    first = jobs(app)[0]
+    ctx.tasks.sent.clear(), ctx.tasks.queues.clear()
+    assert dispatch.dispatch_job(ctx, first.id) == "sent to the place's worker"
+    (plan,), = ctx.tasks.take("site_dispatch")
+    assert ctx.tasks.queues == [f"place.{first_machine_place(app, first)}"]
+    assert plan["api_key"] == "key" and plan["file_name"] == first.upload_name and "G28" in plan["gcode"]
+    assert printer.uploads == []  # the central worker never talked to the printer
+
+    from makernet.services import printer_io
+    report = printer_io.dispatch_on_printer(printer_io.DispatchPlan(**plan))  # what the site worker runs
+    assert report["outcome"] == "started"
+    assert dispatch.apply_outcome(ctx, first.id, report) == "printing"
+    assert dispatch.apply_outcome(ctx, first.id, report) == "stale"  # a repeated report changes nothing
+
+    monitoring.poll_printers(ctx)
+    (connections,), = ctx.tasks.take("site_poll")
+    printer.finish()
+    readings = printer_io.read_statuses(printer_io.connections_from_message(connections))
+    monitoring.apply_readings(ctx, readings)
+    assert jobs(app)[0].status == "done"
+
+
+def first_machine_place(app, job: Job) -> int:  # noqa: ANN001
+    with app.extensions["makernet"].db.reading() as s:
+        return s.get(Machine, job.machine_id).place_id
+
+
+def test_printer_keys_are_sealed_at_rest_and_never_shown(app, api, printer):  # noqa: ANN001
+    ctx = app.extensions["makernet"]
+    with ctx.db.reading() as s:
+        stored = s.exec(select(Machine.api_key).where(Machine.octoprint_url == "fake://p1")).one()
+    assert stored != "key" and stored.startswith("sealed:")
+    place = next(p for p in api.ok("get", "/places", OPERATOR) if p["name"] == "FabLab La Rochelle")
+    assert all("api_key" not in m for m in place["machines"])

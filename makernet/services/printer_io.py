@@ -1,0 +1,108 @@
+"""Talking to printers without a database: what central and site workers both run.
+
+Everything here takes and returns plain values that travel in task messages, so a
+place's own worker, behind its NAT and holding no database credentials, can do the
+printer I/O and send back what it learned.
+"""
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+
+import httpx
+
+from printers.base import (AmbiguousOutcome, MachineConnection, PrinterError, PrinterRejected, PrinterState,
+                           PrinterStatus, PrinterUnreachable)
+from printers.registry import driver_for
+
+POLL_THREADS = 64
+
+
+@dataclass(frozen=True)
+class DispatchPlan:
+    """Everything needed to start one plate on one printer."""
+
+    job_id: int
+    machine_id: int
+    place_id: int
+    driver: str
+    url: str | None
+    api_key: str | None
+    timeout: float
+    file_name: str
+    gcode: str
+
+    @property
+    def connection(self) -> MachineConnection:
+        """The driver's view of the printer."""
+        return MachineConnection(self.driver, self.url, self.api_key, self.timeout)
+
+
+def status_to_dict(status: PrinterStatus) -> dict:
+    """A printer reading as a message-safe dict."""
+    return {"state": status.state.value, "raw_state": status.raw_state, "file_name": status.file_name,
+            "completion": status.completion, "error": status.error}
+
+
+def status_from_dict(data: dict) -> PrinterStatus:
+    """Back from a message to a printer reading."""
+    return PrinterStatus(PrinterState(data["state"]), data["raw_state"], data.get("file_name"),
+                         data.get("completion"), data.get("error"))
+
+
+def dispatch_on_printer(plan: DispatchPlan, client: httpx.Client | None = None) -> dict:
+    """Start a plate unless the printer already runs or finished it; say what happened.
+
+    The printer is read first: after a worker died mid-call or a message came twice,
+    the plate may already be there, and uploading again would print it twice.
+    """
+    driver = driver_for(plan.connection, client)
+    before = driver.status()
+    if _is_ours(before, plan.file_name):
+        return {"outcome": "already_started", "detail": "the printer already has this plate",
+                "status": status_to_dict(before)}
+    if before.state != PrinterState.READY:
+        kind = "unreachable" if not before.state.is_reachable else "refused"
+        return {"outcome": kind, "detail": before.error or f"printer is {before.raw_state}",
+                "status": status_to_dict(before)}
+    try:
+        result = driver.upload_and_start(plan.file_name, plan.gcode.encode(), plan.job_id)
+    except AmbiguousOutcome as error:
+        return {"outcome": "ambiguous", "detail": str(error), "status": None}
+    except PrinterUnreachable as error:
+        return {"outcome": "unreachable", "detail": str(error), "status": None}
+    except (PrinterRejected, PrinterError) as error:
+        return {"outcome": "refused", "detail": str(error), "status": None}
+    if result.started:
+        return {"outcome": "started", "detail": "", "status": None}
+    after = driver.status()  # "not started" may mean an earlier try of ours is running
+    if _is_ours(after, plan.file_name):
+        return {"outcome": "already_started", "detail": result.detail, "status": status_to_dict(after)}
+    return {"outcome": "refused", "detail": result.detail, "status": status_to_dict(after)}
+
+
+def _is_ours(status: PrinterStatus, file_name: str) -> bool:
+    """The printer is running or has just finished this very file."""
+    return status.file_name == file_name and (status.state.is_busy or (status.completion or 0) >= 100.0)
+
+
+def connections_from_message(items: list[dict]) -> list[tuple[int, MachineConnection]]:
+    """Back from a message to (machine id, connection) pairs."""
+    return [(i["machine_id"], MachineConnection(i["driver"], i["url"], i["api_key"], i["timeout"])) for i in items]
+
+
+def read_statuses(connections: list[tuple[int, MachineConnection]], client: httpx.Client | None = None) -> list[dict]:
+    """Read many printers at once; each reading is {"machine_id": ..., **status}."""
+    if not connections:
+        return []
+    own_client = client is None
+    client = client or httpx.Client(limits=httpx.Limits(max_connections=POLL_THREADS,
+                                                        max_keepalive_connections=POLL_THREADS))
+    try:
+        with ThreadPoolExecutor(max_workers=min(POLL_THREADS, len(connections))) as pool:
+            readings = list(pool.map(lambda mc: driver_for(mc[1], client).status(), connections))
+    finally:
+        if own_client:
+            client.close()
+    return [{"machine_id": machine_id, **status_to_dict(status)}
+            for (machine_id, _conn), status in zip(connections, readings)]
