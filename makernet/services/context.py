@@ -11,8 +11,10 @@ from makernet.db import Database
 class TaskQueue(Protocol):
     """Where use cases post their follow-up work (Celery in the app, a list in unit tests)."""
 
-    def enqueue(self, task_name: str, *args: object, queue: str | None = None) -> None:
-        """Post a task by name with plain arguments, to the central queue or the named one."""
+    def enqueue(self, task_name: str, *args: object, queue: str | None = None,
+                expires: float | None = None) -> None:
+        """Post a task by name with plain arguments, to the central queue or the named one;
+        a task with `expires` is dropped if no worker took it within that many seconds."""
 
 
 @dataclass
@@ -31,9 +33,12 @@ class CeleryQueue:
     def __init__(self, celery_app: object) -> None:
         self.celery_app = celery_app
 
-    def enqueue(self, task_name: str, *args: object, queue: str | None = None) -> None:
-        """Send the task; the broker keeps it until a worker acks it."""
-        options = {"queue": queue} if queue else {}
+    def enqueue(self, task_name: str, *args: object, queue: str | None = None,
+                expires: float | None = None) -> None:
+        """Send the task; the broker keeps it until a worker acks it (or it expires)."""
+        options: dict[str, object] = {"queue": queue} if queue else {}
+        if expires is not None:
+            options["expires"] = expires
         self.celery_app.send_task(f"makernet.{task_name}", args=list(args), **options)
 
 

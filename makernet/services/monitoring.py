@@ -34,10 +34,13 @@ def poll_printers(ctx: Context) -> int:
         for machine, is_remote in rows:
             if is_remote:
                 remote.setdefault(machine.place_id, []).append(_connection_message(ctx, machine))
+    # a poll nobody took in a few intervals is stale: a newer one follows, so let it expire
+    # instead of piling up while a place's worker is offline
+    expires = max(4 * ctx.settings.poll_interval, 10.0)
     for start in range(0, len(central), POLL_CHUNK):
-        ctx.tasks.enqueue("poll_machines", central[start:start + POLL_CHUNK])
+        ctx.tasks.enqueue("poll_machines", central[start:start + POLL_CHUNK], expires=expires)
     for place_id, connections in remote.items():
-        ctx.tasks.enqueue("site_poll", connections, queue=place_queue(place_id))
+        ctx.tasks.enqueue("site_poll", connections, queue=place_queue(place_id), expires=expires)
     return len(rows)
 
 

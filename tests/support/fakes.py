@@ -14,7 +14,8 @@ class RecordingQueue:
         self.sent: list[tuple[str, tuple]] = []
         self.queues: list[str | None] = []
 
-    def enqueue(self, task_name: str, *args: object, queue: str | None = None) -> None:
+    def enqueue(self, task_name: str, *args: object, queue: str | None = None,
+                expires: float | None = None) -> None:
         """Record the task instead of sending it."""
         self.sent.append((task_name, args))
         self.queues.append(queue)

@@ -128,6 +128,24 @@ def octoprint_config() -> dict[str, Any]:
     }
 
 
+def _merged(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """`base` with `changes` laid over it, nested dicts merged."""
+    merged = dict(base)
+    for key, value in changes.items():
+        merged[key] = _merged(merged[key], value) if isinstance(value, dict) and isinstance(merged.get(key), dict) \
+            else value
+    return merged
+
+
+def print_starts(server: "OctoPrintServer", file_name: str) -> int:
+    """How many times the server started this file, from its own log (kept across restarts)."""
+    log = server.basedir / "logs" / "octoprint.log"
+    if not log.exists():
+        return 0
+    marker = f"Print job started - origin: local, path: {file_name},"
+    return sum(marker in line for line in log.read_text(errors="replace").splitlines())
+
+
 def gcode_lasting(seconds: float) -> bytes:
     """Small valid G-code that keeps the Virtual Printer busy for about `seconds`."""
     if seconds < 0:
@@ -157,7 +175,9 @@ def free_port() -> int:
 class OctoPrintServer:
     """One real OctoPrint server with its Virtual Printer, in its own base directory."""
 
-    def __init__(self, basedir: Path | None = None, venv: Path | None = None) -> None:
+    def __init__(self, basedir: Path | None = None, venv: Path | None = None,
+                 overrides: dict[str, Any] | None = None) -> None:
+        self._overrides = overrides or {}
         self._owns_basedir = basedir is None
         self.basedir = Path(basedir) if basedir else Path(tempfile.mkdtemp(prefix="octoprint-"))
         self._venv = venv
@@ -261,7 +281,8 @@ class OctoPrintServer:
         """Write config, admin user and application key before the first start."""
         # JSON is valid YAML, so no YAML library is needed on the test side.
         self.basedir.mkdir(parents=True, exist_ok=True)
-        (self.basedir / "config.yaml").write_text(json.dumps(octoprint_config(), indent=2))
+        config = _merged(octoprint_config(), self._overrides)
+        (self.basedir / "config.yaml").write_text(json.dumps(config, indent=2))
         users = {"_version": 2, ADMIN_USER: {
             "active": True, "apikey": None, "groups": ["admins"],
             "password": _ADMIN_PASSWORD_HASH, "permissions": [],

@@ -36,12 +36,17 @@ class MakerNetInstallation:
         """Run one `makernet` command to completion."""
         return subprocess.run([MAKERNET, *args], env=self.env, capture_output=True, text=True, timeout=120)
 
-    def start(self, name: str, *args: str) -> None:
-        """Start a long-running `makernet` command, its output in the instance folder."""
-        log = open(self.instance_dir / f"{name}.log", "wb")  # noqa: SIM115 - closed in stop()
-        self.processes[name] = subprocess.Popen([MAKERNET, *args], env=self.env, stdout=log,
-                                                stderr=subprocess.STDOUT)
-        log.close()
+    def start(self, name: str, *args: str, env: dict[str, str] | None = None) -> None:
+        """Start a long-running `makernet` command, its output appended in the instance folder."""
+        with open(self.instance_dir / f"{name}.log", "ab") as log:
+            self.processes[name] = subprocess.Popen([MAKERNET, *args], env=env or self.env, stdout=log,
+                                                    stderr=subprocess.STDOUT)
+
+    def kill(self, name: str) -> None:
+        """SIGKILL a process, as a power cut or the OOM killer would."""
+        process = self.processes.pop(name)
+        process.kill()
+        process.wait(10)
 
     def serve(self) -> None:
         """Start the web app and wait until it answers."""

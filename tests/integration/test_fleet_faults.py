@@ -1,0 +1,234 @@
+"""Faults between real parts: no plate lost, none started twice, every state right afterwards.
+
+Each test runs MakerNet in production mode (PostgreSQL, a Redis server of its own,
+`makernet serve`, `makernet worker`, `makernet beat` as processes) with a real
+OctoPrint server behind a loopback proxy that can refuse, black-hole or slow it.
+Print starts are counted from OctoPrint's own log.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import create_engine, text
+
+from tests.support.api import COORDINATOR, OPERATOR, REQUESTER, ApiClient
+from tests.support.octoprint import OctoPrintServer, gcode_lasting, print_starts
+from tests.support.processes import MakerNetInstallation
+from tests.support.proxy import FaultyProxy
+from tests.support.redis_server import RedisServer
+from tests.support.services import postgres_database
+
+pytestmark = [pytest.mark.integration, pytest.mark.octoprint]
+
+# short serial timeouts, so a printer that stops answering is declared dead in seconds
+QUICK_TO_GIVE_UP = {"serial": {"timeout": {"communication": 1.0, "communicationBusy": 1.0},
+                               "maxCommunicationTimeouts": {"idle": 2, "printing": 2, "long": 2}}}
+
+
+class Fleet:
+    """One installation, its printer and the ways to hurt them."""
+
+    def __init__(self, inst: MakerNetInstallation, printer: OctoPrintServer, proxy: FaultyProxy,
+                 redis: RedisServer, database_url: str) -> None:
+        self.inst, self.printer, self.proxy, self.redis = inst, printer, proxy, redis
+        self.engine = create_engine(database_url.replace("postgresql://", "postgresql+psycopg://"))
+        self.http = httpx.Client(base_url=inst.url, timeout=20)
+        self.api = ApiClient(self.http)
+
+    def sql(self, statement: str, **params: object) -> list:
+        """Test-side setup and inspection straight in the installation's database."""
+        with self.engine.begin() as connection:
+            result = connection.execute(text(statement), params)
+            return list(result) if result.returns_rows else []
+
+    def logs(self) -> str:
+        return "\n".join(f"--- {n}\n{self.inst.log(n)}" for n in ("serve", "worker", "beat", "site"))
+
+    def order(self, plates: int) -> tuple[dict, list[dict]]:
+        """A request of `plates` plates of visors, approved, allocated and accepted: its jobs."""
+        visor = next(i for i in self.api.ok("get", "/items", REQUESTER) if i["code"] == "visiere")
+        request = self.api.ok("post", "/requests", REQUESTER, json={
+            "needed_by": (date.today() + timedelta(days=7)).isoformat(), "delivery_point": "Mairie",
+            "lines": [{"item_id": visor["id"], "quantity": 10 * plates}]})
+        self.api.ok("post", f"/requests/{request['id']}/approve", COORDINATOR)
+        place = next(p for p in self.api.ok("get", "/places", COORDINATOR) if p["name"] == "FabLab La Rochelle")
+        order = self.api.ok("post", "/work-orders", COORDINATOR, json={
+            "request_line_id": request["lines"][0]["id"], "place_id": place["id"], "quantity": 10 * plates})
+        self.api.ok("post", f"/work-orders/{order['id']}/accept", OPERATOR, json={})
+        return order, self.api.ok("get", f"/jobs?work_order_id={order['id']}", OPERATOR)
+
+    def job(self, job_id: int) -> dict:
+        return next(j for j in self.api.ok("get", "/jobs", OPERATOR) if j["id"] == job_id)
+
+    def wait_job(self, job_id: int, *statuses: str, timeout: float = 60) -> dict:
+        return wait_for(f"job {job_id} {statuses}", lambda: (j := self.job(job_id))["status"] in statuses and j,
+                        timeout, self.logs)
+
+    def machine(self) -> dict:
+        return self.api.ok("get", f"/machines/{self.machine_id}", OPERATOR)
+
+    @property
+    def machine_id(self) -> int:
+        return self.sql("SELECT id FROM machine WHERE driver = 'octoprint'")[0][0]
+
+    def bed_clear(self) -> dict:
+        return self.api.ok("post", f"/machines/{self.machine_id}/bed-clear", OPERATOR)
+
+    def assert_all_done_once(self, jobs: list[dict], starts: dict[int, int] | None = None) -> None:
+        """Every plate done, started on the printer exactly as often as expected (once by default)."""
+        for job in jobs:
+            now = self.job(job["id"])
+            assert now["status"] == "done", now
+            assert print_starts(self.printer, job["upload_name"]) == (starts or {}).get(job["id"], 1), job
+        consumed = self.sql("SELECT job_id, count(*) FROM stockentry WHERE kind = 'consumption' "
+                            "GROUP BY job_id HAVING count(*) <> 3")
+        assert consumed == [], "a plate consumed its bill of materials other than once"
+
+
+def wait_for(what: str, check: Callable[[], object], timeout: float = 60, logs: Callable[[], str] = str) -> object:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.25)
+    raise AssertionError(f"timed out waiting for {what}\n{logs()}")
+
+
+@pytest.fixture
+def fleet(tmp_path: Path) -> Iterator[Fleet]:
+    """Production mode with its own Redis and one printer behind a proxy; plates last about 6 s."""
+    redis = RedisServer(tmp_path / "redis").start()
+    printer = OctoPrintServer(tmp_path / "octoprint", overrides=QUICK_TO_GIVE_UP).start()
+    proxy = FaultyProxy(printer.port)
+    try:
+        with postgres_database() as database_url:
+            inst = MakerNetInstallation(tmp_path / "instance", database_url=database_url, broker_url=redis.url,
+                                        printer_timeout="2")
+            for args in (("db", "upgrade"), ("demo", "--octoprint", proxy.url, "--api-key", printer.api_key)):
+                done = inst.run(*args)
+                assert done.returncode == 0, done.stderr
+            fleet = Fleet(inst, printer, proxy, redis, database_url)
+            fleet.sql("UPDATE platelayout SET gcode = :g", g=gcode_lasting(6).decode())
+            try:
+                inst.start("worker", "worker", "--concurrency", "4")
+                inst.start("beat", "beat")
+                inst.serve()
+                yield fleet
+            finally:
+                inst.stop()
+                fleet.http.close()
+                fleet.engine.dispose()
+    finally:
+        proxy.close()
+        printer.close()
+        redis.stop()
+
+
+def test_octoprint_restarted_mid_print_fails_the_plate_and_a_retry_prints_it_once_more(fleet: Fleet) -> None:
+    _, (plate,) = fleet.order(1)
+    fleet.wait_job(plate["id"], "printing")
+    fleet.printer.restart()
+    failed = fleet.wait_job(plate["id"], "failed")
+    assert "interrupted" in failed["outcome"]
+    fleet.api.ok("post", f"/jobs/{plate['id']}/retry", OPERATOR)
+    assert fleet.bed_clear()["dispatched_job_id"] == plate["id"]
+    fleet.wait_job(plate["id"], "done")
+    fleet.assert_all_done_once([plate], starts={plate["id"]: 2})
+
+
+def test_a_dropped_serial_connection_mid_print_fails_the_plate_with_its_reason(fleet: Fleet) -> None:
+    _, (plate,) = fleet.order(1)
+    fleet.wait_job(plate["id"], "printing")
+    fleet.printer.send_debug("drop_connection")
+    failed = fleet.wait_job(plate["id"], "failed")
+    assert "Offline" in failed["outcome"] or "interrupted" in failed["outcome"], failed
+    wait_for("the machine shown offline", lambda: fleet.machine()["state"] in ("offline", "error"))
+    fleet.printer.request("POST", "/api/connection", json={"command": "connect"})
+    fleet.printer.wait_for_state("Operational", timeout=20)
+    fleet.api.ok("post", f"/jobs/{plate['id']}/retry", OPERATOR)
+    fleet.bed_clear()
+    fleet.wait_job(plate["id"], "done")
+    fleet.assert_all_done_once([plate], starts={plate["id"]: 2})
+
+
+def test_a_printer_gone_awol_mid_print_fails_the_plate_once_its_host_gives_up(fleet: Fleet) -> None:
+    _, (plate, following) = fleet.order(2)
+    fleet.wait_job(plate["id"], "printing")
+    fleet.printer.send_debug("go_awol")
+    failed = fleet.wait_job(plate["id"], "failed", timeout=90)
+    assert "interrupted" in failed["outcome"], failed
+    assert fleet.job(following["id"])["status"] == "queued"  # held, not lost, not sent to a dead printer
+    assert print_starts(fleet.printer, following["upload_name"]) == 0
+
+
+def test_the_worker_killed_during_a_dispatch_neither_loses_nor_repeats_the_plate(fleet: Fleet) -> None:
+    fleet.proxy.set_mode("delay", delay=3.0)  # every call to the printer now hangs for 3 s
+    _, (plate,) = fleet.order(1)
+    assert plate["status"] == "dispatching"  # claimed at acceptance; the worker is now calling the printer
+    time.sleep(1.5)
+    fleet.inst.kill("worker")
+    fleet.proxy.set_mode("pass")
+    fleet.inst.start("worker", "worker", "--concurrency", "4")
+    fleet.wait_job(plate["id"], "done", timeout=90)
+    fleet.assert_all_done_once([plate])
+
+
+def test_redis_restarted_with_plates_queued_loses_no_plate_and_starts_none_twice(fleet: Fleet) -> None:
+    fleet.inst.kill("worker")  # nobody consumes: the dispatch waits in Redis
+    _, (first, second) = fleet.order(2)
+    fleet.redis.stop()
+    fleet.redis.start()
+    fleet.inst.start("worker", "worker", "--concurrency", "4")
+    fleet.wait_job(first["id"], "done", timeout=90)
+    assert fleet.job(second["id"])["status"] == "queued"
+    fleet.bed_clear()
+    fleet.wait_job(second["id"], "done")
+    fleet.assert_all_done_once([first, second])
+
+
+def test_a_printer_refusing_connections_or_timing_out_holds_its_plate_until_it_answers(fleet: Fleet) -> None:
+    fleet.proxy.set_mode("refuse")
+    _, (first, second) = fleet.order(2)
+    wait_for("the printer seen offline", lambda: fleet.machine()["state"] == "offline", logs=fleet.logs)
+    assert fleet.job(first["id"])["status"] in ("queued", "dispatching")
+    fleet.proxy.set_mode("pass")
+    fleet.wait_job(first["id"], "done")
+
+    fleet.proxy.set_mode("blackhole")  # accepts, never answers
+    fleet.bed_clear()
+    wait_for("the silent printer seen offline", lambda: fleet.machine()["state"] == "offline", logs=fleet.logs)
+    assert fleet.job(second["id"])["status"] in ("queued", "dispatching")
+    fleet.proxy.set_mode("pass")
+    fleet.wait_job(second["id"], "done", timeout=90)
+    fleet.assert_all_done_once([first, second])
+
+
+def test_a_place_worker_cut_from_the_broker_for_a_minute_catches_up_without_repeating_a_plate(fleet: Fleet) -> None:
+    place_id = fleet.sql("SELECT place_id FROM machine WHERE id = :m", m=fleet.machine_id)[0][0]
+    fleet.sql("UPDATE place SET site_worker = true WHERE id = :p", p=place_id)
+    broker_link = FaultyProxy(fleet.redis.port)
+    # the place's worker knows the broker only: no database, no secret
+    site_env = {k: v for k, v in fleet.inst.env.items() if k not in ("MAKERNET_DATABASE_URL", "MAKERNET_SECRET_KEY")}
+    site_env["MAKERNET_BROKER_URL"] = f"redis://127.0.0.1:{broker_link.port}/0"
+    try:
+        fleet.inst.start("site", "worker", "--place", str(place_id), "--concurrency", "2", env=site_env)
+        _, (first, second) = fleet.order(2)
+        fleet.wait_job(first["id"], "done", timeout=60)
+
+        broker_link.set_mode("refuse")
+        fleet.bed_clear()  # the second plate's dispatch waits in the broker for the place's worker
+        time.sleep(60)
+        assert fleet.job(second["id"])["status"] == "dispatching"
+        assert print_starts(fleet.printer, second["upload_name"]) == 0
+        broker_link.set_mode("pass")
+        fleet.wait_job(second["id"], "done", timeout=120)
+        fleet.assert_all_done_once([first, second])
+        assert "MAKERNET_DATABASE_URL" not in site_env
+    finally:
+        broker_link.close()
