@@ -67,10 +67,11 @@ def apply_readings(ctx: Context, readings: list[dict]) -> int:
         s = tx.session
         now = utcnow()
         by_machine = {r["machine_id"]: status_from_dict(r) for r in readings}
-        for machine_id, status in by_machine.items():
-            s.execute(update(Machine).where(Machine.id == machine_id).values(
-                state=status.state.value, state_detail=(status.error or status.raw_state or "")[:300],
-                state_checked_at=now))
+        # one executemany for the whole chunk: a round trip per printer would dominate the poll
+        s.execute(update(Machine), [
+            {"id": machine_id, "state": status.state.value, "state_checked_at": now,
+             "state_detail": (status.error or status.raw_state or "")[:300]}
+            for machine_id, status in by_machine.items()])
         for job in s.exec(select(Job).where(Job.machine_id.in_(by_machine), Job.status.in_(ACTIVE))).all():  # type: ignore[attr-defined]
             apply_to_job(ctx, s, job, by_machine[job.machine_id])
         ready = [m for m, st in by_machine.items() if st.state == PrinterState.READY]

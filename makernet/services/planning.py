@@ -1,12 +1,15 @@
 """Work orders: a coordinator allocates, the place accepts, declines or accepts part."""
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import func
 from sqlmodel import Session, select
 
 from makernet.domain.states import RequestStatus, WorkOrderStatus
 from makernet.errors import Conflict, InvalidInput, NotFound
 from makernet.models import DesignVersion, Item, Organisation, Place, Request, RequestLine, WorkOrder
+from makernet.models.planning import PlanningRule, PlanRun
 from makernet.models.base import utcnow
 from makernet.services.accounts import Actor
 from makernet.services.context import Context
@@ -87,8 +90,9 @@ def allocated_quantity(s: Session, request_line_id: int) -> int:
     return int(proposed) + int(accepted)
 
 
-def accept_work_order(ctx: Context, actor: Actor, work_order_id: int, quantity: int | None = None) -> dict:
-    """The place accepts all of a proposed work order, or part of it."""
+def accept_work_order(ctx: Context, actor: Actor, work_order_id: int, quantity: int | None = None,
+                      today: date | None = None) -> dict:
+    """The place accepts all of a proposed work order, or part of it (the rest is planned again)."""
     actor.require("operator")
     from makernet.services.production import start_work_order
 
@@ -103,7 +107,10 @@ def accept_work_order(ctx: Context, actor: Actor, work_order_id: int, quantity: 
         if not _accept(tx.session, order, quantity, actor.user_id, note):
             raise Conflict(f"Work order {work_order_id} was decided meanwhile.")
         start_work_order(ctx, tx, order)
-        return work_order_view(tx.session, order)
+        view = work_order_view(tx.session, order)
+    if quantity < view["quantity"] and view["plan_run_id"] is not None:
+        _replan_refused(ctx, view, "partial", f"acceptée en partie : {quantity} sur {view['quantity']}", actor, today)
+    return view
 
 
 def _accept(s: Session, order: WorkOrder, quantity: int, user_id: int | None, note: str) -> bool:
@@ -113,8 +120,8 @@ def _accept(s: Session, order: WorkOrder, quantity: int, user_id: int | None, no
     return done is not None
 
 
-def decline_work_order(ctx: Context, actor: Actor, work_order_id: int, reason: str) -> dict:
-    """The place declines proposed work; the units go back to be allocated."""
+def decline_work_order(ctx: Context, actor: Actor, work_order_id: int, reason: str, today: date | None = None) -> dict:
+    """The place declines proposed work; the units go back to be allocated (planner work: at once)."""
     actor.require("operator")
     if not reason.strip():
         raise InvalidInput("Say why the work is declined.", field="reason")
@@ -123,7 +130,18 @@ def decline_work_order(ctx: Context, actor: Actor, work_order_id: int, reason: s
         if move(tx.session, WorkOrder, WorkOrderStatus, order.id, "declined", user_id=actor.user_id,
                 note=reason, reason=reason.strip(), decided_at=utcnow()) is None:
             raise Conflict(f"Work order {work_order_id} is {order.status}; only a proposed one can be declined.")
-        return work_order_view(tx.session, order)
+        view = work_order_view(tx.session, order)
+    if view["plan_run_id"] is not None:
+        _replan_refused(ctx, view, "decline", f"refusée : {reason.strip()}", actor, today)
+    return view
+
+
+def _replan_refused(ctx: Context, view: dict, trigger: str, what: str, actor: Actor, today: date | None) -> None:
+    """Planner work a place refused, wholly or in part, is planned again elsewhere at once."""
+    from makernet.services.planning_runs import replan_lines
+
+    replan_lines(ctx, {view["request_line_id"]}, trigger,
+                 f"Proposition {view['id']} {what}", user_id=actor.user_id, today=today)
 
 
 def _own_work_order(s: Session, actor: Actor, work_order_id: int) -> WorkOrder:
@@ -186,5 +204,131 @@ def work_order_view(s: Session, order: WorkOrder) -> dict:
         "item_id": line.item_id, "place_id": order.place_id, "design_version_id": order.design_version_id,
         "quantity": order.quantity, "accepted_quantity": order.accepted_quantity,
         "units_made": order.units_made, "units_rejected": order.units_rejected,
-        "status": order.status, "reason": order.reason,
+        "status": order.status, "reason": order.reason, "plan_run_id": order.plan_run_id,
+        "explanation": order.explanation, "distance_km": order.distance_km,
+        "ready_by": order.ready_by.isoformat() if order.ready_by else None,
     }
+
+
+def run_plan(ctx: Context, actor: Actor, *, strategy: str = "planner", today: date | None = None) -> dict:
+    """A coordinator runs the planner over the approved lines and places of their territory."""
+    actor.require("coordinator")
+    from makernet.services.planning_runs import propose
+
+    territory = None if actor.role == "admin" else tuple(actor.territory)
+    return propose(ctx, user_id=actor.user_id, territory=territory, trigger="manual",
+                   reason="lancé par la coordination", today=today, strategy=strategy)
+
+
+def get_plan_run(ctx: Context, actor: Actor, run_id: int) -> dict:
+    """One planner run: what it proposed, changed and left over, and why."""
+    actor.require("coordinator")
+    from makernet.services.planning_runs import plan_run_view
+
+    with ctx.db.reading() as s:
+        run = s.get(PlanRun, run_id)
+        if run is None or not _covers(actor, run.territory):
+            raise NotFound(f"Plan run {run_id} not found.")
+        return plan_run_view(run)
+
+
+def list_plan_runs(ctx: Context, actor: Actor) -> list[dict]:
+    """The latest planner runs the coordinator may see, newest first."""
+    actor.require("coordinator")
+    from makernet.services.planning_runs import plan_run_view
+
+    with ctx.db.reading() as s:
+        runs = s.exec(select(PlanRun).order_by(PlanRun.id.desc()).limit(200)).all()  # type: ignore[union-attr]
+        return [plan_run_view(r) for r in runs if _covers(actor, r.territory)]
+
+
+def _covers(actor: Actor, territory: list[str]) -> bool:
+    """Whether a run's territory (empty: everywhere) is within the coordinator's."""
+    return actor.role == "admin" or bool(territory) and all(actor.sees_departement(d) for d in territory)
+
+
+def add_rule(ctx: Context, actor: Actor, *, kind: str, request_line_id: int, place_id: int,
+             quantity: int | None = None, note: str = "", today: date | None = None) -> dict:
+    """Pin a line to a place or forbid the pair; the line is planned again at once."""
+    actor.require("coordinator")
+    from makernet.services.demand import visible_request
+    from makernet.services.planning_runs import propose
+
+    if kind not in ("pin", "forbid"):
+        raise InvalidInput("A rule is either 'pin' or 'forbid'.", field="kind")
+    if quantity is not None and (kind == "forbid" or quantity <= 0):
+        raise InvalidInput("Only a pin takes a quantity, of at least 1.", field="quantity")
+    with ctx.db.transaction() as tx:
+        s = tx.session
+        line = s.get(RequestLine, request_line_id)
+        if line is None:
+            raise NotFound(f"Request line {request_line_id} not found.")
+        visible_request(s, actor, line.request_id)
+        place = _allocatable_place(s, actor, place_id, line.item_id) if kind == "pin" else _seen_place(s, actor, place_id)
+        rule = PlanningRule(kind=kind, request_line_id=line.id, place_id=place.id, quantity=quantity,
+                            note=note.strip()[:500], created_by=actor.user_id)
+        s.add(rule)
+        s.flush()
+        changes = _release_for_rule(s, rule, actor.user_id)
+        view = rule_view(rule)
+    words = "épinglée à" if kind == "pin" else "interdite pour"
+    run = propose(ctx, user_id=actor.user_id, territory=None if actor.role == "admin" else tuple(actor.territory),
+                  trigger="rule", reason=f"Ligne {line.id} {words} {place.name}", line_ids={line.id}, today=today,
+                  changes=changes)
+    return view | {"plan_run": run}
+
+
+def _seen_place(s: Session, actor: Actor, place_id: int) -> Place:
+    """A place of the coordinator's territory."""
+    place = s.get(Place, place_id)
+    if place is None or not actor.sees_departement(place.departement):
+        raise NotFound(f"Place {place_id} not found.")
+    return place
+
+
+def _release_for_rule(s: Session, rule: PlanningRule, user_id: int | None) -> list[dict]:
+    """Proposals the new rule overrides (all of the line's for a pin, the pair's for a forbid) are withdrawn."""
+    query = select(WorkOrder).where(WorkOrder.request_line_id == rule.request_line_id, WorkOrder.status == "proposed")
+    if rule.kind == "forbid":
+        query = query.where(WorkOrder.place_id == rule.place_id)
+    changes = []
+    for order in s.exec(query).all():
+        why = "épinglage de la coordination" if rule.kind == "pin" else "affectation interdite par la coordination"
+        if move(s, WorkOrder, WorkOrderStatus, order.id, "cancelled", user_id=user_id, note=why) is not None:
+            changes.append({"work_order_id": order.id, "request_line_id": order.request_line_id,
+                            "place_id": order.place_id, "quantity": order.quantity, "what": "retiré",
+                            "why": f"Proposition retirée : {why}."})
+    return changes
+
+
+def lift_rule(ctx: Context, actor: Actor, rule_id: int) -> dict:
+    """Lift a pin or a forbid; it no longer weighs on the next runs."""
+    actor.require("coordinator")
+    with ctx.db.transaction() as tx:
+        rule = tx.session.get(PlanningRule, rule_id)
+        if rule is None or not rule.active or not _seen_place_or_none(tx.session, actor, rule.place_id):
+            raise NotFound(f"Rule {rule_id} not found.")
+        rule.active = False
+        tx.session.add(rule)
+        tx.session.flush()
+        return rule_view(rule)
+
+
+def _seen_place_or_none(s: Session, actor: Actor, place_id: int) -> bool:
+    place = s.get(Place, place_id)
+    return place is not None and actor.sees_departement(place.departement)
+
+
+def list_rules(ctx: Context, actor: Actor) -> list[dict]:
+    """The coordinator's active pins and forbids."""
+    actor.require("coordinator")
+    with ctx.db.reading() as s:
+        rules = s.exec(select(PlanningRule).where(PlanningRule.active == True)  # noqa: E712
+                       .order_by(PlanningRule.id)).all()  # type: ignore[arg-type]
+        return [rule_view(r) for r in rules if _seen_place_or_none(s, actor, r.place_id)]
+
+
+def rule_view(rule: PlanningRule) -> dict:
+    """A pin or forbid as plain data."""
+    return {"id": rule.id, "kind": rule.kind, "request_line_id": rule.request_line_id, "place_id": rule.place_id,
+            "quantity": rule.quantity, "note": rule.note, "active": rule.active}

@@ -6,6 +6,7 @@ printer I/O and send back what it learned.
 """
 from __future__ import annotations
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 
@@ -15,7 +16,7 @@ from printers.base import (AmbiguousOutcome, MachineConnection, PrinterError, Pr
                            PrinterStatus, PrinterUnreachable)
 from printers.registry import driver_for
 
-POLL_THREADS = 64
+POLL_THREADS = 32
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ def dispatch_on_printer(plan: DispatchPlan, client: httpx.Client | None = None) 
     The printer is read first: after a worker died mid-call or a message came twice,
     the plate may already be there, and uploading again would print it twice.
     """
-    driver = driver_for(plan.connection, client)
+    driver = driver_for(plan.connection, client or _reader.get()[1])
     before = driver.status()
     if _is_ours(before, plan.file_name):
         return {"outcome": "already_started", "detail": "the printer already has this plate",
@@ -91,18 +92,35 @@ def connections_from_message(items: list[dict]) -> list[tuple[int, MachineConnec
     return [(i["machine_id"], MachineConnection(i["driver"], i["url"], i["api_key"], i["timeout"])) for i in items]
 
 
-def read_statuses(connections: list[tuple[int, MachineConnection]], client: httpx.Client | None = None) -> list[dict]:
+class _Reader:
+    """Threads and kept-alive HTTP connections shared by every printer call of this process.
+
+    A poll every few seconds of the same printers would otherwise open new threads and
+    new TCP connections each time, which costs more than the reads themselves.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.pool: ThreadPoolExecutor | None = None
+        self.client: httpx.Client | None = None
+
+    def get(self) -> tuple[ThreadPoolExecutor, httpx.Client]:
+        with self.lock:
+            if self.pool is None or self.client is None:
+                self.pool = ThreadPoolExecutor(max_workers=POLL_THREADS, thread_name_prefix="printer-poll")
+                self.client = httpx.Client(limits=httpx.Limits(max_connections=2 * POLL_THREADS,
+                                                               max_keepalive_connections=2 * POLL_THREADS))
+            return self.pool, self.client
+
+
+_reader = _Reader()
+
+
+def read_statuses(connections: list[tuple[int, MachineConnection]]) -> list[dict]:
     """Read many printers at once; each reading is {"machine_id": ..., **status}."""
     if not connections:
         return []
-    own_client = client is None
-    client = client or httpx.Client(limits=httpx.Limits(max_connections=POLL_THREADS,
-                                                        max_keepalive_connections=POLL_THREADS))
-    try:
-        with ThreadPoolExecutor(max_workers=min(POLL_THREADS, len(connections))) as pool:
-            readings = list(pool.map(lambda mc: driver_for(mc[1], client).status(), connections))
-    finally:
-        if own_client:
-            client.close()
+    pool, client = _reader.get()
+    readings = pool.map(lambda mc: driver_for(mc[1], client).status(), connections)
     return [{"machine_id": machine_id, **status_to_dict(status)}
             for (machine_id, _conn), status in zip(connections, readings)]

@@ -1,0 +1,101 @@
+"""A lightweight stand-in for OctoPrint's REST API, many printers on one port, for load only.
+
+Printer n answers under /p/<n>/api/...: GET job, POST files/local (upload, select, print),
+GET version. A print lasts `print_seconds`. Correctness is proven against real OctoPrint
+in the tests; this only lets the fleet benchmark reach thousands of printers on loopback.
+"""
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+PATH = re.compile(r"^/p/(\d+)(/api/.*)$")
+
+
+class Printers:
+    """State of every simulated printer, and when each file started."""
+
+    def __init__(self, print_seconds: float) -> None:
+        self.print_seconds = print_seconds
+        self.jobs: dict[int, tuple[str, float]] = {}   # printer -> (file, started at)
+        self.starts: dict[str, float] = {}              # file -> time.time() of its start
+        self.lock = threading.Lock()
+
+    def job(self, printer: int) -> dict:
+        """What GET /api/job answers."""
+        with self.lock:
+            current = self.jobs.get(printer)
+        if current is None:
+            return {"state": "Operational", "job": {"file": {"name": None}}, "progress": {"completion": None}}
+        name, started = current
+        done = min(100.0, 100.0 * (time.time() - started) / self.print_seconds)
+        state = "Operational" if done >= 100.0 else "Printing"
+        return {"state": state, "job": {"file": {"name": name}}, "progress": {"completion": done}}
+
+    def start(self, printer: int, name: str) -> bool:
+        """Start a file unless the printer is busy."""
+        with self.lock:
+            current = self.jobs.get(printer)
+            if current and time.time() - current[1] < self.print_seconds:
+                return False
+            self.jobs[printer] = (name, time.time())
+            self.starts[name] = time.time()
+            return True
+
+
+def handler_for(printers: Printers) -> type[BaseHTTPRequestHandler]:
+    """A request handler bound to the simulated printers."""
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args: object) -> None:  # quiet
+            pass
+
+        def _answer(self, code: int, body: dict | None = None) -> None:
+            data = json.dumps(body).encode() if body is not None else b""
+            self.send_response(code)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_GET(self) -> None:  # noqa: N802
+            match = PATH.match(self.path)
+            if self.path == "/_starts":
+                with printers.lock:
+                    return self._answer(200, dict(printers.starts))
+            if not match:
+                return self._answer(404, {"error": "no such printer"})
+            printer, api = int(match.group(1)), match.group(2)
+            if api == "/api/job":
+                return self._answer(200, printers.job(printer))
+            if api == "/api/version":
+                return self._answer(200, {"server": "1.11.8-sim", "api": "0.1"})
+            return self._answer(404, {"error": "not simulated"})
+
+        def do_POST(self) -> None:  # noqa: N802
+            length = int(self.headers.get("Content-Length", 0))
+            body = self.rfile.read(length)
+            match = PATH.match(self.path)
+            if not match or match.group(2) != "/api/files/local":
+                return self._answer(404, {"error": "not simulated"})
+            name = re.search(rb'filename="([^"]+)"', body)
+            name = name.group(1).decode() if name else "unknown.gcode"
+            started = printers.start(int(match.group(1)), name)
+            self._answer(201, {"done": True, "effectiveSelect": started, "effectivePrint": started,
+                               "files": {"local": {"name": name, "origin": "local"}}})
+
+    return Handler
+
+
+def serve(port: int, print_seconds: float, ready: object = None) -> None:
+    """Run the simulator until the process is stopped."""
+    server = ThreadingHTTPServer(("127.0.0.1", port), handler_for(Printers(print_seconds)))
+    server.daemon_threads = True
+    if ready is not None:
+        ready.set()  # type: ignore[attr-defined]
+    server.serve_forever()

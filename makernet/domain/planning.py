@@ -1,0 +1,90 @@
+"""Small pure rules of planning: distances, opening hours, a place's daily capacity."""
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+
+EARTH_RADIUS_KM = 6371.0
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# one person keeps this many printers fed and cleared (La Rochelle: 60 printers, 71 volunteers in shifts)
+PRINTERS_PER_PERSON = 6
+# units per hour of a manual work centre with one person at it (FIELD.md: laser, one visor every 6 min)
+MANUAL_UNITS_PER_HOUR = {"laser_cutter": 10.0, "sewing_station": 3.0, "assembly_bench": 20.0}
+DEFAULT_MANUAL_UNITS_PER_HOUR = 3.0
+# which manual work centres can make an item of each kind (visors are also laser-cut)
+MANUAL_KINDS_FOR = {"sewn": ("sewing_station",), "laser_cut": ("laser_cutter",), "printed": ("laser_cutter",),
+                    "assembled": ("assembly_bench",)}
+# printers run a plate that was started before closing time to its end
+PRINTER_EXTRA_HOURS = 2.0
+DOWN_STATES = ("offline", "error")
+PRIORITY_WEIGHTS = {"care_staff": 4, "emergency_services": 3, "vulnerable": 2, "normal": 1}
+PRIORITY_WORDS = {"care_staff": "soignants", "emergency_services": "secours et forces de l'ordre",
+                  "vulnerable": "personnes vulnérables", "normal": "priorité normale"}
+
+
+def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Distance along the Earth's surface between two points, in kilometres (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _minutes(clock: str) -> int:
+    hours, _, minutes = clock.partition(":")
+    return int(hours) * 60 + int(minutes or 0)
+
+
+def open_hours(opening_hours: dict, day: date) -> float:
+    """Hours a place works on a day, from its {"mon": [["09:00", "18:00"]], ...} conditions."""
+    total = 0
+    for span in opening_hours.get(WEEKDAYS[day.weekday()], []) or []:
+        try:
+            start, end = _minutes(span[0]), _minutes(span[1])
+        except (ValueError, IndexError, TypeError):
+            continue  # a malformed span counts as closed rather than breaking the plan
+        total += max(0, end - start)
+    return total / 60
+
+
+def printer_units_per_day(hours: float, units_per_plate: int, print_minutes: int) -> float:
+    """Units one printer makes in a day open `hours`, the last plate finishing after closing."""
+    if hours <= 0 or print_minutes <= 0:
+        return 0.0
+    return (hours + PRINTER_EXTRA_HOURS) * 60 / print_minutes * units_per_plate
+
+
+def manual_units_per_day(hours: float, kind: str) -> float:
+    """Units one staffed manual work centre makes in a day open `hours`."""
+    return max(0.0, hours) * MANUAL_UNITS_PER_HOUR.get(kind, DEFAULT_MANUAL_UNITS_PER_HOUR)
+
+
+def staffed_printers(printers: int, staff: int) -> int:
+    """How many printers the place's staff can keep running at once."""
+    return min(printers, max(0, staff) * PRINTERS_PER_PERSON)
+
+
+def staffed_stations(stations: int, staff: int, staff_on_printers: int) -> int:
+    """Manual stations that have a person, once printers have taken theirs."""
+    return min(stations, max(0, staff - staff_on_printers))
+
+
+def units_from_stock(free: dict[int, int], bill: dict[int, int]) -> int:
+    """How many units the free material allows, by the scarcest material of the bill."""
+    limits = [free.get(material, 0) // quantity for material, quantity in bill.items() if quantity > 0]
+    return max(0, min(limits)) if limits else 10**9
+
+
+def day_offset(day: date, today: date) -> int:
+    """Whole days from today to a day (negative in the past)."""
+    return (day - today).days
+
+
+def day_of(offset: int, today: date) -> date:
+    """The date `offset` days after today."""
+    return today + timedelta(days=offset)
+
+
+def priority_weight(priority: str) -> int:
+    """How much a unit of this priority counts in the plan (care staff first)."""
+    return PRIORITY_WEIGHTS.get(priority, 1)

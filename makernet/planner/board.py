@@ -1,0 +1,152 @@
+"""The board a plan is built on: what each place and line has left, and the order work is made in."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from makernet.domain.demand import priority_rank
+from makernet.domain.planning import great_circle_km, units_from_stock
+from makernet.planner.model import DemandLine, PlaceSupply, PlanInput
+
+UNLIMITED = 10**9
+
+
+@dataclass
+class Share:
+    """Units of a line given to a place in this run."""
+
+    line_id: int
+    place_id: int
+    quantity: int
+    late: bool = False
+    pinned: bool = False
+
+
+class Board:
+    """Residual capacity, material and quantities while a plan is built; never goes below zero."""
+
+    def __init__(self, inp: PlanInput, first_come_first_served: bool = False) -> None:
+        self.inp = inp
+        self.first_come_first_served = first_come_first_served
+        self.places = {p.place_id: p for p in inp.places}
+        self.lines = {ln.line_id: ln for ln in inp.lines}
+        self.remaining = {ln.line_id: ln.quantity for ln in inp.lines}
+        self.load: dict[tuple[int, int], int] = defaultdict(int)
+        for place in inp.places:
+            for item_id, units in place.backlog.items():
+                self.load[place.place_id, item_id] += units
+        self.material = {(p.place_id, m): q for p in inp.places for m, q in p.free_material.items()}
+        self.given: dict[tuple[int, int], int] = defaultdict(int)
+        self.forbidden = {(r.line_id, r.place_id) for r in inp.rules if r.kind == "forbid"}
+        self.shares: list[Share] = []
+        self._distance: dict[tuple[int, int], float] = {}
+
+    def distance_km(self, line_id: int, place_id: int) -> float:
+        """Great-circle distance from the place to the line's delivery point."""
+        key = (line_id, place_id)
+        if key not in self._distance:
+            line, place = self.lines[line_id], self.places[place_id]
+            self._distance[key] = great_circle_km(place.latitude, place.longitude, line.latitude, line.longitude)
+        return self._distance[key]
+
+    def allowed(self, line_id: int, place_id: int) -> bool:
+        """Whether the place may be given this line at all (item, design, coordinator's word)."""
+        line, place = self.lines[line_id], self.places[place_id]
+        return line.design_version_id is not None and place.makes(line.item_id) \
+            and (line_id, place_id) not in self.forbidden
+
+    def capacity_left(self, place_id: int, item_id: int, last_day: int | None = None) -> int:
+        """Units the place can still make of the item up to a day (its whole horizon by default)."""
+        place = self.places[place_id]
+        day = place.horizon(item_id) if last_day is None else min(last_day, place.horizon(item_id))
+        return max(0, place.cumulative(item_id, day) - self.load[place_id, item_id])
+
+    def material_left(self, line: DemandLine, place_id: int) -> int:
+        """Units of the line's design the place's unreserved material still allows."""
+        free = {m: self.material.get((place_id, m), 0) for m in line.bill}
+        return units_from_stock(free, line.bill) if line.bill else UNLIMITED
+
+    def batch_left(self, line_id: int, place_id: int) -> int:
+        """Units the place's batch limit still allows for this line in this run."""
+        limit = self.places[place_id].batch_limit
+        return UNLIMITED if limit is None else max(0, limit - self.given[line_id, place_id])
+
+    def room(self, line_id: int, place_id: int, on_time: bool = False) -> int:
+        """The most units of the line this place could still take (on time only, if asked)."""
+        if not self.allowed(line_id, place_id):
+            return 0
+        line = self.lines[line_id]
+        last = line.needed_by - self.inp.transit_days if on_time else None
+        if on_time and last < 0:
+            return 0
+        return max(0, min(self.remaining[line_id], self.batch_left(line_id, place_id),
+                          self.capacity_left(place_id, line.item_id, last), self.material_left(line, place_id)))
+
+    def take(self, line_id: int, place_id: int, quantity: int, *, late: bool = False, pinned: bool = False) -> int:
+        """Give units of a line to a place, clipped to its room; returns what was given."""
+        quantity = min(quantity, self.room(line_id, place_id))
+        if quantity <= 0:
+            return 0
+        line = self.lines[line_id]
+        self.remaining[line_id] -= quantity
+        self.load[place_id, line.item_id] += quantity
+        self.given[line_id, place_id] += quantity
+        for material_id, per_unit in line.bill.items():
+            self.material[place_id, material_id] = self.material.get((place_id, material_id), 0) - per_unit * quantity
+        self.shares.append(Share(line_id, place_id, quantity, late, pinned))
+        return quantity
+
+    def places_by_distance(self, line_id: int) -> list[int]:
+        """The places allowed for a line, nearest first."""
+        ids = [p for p in self.places if self.allowed(line_id, p)]
+        return sorted(ids, key=lambda p: (self.distance_km(line_id, p), p))
+
+    def apply_pins(self) -> None:
+        """Give pinned work first: the coordinator's word comes before the optimisation."""
+        for rule in self.inp.rules:
+            if rule.kind == "pin" and rule.line_id in self.lines and rule.place_id in self.places \
+                    and (rule.line_id, rule.place_id) not in self.forbidden:
+                wanted = rule.quantity if rule.quantity is not None else self.remaining[rule.line_id]
+                self.take(rule.line_id, rule.place_id, wanted, pinned=True)
+
+    def production_order(self) -> list[Share]:
+        """Shares in the order places should make them: on-time work by deadline, late work after."""
+        def key(share: Share) -> tuple:
+            line = self.lines[share.line_id]
+            if self.first_come_first_served:
+                return (share.place_id, line.order, line.line_id)
+            return (share.place_id, share.late, line.needed_by, priority_rank(line.priority), line.line_id)
+        return sorted(self._merged(), key=key)
+
+    def _merged(self) -> list[Share]:
+        """One share per line, place and lateness (pins and later additions folded in)."""
+        merged: dict[tuple[int, int, bool], Share] = {}
+        for share in self.shares:
+            key = (share.line_id, share.place_id, share.late)
+            if key in merged:
+                merged[key].quantity += share.quantity
+                merged[key].pinned = merged[key].pinned or share.pinned
+            else:
+                merged[key] = Share(share.line_id, share.place_id, share.quantity, share.late, share.pinned)
+        return list(merged.values())
+
+    def ready_days(self, shares: list[Share]) -> list[int | None]:
+        """When each share should be ready, making backlog first, then shares in the given order."""
+        backlog = {(p.place_id, i): u for p in self.inp.places for i, u in p.backlog.items()}
+        queue: dict[tuple[int, int], int] = defaultdict(int, backlog)
+        days = []
+        for share in shares:
+            item_id = self.lines[share.line_id].item_id
+            queue[share.place_id, item_id] += share.quantity
+            days.append(self._day_reaching(self.places[share.place_id], item_id, queue[share.place_id, item_id]))
+        return days
+
+    @staticmethod
+    def _day_reaching(place: PlaceSupply, item_id: int, units: int) -> int | None:
+        """The first day by whose end the place has made `units` of the item."""
+        total = 0.0
+        for day, capacity in enumerate(place.daily_capacity.get(item_id, ())):
+            total += capacity
+            if total + 1e-9 >= units:
+                return day
+        return None

@@ -1,0 +1,96 @@
+"""Plain French words for why each proposal was made, and why some units were left over."""
+from __future__ import annotations
+
+from makernet.domain.planning import PRIORITY_WORDS, day_of
+from makernet.planner.board import Board, Share
+from makernet.planner.model import Proposal, Unplanned
+
+
+def proposals_of(board: Board) -> tuple[Proposal, ...]:
+    """The board's shares as proposals, in the order the places should make them, explained."""
+    shares = board.production_order()
+    proposals = []
+    for share, ready in zip(shares, board.ready_days(shares)):
+        line = board.lines[share.line_id]
+        on_time = ready is not None and ready <= line.needed_by - board.inp.transit_days
+        proposal = Proposal(line_id=line.line_id, place_id=share.place_id,
+                            design_version_id=line.design_version_id, quantity=share.quantity,
+                            distance_km=round(board.distance_km(line.line_id, share.place_id), 1),
+                            ready_day=ready, needed_by=line.needed_by, on_time=on_time, pinned=share.pinned)
+        proposals.append(_explained(board, share, proposal))
+    return tuple(proposals)
+
+
+def _explained(board: Board, share: Share, proposal: Proposal) -> Proposal:
+    """The proposal with its explanation: distance, capacity, due date, what was nearer."""
+    line, place = board.lines[share.line_id], board.places[share.place_id]
+    today = board.inp.today
+    item = board.inp.item_names.get(line.item_id, "unités")
+    daily = place.daily_capacity.get(line.item_id, (0.0,))[0] if place.daily_capacity.get(line.item_id) else 0.0
+    parts = [f"{share.quantity} unités sur {line.quantity} à planifier de cette ligne ({item}), "
+             f"à {proposal.distance_km:.0f} km du point de livraison."]
+    if share.pinned:
+        parts.append("Affectation épinglée par la coordination.")
+    parts.append(f"Capacité de {place.name} : environ {daily:.0f} par jour, "
+                 f"{place.backlog.get(line.item_id, 0)} déjà en file avant ce plan.")
+    needed = day_of(line.needed_by, today).strftime("%d/%m")
+    if proposal.ready_day is None:
+        parts.append(f"Prêtes au-delà de l'horizon de planification ; besoin le {needed}.")
+    else:
+        ready = day_of(proposal.ready_day, today).strftime("%d/%m")
+        verdict = "à temps" if proposal.on_time else "en retard, faute de capacité plus tôt ailleurs"
+        parts.append(f"Prêtes vers le {ready} pour un besoin le {needed} : {verdict}.")
+    parts.append(f"Priorité : {PRIORITY_WORDS.get(line.priority, line.priority)}.")
+    nearer = _nearer_place_not_used(board, share)
+    if nearer:
+        parts.append(nearer)
+    return Proposal(**{**proposal.__dict__, "explanation": " ".join(parts)})
+
+
+def _nearer_place_not_used(board: Board, share: Share) -> str:
+    """Name the nearest place that would have been closer, and why it did not get the work."""
+    line = board.lines[share.line_id]
+    mine = board.distance_km(line.line_id, share.place_id)
+    for place_id, place in board.places.items():
+        distance = board.distance_km(line.line_id, place_id)
+        if place_id == share.place_id or distance >= mine or board.given.get((line.line_id, place_id)):
+            continue
+        return f"Plus proche mais non retenue : {place.name} ({distance:.0f} km), {_why_not(board, line.line_id, place_id)}."
+    return ""
+
+
+def _why_not(board: Board, line_id: int, place_id: int) -> str:
+    """Why a place got none of a line, in a few words."""
+    line, place = board.lines[line_id], board.places[place_id]
+    if (line_id, place_id) in board.forbidden:
+        return "écartée par la coordination"
+    if not place.makes(line.item_id):
+        return "ne fait pas cet article ou n'a pas de machine disponible"
+    if board.material_left(line, place_id) <= 0:
+        return "matière insuffisante"
+    if board.batch_left(line_id, place_id) <= 0:
+        return "limite de lot atteinte"
+    if board.capacity_left(place_id, line.item_id, line.needed_by - board.inp.transit_days) <= 0:
+        return "capacité déjà prise jusqu'à l'échéance"
+    return "sa capacité sert des demandes plus urgentes ou plus proches d'elle"
+
+
+def unplanned_of(board: Board) -> tuple[Unplanned, ...]:
+    """Units the run could not place, with the reason."""
+    left = []
+    for line_id, quantity in board.remaining.items():
+        if quantity <= 0:
+            continue
+        line = board.lines[line_id]
+        if line.design_version_id is None:
+            reason = "Aucune version de l'article n'est validée pour ce type de demandeur."
+        elif not any(p.makes(line.item_id) for p in board.places.values()):
+            reason = "Aucune place active n'a de machine disponible pour cet article."
+        elif not any(board.allowed(line_id, p) for p in board.places):
+            reason = "Toutes les places qui font cet article ont été écartées par la coordination."
+        elif all(board.material_left(line, p) <= 0 for p in board.places if board.allowed(line_id, p)):
+            reason = "Matière insuffisante dans les places qui font cet article."
+        else:
+            reason = "Capacité des places épuisée sur l'horizon de planification."
+        left.append(Unplanned(line_id, quantity, reason))
+    return tuple(left)

@@ -1,0 +1,114 @@
+"""What the planner is given and what it gives back: plain frozen dataclasses."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class PlaceSupply:
+    """A place as the planner sees it: where it is, what it can still make, on what terms."""
+
+    place_id: int
+    name: str
+    latitude: float
+    longitude: float
+    # item id -> units the place can make each day, day 0 being today
+    daily_capacity: dict[int, tuple[float, ...]]
+    # item id -> units already accepted or proposed and not yet made: they are made first
+    backlog: dict[int, int] = field(default_factory=dict)
+    # material id -> quantity on hand that no work order has reserved yet
+    free_material: dict[int, int] = field(default_factory=dict)
+    batch_limit: int | None = None
+    auto_accept: bool = False
+
+    def makes(self, item_id: int) -> bool:
+        """Whether the place accepts and can make the item at all."""
+        return any(self.daily_capacity.get(item_id, ()))
+
+    def cumulative(self, item_id: int, last_day: int) -> int:
+        """Whole units the place can make from today to `last_day` (inclusive), before its backlog."""
+        days = self.daily_capacity.get(item_id, ())
+        if last_day < 0 or not days:
+            return 0
+        return math.floor(sum(days[: last_day + 1]) + 1e-9)
+
+    def horizon(self, item_id: int) -> int:
+        """The last day the capacity is known for."""
+        return len(self.daily_capacity.get(item_id, ())) - 1
+
+
+@dataclass(frozen=True)
+class DemandLine:
+    """What is still to allocate of one approved request line."""
+
+    line_id: int
+    request_id: int
+    item_id: int
+    quantity: int                 # units not yet allocated anywhere
+    needed_by: int                # days from today
+    priority: str
+    latitude: float
+    longitude: float
+    design_version_id: int | None  # newest version validated for this requester; None: none is
+    bill: dict[int, int] = field(default_factory=dict)  # material id -> quantity per unit of that design
+    requester_kind: str = ""
+    order: int = 0                # arrival order, for first come first served
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A coordinator's word on one line and place: pin (give it this work) or forbid."""
+
+    kind: str                     # "pin" or "forbid"
+    line_id: int
+    place_id: int
+    quantity: int | None = None   # pin: how many units (None: as many as the place can)
+
+
+@dataclass(frozen=True)
+class PlanInput:
+    """Everything one planning run looks at."""
+
+    today: date
+    places: tuple[PlaceSupply, ...]
+    lines: tuple[DemandLine, ...]
+    rules: tuple[Rule, ...] = ()
+    transit_days: int = 1         # units must be ready this many days before they are needed
+    item_names: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """Part of a line proposed to a place, with the facts behind it."""
+
+    line_id: int
+    place_id: int
+    design_version_id: int
+    quantity: int
+    distance_km: float
+    ready_day: int | None         # when the units should be ready, in days from today (None: beyond the horizon)
+    needed_by: int
+    on_time: bool                 # ready early enough for the delivery to arrive by the needed-by day
+    pinned: bool = False
+    explanation: str = ""
+
+
+@dataclass(frozen=True)
+class Unplanned:
+    """Units of a line the run could not place, and why, in plain words."""
+
+    line_id: int
+    quantity: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    """The proposals of one run, what was left, and how long it took."""
+
+    proposals: tuple[Proposal, ...]
+    unplanned: tuple[Unplanned, ...]
+    seconds: float
+    strategy: str

@@ -1,0 +1,1 @@
+"""Scenarios to play MakerNet against: generators and a day-by-day simulator."""

@@ -1,0 +1,245 @@
+"""Play a scenario day by day through MakerNet's services: requests, planning, answers, production, deliveries.
+
+Production is simulated (no OctoPrint): each place makes, each day, what its machines
+up, staff and opening hours allow (the same count the planner reads), in the order of
+its work orders, as long as its material lasts; finished plates go through the same
+job completion as a printer's report. Disruptions go through the planning hooks.
+"""
+from __future__ import annotations
+
+import random
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from time import perf_counter
+
+from sqlalchemy import func, update
+from sqlmodel import select
+
+from makernet import schema
+from makernet.config import Settings
+from makernet.db import Database
+from makernet.models import DesignVersion, Job, Machine, Place, Request, StockEntry, WorkOrder
+from makernet.scenarios.loading import Loaded, add_design, load, requester
+from makernet.scenarios.na_visors import START, Scenario
+from makernet.services import deliveries, demand, planning, planning_runs
+from makernet.services.context import Context
+from makernet.services.planning_inputs import capacity_today
+from makernet.services.production import complete_job
+from makernet.services.stock import record_receipt
+
+DECLINE_RATE, PARTIAL_RATE = 0.05, 0.05
+
+
+class NullQueue:
+    """The simulation sends nothing to printers."""
+
+    def enqueue(self, task_name: str, *args: object, **options: object) -> None:
+        """Drop the task."""
+
+
+@dataclass
+class Outcome:
+    """What happened over the scenario, for the benchmark."""
+
+    strategy: str
+    deliveries: list[tuple[int, int, int, int, float]] = field(default_factory=list)  # (request, place, day, units, km)
+    requests: dict[int, tuple[int, int]] = field(default_factory=dict)           # request id -> (units, needed_by day)
+    request_days: dict[int, int] = field(default_factory=dict)                   # request id -> day it arrived
+    capacity: dict[tuple[int, int], list[float]] = field(default_factory=dict)   # (place, item) -> units per day
+    made: dict[tuple[int, int], list[int]] = field(default_factory=dict)
+    plan_seconds: list[float] = field(default_factory=list)                      # solver time of each daily run
+    plan_wall: list[float] = field(default_factory=list)                         # service time of each daily run
+    seconds: float = 0.0
+
+
+class Simulation:
+    """One play of a scenario with one allocation strategy, on a fresh SQLite database."""
+
+    def __init__(self, scenario: Scenario, strategy: str = "planner", folder: Path | None = None) -> None:
+        self.scenario, self.strategy = scenario, strategy
+        self.folder = folder or Path(tempfile.mkdtemp(prefix="makernet-sim-"))
+        self.db = Database(f"sqlite:///{self.folder / f'{strategy}.sqlite3'}")
+        schema.upgrade(self.db)
+        self.ctx = Context(db=self.db, tasks=NullQueue(), settings=Settings(instance_dir=self.folder, secret_key="sim"))
+        with self.db.transaction() as tx:
+            self.loaded: Loaded = load(tx.session, scenario)
+        self.rng = random.Random(scenario.seed * 7919)
+        self.outcome = Outcome(strategy)
+        self.credit: dict[tuple[int, int], float] = defaultdict(float)
+        self.designs: dict[str, int] = {}
+
+    def play(self) -> Outcome:
+        """Every day of the scenario, in order."""
+        started = perf_counter()
+        for day in range(self.scenario.days):
+            self.day(day)
+        self.outcome.seconds = perf_counter() - started
+        self.db.dispose()
+        return self.outcome
+
+    def day(self, day: int) -> None:
+        """One day: material, disruptions, new requests, a planning run, answers, production, deliveries."""
+        today = START + timedelta(days=day)
+        self._receive(day)
+        for event in (e for e in self.scenario.disruptions if e.day == day):
+            self._disrupt(event, today)
+        self._submit(day, today)
+        started = perf_counter()
+        run = planning.run_plan(self.ctx, self.loaded.coordinator, strategy=self.strategy, today=today)
+        self.outcome.plan_wall.append(perf_counter() - started)
+        self.outcome.plan_seconds.append(run["seconds"])
+        for _round in range(3):
+            if not self._answer(today):
+                break
+        self._produce(day, today)
+        self._deliver(day)
+
+    def _receive(self, day: int) -> None:
+        """Material arriving from local industry and kitties."""
+        with self.db.transaction() as tx:
+            for site, plan in self.scenario.receipts.items():
+                for code, days in plan.items():
+                    if days[day] > 0:
+                        record_receipt(tx.session, self.loaded.places[site], self.loaded.materials[code], days[day],
+                                       "livraison simulée")
+
+    def _disrupt(self, event, today) -> None:  # noqa: ANN001 - a scenario Disruption and a date
+        """Breakdowns and repairs, a place dropping out, design changes."""
+        if event.kind in ("printer_down", "printer_up"):
+            self._printers(event.site, event.printers, "offline" if event.kind == "printer_down" else "ready")
+            if event.kind == "printer_down":
+                planning_runs.replan_place(self.ctx, self.loaded.places[event.site],
+                                           f"{event.printers} imprimantes en panne", "printer_down", today)
+        elif event.kind == "place_out":
+            planning_runs.withdraw_place(self.ctx, self.loaded.coordinator, self.loaded.places[event.site],
+                                         "le lieu ferme (bénévoles épuisés)", today)
+        elif event.kind == "design_revision":
+            with self.db.transaction() as tx:
+                add_design(tx.session, self.loaded, "visor", "v4", [])
+        elif event.kind == "freeze":
+            self._freeze()
+        elif event.kind == "thaw":
+            with self.db.transaction() as tx:
+                add_design(tx.session, self.loaded, "visor", "v5-EN166", [])
+
+    def _printers(self, site: int, count: int, state: str) -> None:
+        """Mark printers of a site down or up, as the printer poll would."""
+        wanted = "ready" if state == "offline" else "offline"
+        with self.db.transaction() as tx:
+            ids = tx.session.exec(select(Machine.id).where(Machine.place_id == self.loaded.places[site],
+                                                           Machine.state == wanted).limit(count)).all()
+            tx.session.execute(update(Machine).where(Machine.id.in_(ids)).values(state=state))  # type: ignore[union-attr]
+
+    def _freeze(self) -> None:
+        """Conformity rules: visor designs so far are no longer validated for health requesters."""
+        with self.db.transaction() as tx:
+            for design in tx.session.exec(select(DesignVersion).where(
+                    DesignVersion.item_id == self.loaded.items["visor"])).all():
+                design.validated_for = ["municipality", "shop", "pharmacy", "emergency_service"]
+                tx.session.add(design)
+
+    def _submit(self, day: int, today) -> None:  # noqa: ANN001 - a date
+        """The day's requests, submitted by their requesters and approved by the coordination."""
+        for wanted in (r for r in self.scenario.requests if r.day == day):
+            with self.db.transaction() as tx:
+                actor = requester(tx.session, self.loaded, self.scenario, wanted.commune, wanted.kind)
+            request = demand.submit_request(
+                self.ctx, actor, needed_by=START + timedelta(days=wanted.needed_by_day),
+                delivery_point=self.scenario.communes[wanted.commune].name,
+                lines=[(self.loaded.items[wanted.item], wanted.quantity)], priority=wanted.priority, today=today)
+            demand.approve_request(self.ctx, self.loaded.coordinator, request["id"])
+            self.outcome.requests[request["id"]] = (wanted.quantity, wanted.needed_by_day)
+            self.outcome.request_days[request["id"]] = day
+
+    def _answer(self, today) -> int:  # noqa: ANN001 - a date
+        """Places answer their proposals: most accept, a few decline or accept part (re-planned at once)."""
+        with self.db.reading() as s:
+            pending = s.exec(select(WorkOrder.id, WorkOrder.place_id, WorkOrder.quantity)
+                             .where(WorkOrder.status == "proposed").order_by(WorkOrder.id)).all()
+        operators = {self.loaded.places[i]: a for i, a in self.loaded.operators.items()}
+        for order_id, place_id, quantity in pending:
+            draw = self.rng.random()
+            if draw < DECLINE_RATE:
+                planning.decline_work_order(self.ctx, operators[place_id], order_id, "pas de bénévoles cette semaine",
+                                            today=today)
+            elif draw < DECLINE_RATE + PARTIAL_RATE and quantity > 1:
+                planning.accept_work_order(self.ctx, operators[place_id], order_id, quantity // 2, today=today)
+            else:
+                planning.accept_work_order(self.ctx, operators[place_id], order_id, today=today)
+        return len(pending)
+
+    def _produce(self, day: int, today) -> None:  # noqa: ANN001 - a date
+        """Each place makes what its capacity and material allow today, work order by work order."""
+        for site, place_id in self.loaded.places.items():
+            with self.db.transaction() as tx:
+                s = tx.session
+                capacity = capacity_today(s, place_id, today)
+                for item_id, units in capacity.items():
+                    self.outcome.capacity.setdefault((place_id, item_id), [0.0] * self.scenario.days)[day] = units
+                    made = self._make(s, place_id, item_id, units)
+                    self.outcome.made.setdefault((place_id, item_id), [0] * self.scenario.days)[day] = made
+
+    def _make(self, s, place_id: int, item_id: int, capacity: float) -> int:  # noqa: ANN001 - a session
+        """Complete the place's next plates of this item while capacity and material last."""
+        from makernet.models import BomLine, RequestLine
+        jobs = s.exec(select(Job, WorkOrder).join(WorkOrder, WorkOrder.id == Job.work_order_id)
+                      .join(RequestLine, RequestLine.id == WorkOrder.request_line_id)
+                      .where(WorkOrder.place_id == place_id, WorkOrder.status == "accepted", RequestLine.item_id == item_id,
+                             Job.status.in_(("queued", "dispatching", "printing")))  # type: ignore[attr-defined]
+                      .order_by(Job.work_order_id, Job.sequence)).all()
+        key = (place_id, item_id)
+        self.credit[key] = self.credit[key] + capacity if jobs else 0.0
+        stock = dict(s.exec(select(StockEntry.material_id, func.sum(StockEntry.quantity))
+                            .where(StockEntry.place_id == place_id).group_by(StockEntry.material_id)).all())
+        made = 0
+        for job, order in jobs:
+            bill = {b.material_id: b.quantity * job.units for b in s.exec(
+                select(BomLine).where(BomLine.design_version_id == order.design_version_id)).all()}
+            if self.credit[key] + 1e-9 < job.units or any(stock.get(m, 0) < q for m, q in bill.items()):
+                break
+            complete_job(s, job.id)
+            self.credit[key] -= job.units
+            made += job.units
+            for material_id, quantity in bill.items():
+                stock[material_id] = stock.get(material_id, 0) - quantity
+        return made
+
+    def _deliver(self, day: int) -> None:
+        """Finished units leave each place for their request the same day; requesters confirm receipt."""
+        with self.db.reading() as s:
+            rows = s.exec(select(WorkOrder.place_id, WorkOrder.request_line_id, func.sum(WorkOrder.units_made))
+                          .group_by(WorkOrder.place_id, WorkOrder.request_line_id)).all()
+            shipped = self._shipped(s)
+            ready = []
+            for place_id, line_id, made in rows:
+                left = int(made or 0) - shipped.get((place_id, line_id), 0)
+                if left > 0:
+                    ready.append((place_id, line_id, left, self._request_of(s, line_id, place_id)))
+        operators = {self.loaded.places[i]: a for i, a in self.loaded.operators.items()}
+        for place_id, line_id, units, (request_id, requester_actor, km) in ready:
+            delivery = deliveries.create_delivery(self.ctx, operators[place_id], place_id=place_id,
+                                                  request_id=request_id, lines=[(line_id, units)])
+            deliveries.confirm_receipt(self.ctx, requester_actor, delivery["id"], "Accueil")
+            self.outcome.deliveries.append((request_id, place_id, day, units, km))
+
+    @staticmethod
+    def _shipped(s) -> dict[tuple[int, int], int]:  # noqa: ANN001 - a session
+        from makernet.models import Delivery, DeliveryLine
+        rows = s.exec(select(Delivery.place_id, DeliveryLine.request_line_id, func.sum(DeliveryLine.quantity))
+                      .join(Delivery, Delivery.id == DeliveryLine.delivery_id)
+                      .group_by(Delivery.place_id, DeliveryLine.request_line_id)).all()
+        return {(p, ln): int(q) for p, ln, q in rows}
+
+    @staticmethod
+    def _request_of(s, line_id: int, place_id: int):  # noqa: ANN001, ANN205
+        """The line's request, its requester and how far the place is from its delivery point."""
+        from makernet.domain.planning import great_circle_km
+        from makernet.models import RequestLine
+        from makernet.services.accounts import Actor
+        request = s.get(Request, s.get(RequestLine, line_id).request_id)
+        place = s.get(Place, place_id)
+        km = great_circle_km(place.latitude, place.longitude, request.latitude, request.longitude)
+        return request.id, Actor(request.created_by, "requester", request.organisation_id), km

@@ -1,0 +1,217 @@
+"""Planner runs: propose work from the planner's result, and re-plan what a disruption released.
+
+The hooks other areas call when a place can do less than planned:
+`replan_place(ctx, place_id, reason, trigger)` (a printer down, a stock-out) and
+`withdraw_place(ctx, actor, place_id, reason)` (a place dropping out).
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from makernet.db import Transaction
+from makernet.domain.planning import day_of
+from makernet.domain.states import JobStatus, RequestStatus, WorkOrderStatus
+from makernet.errors import Conflict, InvalidInput, NotFound
+from makernet.models import AuditEntry, Job, Organisation, Place, Request, RequestLine, WorkOrder
+from makernet.models.base import utcnow
+from makernet.models.planning import PlanRun
+from makernet.planner import plan, plan_baseline
+from makernet.planner.model import Proposal
+from makernet.services.accounts import Actor
+from makernet.services.context import Context
+from makernet.services.planning_inputs import plan_input
+from makernet.services.transitions import created, move
+
+TRIGGERS = ("manual", "decline", "partial", "printer_down", "stock_out", "place_out", "rule")
+STRATEGIES = {"planner": plan, "baseline": plan_baseline}
+
+
+def propose(ctx: Context, *, user_id: int | None, territory: tuple[str, ...] | None, trigger: str,
+            reason: str = "", line_ids: set[int] | None = None, today: date | None = None,
+            strategy: str = "planner", changes: list[dict] | None = None) -> dict:
+    """Run the planner on open lines and write its proposals as work orders, in one transaction."""
+    if strategy not in STRATEGIES:
+        raise InvalidInput(f"Unknown strategy {strategy!r}; use one of: {', '.join(STRATEGIES)}.", field="strategy")
+    with ctx.db.transaction() as tx:
+        s = tx.session
+        inp = plan_input(s, today or date.today(), territory, line_ids)
+        result = STRATEGIES[strategy](inp)
+        run = PlanRun(strategy=strategy, trigger=trigger, reason=reason[:1000], territory=list(territory or ()),
+                      seconds=round(result.seconds, 4), created_by=user_id)
+        s.add(run)
+        s.flush()
+        changes = list(changes or [])
+        for proposal in result.proposals:
+            _write(ctx, tx, run, proposal, inp.today, changes)
+        run.changes = changes
+        run.proposed_units = sum(c["quantity"] for c in changes if c["what"] in ("proposé", "accepté automatiquement"))
+        run.unplanned = [{"line_id": u.line_id, "quantity": u.quantity, "reason": u.reason} for u in result.unplanned]
+        run.unplanned_units = sum(u.quantity for u in result.unplanned)
+        s.add(run)
+        s.flush()
+        return plan_run_view(run)
+
+
+def _write(ctx: Context, tx: Transaction, run: PlanRun, proposal: Proposal, today: date, changes: list[dict]) -> None:
+    """One proposal as a work order (accepted at once where the place chose auto-accept)."""
+    from makernet.services.planning import _accept, allocated_quantity
+    from makernet.services.production import start_work_order
+
+    s = tx.session
+    line = s.get(RequestLine, proposal.line_id)
+    quantity = min(proposal.quantity, line.quantity - allocated_quantity(s, line.id))
+    if quantity <= 0:
+        return  # another run took these units meanwhile
+    order = WorkOrder(request_line_id=line.id, place_id=proposal.place_id, design_version_id=proposal.design_version_id,
+                      quantity=quantity, reason="proposé par le planificateur", created_by=run.created_by,
+                      plan_run_id=run.id, explanation=proposal.explanation, distance_km=proposal.distance_km,
+                      ready_by=day_of(proposal.ready_day, today) if proposal.ready_day is not None else None)
+    s.add(order)
+    s.flush()
+    created(s, WorkOrder, order.id, order.status, user_id=run.created_by, note=f"plan {run.id}: {quantity} units")
+    move(s, Request, RequestStatus, line.request_id, "allocated", user_id=run.created_by,
+         only_from=frozenset({"approved"}))
+    what = "proposé"
+    if s.get(Place, order.place_id).auto_accept:
+        savepoint = s.begin_nested()
+        try:
+            _accept(s, order, quantity, None, "auto-accepted by the place's conditions")
+            start_work_order(ctx, tx, order)
+            savepoint.commit()
+            what = "accepté automatiquement"
+        except Conflict:
+            savepoint.rollback()  # no machine can take it as things stand: it waits for the place
+    changes.append({"work_order_id": order.id, "request_line_id": line.id, "place_id": order.place_id,
+                    "quantity": quantity, "what": what, "why": proposal.explanation})
+
+
+def replan_place(ctx: Context, place_id: int, reason: str, trigger: str = "printer_down",
+                 today: date | None = None, user_id: int | None = None) -> dict | None:
+    """A place can do less than planned (printer down, stock-out, dropping out): re-plan its open work.
+
+    Its proposals not yet accepted are withdrawn; if it can no longer work at all, the
+    accepted units no machine has started are released too. Then the lines are planned
+    again; the run records what changed and why.
+    """
+    if trigger not in TRIGGERS:
+        raise InvalidInput(f"Unknown trigger {trigger!r}.", field="trigger")
+    with ctx.db.transaction() as tx:
+        s = tx.session
+        place = s.get(Place, place_id)
+        if place is None:
+            raise NotFound(f"Place {place_id} not found.")
+        changes = _withdraw_proposals(s, place, reason, user_id)
+        if not place.active:
+            changes += _release_accepted(s, place, reason, user_id)
+        territory = territory_of(s, place.departement)
+    lines = {c["request_line_id"] for c in changes}
+    if not lines:
+        return None
+    return propose(ctx, user_id=user_id, territory=territory, trigger=trigger, reason=reason, line_ids=lines,
+                   today=today, changes=changes)
+
+
+def replan_lines(ctx: Context, line_ids: set[int], trigger: str, reason: str, user_id: int | None = None,
+                 today: date | None = None) -> dict:
+    """Plan again lines whose work a place refused (declined, or accepted only in part)."""
+    with ctx.db.reading() as s:
+        departements = {org.departement for org in s.exec(
+            select(Organisation).join(Request, Request.organisation_id == Organisation.id)
+            .join(RequestLine, RequestLine.request_id == Request.id)
+            .where(RequestLine.id.in_(line_ids))).all()}  # type: ignore[union-attr]
+        territory = None
+        for departement in departements:
+            covered = territory_of(s, departement)
+            territory = None if covered is None else tuple(sorted(set(territory or ()) | set(covered)))
+    return propose(ctx, user_id=user_id, territory=territory, trigger=trigger, reason=reason, line_ids=line_ids,
+                   today=today)
+
+
+def withdraw_place(ctx: Context, actor: Actor, place_id: int, reason: str, today: date | None = None) -> dict:
+    """A place drops out (its operator or a coordinator says so): it gets no more work, its open work is re-planned."""
+    actor.require("operator", "coordinator")
+    if not reason.strip():
+        raise InvalidInput("Say why the place stops.", field="reason")
+    with ctx.db.transaction() as tx:
+        s = tx.session
+        place = s.get(Place, place_id)
+        if place is None or not (actor.role == "admin" or place.organisation_id == actor.organisation_id
+                                 or actor.sees_departement(place.departement)):
+            raise NotFound(f"Place {place_id} not found.")
+        if not place.active:
+            raise Conflict(f"{place.name} has already stopped taking work.")
+        s.execute(update(Place).where(Place.id == place.id).values(active=False))
+        s.add(AuditEntry(entity="place", entity_id=place.id, from_state="active", to_state="withdrawn",
+                         user_id=actor.user_id, note=reason.strip()[:500]))
+    run = replan_place(ctx, place_id, f"{place.name} se retire : {reason.strip()}", "place_out", today, actor.user_id)
+    return {"place_id": place_id, "active": False, "plan_run": run}
+
+
+def _withdraw_proposals(s: Session, place: Place, reason: str, user_id: int | None) -> list[dict]:
+    """Cancel the place's proposals that wait for its answer."""
+    changes = []
+    for order in s.exec(select(WorkOrder).where(WorkOrder.place_id == place.id, WorkOrder.status == "proposed")).all():
+        if move(s, WorkOrder, WorkOrderStatus, order.id, "cancelled", user_id=user_id, note=reason,
+                decided_at=utcnow()) is not None:
+            changes.append({"work_order_id": order.id, "request_line_id": order.request_line_id,
+                            "place_id": place.id, "quantity": order.quantity, "what": "retiré",
+                            "why": f"Proposition retirée à {place.name} : {reason}"})
+    return changes
+
+
+def _release_accepted(s: Session, place: Place, reason: str, user_id: int | None) -> list[dict]:
+    """Give back the accepted units of a place that stopped, except those already made or on a machine."""
+    changes = []
+    for order in s.exec(select(WorkOrder).where(WorkOrder.place_id == place.id, WorkOrder.status == "accepted")).all():
+        freed = 0
+        for job in s.exec(select(Job).where(Job.work_order_id == order.id, Job.status == "queued")).all():
+            if move(s, Job, JobStatus, job.id, "cancelled", user_id=user_id, note=reason) is not None:
+                freed += job.units
+        if not freed:
+            continue
+        kept = max(order.accepted_quantity - freed, order.units_made)
+        s.execute(update(WorkOrder).where(WorkOrder.id == order.id).values(accepted_quantity=kept))
+        if kept == 0:
+            move(s, WorkOrder, WorkOrderStatus, order.id, "cancelled", user_id=user_id, note=reason)
+        elif order.units_made >= kept:
+            move(s, WorkOrder, WorkOrderStatus, order.id, "done", user_id=user_id, note=reason)
+        changes.append({"work_order_id": order.id, "request_line_id": order.request_line_id, "place_id": place.id,
+                        "quantity": order.accepted_quantity - kept, "what": "libéré",
+                        "why": f"Unités non commencées reprises à {place.name} : {reason}"})
+    return changes
+
+
+def territory_of(s: Session, departement: str) -> tuple[str, ...] | None:
+    """The départements of the coordinations covering this one (None: no coordination, plan everywhere)."""
+    covered: set[str] = set()
+    for organisation in s.exec(select(Organisation).where(Organisation.kind == "coordination")).all():
+        if departement in (organisation.territory or []):
+            covered |= set(organisation.territory)
+    return tuple(sorted(covered)) if covered else None
+
+
+def plan_run_view(run: PlanRun) -> dict:
+    """A planner run as plain data: what triggered it, what it proposed and changed, what it left."""
+    return {"id": run.id, "strategy": run.strategy, "trigger": run.trigger, "reason": run.reason,
+            "territory": run.territory, "proposed_units": run.proposed_units,
+            "unplanned_units": run.unplanned_units, "seconds": run.seconds, "changes": run.changes,
+            "unplanned": run.unplanned, "created_at": run.created_at.isoformat()}
+
+
+def request_replan(ctx: Context, actor: Actor, place_id: int, trigger: str, reason: str,
+                   today: date | None = None) -> dict | None:
+    """A coordinator or the place's operator reports lost capacity (a printer down, a stock-out): re-plan."""
+    actor.require("operator", "coordinator")
+    if trigger not in ("printer_down", "stock_out"):
+        raise InvalidInput("The trigger is 'printer_down' or 'stock_out'.", field="trigger")
+    if not reason.strip():
+        raise InvalidInput("Say what happened.", field="reason")
+    with ctx.db.reading() as s:
+        place = s.get(Place, place_id)
+        if place is None or not (actor.role == "admin" or place.organisation_id == actor.organisation_id
+                                 or actor.sees_departement(place.departement)):
+            raise NotFound(f"Place {place_id} not found.")
+    return replan_place(ctx, place_id, reason.strip(), trigger, today, actor.user_id)

@@ -1,0 +1,128 @@
+"""The planner on plain inputs: optimal on small instances, never over any limit, explained in words."""
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from makernet.domain.planning import great_circle_km, priority_weight
+from makernet.planner import DemandLine, PlaceSupply, PlanInput, Rule, plan, plan_baseline
+from makernet.planner.bound import BoundLane, BoundLine, on_time_bound
+
+TODAY = date(2020, 3, 17)
+VISOR, PLA = 1, 10
+
+
+def place(place_id: int, per_day: float, lat: float, lon: float = 0.0, backlog: int = 0, pla: int = 10**6,
+          batch: int | None = None, days: int = 8) -> PlaceSupply:
+    return PlaceSupply(place_id, f"Lieu {place_id}", lat, lon, {VISOR: (per_day,) * days}, {VISOR: backlog},
+                       {PLA: pla}, batch)
+
+
+def line(line_id: int, quantity: int, needed_by: int, lat: float, priority: str = "normal",
+         design: int | None = 5) -> DemandLine:
+    return DemandLine(line_id, line_id, VISOR, quantity, needed_by, priority, lat, 0.0, design, {PLA: 25}, order=line_id)
+
+
+def on_time_value(inp: PlanInput, proposals) -> int:  # noqa: ANN001
+    lines = {ln.line_id: ln for ln in inp.lines}
+    return sum(p.quantity * priority_weight(lines[p.line_id].priority) for p in proposals if p.on_time)
+
+
+def brute_force_value(inp: PlanInput) -> int:
+    """The best priority-weighted on-time units over every integer split, made earliest deadline first."""
+    lines, places = list(inp.lines), list(inp.places)
+    best = 0
+    ranges = [range(ln.quantity + 1) for ln in lines for _ in places]
+    for split in itertools.product(*ranges):
+        given = {(ln.line_id, p.place_id): split[i * len(places) + j]
+                 for i, ln in enumerate(lines) for j, p in enumerate(places)}
+        if any(sum(given[ln.line_id, p.place_id] for p in places) > ln.quantity for ln in lines):
+            continue
+        value = 0
+        for p in places:
+            load = p.backlog.get(VISOR, 0)
+            if load + sum(given[ln.line_id, p.place_id] for ln in lines) > p.cumulative(VISOR, p.horizon(VISOR)):
+                break
+            for ln in sorted(lines, key=lambda x: x.needed_by):
+                units = given[ln.line_id, p.place_id]
+                room = max(0, p.cumulative(VISOR, ln.needed_by - inp.transit_days) - load)
+                value += min(units, room) * priority_weight(ln.priority)
+                load += units
+        else:
+            best = max(best, value)
+    return best
+
+
+SMALL = [
+    PlanInput(TODAY, (place(1, 2, 46.0), place(2, 3, 46.5)), (line(11, 4, 2, 46.0), line(12, 3, 3, 46.5, "care_staff"))),
+    PlanInput(TODAY, (place(1, 1.5, 46.0, backlog=2), place(2, 1, 45.0)),
+              (line(11, 3, 3, 45.1, "care_staff"), line(12, 4, 2, 46.0))),
+    PlanInput(TODAY, (place(1, 4, 46.0),), (line(11, 5, 2, 46.0), line(12, 5, 3, 46.0, "emergency_services"),
+                                            line(13, 3, 1, 46.0))),
+]
+
+
+def test_on_small_instances_the_planner_is_as_good_as_trying_every_split() -> None:
+    for inp in SMALL:
+        assert on_time_value(inp, plan(inp).proposals) == brute_force_value(inp)
+
+
+def test_the_planner_prefers_the_nearer_place_when_both_are_in_time() -> None:
+    inp = PlanInput(TODAY, (place(1, 50, 46.0), place(2, 50, 44.0)), (line(11, 40, 5, 44.05),))
+    (proposal,) = plan(inp).proposals
+    assert proposal.place_id == 2 and proposal.on_time
+    assert proposal.distance_km == round(great_circle_km(44.0, 0.0, 44.05, 0.0), 1)
+
+
+def test_a_line_is_split_over_places_when_one_alone_would_be_late() -> None:
+    inp = PlanInput(TODAY, (place(1, 10, 46.0), place(2, 10, 46.2)), (line(11, 50, 4, 46.0),))
+    proposals = plan(inp).proposals
+    assert {p.place_id for p in proposals} == {1, 2}
+    assert sum(p.quantity for p in proposals if p.on_time) == 50
+
+
+def test_care_staff_are_served_first_when_capacity_is_short() -> None:
+    inp = PlanInput(TODAY, (place(1, 10, 46.0),), (line(11, 30, 3, 46.0), line(12, 30, 3, 46.0, "care_staff")))
+    on_time = {p.line_id: p.quantity for p in plan(inp).proposals if p.on_time}
+    assert on_time == {12: 30}
+
+
+def test_a_line_without_a_validated_design_is_never_allocated_and_says_why() -> None:
+    inp = PlanInput(TODAY, (place(1, 10, 46.0),), (line(11, 5, 3, 46.0, design=None),))
+    result = plan(inp)
+    assert result.proposals == ()
+    assert "validée" in result.unplanned[0].reason
+
+
+def test_a_forbidden_pair_is_never_proposed_and_a_pin_is() -> None:
+    rules = (Rule("forbid", 11, 1), Rule("pin", 12, 2, 5))
+    inp = PlanInput(TODAY, (place(1, 50, 46.0), place(2, 50, 44.0)),
+                    (line(11, 10, 5, 46.0), line(12, 10, 5, 46.0)), rules)
+    proposals = plan(inp).proposals
+    assert all(p.place_id == 2 for p in proposals if p.line_id == 11)
+    assert any(p.place_id == 2 and p.pinned and p.quantity >= 5 for p in proposals if p.line_id == 12)
+
+
+def test_each_proposal_says_why_in_plain_words() -> None:
+    inp = PlanInput(TODAY, (place(1, 5, 46.0), place(2, 50, 45.0)), (line(11, 100, 4, 46.0, "care_staff"),),
+                    item_names={VISOR: "visières"})
+    text = " ".join(p.explanation for p in plan(inp).proposals)
+    for words in ("km du point de livraison", "Capacité de Lieu", "par jour", "besoin le", "soignants"):
+        assert words in text
+
+
+def test_the_baseline_serves_first_come_from_the_nearest_place() -> None:
+    inp = PlanInput(TODAY, (place(1, 10, 46.0), place(2, 10, 44.0)),
+                    (line(11, 80, 10, 46.0), line(12, 20, 2, 46.0, "care_staff")))
+    proposals = plan_baseline(inp).proposals
+    assert [(p.line_id, p.place_id, p.quantity) for p in proposals if p.line_id == 11] == [(11, 1, 80)]
+
+
+def test_the_bound_counts_only_what_fits_between_arrival_and_deadline() -> None:
+    lanes = [BoundLane(1, VISOR, (10, 10, 10, 10))]
+    lines = [BoundLine(11, VISOR, 25, 1, 2, {PLA: 25}), BoundLine(12, VISOR, 30, 0, 3, {PLA: 25})]
+    assert on_time_bound(lines, lanes) == 40
+    assert on_time_bound(lines, lanes, {(1, PLA): (250, 0, 0, 250)}) == 20   # 25 g a visor, 500 g in all

@@ -1,0 +1,214 @@
+"""Planner runs through the services on the demo territory: proposals, autonomy, re-planning, pins and forbids."""
+from __future__ import annotations
+
+import shutil
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import update
+from sqlmodel import select
+
+from makernet.config import Settings
+from makernet.db import Database
+from makernet.models import DesignVersion, Job, Machine, Organisation, Place, StockEntry, User, WorkOrder
+from makernet.models.planning import PlanRun
+from makernet.services import demand, planning, planning_runs
+from makernet.services.accounts import Actor
+from makernet.services.context import Context
+from tests.support.fakes import RecordingQueue
+
+MONDAY = date(2026, 11, 23)
+
+
+@pytest.fixture
+def ctx(tmp_path: Path, demo_database: Path) -> Context:
+    """The services on a copy of the demo territory, tasks recorded."""
+    shutil.copy(demo_database, tmp_path / "makernet.sqlite3")
+    context = Context(db=Database(f"sqlite:///{tmp_path / 'makernet.sqlite3'}"), tasks=RecordingQueue(),
+                      settings=Settings(instance_dir=tmp_path, secret_key="test"))
+    yield context
+    context.db.dispose()
+
+
+def actor(ctx: Context, email: str) -> Actor:
+    with ctx.db.reading() as s:
+        user = s.exec(select(User).where(User.email == email)).one()
+        org = s.get(Organisation, user.organisation_id)
+        return Actor(user.id, user.role, org.id, tuple(org.territory or ()))
+
+
+def place_id(ctx: Context, name: str) -> int:
+    with ctx.db.reading() as s:
+        return s.exec(select(Place.id).where(Place.name == name)).one()
+
+
+def approved_request(ctx: Context, quantity: int, days: int = 6, email: str = "ehpad.tilleuls@demo.makernet.fr",
+                     item: str = "visiere", priority: str = "care_staff") -> dict:
+    from makernet.models import Item
+    with ctx.db.reading() as s:
+        item_id = s.exec(select(Item.id).where(Item.code == item)).one()
+    request = demand.submit_request(ctx, actor(ctx, email), needed_by=MONDAY + timedelta(days=days),
+                                    delivery_point="Accueil", lines=[(item_id, quantity)], priority=priority,
+                                    today=MONDAY)
+    return demand.approve_request(ctx, coordinator(ctx), request["id"])
+
+
+def coordinator(ctx: Context) -> Actor:
+    return actor(ctx, "coordination@demo.makernet.fr")
+
+
+def orders(ctx: Context, **where: object) -> list[WorkOrder]:
+    with ctx.db.reading() as s:
+        query = select(WorkOrder).order_by(WorkOrder.id)
+        for key, value in where.items():
+            query = query.where(getattr(WorkOrder, key) == value)
+        return list(s.exec(query).all())
+
+
+def test_a_run_proposes_work_orders_with_their_reasons_and_waits_for_the_places(ctx: Context) -> None:
+    approved_request(ctx, 120)
+    run = planning.run_plan(ctx, coordinator(ctx), today=MONDAY)
+    proposed = orders(ctx)
+    assert run["proposed_units"] == 120 == sum(o.quantity for o in proposed)
+    assert all(o.status == "proposed" and o.plan_run_id == run["id"] for o in proposed)
+    assert all("km du point de livraison" in o.explanation and "besoin le" in o.explanation for o in proposed)
+    assert planning.get_plan_run(ctx, coordinator(ctx), run["id"])["changes"][0]["what"] == "proposé"
+
+
+def test_a_place_that_chose_auto_accept_gets_its_work_accepted_and_queued_at_once(ctx: Context) -> None:
+    with ctx.db.transaction() as tx:
+        tx.session.execute(update(Place).values(auto_accept=True))
+    approved_request(ctx, 30)
+    planning.run_plan(ctx, coordinator(ctx), today=MONDAY)
+    (order,) = orders(ctx)
+    assert order.status == "accepted" and order.accepted_quantity == 30
+    with ctx.db.reading() as s:
+        assert s.exec(select(Job).where(Job.work_order_id == order.id)).all()
+
+
+def test_a_decline_re_plans_the_units_elsewhere_and_records_why(ctx: Context) -> None:
+    approved_request(ctx, 40)
+    planning.run_plan(ctx, coordinator(ctx), today=MONDAY)
+    (first,) = orders(ctx)
+    operator = actor(ctx, "fablab.larochelle@demo.makernet.fr" if first.place_id == place_id(ctx, "FabLab La Rochelle")
+                     else "fablab.aunis@demo.makernet.fr")
+    planning.decline_work_order(ctx, operator, first.id, "imprimantes prises", today=MONDAY)
+    again = orders(ctx, status="proposed")
+    assert sum(o.quantity for o in again) == 40 and all(o.place_id != first.place_id for o in again)
+    run = planning.list_plan_runs(ctx, coordinator(ctx))[0]
+    assert run["trigger"] == "decline" and "imprimantes prises" in run["reason"]
+
+
+def test_a_partial_acceptance_re_plans_the_rest(ctx: Context) -> None:
+    approved_request(ctx, 40)
+    planning.run_plan(ctx, coordinator(ctx), today=MONDAY)
+    (first,) = orders(ctx)
+    operator = actor(ctx, "fablab.larochelle@demo.makernet.fr" if first.place_id == place_id(ctx, "FabLab La Rochelle")
+                     else "fablab.aunis@demo.makernet.fr")
+    planning.accept_work_order(ctx, operator, first.id, 25, today=MONDAY)
+    rest = orders(ctx, status="proposed")
+    assert sum(o.quantity for o in rest) == 15 and all(o.place_id != first.place_id for o in rest)
+
+
+def test_a_printer_going_down_withdraws_the_places_proposals_and_re_plans_them(ctx: Context) -> None:
+    approved_request(ctx, 60)
+    planning.run_plan(ctx, coordinator(ctx), today=MONDAY)
+    busy = orders(ctx)[0].place_id
+    with ctx.db.transaction() as tx:
+        tx.session.execute(update(Machine).where(Machine.place_id == busy).values(state="offline"))
+    run = planning_runs.replan_place(ctx, busy, "toutes les imprimantes hors ligne", "printer_down", MONDAY)
+    assert run["trigger"] == "printer_down"
+    assert [c["what"] for c in run["changes"]].count("retiré") >= 1
+    assert all(o.place_id != busy for o in orders(ctx, status="proposed"))
+
+
+def test_a_stock_out_keeps_new_work_away_from_the_place_without_material(ctx: Context) -> None:
+    approved_request(ctx, 60)
+    planning.run_plan(ctx, coordinator(ctx), today=MONDAY)
+    busy = orders(ctx)[0].place_id
+    with ctx.db.transaction() as tx:
+        for material_id, level in _levels(tx.session, busy).items():
+            tx.session.add(StockEntry(place_id=busy, material_id=material_id, quantity=-level, kind="adjustment"))
+    planning_runs.replan_place(ctx, busy, "plus de PLA", "stock_out", MONDAY)
+    assert orders(ctx, status="proposed") and all(o.place_id != busy for o in orders(ctx, status="proposed"))
+
+
+def _levels(s, place: int) -> dict[int, int]:  # noqa: ANN001
+    levels: dict[int, int] = {}
+    for entry in s.exec(select(StockEntry).where(StockEntry.place_id == place)).all():
+        levels[entry.material_id] = levels.get(entry.material_id, 0) + entry.quantity
+    return levels
+
+
+def test_a_place_dropping_out_gives_back_its_unstarted_accepted_work_for_re_planning(ctx: Context) -> None:
+    with ctx.db.transaction() as tx:
+        tx.session.execute(update(Place).values(auto_accept=True))
+    approved_request(ctx, 50)
+    planning.run_plan(ctx, coordinator(ctx), today=MONDAY)
+    (order,) = orders(ctx)
+    result = planning_runs.withdraw_place(ctx, coordinator(ctx), order.place_id, "bénévoles épuisés", MONDAY)
+    assert result["plan_run"]["trigger"] == "place_out"
+    with ctx.db.reading() as s:
+        kept = s.get(WorkOrder, order.id)
+        started = sum(j.units for j in s.exec(select(Job).where(Job.work_order_id == order.id,
+                                                                Job.status != "cancelled")).all())
+    assert kept.accepted_quantity == started < 50
+    others = orders(ctx, status="accepted")
+    assert sum(o.accepted_quantity for o in others) == 50 and {o.place_id for o in others} != {order.place_id}
+
+
+def test_a_requester_kind_with_no_validated_design_gets_nothing_allocated(ctx: Context) -> None:
+    with ctx.db.transaction() as tx:
+        tx.session.execute(update(DesignVersion).values(validated_for=["municipality"]))
+    approved_request(ctx, 20)
+    run = planning.run_plan(ctx, coordinator(ctx), today=MONDAY)
+    assert orders(ctx) == [] and run["unplanned_units"] == 20
+    assert "validée" in run["unplanned"][0]["reason"]
+
+
+def test_coordinators_pin_and_forbid_and_the_line_is_re_planned_accordingly(ctx: Context) -> None:
+    request = approved_request(ctx, 30)
+    line_id = request["lines"][0]["id"]
+    planning.run_plan(ctx, coordinator(ctx), today=MONDAY)
+    first = orders(ctx)[0].place_id
+    rule = planning.add_rule(ctx, coordinator(ctx), kind="forbid", request_line_id=line_id, place_id=first, today=MONDAY)
+    assert all(o.place_id != first for o in orders(ctx, status="proposed"))
+    planning.lift_rule(ctx, coordinator(ctx), rule["id"])
+    pinned = planning.add_rule(ctx, coordinator(ctx), kind="pin", request_line_id=line_id, place_id=first, quantity=10,
+                               today=MONDAY)
+    assert any(o.place_id == first and o.quantity >= 10 for o in orders(ctx, status="proposed"))
+    assert "épinglée" in " ".join(o.explanation for o in orders(ctx, status="proposed"))
+    assert pinned["plan_run"]["trigger"] == "rule"
+    assert [r["kind"] for r in planning.list_rules(ctx, coordinator(ctx))] == ["pin"]
+
+
+def test_a_pin_to_a_place_that_does_not_make_the_item_is_refused_and_nothing_written(ctx: Context) -> None:
+    from makernet.errors import Conflict
+    request = approved_request(ctx, 30)
+    with pytest.raises(Conflict):
+        planning.add_rule(ctx, coordinator(ctx), kind="pin", request_line_id=request["lines"][0]["id"],
+                          place_id=place_id(ctx, "Atelier couture solidaire"))
+    with ctx.db.reading() as s:
+        assert s.exec(select(PlanRun)).all() == []
+
+
+def test_the_api_runs_the_planner_explains_it_and_refuses_bad_input_with_4xx(api) -> None:  # noqa: ANN001
+    from tests.support.api import CARE_HOME, COORDINATOR, OPERATOR
+    visor = next(i for i in api.ok("get", "/items", COORDINATOR) if i["code"] == "visiere")
+    request = api.ok("post", "/requests", CARE_HOME, json={
+        "needed_by": (date.today() + timedelta(days=6)).isoformat(), "delivery_point": "Accueil",
+        "lines": [{"item_id": visor["id"], "quantity": 30}], "priority": "care_staff"})
+    api.ok("post", f"/requests/{request['id']}/approve", COORDINATOR)
+    run = api.ok("post", "/plans", COORDINATOR, json={}, status=201)
+    assert run["proposed_units"] == 30
+    order = api.ok("get", f"/work-orders/{run['changes'][0]['work_order_id']}", COORDINATOR)
+    assert "km du point de livraison" in order["explanation"]
+    assert api.ok("get", f"/plans/{run['id']}", COORDINATOR)["id"] == run["id"]
+    assert api.call("post", "/plans", OPERATOR, json={}).status_code == 403
+    assert api.call("post", "/plans", COORDINATOR, json={"strategy": "random"}).status_code == 422
+    assert api.call("post", "/planning-rules", COORDINATOR, json={"kind": "pin"}).status_code == 422
+    assert api.call("get", "/plans/999999", COORDINATOR).status_code == 404
+    assert api.call("post", "/places/999999/withdraw", COORDINATOR, json={"reason": "x"}).status_code == 404
+    paths = api.client.get("/api/v1/openapi.json").get_json()["paths"]
+    assert {"/plans", "/planning-rules", "/places/{place_id}/replan"} <= set(paths)
