@@ -45,8 +45,7 @@ class FaultyProxy:
         if mode in ("refuse", "blackhole"):
             self._cut_all()
         if mode == "refuse" and self._listener is not None:
-            self._listener.close()
-            self._listener = None
+            self._stop_listening()
         if mode != "refuse" and self._listener is None:
             self._open()
         self.mode = mode
@@ -99,9 +98,17 @@ class FaultyProxy:
                 except OSError:
                     pass
 
+    def _stop_listening(self) -> None:
+        """Close the listening socket; shutdown first, or a thread blocked in accept() keeps accepting."""
+        try:
+            self._listener.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self._listener.close()
+        self._listener = None
+
     def close(self) -> None:
         """Stop listening and cut everything."""
         if self._listener is not None:
-            self._listener.close()
-            self._listener = None
+            self._stop_listening()
         self._cut_all()
