@@ -33,6 +33,9 @@ class User(SQLModel, table=True):
     password_hash: str = Field(default="", max_length=300)
     locale: str = Field(default="fr", max_length=5)
     active: bool = True
+    # a one-time link an admin hands over to set (or reset) the password; only its hash is kept
+    invitation_hash: str | None = Field(default=None, max_length=64, unique=True)
+    invitation_expires_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -47,3 +50,13 @@ class ApiToken(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     last_used_at: datetime | None = None
     revoked_at: datetime | None = None
+
+
+class LoginAttempt(SQLModel, table=True):
+    """One sign-in attempt on the web pages, kept to slow down password guessing."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, index=True)
+    address: str = Field(default="", max_length=45, index=True)   # the client's IP address
+    succeeded: bool = False
+    at: datetime = Field(default_factory=utcnow, index=True)

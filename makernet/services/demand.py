@@ -1,4 +1,4 @@
-"""Requests: submit, read, approve, reject."""
+"""Requests: submit, read, approve, reject, split, merge, and their timeline."""
 from __future__ import annotations
 
 from datetime import date
@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 from makernet.domain.demand import MAX_LINES, PRIORITIES, check_needed_by, check_quantity
 from makernet.domain.states import RequestStatus
 from makernet.errors import Conflict, InvalidInput, NotFound
-from makernet.models import Item, Organisation, Request, RequestLine
+from makernet.models import AuditEntry, Delivery, Item, Organisation, Request, RequestLine, WorkOrder
 from makernet.services.accounts import Actor
 from makernet.services.context import Context
 from makernet.services.transitions import created, move
@@ -147,3 +147,135 @@ def request_view(s: Session, request: Request) -> dict:
                    "units_made": line.units_made, "units_delivered": line.units_delivered,
                    "units_received": line.units_received} for line in lines],
     }
+
+
+TRIAGE_STATES = frozenset({"submitted", "approved"})
+
+
+def _unplanned(s: Session, request: Request) -> list[RequestLine]:
+    """The lines of a request in triage that no work order points at yet (else Conflict)."""
+    if request.status not in TRIAGE_STATES:
+        raise Conflict(f"Request {request.id} is {request.status}; only a request in triage can be split or merged.")
+    lines = list(s.exec(select(RequestLine).where(RequestLine.request_id == request.id)
+                        .order_by(RequestLine.id)).all())  # type: ignore[arg-type]
+    planned = s.exec(select(WorkOrder.id).where(WorkOrder.request_line_id.in_([ln.id for ln in lines]))).first()  # type: ignore[union-attr]
+    if planned is not None:
+        raise Conflict(f"Request {request.id} already has work orders; it can no longer be split or merged.")
+    return lines
+
+
+def split_request(ctx: Context, actor: Actor, request_id: int, moved: dict[int, int],
+                  needed_by: date | None = None, today: date | None = None) -> dict:
+    """Move part of a request's quantities into a new request (e.g. a later needed-by date)."""
+    actor.require("coordinator")
+    with ctx.db.transaction() as tx:
+        s = tx.session
+        request = visible_request(s, actor, request_id)
+        lines = _unplanned(s, request)
+        _check_split(lines, moved)
+        if needed_by is not None and (problem := check_needed_by(needed_by, today or date.today())):
+            raise InvalidInput(problem, field="needed_by")
+        twin = Request(**request.model_dump(exclude={"id", "created_at", "status_reason"}))
+        twin.needed_by = needed_by or request.needed_by
+        s.add(twin)
+        s.flush()
+        for line in lines:
+            quantity = moved.get(line.id, 0)
+            if quantity:
+                s.add(RequestLine(request_id=twin.id, item_id=line.item_id, quantity=quantity))
+                line.quantity -= quantity
+                s.delete(line) if line.quantity == 0 else s.add(line)
+        created(s, Request, twin.id, twin.status, user_id=actor.user_id, note=f"split from request {request.id}")
+        s.flush()
+        return request_view(s, twin)
+
+
+def _check_split(lines: list[RequestLine], moved: dict[int, int]) -> None:
+    """Each moved quantity fits its line, something moves, and something stays."""
+    by_id = {line.id: line for line in lines}
+    for line_id, quantity in moved.items():
+        if line_id not in by_id:
+            raise InvalidInput(f"Line {line_id} is not part of this request.", field="lines")
+        if not 0 <= quantity <= by_id[line_id].quantity:
+            raise InvalidInput(f"Move between 0 and {by_id[line_id].quantity} units of line {line_id}.",
+                               field=f"line_{line_id}")
+    total_moved = sum(moved.values())
+    if total_moved == 0:
+        raise InvalidInput("Move at least one unit to the new request.", field="lines")
+    if total_moved == sum(line.quantity for line in lines):
+        raise InvalidInput("Leave at least one unit in this request.", field="lines")
+
+
+def merge_requests(ctx: Context, actor: Actor, into_id: int, other_ids: list[int]) -> dict:
+    """Fold duplicate requests of one organisation into one; the others are cancelled."""
+    actor.require("coordinator")
+    others = sorted(set(other_ids) - {into_id})
+    if not others:
+        raise InvalidInput("Choose at least one other request to merge.", field="other_ids")
+    with ctx.db.transaction() as tx:
+        s = tx.session
+        target = visible_request(s, actor, into_id)
+        kept = {line.item_id: line for line in _unplanned(s, target)}
+        for other_id in others:
+            other = visible_request(s, actor, other_id)
+            if other.organisation_id != target.organisation_id:
+                raise InvalidInput(f"Request {other_id} is from another organisation.", field="other_ids")
+            for line in _unplanned(s, other):
+                if line.item_id in kept:
+                    kept[line.item_id].quantity += line.quantity
+                    problem = check_quantity(kept[line.item_id].quantity)
+                    if problem:
+                        raise InvalidInput(problem, field="other_ids")
+                    s.delete(line)
+                else:
+                    line.request_id = target.id
+                    kept[line.item_id] = line
+                s.add(kept[line.item_id])
+            target.needed_by = min(target.needed_by, other.needed_by)
+            if move(s, Request, RequestStatus, other.id, "cancelled", user_id=actor.user_id,
+                    note=f"merged into request {target.id}", status_reason=f"merged into request {target.id}") is None:
+                raise Conflict(f"Request {other_id} changed meanwhile.")
+        s.add(target)
+        s.flush()
+        return request_view(s, target)
+
+
+STEPS = ("submitted", "approved", "allocated", "in_production", "shipped", "closed")
+
+
+def request_timeline(s: Session, request: Request) -> list[dict]:
+    """The steps of a request so far, each with when it was reached, and the running counts."""
+    reached: dict[str, object] = {}
+    for entry in s.exec(select(AuditEntry).where(AuditEntry.entity == "request", AuditEntry.entity_id == request.id)
+                        .order_by(AuditEntry.id)).all():  # type: ignore[arg-type]
+        reached.setdefault(entry.to_state, entry.at)
+    lines = s.exec(select(RequestLine).where(RequestLine.request_id == request.id)).all()
+    counts = {key: sum(getattr(line, key) for line in lines)
+              for key in ("quantity", "units_made", "units_delivered", "units_received")}
+    evidence = {"in_production": counts["units_made"] > 0, "shipped": counts["units_delivered"] > 0,
+                "closed": request.status == "closed"}
+    steps, furthest = [], max((STEPS.index(state) for state in reached if state in STEPS), default=0)
+    for index, key in enumerate(STEPS):
+        done = key in reached or index <= furthest or evidence.get(key, False)
+        steps.append({"key": key, "done": bool(done), "at": reached.get(key)})
+    if request.status in ("rejected", "cancelled"):
+        steps = [step for step in steps if step["done"]]
+        steps.append({"key": request.status, "done": True, "at": reached.get(request.status),
+                      "reason": request.status_reason})
+    return [step | {"counts": counts} for step in steps]
+
+
+def request_page(ctx: Context, actor: Actor, request_id: int) -> dict:
+    """A request with its organisation, item names, timeline and deliveries, for its page."""
+    from makernet.services.deliveries import delivery_view
+    with ctx.db.reading() as s:
+        request = visible_request(s, actor, request_id)
+        view = request_view(s, request)
+        names = {item.id: item.name for item in s.exec(select(Item)).all()}
+        for line in view["lines"]:
+            line["item_name"] = names.get(line["item_id"], "?")
+        view["organisation_name"] = s.get(Organisation, request.organisation_id).name
+        view["timeline"] = request_timeline(s, request)
+        view["deliveries"] = [delivery_view(s, d) for d in s.exec(
+            select(Delivery).where(Delivery.request_id == request.id).order_by(Delivery.id)).all()]  # type: ignore[arg-type]
+        return view

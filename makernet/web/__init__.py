@@ -1,26 +1,38 @@
-"""HTML pages."""
+"""HTML pages: one blueprint per area, signed-in users, CSRF on every form, French by default."""
 from __future__ import annotations
 
-from flask import Blueprint, Flask, render_template
+from pathlib import Path
 
-from makernet.services import reporting
-from makernet.services.context import current_context
+from flask import Flask, request
+from flask_babel import Babel
+from flask_wtf.csrf import CSRFProtect
 
-bp = Blueprint("home", __name__)
+from makernet.web import feedback, formatting, session
 
-
-@bp.get("/")
-def index() -> str:
-    """The public front page: what was asked, made and delivered."""
-    return render_template("home/index.html", figures=reporting.public_figures(current_context()))
-
-
-@bp.get("/health")
-def health() -> dict:
-    """For load balancers and the test harness: the app answers and its database too."""
-    return {"status": "ok", "database": reporting.database_ok(current_context())}
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 
 
 def init_app(app: Flask) -> None:
-    """Register the pages."""
-    app.register_blueprint(bp)
+    """Set up sign-in, CSRF, languages and error pages, then register every page blueprint."""
+    from makernet.web import accounts, admin, dashboard, demand, home, places, planning, production, stock
+
+    settings = app.extensions["makernet"].settings
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", settings.default_locale)
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Paris")  # times are stored in UTC, shown as people live them
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", 12 * 3600)  # a form left open during a workshop shift
+    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
+    Babel(app, locale_selector=session.select_locale)
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+    csrf = CSRFProtect(app)
+
+    @app.before_request
+    def check_csrf() -> None:
+        """Every form post carries its token; /api/ is exempt: it takes bearer tokens, never the session cookie."""
+        if not request.path.startswith("/api/"):
+            csrf.protect()
+    session.init_login(app)
+    formatting.init_app(app)
+    feedback.init_app(app)
+    for module in (home, accounts, demand, planning, places, production, stock, dashboard, admin):
+        app.register_blueprint(module.bp)

@@ -1,0 +1,106 @@
+"""Sign-in and out, invitation links, API tokens, the language switch."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import login_required, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from makernet.errors import MakerNetError
+from makernet.services import accounts
+from makernet.services.context import current_context as ctx
+from makernet.web.feedback import attach, flash_error, page_blueprint
+from makernet.web.forms import ActionForm, LanguageForm, LoginForm, PasswordForm, TokenForm
+from makernet.web.session import LOCALES, WebUser, actor
+
+bp = page_blueprint("accounts", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site, so a crafted link cannot send people elsewhere after signing in."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("home.start")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> object:
+    """The sign-in page; failed attempts are counted and throttled."""
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        try:
+            user = accounts.sign_in(ctx(), form.email.data, form.password.data, request.remote_addr or "")
+        except MakerNetError as error:
+            attach(form, error)
+            return render_template("accounts/login.html", form=form), error.status
+        login_user(WebUser(user))
+        session.permanent = True
+        return redirect(_safe_next(form.next.data))
+    return render_template("accounts/login.html", form=form), 422 if form.errors else 200
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    """Sign out (a POST with its CSRF token, so no link elsewhere can sign anyone out)."""
+    logout_user()
+    flash(_("Vous êtes déconnecté."), "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def invitation(token: str) -> object:
+    """Choose a password from the link an admin handed over."""
+    invited = accounts.invited_user(ctx(), token)
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.accept_invitation(ctx(), token, form.password.data)
+        except MakerNetError as error:
+            attach(form, error)
+            return render_template("accounts/invitation.html", form=form, invited=invited), error.status
+        logout_user()
+        login_user(WebUser(user))
+        flash(_("Mot de passe enregistré : bienvenue sur MakerNet."), "success")
+        return redirect(url_for("home.start"))
+    return render_template("accounts/invitation.html", form=form, invited=invited), 422 if form.errors else 200
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account() -> object:
+    """My account: create and revoke API tokens."""
+    form = TokenForm()
+    new_token = None
+    if form.validate_on_submit():
+        try:
+            new_token = accounts.new_token(ctx(), actor(), form.name.data)
+            form = TokenForm(formdata=None)
+        except MakerNetError as error:
+            attach(form, error)
+    status = 422 if form.errors else 200
+    return render_template("accounts/account.html", form=form, new_token=new_token, revoke=ActionForm(),
+                           tokens=accounts.list_tokens(ctx(), actor())), status
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke(token_id: int) -> Response:
+    """Revoke one of my tokens."""
+    if ActionForm().validate_on_submit():
+        try:
+            accounts.revoke_token(ctx(), actor(), token_id)
+            flash(_("Jeton révoqué."), "success")
+        except MakerNetError as error:
+            flash_error(error)
+    return redirect(url_for("accounts.account"))
+
+
+@bp.post("/language")
+def language() -> Response:
+    """The language switch: French or English, kept in the session."""
+    form = LanguageForm()
+    if form.validate_on_submit() and form.locale.data in LOCALES:
+        session["locale"] = form.locale.data
+    return redirect(_safe_next(form.next.data))

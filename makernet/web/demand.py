@@ -1,0 +1,161 @@
+"""Requests: post one, follow it, confirm receipt; coordinators triage (approve, reject, split, merge)."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from makernet.errors import MakerNetError
+from makernet.services import catalogue, deliveries, demand
+from makernet.services.context import current_context as ctx
+from makernet.web.feedback import attach, flash_error, page_blueprint
+from makernet.web.forms import ActionForm, options
+from makernet.web.forms_demand import MergeForm, ReasonForm, ReceiptForm, RequestForm, split_form
+from makernet.web.session import actor, roles
+
+bp = page_blueprint("demand", __name__)
+LINE_FIELDS = {"needed_by": "needed_by", "delivery_point": "delivery_point", "priority": "priority",
+               "lines": "lines"}
+
+
+@bp.get("/requests")
+@roles("requester", "coordinator", "operator")
+def my_requests() -> str:
+    """The requests I may see, newest first, with where each stands."""
+    return render_template("demand/list.html", requests=demand.list_requests(ctx(), actor()))
+
+
+@bp.route("/requests/new", methods=["GET", "POST"])
+@roles("requester")
+def new_request() -> object:
+    """Post a request: lines, needed-by date, delivery point, who it is for, why it is urgent."""
+    form = RequestForm()
+    form.set_items(catalogue.list_items(ctx()))
+    if "add_line" in request.form:  # no script needed to get one more line
+        form.lines.append_entry()
+        form.set_items(catalogue.list_items(ctx()))
+        return render_template("demand/new.html", form=form)
+    if form.validate_on_submit():
+        try:
+            created = demand.submit_request(
+                ctx(), actor(), needed_by=form.needed_by.data, delivery_point=form.delivery_point.data,
+                lines=form.filled_lines(), priority=form.priority.data, beneficiary=form.beneficiary.data or "",
+                urgency_reason=form.urgency_reason.data or "")
+        except MakerNetError as error:
+            attach(form, error, LINE_FIELDS)
+        else:
+            flash(_("Demande n° %(id)s envoyée : la coordination va l'examiner.", id=created["id"]), "success")
+            return redirect(url_for("demand.request_page", request_id=created["id"]))
+    return render_template("demand/new.html", form=form), 422 if form.errors else 200
+
+
+@bp.get("/requests/<int:request_id>")
+@roles("requester", "coordinator", "operator")
+def request_page(request_id: int) -> tuple[str, int]:
+    """One request: its lines, its timeline and its deliveries (with the receipt form)."""
+    return _detail_page(demand.request_page(ctx(), actor(), request_id))
+
+
+def _detail_page(page: dict, receipt: tuple[int, ReceiptForm] | None = None, reject: ReasonForm | None = None,
+                 status: int = 200) -> tuple[str, int]:
+    """A request's page, with one receipt form per delivery (the refused one kept as typed)."""
+    receipts = {d["id"]: ReceiptForm(prefix=f"delivery{d['id']}", formdata=None) for d in page["deliveries"]}
+    if receipt is not None:
+        receipts[receipt[0]] = receipt[1]
+    return render_template("demand/detail.html", r=page, receipts=receipts, action=ActionForm(),
+                           reject=reject or ReasonForm(formdata=None)), status
+
+
+@bp.post("/deliveries/<int:delivery_id>/receipt")
+@roles("requester")
+def confirm_receipt(delivery_id: int) -> object:
+    """The requester confirms a delivery arrived."""
+    delivery = deliveries.get_delivery(ctx(), actor(), delivery_id)
+    form = ReceiptForm(prefix=f"delivery{delivery_id}")
+    if form.validate_on_submit():
+        try:
+            deliveries.confirm_receipt(ctx(), actor(), delivery_id, form.receiver_name.data)
+        except MakerNetError as error:
+            attach(form, error)
+        else:
+            flash(_("Réception confirmée. Merci !"), "success")
+            return redirect(url_for("demand.request_page", request_id=delivery["request_id"]))
+    return _detail_page(demand.request_page(ctx(), actor(), delivery["request_id"]), receipt=(delivery_id, form), status=422)
+
+
+@bp.get("/triage")
+@roles("coordinator")
+def triage() -> str:
+    """The coordinator's inbox: requests waiting for a decision, most urgent first."""
+    waiting = [r for r in demand.list_requests(ctx(), actor()) if r["status"] in ("submitted", "approved")]
+    waiting.sort(key=lambda r: (r["status"] != "submitted", r["needed_by"]))
+    merge = MergeForm()
+    merge.into.choices = options((r["id"], f"n° {r['id']}") for r in waiting)
+    return render_template("demand/triage.html", requests=waiting, merge=merge, action=ActionForm(),
+                           reject=ReasonForm())
+
+
+@bp.post("/requests/<int:request_id>/approve")
+@roles("coordinator")
+def approve(request_id: int) -> Response:
+    """Approve a submitted request."""
+    if ActionForm().validate_on_submit():
+        try:
+            demand.approve_request(ctx(), actor(), request_id)
+            flash(_("Demande n° %(id)s approuvée.", id=request_id), "success")
+        except MakerNetError as error:
+            flash_error(error)
+    return redirect(request.referrer or url_for("demand.triage"))
+
+
+@bp.post("/requests/<int:request_id>/reject")
+@roles("coordinator")
+def reject(request_id: int) -> object:
+    """Reject a request, saying why."""
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            demand.reject_request(ctx(), actor(), request_id, form.reason.data)
+        except MakerNetError as error:
+            attach(form, error)
+        else:
+            flash(_("Demande n° %(id)s refusée.", id=request_id), "success")
+            return redirect(url_for("demand.triage"))
+    return _detail_page(demand.request_page(ctx(), actor(), request_id), reject=form, status=422)
+
+
+@bp.route("/requests/<int:request_id>/split", methods=["GET", "POST"])
+@roles("coordinator")
+def split(request_id: int) -> object:
+    """Move part of a request into a new one (say, what can wait)."""
+    page = demand.request_page(ctx(), actor(), request_id)
+    form = split_form(page["lines"])()
+    if form.validate_on_submit():
+        moved = {line["id"]: form[f"line_{line['id']}"].data for line in page["lines"]}
+        try:
+            twin = demand.split_request(ctx(), actor(), request_id, moved, form.needed_by.data)
+        except MakerNetError as error:
+            attach(form, error)
+        else:
+            flash(_("Demande scindée : la nouvelle demande porte le n° %(id)s.", id=twin["id"]), "success")
+            return redirect(url_for("demand.triage"))
+    return render_template("demand/split.html", r=page, form=form), 422 if form.errors else 200
+
+
+@bp.post("/triage/merge")
+@roles("coordinator")
+def merge() -> object:
+    """Fold duplicate requests of one organisation into one."""
+    form = MergeForm()
+    if form.validate_on_submit():
+        try:
+            kept = demand.merge_requests(ctx(), actor(), form.into.data, form.others.data)
+        except MakerNetError as error:
+            flash_error(error)
+        else:
+            flash(_("Demandes fusionnées dans la demande n° %(id)s.", id=kept["id"]), "success")
+    else:
+        for errors in form.errors.values():
+            for text in errors:
+                flash(str(text), "error")
+    return redirect(url_for("demand.triage"))

@@ -1,0 +1,96 @@
+"""What the templates print: French dates and numbers, and labels for the product's codes."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask
+from flask_babel import format_date, format_decimal, format_percent, format_time, get_locale, lazy_gettext as _l
+
+LABELS = {
+    # request, work order, job and delivery states
+    "submitted": _l("Envoyée"), "approved": _l("Approuvée"), "rejected": _l("Refusée"),
+    "allocated": _l("Attribuée"), "in_production": _l("En production"), "shipped": _l("Expédiée"),
+    "closed": _l("Livrée"), "cancelled": _l("Annulée"), "proposed": _l("Proposé"), "accepted": _l("Accepté"),
+    "declined": _l("Décliné"), "done": _l("Terminé"), "queued": _l("En attente"), "dispatching": _l("Envoi"),
+    "printing": _l("Impression"), "failed": _l("Échec"), "prepared": _l("Préparée"),
+    "picked_up": _l("Enlevée"), "delivered": _l("Remise"), "received": _l("Reçue"), "refused": _l("Refusée"),
+    # printer states
+    "ready": _l("Prête"), "busy": _l("Occupée"), "paused": _l("En pause"), "error": _l("En erreur"),
+    "offline": _l("Hors ligne"), "unknown": _l("Inconnu"), "connecting": _l("Connexion"),
+    "starting": _l("Démarrage"), "pausing": _l("Mise en pause"), "finishing": _l("Finition"),
+    "cancelling": _l("Annulation"),
+    # priorities
+    "care_staff": _l("Soignants"), "emergency_services": _l("Secours (pompiers, gendarmes)"),
+    "vulnerable": _l("Personnes vulnérables"), "normal": _l("Normale"),
+    # roles
+    "requester": _l("Demandeur"), "operator": _l("Opérateur"), "coordinator": _l("Coordinateur"),
+    "admin": _l("Administrateur"),
+    # organisation kinds
+    "municipality": _l("Commune"), "care_facility": _l("Établissement de soins (EHPAD)"),
+    "hospital": _l("Hôpital"), "fab_lab": _l("Fab-lab"), "sewing_workshop": _l("Atelier de couture"),
+    "coordination": _l("Coordination"), "other": _l("Autre"),
+    # item and machine kinds, units, delivery modes
+    "printed": _l("Imprimé en 3D"), "sewn": _l("Cousu"), "laser_cut": _l("Découpé au laser"),
+    "assembled": _l("Assemblé"), "fdm_printer": _l("Imprimante 3D"), "sewing_station": _l("Poste de couture"),
+    "laser_cutter": _l("Découpeuse laser"), "assembly_bench": _l("Poste d'assemblage"),
+    "g": _l("g"), "piece": _l("pièce(s)"), "cm": _l("cm"),
+    "direct": _l("Livraison directe"), "collection_point": _l("Point de retrait"), "runner": _l("Coursier bénévole"),
+    # ledger entry kinds
+    "receipt": _l("Réception"), "consumption": _l("Consommation"), "transfer_out": _l("Transfert sortant"),
+    "transfer_in": _l("Transfert entrant"), "adjustment": _l("Ajustement"), "scrap": _l("Rebut"),
+}
+
+
+def label(code: object) -> str:
+    """The label of a code in the page's language; unknown codes are shown as they are."""
+    return str(LABELS.get(str(code), code))
+
+
+def day(value: date | datetime | str | None, style: str = "medium") -> str:
+    """A date the French way (21 nov. 2026)."""
+    if value in (None, ""):
+        return "—"
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return format_date(value, style)
+
+
+def moment(value: datetime | str | None) -> str:
+    """A date and time the French way (21 nov. 2026, 14:05), in the instance's time zone."""
+    if value in (None, ""):
+        return "—"
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return f"{format_date(value, 'medium')}, {format_time(value, 'short')}"
+
+
+def number(value: object) -> str:
+    """A number with French grouping (12 345) and decimal comma."""
+    if value is None:
+        return "—"
+    return format_decimal(value)
+
+
+def percent(value: float | None) -> str:
+    """A percentage from 0-100 (printer progress)."""
+    return "—" if value is None else format_percent(value / 100, "#,##0 %")
+
+
+def input_attributes(field: object, attrs: dict, described: list[str]) -> dict:
+    """HTML attributes of a form input: its hint and errors linked for screen readers, invalid when refused."""
+    result = dict(attrs)
+    if described:
+        result["aria-describedby"] = " ".join(described)
+    if getattr(field, "errors", None):
+        result["aria-invalid"] = "true"
+    if result.get("required", getattr(getattr(field, "flags", None), "required", False)):
+        result["required"] = True
+    else:
+        result.pop("required", None)
+    return result
+
+
+def init_app(app: Flask) -> None:
+    """Make the filters and labels available to every template."""
+    app.jinja_env.filters.update(label=label, day=day, moment=moment, number=number, percent=percent)
+    app.jinja_env.globals.update(get_locale=get_locale, input_attributes=input_attributes)

@@ -1,0 +1,93 @@
+"""Forms of the admin pages: organisations, users, catalogue."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, EmailField, IntegerField, SelectField, SelectMultipleField, StringField, \
+    TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from makernet.services.accounts import ROLES
+from makernet.services.admin import ITEM_KINDS, ORGANISATION_KINDS, UNITS
+from makernet.web.forms import REQUIRED, options
+from makernet.web.formatting import label
+
+CODE = Regexp(r"^[a-z0-9][a-z0-9-]*$", message=_l("Lettres minuscules, chiffres et tirets."))
+WHOLE = _l("Indiquez un nombre entier.")
+
+
+def _choices(codes: tuple[str, ...]) -> list:
+    return options((code, label(code)) for code in codes)
+
+
+class OrganisationForm(FlaskForm):
+    """An organisation and, for a coordination, its territory."""
+
+    name = StringField(_l("Nom"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    kind = SelectField(_l("Type"), choices=_choices(ORGANISATION_KINDS))
+    commune = StringField(_l("Commune"), validators=[Length(max=120)])
+    departement = StringField(_l("Département"), validators=[Length(max=3)], render_kw={"inputmode": "numeric"})
+    territory = StringField(_l("Territoire (coordinations)"), validators=[Length(max=300)],
+                            description=_l("Numéros de départements séparés par des virgules, ex. 16, 17, 79."))
+
+    def territory_codes(self) -> list[str]:
+        """The territory as a list of département codes."""
+        return [code.strip() for code in (self.territory.data or "").split(",") if code.strip()]
+
+
+class InviteForm(FlaskForm):
+    """Create an account; the admin hands over the invitation link."""
+
+    email = EmailField(_l("Adresse e-mail"), validators=[DataRequired(REQUIRED), Length(max=254)])
+    name = StringField(_l("Nom"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    role = SelectField(_l("Rôle"), choices=_choices(ROLES))
+    organisation_id = SelectField(_l("Organisation"), coerce=int, validate_choice=False)
+
+
+class ItemForm(FlaskForm):
+    """A new catalogue item."""
+
+    code = StringField(_l("Code"), validators=[DataRequired(REQUIRED), Length(max=40), CODE])
+    name = StringField(_l("Nom"), validators=[DataRequired(REQUIRED), Length(max=120)])
+    kind = SelectField(_l("Fabrication"), choices=_choices(ITEM_KINDS))
+
+
+class MaterialForm(FlaskForm):
+    """A new material."""
+
+    code = StringField(_l("Code"), validators=[DataRequired(REQUIRED), Length(max=40), CODE])
+    name = StringField(_l("Nom"), validators=[DataRequired(REQUIRED), Length(max=120)])
+    unit = SelectField(_l("Unité"), choices=_choices(UNITS))
+    low_stock_threshold = IntegerField(_l("Seuil d'alerte"), default=0,
+                                       validators=[InputRequired(WHOLE), NumberRange(min=0)])
+
+
+class DesignForm(FlaskForm):
+    """A new design version of an item."""
+
+    label = StringField(_l("Version"), validators=[DataRequired(REQUIRED), Length(max=40)])
+    validated = BooleanField(_l("Validée pour la production"))
+    validated_for = SelectMultipleField(_l("Validée pour (vide : tous les demandeurs)"),
+                                        choices=_choices(ORGANISATION_KINDS), widget=ListWidget(prefix_label=False),
+                                        option_widget=CheckboxInput())
+    notes = TextAreaField(_l("Notes"), validators=[Length(max=1000)])
+
+
+class BomForm(FlaskForm):
+    """How much of a material one unit takes (0 removes the line)."""
+
+    material_id = SelectField(_l("Matière"), coerce=int, validate_choice=False)
+    quantity = IntegerField(_l("Quantité par unité"), validators=[InputRequired(WHOLE), NumberRange(0, 1_000_000)])
+
+
+class PlateForm(FlaskForm):
+    """A print plate of a design for one printer profile, with its G-code file."""
+
+    printer_profile = StringField(_l("Profil d'imprimante"), validators=[DataRequired(REQUIRED), Length(max=40), CODE],
+                                  description=_l("Par exemple : prusa-mk3."))
+    units_per_plate = IntegerField(_l("Unités par plateau"), validators=[InputRequired(WHOLE), NumberRange(1, 1000)])
+    print_minutes = IntegerField(_l("Durée d'impression (minutes)"),
+                                 validators=[InputRequired(WHOLE), NumberRange(1, 10_000)])
+    gcode = FileField(_l("Fichier G-code"), validators=[FileRequired(_l("Choisissez un fichier G-code."))])

@@ -1,0 +1,63 @@
+"""Forms of work orders, allocation, batch counts and deliveries."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from makernet.domain.demand import MAX_QUANTITY
+from makernet.web.formatting import label
+from makernet.web.forms import options
+
+WHOLE = _l("Indiquez un nombre entier.")
+MODES = ("direct", "collection_point", "runner")
+
+
+class AcceptForm(FlaskForm):
+    """Accept a proposed work order, all of it (blank) or part of it."""
+
+    quantity = IntegerField(_l("Quantité acceptée"), validators=[Optional(), NumberRange(min=1, max=MAX_QUANTITY)],
+                            description=_l("Laissez vide pour tout accepter."), render_kw={"inputmode": "numeric"})
+
+
+class DeclineForm(FlaskForm):
+    """Decline proposed work, saying why."""
+
+    reason = TextAreaField(_l("Motif du refus"), validators=[DataRequired(_l("Indiquez le motif.")), Length(max=1000)])
+
+
+class AllocateForm(FlaskForm):
+    """Propose part of a request line to a place."""
+
+    request_line_id = SelectField(_l("Ligne"), coerce=int, validate_choice=False)
+    place_id = SelectField(_l("Lieu de fabrication"), coerce=int, validate_choice=False)
+    quantity = IntegerField(_l("Quantité"), validators=[InputRequired(WHOLE), NumberRange(min=1, max=MAX_QUANTITY)],
+                            render_kw={"inputmode": "numeric"})
+    reason = StringField(_l("Note pour le lieu"), validators=[Length(max=1000)])
+
+
+class ReportForm(FlaskForm):
+    """Counts of a manual batch."""
+
+    units_made = IntegerField(_l("Unités bonnes"), validators=[InputRequired(WHOLE), NumberRange(min=0)],
+                              render_kw={"inputmode": "numeric"})
+    units_rejected = IntegerField(_l("Rebuts"), default=0, validators=[InputRequired(WHOLE), NumberRange(min=0)],
+                                  render_kw={"inputmode": "numeric"})
+
+
+def delivery_form(lines: list[dict]) -> type[FlaskForm]:
+    """A delivery form with one quantity per line ready to ship."""
+    class DeliveryForm(FlaskForm):
+        mode = SelectField(_l("Mode"), choices=options((m, label(m)) for m in MODES), default="direct")
+        destination = StringField(_l("Destination"), validators=[Length(max=300)],
+                                  description=_l("Laissez vide pour le lieu de livraison de la demande."))
+
+    for line in lines:
+        setattr(DeliveryForm, f"line_{line['id']}", IntegerField(
+            f"{line['item_name']}", default=line["available"],
+            description=_l("prêtes : %(n)s", n=line["available"]),
+            validators=[InputRequired(WHOLE), NumberRange(0, line["available"], _l("Entre 0 et %(max)s."))],
+            render_kw={"inputmode": "numeric"}))
+    return DeliveryForm
+

@@ -1,0 +1,35 @@
+"""The public front page and the health check."""
+from __future__ import annotations
+
+from flask import redirect, render_template, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from makernet.services import reporting
+from makernet.services.context import current_context
+from makernet.web.feedback import page_blueprint
+
+bp = page_blueprint("home", __name__)
+
+ROLE_HOME = {"requester": "demand.my_requests", "operator": "planning.work_orders",
+             "coordinator": "demand.triage", "admin": "admin.users"}
+
+
+@bp.get("/")
+def index() -> str:
+    """The public front page: what was asked, made and delivered."""
+    return render_template("home/index.html", figures=reporting.public_figures(current_context()))
+
+
+@bp.get("/health")
+def health() -> dict:
+    """For load balancers and the test harness: the app answers and its database too."""
+    return {"status": "ok", "database": reporting.database_ok(current_context())}
+
+
+@bp.get("/start")
+def start() -> Response:
+    """Where each role begins its day."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("accounts.login"))
+    return redirect(url_for(ROLE_HOME.get(current_user.role, "home.index")))

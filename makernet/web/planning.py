@@ -1,0 +1,90 @@
+"""Work orders: places accept, decline or accept part; coordinators allocate requests to places."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from makernet.errors import MakerNetError
+from makernet.services import capacity, planning, queue
+from makernet.services.context import current_context as ctx
+from makernet.web.feedback import attach, page_blueprint
+from makernet.web.forms_production import AcceptForm, AllocateForm, DeclineForm
+from makernet.web.forms import options
+from makernet.web.session import actor, roles
+
+bp = page_blueprint("planning", __name__)
+
+
+def _work_orders_page(refused: tuple[int, AcceptForm | DeclineForm] | None = None) -> str:
+    """The work orders page: one accept and one decline form per proposed order (a refused one kept as typed)."""
+    orders = queue.work_orders_page(ctx(), actor())
+    proposed = [o for o in orders if o["status"] == "proposed"]
+    accepts = {o["id"]: AcceptForm(prefix=f"accept{o['id']}", formdata=None) for o in proposed}
+    declines = {o["id"]: DeclineForm(prefix=f"decline{o['id']}", formdata=None) for o in proposed}
+    if refused is not None:
+        (accepts if isinstance(refused[1], AcceptForm) else declines)[refused[0]] = refused[1]
+    return render_template("planning/work_orders.html", proposed=proposed, accepts=accepts, declines=declines,
+                           others=[o for o in orders if o["status"] != "proposed"])
+
+
+@bp.get("/work-orders")
+@roles("operator", "coordinator")
+def work_orders() -> str:
+    """Work proposed to my places (operators) or in my territory (coordinators)."""
+    return _work_orders_page()
+
+
+@bp.post("/work-orders/<int:work_order_id>/accept")
+@roles("operator")
+def accept(work_order_id: int) -> object:
+    """Accept all of the proposed work, or the quantity typed."""
+    form = AcceptForm(prefix=f"accept{work_order_id}")
+    if form.validate_on_submit():
+        try:
+            order = planning.accept_work_order(ctx(), actor(), work_order_id, form.quantity.data)
+        except MakerNetError as error:
+            attach(form, error)
+        else:
+            flash(_("Ordre de fabrication n° %(id)s accepté (%(n)s unités) : les travaux sont en file.",
+                    id=work_order_id, n=order["accepted_quantity"]), "success")
+            return redirect(url_for("planning.work_orders"))
+    return _work_orders_page((work_order_id, form)), 422
+
+
+@bp.post("/work-orders/<int:work_order_id>/decline")
+@roles("operator")
+def decline(work_order_id: int) -> object:
+    """Decline the proposed work, saying why."""
+    form = DeclineForm(prefix=f"decline{work_order_id}")
+    if form.validate_on_submit():
+        try:
+            planning.decline_work_order(ctx(), actor(), work_order_id, form.reason.data)
+        except MakerNetError as error:
+            attach(form, error)
+        else:
+            flash(_("Ordre de fabrication n° %(id)s décliné.", id=work_order_id), "success")
+            return redirect(url_for("planning.work_orders"))
+    return _work_orders_page((work_order_id, form)), 422
+
+
+@bp.route("/requests/<int:request_id>/allocate", methods=["GET", "POST"])
+@roles("coordinator")
+def allocate(request_id: int) -> object:
+    """The allocation screen: lines left to allocate, and each place's capacity, backlog and distance."""
+    offer = capacity.allocation_options(ctx(), actor(), request_id)
+    form = AllocateForm()
+    form.request_line_id.choices = options((ln["id"], f"{ln['item_name']} ({ln['left']})") for ln in offer["lines"])
+    form.place_id.choices = options((p["id"], p["name"]) for p in offer["places"])
+    if form.validate_on_submit():
+        try:
+            order = planning.allocate(ctx(), actor(), request_line_id=form.request_line_id.data,
+                                      place_id=form.place_id.data, quantity=form.quantity.data,
+                                      reason=form.reason.data or "")
+        except MakerNetError as error:
+            attach(form, error)
+        else:
+            flash(_("%(n)s unités proposées au lieu (ordre n° %(id)s).", n=order["quantity"], id=order["id"]),
+                  "success")
+            return redirect(url_for("planning.allocate", request_id=request_id))
+    return render_template("planning/allocate.html", r=offer, form=form), 422 if form.errors else 200
+

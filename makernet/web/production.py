@@ -1,0 +1,89 @@
+"""The print queue per machine with live progress, bed clear, manual counts, and preparing deliveries."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from makernet.errors import MakerNetError
+from makernet.services import deliveries, production, queue
+from makernet.services.context import current_context as ctx
+from makernet.web.feedback import attach, flash_error, page_blueprint
+from makernet.web.forms import ActionForm
+from makernet.web.forms_production import ReportForm, delivery_form
+from makernet.web.session import actor, roles
+
+bp = page_blueprint("production", __name__)
+LIVE_SECONDS = 5
+
+
+@bp.get("/places/<int:place_id>/queue")
+@roles("operator", "coordinator")
+def place_queue(place_id: int) -> str:
+    """The queue of every machine of a place; htmx refreshes the machines every few seconds."""
+    view = queue.place_queue(ctx(), actor(), place_id)
+    template = "production/_machines.html" if request.headers.get("HX-Request") else "production/queue.html"
+    return render_template(template, q=view, action=ActionForm(), report=ReportForm(formdata=None),
+                           live_seconds=LIVE_SECONDS)
+
+
+@bp.post("/machines/<int:machine_id>/bed-clear")
+@roles("operator")
+def bed_clear(machine_id: int) -> Response:
+    """The operator took the plate off: the printer may get its next one."""
+    machine = production.get_machine(ctx(), actor(), machine_id)
+    if ActionForm().validate_on_submit():
+        try:
+            done = production.confirm_bed_clear(ctx(), actor(), machine_id)
+        except MakerNetError as error:
+            flash_error(error)
+        else:
+            flash(_("Plateau libre sur %(name)s.", name=machine["name"]) +
+                  (" " + _("Plateau suivant envoyé.") if done.get("dispatched_job_id") else ""), "success")
+    return redirect(url_for("production.place_queue", place_id=machine["place_id"]))
+
+
+@bp.post("/jobs/<int:job_id>/report")
+@roles("operator")
+def report(job_id: int) -> object:
+    """Counts of a manual batch: units good and rejected."""
+    form = ReportForm()
+    place_id = request.args.get("place_id", type=int)
+    if form.validate_on_submit():
+        try:
+            job = production.report_batch(ctx(), actor(), job_id, form.units_made.data, form.units_rejected.data)
+        except MakerNetError as error:
+            attach(form, error)
+        else:
+            flash(_("Lot n° %(id)s enregistré : %(n)s unités bonnes.", id=job_id, n=job["units_made"]), "success")
+            return redirect(url_for("production.place_queue", place_id=place_id) if place_id
+                            else url_for("planning.work_orders"))
+    if place_id is None:
+        return redirect(url_for("planning.work_orders"))
+    view = queue.place_queue(ctx(), actor(), place_id)
+    return render_template("production/queue.html", q=view, action=ActionForm(), report=form, report_for=job_id,
+                           live_seconds=LIVE_SECONDS), 422
+
+
+@bp.route("/places/<int:place_id>/deliveries/new", methods=["GET", "POST"])
+@roles("operator")
+def new_delivery(place_id: int) -> object:
+    """Prepare a delivery of units made here to one request's delivery point."""
+    ready = queue.ready_to_ship(ctx(), actor(), place_id)
+    request_id = request.args.get("request_id", type=int)
+    chosen = next((r for r in ready["requests"] if r["id"] == request_id), None)
+    if chosen is None:
+        return render_template("production/deliveries.html", ready=ready, chosen=None, form=None)
+    form = delivery_form(chosen["lines"])()
+    if form.validate_on_submit():
+        lines = [(ln["id"], form[f"line_{ln['id']}"].data) for ln in chosen["lines"] if form[f"line_{ln['id']}"].data]
+        try:
+            made = deliveries.create_delivery(ctx(), actor(), place_id=place_id, request_id=chosen["id"], lines=lines,
+                                              mode=form.mode.data, destination=form.destination.data or "")
+        except MakerNetError as error:
+            attach(form, error)
+        else:
+            flash(_("Livraison n° %(id)s préparée.", id=made["id"]), "success")
+            return redirect(url_for("production.new_delivery", place_id=place_id))
+    return render_template("production/deliveries.html", ready=ready, chosen=chosen, form=form), \
+        422 if form.errors else 200
