@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
     """Register the API and map every error to a JSON answer."""
     app.register_blueprint(bp)
     from makernet.api import planning_routes; app.register_blueprint(planning_routes.bp)  # noqa: E702
+    from makernet.api import stock_routes; app.register_blueprint(stock_routes.bp)  # noqa: E702
 
     @app.errorhandler(MakerNetError)
     def domain_error(error: MakerNetError):  # noqa: ANN202

@@ -5,7 +5,7 @@ import functools
 import re
 from collections.abc import Callable
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 from pydantic import BaseModel, ValidationError
 
 from makernet.api.openapi import Operation
@@ -39,6 +39,8 @@ def endpoint(bp: Blueprint, method: str, path: str, summary: str, *, body: type[
             if body is not None:
                 kwargs["body"] = parse_body(body)
             result = view(**kwargs)
+            if isinstance(result, Response):  # files (PDF, CSV) go out as the view made them
+                return result
             return jsonify(result), success
 
         bp.add_url_rule(rule, endpoint=view.__name__, view_func=handler, methods=[method.upper()])

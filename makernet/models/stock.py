@@ -20,6 +20,10 @@ class StockEntry(SQLModel, table=True):
     job_id: int | None = Field(default=None, foreign_key="job.id")
     # a repeated operation (the same job completing twice) carries the same key
     idempotency_key: str | None = Field(default=None, max_length=120, unique=True)
+    # the two entries of one transfer (out of a place, into another) share this id
+    transfer_id: str | None = Field(default=None, max_length=32, index=True)
+    supply_request_id: int | None = Field(default=None, foreign_key="supplyrequest.id", index=True)
+    cost_cents: int | None = None          # what a receipt cost, for the place's cost estimates
     created_by: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(default_factory=utcnow)
 
@@ -37,5 +41,10 @@ class SupplyRequest(SQLModel, table=True):
     status: str = Field(default="open", max_length=20)
     answer: str = Field(default="", max_length=1000)
     supplier_place_id: int | None = Field(default=None, foreign_key="place.id")
+    supplier_name: str = Field(default="", max_length=200)   # an outside supplier (local industry, a kitty)
+    quantity_supplied: int = 0             # material received so far against this request
+    answered_by: int | None = Field(default=None, foreign_key="user.id")
+    answered_at: datetime | None = None
+    closed_at: datetime | None = None
     created_by: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(default_factory=utcnow)
