@@ -151,6 +151,40 @@ class OctoPrintDriver:
         except (ValueError, KeyError, TypeError) as exc:
             raise PrinterRejected(f"{self._base_url} does not answer like OctoPrint") from exc
 
+    def request_app_key(self, app_name: str, user: str | None = None) -> str:
+        """Start OctoPrint's Application Keys flow; returns the token to poll the decision with."""
+        probe = self._call("GET", "/plugin/appkeys/probe")
+        if probe.status_code != 204:
+            raise PrinterRejected(f"OctoPrint at {self._base_url} does not offer application keys "
+                                  f"(HTTP {probe.status_code}); create a key in OctoPrint and enter it instead")
+        body = {"app": app_name, **({"user": user} if user else {})}
+        response = self._call("POST", "/plugin/appkeys/request", json=body)
+        if response.status_code == 429:
+            raise PrinterRejected(f"OctoPrint at {self._base_url} refuses more key requests for now: "
+                                  "try again in a few minutes")
+        self._raise_for_failure(response, "application key request")
+        try:
+            return str(response.json()["app_token"])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise PrinterRejected(f"{self._base_url} does not answer like OctoPrint") from exc
+
+    def poll_app_key(self, app_token: str) -> str | None:
+        """The key once the user approved in OctoPrint, None while undecided.
+
+        Raises PrinterRejected when the request was refused or expired (OctoPrint
+        forgets a request nobody polled for 5 s).
+        """
+        response = self._call("GET", f"/plugin/appkeys/request/{quote(app_token)}")
+        if response.status_code == 202:
+            return None
+        if response.status_code == 404:
+            raise PrinterRejected("the key request was refused in OctoPrint, or it expired")
+        self._raise_for_failure(response, "key decision poll")
+        try:
+            return str(response.json()["api_key"])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise PrinterRejected(f"{self._base_url} does not answer like OctoPrint") from exc
+
     def _confirm_upload_start(self, file_name: str, response: httpx.Response) -> StartResult:
         """Read effectiveSelect/effectivePrint: OctoPrint answers 201 even when it starts nothing."""
         try:
@@ -181,7 +215,8 @@ class OctoPrintDriver:
     def _call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """Send one request; turn transport failures into the driver's error vocabulary."""
         url = self._base_url + path
-        headers = {"X-Api-Key": self._api_key}
+        # no key yet (onboarding): send none rather than an empty, invalid one
+        headers = {"X-Api-Key": self._api_key} if self._api_key else {}
         try:
             if self._client is not None:
                 return self._client.request(method, url, headers=headers,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from makernet.services import dispatch, monitoring, printer_io
+from makernet.services import dispatch, monitoring, onboarding, printer_io
 from makernet.services.context import current_context
 
 
@@ -40,6 +40,24 @@ def poll_machines(machine_ids: list[int]) -> int:
 def apply_readings(readings: list[dict]) -> int:
     """Record the readings a place's worker took of its printers."""
     return monitoring.apply_readings(current_context(), readings)
+
+
+@shared_task(name="makernet.onboard_printer", bind=True)
+def onboard_printer(self, payload: dict) -> str:  # noqa: ANN001 - Celery's bound task
+    """Where the printer can be reached: ask its OctoPrint for a key, then poll for the decision."""
+    retry, result = printer_io.onboarding_step(payload)
+    if retry is not None:
+        options = {"queue": payload["queue"]} if payload.get("queue") else {}
+        self.app.send_task("makernet.onboard_printer", args=[retry], countdown=1, **options)
+        return "waiting for approval"
+    self.app.send_task("makernet.apply_key", args=[payload["machine_id"], result])
+    return result["outcome"]
+
+
+@shared_task(name="makernet.apply_key")
+def apply_key(machine_id: int, result: dict) -> str:
+    """Store what the key request came to."""
+    return onboarding.apply_key_result(current_context(), machine_id, result)
 
 
 @shared_task(name="makernet.site_dispatch", bind=True)

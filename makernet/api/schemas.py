@@ -94,6 +94,22 @@ class DeliveryIn(Body):
     destination: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] = ""
 
 
+class ConnectPrinterIn(Body):
+    """A printer to connect through its OctoPrint: MakerNet asks it for an application key."""
+
+    name: Name
+    url: Annotated[str, StringConstraints(strip_whitespace=True, min_length=8, max_length=300)]
+    printer_profile: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+    user: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
+    clears_itself: bool = False
+
+
+class KeyRequestIn(Body):
+    """Ask again for a printer key, optionally naming the OctoPrint user who will approve it."""
+
+    user: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
+
+
 class ReceiptIn(Body):
     """The requester's confirmation that a delivery arrived."""
 

@@ -7,6 +7,7 @@ printer I/O and send back what it learned.
 from __future__ import annotations
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 
@@ -124,3 +125,40 @@ def read_statuses(connections: list[tuple[int, MachineConnection]]) -> list[dict
     readings = pool.map(lambda mc: driver_for(mc[1], client).status(), connections)
     return [{"machine_id": machine_id, **status_to_dict(status)}
             for (machine_id, _conn), status in zip(connections, readings)]
+
+
+APP_NAME = "MakerNet"
+
+
+def onboarding_step(payload: dict) -> tuple[dict | None, dict | None]:
+    """One step of asking OctoPrint for an application key: (payload to retry with, or the result).
+
+    The first step sends the request; later steps poll for the operator's decision in
+    OctoPrint. OctoPrint forgets a request nobody polls for 5 s, so steps come every second.
+    """
+    conn = MachineConnection("octoprint", payload["url"], None, payload.get("timeout", 10.0))
+    driver = driver_for(conn, _reader.get()[1])
+    try:
+        if not payload.get("app_token"):
+            return {**payload, "app_token": driver.request_app_key(APP_NAME, payload.get("user"))}, None
+        key = driver.poll_app_key(payload["app_token"])
+    except PrinterUnreachable as error:
+        return None, {"outcome": "unreachable", "detail": str(error)}
+    except PrinterError as error:
+        return None, {"outcome": "refused", "detail": str(error)}
+    if key is not None:
+        return None, {"outcome": "granted", "api_key": key}
+    if payload["deadline"] < time.time():
+        return None, {"outcome": "expired", "detail": "nobody approved the request in OctoPrint in time"}
+    return payload, None
+
+
+def check_connection(conn: MachineConnection) -> dict:
+    """What a printer's host says when asked directly: version, state, current file."""
+    driver = driver_for(conn, _reader.get()[1])
+    try:
+        version = driver.server_version()
+    except PrinterError as error:
+        return {"reachable": False, "version": None, "detail": str(error), "status": None}
+    status = driver.status()
+    return {"reachable": True, "version": version, "detail": "", "status": status_to_dict(status)}

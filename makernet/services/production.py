@@ -204,4 +204,5 @@ def machine_view(machine: Machine) -> dict:
     return {"id": machine.id, "place_id": machine.place_id, "name": machine.name, "kind": machine.kind,
             "driver": machine.driver, "octoprint_url": machine.octoprint_url,
             "printer_profile": machine.printer_profile, "clears_itself": machine.clears_itself,
-            "bed_clear": machine.bed_clear, "state": machine.state, "state_detail": machine.state_detail}
+            "bed_clear": machine.bed_clear, "state": machine.state, "state_detail": machine.state_detail,
+            "active": machine.active, "key_status": machine.key_status}

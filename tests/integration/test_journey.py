@@ -113,9 +113,11 @@ def test_a_town_halls_request_is_printed_on_a_real_printer_and_delivered(
         # a worker sends the first plate; it prints and completes on OctoPrint
         job_of = lambda jid: next(j for j in api.ok("get", f"/jobs?work_order_id={order['id']}", OPERATOR)  # noqa: E731
                                   if j["id"] == jid)
-        wait_for("the first plate printing", lambda: job_of(first["id"])["status"] in ("printing", "done"), logs=logs)
+        plate_logs = lambda: f"job: {job_of(first['id'])}\nprinter: {printer.job()}\n{logs()}"  # noqa: E731
+        wait_for("the first plate printing", lambda: job_of(first["id"])["status"] in ("printing", "done"),
+                 logs=plate_logs)
         assert str(first["id"]) in printer.job()["job"]["file"]["name"]
-        wait_for("the first plate done", lambda: job_of(first["id"])["status"] == "done", logs=logs)
+        wait_for("the first plate done", lambda: job_of(first["id"])["status"] == "done", logs=plate_logs)
 
         # the second plate waits for the operator to clear the bed
         time.sleep(2.0)  # four poll intervals

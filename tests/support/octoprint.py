@@ -89,6 +89,7 @@ _ADMIN_PASSWORD_HASH = (
     "l0HGQffYTld2t0gNahdOsmqdnUQOvphDG8LBHG4XbYM"
 )
 ADMIN_USER = "makernet"
+ADMIN_PASSWORD = "makernet"  # what _ADMIN_PASSWORD_HASH hashes
 
 # Plugins that phone home, nag, or slow start-up; none matters for driving a printer.
 _DISABLED_PLUGINS = [
@@ -263,6 +264,29 @@ class OctoPrintServer:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"OctoPrint stayed {job['state']!r}, expected one of {states}")
             time.sleep(0.05)
+
+    def decide_key_requests(self, approve: bool, timeout: float = 20.0) -> int:
+        """Do what the operator does in OctoPrint's interface: sign in, answer the pending key requests.
+
+        Only requests that named our admin user are listed to it, as OctoPrint shows them.
+        """
+        with httpx.Client(base_url=self.url, timeout=5.0) as client:
+            client.get("/")  # sets OctoPrint's CSRF cookie, which every write must echo in a header
+            csrf = next((v for k, v in client.cookies.items() if k.startswith("csrf_token")), "")
+            signed_in = client.post("/api/login", json={"user": ADMIN_USER, "pass": ADMIN_PASSWORD, "remember": False},
+                                    headers={"X-CSRF-Token": csrf})
+            signed_in.raise_for_status()
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                pending = client.get("/api/plugin/appkeys", headers={"X-CSRF-Token": csrf}).json().get("pending", {})
+                if pending:
+                    for user_token in pending:
+                        answer = client.post(f"/plugin/appkeys/decision/{user_token}", json={"decision": approve},
+                                             headers={"X-CSRF-Token": csrf})
+                        answer.raise_for_status()
+                    return len(pending)
+                time.sleep(0.2)
+        raise RuntimeError("no key request reached OctoPrint")
 
     def send_debug(self, command: str) -> None:
         """Send a Virtual Printer debug command, e.g. "drop_connection" or "go_awol"."""

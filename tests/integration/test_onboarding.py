@@ -1,0 +1,98 @@
+"""Connecting a printer through OctoPrint's Application Keys flow, on a real OctoPrint."""
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from types import SimpleNamespace
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import create_engine, text
+
+from makernet.services.secrets import reveal
+from tests.support.api import OPERATOR, OTHER_OPERATOR, ApiClient
+from tests.support.octoprint import ADMIN_USER, OctoPrintServer
+from tests.support.processes import MakerNetInstallation
+
+pytestmark = [pytest.mark.integration, pytest.mark.octoprint]
+
+
+@pytest.fixture
+def setup(tmp_path: Path) -> Iterator[tuple[MakerNetInstallation, OctoPrintServer, ApiClient]]:
+    """The embedded default with demo data, and a real OctoPrint nobody has connected yet."""
+    printer = OctoPrintServer(tmp_path / "octoprint").start()
+    inst = MakerNetInstallation(tmp_path / "instance")
+    try:
+        for args in (("db", "upgrade"), ("demo",)):
+            assert inst.run(*args).returncode == 0
+        inst.serve()
+        with httpx.Client(base_url=inst.url, timeout=20) as http:
+            yield inst, printer, ApiClient(http)
+    finally:
+        inst.stop()
+        printer.close()
+
+
+def fablab_id(api: ApiClient) -> int:
+    return next(p["id"] for p in api.ok("get", "/places", OPERATOR) if p["name"] == "FabLab La Rochelle")
+
+
+def wait_key(api: ApiClient, machine_id: int, status: str) -> dict:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        machine = api.ok("get", f"/machines/{machine_id}", OPERATOR)
+        if machine["key_status"] == status:
+            return machine
+        time.sleep(0.3)
+    raise AssertionError(f"key of machine {machine_id} never became {status}: {machine}")
+
+
+def test_an_operator_connects_a_printer_approves_it_in_octoprint_and_the_key_is_stored_sealed(setup) -> None:  # noqa: ANN001
+    inst, printer, api = setup
+    machine = api.ok("post", f"/places/{fablab_id(api)}/printers", OPERATOR, status=201, json={
+        "name": "Prusa atelier", "url": printer.url, "printer_profile": "prusa-mk3", "user": ADMIN_USER})
+    assert (machine["key_status"], machine["active"]) == ("awaiting", False)
+
+    assert printer.decide_key_requests(approve=True) == 1
+    connected = wait_key(api, machine["id"], "stored")
+    assert connected["active"] is True and "api_key" not in connected
+
+    check = api.ok("post", f"/machines/{machine['id']}/test-connection", OPERATOR)
+    assert check["reachable"] is True and check["version"] == "1.11.8"
+    assert check["status"]["raw_state"] == "Operational"
+
+    engine = create_engine(f"sqlite:///{inst.instance_dir / 'makernet.sqlite3'}")
+    with engine.connect() as connection:
+        stored = connection.execute(text("SELECT api_key FROM machine WHERE id = :m"), {"m": machine["id"]}).scalar()
+    engine.dispose()
+    key = reveal(SimpleNamespace(secret=inst.env["MAKERNET_SECRET_KEY"]), stored)
+    assert stored.startswith("sealed:") and len(key) >= 20 and key not in stored
+    keys = printer.request("GET", "/api/plugin/appkeys").json()["keys"]
+    assert any(k["app_id"] == "MakerNet" for k in keys)
+    answer = httpx.get(printer.url + "/api/version", headers={"X-Api-Key": key}, timeout=5)
+    assert answer.status_code == 200  # the sealed key is OctoPrint's real key for MakerNet
+
+
+def test_a_request_refused_in_octoprint_leaves_the_printer_unconnected_and_says_so(setup) -> None:  # noqa: ANN001
+    _inst, printer, api = setup
+    machine = api.ok("post", f"/places/{fablab_id(api)}/printers", OPERATOR, status=201, json={
+        "name": "Prusa atelier", "url": printer.url, "printer_profile": "prusa-mk3", "user": ADMIN_USER})
+    printer.decide_key_requests(approve=False)
+    refused = wait_key(api, machine["id"], "refused")
+    assert refused["active"] is False and "refused" in refused["state_detail"]
+
+
+def test_bad_printer_addresses_and_other_places_are_refused(setup) -> None:  # noqa: ANN001
+    _inst, printer, api = setup
+    place = fablab_id(api)
+    bad = api.call("post", f"/places/{place}/printers", OPERATOR,
+                   json={"name": "X", "url": "ftp://printer", "printer_profile": "prusa-mk3"})
+    assert bad.status_code == 422 and "address" in bad.json()["error"]
+    other = api.call("post", f"/places/{place}/printers", OTHER_OPERATOR,
+                     json={"name": "X", "url": printer.url, "printer_profile": "prusa-mk3"})
+    assert other.status_code == 404
+    unreachable = api.ok("post", f"/places/{place}/printers", OPERATOR, status=201,
+                         json={"name": "Éteinte", "url": "http://127.0.0.1:9", "printer_profile": "prusa-mk3"})
+    refused = wait_key(api, unreachable["id"], "refused")
+    assert "reach" in refused["state_detail"]
