@@ -102,8 +102,10 @@ def serve(host: str | None, port: int | None, threads: int) -> None:
     settings = app.extensions["makernet"].settings
     _configure_logging()
     if settings.runs_embedded_worker:
+        from makernet.services.push import start_central_listener
         EmbeddedWorker(app.extensions["celery"]).start()
-        click.echo("embedded worker and beat started (in-process, memory:// transport)")
+        start_central_listener(app.extensions["makernet"])
+        click.echo("embedded worker, beat and printer event listener started (in-process, memory:// transport)")
     host, port = host or settings.host, port or settings.port
     click.echo(f"MakerNet on http://{host}:{port}/")
     waitress.serve(app, host=host, port=port, threads=threads, ident="MakerNet")
@@ -147,6 +149,20 @@ def beat(loglevel: str) -> None:
     _require_broker(app)
     celery_app = app.extensions["celery"]
     celery_app.Beat(loglevel=loglevel).run()
+
+
+@main.command(help="Follow printers' push events (production mode: one per installation, beside beat).")
+def listen() -> None:
+    """Keep an event socket open to every printer central workers reach; events trigger a poll at once."""
+    import threading
+
+    from makernet.services.push import run_central_listener
+    app = _app()
+    _require_broker(app)
+    _require_schema(app)
+    _configure_logging()
+    click.echo("following printers' events; beat's polls go on beside")
+    run_central_listener(app.extensions["makernet"], threading.Event())
 
 
 def _require_broker(app) -> None:  # noqa: ANN001

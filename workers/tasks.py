@@ -71,6 +71,9 @@ def site_dispatch(self, plan: dict) -> str:  # noqa: ANN001 - Celery's bound tas
 @shared_task(name="makernet.site_poll", bind=True)
 def site_poll(self, connections: list[dict]) -> int:  # noqa: ANN001 - Celery's bound task
     """At the place: read its printers, report the readings centrally."""
-    readings = printer_io.read_statuses(printer_io.connections_from_message(connections))
-    self.app.send_task("makernet.apply_readings", args=[readings])
+    printers = printer_io.connections_from_message(connections)
+    report = lambda readings: self.app.send_task("makernet.apply_readings", args=[readings])  # noqa: E731
+    printer_io.follow_pushes(printers, report)  # events from now on trigger a reading at once
+    readings = printer_io.read_statuses(printers)
+    report(readings)
     return len(readings)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 
@@ -162,3 +163,33 @@ def check_connection(conn: MachineConnection) -> dict:
         return {"reachable": False, "version": None, "detail": str(error), "status": None}
     status = driver.status()
     return {"reachable": True, "version": version, "detail": "", "status": status_to_dict(status)}
+
+
+class _SitePushes:
+    """A place's worker's event sockets to its printers (see printers.push)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.listener: object | None = None
+        self.printers: dict[int, MachineConnection] = {}
+        self.report: Callable[[list[dict]], None] | None = None
+
+    def look(self, machine_id: int, _event: str) -> None:
+        """An event: read that printer now and report the reading."""
+        conn = self.printers.get(machine_id)
+        if conn is not None and self.report is not None:
+            self.report(read_statuses([(machine_id, conn)]))
+
+
+_site_pushes = _SitePushes()
+
+
+def follow_pushes(connections: list[tuple[int, MachineConnection]], report: Callable[[list[dict]], None]) -> None:
+    """On a place's worker: keep event sockets open to these printers; an event reads the printer
+    at once and hands the reading to `report` (which sends it to the central workers)."""
+    from printers.push import PushListener
+    with _site_pushes.lock:
+        _site_pushes.printers, _site_pushes.report = dict(connections), report
+        if _site_pushes.listener is None:
+            _site_pushes.listener = PushListener(_site_pushes.look)
+    _site_pushes.listener.follow(dict(connections))  # type: ignore[attr-defined]

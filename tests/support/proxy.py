@@ -12,7 +12,8 @@ class FaultyProxy:
     """Forwards 127.0.0.1:port to a target; `mode` decides what happens to new and live connections.
 
     pass: forward; refuse: connections are refused (nothing listens); blackhole: accept and never
-    answer; delay: hold each client→server chunk `delay` seconds before forwarding it.
+    answer; delay: hold each client→server chunk `delay` seconds before forwarding it; freeze:
+    live connections stay open but carry nothing until the mode changes.
     """
 
     def __init__(self, target_port: int, port: int | None = None) -> None:
@@ -88,6 +89,8 @@ class FaultyProxy:
                     break
                 if outbound and self.mode == "delay":
                     time.sleep(self.delay)
+                while self.mode == "freeze":  # the link stays open and carries nothing
+                    time.sleep(0.05)
                 sink.sendall(data)
         except OSError:
             pass
