@@ -157,7 +157,9 @@ def test_there_are_units_for_web_worker_beat_and_migration() -> None:
 def test_each_systemd_unit_has_exec_start_and_environment_file(unit: str) -> None:
     directives = _unit_directives(unit)
     assert directives.get("ExecStart"), unit
-    assert directives.get("EnvironmentFile") == ["/etc/makernet/makernet.env"], unit
+    # a place's worker gets its own file: broker only, no database credentials, no secret
+    expected = "/etc/makernet/place.env" if "place-worker" in unit else "/etc/makernet/makernet.env"
+    assert directives.get("EnvironmentFile") == [expected], unit
     assert directives.get("User") == ["makernet"], unit
     assert directives.get("NoNewPrivileges") == ["yes"], unit
     assert directives.get("ProtectSystem") == ["strict"], unit
