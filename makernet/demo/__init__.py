@@ -39,6 +39,7 @@ MATERIALS = [
     ("pla", "Filament PLA", "g", 2000), ("petg", "Filament PETG", "g", 2000),
     ("feuille-a4", "Feuille transparente A4 200 µm", "piece", 100), ("elastique", "Élastique", "piece", 100),
     ("tissu-coton", "Tissu coton (laize 150 cm)", "cm", 1000),
+    ("cadre-visiere", "Cadre de visière imprimé", "piece", 50),
 ]
 
 
@@ -81,11 +82,13 @@ def _load_territory(s: Session) -> None:
     s.add_all(materials.values())
     visor = Item(code="visiere", name="Visière de protection", kind="printed")
     mask = Item(code="masque-tissu", name="Masque tissu AFNOR S76-001", kind="sewn")
-    s.add_all([visor, mask])
+    kit = Item(code="visiere-assemblee", name="Visière assemblée (cadre, feuille, élastique)", kind="assembled")
+    s.add_all([visor, mask, kit])
     s.flush()
     visor_v3 = DesignVersion(item_id=visor.id, label="v3", validated=True, notes="Validée par le CHU de La Rochelle")
     mask_v1 = DesignVersion(item_id=mask.id, label="S76-001", validated=True, notes="Patron AFNOR")
-    s.add_all([visor_v3, mask_v1])
+    kit_v3 = DesignVersion(item_id=kit.id, label="v3", validated=True, notes="Cadre v3 imprimé, feuille A4, élastique")
+    s.add_all([visor_v3, mask_v1, kit_v3])
     s.flush()
     s.add_all([
         BomLine(design_version_id=visor_v3.id, material_id=materials["pla"].id, quantity=25),
@@ -93,19 +96,23 @@ def _load_territory(s: Session) -> None:
         BomLine(design_version_id=visor_v3.id, material_id=materials["elastique"].id, quantity=1),
         BomLine(design_version_id=mask_v1.id, material_id=materials["tissu-coton"].id, quantity=20),
         BomLine(design_version_id=mask_v1.id, material_id=materials["elastique"].id, quantity=2),
+        # assembly consumes its components: a printed frame, a sheet and an elastic
+        BomLine(design_version_id=kit_v3.id, material_id=materials["cadre-visiere"].id, quantity=1),
+        BomLine(design_version_id=kit_v3.id, material_id=materials["feuille-a4"].id, quantity=1),
+        BomLine(design_version_id=kit_v3.id, material_id=materials["elastique"].id, quantity=1),
         PlateLayout(design_version_id=visor_v3.id, printer_profile="prusa-mk3", units_per_plate=10,
                     print_minutes=360, gcode=PLATE_GCODE()),
     ])
-    _load_places(s, orgs, visor, mask, materials)
+    _load_places(s, orgs, visor, [mask.id, kit.id], materials)
 
 
-def _load_places(s: Session, orgs: dict, visor: Item, mask: Item, materials: dict) -> None:
+def _load_places(s: Session, orgs: dict, visor: Item, workshop_items: list[int], materials: dict) -> None:
     """The three places, their machines and opening stock."""
     week = {day: [["09:00", "19:00"]] for day in ("mon", "tue", "wed", "thu", "fri", "sat")}
     specs = [
         ("FabLab La Rochelle", 12, 500, [visor.id], 4, "fdm_printer"),
         ("Fab-lab de l'Aunis", 3, 100, [visor.id], 2, "fdm_printer"),
-        ("Atelier couture solidaire", 8, 300, [mask.id], 3, "sewing_station"),
+        ("Atelier couture solidaire", 8, 300, workshop_items, 3, "sewing_station"),
     ]
     for org_name, staff, batch, items, machine_count, kind in specs:
         org = orgs[org_name]
@@ -118,8 +125,10 @@ def _load_places(s: Session, orgs: dict, visor: Item, mask: Item, materials: dic
             label = "Prusa" if kind == "fdm_printer" else "Poste couture"
             s.add(Machine(place_id=place.id, name=f"{label} {number}", kind=kind, driver="manual",
                           printer_profile="prusa-mk3" if kind == "fdm_printer" else None))
+        if kind == "sewing_station":  # the workshop also assembles visors from frames printed elsewhere
+            s.add(Machine(place_id=place.id, name="Établi d'assemblage", kind="assembly_bench", driver="manual"))
         stock = {"pla": 10_000, "feuille-a4": 500, "elastique": 600} if kind == "fdm_printer" \
-            else {"tissu-coton": 20_000, "elastique": 1_000}
+            else {"tissu-coton": 20_000, "elastique": 1_000, "cadre-visiere": 200, "feuille-a4": 300}
         for code, quantity in stock.items():
             record_receipt(s, place.id, materials[code].id, quantity, "stock d'ouverture")
 

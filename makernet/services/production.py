@@ -5,6 +5,7 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from makernet.db import Transaction
+from makernet.domain.planning import MANUAL_KINDS_FOR
 from makernet.domain.production import split_into_plates, upload_name
 from makernet.domain.states import JobStatus, RequestStatus, WorkOrderStatus
 from makernet.errors import Conflict, InvalidInput, NotFound
@@ -35,10 +36,11 @@ def start_work_order(ctx: Context, tx: Transaction, order: WorkOrder) -> list[in
         jobs = [Job(work_order_id=order.id, machine_id=p.machine_id, units=p.units, sequence=p.sequence,
                     plate_layout_id=layouts[_profile(printers, p.machine_id)].id) for p in plans]
     else:
-        manual = [m for m in machines if m.kind not in PRINTER_KINDS]
+        # a sewn item goes to sewing stations, an assembled one to assembly benches
+        manual = [m for m in machines if m.kind in MANUAL_KINDS_FOR.get(item.kind, ())]
         if not manual:
             raise Conflict(f"No machine at this place can make {item.name}: add a printer with a plate "
-                           "layout for its profile, or a manual work centre.")
+                           "layout for its profile, or a matching manual work centre.")
         plans = split_into_plates(order.accepted_quantity, MANUAL_BATCH, [m.id for m in manual])
         jobs = [Job(work_order_id=order.id, machine_id=p.machine_id, units=p.units, sequence=p.sequence)
                 for p in plans]

@@ -30,7 +30,8 @@ def test_the_four_exports_carry_the_figures_of_the_run(api) -> None:  # noqa: AN
     assert {(r["place"], r["departement"], r["item"], r["design_version"]) for r in production} == {
         ("Atelier couture solidaire", "17", "masque-tissu", "S76-001")}
     stock = {(r["place"], r["material"]): r for r in rows(api, "stock", SEWING_OPERATOR)}
-    assert set(stock) == {("Atelier couture solidaire", "elastique"), ("Atelier couture solidaire", "tissu-coton")}
+    assert set(stock) == {("Atelier couture solidaire", code)
+                          for code in ("elastique", "tissu-coton", "cadre-visiere", "feuille-a4")}
     assert stock[("Atelier couture solidaire", "tissu-coton")]["level"] == str(20_000 - 60 * 20)
     shipped = rows(api, "deliveries", REQUESTER)
     assert [(r["delivery_id"], r["status"], r["receiver"], r["item"], r["quantity"]) for r in shipped] == [

@@ -304,3 +304,25 @@ def test_printer_keys_are_sealed_at_rest_and_never_shown(app, api, printer):  # 
     assert stored != "key" and stored.startswith("sealed:")
     place = next(p for p in api.ok("get", "/places", OPERATOR) if p["name"] == "FabLab La Rochelle")
     assert all("api_key" not in m for m in place["machines"])
+
+
+def test_assembling_visors_on_a_bench_consumes_a_frame_a_sheet_and_an_elastic_per_visor(app, api):  # noqa: ANN001
+    from tests.support.api import SEWING_OPERATOR
+    kit = next(i for i in api.ok("get", "/items", REQUESTER) if i["code"] == "visiere-assemblee")
+    request = api.ok("post", "/requests", REQUESTER, json={
+        "needed_by": (date.today() + timedelta(days=7)).isoformat(), "delivery_point": "Mairie",
+        "lines": [{"item_id": kit["id"], "quantity": 20}]})
+    api.ok("post", f"/requests/{request['id']}/approve", COORDINATOR)
+    workshop = next(p for p in api.ok("get", "/places", COORDINATOR) if p["name"] == "Atelier couture solidaire")
+    order = api.ok("post", "/work-orders", COORDINATOR, json={
+        "request_line_id": request["lines"][0]["id"], "place_id": workshop["id"], "quantity": 20})
+    api.ok("post", f"/work-orders/{order['id']}/accept", SEWING_OPERATOR, json={})
+    (batch,) = api.ok("get", f"/jobs?work_order_id={order['id']}", SEWING_OPERATOR)
+    bench = next(m for m in workshop["machines"] if m["id"] == batch["machine_id"])
+    assert bench["kind"] == "assembly_bench"
+    before = {m["code"]: m["level"] for m in api.ok("get", f"/places/{workshop['id']}/stock", SEWING_OPERATOR)}
+    api.ok("post", f"/jobs/{batch['id']}/report", SEWING_OPERATOR, json={"units_made": 18, "units_rejected": 2})
+    after = {m["code"]: m["level"] for m in api.ok("get", f"/places/{workshop['id']}/stock", SEWING_OPERATOR)}
+    assert {code: before[code] - after[code] for code in before if before[code] != after[code]} == {
+        "cadre-visiere": 20, "feuille-a4": 20, "elastique": 20}
+    assert api.ok("get", f"/work-orders/{order['id']}", SEWING_OPERATOR)["units_made"] == 18
