@@ -26,9 +26,14 @@ class BodyError(MakerNetError):
 
 
 def endpoint(bp: Blueprint, method: str, path: str, summary: str, *, body: type[BaseModel] | None = None,
-             success: int = 200, public: bool = False) -> Callable:
-    """Declare an endpoint: the view gets `actor` (unless public) and the parsed `body`."""
-    OPERATIONS.append(Operation(method.lower(), path, summary, body, success, public))
+             success: int = 200, public: bool = False, produces: str | None = None) -> Callable:
+    """Declare an endpoint: the view gets `actor` (unless public) and the parsed `body`.
+
+    `produces` is the success content type; by default JSON, or PDF/CSV for paths ending so.
+    """
+    produces = produces or {"pdf": "application/pdf", "csv": "text/csv"}.get(path.rsplit(".", 1)[-1],
+                                                                               "application/json")
+    OPERATIONS.append(Operation(method.lower(), path, summary, body, success, public, produces))
     rule = re.sub(r"\{(\w+)\}", r"<int:\1>", path)
 
     def decorate(view: Callable) -> Callable:

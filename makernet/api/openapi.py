@@ -16,6 +16,7 @@ class Operation:
     body: type[BaseModel] | None
     success: int
     public: bool = False
+    produces: str = "application/json"
 
 
 def build_document(operations: list[Operation]) -> dict:
@@ -27,7 +28,7 @@ def build_document(operations: list[Operation]) -> dict:
             "summary": op.summary,
             "operationId": f"{op.method}_{op.path.strip('/').replace('/', '_').replace('{', '').replace('}', '')}",
             "responses": {
-                str(op.success): {"description": "Success", "content": {"application/json": {"schema": {"type": ["object", "array"]}}}},
+                str(op.success): {"description": "Success", "content": {op.produces: {"schema": _success_schema(op)}}},
                 "4XX": {"description": "Refused; nothing was changed",
                         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
             },
@@ -55,6 +56,13 @@ def build_document(operations: list[Operation]) -> dict:
         "components": {"schemas": schemas, "securitySchemes": {"token": {"type": "http", "scheme": "bearer"}}},
         "security": [{"token": []}],
     }
+
+
+def _success_schema(op: Operation) -> dict:
+    """JSON objects or lists; PDF and CSV documents as binary or text."""
+    if op.produces == "application/json":
+        return {"type": ["object", "array"]}
+    return {"type": "string", "format": "binary"} if op.produces == "application/pdf" else {"type": "string"}
 
 
 def _add_schema(model: type[BaseModel], schemas: dict[str, dict]) -> None:

@@ -320,7 +320,7 @@ def production_report(actor: Actor) -> Response:
 
 
 @endpoint(bp, "post", "/cost-estimates", "A cost estimate (devis) of a small batch at a place, as PDF",
-          body=EstimateIn)
+          body=EstimateIn, produces="application/pdf")
 def cost_estimate(actor: Actor, body: EstimateIn) -> Response:
     pdf = documents.cost_estimate_pdf(ctx(), actor, **body.model_dump())
     return _pdf(pdf, "devis.pdf")

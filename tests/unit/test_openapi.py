@@ -19,6 +19,9 @@ def test_the_document_carries_the_schemas_that_validate_input(client) -> None:  
     assert request_in["additionalProperties"] is False
     assert "RequestLineIn" in document["components"]["schemas"]
     assert document["paths"]["/auth/tokens"]["post"]["security"] == []
+    assert "application/pdf" in document["paths"]["/deliveries/{delivery_id}/note.pdf"]["get"]["responses"]["200"]["content"]
+    assert "text/csv" in document["paths"]["/exports/stock.csv"]["get"]["responses"]["200"]["content"]
+    assert "application/pdf" in document["paths"]["/cost-estimates"]["post"]["responses"]["200"]["content"]
     for path in ("/requests/{request_id}/approve", "/work-orders/{work_order_id}/accept",
                  "/machines/{machine_id}/bed-clear", "/deliveries/{delivery_id}/confirm-receipt"):
         assert "post" in document["paths"][path], path
