@@ -67,13 +67,15 @@ def apply_readings(ctx: Context, readings: list[dict]) -> int:
         s = tx.session
         now = utcnow()
         by_machine = {r["machine_id"]: status_from_dict(r) for r in readings}
+        was_idle = set(s.exec(select(Machine.id).where(Machine.id.in_(by_machine),  # type: ignore[attr-defined]
+                                                       Machine.state == PrinterState.READY.value)).all())
         # one executemany for the whole chunk: a round trip per printer would dominate the poll
         s.execute(update(Machine), [
             {"id": machine_id, "state": status.state.value, "state_checked_at": now,
              "state_detail": (status.error or status.raw_state or "")[:300]}
             for machine_id, status in by_machine.items()])
         for job in s.exec(select(Job).where(Job.machine_id.in_(by_machine), Job.status.in_(ACTIVE))).all():  # type: ignore[attr-defined]
-            apply_to_job(ctx, s, job, by_machine[job.machine_id])
+            apply_to_job(ctx, s, job, by_machine[job.machine_id], was_idle=job.machine_id in was_idle)
         ready = [m for m, st in by_machine.items() if st.state == PrinterState.READY]
         for machine_id in _with_queued_plates(s, ready):
             claimed = claim_next_job(s, machine_id)
@@ -111,8 +113,9 @@ def _move_plates_off(s: Session, machine_ids: list[int]) -> None:
                  note=f"moved from offline machine {machine.id} to machine {target}")
 
 
-def apply_to_job(ctx: Context, s: Session, job: Job, status: PrinterStatus) -> str:
-    """Decide what a reading means for the plate on the printer."""
+def apply_to_job(ctx: Context, s: Session, job: Job, status: PrinterStatus, was_idle: bool = False) -> str:
+    """Decide what a reading means for the plate on the printer (`was_idle`: the previous reading
+    of this printer was idle too)."""
     from makernet.services.production import complete_job
     ours = status.file_name == job.upload_name
     if ours and status.state.is_busy:
@@ -124,7 +127,7 @@ def apply_to_job(ctx: Context, s: Session, job: Job, status: PrinterStatus) -> s
         complete_job(s, job.id)
         return "done"
     if job.status == "printing":
-        return _judge_printing_job(s, job, status, ours)
+        return _judge_printing_job(s, job, status, ours, was_idle)
     stale = job.dispatched_at < utcnow() - timedelta(seconds=ctx.settings.dispatch_timeout)
     if stale and status.state == PrinterState.READY and not ours:
         move(s, Job, JobStatus, job.id, "queued", note="start never confirmed; requeued",
@@ -134,7 +137,7 @@ def apply_to_job(ctx: Context, s: Session, job: Job, status: PrinterStatus) -> s
     return job.status
 
 
-def _judge_printing_job(s: Session, job: Job, status: PrinterStatus, ours: bool) -> str:
+def _judge_printing_job(s: Session, job: Job, status: PrinterStatus, ours: bool, was_idle: bool) -> str:
     """A printing plate whose printer is no longer busy with it: failed, or just out of reach."""
     if status.raw_state.startswith(PRINT_INTERRUPTED_STATES):
         reason = f"print interrupted: the printer went {status.raw_state}"
@@ -147,7 +150,12 @@ def _judge_printing_job(s: Session, job: Job, status: PrinterStatus, ours: bool)
                   else f"print interrupted: the printer is on another file ({status.file_name})")
     elif job.started_at is not None and job.started_at > utcnow() - timedelta(seconds=START_GRACE):
         return "printing"  # OctoPrint reports Operational for a moment after a start
+    elif status.completion is not None and not was_idle:
+        # at the end of a print OctoPrint may read Operational an instant before its progress
+        # reaches 100 %: only two idle readings in a row with the plate unfinished mean it stopped
+        return "printing"
     else:
-        reason = "cancelled on the printer"
+        reason = "cancelled on the printer" if status.completion is None else \
+            f"stopped on the printer at {status.completion:.0f} %"
     move(s, Job, JobStatus, job.id, "failed", note=reason, outcome=reason, finished_at=utcnow())
     return "failed"

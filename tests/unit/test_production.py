@@ -326,3 +326,29 @@ def test_assembling_visors_on_a_bench_consumes_a_frame_a_sheet_and_an_elastic_pe
     assert {code: before[code] - after[code] for code in before if before[code] != after[code]} == {
         "cadre-visiere": 20, "feuille-a4": 20, "elastique": 20}
     assert api.ok("get", f"/work-orders/{order['id']}", SEWING_OPERATOR)["units_made"] == 18
+
+
+def test_an_idle_reading_just_before_the_progress_reaches_100_does_not_fail_the_plate(app, api, printer):  # noqa: ANN001
+    accepted_order(api)
+    ctx, first = app.extensions["makernet"], jobs(app)[0]
+    dispatch.dispatch_job(ctx, first.id)
+    with ctx.db.transaction() as tx:  # past the start grace
+        tx.session.execute(update(Job).where(Job.id == first.id).values(started_at=utcnow() - timedelta(seconds=60)))
+    printer.state, printer.raw_state, printer.completion = PrinterState.PRINTING, "Printing", 97.0
+    assert poll(app, first.machine_id)[0] == "printing"
+    printer.state, printer.raw_state, printer.completion = PrinterState.READY, "Operational", 99.7
+    assert poll(app, first.machine_id)[0] == "printing"  # OctoPrint's instant between the end and 100 %
+    printer.completion = 100.0
+    assert poll(app, first.machine_id)[0] == "done"
+
+
+def test_a_plate_stopped_midway_fails_once_two_readings_show_the_printer_idle(app, api, printer):  # noqa: ANN001
+    accepted_order(api)
+    ctx, first = app.extensions["makernet"], jobs(app)[0]
+    dispatch.dispatch_job(ctx, first.id)
+    with ctx.db.transaction() as tx:
+        tx.session.execute(update(Job).where(Job.id == first.id).values(started_at=utcnow() - timedelta(seconds=60)))
+    printer.state, printer.raw_state, printer.completion = PrinterState.READY, "Operational", 60.0
+    assert poll(app, first.machine_id)[0] == "printing"
+    assert poll(app, first.machine_id)[0] == "failed"
+    assert jobs(app)[0].outcome == "stopped on the printer at 60 %"
