@@ -8,7 +8,7 @@ Print starts are counted from OctoPrint's own log.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from sqlalchemy import create_engine, text
 from tests.support.api import COORDINATOR, OPERATOR, REQUESTER, ApiClient
 from tests.support.octoprint import OctoPrintServer, gcode_lasting, print_starts
 from tests.support.processes import MakerNetInstallation
+from tests.support.waiting import wait_for
 from tests.support.proxy import FaultyProxy
 from tests.support.redis_server import RedisServer
 from tests.support.services import postgres_database
@@ -90,14 +91,6 @@ class Fleet:
         assert consumed == [], "a plate consumed its bill of materials other than once"
 
 
-def wait_for(what: str, check: Callable[[], object], timeout: float = 60, logs: Callable[[], str] = str) -> object:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.25)
-    raise AssertionError(f"timed out waiting for {what}\n{logs()}")
 
 
 @pytest.fixture

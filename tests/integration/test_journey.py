@@ -6,7 +6,7 @@ in production mode (PostgreSQL, Redis, `makernet worker` and `makernet beat` pro
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -16,6 +16,7 @@ import pytest
 from tests.support.api import COORDINATOR, OPERATOR, REQUESTER, ApiClient
 from tests.support.octoprint import OctoPrintServer
 from tests.support.processes import MakerNetInstallation
+from tests.support.waiting import wait_for
 from tests.support.services import postgres_database, redis_key_space
 
 pytestmark = [pytest.mark.integration, pytest.mark.octoprint]
@@ -67,15 +68,6 @@ class _running:
         self.inst.stop()
 
 
-def wait_for(what: str, check: Callable[[], object], timeout: float = 60.0, logs: Callable[[], str] = str) -> object:
-    """Poll until `check` returns something truthy."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}\n{logs()}")
 
 
 def test_a_town_halls_request_is_printed_on_a_real_printer_and_delivered(
