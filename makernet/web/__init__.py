@@ -14,7 +14,8 @@ TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 
 def init_app(app: Flask) -> None:
     """Set up sign-in, CSRF, languages and error pages, then register every page blueprint."""
-    from makernet.web import accounts, admin, dashboard, demand, home, places, planning, production, stock
+    from makernet.web import (accounts, admin, dashboard, deliveries, demand, documents, home, places, planning, plans,
+                              production, stock, supply)
 
     settings = app.extensions["makernet"].settings
     app.config.setdefault("BABEL_DEFAULT_LOCALE", settings.default_locale)
@@ -34,5 +35,6 @@ def init_app(app: Flask) -> None:
     session.init_login(app)
     formatting.init_app(app)
     feedback.init_app(app)
-    for module in (home, accounts, demand, planning, places, production, stock, dashboard, admin):
+    for module in (home, accounts, demand, planning, plans, places, production, stock, supply, deliveries, documents,
+                   dashboard, admin):
         app.register_blueprint(module.bp)

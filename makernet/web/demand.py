@@ -52,35 +52,18 @@ def new_request() -> object:
 @bp.get("/requests/<int:request_id>")
 @roles("requester", "coordinator", "operator")
 def request_page(request_id: int) -> tuple[str, int]:
-    """One request: its lines, its timeline and its deliveries (with the receipt form)."""
+    """One request: its lines and what they still await, its timeline and its deliveries (with the receipt form)."""
     return _detail_page(demand.request_page(ctx(), actor(), request_id))
 
 
-def _detail_page(page: dict, receipt: tuple[int, ReceiptForm] | None = None, reject: ReasonForm | None = None,
-                 status: int = 200) -> tuple[str, int]:
-    """A request's page, with one receipt form per delivery (the refused one kept as typed)."""
+def _detail_page(page: dict, reject: ReasonForm | None = None, status: int = 200) -> tuple[str, int]:
+    """A request's page, with one receipt form per delivery and what each line still awaits."""
+    waiting = {ln["request_line_id"]: ln for ln in deliveries.awaiting(ctx(), actor(), page["id"])["lines"]}
+    for line in page["lines"]:
+        line["awaiting"] = waiting.get(line["id"], {})
     receipts = {d["id"]: ReceiptForm(prefix=f"delivery{d['id']}", formdata=None) for d in page["deliveries"]}
-    if receipt is not None:
-        receipts[receipt[0]] = receipt[1]
     return render_template("demand/detail.html", r=page, receipts=receipts, action=ActionForm(),
                            reject=reject or ReasonForm(formdata=None)), status
-
-
-@bp.post("/deliveries/<int:delivery_id>/receipt")
-@roles("requester")
-def confirm_receipt(delivery_id: int) -> object:
-    """The requester confirms a delivery arrived."""
-    delivery = deliveries.get_delivery(ctx(), actor(), delivery_id)
-    form = ReceiptForm(prefix=f"delivery{delivery_id}")
-    if form.validate_on_submit():
-        try:
-            deliveries.confirm_receipt(ctx(), actor(), delivery_id, form.receiver_name.data)
-        except MakerNetError as error:
-            attach(form, error)
-        else:
-            flash(_("Réception confirmée. Merci !"), "success")
-            return redirect(url_for("demand.request_page", request_id=delivery["request_id"]))
-    return _detail_page(demand.request_page(ctx(), actor(), delivery["request_id"]), receipt=(delivery_id, form), status=422)
 
 
 @bp.get("/triage")

@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from makernet.errors import Conflict, Forbidden, InvalidInput, MakerNetError, NotFound, Unauthorized
 from makernet.services.accounts import Throttled
+from makernet.web.wording import in_french
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,9 @@ def message(error: MakerNetError) -> str:
         return str(_l("Trop de tentatives de connexion : attendez 15 minutes avant de réessayer."))
     if error.message in KNOWN:
         return str(KNOWN[error.message])
+    french = in_french(error.message)
+    if french is not None:
+        return french
     lead = next((text for kind, text in LEADS.items() if isinstance(error, kind)), _l("Erreur"))
     return f"{lead} : {error.message}"
 

@@ -38,6 +38,18 @@ LABELS = {
     # ledger entry kinds
     "receipt": _l("Réception"), "consumption": _l("Consommation"), "transfer_out": _l("Transfert sortant"),
     "transfer_in": _l("Transfert entrant"), "adjustment": _l("Ajustement"), "scrap": _l("Rebut"),
+    # supply requests: what is needed, where they stand
+    "material": _l("Matière"), "transport": _l("Transport"), "premises": _l("Local"), "open": _l("Ouverte"),
+    "assigned": _l("Fournisseur trouvé"), "fulfilled": _l("Satisfaite"),
+    # collection points, offline printers
+    "pick_up": _l("Point de retrait"), "drive_through": _l("Drive"),
+    "hold": _l("garder ses plateaux en attente"), "move": _l("passer ses plateaux à une autre imprimante"),
+    # planner runs: what set them off, what they changed, coordinators' rules
+    "manual": _l("Lancée par la coordination"), "decline": _l("Proposition déclinée"),
+    "partial": _l("Proposition acceptée en partie"), "printer_down": _l("Machine en panne"),
+    "stock_out": _l("Manque de matière"), "place_out": _l("Lieu qui se retire"), "rule": _l("Règle de la coordination"),
+    "proposé": _l("Proposé"), "accepté automatiquement": _l("Accepté automatiquement"), "retiré": _l("Retiré"),
+    "libéré": _l("Libéré"), "pin": _l("Épinglage"), "forbid": _l("Interdiction"),
 }
 
 

@@ -1,5 +1,7 @@
-"""Forms of the accounts pages: sign-in, invitation, API tokens, language; and the bare action form."""
+"""Forms of the accounts pages: sign-in, invitation, API tokens, language; the bare action form; euro amounts."""
 from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -52,3 +54,54 @@ class LanguageForm(FlaskForm):
 
     locale = HiddenField(validators=[DataRequired()])
     next = HiddenField()
+
+
+class DecimalTextField(StringField):
+    """A number as people type it (12,5 or 12.5 or 1 200), kept as Decimal; blank is None."""
+
+    refusal = _l("Indiquez un nombre, par exemple 12,5.")
+    decimals = 4
+    maximum = Decimal(1_000_000_000)   # beyond any real amount, and within the database's integers
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        """Parse the typed number; a refusal says so in French."""
+        self.raw_text = valuelist[0] if valuelist else ""
+        raw = self.raw_text.replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace("€", "")
+        self.data = None
+        if raw == "":
+            return
+        try:
+            value = Decimal(raw.replace(",", "."))
+        except InvalidOperation:
+            raise ValueError(self.refusal) from None
+        if not value.is_finite() or value < 0 or value.as_tuple().exponent < -self.decimals:  # type: ignore[operator]
+            raise ValueError(self.refusal)
+        if value > self.maximum:
+            raise ValueError(_l("Ce nombre est trop grand."))
+        self.data = value
+
+    def _value(self) -> str:
+        """What the input shows: what was typed, or the number with a decimal comma."""
+        if getattr(self, "raw_text", None) is not None:
+            return self.raw_text
+        return "" if self.data is None else self.shown(self.data)
+
+    def shown(self, value: object) -> str:
+        """A stored value as the input shows it."""
+        return str(value).replace(".", ",")
+
+
+class EurosField(DecimalTextField):
+    """An amount in euros (12,50), to the cent."""
+
+    refusal = _l("Indiquez un montant en euros, par exemple 12,50.")
+    decimals = 2
+
+    def shown(self, value: object) -> str:
+        """Two decimals, with a comma."""
+        return f"{Decimal(str(value)):.2f}".replace(".", ",")
+
+
+def cents(amount: Decimal | None) -> int | None:
+    """Euros as whole cents."""
+    return None if amount is None else int(amount * 100)

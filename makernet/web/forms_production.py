@@ -1,4 +1,4 @@
-"""Forms of work orders, allocation, batch counts and deliveries."""
+"""Forms of work orders, allocation and batch counts."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -7,11 +7,8 @@ from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from makernet.domain.demand import MAX_QUANTITY
-from makernet.web.formatting import label
-from makernet.web.forms import options
 
 WHOLE = _l("Indiquez un nombre entier.")
-MODES = ("direct", "collection_point", "runner")
 
 
 class AcceptForm(FlaskForm):
@@ -44,20 +41,3 @@ class ReportForm(FlaskForm):
                               render_kw={"inputmode": "numeric"})
     units_rejected = IntegerField(_l("Rebuts"), default=0, validators=[InputRequired(WHOLE), NumberRange(min=0)],
                                   render_kw={"inputmode": "numeric"})
-
-
-def delivery_form(lines: list[dict]) -> type[FlaskForm]:
-    """A delivery form with one quantity per line ready to ship."""
-    class DeliveryForm(FlaskForm):
-        mode = SelectField(_l("Mode"), choices=options((m, label(m)) for m in MODES), default="direct")
-        destination = StringField(_l("Destination"), validators=[Length(max=300)],
-                                  description=_l("Laissez vide pour le lieu de livraison de la demande."))
-
-    for line in lines:
-        setattr(DeliveryForm, f"line_{line['id']}", IntegerField(
-            f"{line['item_name']}", default=line["available"],
-            description=_l("prêtes : %(n)s", n=line["available"]),
-            validators=[InputRequired(WHOLE), NumberRange(0, line["available"], _l("Entre 0 et %(max)s."))],
-            render_kw={"inputmode": "numeric"}))
-    return DeliveryForm
-

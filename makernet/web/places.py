@@ -1,16 +1,25 @@
-"""Places: an operator's own place (machines, conditions, stock); a coordinator's territory."""
+"""Places: an operator's own place (conditions, machines, settings); a coordinator's territory."""
 from __future__ import annotations
 
-from flask import redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
 
-from makernet.services import catalogue, places, stock
+from makernet.errors import MakerNetError, NotFound
+from makernet.services import catalogue, places, planning_runs, production, stock
 from makernet.services.context import current_context as ctx
-from makernet.web.feedback import page_blueprint
-from makernet.web.hours import opening_rows
+from makernet.web.feedback import attach, flash_error, page_blueprint
+from makernet.web.forms import ActionForm, cents, options
+from makernet.web.forms_places import ConditionsForm, DisruptionForm, MachineForm, RenameForm, WithdrawForm
+from makernet.web.hours import DAYS, opening_rows, spans_text
 from makernet.web.session import actor, roles
 
 bp = page_blueprint("places", __name__)
+SETTINGS = {"conditions": ConditionsForm, "machine": MachineForm, "withdraw": WithdrawForm,
+            "disruption": DisruptionForm}
+FIELDS = {"hourly_value_cents": "hourly_value", **{f"opening_hours.{key}": f"hours_{key}" for key, _n in DAYS}}
 
 
 @bp.get("/places")
@@ -24,6 +33,12 @@ def list_places() -> object:
     return render_template("places/list.html", places=found)
 
 
+def _operates(place: dict) -> bool:
+    """Whether the signed-in user works at this place (or is an admin)."""
+    return current_user.role == "admin" or (current_user.role == "operator"
+                                            and place["organisation_id"] == current_user.data["organisation_id"])
+
+
 @bp.get("/places/<int:place_id>")
 @roles("operator", "coordinator")
 def place(place_id: int) -> str:
@@ -31,4 +46,130 @@ def place(place_id: int) -> str:
     found = places.get_place(ctx(), actor(), place_id)
     items = {i["id"]: i["name"] for i in catalogue.list_items(ctx())}
     return render_template("places/detail.html", place=found, levels=stock.levels(ctx(), actor(), place_id),
-                           items=items, hours=opening_rows(found["opening_hours"]))
+                           items=items, hours=opening_rows(found["opening_hours"]), operates=_operates(found))
+
+
+def _conditions_data(place: dict) -> dict:
+    """The conditions form filled with what the place states today."""
+    data = {name: place[name] for name in ("staff_available", "batch_limit", "accepted_item_ids", "auto_accept",
+                                           "offline_policy", "site_worker")}
+    data["hourly_value"] = place["hourly_value_cents"] / 100
+    data.update({f"hours_{key}": spans_text(place["opening_hours"].get(key, [])) for key, _n in DAYS})
+    return data
+
+
+def _settings_page(place_id: int, kept: tuple[str, FlaskForm] | None = None) -> tuple[str, int]:
+    """The place's settings: conditions, work centres (each with a rename form), stopping and resuming."""
+    found = places.get_place(ctx(), actor(), place_id)
+    if not _operates(found):
+        raise NotFound(f"Place {place_id} not found.")
+    forms = {name: kind(prefix=name, formdata=None) for name, kind in SETTINGS.items() if name != "conditions"}
+    forms["conditions"] = ConditionsForm(prefix="conditions", formdata=None, data=_conditions_data(found))
+    renames = {m["id"]: RenameForm(prefix=f"rename{m['id']}", formdata=None, data={"name": m["name"]})
+               for m in found["machines"]}
+    if kept is not None and kept[0].startswith("rename"):
+        renames[int(kept[0].removeprefix("rename"))] = kept[1]
+    elif kept is not None:
+        forms[kept[0]] = kept[1]
+    forms["conditions"].accepted_item_ids.choices = options((i["id"], i["name"]) for i in catalogue.list_items(ctx()))
+    return render_template("places/settings.html", place=found, forms=forms, renames=renames, action=ActionForm(),
+                           manual=places.MANUAL_KINDS), 422 if kept else 200
+
+
+@bp.get("/places/<int:place_id>/settings")
+@roles("operator")
+def settings(place_id: int) -> tuple[str, int]:
+    """Settings of the operator's own place."""
+    return _settings_page(place_id)
+
+
+def _change(place_id: int, name: str, form: FlaskForm, done: str, call: object, back: str = "places.settings") -> object:
+    """Validate a settings form, make the change, come back (the form kept as typed on refusal)."""
+    if form.validate_on_submit():
+        try:
+            call(form)  # type: ignore[operator]
+        except MakerNetError as error:
+            attach(form, error, FIELDS)
+        else:
+            flash(done, "success")
+            return redirect(url_for(back, place_id=place_id))
+    return _settings_page(place_id, (name, form))
+
+
+@bp.post("/places/<int:place_id>/settings")
+@roles("operator")
+def save_conditions(place_id: int) -> object:
+    """Save the place's conditions."""
+    form = ConditionsForm(prefix="conditions")
+    form.accepted_item_ids.choices = options((i["id"], i["name"]) for i in catalogue.list_items(ctx()))
+    return _change(place_id, "conditions", form, _("Conditions enregistrées : les prochaines propositions en tiendront compte."),
+                   lambda f: places.update_conditions(
+                       ctx(), actor(), place_id, staff_available=f.staff_available.data,
+                       opening_hours={key: f[f"hours_{key}"].spans for key, _n in DAYS},
+                       batch_limit=f.batch_limit.data, hourly_value_cents=cents(f.hourly_value.data),
+                       accepted_item_ids=f.accepted_item_ids.data or [], auto_accept=f.auto_accept.data,
+                       offline_policy=f.offline_policy.data, site_worker=f.site_worker.data))
+
+
+@bp.post("/places/<int:place_id>/machines")
+@roles("operator")
+def add_machine(place_id: int) -> object:
+    """Add a sewing station, laser cutter or assembly bench."""
+    return _change(place_id, "machine", MachineForm(prefix="machine"), _("Poste ajouté."),
+                   lambda f: places.add_machine(ctx(), actor(), place_id, name=f.name.data, kind=f.kind.data))
+
+
+@bp.post("/machines/<int:machine_id>/rename")
+@roles("operator")
+def rename_machine(machine_id: int) -> object:
+    """Rename a work centre."""
+    place_id = production.get_machine(ctx(), actor(), machine_id)["place_id"]
+    return _change(place_id, f"rename{machine_id}", RenameForm(prefix=f"rename{machine_id}"), _("Poste renommé."),
+                   lambda f: places.rename_machine(ctx(), actor(), machine_id, f.name.data))
+
+
+@bp.post("/machines/<int:machine_id>/active")
+@roles("operator")
+def machine_active(machine_id: int) -> Response:
+    """Set a work centre aside, or put it back in service."""
+    place_id = production.get_machine(ctx(), actor(), machine_id)["place_id"]
+    if ActionForm().validate_on_submit():
+        try:
+            done = places.set_machine_active(ctx(), actor(), machine_id, request.form.get("active") == "1")
+        except MakerNetError as error:
+            flash_error(error)
+        else:
+            flash(_("%(name)s remis en service.", name=done["name"]) if done["active"]
+                  else _("%(name)s mis de côté.", name=done["name"]), "success")
+    return redirect(url_for("places.settings", place_id=place_id))
+
+
+@bp.post("/places/<int:place_id>/withdraw")
+@roles("operator")
+def withdraw(place_id: int) -> object:
+    """The place stops taking work; its open work is planned elsewhere."""
+    return _change(place_id, "withdraw", WithdrawForm(prefix="withdraw"),
+                   _("Le lieu ne reçoit plus de travail ; ses travaux non commencés sont proposés ailleurs."),
+                   lambda f: planning_runs.withdraw_place(ctx(), actor(), place_id, f.reason.data))
+
+
+@bp.post("/places/<int:place_id>/resume")
+@roles("operator")
+def resume(place_id: int) -> Response:
+    """The place takes work again."""
+    if ActionForm().validate_on_submit():
+        try:
+            places.resume_work(ctx(), actor(), place_id)
+            flash(_("Le lieu peut de nouveau recevoir du travail."), "success")
+        except MakerNetError as error:
+            flash_error(error)
+    return redirect(url_for("places.settings", place_id=place_id))
+
+
+@bp.post("/places/<int:place_id>/replan")
+@roles("operator")
+def disruption(place_id: int) -> object:
+    """A machine down or a material missing: the place's proposals not yet accepted are planned again."""
+    return _change(place_id, "disruption", DisruptionForm(prefix="disruption"),
+                   _("Signalement enregistré : les propositions en attente sont replanifiées."),
+                   lambda f: planning_runs.request_replan(ctx(), actor(), place_id, f.trigger.data, f.reason.data))

@@ -1,4 +1,4 @@
-"""The print queue per machine with live progress, bed clear, manual counts, and preparing deliveries."""
+"""The print queue per machine with live progress, bed clear and manual counts."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
@@ -6,11 +6,11 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from makernet.errors import MakerNetError
-from makernet.services import deliveries, production, queue
+from makernet.services import production, queue
 from makernet.services.context import current_context as ctx
 from makernet.web.feedback import attach, flash_error, page_blueprint
 from makernet.web.forms import ActionForm
-from makernet.web.forms_production import ReportForm, delivery_form
+from makernet.web.forms_production import ReportForm
 from makernet.web.session import actor, roles
 
 bp = page_blueprint("production", __name__)
@@ -63,27 +63,3 @@ def report(job_id: int) -> object:
     view = queue.place_queue(ctx(), actor(), place_id)
     return render_template("production/queue.html", q=view, action=ActionForm(), report=form, report_for=job_id,
                            live_seconds=LIVE_SECONDS), 422
-
-
-@bp.route("/places/<int:place_id>/deliveries/new", methods=["GET", "POST"])
-@roles("operator")
-def new_delivery(place_id: int) -> object:
-    """Prepare a delivery of units made here to one request's delivery point."""
-    ready = queue.ready_to_ship(ctx(), actor(), place_id)
-    request_id = request.args.get("request_id", type=int)
-    chosen = next((r for r in ready["requests"] if r["id"] == request_id), None)
-    if chosen is None:
-        return render_template("production/deliveries.html", ready=ready, chosen=None, form=None)
-    form = delivery_form(chosen["lines"])()
-    if form.validate_on_submit():
-        lines = [(ln["id"], form[f"line_{ln['id']}"].data) for ln in chosen["lines"] if form[f"line_{ln['id']}"].data]
-        try:
-            made = deliveries.create_delivery(ctx(), actor(), place_id=place_id, request_id=chosen["id"], lines=lines,
-                                              mode=form.mode.data, destination=form.destination.data or "")
-        except MakerNetError as error:
-            attach(form, error)
-        else:
-            flash(_("Livraison n° %(id)s préparée.", id=made["id"]), "success")
-            return redirect(url_for("production.new_delivery", place_id=place_id))
-    return render_template("production/deliveries.html", ready=ready, chosen=chosen, form=form), \
-        422 if form.errors else 200

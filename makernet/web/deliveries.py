@@ -1,0 +1,166 @@
+"""Deliveries: prepare one, follow it (picked up, delivered), print its note; the requester confirms or refuses it."""
+from __future__ import annotations
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+
+from makernet.errors import MakerNetError
+from makernet.services import deliveries, deliveries_views, documents, queue
+from makernet.services.context import current_context as ctx
+from makernet.web.feedback import attach, flash_error, page_blueprint
+from makernet.web.forms import ActionForm
+from makernet.web.forms_deliveries import CollectionPointForm, PickUpForm, RefuseForm, delivery_form
+from makernet.web.forms_demand import ReceiptForm
+from makernet.web.session import actor, roles
+
+bp = page_blueprint("deliveries", __name__)
+
+
+@bp.route("/places/<int:place_id>/deliveries/new", methods=["GET", "POST"])
+@roles("operator")
+def new_delivery(place_id: int) -> object:
+    """Prepare a delivery of units made here, to a request's delivery point or to a collection point."""
+    ready = queue.ready_to_ship(ctx(), actor(), place_id)
+    request_id = request.args.get("request_id", type=int)
+    chosen = next((r for r in ready["requests"] if r["id"] == request_id), None)
+    if chosen is None:
+        return render_template("deliveries/new.html", ready=ready, chosen=None, form=None)
+    form = delivery_form(chosen["lines"], deliveries.list_collection_points(ctx()))()
+    if form.validate_on_submit():
+        lines = [(ln["id"], form[f"line_{ln['id']}"].data) for ln in chosen["lines"] if form[f"line_{ln['id']}"].data]
+        point = form.collection_point_id.data if form.mode.data == "collection_point" else None
+        try:
+            made = deliveries.create_delivery(ctx(), actor(), place_id=place_id, request_id=chosen["id"], lines=lines,
+                                              mode=form.mode.data, destination=form.destination.data or "",
+                                              collection_point_id=point, carrier_name=form.carrier_name.data or "")
+        except MakerNetError as error:
+            attach(form, error)
+        else:
+            flash(_("Livraison n° %(id)s préparée : imprimez son bon de livraison.", id=made["id"]), "success")
+            return redirect(url_for("deliveries.place_deliveries", place_id=place_id))
+    return render_template("deliveries/new.html", ready=ready, chosen=chosen, form=form), 422 if form.errors else 200
+
+
+def _list_page(place_id: int, kept: tuple[int, FlaskForm] | None = None) -> tuple[str, int]:
+    """A place's deliveries with a pick-up form for each one still at the place."""
+    view = deliveries_views.place_deliveries(ctx(), actor(), place_id)
+    pickups = {d["id"]: PickUpForm(prefix=f"pickup{d['id']}", formdata=None) for d in view["deliveries"]}
+    if kept is not None:
+        pickups[kept[0]] = kept[1]
+    own = actor().role == "admin" or (actor().role == "operator"
+                                      and view["place"]["organisation_id"] == actor().organisation_id)
+    return render_template("deliveries/place.html", v=view, pickups=pickups, action=ActionForm(), operates=own), \
+        422 if kept else 200
+
+
+@bp.get("/places/<int:place_id>/deliveries")
+@roles("operator", "coordinator")
+def place_deliveries(place_id: int) -> tuple[str, int]:
+    """Every delivery leaving a place, newest first, with where it stands."""
+    return _list_page(place_id)
+
+
+@bp.post("/deliveries/<int:delivery_id>/pick-up")
+@roles("operator")
+def pick_up(delivery_id: int) -> object:
+    """A runner or driver took the parcel."""
+    delivery = deliveries.get_delivery(ctx(), actor(), delivery_id)
+    form = PickUpForm(prefix=f"pickup{delivery_id}")
+    if form.validate_on_submit():
+        try:
+            deliveries.mark_picked_up(ctx(), actor(), delivery_id, form.carrier_name.data or "")
+        except MakerNetError as error:
+            attach(form, error)
+        else:
+            flash(_("Livraison n° %(id)s enlevée.", id=delivery_id), "success")
+            return redirect(url_for("deliveries.place_deliveries", place_id=delivery["place_id"]))
+    return _list_page(delivery["place_id"], (delivery_id, form))
+
+
+@bp.post("/deliveries/<int:delivery_id>/delivered")
+@roles("operator")
+def delivered(delivery_id: int) -> Response:
+    """The parcel reached its destination; the requester has yet to confirm."""
+    delivery = deliveries.get_delivery(ctx(), actor(), delivery_id)
+    if ActionForm().validate_on_submit():
+        try:
+            deliveries.mark_delivered(ctx(), actor(), delivery_id)
+            flash(_("Livraison n° %(id)s remise à destination.", id=delivery_id), "success")
+        except MakerNetError as error:
+            flash_error(error)
+    return redirect(url_for("deliveries.place_deliveries", place_id=delivery["place_id"]))
+
+
+@bp.get("/deliveries/<int:delivery_id>/note.pdf")
+@roles("operator", "coordinator", "requester")
+def note(delivery_id: int) -> Response:
+    """The delivery note (bon de livraison) to print; its QR code opens the receipt page."""
+    pdf = documents.delivery_note_pdf(ctx(), actor(), delivery_id, request.host_url)
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="bon-de-livraison-{delivery_id}.pdf"'})
+
+
+def _receipt_page(delivery_id: int, receipt: ReceiptForm | None = None, refuse: RefuseForm | None = None,
+                  status: int = 200) -> tuple[str, int]:
+    """The page the delivery note's QR code opens: what came, and the forms to confirm or refuse it."""
+    view = deliveries_views.delivery_page(ctx(), actor(), delivery_id)
+    return render_template("deliveries/receipt.html", d=view,
+                           receipt=receipt or ReceiptForm(prefix=f"delivery{delivery_id}", formdata=None),
+                           refuse=refuse or RefuseForm(prefix="refuse", formdata=None)), status
+
+
+@bp.route("/deliveries/<int:delivery_id>/receipt", methods=["GET", "POST"])
+@roles("requester")
+def receipt(delivery_id: int) -> object:
+    """The requester confirms a delivery arrived, naming who received it."""
+    if request.method == "GET":
+        return _receipt_page(delivery_id)
+    delivery = deliveries.get_delivery(ctx(), actor(), delivery_id)
+    form = ReceiptForm(prefix=f"delivery{delivery_id}")
+    if form.validate_on_submit():
+        try:
+            deliveries.confirm_receipt(ctx(), actor(), delivery_id, form.receiver_name.data)
+        except MakerNetError as error:
+            attach(form, error)
+        else:
+            flash(_("Réception confirmée. Merci !"), "success")
+            return redirect(url_for("demand.request_page", request_id=delivery["request_id"]))
+    return _receipt_page(delivery_id, receipt=form, status=422)
+
+
+@bp.post("/deliveries/<int:delivery_id>/refuse")
+@roles("requester")
+def refuse(delivery_id: int) -> object:
+    """The requester refuses a delivery, saying why; its units can leave again."""
+    delivery = deliveries.get_delivery(ctx(), actor(), delivery_id)
+    form = RefuseForm(prefix="refuse")
+    if form.validate_on_submit():
+        try:
+            deliveries.refuse_delivery(ctx(), actor(), delivery_id, form.reason.data)
+        except MakerNetError as error:
+            attach(form, error)
+        else:
+            flash(_("Livraison n° %(id)s refusée.", id=delivery_id), "success")
+            return redirect(url_for("demand.request_page", request_id=delivery["request_id"]))
+    return _receipt_page(delivery_id, refuse=form, status=422)
+
+
+@bp.route("/collection-points", methods=["GET", "POST"])
+@roles("operator", "coordinator")
+def collection_points() -> object:
+    """Drive-throughs and pick-up points where requesters collect their units; open a new one."""
+    form = CollectionPointForm()
+    if form.validate_on_submit():
+        try:
+            point = deliveries.create_collection_point(
+                ctx(), actor(), name=form.name.data, address=form.address.data, commune=form.commune.data or "",
+                departement=form.departement.data or "", kind=form.kind.data,
+                opening_hours=form.opening_hours.data or "")
+        except MakerNetError as error:
+            attach(form, error)
+        else:
+            flash(_("Point de retrait « %(name)s » ouvert.", name=point["name"]), "success")
+            return redirect(url_for("deliveries.collection_points"))
+    return render_template("deliveries/points.html", form=form, points=deliveries.list_collection_points(ctx())), \
+        422 if form.errors else 200

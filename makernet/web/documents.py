@@ -1,0 +1,110 @@
+"""Reports and data files: the production report and cost estimates as PDF, CSV exports and imports."""
+from __future__ import annotations
+
+from flask import Response, flash, render_template, request
+from flask_babel import get_locale, gettext as _
+from flask_login import current_user
+
+from makernet.errors import MakerNetError, NotFound
+from makernet.services import catalogue, documents, exports, imports, places, stock_views
+from makernet.services.context import current_context as ctx
+from makernet.web.feedback import attach, page_blueprint
+from makernet.web.forms import options
+from makernet.web.forms_documents import ImportForm, ReportForm, estimate_form, import_choices, unit_costs_cents
+from makernet.web.session import actor, roles
+from makernet.web.wording import row_reason
+
+bp = page_blueprint("documents", __name__)
+ESTIMATE_FIELDS = {"quantity": "quantity", "customer": "customer", "item_id": "item_id", "place_id": "place_id",
+                   "minutes_per_unit": "minutes_per_unit"}
+
+
+def _pdf(content: bytes, name: str) -> Response:
+    """A PDF the browser shows (and prints) as it is."""
+    return Response(content, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})
+
+
+def _report_form(formdata: object = None) -> ReportForm:
+    """The report form, offering the départements of the coordinator's territory."""
+    form = ReportForm(formdata=formdata)
+    form.departements.choices = options((d, d) for d in sorted(actor().territory))
+    return form
+
+
+@bp.get("/reports")
+@roles("coordinator")
+def reports() -> str:
+    """Documents of the territory: production report, CSV exports, imports, cost estimates."""
+    return render_template("documents/reports.html", form=_report_form(), kinds=exports.KINDS)
+
+
+@bp.get("/reports/production.pdf")
+@roles("coordinator")
+def production_report() -> object:
+    """The production report of a period and territory, with its charts."""
+    form = _report_form(request.args)
+    if form.validate():
+        try:
+            pdf = documents.production_report_pdf(ctx(), actor(), form.start.data, form.end.data,
+                                                  form.departements.data or None)
+        except MakerNetError as error:
+            attach(form, error)
+        else:
+            return _pdf(pdf, f"rapport-de-production-{form.start.data}-{form.end.data}.pdf")
+    return render_template("documents/reports.html", form=form, kinds=exports.KINDS), 422
+
+
+@bp.get("/exports/<kind>.csv")
+@roles("requester", "operator", "coordinator")
+def export(kind: str) -> Response:
+    """Requests, production, stock or deliveries as a spreadsheet opens them (what the user may see)."""
+    if kind not in exports.KINDS:
+        raise NotFound(f"No export named {kind}.")
+    return Response(exports.export_csv(ctx(), actor(), kind), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="makernet-{kind}.csv"'})
+
+
+@bp.route("/imports", methods=["GET", "POST"])
+@roles("operator", "coordinator")
+def import_csv() -> object:
+    """Onboard places, machines or opening stock from a CSV file: check it first, then import all or nothing."""
+    form = ImportForm()
+    form.kind.choices = options(import_choices(current_user.role))
+    report = None
+    if form.validate_on_submit():
+        dry_run = request.form.get("action") != "import"
+        try:
+            report = imports.import_csv(ctx(), actor(), form.kind.data, form.file.data.read(), dry_run)
+        except MakerNetError as error:
+            attach(form, error)
+        else:
+            if str(get_locale()) != "en":  # the service explains rows in English, the API's language
+                report["errors"] = [e | {"reason": row_reason(e["reason"])} for e in report["errors"]]
+            if report["imported"]:
+                flash(_("%(n)s ligne(s) importée(s).", n=report["imported"]), "success")
+    status = 422 if form.errors or (report and report["errors"]) else 200
+    return render_template("documents/imports.html", form=form, report=report), status
+
+
+@bp.route("/estimates", methods=["GET", "POST"])
+@roles("operator", "coordinator")
+def estimate() -> object:
+    """A cost estimate (devis) for a small batch, from the place's own conditions: its time and its material."""
+    materials = stock_views.materials(ctx())
+    form = estimate_form(materials)(data={"place_id": request.args.get("place_id", type=int)})
+    form.place_id.choices = options((p["id"], p["name"]) for p in places.list_places(ctx(), actor()) if p["active"])
+    form.item_id.choices = options((i["id"], i["name"]) for i in catalogue.list_items(ctx()))
+    if form.validate_on_submit():
+        minutes = form.minutes_per_unit.data
+        try:
+            pdf = documents.cost_estimate_pdf(
+                ctx(), actor(), place_id=form.place_id.data, item_id=form.item_id.data, quantity=form.quantity.data,
+                customer=form.customer.data, unit_costs_cents=unit_costs_cents(form, materials),
+                minutes_per_unit=float(minutes) if minutes is not None else None,
+                finishing_minutes_per_unit=float(form.finishing_minutes_per_unit.data or 0))
+        except MakerNetError as error:
+            code = (error.field or "").removeprefix("unit_costs_cents.")
+            attach(form, error, ESTIMATE_FIELDS | ({error.field: f"cost_{code}"} if error.field else {}))
+        else:
+            return _pdf(pdf, "devis.pdf")
+    return render_template("documents/estimate.html", form=form, materials=materials), 422 if form.errors else 200

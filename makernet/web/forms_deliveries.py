@@ -1,0 +1,67 @@
+"""Forms of deliveries: preparing one (to the delivery point or a collection point), pick-up, refusal."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
+
+from makernet.web.formatting import label
+from makernet.web.forms import options
+
+WHOLE = _l("Indiquez un nombre entier.")
+MODES = ("direct", "runner", "collection_point")
+
+
+def delivery_form(lines: list[dict], points: list[dict]) -> type[FlaskForm]:
+    """A delivery form with one quantity per line ready to ship, and where the parcel goes."""
+    class DeliveryForm(FlaskForm):
+        mode = SelectField(_l("Mode"), choices=options((m, label(m)) for m in MODES), default="direct")
+        collection_point_id = SelectField(
+            _l("Point de retrait"), coerce=int, validate_choice=False,
+            choices=options([(0, _l("— aucun —"))] + [(p["id"], f"{p['name']} — {p['address']}") for p in points]),
+            description=_l("Seulement pour une remise à un point de retrait (drive, accueil de mairie)."))
+        destination = StringField(_l("Destination"), validators=[Length(max=300)],
+                                  description=_l("Laissez vide pour le lieu de livraison de la demande."))
+        carrier_name = StringField(_l("Coursier ou chauffeur"), validators=[Length(max=200)],
+                                   description=_l("Facultatif ; vous pourrez l'indiquer à l'enlèvement."))
+
+        def validate_collection_point_id(self, field: SelectField) -> None:
+            """A delivery to a collection point names it."""
+            if self.mode.data == "collection_point" and not field.data:
+                raise ValidationError(_l("Choisissez le point de retrait."))
+
+    for line in lines:
+        setattr(DeliveryForm, f"line_{line['id']}", IntegerField(
+            f"{line['item_name']}", default=line["available"],
+            description=_l("prêtes : %(n)s", n=line["available"]),
+            validators=[InputRequired(WHOLE), NumberRange(0, line["available"], _l("Entre 0 et %(max)s."))],
+            render_kw={"inputmode": "numeric"}))
+    return DeliveryForm
+
+
+class PickUpForm(FlaskForm):
+    """Who took the parcel."""
+
+    carrier_name = StringField(_l("Enlevée par"), validators=[Length(max=200)],
+                               description=_l("Le coursier bénévole ou le chauffeur."))
+
+
+class RefuseForm(FlaskForm):
+    """The requester refuses a delivery, saying why."""
+
+    reason = TextAreaField(_l("Motif du refus"), validators=[DataRequired(_l("Indiquez le motif.")), Length(max=1000)],
+                           description=_l("Par exemple : visières cassées, mauvais article."))
+
+
+class CollectionPointForm(FlaskForm):
+    """A place where requesters collect their units."""
+
+    name = StringField(_l("Nom"), validators=[DataRequired(_l("Ce champ est obligatoire.")), Length(max=200)],
+                       description=_l("Par exemple : Drive du gymnase Colbert."))
+    address = StringField(_l("Adresse"), validators=[DataRequired(_l("Ce champ est obligatoire.")), Length(max=300)])
+    commune = StringField(_l("Commune"), validators=[Length(max=120)])
+    departement = StringField(_l("Département"), validators=[Length(max=3)], render_kw={"inputmode": "numeric"})
+    kind = SelectField(_l("Type"), choices=options([("pick_up", _l("Point de retrait")), ("drive_through", _l("Drive"))]))
+    opening_hours = StringField(_l("Horaires"), validators=[Length(max=300)],
+                                description=_l("Tels que le point les annonce, par exemple : mardi et jeudi 14h-17h."))

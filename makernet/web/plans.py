@@ -1,0 +1,94 @@
+"""The coordinators' planning screen: run the planner, read why each proposal was made, pin, forbid, re-run."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from makernet.errors import MakerNetError
+from makernet.services import planning, planning_views
+from makernet.services.context import current_context as ctx
+from makernet.web.feedback import attach, flash_error, page_blueprint
+from makernet.web.forms import ActionForm, options
+from makernet.web.forms_plans import RuleForm
+from makernet.web.session import actor, roles
+
+bp = page_blueprint("plans", __name__)
+
+
+def _line_label(line: dict) -> str:
+    """How a request line is named in the rule form's list."""
+    return _("Demande n° %(request)s — %(item)s (%(left)s à planifier) — %(who)s",
+             request=line["request_id"], item=line["item_name"], left=line["left"], who=line["requester"])
+
+
+def _screen(form: RuleForm | None = None) -> tuple[str, int]:
+    """The planning screen: what is left to plan, the runs and what they changed, the rules in force."""
+    screen = planning_views.planning_screen(ctx(), actor())
+    form = form or RuleForm(formdata=None)
+    form.request_line_id.choices = options((ln["id"], _line_label(ln)) for ln in screen["lines"])
+    form.place_id.choices = options((p["id"], f"{p['name']} ({p['departement']})") for p in screen["places"])
+    return render_template("plans/index.html", s=screen, form=form, action=ActionForm()), 422 if form.errors else 200
+
+
+@bp.get("/plans")
+@roles("coordinator")
+def index() -> tuple[str, int]:
+    """Run the planner, see its history, set pins and forbids."""
+    return _screen()
+
+
+@bp.post("/plans")
+@roles("coordinator")
+def run() -> Response:
+    """Run the planner over the territory's approved lines; the run's page says what it proposed and why."""
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for("plans.index"))
+    try:
+        done = planning.run_plan(ctx(), actor())
+    except MakerNetError as error:
+        flash_error(error)
+        return redirect(url_for("plans.index"))
+    flash(_("Planification faite : %(n)s unités proposées, %(left)s non planifiées.", n=done["proposed_units"],
+            left=done["unplanned_units"]), "success")
+    return redirect(url_for("plans.plan_run", run_id=done["id"]))
+
+
+@bp.get("/plans/<int:run_id>")
+@roles("coordinator")
+def plan_run(run_id: int) -> str:
+    """One run: what changed and why, each proposal with its reasons, what could not be planned."""
+    return render_template("plans/run.html", r=planning_views.plan_run_page(ctx(), actor(), run_id),
+                           action=ActionForm())
+
+
+@bp.post("/planning-rules")
+@roles("coordinator")
+def add_rule() -> object:
+    """Pin or forbid: the line is planned again at once, and the new run is shown."""
+    form = RuleForm()
+    if form.validate_on_submit():
+        try:
+            rule = planning.add_rule(ctx(), actor(), kind=form.kind.data, request_line_id=form.request_line_id.data,
+                                     place_id=form.place_id.data, quantity=form.quantity.data,
+                                     note=form.note.data or "")
+        except MakerNetError as error:
+            attach(form, error)
+        else:
+            flash(_("Ligne épinglée : elle a été replanifiée.") if rule["kind"] == "pin"
+                  else _("Affectation interdite : la ligne a été replanifiée."), "success")
+            return redirect(url_for("plans.plan_run", run_id=rule["plan_run"]["id"]))
+    return _screen(form)
+
+
+@bp.post("/planning-rules/<int:rule_id>/lift")
+@roles("coordinator")
+def lift_rule(rule_id: int) -> Response:
+    """Lift a pin or forbid; it no longer weighs on the next runs."""
+    if ActionForm().validate_on_submit():
+        try:
+            planning.lift_rule(ctx(), actor(), rule_id)
+            flash(_("Règle levée : elle ne pèsera plus sur les prochaines planifications."), "success")
+        except MakerNetError as error:
+            flash_error(error)
+    return redirect(url_for("plans.index"))
