@@ -15,7 +15,7 @@ TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 def init_app(app: Flask) -> None:
     """Set up sign-in, CSRF, languages and error pages, then register every page blueprint."""
     from makernet.web import (accounts, admin, dashboard, deliveries, demand, documents, home, places, planning, plans,
-                              production, stock, supply)
+                              printers, production, stock, supply)
 
     settings = app.extensions["makernet"].settings
     app.config.setdefault("BABEL_DEFAULT_LOCALE", settings.default_locale)
@@ -35,6 +35,6 @@ def init_app(app: Flask) -> None:
     session.init_login(app)
     formatting.init_app(app)
     feedback.init_app(app)
-    for module in (home, accounts, demand, planning, plans, places, production, stock, supply, deliveries, documents,
-                   dashboard, admin):
+    for module in (home, accounts, demand, planning, plans, places, printers, production, stock, supply, deliveries,
+                   documents, dashboard, admin):
         app.register_blueprint(module.bp)

@@ -1,0 +1,67 @@
+"""Connecting a place's OctoPrint printers: the key request, a new key, "test connection"."""
+from __future__ import annotations
+
+from flask import flash, redirect, request, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from makernet.errors import MakerNetError
+from makernet.services import onboarding
+from makernet.services.context import current_context as ctx
+from makernet.web.feedback import flash_error, page_blueprint
+from makernet.web.session import actor, roles
+
+bp = page_blueprint("printers", __name__)
+
+
+def _back(place_id: int) -> Response:
+    return redirect(url_for("places.place", place_id=place_id) + "#printer-onboarding")
+
+
+@bp.post("/places/<int:place_id>/printers")
+@roles("operator")
+def connect(place_id: int) -> Response:
+    """Register a printer by its OctoPrint address and ask OctoPrint for a key."""
+    form = request.form
+    try:
+        onboarding.connect_printer(ctx(), actor(), place_id, name=form.get("name", ""), url=form.get("url", ""),
+                                   printer_profile=form.get("printer_profile", ""),
+                                   user=form.get("octoprint_user", "").strip() or None)
+    except MakerNetError as error:
+        flash_error(error)
+    else:
+        flash(_("Demande envoyée : ouvrez OctoPrint et acceptez « MakerNet » dans les dix minutes."), "success")
+    return _back(place_id)
+
+
+@bp.post("/places/<int:place_id>/printers/<int:machine_id>/key")
+@roles("operator")
+def new_key(place_id: int, machine_id: int) -> Response:
+    """Ask the printer's OctoPrint for a new key."""
+    try:
+        onboarding.request_new_key(ctx(), actor(), machine_id, request.form.get("octoprint_user", "").strip() or None)
+    except MakerNetError as error:
+        flash_error(error)
+    else:
+        flash(_("Nouvelle demande envoyée : acceptez « MakerNet » dans OctoPrint."), "success")
+    return _back(place_id)
+
+
+@bp.post("/places/<int:place_id>/printers/<int:machine_id>/test")
+@roles("operator")
+def test(place_id: int, machine_id: int) -> Response:
+    """Ask the printer's host what it is and what it does, and say it."""
+    try:
+        found = onboarding.test_connection(ctx(), actor(), machine_id)
+    except MakerNetError as error:
+        flash_error(error)
+        return _back(place_id)
+    if found["reachable"] and found.get("version"):
+        state = (found.get("status") or {}).get("raw_state", "")
+        flash(_("Connexion réussie : OctoPrint %(version)s, imprimante « %(state)s ».",
+                version=found["version"], state=state), "success")
+    elif found["reachable"]:
+        flash(_("Lu par le poste du lieu : %(detail)s", detail=found["detail"]), "success")
+    else:
+        flash(_("Connexion impossible : %(detail)s", detail=found["detail"]), "error")
+    return _back(place_id)
