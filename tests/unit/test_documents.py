@@ -15,7 +15,9 @@ from tests.support.api import COORDINATOR, OPERATOR, REQUESTER, SEWING_OPERATOR,
 from tests.unit.test_deliveries import made_masks, ship
 from tests.unit.test_stock import material_id, place_id
 
-TODAY = date.today()
+def today() -> date:
+    """Read at each use: a run crossing midnight must not compare two different days."""
+    return date.today()
 
 
 def pdf_text(answer) -> str:  # noqa: ANN001
@@ -43,8 +45,8 @@ def test_the_delivery_note_lists_the_lines_with_their_lot_and_links_to_the_recei
     api.ok("post", f"/deliveries/{delivery['id']}/pick-up", SEWING_OPERATOR, json={"carrier_name": "Lucas"})
     text = pdf_text(api.call("get", f"/deliveries/{delivery['id']}/note.pdf", REQUESTER))
     workshop = made["place"]["id"]
-    assert f"Bon de livraison BL-{TODAY:%Y}-{delivery['id']:05d}" in text
-    assert f"Préparé le {long_date(TODAY)}" in text
+    assert f"Bon de livraison BL-{today():%Y}-{delivery['id']:05d}" in text
+    assert f"Préparé le {long_date(today())}" in text
     assert f"Masque tissu AFNOR S76-001 S76-001 S76-001-L{workshop:03d} Atelier couture solidaire 40" in text
     assert "Total 40" in text
     assert "Mairie de Rochefort" in text and "Hôtel de ville, Rochefort" in text
@@ -68,10 +70,10 @@ def report_scenario(api: ApiClient) -> None:
     api.ok("post", f"/deliveries/{first['id']}/confirm-receipt", REQUESTER, json={"receiver_name": "C. Martin"})
     visor = next(i for i in api.ok("get", "/items", REQUESTER) if i["code"] == "visiere")
     visors = api.ok("post", "/requests", REQUESTER, json={
-        "needed_by": (TODAY + timedelta(days=5)).isoformat(), "delivery_point": "Mairie",
+        "needed_by": (today() + timedelta(days=5)).isoformat(), "delivery_point": "Mairie",
         "lines": [{"item_id": visor["id"], "quantity": 20}]})
     rejected = api.ok("post", "/requests", REQUESTER, json={
-        "needed_by": (TODAY + timedelta(days=5)).isoformat(), "delivery_point": "Mairie",
+        "needed_by": (today() + timedelta(days=5)).isoformat(), "delivery_point": "Mairie",
         "lines": [{"item_id": visor["id"], "quantity": 999}]})
     api.ok("post", f"/requests/{rejected['id']}/reject", COORDINATOR, json={"reason": "doublon"})
     assert visors["status"] == "submitted"
@@ -81,20 +83,20 @@ def test_the_production_report_counts_demand_made_shipped_and_received(app, api)
     report_scenario(api)
     ctx = app.extensions["makernet"]
     coordinator = Actor(user_id=0, role="coordinator", organisation_id=0, territory=("16", "17", "79", "86"))
-    figures = documents.production_figures(ctx, coordinator, TODAY - timedelta(days=1), TODAY + timedelta(days=1))
+    figures = documents.production_figures(ctx, coordinator, today() - timedelta(days=1), today() + timedelta(days=1))
     assert [(i.name, i.asked, i.made, i.shipped, i.received) for i in figures.items] == [
         ("Masque tissu AFNOR S76-001", 100, 60, 45, 25), ("Visière de protection", 20, 0, 0, 0)]
     assert [(p.name, p.departement, p.made) for p in figures.places] == [("Atelier couture solidaire", "17", 60)]
     assert [(d.code, d.asked, d.made, d.received) for d in figures.departements] == [("17", 120, 60, 25)]
     assert sum(made for _day, made in figures.daily_made) == 60 and len(figures.daily_made) == 3
-    outside = documents.production_figures(ctx, coordinator, TODAY - timedelta(days=1), TODAY + timedelta(days=1),
+    outside = documents.production_figures(ctx, coordinator, today() - timedelta(days=1), today() + timedelta(days=1),
                                            ["79"])
     assert outside.items == [] and outside.territory == "Départements 79"
 
 
 def test_the_production_report_pdf_prints_the_figures_charts_and_period_in_french(api) -> None:  # noqa: ANN001
     report_scenario(api)
-    start, end = TODAY - timedelta(days=1), TODAY + timedelta(days=1)
+    start, end = today() - timedelta(days=1), today() + timedelta(days=1)
     text = pdf_text(api.call("get", f"/reports/production.pdf?start={start}&end={end}", COORDINATOR))
     assert "Rapport de production" in text
     assert f"Départements 16, 17, 79, 86 – du {long_date(start)} au {long_date(end)}" in text
@@ -112,11 +114,11 @@ def test_a_period_without_activity_gives_a_report_that_says_so(api) -> None:  # 
 
 
 def test_reports_are_for_coordinators_over_a_sensible_period_of_their_territory(api) -> None:  # noqa: ANN001
-    assert api.call("get", f"/reports/production.pdf?start={TODAY}&end={TODAY}", OPERATOR).status_code == 403
+    assert api.call("get", f"/reports/production.pdf?start={today()}&end={today()}", OPERATOR).status_code == 403
     assert api.call("get", "/reports/production.pdf?start=hier&end=demain", COORDINATOR).status_code == 422
-    assert api.call("get", f"/reports/production.pdf?start={TODAY}&end={TODAY - timedelta(days=1)}",
+    assert api.call("get", f"/reports/production.pdf?start={today()}&end={today() - timedelta(days=1)}",
                     COORDINATOR).status_code == 422
-    assert api.call("get", f"/reports/production.pdf?start={TODAY}&end={TODAY}&departements=33",
+    assert api.call("get", f"/reports/production.pdf?start={today()}&end={today()}&departements=33",
                     COORDINATOR).status_code == 422
 
 
@@ -129,8 +131,8 @@ def test_a_cost_estimate_prices_the_places_time_and_material(api) -> None:  # no
     text = pdf_text(api.call("post", "/cost-estimates", OPERATOR, json={
         "place_id": lab, "item_id": visor["id"], "quantity": 30, "customer": "Pharmacie du Port",
         "unit_costs_cents": VISOR_PRICES}))
-    assert f"Devis DEV-{TODAY:%Y%m%d}-{lab:03d}-{visor['id']:03d}" in text
-    assert f"Établi le {long_date(TODAY)}, valable jusqu'au {long_date(TODAY + timedelta(days=30))}" in text
+    assert f"Devis DEV-{today():%Y%m%d}-{lab:03d}-{visor['id']:03d}" in text
+    assert f"Établi le {long_date(today())}, valable jusqu'au {long_date(today() + timedelta(days=30))}" in text
     assert "30 × Visière de protection (modèle v3)" in text
     assert "Impression : 3 plateaux de 10 unités, 360 min chacun 18,0 h 15,00 € / h 270,00 €" in text
     assert "Filament PLA 750 g 20,00 € / kg 15,00 €" in text
