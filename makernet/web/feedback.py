@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
-from flask import Blueprint, Flask, flash, jsonify, render_template, request
+from flask import Blueprint, Flask, flash, jsonify, redirect, render_template, request
 from flask_babel import get_locale, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
@@ -111,3 +112,18 @@ def _unrouted(error: HTTPException) -> object:
     if request.path.startswith("/api/"):
         return jsonify({"error": error.description or error.name}), error.code
     return error_page(error.code or 404)
+
+
+def submit(form: FlaskForm, call: Callable[[FlaskForm], object], done: str, success_url: str,
+           fields: dict[str, str], again: Callable[[FlaskForm], object]) -> object:
+    """Check a form and run its use case: on success say `done` and go to `success_url`; on
+    invalid input or a refusal show the page again with the form as typed (`again`)."""
+    if form.validate_on_submit():
+        try:
+            call(form)
+        except MakerNetError as error:
+            attach(form, error, fields)
+        else:
+            flash(done, "success")
+            return redirect(success_url)
+    return again(form)

@@ -1,15 +1,14 @@
 """Stock: a place's levels, alerts and ledger; receipts, adjustments, scrap and transfers; the territory's levels."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from makernet.errors import MakerNetError
 from makernet.services import places, reporting, stock, stock_views
 from makernet.services.context import current_context as ctx
-from makernet.web.feedback import attach, page_blueprint
+from makernet.web.feedback import page_blueprint, submit
 from makernet.web.formatting import label
 from makernet.web.forms import cents, options
 from makernet.web.forms_stock import AdjustmentForm, MaterialReceiptForm, ScrapForm, TransferForm
@@ -63,16 +62,8 @@ def place_stock(place_id: int) -> tuple[str, int]:
 
 def _record(place_id: int, name: str, done: str, call: object) -> object:
     """Check a movement form, write the movement, come back to the stock page (the form kept on refusal)."""
-    form = FORMS[name](prefix=name)
-    if form.validate_on_submit():
-        try:
-            call(form)  # type: ignore[operator]
-        except MakerNetError as error:
-            attach(form, error, FIELDS)
-        else:
-            flash(done, "success")
-            return redirect(url_for("stock.place_stock", place_id=place_id))
-    return _stock_page(place_id, (name, form))
+    return submit(FORMS[name](prefix=name), call, done, url_for("stock.place_stock", place_id=place_id),  # type: ignore[arg-type]
+                  FIELDS, lambda form: _stock_page(place_id, (name, form)))
 
 
 @bp.post("/places/<int:place_id>/stock/receipts")

@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from makernet.errors import MakerNetError
 from makernet.services import places, stock_views, supply
 from makernet.services.context import current_context as ctx
-from makernet.web.feedback import attach, page_blueprint
+from makernet.web.feedback import attach, page_blueprint, submit
 from makernet.web.formatting import label
 from makernet.web.forms import cents, options
 from makernet.web.forms_stock import (AnswerForm, CloseSupplyForm, SupplierForm, SupplyReceiptForm, SupplyRequestForm,
@@ -97,16 +97,8 @@ def detail(supply_id: int) -> tuple[str, int]:
 
 def _act(supply_id: int, name: str, done: str, call: object) -> object:
     """Check an action's form, run it, come back to the request (the form kept on refusal)."""
-    form = ACTIONS[name](prefix=name)
-    if form.validate_on_submit():
-        try:
-            call(form)  # type: ignore[operator]
-        except MakerNetError as error:
-            attach(form, error, FIELDS)
-        else:
-            flash(done, "success")
-            return redirect(url_for("supply.detail", supply_id=supply_id))
-    return _detail_page(supply_id, (name, form))
+    return submit(ACTIONS[name](prefix=name), call, done, url_for("supply.detail", supply_id=supply_id),  # type: ignore[arg-type]
+                  FIELDS, lambda form: _detail_page(supply_id, (name, form)))
 
 
 @bp.post("/supply-requests/<int:supply_id>/answer")
