@@ -48,7 +48,10 @@ class Fleet:
             return list(result) if result.returns_rows else []
 
     def logs(self) -> str:
-        return "\n".join(f"--- {n}\n{self.inst.log(n)}" for n in ("serve", "worker", "beat", "site"))
+        jobs = self.sql("SELECT id, status, dispatch_attempts, outcome FROM job ORDER BY id")
+        trail = self.sql("SELECT entity_id, from_state, to_state, note FROM auditentry WHERE entity = 'job' ORDER BY id")
+        return (f"jobs: {jobs}\ntrail: {trail}\nprinter: {self.printer.job()}\n"
+                + "\n".join(f"--- {n}\n{self.inst.log(n)[-1500:]}" for n in ("serve", "worker", "beat", "site")))
 
     def order(self, plates: int) -> tuple[dict, list[dict]]:
         """A request of `plates` plates of visors, approved, allocated and accepted: its jobs."""
