@@ -17,7 +17,9 @@ from makernet.services.transitions import move
 from printers.base import PrinterState, PrinterStatus
 
 POLL_CHUNK = 250           # printers read by one poll task
-START_GRACE = 5.0          # seconds during which a fresh start may still read as idle
+# seconds after a start during which an idle reading may predate it: readings travel through
+# the broker (from a place's worker, or a poll that read the printer just before the start)
+START_GRACE = 15.0
 # OctoPrint's own words for a printer that lost its serial link: the print is over
 # (a reconnection never resumes it)
 PRINT_INTERRUPTED_STATES = ("Offline", "Error")
@@ -145,11 +147,11 @@ def _judge_printing_job(s: Session, job: Job, status: PrinterStatus, ours: bool,
         return "printing"  # the host is out of reach; the print may well go on
     elif status.state in (PrinterState.CONNECTING, PrinterState.UNKNOWN):
         return "printing"  # the host is reconnecting to its printer: wait for a clear answer
+    elif job.started_at is not None and job.started_at > utcnow() - timedelta(seconds=START_GRACE):
+        return "printing"  # the reading may predate the start, or OctoPrint is still starting
     elif not ours:
         reason = ("print interrupted: the printer no longer has this plate" if status.file_name is None
                   else f"print interrupted: the printer is on another file ({status.file_name})")
-    elif job.started_at is not None and job.started_at > utcnow() - timedelta(seconds=START_GRACE):
-        return "printing"  # OctoPrint reports Operational for a moment after a start
     elif status.completion is not None and not was_idle:
         # at the end of a print OctoPrint may read Operational an instant before its progress
         # reaches 100 %: only two idle readings in a row with the plate unfinished mean it stopped

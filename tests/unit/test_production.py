@@ -352,3 +352,14 @@ def test_a_plate_stopped_midway_fails_once_two_readings_show_the_printer_idle(ap
     assert poll(app, first.machine_id)[0] == "printing"
     assert poll(app, first.machine_id)[0] == "failed"
     assert jobs(app)[0].outcome == "stopped on the printer at 60 %"
+
+
+def test_a_reading_taken_just_before_the_start_does_not_fail_the_fresh_plate(app, api, printer):  # noqa: ANN001
+    accepted_order(api)
+    ctx, first = app.extensions["makernet"], jobs(app)[0]
+    stale = [{"machine_id": first.machine_id, "state": "ready", "raw_state": "Operational", "file_name": None,
+              "completion": None, "error": None}]  # read an instant before the plate started
+    dispatch.dispatch_job(ctx, first.id)
+    monitoring.apply_readings(ctx, stale)  # ...and applied after it: it says nothing about the plate
+    monitoring.apply_readings(ctx, stale)
+    assert jobs(app)[0].status == "printing"
