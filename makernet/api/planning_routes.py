@@ -9,6 +9,7 @@ from pydantic import Field, StringConstraints
 from makernet.api.endpoints import endpoint
 from makernet.api.schemas import Body, Id, Text
 from makernet.domain.demand import MAX_QUANTITY
+from makernet.domain.planning import RELEASE_DAYS
 from makernet.services import planning, planning_runs
 from makernet.services.accounts import Actor
 from makernet.services.context import current_context as ctx
@@ -21,6 +22,9 @@ class PlanIn(Body):
     """Run the planner over the coordinator's territory (or the 2020 baseline, to compare)."""
 
     strategy: Literal["planner", "baseline"] = "planner"
+    # propose the work places would start within this many days, hold the rest for the next run;
+    # null: propose everything now
+    release_days: Annotated[int, Field(ge=0, le=120)] | None = RELEASE_DAYS
 
 
 class RuleIn(Body):
@@ -49,7 +53,7 @@ class WithdrawIn(Body):
 @endpoint(bp, "post", "/plans", "Run the planner: propose work orders for approved lines (coordinators)",
           body=PlanIn, success=201)
 def run_plan(actor: Actor, body: PlanIn) -> dict:
-    return planning.run_plan(ctx(), actor, strategy=body.strategy)
+    return planning.run_plan(ctx(), actor, strategy=body.strategy, release_days=body.release_days)
 
 
 @endpoint(bp, "get", "/plans", "Latest planner runs, with what they changed and why (coordinators)")

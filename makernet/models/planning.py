@@ -46,6 +46,9 @@ class PlanRun(SQLModel, table=True):
     # [{"line_id", "quantity", "reason"}] left over; [{"work_order_id", "what", "why"}] changed
     unplanned: list[dict] = Field(default_factory=list, sa_column=json_column())
     changes: list[dict] = Field(default_factory=list, sa_column=json_column())
+    # [{"line_id", "place_id", "quantity", "start", "on_time", "reason"}] planned for later, not yet proposed
+    held: list[dict] = Field(default_factory=list, sa_column=json_column())
+    held_units: int = 0
     created_by: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(default_factory=utcnow)
 

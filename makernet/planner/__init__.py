@@ -1,11 +1,12 @@
 """The allocation planner: plain inputs in, plain proposals out (see model.py).
 
-`plan()` is the optimising planner (a linear programme on HiGHS, rounded and repaired);
+`plan()` is the optimising planner (a linear programme on HiGHS, rounded and repaired,
+proposing the work places are about to start and holding the rest: release.py);
 `plan_baseline()` is the 2020 way (nearest place with free capacity, first come first
-served); `bound.on_time_bound()` is the LP upper bound the benchmark compares them with.
+served); bound.py holds the LP upper bounds the benchmark compares them with.
 """
 from makernet.planner.baseline import plan_baseline
-from makernet.planner.model import (DemandLine, PlaceSupply, PlanInput, PlanResult, Proposal, Rule,
+from makernet.planner.model import (DemandLine, Held, PlaceSupply, PlanInput, PlanResult, Proposal, Rule,
                                     Unplanned)
 
 
@@ -18,5 +19,5 @@ def plan(data: PlanInput) -> PlanResult:
     from makernet.planner.solve import plan as solve
     return solve(data)
 
-__all__ = ["DemandLine", "PlaceSupply", "PlanInput", "PlanResult", "Proposal", "Rule", "Unplanned",
+__all__ = ["DemandLine", "Held", "PlaceSupply", "PlanInput", "PlanResult", "Proposal", "Rule", "Unplanned",
            "plan", "plan_baseline"]

@@ -130,15 +130,16 @@ class Board:
                 merged[key] = Share(share.line_id, share.place_id, share.quantity, share.late, share.pinned)
         return list(merged.values())
 
-    def ready_days(self, shares: list[Share]) -> list[int | None]:
-        """When each share should be ready, making backlog first, then shares in the given order."""
+    def schedule(self, shares: list[Share]) -> list[tuple[int | None, int | None]]:
+        """When each share should start and be ready, making backlog first, then shares in the given order."""
         backlog = {(p.place_id, i): u for p in self.inp.places for i, u in p.backlog.items()}
         queue: dict[tuple[int, int], int] = defaultdict(int, backlog)
         days = []
         for share in shares:
-            item_id = self.lines[share.line_id].item_id
+            item_id, place = self.lines[share.line_id].item_id, self.places[share.place_id]
+            start = self._day_reaching(place, item_id, queue[share.place_id, item_id] + 1)
             queue[share.place_id, item_id] += share.quantity
-            days.append(self._day_reaching(self.places[share.place_id], item_id, queue[share.place_id, item_id]))
+            days.append((start, self._day_reaching(place, item_id, queue[share.place_id, item_id])))
         return days
 
     @staticmethod

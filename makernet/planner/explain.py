@@ -10,13 +10,14 @@ def proposals_of(board: Board) -> tuple[Proposal, ...]:
     """The board's shares as proposals, in the order the places should make them, explained."""
     shares = board.production_order()
     proposals = []
-    for share, ready in zip(shares, board.ready_days(shares)):
+    for share, (start, ready) in zip(shares, board.schedule(shares)):
         line = board.lines[share.line_id]
         on_time = ready is not None and ready <= line.needed_by - board.inp.transit_days
         proposal = Proposal(line_id=line.line_id, place_id=share.place_id,
                             design_version_id=line.design_version_id, quantity=share.quantity,
                             distance_km=round(board.distance_km(line.line_id, share.place_id), 1),
-                            ready_day=ready, needed_by=line.needed_by, on_time=on_time, pinned=share.pinned)
+                            ready_day=ready, needed_by=line.needed_by, on_time=on_time, pinned=share.pinned,
+                            start_day=start)
         proposals.append(_explained(board, share, proposal))
     return tuple(proposals)
 

@@ -77,6 +77,9 @@ class PlanInput:
     rules: tuple[Rule, ...] = ()
     transit_days: int = 1         # units must be ready this many days before they are needed
     item_names: dict[int, str] = field(default_factory=dict)
+    # propose only the work a place would start within this many days (0: today); plan the rest
+    # but hold it for a later run, so that urgent requests posted meanwhile find room. None: propose all.
+    release_days: int | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,20 @@ class Proposal:
     on_time: bool                 # ready early enough for the delivery to arrive by the needed-by day
     pinned: bool = False
     explanation: str = ""
+    start_day: int | None = None  # when the place should start on these units, in days from today
+
+
+@dataclass(frozen=True)
+class Held:
+    """Part of a line the run planned at a place for later, and holds until the place is about to start it."""
+
+    line_id: int
+    place_id: int
+    quantity: int
+    start_day: int | None         # when the place would start on it, in days from today (None: beyond the horizon)
+    ready_day: int | None
+    on_time: bool
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -112,3 +129,8 @@ class PlanResult:
     unplanned: tuple[Unplanned, ...]
     seconds: float
     strategy: str
+    held: tuple[Held, ...] = ()
+    # on-time units of the run's linear programme before rounding (an upper bound on what any
+    # integer plan of the same state can have on time), and of the plan itself, held work included
+    relaxed_on_time: float = 0.0
+    planned_on_time: int = 0

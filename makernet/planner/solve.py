@@ -2,9 +2,11 @@
 
 The programme gives each unit of a line to a place, on time if it can (the place's
 capacity up to the line's needed-by day, after its backlog, for every deadline), late
-otherwise, within batch limits and unreserved material, weighing care staff first and
-then the distance to the delivery point. Flooring a feasible solution keeps it feasible;
-a greedy pass then places what rounding left over.
+otherwise, within batch limits and unreserved material. An on-time unit is worth its
+priority (care staff first) times its urgency (due sooner counts more: later work can
+still be planned tomorrow), less the distance to the delivery point. Flooring a
+feasible solution keeps it feasible; a greedy pass then places what rounding left over.
+Only the work places would start within the release window is proposed (release.py).
 """
 from __future__ import annotations
 
@@ -17,10 +19,11 @@ from scipy.optimize import linprog
 from scipy.sparse import coo_matrix
 
 from makernet.domain.demand import priority_rank
-from makernet.domain.planning import priority_weight
+from makernet.domain.planning import on_time_weight, priority_weight
 from makernet.planner.board import Board
 from makernet.planner.explain import proposals_of, unplanned_of
 from makernet.planner.model import PlanInput, PlanResult
+from makernet.planner.release import release
 
 ON_TIME_VALUE = 1000.0   # a unit on time is worth 1000 km of travel
 LATE_VALUE = 400.0       # a late unit is still worth making, well after the on-time ones
@@ -32,16 +35,22 @@ def plan(inp: PlanInput) -> PlanResult:
     started = perf_counter()
     board = Board(inp)
     board.apply_pins()
+    pinned_on_time = sum(s.quantity for s in board.shares)   # pins count as on time in the relaxation
     pairs = [(ln, p) for ln in board.lines for p in board.places if board.room(ln, p) > 0]
+    relaxed = float(pinned_on_time)
     if pairs:
         solution = _solve(board, pairs)
+        relaxed += float(solution[:len(pairs)].sum())
         order = sorted(range(len(pairs)), key=lambda k: -(solution[k] + solution[len(pairs) + k]))
         for k in order:
             line_id, place_id = pairs[k]
             board.take(line_id, place_id, math.floor(solution[k] + EPSILON))
             board.take(line_id, place_id, math.floor(solution[len(pairs) + k] + EPSILON), late=True)
     fill_greedily(board)
-    return PlanResult(proposals_of(board), unplanned_of(board), perf_counter() - started, "planner")
+    planned = proposals_of(board)
+    proposals, held = release(inp, planned)
+    return PlanResult(proposals, unplanned_of(board), perf_counter() - started, "planner", held,
+                      relaxed_on_time=relaxed, planned_on_time=sum(p.quantity for p in planned if p.on_time))
 
 
 def fill_greedily(board: Board) -> None:
@@ -81,10 +90,9 @@ def _solve(board: Board, pairs: list[tuple[int, int]]) -> np.ndarray:
     upper = np.zeros(2 * n)
     for k, (line_id, place_id) in enumerate(pairs):
         line = board.lines[line_id]
-        weight = priority_weight(line.priority)
         distance = board.distance_km(line_id, place_id)
-        cost[k] = distance - ON_TIME_VALUE * weight
-        cost[n + k] = distance - LATE_VALUE * weight
+        cost[k] = distance - ON_TIME_VALUE * on_time_weight(line.priority, line.needed_by)
+        cost[n + k] = distance - LATE_VALUE * priority_weight(line.priority)
         upper[k] = board.room(line_id, place_id, on_time=True)
         upper[n + k] = board.room(line_id, place_id)
     matrix = coo_matrix((vals, (rows, cols)), shape=(len(limits), 2 * n)).tocsr()

@@ -7,7 +7,8 @@ from sqlmodel import Session
 
 from makernet.models import (BomLine, DesignVersion, Item, Machine, Material, Organisation, Place, PlateLayout,
                              User)
-from makernet.scenarios.na_visors import TOWNS, Scenario
+from makernet.scenarios.geography import DEPARTEMENTS
+from makernet.scenarios.na_visors import Scenario
 from makernet.services.accounts import Actor
 
 EVERY_DAY = {day: [["08:00", "18:00"]] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
@@ -34,7 +35,7 @@ class Loaded:
 def load(s: Session, scenario: Scenario) -> Loaded:
     """Write the region, its places and the catalogue; requesters are added as they first ask."""
     coordination = Organisation(name="Coordination Nouvelle-Aquitaine", kind="coordination", commune="Bordeaux",
-                                departement="33", territory=sorted({t[1] for t in TOWNS}))
+                                departement="33", territory=sorted(DEPARTEMENTS))
     s.add(coordination)
     s.flush()
     user = User(email="coordination@scenario.makernet.fr", name="Coordination", role="coordinator",

@@ -3,6 +3,25 @@
     python -m makernet.scenarios.na_visors --seed 1 --sites 20 --workshops 4 --communes 200
 
 prints a summary of the scenario the benchmark and the simulator play.
+
+The model, kept to what 2020 looked like rather than to what flatters a planner:
+
+* Requests come from where people live. ~200 requesting communes are drawn, without
+  replacement, from the region's real communes (geography.py: GeoNames places of at
+  least 1,000 inhabitants, villages counted with their small town), with odds in
+  proportion to the people they speak for; each request then comes from one of them,
+  again in proportion to those people. The few institutional orders (2,000-5,000
+  units: a university hospital, a département, the Region) come from the requesting
+  towns of 20,000 inhabitants or more.
+* Fab-labs sit in cities and towns: the industrialised site in Bordeaux (500 visors a
+  day) and the 60-printer collective in La Rochelle (FIELD.md), one fab-lab in each
+  other prefecture (the consortium covered the 12 départements), the rest in the
+  region's towns of 10,000 inhabitants or more drawn in proportion to their size
+  (several around Bordeaux, as in 2020). Printers per site are drawn from FIELD.md's
+  sizes, larger sites more likely in larger towns; sewing workshops likewise.
+* Demand is `load` times the region's capacity over the period, spread over the first
+  seven weeks (more in the first ones); sizes, lead times and priorities by requester
+  kind; nothing about demand is matched to where capacity happens to be.
 """
 from __future__ import annotations
 
@@ -12,19 +31,10 @@ import random
 from dataclasses import dataclass, field
 from datetime import date
 
+from makernet.scenarios.geography import DEPARTEMENTS, Town, draw_without_replacement, near, prefecture, towns
+
 START = date(2020, 3, 17)
 DAYS = 56
-# prefectures and other towns of the region's 12 départements: (commune, département, latitude, longitude, weight)
-TOWNS = [
-    ("Bordeaux", "33", 44.8378, -0.5792, 8), ("Limoges", "87", 45.8336, 1.2611, 4), ("Poitiers", "86", 46.5802, 0.3404, 3),
-    ("Pau", "64", 43.2951, -0.3708, 3), ("La Rochelle", "17", 46.1591, -1.1520, 3), ("Niort", "79", 46.3237, -0.4588, 2),
-    ("Angoulême", "16", 45.6484, 0.1562, 2), ("Périgueux", "24", 45.1846, 0.7214, 2), ("Agen", "47", 44.2033, 0.6163, 2),
-    ("Mont-de-Marsan", "40", 43.8902, -0.4990, 1), ("Tulle", "19", 45.2658, 1.7722, 1), ("Guéret", "23", 46.1713, 1.8717, 1),
-    ("Bayonne", "64", 43.4929, -1.4748, 3), ("Brive-la-Gaillarde", "19", 45.1589, 1.5331, 2),
-    ("Rochefort", "17", 45.9421, -0.9588, 1), ("Saintes", "17", 45.7464, -0.6333, 1), ("Bergerac", "24", 44.8510, 0.4820, 1),
-    ("Arcachon", "33", 44.6586, -1.1689, 1), ("Châtellerault", "86", 46.8178, 0.5464, 1), ("Dax", "40", 43.7102, -1.0536, 1),
-    ("Libourne", "33", 44.9153, -0.2439, 1), ("Cognac", "16", 45.6958, -0.3292, 1),
-]
 PRINTER_COUNTS = (3, 8, 10, 14, 40, 60)
 REQUESTERS = [  # organisation kind, priority, share of requests
     ("municipality", "normal", 0.34), ("care_facility", "care_staff", 0.22), ("hospital", "care_staff", 0.06),
@@ -60,6 +70,8 @@ class Commune:
     departement: str
     latitude: float
     longitude: float
+    population: int = 0           # its inhabitants
+    catchment: int = 0            # the people its requests speak for (itself and its villages)
 
 
 @dataclass(frozen=True)
@@ -119,63 +131,86 @@ def _visors_per_day(site: Site) -> float:
     return 500.0 if site.line_site else site.printers * 8.0 + site.lasers * 100.0
 
 
-def _near(rng: random.Random, lat: float, lon: float, mean_km: float) -> tuple[float, float]:
-    """A point a random distance (exponential, mean `mean_km`) from a town."""
-    distance, bearing = rng.expovariate(1 / mean_km), rng.uniform(0, 2 * math.pi)
-    return (lat + distance * math.cos(bearing) / 111.0,
-            lon + distance * math.sin(bearing) / (111.0 * math.cos(math.radians(lat))))
-
-
 def _sites(rng: random.Random, count: int, workshops: int) -> list[Site]:
-    """Fab-labs in the region's towns (one industrialised in Bordeaux), then sewing workshops."""
-    towns = sorted(TOWNS, key=lambda t: -t[4])
+    """Fab-labs in cities and towns (industrialised in Bordeaux, 60 printers in La Rochelle), then sewing workshops."""
+    anchors = [prefecture("33"), prefecture("17")] + sorted(
+        (prefecture(d) for d in DEPARTEMENTS if d not in ("33", "17")), key=lambda t: -t.population)
+    towns_10k = [t for t in towns() if t.population >= 10_000 and t not in anchors]
+    chosen = anchors[:count] + draw_without_replacement(rng, towns_10k, max(0, count - len(anchors)),
+                                                        weight=lambda t: t.population)
+    fleet = _fleet(rng, chosen)
     sites = []
-    for index in range(count):
-        town = towns[index % len(towns)]
-        lat, lon = _near(rng, town[2], town[3], 3.0)
-        printers = rng.choices(PRINTER_COUNTS, weights=(4, 4, 3, 3, 1, 1))[0]
-        line_site = index == 0
-        sites.append(Site(name=f"Fab-lab {town[0]}" + (f" {index // len(towns) + 1}" if index >= len(towns) else ""),
-                          town=town[0], departement=town[1], latitude=lat, longitude=lon,
-                          printers=60 if line_site else printers, lasers=1 if index in (5, 11) else 0,
-                          staff=max(2, (60 if line_site else printers) // 4 + rng.randint(0, 3)),
-                          line_site=line_site, auto_accept=rng.random() < 0.3,
+    for index, (town, printers) in enumerate(zip(chosen, fleet)):
+        lat, lon = near(rng, town, 1.5)
+        sites.append(Site(name=f"Fab-lab {town.name}", town=town.name, departement=town.departement,
+                          latitude=lat, longitude=lon, printers=printers, lasers=1 if index in (5, 11) else 0,
+                          staff=max(2, printers // 4 + rng.randint(0, 3)), line_site=index == 0,
+                          auto_accept=rng.random() < 0.3,
                           batch_limit=None if rng.random() < 0.6 else rng.choice((200, 500, 1000))))
-    for index in range(workshops):
-        town = towns[(index * 3 + 1) % len(towns)]
-        lat, lon = _near(rng, town[2], town[3], 3.0)
-        sites.append(Site(name=f"Atelier couture {town[0]}", town=town[0], departement=town[1], latitude=lat,
-                          longitude=lon, stations=rng.randint(6, 15), staff=rng.randint(6, 15)))
+    for town in draw_without_replacement(rng, [t for t in towns() if t.population >= 10_000], workshops,
+                                         weight=lambda t: t.population):
+        lat, lon = near(rng, town, 1.5)
+        sites.append(Site(name=f"Atelier couture {town.name}", town=town.name, departement=town.departement,
+                          latitude=lat, longitude=lon, stations=rng.randint(6, 15), staff=rng.randint(6, 15)))
     return sites
 
 
+def _fleet(rng: random.Random, chosen: list[Town]) -> list[int]:
+    """Printers of each fab-lab, 60 for the first two, redrawn until the region has 250-400 (FIELD.md)."""
+    for _attempt in range(100):
+        fleet = [60 if index < 2 else _printers(rng, town) for index, town in enumerate(chosen)]
+        if len(chosen) < 20 or 250 <= sum(fleet) <= 400:
+            break
+    return fleet
+
+
+def _printers(rng: random.Random, town: Town) -> int:
+    """Printers of a fab-lab: FIELD.md's sizes, the large collectives more likely in the large towns."""
+    if town.population >= 50_000:
+        weights = (1, 2, 3, 3, 2, 1)
+    elif town.population >= 20_000:
+        weights = (2, 3, 3, 3, 1, 0.5)
+    else:
+        weights = (4, 4, 3, 2, 0.5, 0)
+    return rng.choices(PRINTER_COUNTS, weights=weights)[0]
+
+
 def _communes(rng: random.Random, count: int) -> list[Commune]:
-    """Communes clustered around the towns, more around the larger ones."""
-    result = []
-    for index in range(count):
-        town = rng.choices(TOWNS, weights=[t[4] for t in TOWNS])[0]
-        lat, lon = _near(rng, town[2], town[3], 12.0)
-        result.append(Commune(f"Commune {index + 1} ({town[0]})", town[1], lat, lon))
-    return result
+    """The requesting communes: real ones, drawn in proportion to the people they speak for."""
+    chosen = draw_without_replacement(rng, list(towns()), count)
+    return [Commune(t.name, t.departement, t.latitude, t.longitude, t.population, t.catchment) for t in chosen]
 
 
-def _request_size(rng: random.Random) -> int:
-    """Median about 40, 90th percentile about 500, a few institutional orders."""
-    if rng.random() < 0.01:
+def _institutional(rng: random.Random) -> bool:
+    """About one request in a hundred is an institution's order of thousands."""
+    return rng.random() < 0.01
+
+
+def _request_size(rng: random.Random, institutional: bool = False) -> int:
+    """Median about 40, 90th percentile about 500; institutional orders 2,000-5,000."""
+    if institutional:
         return rng.choice((2000, 3000, 5000))
     return max(5, min(1500, int(rng.lognormvariate(math.log(40), 2.0))))
 
 
 def _requests(rng: random.Random, communes: list[Commune], days: int, item: str, total: float) -> list[ScenarioRequest]:
-    """Requests until their units reach `total`, more in the first weeks."""
+    """Requests until their units reach `total`, more in the first weeks, from where people live."""
+    weights = [c.catchment or 1 for c in communes]
+    large = [i for i, c in enumerate(communes) if c.population >= 20_000] or list(range(len(communes)))
     requests, units = [], 0
     while units < total:
         day = min(days - 8, int(rng.triangular(0, days - 8, 10)))
-        kind, priority, _ = rng.choices(REQUESTERS, weights=[r[2] for r in REQUESTERS])[0]
+        institutional = _institutional(rng)
+        if institutional:   # a university hospital, a département, the Region: from a large town
+            kind, priority = "hospital", "care_staff"
+            commune = rng.choices(large, weights=[weights[i] for i in large])[0]
+        else:
+            kind, priority, _ = rng.choices(REQUESTERS, weights=[r[2] for r in REQUESTERS])[0]
+            commune = rng.choices(range(len(communes)), weights=weights)[0]
         lead = rng.randint(4, 10) if priority == "care_staff" else rng.randint(6, 21)
-        quantity = _request_size(rng) if item == "visor" else max(10, _request_size(rng) // 2)
-        requests.append(ScenarioRequest(day, rng.randrange(len(communes)), kind, priority, item, quantity,
-                                        min(days - 1, day + lead)))
+        size = _request_size(rng, institutional)
+        quantity = size if item == "visor" else max(10, size // 2)
+        requests.append(ScenarioRequest(day, commune, kind, priority, item, quantity, min(days - 1, day + lead)))
         units += quantity
     return requests
 

@@ -3,7 +3,9 @@
 Production is simulated (no OctoPrint): each place makes, each day, what its machines
 up, staff and opening hours allow (the same count the planner reads), in the order of
 its work orders, as long as its material lasts; finished plates go through the same
-job completion as a printer's report. Disruptions go through the planning hooks.
+job completion as a printer's report. Hours left idle for want of work or material are
+lost (only a plate longer than a day carries its progress over). Disruptions go through
+the planning hooks. The coordinator runs the planner once a day.
 """
 from __future__ import annotations
 
@@ -31,6 +33,21 @@ from makernet.services.production import complete_job
 from makernet.services.stock import record_receipt
 
 DECLINE_RATE, PARTIAL_RATE = 0.05, 0.05
+# the conformity rules of the freeze leave visor designs validated only for these requesters
+FROZEN_VALIDATED_FOR = ["municipality", "shop", "pharmacy", "emergency_service"]
+
+
+def allocatable_from(scenario: Scenario, item: str, kind: str, day: int) -> int:
+    """The first day from `day` on that a design of the item is validated for this kind of requester."""
+    freezes = [e.day for e in scenario.disruptions if e.kind == "freeze"]
+    thaws = sorted(e.day for e in scenario.disruptions if e.kind == "thaw")
+    if item != "visor" or kind in FROZEN_VALIDATED_FOR:
+        return day
+    for frozen in freezes:
+        thaw = next((t for t in thaws if t > frozen), scenario.days)
+        if frozen <= day < thaw:
+            return thaw
+    return day
 
 
 class NullQueue:
@@ -53,6 +70,10 @@ class Outcome:
     plan_seconds: list[float] = field(default_factory=list)                      # solver time of each daily run
     plan_wall: list[float] = field(default_factory=list)                         # service time of each daily run
     seconds: float = 0.0
+    scenario_index: dict[int, int] = field(default_factory=dict)                 # request id -> scenario request
+    kinds: dict[int, str] = field(default_factory=dict)                          # request id -> requester kind
+    relaxed_on_time: float = 0.0      # on-time units of the daily runs' programmes before rounding, summed
+    planned_on_time: int = 0          # on-time units of the daily runs' plans, summed
 
 
 class Simulation:
@@ -67,6 +88,7 @@ class Simulation:
         with self.db.transaction() as tx:
             self.loaded: Loaded = load(tx.session, scenario)
         self.rng = random.Random(scenario.seed * 7919)
+        import makernet.planner.solve  # noqa: F401 - load SciPy now, as a running server has, not in day 0's timing
         self.outcome = Outcome(strategy)
         self.credit: dict[tuple[int, int], float] = defaultdict(float)
         self.designs: dict[str, int] = {}
@@ -91,6 +113,8 @@ class Simulation:
         run = planning.run_plan(self.ctx, self.loaded.coordinator, strategy=self.strategy, today=today)
         self.outcome.plan_wall.append(perf_counter() - started)
         self.outcome.plan_seconds.append(run["seconds"])
+        self.outcome.relaxed_on_time += run["relaxed_on_time_units"]
+        self.outcome.planned_on_time += run["planned_on_time_units"]
         for _round in range(3):
             if not self._answer(today):
                 break
@@ -138,12 +162,14 @@ class Simulation:
         with self.db.transaction() as tx:
             for design in tx.session.exec(select(DesignVersion).where(
                     DesignVersion.item_id == self.loaded.items["visor"])).all():
-                design.validated_for = ["municipality", "shop", "pharmacy", "emergency_service"]
+                design.validated_for = list(FROZEN_VALIDATED_FOR)
                 tx.session.add(design)
 
     def _submit(self, day: int, today) -> None:  # noqa: ANN001 - a date
         """The day's requests, submitted by their requesters and approved by the coordination."""
-        for wanted in (r for r in self.scenario.requests if r.day == day):
+        for index, wanted in enumerate(self.scenario.requests):
+            if wanted.day != day:
+                continue
             with self.db.transaction() as tx:
                 actor = requester(tx.session, self.loaded, self.scenario, wanted.commune, wanted.kind)
             request = demand.submit_request(
@@ -153,6 +179,8 @@ class Simulation:
             demand.approve_request(self.ctx, self.loaded.coordinator, request["id"])
             self.outcome.requests[request["id"]] = (wanted.quantity, wanted.needed_by_day)
             self.outcome.request_days[request["id"]] = day
+            self.outcome.scenario_index[request["id"]] = index
+            self.outcome.kinds[request["id"]] = wanted.kind
 
     def _answer(self, today) -> int:  # noqa: ANN001 - a date
         """Places answer their proposals: most accept, a few decline or accept part (re-planned at once)."""
@@ -191,20 +219,27 @@ class Simulation:
                              Job.status.in_(("queued", "dispatching", "printing")))  # type: ignore[attr-defined]
                       .order_by(Job.work_order_id, Job.sequence)).all()
         key = (place_id, item_id)
-        self.credit[key] = self.credit[key] + capacity if jobs else 0.0
+        self.credit[key] += capacity
         stock = dict(s.exec(select(StockEntry.material_id, func.sum(StockEntry.quantity))
                             .where(StockEntry.place_id == place_id).group_by(StockEntry.material_id)).all())
-        made = 0
+        made, waiting_for_time = 0, False
         for job, order in jobs:
             bill = {b.material_id: b.quantity * job.units for b in s.exec(
                 select(BomLine).where(BomLine.design_version_id == order.design_version_id)).all()}
-            if self.credit[key] + 1e-9 < job.units or any(stock.get(m, 0) < q for m, q in bill.items()):
+            if self.credit[key] + 1e-9 < job.units:
+                waiting_for_time = True
+                break
+            if any(stock.get(m, 0) < q for m, q in bill.items()):
                 break
             complete_job(s, job.id)
             self.credit[key] -= job.units
             made += job.units
             for material_id, quantity in bill.items():
                 stock[material_id] = stock.get(material_id, 0) - quantity
+        if not waiting_for_time:
+            # printers idle for want of work or material do not bank their hours: only a plate
+            # that needs more than a day's capacity carries its progress over to the next day
+            self.credit[key] = 0.0
         return made
 
     def _deliver(self, day: int) -> None:

@@ -6,6 +6,7 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from makernet.domain.planning import RELEASE_DAYS
 from makernet.domain.states import RequestStatus, WorkOrderStatus
 from makernet.errors import Conflict, InvalidInput, NotFound
 from makernet.models import DesignVersion, Item, Organisation, Place, Request, RequestLine, WorkOrder
@@ -16,6 +17,7 @@ from makernet.services.context import Context
 from makernet.services.transitions import created, move
 
 OPEN_WORK = ("proposed", "accepted", "done")
+MAX_RELEASE_DAYS = 120
 
 
 def allocate(ctx: Context, actor: Actor, *, request_line_id: int, place_id: int, quantity: int,
@@ -210,14 +212,21 @@ def work_order_view(s: Session, order: WorkOrder) -> dict:
     }
 
 
-def run_plan(ctx: Context, actor: Actor, *, strategy: str = "planner", today: date | None = None) -> dict:
-    """A coordinator runs the planner over the approved lines and places of their territory."""
+def run_plan(ctx: Context, actor: Actor, *, strategy: str = "planner", today: date | None = None,
+             release_days: int | None = RELEASE_DAYS) -> dict:
+    """A coordinator runs the planner over the approved lines and places of their territory.
+
+    Work places would start within `release_days` is proposed; the rest is planned and held
+    for the next run (run it daily), or proposed at once with `release_days=None`.
+    """
     actor.require("coordinator")
     from makernet.services.planning_runs import propose
 
+    if release_days is not None and not 0 <= release_days <= MAX_RELEASE_DAYS:
+        raise InvalidInput(f"The release window is between 0 and {MAX_RELEASE_DAYS} days.", field="release_days")
     territory = None if actor.role == "admin" else tuple(actor.territory)
     return propose(ctx, user_id=actor.user_id, territory=territory, trigger="manual",
-                   reason="lancé par la coordination", today=today, strategy=strategy)
+                   reason="lancé par la coordination", today=today, strategy=strategy, release_days=release_days)
 
 
 def get_plan_run(ctx: Context, actor: Actor, run_id: int) -> dict:

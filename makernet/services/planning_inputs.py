@@ -66,7 +66,7 @@ def _open_lines(s: Session, today: date, territory: tuple[str, ...] | None, line
     if territory is not None:
         query = query.where(Organisation.departement.in_(territory))  # type: ignore[attr-defined]
     rows = [r for r in s.exec(query.order_by(RequestLine.id)).all() if line_ids is None or r[0].id in line_ids]
-    taken = _allocated_by_line(s, {r[0].id for r in rows})
+    taken = allocated_by_line(s, {r[0].id for r in rows})
     bills = _bills(s)
     lines = []
     for line, request, organisation in rows:
@@ -84,15 +84,18 @@ def _open_lines(s: Session, today: date, territory: tuple[str, ...] | None, line
     return lines
 
 
-def _allocated_by_line(s: Session, line_ids: set[int]) -> dict[int, int]:
+def allocated_by_line(s: Session, line_ids: set[int]) -> dict[int, int]:
     """Units of each line proposed, accepted or made somewhere (the rule of allocated_quantity)."""
     taken: dict[int, int] = defaultdict(int)
+    if not line_ids:
+        return taken
     for line_id, status, quantity, accepted in s.exec(select(
             WorkOrder.request_line_id, WorkOrder.status, WorkOrder.quantity, WorkOrder.accepted_quantity)
-            .where(WorkOrder.status.in_(("proposed", "accepted", "done")))).all():  # type: ignore[attr-defined]
-        if line_id in line_ids:
-            taken[line_id] += quantity if status == "proposed" else accepted
+            .where(WorkOrder.status.in_(("proposed", "accepted", "done")),  # type: ignore[attr-defined]
+                   WorkOrder.request_line_id.in_(line_ids))).all():  # type: ignore[attr-defined]
+        taken[line_id] += quantity if status == "proposed" else accepted
     return taken
+
 
 
 def _bills(s: Session) -> dict[int, dict[int, int]]:

@@ -6,13 +6,15 @@ The hooks other areas call when a place can do less than planned:
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
+from time import perf_counter
 
 from sqlalchemy import update
 from sqlmodel import Session, select
 
 from makernet.db import Transaction
-from makernet.domain.planning import day_of
+from makernet.domain.planning import RELEASE_DAYS, day_of
 from makernet.domain.states import JobStatus, RequestStatus, WorkOrderStatus
 from makernet.errors import Conflict, InvalidInput, NotFound
 from makernet.models import AuditEntry, Job, Organisation, Place, Request, RequestLine, WorkOrder
@@ -22,7 +24,7 @@ from makernet.planner import plan, plan_baseline
 from makernet.planner.model import Proposal
 from makernet.services.accounts import Actor
 from makernet.services.context import Context
-from makernet.services.planning_inputs import plan_input
+from makernet.services.planning_inputs import allocated_by_line, plan_input
 from makernet.services.transitions import created, move
 
 TRIGGERS = ("manual", "decline", "partial", "printer_down", "stock_out", "place_out", "rule")
@@ -31,61 +33,108 @@ STRATEGIES = {"planner": plan, "baseline": plan_baseline}
 
 def propose(ctx: Context, *, user_id: int | None, territory: tuple[str, ...] | None, trigger: str,
             reason: str = "", line_ids: set[int] | None = None, today: date | None = None,
-            strategy: str = "planner", changes: list[dict] | None = None) -> dict:
-    """Run the planner on open lines and write its proposals as work orders, in one transaction."""
+            strategy: str = "planner", changes: list[dict] | None = None,
+            release_days: int | None = RELEASE_DAYS) -> dict:
+    """Run the planner on open lines and write its proposals as work orders, in one transaction.
+
+    Work a place would start only after `release_days` is planned but held for a later
+    run (None: propose everything now); the run lists what it held and why.
+    """
     if strategy not in STRATEGIES:
         raise InvalidInput(f"Unknown strategy {strategy!r}; use one of: {', '.join(STRATEGIES)}.", field="strategy")
+    started = perf_counter()
     with ctx.db.transaction() as tx:
         s = tx.session
-        inp = plan_input(s, today or date.today(), territory, line_ids)
+        inp = replace(plan_input(s, today or date.today(), territory, line_ids), release_days=release_days)
         result = STRATEGIES[strategy](inp)
         run = PlanRun(strategy=strategy, trigger=trigger, reason=reason[:1000], territory=list(territory or ()),
                       seconds=round(result.seconds, 4), created_by=user_id)
         s.add(run)
         s.flush()
-        changes = list(changes or [])
-        for proposal in result.proposals:
-            _write(ctx, tx, run, proposal, inp.today, changes)
+        changes = list(changes or []) + _write_all(ctx, tx, run, result.proposals, inp.today)
         run.changes = changes
         run.proposed_units = sum(c["quantity"] for c in changes if c["what"] in ("proposé", "accepté automatiquement"))
         run.unplanned = [{"line_id": u.line_id, "quantity": u.quantity, "reason": u.reason} for u in result.unplanned]
         run.unplanned_units = sum(u.quantity for u in result.unplanned)
+        run.held = [{"line_id": h.line_id, "place_id": h.place_id, "quantity": h.quantity,
+                     "start": day_of(h.start_day, inp.today).isoformat() if h.start_day is not None else None,
+                     "on_time": h.on_time, "reason": h.reason} for h in result.held]
+        run.held_units = sum(h.quantity for h in result.held)
         s.add(run)
         s.flush()
-        return plan_run_view(run)
+        view = plan_run_view(run)
+    return view | {"service_seconds": round(perf_counter() - started, 4),
+                   "relaxed_on_time_units": round(result.relaxed_on_time, 2),
+                   "planned_on_time_units": result.planned_on_time}
 
 
-def _write(ctx: Context, tx: Transaction, run: PlanRun, proposal: Proposal, today: date, changes: list[dict]) -> None:
-    """One proposal as a work order (accepted at once where the place chose auto-accept)."""
-    from makernet.services.planning import _accept, allocated_quantity
+def _write_all(ctx: Context, tx: Transaction, run: PlanRun, proposals: tuple[Proposal, ...], today: date) -> list[dict]:
+    """The proposals as work orders, written together; auto-accepting places take theirs at once."""
+    s = tx.session
+    orders = _work_orders(s, run, proposals, today)
+    s.add_all([order for _, order in orders])
+    s.flush()
+    for _, order in orders:
+        created(s, WorkOrder, order.id, order.status, user_id=run.created_by, note=f"plan {run.id}: {order.quantity} units")
+    requests = s.exec(select(RequestLine.request_id).where(
+        RequestLine.id.in_({o.request_line_id for _, o in orders}))).all() if orders else []  # type: ignore[union-attr]
+    _mark_allocated(s, set(requests), run.created_by)
+    automatic = set(s.exec(select(Place.id).where(Place.id.in_({o.place_id for _, o in orders}),  # type: ignore[union-attr]
+                                                   Place.auto_accept == True)).all()) if orders else set()  # noqa: E712
+    changes = []
+    for proposal, order in orders:
+        what = "accepté automatiquement" if order.place_id in automatic and _auto_accept(ctx, tx, order) else "proposé"
+        changes.append({"work_order_id": order.id, "request_line_id": order.request_line_id, "place_id": order.place_id,
+                        "quantity": order.quantity, "what": what, "why": proposal.explanation})
+    return changes
+
+
+def _work_orders(s: Session, run: PlanRun, proposals: tuple[Proposal, ...],
+                 today: date) -> list[tuple[Proposal, WorkOrder]]:
+    """A work order per proposal, never more than its line still has unallocated (one read for all lines)."""
+    ids = {p.line_id for p in proposals}
+    quantities = dict(s.exec(select(RequestLine.id, RequestLine.quantity).where(
+        RequestLine.id.in_(ids))).all()) if ids else {}  # type: ignore[union-attr]
+    taken = allocated_by_line(s, set(quantities))
+    left = {line_id: quantity - taken.get(line_id, 0) for line_id, quantity in quantities.items()}
+    orders = []
+    for proposal in proposals:
+        quantity = min(proposal.quantity, left.get(proposal.line_id, 0))
+        if quantity <= 0:
+            continue  # another run took these units meanwhile
+        left[proposal.line_id] -= quantity
+        orders.append((proposal, WorkOrder(
+            request_line_id=proposal.line_id, place_id=proposal.place_id, design_version_id=proposal.design_version_id,
+            quantity=quantity, reason="proposé par le planificateur", created_by=run.created_by, plan_run_id=run.id,
+            explanation=proposal.explanation, distance_km=proposal.distance_km,
+            ready_by=day_of(proposal.ready_day, today) if proposal.ready_day is not None else None)))
+    return orders
+
+
+def _mark_allocated(s: Session, request_ids: set[int], user_id: int | None) -> None:
+    """Approved requests that got work are now allocated: one guarded update, one audit entry each."""
+    if not request_ids:
+        return
+    moved = s.execute(update(Request).where(Request.id.in_(request_ids), Request.status == "approved")  # type: ignore[union-attr]
+                      .values(status="allocated").returning(Request.id)).scalars().all()
+    s.add_all([AuditEntry(entity=Request.__tablename__, entity_id=request_id, from_state="approved",
+                          to_state="allocated", user_id=user_id) for request_id in moved])
+
+
+def _auto_accept(ctx: Context, tx: Transaction, order: WorkOrder) -> bool:
+    """A place that chose auto-accept takes the work at once, unless no machine of it can (then it waits)."""
+    from makernet.services.planning import _accept
     from makernet.services.production import start_work_order
 
-    s = tx.session
-    line = s.get(RequestLine, proposal.line_id)
-    quantity = min(proposal.quantity, line.quantity - allocated_quantity(s, line.id))
-    if quantity <= 0:
-        return  # another run took these units meanwhile
-    order = WorkOrder(request_line_id=line.id, place_id=proposal.place_id, design_version_id=proposal.design_version_id,
-                      quantity=quantity, reason="proposé par le planificateur", created_by=run.created_by,
-                      plan_run_id=run.id, explanation=proposal.explanation, distance_km=proposal.distance_km,
-                      ready_by=day_of(proposal.ready_day, today) if proposal.ready_day is not None else None)
-    s.add(order)
-    s.flush()
-    created(s, WorkOrder, order.id, order.status, user_id=run.created_by, note=f"plan {run.id}: {quantity} units")
-    move(s, Request, RequestStatus, line.request_id, "allocated", user_id=run.created_by,
-         only_from=frozenset({"approved"}))
-    what = "proposé"
-    if s.get(Place, order.place_id).auto_accept:
-        savepoint = s.begin_nested()
-        try:
-            _accept(s, order, quantity, None, "auto-accepted by the place's conditions")
-            start_work_order(ctx, tx, order)
-            savepoint.commit()
-            what = "accepté automatiquement"
-        except Conflict:
-            savepoint.rollback()  # no machine can take it as things stand: it waits for the place
-    changes.append({"work_order_id": order.id, "request_line_id": line.id, "place_id": order.place_id,
-                    "quantity": quantity, "what": what, "why": proposal.explanation})
+    savepoint = tx.session.begin_nested()
+    try:
+        _accept(tx.session, order, order.quantity, None, "auto-accepted by the place's conditions")
+        start_work_order(ctx, tx, order)
+        savepoint.commit()
+        return True
+    except Conflict:
+        savepoint.rollback()  # no machine can take it as things stand: it waits for the place
+        return False
 
 
 def replan_place(ctx: Context, place_id: int, reason: str, trigger: str = "printer_down",
@@ -194,11 +243,12 @@ def territory_of(s: Session, departement: str) -> tuple[str, ...] | None:
 
 
 def plan_run_view(run: PlanRun) -> dict:
-    """A planner run as plain data: what triggered it, what it proposed and changed, what it left."""
+    """A planner run as plain data: what triggered it, what it proposed and changed, held and left."""
     return {"id": run.id, "strategy": run.strategy, "trigger": run.trigger, "reason": run.reason,
             "territory": run.territory, "proposed_units": run.proposed_units,
-            "unplanned_units": run.unplanned_units, "seconds": run.seconds, "changes": run.changes,
-            "unplanned": run.unplanned, "created_at": run.created_at.isoformat()}
+            "unplanned_units": run.unplanned_units, "held_units": run.held_units, "seconds": run.seconds,
+            "changes": run.changes, "unplanned": run.unplanned, "held": run.held,
+            "created_at": run.created_at.isoformat()}
 
 
 def request_replan(ctx: Context, actor: Actor, place_id: int, trigger: str, reason: str,

@@ -21,6 +21,11 @@ def test_a_small_scenario_plays_through_the_services_and_keeps_every_count_consi
     outcome = Simulation(scenario, "planner", tmp_path).play()
     delivered = sum(units for _, _, _, units, _ in outcome.deliveries)
     assert 0 < delivered <= sum(units for units, _ in outcome.requests.values())
+    for lane, made in outcome.made.items():   # idle days bank nothing: at most a day's work and one plate
+        capacity = outcome.capacity[lane]
+        assert all(units <= capacity[day] + 12 for day, units in enumerate(made))
+        assert sum(made) <= sum(capacity) + 1e-6
+    assert outcome.relaxed_on_time + 1e-6 >= outcome.planned_on_time > 0
     db = Database(f"sqlite:///{tmp_path / 'planner.sqlite3'}")
     with db.reading() as s:
         for line in s.exec(select(RequestLine)).all():

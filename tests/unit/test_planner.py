@@ -7,9 +7,9 @@ from datetime import date
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from makernet.domain.planning import great_circle_km, priority_weight
+from makernet.domain.planning import great_circle_km, on_time_weight
 from makernet.planner import DemandLine, PlaceSupply, PlanInput, Rule, plan, plan_baseline
-from makernet.planner.bound import BoundLane, BoundLine, on_time_bound
+from makernet.planner.bound import BoundLane, BoundLine, local_share_bound, on_time_bound
 
 TODAY = date(2020, 3, 17)
 VISOR, PLA = 1, 10
@@ -28,11 +28,11 @@ def line(line_id: int, quantity: int, needed_by: int, lat: float, priority: str 
 
 def on_time_value(inp: PlanInput, proposals) -> int:  # noqa: ANN001
     lines = {ln.line_id: ln for ln in inp.lines}
-    return sum(p.quantity * priority_weight(lines[p.line_id].priority) for p in proposals if p.on_time)
+    return sum(p.quantity * on_time_weight(lines[p.line_id].priority, p.needed_by) for p in proposals if p.on_time)
 
 
-def brute_force_value(inp: PlanInput) -> int:
-    """The best priority-weighted on-time units over every integer split, made earliest deadline first."""
+def brute_force_value(inp: PlanInput) -> float:
+    """The best weighted on-time units (priority × urgency) over every integer split, made earliest deadline first."""
     lines, places = list(inp.lines), list(inp.places)
     best = 0
     ranges = [range(ln.quantity + 1) for ln in lines for _ in places]
@@ -49,7 +49,7 @@ def brute_force_value(inp: PlanInput) -> int:
             for ln in sorted(lines, key=lambda x: x.needed_by):
                 units = given[ln.line_id, p.place_id]
                 room = max(0, p.cumulative(VISOR, ln.needed_by - inp.transit_days) - load)
-                value += min(units, room) * priority_weight(ln.priority)
+                value += min(units, room) * on_time_weight(ln.priority, ln.needed_by)
                 load += units
         else:
             best = max(best, value)
@@ -67,7 +67,7 @@ SMALL = [
 
 def test_on_small_instances_the_planner_is_as_good_as_trying_every_split() -> None:
     for inp in SMALL:
-        assert on_time_value(inp, plan(inp).proposals) == brute_force_value(inp)
+        assert abs(on_time_value(inp, plan(inp).proposals) - brute_force_value(inp)) < 1e-6
 
 
 def test_the_planner_prefers_the_nearer_place_when_both_are_in_time() -> None:
@@ -126,3 +126,41 @@ def test_the_bound_counts_only_what_fits_between_arrival_and_deadline() -> None:
     lines = [BoundLine(11, VISOR, 25, 1, 2, {PLA: 25}), BoundLine(12, VISOR, 30, 0, 3, {PLA: 25})]
     assert on_time_bound(lines, lanes) == 40
     assert on_time_bound(lines, lanes, {(1, PLA): (250, 0, 0, 250)}) == 20   # 25 g a visor, 500 g in all
+
+
+def test_when_capacity_is_short_the_line_due_sooner_is_served_first() -> None:
+    inp = PlanInput(TODAY, (place(1, 10, 46.0),), (line(11, 20, 3, 46.0), line(12, 40, 4, 46.0)))
+    on_time = {p.line_id: p.quantity for p in plan(inp).proposals if p.on_time}
+    assert on_time[11] == 20 and sum(on_time.values()) == 40
+
+
+def test_work_a_place_would_start_after_the_release_window_is_held_and_explained() -> None:
+    inp = PlanInput(TODAY, (place(1, 10, 46.0),), (line(11, 25, 3, 46.0), line(12, 30, 7, 46.0)), release_days=1)
+    result = plan(inp)
+    assert [(p.line_id, p.quantity) for p in result.proposals] == [(11, 25)]
+    (held,) = result.held
+    assert (held.line_id, held.quantity, held.start_day, held.on_time) == (12, 30, 2, True)
+    assert "à partir du 19/03" in held.reason and "plus urgentes" in held.reason
+    assert plan(PlanInput(TODAY, inp.places, inp.lines)).held == ()
+
+
+def test_pinned_work_is_proposed_even_when_the_place_would_start_it_later() -> None:
+    inp = PlanInput(TODAY, (place(1, 10, 46.0),), (line(11, 30, 3, 46.0), line(12, 20, 8, 46.0)),
+                    (Rule("pin", 12, 1, 20),), release_days=0)
+    assert any(p.line_id == 12 and p.pinned for p in plan(inp).proposals)
+
+
+def test_the_run_reports_its_programme_before_rounding_as_a_bound_on_its_on_time_units() -> None:
+    inp = PlanInput(TODAY, (place(1, 2.5, 46.0), place(2, 3.3, 46.5)),
+                    (line(11, 7, 2, 46.0), line(12, 9, 3, 46.5, "care_staff"), line(13, 5, 5, 45.0)))
+    result = plan(inp)
+    assert result.planned_on_time == sum(p.quantity for p in result.proposals if p.on_time)
+    assert result.relaxed_on_time + 1e-6 >= result.planned_on_time > 0
+
+
+def test_the_locality_bound_says_how_many_on_time_units_could_be_made_near_their_requester() -> None:
+    lanes = [BoundLane(1, VISOR, (10, 10, 10)), BoundLane(2, VISOR, (10, 10, 10))]
+    lines = [BoundLine(11, VISOR, 30, 0, 2), BoundLine(12, VISOR, 20, 0, 2)]
+    near = {(11, 1): 5.0, (11, 2): 80.0, (12, 1): 5.0, (12, 2): 90.0}
+    units, share = local_share_bound(lines, lanes, {}, near)
+    assert units == 50 and share == 60.0   # place 1 makes 30 near units, place 2's 20 travel

@@ -7,7 +7,7 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from makernet.planner import DemandLine, PlaceSupply, PlanInput, Rule, plan, plan_baseline
+from makernet.planner import DemandLine, Held, PlaceSupply, PlanInput, Proposal, Rule, plan, plan_baseline
 
 ITEMS, MATERIALS = (1, 2), (10, 11)
 
@@ -35,7 +35,8 @@ def plan_inputs(draw: st.DrawFn) -> PlanInput:
     rules = tuple(Rule(draw(st.sampled_from(("pin", "forbid"))), draw(st.sampled_from([ln.line_id for ln in lines])),
                        draw(st.sampled_from([p.place_id for p in places])), draw(st.none() | st.integers(1, 50)))
                   for _ in range(draw(st.integers(0, 3))))
-    return PlanInput(date(2020, 3, 17), tuple(places), tuple(lines), rules)
+    return PlanInput(date(2020, 3, 17), tuple(places), tuple(lines), rules,
+                     release_days=draw(st.none() | st.integers(0, 4)))
 
 
 def check_limits(inp: PlanInput, proposals) -> None:  # noqa: ANN001
@@ -68,7 +69,9 @@ def check_limits(inp: PlanInput, proposals) -> None:  # noqa: ANN001
 @settings(max_examples=60, deadline=None)
 @given(plan_inputs())
 def test_the_planner_never_goes_over_capacity_line_stock_batch_or_design_rules(inp: PlanInput) -> None:
-    check_limits(inp, plan(inp).proposals)
+    result = plan(inp)
+    check_limits(inp, result.proposals)
+    check_limits(inp, result.proposals + tuple(held_as_proposals(result.held)))   # held work fits too
 
 
 @settings(max_examples=40, deadline=None)
@@ -83,5 +86,12 @@ def test_every_unit_is_either_proposed_or_reported_left_over(inp: PlanInput) -> 
     result = plan(inp)
     for line in inp.lines:
         proposed = sum(p.quantity for p in result.proposals if p.line_id == line.line_id)
+        held = sum(h.quantity for h in result.held if h.line_id == line.line_id)
         left = sum(u.quantity for u in result.unplanned if u.line_id == line.line_id)
-        assert proposed + left == line.quantity
+        assert proposed + held + left == line.quantity
+    assert result.relaxed_on_time + 1e-6 >= result.planned_on_time
+
+
+def held_as_proposals(held: tuple[Held, ...]) -> list[Proposal]:
+    """Held work as the proposals it will become, to check it against the same limits."""
+    return [Proposal(h.line_id, h.place_id, 7, h.quantity, 0.0, h.ready_day, 0, h.on_time) for h in held]

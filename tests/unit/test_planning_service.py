@@ -207,8 +207,45 @@ def test_the_api_runs_the_planner_explains_it_and_refuses_bad_input_with_4xx(api
     assert api.ok("get", f"/plans/{run['id']}", COORDINATOR)["id"] == run["id"]
     assert api.call("post", "/plans", OPERATOR, json={}).status_code == 403
     assert api.call("post", "/plans", COORDINATOR, json={"strategy": "random"}).status_code == 422
+    assert api.call("post", "/plans", COORDINATOR, json={"release_days": -1}).status_code == 422
+    assert api.ok("post", "/plans", COORDINATOR, json={"release_days": None}, status=201)["held_units"] == 0
     assert api.call("post", "/planning-rules", COORDINATOR, json={"kind": "pin"}).status_code == 422
     assert api.call("get", "/plans/999999", COORDINATOR).status_code == 404
     assert api.call("post", "/places/999999/withdraw", COORDINATOR, json={"reason": "x"}).status_code == 404
     paths = api.client.get("/api/v1/openapi.json").get_json()["paths"]
     assert {"/plans", "/planning-rules", "/places/{place_id}/replan"} <= set(paths)
+
+
+def test_a_run_holds_the_work_places_would_start_only_later_and_a_later_run_proposes_it(ctx: Context) -> None:
+    for quantity, days in ((250, 5), (100, 30), (90, 30), (40, 30)):   # about 4 days of the demo's printers
+        approved_request(ctx, quantity, days=days)
+    run = planning.run_plan(ctx, coordinator(ctx), today=MONDAY)
+    assert run["proposed_units"] > 0 and run["held_units"] > 0
+    assert run["proposed_units"] + run["held_units"] + run["unplanned_units"] == 480
+    assert "plus urgentes" in run["held"][0]["reason"] and run["held"][0]["start"] > MONDAY.isoformat()
+    assert planning.get_plan_run(ctx, coordinator(ctx), run["id"])["held_units"] == run["held_units"]
+    everything = planning.run_plan(ctx, coordinator(ctx), today=MONDAY, release_days=None)
+    assert everything["held_units"] == 0
+    assert sum(o.quantity for o in orders(ctx)) == 480 - everything["unplanned_units"]
+
+
+def test_a_run_marks_its_requests_allocated_once_with_an_audit_entry(ctx: Context) -> None:
+    from makernet.models import AuditEntry, Request
+    first, second = approved_request(ctx, 20), approved_request(ctx, 30)
+    planning.run_plan(ctx, coordinator(ctx), today=MONDAY)
+    planning.run_plan(ctx, coordinator(ctx), today=MONDAY)
+    with ctx.db.reading() as s:
+        for request in (first, second):
+            assert s.get(Request, request["id"]).status == "allocated"
+            moves = s.exec(select(AuditEntry).where(AuditEntry.entity == "request", AuditEntry.entity_id == request["id"],
+                                                    AuditEntry.to_state == "allocated")).all()
+            assert len(moves) == 1
+
+
+def test_a_release_window_out_of_range_is_refused_and_nothing_is_written(ctx: Context) -> None:
+    from makernet.errors import InvalidInput
+    approved_request(ctx, 20)
+    with pytest.raises(InvalidInput):
+        planning.run_plan(ctx, coordinator(ctx), today=MONDAY, release_days=-1)
+    with ctx.db.reading() as s:
+        assert s.exec(select(PlanRun)).all() == [] and orders(ctx) == []

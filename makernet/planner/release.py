@@ -1,0 +1,37 @@
+"""Which planned work is proposed now, and which is held for a later run.
+
+A place makes its work in the order it accepted it. Work proposed today for a month
+from now would sit in its queue ahead of the urgent requests posted next week, so a
+run proposes only what each place would start within the input's release window and
+holds the rest: planned, explained, and proposed by the run that finds the place about
+to start it (or given elsewhere, if something more urgent came meanwhile).
+"""
+from __future__ import annotations
+
+from makernet.domain.planning import day_of
+from makernet.planner.model import Held, PlanInput, Proposal
+
+
+def release(inp: PlanInput, proposals: tuple[Proposal, ...]) -> tuple[tuple[Proposal, ...], tuple[Held, ...]]:
+    """Split the plan: what places start within the release window (or was pinned) now, the rest held."""
+    if inp.release_days is None:
+        return proposals, ()
+    now, later = [], []
+    for proposal in proposals:
+        start = proposal.start_day
+        if proposal.pinned or start is not None and start <= inp.release_days:
+            now.append(proposal)
+        else:
+            later.append(_held(inp, proposal, start))
+    return tuple(now), tuple(later)
+
+
+def _held(inp: PlanInput, proposal: Proposal, start: int | None) -> Held:
+    """A proposal kept back, with why in plain words."""
+    place = next(p.name for p in inp.places if p.place_id == proposal.place_id)
+    begins = f"à partir du {day_of(start, inp.today).strftime('%d/%m')}" if start is not None \
+        else "au-delà de l'horizon de planification"
+    reason = (f"{proposal.quantity} unités prévues chez {place} {begins} : proposées quand la place "
+              "sera sur le point de les commencer, pour laisser passer d'ici là les demandes plus urgentes.")
+    return Held(proposal.line_id, proposal.place_id, proposal.quantity, start, proposal.ready_day, proposal.on_time,
+                reason)
