@@ -77,3 +77,12 @@ def site_poll(self, connections: list[dict]) -> int:  # noqa: ANN001 - Celery's 
     readings = printer_io.read_statuses(printers)
     report(readings)
     return len(readings)
+
+
+@shared_task(name="makernet.replan_place")
+def replan_place(place_id: int, reason: str, trigger: str) -> int:
+    """A place can do less than planned (a printer down, a stock-out): re-plan its waiting proposals."""
+    from makernet.services import planning_runs
+
+    run = planning_runs.replan_place(current_context(), place_id, reason, trigger)
+    return run["id"] if run else 0

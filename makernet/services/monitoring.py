@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 from makernet.domain.states import JobStatus
 from makernet.models import Job, Machine, Place
 from makernet.models.base import utcnow
+from makernet.services import disruptions
 from makernet.services.context import Context
 from makernet.services.dispatch import ACTIVE, claim_next_job, place_queue
 from makernet.services.printer_io import connections_from_message, read_statuses, status_from_dict
@@ -69,8 +70,8 @@ def apply_readings(ctx: Context, readings: list[dict]) -> int:
         s = tx.session
         now = utcnow()
         by_machine = {r["machine_id"]: status_from_dict(r) for r in readings}
-        was_idle = set(s.exec(select(Machine.id).where(Machine.id.in_(by_machine),  # type: ignore[attr-defined]
-                                                       Machine.state == PrinterState.READY.value)).all())
+        before = dict(s.exec(select(Machine.id, Machine.state).where(Machine.id.in_(by_machine))).all())  # type: ignore[attr-defined]
+        was_idle = {m for m, state in before.items() if state == PrinterState.READY.value}
         # one executemany for the whole chunk: a round trip per printer would dominate the poll
         s.execute(update(Machine), [
             {"id": machine_id, "state": status.state.value, "state_checked_at": now,
@@ -84,6 +85,7 @@ def apply_readings(ctx: Context, readings: list[dict]) -> int:
             if claimed is not None:
                 tx.after_commit(lambda j=claimed: ctx.tasks.enqueue("dispatch_job", j))
         _move_plates_off(s, [m for m, st in by_machine.items() if not st.state.is_reachable])
+        disruptions.printers_went_down(ctx, tx, before, {m: st.state.value for m, st in by_machine.items()})
     return len(readings)
 
 

@@ -17,6 +17,7 @@ from makernet.domain import stock as rules
 from makernet.errors import Conflict, InvalidInput, NotFound
 from makernet.models import BomLine, Material, Place, StockEntry, WorkOrder
 from makernet.models.base import utcnow
+from makernet.services import disruptions
 from makernet.services.accounts import Actor
 from makernet.services.context import Context
 
@@ -163,7 +164,9 @@ def adjust(ctx: Context, actor: Actor, place_id: int, material_id: int, quantity
         place = place_for_stock(s, actor, place_id)
         _material(s, material_id)
         if quantity < 0:
-            return entry_view(withdraw(s, place.id, material_id, -quantity, "adjustment", why, actor.user_id))
+            entry = withdraw(s, place.id, material_id, -quantity, "adjustment", why, actor.user_id)
+            disruptions.stock_dropped(ctx, tx, place.id, material_id)
+            return entry_view(entry)
         lock_stock(s, place.id, material_id)
         entry = StockEntry(place_id=place.id, material_id=material_id, quantity=quantity, kind="adjustment",
                            reason=why, created_by=actor.user_id)
@@ -178,7 +181,9 @@ def scrap(ctx: Context, actor: Actor, place_id: int, material_id: int, quantity:
     with ctx.db.transaction() as tx:
         place = place_for_stock(tx.session, actor, place_id)
         _material(tx.session, material_id)
-        return entry_view(withdraw(tx.session, place.id, material_id, quantity, "scrap", why, actor.user_id))
+        entry = withdraw(tx.session, place.id, material_id, quantity, "scrap", why, actor.user_id)
+        disruptions.stock_dropped(ctx, tx, place.id, material_id)
+        return entry_view(entry)
 
 
 def transfer(ctx: Context, actor: Actor, from_place_id: int, to_place_id: int, material_id: int,
@@ -193,6 +198,7 @@ def transfer(ctx: Context, actor: Actor, from_place_id: int, to_place_id: int, m
         material = _material(s, material_id)
         note = reason.strip()[:500] or f"transfert {source.name} → {target.name}"
         transfer_id = write_transfer(s, source.id, target.id, material.id, quantity, note, actor.user_id)
+        disruptions.stock_dropped(ctx, tx, source.id, material.id)
         entries = s.exec(select(StockEntry).where(StockEntry.transfer_id == transfer_id)
                          .order_by(StockEntry.id)).all()  # type: ignore[arg-type]
         return {"transfer_id": transfer_id, "entries": [entry_view(e) for e in entries]}

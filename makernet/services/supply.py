@@ -10,6 +10,7 @@ from makernet.domain.states import SupplyRequestStatus
 from makernet.errors import Conflict, InvalidInput, NotFound
 from makernet.models import Material, Place, StockEntry, SupplyRequest
 from makernet.models.base import utcnow
+from makernet.services import disruptions
 from makernet.services.accounts import Actor
 from makernet.services.context import Context
 from makernet.services.stock import entry_view, lock_stock, place_for_stock, record_receipt, stock_states, write_transfer
@@ -143,6 +144,7 @@ def assign_place(ctx: Context, actor: Actor, supply_id: int, supplier_place_id: 
                            f"{wanted} cannot be sent.", field="quantity")
         write_transfer(s, supplier.id, supply.place_id, supply.material_id, wanted,
                        f"demande d'approvisionnement {supply.id}", actor.user_id, supply_request_id=supply.id)
+        disruptions.stock_dropped(ctx, tx, supplier.id, supply.material_id)
         s.execute(update(SupplyRequest).where(SupplyRequest.id == supply.id).values(supplier_place_id=supplier.id))
         _record_answer(s, supply, actor, answer or f"Transfert depuis {supplier.name}")
         return _count_supplied(s, supply, wanted, actor)

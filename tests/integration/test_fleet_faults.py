@@ -53,16 +53,20 @@ class Fleet:
         return (f"jobs: {jobs}\ntrail: {trail}\nprinter: {self.printer.job()}\n"
                 + "\n".join(f"--- {n}\n{self.inst.log(n)[-1500:]}" for n in ("serve", "worker", "beat", "site")))
 
-    def order(self, plates: int) -> tuple[dict, list[dict]]:
-        """A request of `plates` plates of visors, approved, allocated and accepted: its jobs."""
+    def proposal(self, plates: int) -> dict:
+        """A request of `plates` plates of visors, approved and proposed to the fab-lab: the work order."""
         visor = next(i for i in self.api.ok("get", "/items", REQUESTER) if i["code"] == "visiere")
         request = self.api.ok("post", "/requests", REQUESTER, json={
             "needed_by": (date.today() + timedelta(days=7)).isoformat(), "delivery_point": "Mairie",
             "lines": [{"item_id": visor["id"], "quantity": 10 * plates}]})
         self.api.ok("post", f"/requests/{request['id']}/approve", COORDINATOR)
         place = next(p for p in self.api.ok("get", "/places", COORDINATOR) if p["name"] == "FabLab La Rochelle")
-        order = self.api.ok("post", "/work-orders", COORDINATOR, json={
+        return self.api.ok("post", "/work-orders", COORDINATOR, json={
             "request_line_id": request["lines"][0]["id"], "place_id": place["id"], "quantity": 10 * plates})
+
+    def order(self, plates: int) -> tuple[dict, list[dict]]:
+        """A request of `plates` plates of visors, approved, allocated and accepted: its jobs."""
+        order = self.proposal(plates)
         self.api.ok("post", f"/work-orders/{order['id']}/accept", OPERATOR, json={})
         return order, self.api.ok("get", f"/jobs?work_order_id={order['id']}", OPERATOR)
 
@@ -196,10 +200,17 @@ def test_a_printer_refusing_connections_or_timing_out_holds_its_plate_until_it_a
     fleet.proxy.set_mode("pass")
     fleet.wait_job(first["id"], "done")
 
+    waiting = fleet.proposal(1)   # proposed to the place, not yet accepted
     fleet.proxy.set_mode("blackhole")  # accepts, never answers
     fleet.bed_clear()
     wait_for("the silent printer seen offline", lambda: fleet.machine()["state"] == "offline", logs=fleet.logs)
     assert fleet.job(second["id"])["status"] in ("queued", "dispatching")
+    # the place lost its only printer: a worker re-plans its waiting proposal on its own
+    replanned = wait_for("a re-plan after the printer went down", lambda: next(
+        (r for r in fleet.api.ok("get", "/plans", COORDINATOR) if r["trigger"] == "printer_down"), None),
+        logs=fleet.logs)
+    assert any(c["work_order_id"] == waiting["id"] and c["what"] == "retiré" for c in replanned["changes"])
+    assert fleet.sql("SELECT status FROM workorder WHERE id = :w", w=waiting["id"]) == [("cancelled",)]
     fleet.proxy.set_mode("pass")
     fleet.wait_job(second["id"], "done", timeout=90)
     fleet.assert_all_done_once([first, second])

@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 from functools import partial
 
-import pytest
 from sqlalchemy import update
 from sqlmodel import select
 
@@ -16,18 +15,6 @@ from makernet.services.secrets import seal
 from printers.base import AmbiguousOutcome, PrinterState, PrinterUnreachable
 from tests.support.api import COORDINATOR, OPERATOR, REQUESTER, ApiClient
 from tests.support.fakes import PRINTERS, FakePrinter
-
-
-@pytest.fixture
-def printer(app):  # noqa: ANN001, ANN201
-    """A scripted printer attached to the demo fab-lab, as its only active printer."""
-    ctx = app.extensions["makernet"]
-    PRINTERS["fake://p1"] = FakePrinter()
-    demo.load(ctx.db, octoprint_url="fake://p1", api_key="key", seal=partial(seal, ctx))
-    with ctx.db.transaction() as tx:
-        tx.session.execute(update(Machine).where(Machine.octoprint_url == "fake://p1").values(driver="fake"))
-    yield PRINTERS["fake://p1"]
-    del PRINTERS["fake://p1"]
 
 
 def accepted_order(api: ApiClient, quantity: int = 20) -> dict:

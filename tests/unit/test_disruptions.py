@@ -1,0 +1,132 @@
+"""Disruptions re-plan on their own: a printer going down, a stock-out — through the real services, tasks recorded."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from sqlalchemy import func
+from sqlmodel import select
+
+from makernet.models import Machine, Material, Place, StockEntry, WorkOrder
+from makernet.models.planning import PlanRun
+from makernet.services import monitoring, planning_runs
+from printers.base import PrinterState
+from tests.support.api import COORDINATOR, OPERATOR, REQUESTER, ApiClient
+
+
+def place_named(app, name: str) -> int:  # noqa: ANN001
+    with app.extensions["makernet"].db.reading() as s:
+        return s.exec(select(Place.id).where(Place.name == name)).one()
+
+
+def proposal(api: ApiClient, app, quantity: int = 20) -> dict:  # noqa: ANN001
+    """A visor request allocated to the La Rochelle fab-lab, waiting for its answer."""
+    visor = next(i for i in api.ok("get", "/items", REQUESTER) if i["code"] == "visiere")
+    request = api.ok("post", "/requests", REQUESTER, json={
+        "needed_by": (date.today() + timedelta(days=10)).isoformat(), "delivery_point": "Mairie",
+        "lines": [{"item_id": visor["id"], "quantity": quantity}]})
+    api.ok("post", f"/requests/{request['id']}/approve", COORDINATOR)
+    return api.ok("post", "/work-orders", COORDINATOR, json={
+        "request_line_id": request["lines"][0]["id"], "place_id": place_named(app, "FabLab La Rochelle"),
+        "quantity": quantity})
+
+
+def machine_of(app) -> int:  # noqa: ANN001
+    with app.extensions["makernet"].db.reading() as s:
+        return s.exec(select(Machine.id).where(Machine.octoprint_url == "fake://p1")).one()
+
+
+def status_of(app, order_id: int) -> str:  # noqa: ANN001
+    with app.extensions["makernet"].db.reading() as s:
+        return s.get(WorkOrder, order_id).status
+
+
+def run_posted(app, posted: tuple) -> dict | None:  # noqa: ANN001
+    """What the worker does with a posted replan_place task."""
+    return planning_runs.replan_place(app.extensions["makernet"], *posted)
+
+
+def test_a_printer_going_down_re_plans_the_places_waiting_proposals_once(app, api, printer):  # noqa: ANN001
+    order = proposal(api, app)
+    ctx, machine = app.extensions["makernet"], machine_of(app)
+    monitoring.poll_machines(ctx, [machine])
+    assert ctx.tasks.take("replan_place") == []            # up and ready: nothing to do
+    printer.state, printer.raw_state = PrinterState.OFFLINE, "unreachable"
+    monitoring.poll_machines(ctx, [machine])
+    posted = ctx.tasks.take("replan_place")
+    assert len(posted) == 1
+    place_id, reason, trigger = posted[0]
+    assert (place_id, trigger) == (order["place_id"], "printer_down")
+    assert "imprimante hors service" in reason
+    monitoring.poll_machines(ctx, [machine])
+    assert ctx.tasks.take("replan_place") == []            # still down: not posted again
+
+    run = run_posted(app, posted[0])
+    assert status_of(app, order["id"]) == "cancelled"
+    assert run["trigger"] == "printer_down" and run["reason"] == reason
+    assert any(c["what"] == "retiré" and c["work_order_id"] == order["id"] for c in run["changes"])
+    with ctx.db.reading() as s:
+        again = s.exec(select(WorkOrder).where(WorkOrder.request_line_id == order["request_line_id"],
+                                               WorkOrder.status == "proposed")).all()
+    assert sum(o.quantity for o in again) == order["quantity"]   # planned again, with the capacity left
+    # the coordinator reads what changed and why
+    runs = api.ok("get", "/plans", COORDINATOR)
+    assert runs[0]["trigger"] == "printer_down" and runs[0]["reason"] == reason
+
+
+def test_a_printer_going_down_at_a_place_with_nothing_waiting_posts_nothing(app, api, printer):  # noqa: ANN001
+    ctx = app.extensions["makernet"]
+    printer.state, printer.raw_state = PrinterState.ERROR, "Offline after error"
+    monitoring.poll_machines(ctx, [machine_of(app)])
+    assert ctx.tasks.take("replan_place") == []
+
+
+def pla(app, place_id: int) -> tuple[int, int]:  # noqa: ANN001
+    """The PLA's id and its level at the place."""
+    with app.extensions["makernet"].db.reading() as s:
+        material = s.exec(select(Material.id).where(Material.code == "pla")).one()
+        level = s.exec(select(func.coalesce(func.sum(StockEntry.quantity), 0)).where(
+            StockEntry.place_id == place_id, StockEntry.material_id == material)).one()
+    return material, int(level)
+
+
+def test_scrapping_material_the_proposals_need_re_plans_them(app, api):  # noqa: ANN001
+    order = proposal(api, app, quantity=40)
+    ctx, place_id = app.extensions["makernet"], order["place_id"]
+    material, level = pla(app, place_id)
+    api.ok("post", f"/places/{place_id}/stock/scrap", OPERATOR,
+           json={"material_id": material, "quantity": 10, "reason": "bobine humide"})
+    assert ctx.tasks.take("replan_place") == []            # plenty left for the proposal
+    api.ok("post", f"/places/{place_id}/stock/scrap", OPERATOR,
+           json={"material_id": material, "quantity": level - 20, "reason": "bobines humides"})
+    posted = ctx.tasks.take("replan_place")
+    assert [(p, t) for p, _, t in posted] == [(place_id, "stock_out")]
+    assert "rupture" in posted[0][1]
+    run = run_posted(app, posted[0])
+    assert status_of(app, order["id"]) == "cancelled"
+    assert run["trigger"] == "stock_out"
+    with ctx.db.reading() as s:
+        again = s.exec(select(WorkOrder).where(WorkOrder.request_line_id == order["request_line_id"],
+                                               WorkOrder.status == "proposed")).all()
+    assert again and all(o.place_id != place_id for o in again)   # not back where the material is gone
+
+
+def test_a_transfer_out_that_leaves_the_proposals_short_re_plans_them(app, api):  # noqa: ANN001
+    order = proposal(api, app, quantity=40)
+    ctx, place_id = app.extensions["makernet"], order["place_id"]
+    material, level = pla(app, place_id)
+    other = place_named(app, "Fab-lab de l'Aunis")
+    api.ok("post", "/stock/transfers", COORDINATOR, json={
+        "from_place_id": place_id, "to_place_id": other, "material_id": material, "quantity": level - 5})
+    assert [(p, t) for p, _, t in ctx.tasks.take("replan_place")] == [(place_id, "stock_out")]
+
+
+def test_a_refused_withdrawal_posts_nothing_and_changes_nothing(app, api):  # noqa: ANN001
+    order = proposal(api, app, quantity=40)
+    ctx, place_id = app.extensions["makernet"], order["place_id"]
+    material, level = pla(app, place_id)
+    answer = api.call("post", f"/places/{place_id}/stock/scrap", OPERATOR,
+                      json={"material_id": material, "quantity": level + 1, "reason": "trop"})
+    assert answer.status_code == 409
+    assert ctx.tasks.take("replan_place") == []
+    assert pla(app, place_id)[1] == level
+    with ctx.db.reading() as s:
+        assert s.exec(select(func.count()).select_from(PlanRun)).one() == 0
