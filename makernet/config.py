@@ -8,6 +8,7 @@ deploy/makernet.env.example.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Mapping
@@ -38,6 +39,12 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 5000
     default_locale: str = "fr"
+    plan_daily_at: str = "06:00"      # French time of the daily planner run; "off": none
+
+    @property
+    def daily_plan_time(self) -> tuple[int, int] | None:
+        """(hour, minute) of the daily planner run, or None when there is none."""
+        return _clock(self.plan_daily_at)
 
     @property
     def effective_database_url(self) -> str:
@@ -66,6 +73,16 @@ class Settings:
         return replace(self, **values)
 
 
+def _clock(raw: str) -> tuple[int, int] | None:
+    """ "HH:MM" as (hour, minute); "off" as None; anything else is refused."""
+    if raw.strip().lower() == "off":
+        return None
+    match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", raw.strip())
+    if match is None:
+        raise ValueError(raw)
+    return int(match[1]), int(match[2])
+
+
 def _parse(name: str, kind: object, raw: str) -> object:
     """Turn one environment string into the field's type, or say what is wrong."""
     try:
@@ -87,6 +104,8 @@ def _parse(name: str, kind: object, raw: str) -> object:
             return value
         if kind == "Path":
             return Path(raw).expanduser()
+        if name == "plan_daily_at":
+            _clock(raw)
         return raw
     except ValueError:
         raise InvalidInput(f"{PREFIX}{name.upper()}: invalid value {raw!r}") from None

@@ -4,6 +4,7 @@ from __future__ import annotations
 import threading
 
 from celery import Celery, Task
+from celery.schedules import crontab
 from flask import Flask
 
 from makernet.config import Settings
@@ -65,12 +66,21 @@ def _celery_config(settings: Settings) -> dict:
         "task_time_limit": TASK_TIME_LIMIT,
         "worker_prefetch_multiplier": 1,
         "worker_hijack_root_logger": False,
-        "beat_schedule": {
-            "poll-printers": {"task": "makernet.poll_printers", "schedule": settings.poll_interval},
-        },
+        "beat_schedule": beat_schedule(settings),
         "beat_schedule_filename": str(settings.instance_dir / "celerybeat-schedule"),
-        "timezone": "UTC",
+        "timezone": "Europe/Paris",   # the daily planner run is at a French time
     }
+
+
+def beat_schedule(settings: Settings) -> dict[str, dict]:
+    """What beat posts: printer polls every few seconds, and the daily planner run."""
+    schedule: dict[str, dict] = {"poll-printers": {"task": "makernet.poll_printers",
+                                                   "schedule": settings.poll_interval}}
+    if settings.daily_plan_time is not None:
+        hour, minute = settings.daily_plan_time
+        schedule["plan-daily"] = {"task": "makernet.plan_daily", "schedule": crontab(hour=hour, minute=minute),
+                                  "options": {"expires": 6 * 3600}}
+    return schedule
 
 
 class EmbeddedWorker:

@@ -86,3 +86,11 @@ def replan_place(place_id: int, reason: str, trigger: str) -> int:
 
     run = planning_runs.replan_place(current_context(), place_id, reason, trigger)
     return run["id"] if run else 0
+
+
+@shared_task(name="makernet.plan_daily")
+def plan_daily() -> int:
+    """The morning planner run over every coordination's territory (beat posts it)."""
+    from makernet.services import planning_runs
+
+    return sum(run["proposed_units"] for run in planning_runs.plan_daily(current_context()))

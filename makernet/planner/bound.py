@@ -13,6 +13,8 @@ validation), and units are made only once allocated.
 """
 from __future__ import annotations
 
+import math
+
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -102,6 +104,23 @@ def local_share_bound(lines: list[BoundLine], lanes: list[BoundLane], receipts: 
     made = network.solve(ON_TIME_FIRST + near)
     total = made.sum()
     return int(np.floor(total + 1e-6)), 100.0 * float(made @ near) / total if total else 0.0
+
+
+def smallest_median_km(lines: list[BoundLine], lanes: list[BoundLane], receipts: dict[tuple[int, int], tuple[int, ...]],
+                       distance_km: dict[tuple[int, int], float],
+                       radii: tuple[float, ...] = (20, 25, 30, 40, 50, 60, 80, 100, 150)) -> tuple[float, float]:
+    """Among plans with the most on-time units, how small their median distance can be: (above, at most).
+
+    For each radius in turn, the largest share of on-time units made within it; the
+    first radius reaching half bounds the smallest possible median from above, the one
+    before it from below. (inf, inf) if even the last radius does not reach half.
+    """
+    below = 0.0
+    for radius in radii:
+        if local_share_bound(lines, lanes, receipts, distance_km, radius)[1] >= 50.0:
+            return below, float(radius)
+        below = float(radius)
+    return math.inf, math.inf
 
 
 def build(lines: list[BoundLine], lanes: list[BoundLane], receipts: dict[tuple[int, int], tuple[int, ...]]) -> Network:

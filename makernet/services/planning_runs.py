@@ -1,7 +1,7 @@
 """Planner runs: propose work from the planner's result, and re-plan what a disruption released.
 
-The hooks other areas call when a place can do less than planned:
-`replan_place(ctx, place_id, reason, trigger)` (a printer down, a stock-out) and
+`plan_daily` is the morning run beat posts. The hooks other areas call when a place can
+do less than planned: `replan_place(ctx, place_id, reason, trigger)` (a printer down, a stock-out) and
 `withdraw_place(ctx, actor, place_id, reason)` (a place dropping out).
 """
 from __future__ import annotations
@@ -27,7 +27,7 @@ from makernet.services.context import Context
 from makernet.services.planning_inputs import allocated_by_line, plan_input
 from makernet.services.transitions import created, move
 
-TRIGGERS = ("manual", "decline", "partial", "printer_down", "stock_out", "place_out", "rule")
+TRIGGERS = ("manual", "daily", "decline", "partial", "printer_down", "stock_out", "place_out", "rule")
 STRATEGIES = {"planner": plan, "baseline": plan_baseline}
 
 
@@ -135,6 +135,18 @@ def _auto_accept(ctx: Context, tx: Transaction, order: WorkOrder) -> bool:
     except Conflict:
         savepoint.rollback()  # no machine can take it as things stand: it waits for the place
         return False
+
+
+def plan_daily(ctx: Context, today: date | None = None) -> list[dict]:
+    """The morning run (beat): each coordination's territory planned, held work proposed as places near it.
+
+    Without any coordination, the whole installation is planned once.
+    """
+    with ctx.db.reading() as s:
+        territories = sorted({tuple(sorted(o.territory)) for o in s.exec(
+            select(Organisation).where(Organisation.kind == "coordination")).all() if o.territory})
+    return [propose(ctx, user_id=None, territory=territory, trigger="daily", reason="passage quotidien du matin",
+                    today=today) for territory in territories or [None]]
 
 
 def replan_place(ctx: Context, place_id: int, reason: str, trigger: str = "printer_down",

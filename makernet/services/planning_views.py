@@ -70,13 +70,13 @@ def _open_lines(s: Session, actor: Actor) -> list[dict]:
 
 
 def plan_run_page(ctx: Context, actor: Actor, run_id: int) -> dict:
-    """One run: what it changed and why, the work orders it proposed with their reasons, what it left over."""
+    """One run: what it changed and why, the work orders it proposed with their reasons, what it held and left over."""
     run = planning.get_plan_run(ctx, actor, run_id)
     with ctx.db.reading() as s:
         orders = s.exec(select(WorkOrder).where(WorkOrder.plan_run_id == run_id)
                         .order_by(WorkOrder.id)).all()  # type: ignore[arg-type]
         line_ids = {o.request_line_id for o in orders} | {c["request_line_id"] for c in run["changes"]} \
-            | {u["line_id"] for u in run["unplanned"]}
+            | {u["line_id"] for u in run["unplanned"]} | {h["line_id"] for h in run["held"]}
         labels, names = _line_labels(s, line_ids), _place_names(s)
         statuses = dict(s.exec(select(WorkOrder.id, WorkOrder.status).where(
             WorkOrder.id.in_({c["work_order_id"] for c in run["changes"]}))).all())  # type: ignore[union-attr]
@@ -88,4 +88,5 @@ def plan_run_page(ctx: Context, actor: Actor, run_id: int) -> dict:
     changes = [c | {"place_name": names.get(c["place_id"], "?"), "line": labels.get(c["request_line_id"]),
                     "status": statuses.get(c["work_order_id"])} for c in run["changes"]]
     unplanned = [u | {"line": labels.get(u["line_id"])} for u in run["unplanned"]]
-    return run | {"changes": changes, "proposals": proposals, "unplanned": unplanned}
+    held = [h | {"line": labels.get(h["line_id"]), "place_name": names.get(h["place_id"], "?")} for h in run["held"]]
+    return run | {"changes": changes, "proposals": proposals, "unplanned": unplanned, "held": held}

@@ -27,10 +27,25 @@ def test_a_database_and_a_broker_switch_to_production_mode() -> None:
 
 
 @pytest.mark.parametrize("name,value", [("MAKERNET_PORT", "http"), ("MAKERNET_POLL_INTERVAL", "-1"),
-                                        ("MAKERNET_EMBEDDED_WORKER", "maybe")])
+                                        ("MAKERNET_EMBEDDED_WORKER", "maybe"), ("MAKERNET_PLAN_DAILY_AT", "25:00"),
+                                        ("MAKERNET_PLAN_DAILY_AT", "six heures")])
 def test_a_bad_setting_is_named_in_the_error(name: str, value: str) -> None:
     with pytest.raises(InvalidInput, match=name):
         load_settings({name: value})
+
+
+def test_beat_runs_the_planner_every_morning_at_the_french_time_set_or_not_at_all() -> None:
+    from workers.app import _celery_config, beat_schedule
+
+    schedule = beat_schedule(load_settings({}))
+    daily = schedule["plan-daily"]
+    assert daily["task"] == "makernet.plan_daily"
+    assert (daily["schedule"].hour, daily["schedule"].minute) == ({6}, {0})
+    assert _celery_config(load_settings({}))["timezone"] == "Europe/Paris"
+    later = beat_schedule(load_settings({"MAKERNET_PLAN_DAILY_AT": "7:30"}))["plan-daily"]["schedule"]
+    assert (later.hour, later.minute) == ({7}, {30})
+    assert "plan-daily" not in beat_schedule(load_settings({"MAKERNET_PLAN_DAILY_AT": "off"}))
+    assert "poll-printers" in beat_schedule(load_settings({"MAKERNET_PLAN_DAILY_AT": "off"}))
 
 
 def run(*args: str, env: dict | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

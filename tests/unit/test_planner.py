@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from makernet.domain.planning import great_circle_km, on_time_weight
 from makernet.planner import DemandLine, PlaceSupply, PlanInput, Rule, plan, plan_baseline
-from makernet.planner.bound import BoundLane, BoundLine, local_share_bound, on_time_bound
+from makernet.planner.bound import BoundLane, BoundLine, local_share_bound, on_time_bound, smallest_median_km
 
 TODAY = date(2020, 3, 17)
 VISOR, PLA = 1, 10
@@ -164,3 +164,14 @@ def test_the_locality_bound_says_how_many_on_time_units_could_be_made_near_their
     near = {(11, 1): 5.0, (11, 2): 80.0, (12, 1): 5.0, (12, 2): 90.0}
     units, share = local_share_bound(lines, lanes, {}, near)
     assert units == 50 and share == 60.0   # place 1 makes 30 near units, place 2's 20 travel
+
+
+def test_the_smallest_median_an_on_time_plan_can_have_is_bracketed_by_the_radii() -> None:
+    lanes = [BoundLane(1, VISOR, (10, 10, 10)), BoundLane(2, VISOR, (10, 10, 10))]
+    lines = [BoundLine(11, VISOR, 20, 0, 2), BoundLine(12, VISOR, 30, 0, 2)]
+    # line 11 near place 1 (30 units of room); line 12 asks 30 and only place 2 at 45 km is near it
+    distance = {(11, 1): 5.0, (11, 2): 80.0, (12, 1): 70.0, (12, 2): 45.0}
+    assert smallest_median_km(lines, lanes, {}, distance, radii=(10, 40, 50, 80)) == (40.0, 50.0)
+    # with place 2 far from everyone, at most 20 + 10 near units of 50: the median is place 1's 70 km
+    far = {(11, 1): 5.0, (11, 2): 200.0, (12, 1): 70.0, (12, 2): 200.0}
+    assert smallest_median_km(lines, lanes, {}, far, radii=(10, 50)) == (float("inf"), float("inf"))

@@ -249,3 +249,12 @@ def test_a_release_window_out_of_range_is_refused_and_nothing_is_written(ctx: Co
         planning.run_plan(ctx, coordinator(ctx), today=MONDAY, release_days=-1)
     with ctx.db.reading() as s:
         assert s.exec(select(PlanRun)).all() == [] and orders(ctx) == []
+
+
+def test_the_morning_run_plans_each_coordinations_territory_once_without_allocating_twice(ctx: Context) -> None:
+    approved_request(ctx, 60)
+    runs = planning_runs.plan_daily(ctx, today=MONDAY)
+    assert [(r["trigger"], r["territory"]) for r in runs] == [("daily", sorted(coordinator(ctx).territory))]
+    assert runs[0]["proposed_units"] == 60 == sum(o.quantity for o in orders(ctx, status="proposed"))
+    again = planning_runs.plan_daily(ctx, today=MONDAY)
+    assert again[0]["proposed_units"] == 0 and sum(o.quantity for o in orders(ctx)) == 60

@@ -5,6 +5,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from babel.dates import format_date
 
 from tests.support.api import COORDINATOR, OPERATOR, REQUESTER, ApiClient
 from tests.support.pages import Pages, errors_of, text_of
@@ -105,3 +106,22 @@ def test_the_planning_screen_is_for_coordinators_only(pages: Pages) -> None:
     pages.get("/plans", status=403)
     pages.sign_in(REQUESTER)
     pages.get("/plans/1", status=403)
+
+
+def test_the_run_page_lists_the_work_held_for_later_with_its_place_and_start(pages: Pages, api: ApiClient) -> None:
+    visor = next(i["id"] for i in api.ok("get", "/items", REQUESTER) if i["code"] == "visiere")
+    for quantity, days in ((250, 5), (100, 30), (90, 30), (40, 30)):   # days of work for the demo's printers
+        request = api.ok("post", "/requests", REQUESTER, {
+            "needed_by": (date.today() + timedelta(days=days)).isoformat(), "delivery_point": "Mairie",
+            "lines": [{"item_id": visor, "quantity": quantity}]})
+        api.ok("post", f"/requests/{request['id']}/approve", COORDINATOR)
+    pages.sign_in(COORDINATOR)
+    answer = pages.post("/plans")
+    run = api.ok("get", "/plans", COORDINATOR)[0]
+    assert run["held_units"] > 0
+    page = text_of(pages.get(answer.headers["Location"])).replace("\u202f", " ")
+    assert "Prévu plus tard" in page and "unités prévues plus tard" in page
+    held = run["held"][0]
+    day = format_date(date.fromisoformat(held["start"]), "medium", locale="fr")
+    assert f"début prévu le {day}" in page
+    assert f"{run['held_units']:,}".replace(",", " ") in page
