@@ -78,12 +78,6 @@ def staffed_stations(stations: int, staff: int, staff_on_printers: int) -> int:
     return min(stations, max(0, staff - staff_on_printers))
 
 
-def units_from_stock(free: dict[int, int], bill: dict[int, int]) -> int:
-    """How many units the free material allows, by the scarcest material of the bill."""
-    limits = [free.get(material, 0) // quantity for material, quantity in bill.items() if quantity > 0]
-    return max(0, min(limits)) if limits else 10**9
-
-
 def day_offset(day: date, today: date) -> int:
     """Whole days from today to a day (negative in the past)."""
     return (day - today).days

@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from makernet.domain.demand import priority_rank
-from makernet.domain.planning import great_circle_km, units_from_stock
+from makernet.domain.planning import great_circle_km
 from makernet.planner.model import DemandLine, PlaceSupply, PlanInput
 
 UNLIMITED = 10**9
@@ -63,8 +63,10 @@ class Board:
 
     def material_left(self, line: DemandLine, place_id: int) -> int:
         """Units of the line's design the place's unreserved material still allows."""
-        free = {m: self.material.get((place_id, m), 0) for m in line.bill}
-        return units_from_stock(free, line.bill) if line.bill else UNLIMITED
+        if not line.bill:
+            return UNLIMITED
+        material = self.material
+        return max(0, min(material.get((place_id, m), 0) // q if q > 0 else UNLIMITED for m, q in line.bill.items()))
 
     def batch_left(self, line_id: int, place_id: int) -> int:
         """Units the place's batch limit still allows for this line in this run."""
@@ -72,15 +74,23 @@ class Board:
         return UNLIMITED if limit is None else max(0, limit - self.given[line_id, place_id])
 
     def room(self, line_id: int, place_id: int, on_time: bool = False) -> int:
-        """The most units of the line this place could still take (on time only, if asked)."""
-        if not self.allowed(line_id, place_id):
+        """The most units of the line this place could still take (on time only, if asked).
+
+        Called for every line and place several times a run: the cheap limits come first.
+        """
+        best = self.remaining[line_id]
+        if best <= 0 or not self.allowed(line_id, place_id):
             return 0
         line = self.lines[line_id]
         last = line.needed_by - self.inp.transit_days if on_time else None
         if on_time and last < 0:
             return 0
-        return max(0, min(self.remaining[line_id], self.batch_left(line_id, place_id),
-                          self.capacity_left(place_id, line.item_id, last), self.material_left(line, place_id)))
+        best = min(best, self.batch_left(line_id, place_id))
+        if best > 0:
+            best = min(best, self.capacity_left(place_id, line.item_id, last))
+        if best > 0:
+            best = min(best, self.material_left(line, place_id))
+        return max(0, best)
 
     def take(self, line_id: int, place_id: int, quantity: int, *, late: bool = False, pinned: bool = False) -> int:
         """Give units of a line to a place, clipped to its room; returns what was given."""

@@ -69,6 +69,7 @@ class Outcome:
     made: dict[tuple[int, int], list[int]] = field(default_factory=dict)
     plan_seconds: list[float] = field(default_factory=list)                      # solver time of each daily run
     plan_wall: list[float] = field(default_factory=list)                         # service time of each daily run
+    plan_accept: list[float] = field(default_factory=list)    # of which auto-accepting places queued their plates
     seconds: float = 0.0
     scenario_index: dict[int, int] = field(default_factory=dict)                 # request id -> scenario request
     kinds: dict[int, str] = field(default_factory=dict)                          # request id -> requester kind
@@ -113,6 +114,7 @@ class Simulation:
         run = planning.run_plan(self.ctx, self.loaded.coordinator, strategy=self.strategy, today=today)
         self.outcome.plan_wall.append(perf_counter() - started)
         self.outcome.plan_seconds.append(run["seconds"])
+        self.outcome.plan_accept.append(run["auto_accept_seconds"])
         self.outcome.relaxed_on_time += run["relaxed_on_time_units"]
         self.outcome.planned_on_time += run["planned_on_time_units"]
         for _round in range(3):
