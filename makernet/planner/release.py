@@ -2,9 +2,10 @@
 
 A place makes its work in the order it accepted it. Work proposed today for a month
 from now would sit in its queue ahead of the urgent requests posted next week, so a
-run proposes only what each place would start within the input's release window and
-holds the rest: planned, explained, and proposed by the run that finds the place about
-to start it (or given elsewhere, if something more urgent came meanwhile).
+run proposes only what each place would start within the input's release window (its
+next `release_days` + 1 working days, today included if it works today) and holds the
+rest: planned, explained, and proposed by the run that finds the place about to start
+it (or given elsewhere, if something more urgent came meanwhile).
 """
 from __future__ import annotations
 
@@ -19,11 +20,24 @@ def release(inp: PlanInput, proposals: tuple[Proposal, ...]) -> tuple[tuple[Prop
     now, later = [], []
     for proposal in proposals:
         start = proposal.start_day
-        if proposal.pinned or start is not None and start <= inp.release_days:
+        if proposal.pinned or start is not None and start <= _last_day(inp, proposal):
             now.append(proposal)
         else:
             later.append(_held(inp, proposal, start))
     return tuple(now), tuple(later)
+
+
+def _last_day(inp: PlanInput, proposal: Proposal) -> int:
+    """The window's last day for this place: the end of its first `release_days` + 1 working days.
+
+    On a weekday with a window of 1: tomorrow. A run on a Saturday, for a place closed on
+    Sunday, proposes what it starts by Monday evening; a run on the Sunday, by Tuesday's.
+    """
+    place = next(p for p in inp.places if p.place_id == proposal.place_id)
+    item_id = next(ln.item_id for ln in inp.lines if ln.line_id == proposal.line_id)
+    days = place.daily_capacity.get(item_id, ())
+    working = [day for day, capacity in enumerate(days) if capacity > 0]
+    return working[inp.release_days] if inp.release_days < len(working) else len(days)
 
 
 def _held(inp: PlanInput, proposal: Proposal, start: int | None) -> Held:

@@ -72,7 +72,6 @@ class Outcome:
     plan_accept: list[float] = field(default_factory=list)    # of which auto-accepting places queued their plates
     seconds: float = 0.0
     scenario_index: dict[int, int] = field(default_factory=dict)                 # request id -> scenario request
-    kinds: dict[int, str] = field(default_factory=dict)                          # request id -> requester kind
     relaxed_on_time: float = 0.0      # on-time units of the daily runs' programmes before rounding, summed
     planned_on_time: int = 0          # on-time units of the daily runs' plans, summed
 
@@ -182,7 +181,6 @@ class Simulation:
             self.outcome.requests[request["id"]] = (wanted.quantity, wanted.needed_by_day)
             self.outcome.request_days[request["id"]] = day
             self.outcome.scenario_index[request["id"]] = index
-            self.outcome.kinds[request["id"]] = wanted.kind
 
     def _answer(self, today) -> int:  # noqa: ANN001 - a date
         """Places answer their proposals: most accept, a few decline or accept part (re-planned at once)."""

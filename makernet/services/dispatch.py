@@ -13,6 +13,7 @@ from makernet.domain.states import JobStatus
 from makernet.errors import Conflict
 from makernet.models import Job, Machine, Place, PlateLayout, WorkOrder
 from makernet.models.base import utcnow
+from makernet.services import disruptions
 from makernet.services.context import Context
 from makernet.services.printer_io import DispatchPlan, dispatch_on_printer, status_from_dict
 from makernet.services.secrets import reveal
@@ -106,7 +107,11 @@ def requeue(ctx: Context, job_id: int, reason: str, offline: bool = False) -> st
         if move(s, Job, JobStatus, job_id, "queued", note=reason, only_from=frozenset({"dispatching"}),
                 outcome=reason[:500]) is not None:
             values: dict[str, object] = {"bed_clear": True, "state_detail": reason[:300]}
+            before = s.get(Machine, job.machine_id).state
             if offline:
                 values["state"] = PrinterState.OFFLINE.value
             s.execute(update(Machine).where(Machine.id == job.machine_id).values(**values))
+            if offline:
+                disruptions.printers_went_down(ctx, tx, {job.machine_id: before},
+                                               {job.machine_id: PrinterState.OFFLINE.value})
     return "requeued"

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import func
 from sqlmodel import Session, select
 
 from makernet.db import Transaction
 from makernet.domain.planning import DOWN_STATES
-from makernet.models import BomLine, Machine, Material, StockEntry, WorkOrder
+from makernet.models import BomLine, Machine, Material, WorkOrder
 from makernet.services.context import Context
 
 
@@ -45,11 +44,12 @@ def stock_dropped(ctx: Context, tx: Transaction, place_id: int, material_id: int
     Proposals are what the planner can still move; they are re-planned only when the
     place's level falls below what its accepted and proposed work need of that material.
     """
+    from makernet.services.stock import level_of   # stock calls this module
+
     s = tx.session
     if not _with_proposals(s, {place_id}, material_id):
         return False
-    level = int(s.exec(select(func.coalesce(func.sum(StockEntry.quantity), 0)).where(
-        StockEntry.place_id == place_id, StockEntry.material_id == material_id)).one())
+    level = level_of(s, place_id, material_id)
     needed = _needed(s, place_id, material_id)
     if level >= needed:
         return False

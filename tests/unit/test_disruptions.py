@@ -7,8 +7,8 @@ from sqlmodel import select
 
 from makernet.models import Machine, Material, Place, StockEntry, WorkOrder
 from makernet.models.planning import PlanRun
-from makernet.services import monitoring, planning_runs
-from printers.base import PrinterState
+from makernet.services import dispatch, monitoring, planning_runs
+from printers.base import PrinterState, PrinterUnreachable
 from tests.support.api import COORDINATOR, OPERATOR, REQUESTER, ApiClient
 
 
@@ -70,6 +70,17 @@ def test_a_printer_going_down_re_plans_the_places_waiting_proposals_once(app, ap
     # the coordinator reads what changed and why
     runs = api.ok("get", "/plans", COORDINATOR)
     assert runs[0]["trigger"] == "printer_down" and runs[0]["reason"] == reason
+
+
+def test_a_printer_found_unreachable_when_a_plate_is_sent_re_plans_the_waiting_proposals(app, api, printer):  # noqa: ANN001
+    accepted = proposal(api, app)
+    api.ok("post", f"/work-orders/{accepted['id']}/accept", OPERATOR, json={})
+    ctx = app.extensions["makernet"]
+    (plate,) = ctx.tasks.take("dispatch_job")
+    waiting = proposal(api, app)
+    printer.start_error = PrinterUnreachable("connection refused")
+    assert dispatch.dispatch_job(ctx, *plate) == "requeued"
+    assert [(p, t) for p, _, t in ctx.tasks.take("replan_place")] == [(waiting["place_id"], "printer_down")]
 
 
 def test_a_printer_going_down_at_a_place_with_nothing_waiting_posts_nothing(app, api, printer):  # noqa: ANN001

@@ -175,3 +175,14 @@ def test_the_smallest_median_an_on_time_plan_can_have_is_bracketed_by_the_radii(
     # with place 2 far from everyone, at most 20 + 10 near units of 50: the median is place 1's 70 km
     far = {(11, 1): 5.0, (11, 2): 200.0, (12, 1): 70.0, (12, 2): 200.0}
     assert smallest_median_km(lines, lanes, {}, far, radii=(10, 50)) == (float("inf"), float("inf"))
+
+
+def test_the_release_window_counts_the_days_a_place_works() -> None:
+    # a Saturday run: the place is closed on Sunday (day 1), so "tomorrow" is Monday (day 2)
+    weekend = PlaceSupply(1, "Lieu 1", 46.0, 0.0, {VISOR: (10, 0, 10, 10, 10, 10, 10, 10)}, {VISOR: 0},
+                          {PLA: 10**6}, None)
+    inp = PlanInput(TODAY, (weekend,), (line(11, 10, 5, 46.0), line(12, 10, 6, 46.0), line(13, 10, 7, 46.0)),
+                    release_days=1)
+    result = plan(inp)
+    assert [p.line_id for p in result.proposals] == [11, 12]          # made on Saturday and on Monday
+    assert [(h.line_id, h.start_day) for h in result.held] == [(13, 3)]
