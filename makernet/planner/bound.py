@@ -83,10 +83,22 @@ class Network:
 def on_time_bound(lines: list[BoundLine], lanes: list[BoundLane],
                   receipts: dict[tuple[int, int], tuple[int, ...]] | None = None) -> int:
     """The most units that could be ready on time; receipts: (place, material) -> quantity per day."""
+    return int(np.floor(sum(on_time_by_line(lines, lanes, receipts).values()) + 1e-6))
+
+
+def on_time_by_line(lines: list[BoundLine], lanes: list[BoundLane],
+                    receipts: dict[tuple[int, int], tuple[int, ...]] | None = None) -> dict[int, float]:
+    """Units of each line ready on time in one optimal solution of the bound's programme.
+
+    The total is the bound; how it is shared among lines is one optimum among many, which
+    says where foresight finds room, not which lines a planner must serve.
+    """
     network = build(lines, lanes, receipts or {})
-    if not network.columns:
-        return 0
-    return int(np.floor(network.solve(np.ones(len(network.columns))).sum() + 1e-6))
+    made: dict[int, float] = {line.line_id: 0.0 for line in lines}
+    if network.columns:
+        for (index, _, _), units in zip(network.columns, network.solve(np.ones(len(network.columns)))):
+            made[lines[index].line_id] += float(units)
+    return made
 
 
 def local_share_bound(lines: list[BoundLine], lanes: list[BoundLane], receipts: dict[tuple[int, int], tuple[int, ...]],

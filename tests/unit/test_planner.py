@@ -4,12 +4,14 @@ from __future__ import annotations
 import itertools
 from datetime import date
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from makernet.domain.planning import great_circle_km, on_time_weight
 from makernet.planner import DemandLine, PlaceSupply, PlanInput, Rule, plan, plan_baseline
-from makernet.planner.bound import BoundLane, BoundLine, local_share_bound, on_time_bound, smallest_median_km
+from makernet.planner.bound import (BoundLane, BoundLine, local_share_bound, on_time_bound, on_time_by_line,
+                                    smallest_median_km)
 
 TODAY = date(2020, 3, 17)
 VISOR, PLA = 1, 10
@@ -126,6 +128,14 @@ def test_the_bound_counts_only_what_fits_between_arrival_and_deadline() -> None:
     lines = [BoundLine(11, VISOR, 25, 1, 2, {PLA: 25}), BoundLine(12, VISOR, 30, 0, 3, {PLA: 25})]
     assert on_time_bound(lines, lanes) == 40
     assert on_time_bound(lines, lanes, {(1, PLA): (250, 0, 0, 250)}) == 20   # 25 g a visor, 500 g in all
+
+
+def test_the_bound_says_how_its_on_time_units_are_shared_among_lines() -> None:
+    lanes = [BoundLane(1, VISOR, (10, 10, 10, 10))]
+    lines = [BoundLine(11, VISOR, 15, 0, 0, {}), BoundLine(12, VISOR, 30, 1, 3, {}), BoundLine(13, VISOR, 5, 4, 5, {})]
+    made = on_time_by_line(lines, lanes)
+    assert made == pytest.approx({11: 10, 12: 30, 13: 0})   # day 0 holds 10 of line 11; line 13 comes too late
+    assert sum(made.values()) == on_time_bound(lines, lanes) == 40
 
 
 def test_when_capacity_is_short_the_line_due_sooner_is_served_first() -> None:
