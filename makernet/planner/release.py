@@ -10,42 +10,45 @@ it (or given elsewhere, if something more urgent came meanwhile).
 from __future__ import annotations
 
 from makernet.domain.planning import day_of
-from makernet.planner.model import Held, PlanInput, Proposal
+from makernet.planner.model import Held, PlaceSupply, PlanInput, Proposal
 
 
 def release(inp: PlanInput, proposals: tuple[Proposal, ...]) -> tuple[tuple[Proposal, ...], tuple[Held, ...]]:
     """Split the plan: what places start within the release window (or was pinned) now, the rest held."""
     if inp.release_days is None:
         return proposals, ()
+    places = {p.place_id: p for p in inp.places}
+    items = {ln.line_id: ln.item_id for ln in inp.lines}
+    last_days: dict[tuple[int, int], int] = {}
     now, later = [], []
     for proposal in proposals:
-        start = proposal.start_day
-        if proposal.pinned or start is not None and start <= _last_day(inp, proposal):
+        place, start = places[proposal.place_id], proposal.start_day
+        key = (place.place_id, items[proposal.line_id])
+        if key not in last_days:
+            last_days[key] = _last_day(place, key[1], inp.release_days)
+        if proposal.pinned or start is not None and start <= last_days[key]:
             now.append(proposal)
         else:
-            later.append(_held(inp, proposal, start))
+            later.append(_held(inp, place, proposal, start))
     return tuple(now), tuple(later)
 
 
-def _last_day(inp: PlanInput, proposal: Proposal) -> int:
+def _last_day(place: PlaceSupply, item_id: int, release_days: int) -> int:
     """The window's last day for this place: the end of its first `release_days` + 1 working days.
 
     On a weekday with a window of 1: tomorrow. A run on a Saturday, for a place closed on
     Sunday, proposes what it starts by Monday evening; a run on the Sunday, by Tuesday's.
     """
-    place = next(p for p in inp.places if p.place_id == proposal.place_id)
-    item_id = next(ln.item_id for ln in inp.lines if ln.line_id == proposal.line_id)
     days = place.daily_capacity.get(item_id, ())
     working = [day for day, capacity in enumerate(days) if capacity > 0]
-    return working[inp.release_days] if inp.release_days < len(working) else len(days)
+    return working[release_days] if release_days < len(working) else len(days)
 
 
-def _held(inp: PlanInput, proposal: Proposal, start: int | None) -> Held:
+def _held(inp: PlanInput, place: PlaceSupply, proposal: Proposal, start: int | None) -> Held:
     """A proposal kept back, with why in plain words."""
-    place = next(p.name for p in inp.places if p.place_id == proposal.place_id)
     begins = f"à partir du {day_of(start, inp.today).strftime('%d/%m')}" if start is not None \
         else "au-delà de l'horizon de planification"
-    reason = (f"{proposal.quantity} unités prévues chez {place} {begins} : proposées quand la place "
+    reason = (f"{proposal.quantity} unités prévues chez {place.name} {begins} : proposées quand la place "
               "sera sur le point de les commencer, pour laisser passer d'ici là les demandes plus urgentes.")
     return Held(proposal.line_id, proposal.place_id, proposal.quantity, start, proposal.ready_day, proposal.on_time,
                 reason)

@@ -97,7 +97,6 @@ def allocated_by_line(s: Session, line_ids: set[int]) -> dict[int, int]:
     return taken
 
 
-
 def _bills(s: Session) -> dict[int, dict[int, int]]:
     """Material per unit of every design version."""
     bills: dict[int, dict[int, int]] = defaultdict(dict)
