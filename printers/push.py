@@ -72,24 +72,38 @@ class PushListener:
             await socket.send(json.dumps({"auth": f"{name}:{session}"}))
             self.on_event(machine_id, "Connected")  # whatever happened while we were away: look now
             while True:
-                message = await asyncio.wait_for(socket.recv(), timeout=self.silence)
+                # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancellation
+                # that arrives as a message does, and the socket would then outlive close().
+                async with asyncio.timeout(self.silence):
+                    message = await socket.recv()
                 for event in _events(message):
                     if event in TRIGGERS:
                         self.on_event(machine_id, event)
 
-    def close(self) -> None:
-        """Stop listening to every printer and end the thread."""
-        asyncio.run_coroutine_threadsafe(self._stop_all(), self._loop).result(30)
+    def close(self, grace: float = 5.0) -> None:
+        """Stop listening to every printer and end the thread, within about `grace` seconds.
+
+        A socket that does not finish closing in time is left to the daemon thread: shutting
+        down must not wait on a printer.
+        """
+        try:
+            asyncio.run_coroutine_threadsafe(self._stop_all(grace), self._loop).result(grace + 5)
+        except TimeoutError:
+            log.warning("push listener: the event loop did not answer within %.0f s", grace + 5)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(5)
-        self._loop.close()
+        if not self._thread.is_alive():
+            self._loop.close()
 
-    async def _stop_all(self) -> None:
+    async def _stop_all(self, grace: float) -> None:
         tasks = [task for _conn, task in self._tasks.values()]
         self._tasks.clear()
         for task in tasks:
             task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        if tasks:
+            _done, pending = await asyncio.wait(tasks, timeout=grace)
+            for task in pending:
+                log.warning("push listener: a socket did not close within %.0f s: %s", grace, task.get_name())
 
 
 def _passive_login(conn: MachineConnection) -> tuple[str, str]:
