@@ -138,7 +138,9 @@ def test_a_coordinator_triages_allocates_and_reads_the_dashboard(page: Page, htt
     shoot(page, "coordinator-allocation")
     page.get_by_role("navigation").get_by_role("link", name="Tableau de bord").click()
     expect(page.get_by_role("heading", name="Demandé, fabriqué et livré (cumul)")).to_be_visible()
-    assert page.evaluate("() => typeof Chart === 'function' && Object.keys(Chart.instances).length") == 2
+    # the heading paints before the scripts at the end of the page have run: wait for both charts
+    page.wait_for_function("() => typeof Chart === 'function' && Object.keys(Chart.instances).length === 2",
+                           timeout=10_000)
     expect(page.get_by_role("heading", name="Alertes de stock")).to_be_visible()
     shoot(page, "coordinator-dashboard")
 
