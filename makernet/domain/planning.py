@@ -28,6 +28,8 @@ URGENCY_DAYS = 6.0
 # the next runs; on the NA-visors-2020 benchmark, with one run a day, 1 does best: longer windows fill
 # places' queues ahead of the urgent requests posted meanwhile
 RELEASE_DAYS = 1
+# units must be ready this many days before they are needed (delivery)
+TRANSIT_DAYS = 1
 PRIORITY_WORDS = {"care_staff": "soignants", "emergency_services": "secours et forces de l'ordre",
                   "vulnerable": "personnes vulnérables", "normal": "priorité normale"}
 
@@ -102,3 +104,4 @@ def urgency_weight(needed_by: int) -> float:
 def on_time_weight(priority: str, needed_by: int) -> float:
     """What one unit ready on time is worth to the plan: its priority times its urgency."""
     return priority_weight(priority) * urgency_weight(needed_by)
+

@@ -31,10 +31,19 @@ class Board:
         self.places = {p.place_id: p for p in inp.places}
         self.lines = {ln.line_id: ln for ln in inp.lines}
         self.remaining = {ln.line_id: ln.quantity for ln in inp.lines}
-        self.load: dict[tuple[int, int], int] = defaultdict(int)
+        self.load: dict[tuple[int, int], int] = defaultdict(int)      # every unit to make, late ones too
+        self.first: dict[tuple[int, int], int] = defaultdict(int)     # backlog of unknown due date
+        self.dated: dict[tuple[int, int], dict[int, int]] = defaultdict(dict)  # on-time work per last day
         for place in inp.places:
             for item_id, units in place.backlog.items():
-                self.load[place.place_id, item_id] += units
+                lane = (place.place_id, item_id)
+                self.load[lane] += units
+                known = 0
+                for needed_by, quantity in place.backlog_due.get(item_id, ()):
+                    known += quantity
+                    if needed_by - inp.transit_days >= 0:
+                        self._date(lane, needed_by - inp.transit_days, quantity)
+                self.first[lane] += max(0, units - known)
         self.material = {(p.place_id, m): q for p in inp.places for m, q in p.free_material.items()}
         self.given: dict[tuple[int, int], int] = defaultdict(int)
         self.forbidden = {(r.line_id, r.place_id) for r in inp.rules if r.kind == "forbid"}
@@ -55,11 +64,33 @@ class Board:
         return line.design_version_id is not None and place.makes(line.item_id) \
             and (line_id, place_id) not in self.forbidden
 
+    def _date(self, lane: tuple[int, int], last_day: int, units: int) -> None:
+        dated = self.dated[lane]
+        dated[last_day] = dated.get(last_day, 0) + units
+
     def capacity_left(self, place_id: int, item_id: int, last_day: int | None = None) -> int:
-        """Units the place can still make of the item up to a day (its whole horizon by default)."""
-        place = self.places[place_id]
-        day = place.horizon(item_id) if last_day is None else min(last_day, place.horizon(item_id))
-        return max(0, place.cumulative(item_id, day) - self.load[place_id, item_id])
+        """Units the place can still make of the item by a day (its whole horizon by default).
+
+        By a day: before that day, after the work due by then, without making any work due
+        later late (it may move back, not past its own day).
+        """
+        place, lane = self.places[place_id], (place_id, item_id)
+        horizon = place.horizon(item_id)
+        left = place.cumulative(item_id, horizon) - self.load[lane]
+        if last_day is not None:
+            days = [last_day] + [d for d in self.dated[lane] if d > last_day]
+            left = min([left] + [self.room_by(place_id, item_id, d) for d in days])
+        return max(0, left)
+
+    def room_by(self, place_id: int, item_id: int, last_day: int) -> int:
+        """Capacity up to a day less the work that must be made by then (may be negative)."""
+        place, lane = self.places[place_id], (place_id, item_id)
+        due = self.first[lane] + sum(u for d, u in self.dated[lane].items() if d <= last_day)
+        return place.cumulative(item_id, min(last_day, place.horizon(item_id))) - due
+
+    def dated_days(self, place_id: int, item_id: int) -> list[int]:
+        """The last days of the on-time work already on the place's lane."""
+        return sorted(self.dated[place_id, item_id])
 
     def material_left(self, line: DemandLine, place_id: int) -> int:
         """Units of the line's design the place's unreserved material still allows."""
@@ -100,6 +131,9 @@ class Board:
         line = self.lines[line_id]
         self.remaining[line_id] -= quantity
         self.load[place_id, line.item_id] += quantity
+        last_day = line.needed_by - self.inp.transit_days
+        if not late and last_day >= 0:
+            self._date((place_id, line.item_id), last_day, quantity)
         self.given[line_id, place_id] += quantity
         for material_id, per_unit in line.bill.items():
             self.material[place_id, material_id] = self.material.get((place_id, material_id), 0) - per_unit * quantity
@@ -125,7 +159,7 @@ class Board:
             line = self.lines[share.line_id]
             if self.first_come_first_served:
                 return (share.place_id, line.order, line.line_id)
-            return (share.place_id, share.late, line.needed_by, priority_rank(line.priority), line.line_id)
+            return (share.place_id, self._late(share), line.needed_by, priority_rank(line.priority), line.line_id)
         return sorted(self._merged(), key=key)
 
     def _merged(self) -> list[Share]:
@@ -141,16 +175,46 @@ class Board:
         return list(merged.values())
 
     def schedule(self, shares: list[Share]) -> list[tuple[int | None, int | None]]:
-        """When each share should start and be ready, making backlog first, then shares in the given order."""
-        backlog = {(p.place_id, i): u for p in self.inp.places for i, u in p.backlog.items()}
-        queue: dict[tuple[int, int], int] = defaultdict(int, backlog)
+        """When each share should start and be ready, in the given order within each lane.
+
+        As places make their work: backlog of unknown due date first; then work that can be on
+        time, by due date, new and old together; then late work, the old before the new.
+        """
+        transit = self.inp.transit_days
+        first, dated, overdue = {}, defaultdict(list), defaultdict(int)
+        for place in self.inp.places:
+            for item_id, units in place.backlog.items():
+                lane, known = (place.place_id, item_id), 0
+                for needed_by, quantity in place.backlog_due.get(item_id, ()):
+                    known += quantity
+                    if needed_by - transit >= 0:
+                        dated[lane].append((needed_by - transit, quantity))
+                    else:
+                        overdue[lane] += quantity
+                first[lane] = max(0, units - known)
+        on_time = defaultdict(int)
+        for share in shares:
+            if not self._late(share):
+                on_time[share.place_id, self.lines[share.line_id].item_id] += share.quantity
+        before = defaultdict(int)   # new work of the same kind (on time / late) already ahead in the lane
         days = []
         for share in shares:
-            item_id, place = self.lines[share.line_id].item_id, self.places[share.place_id]
-            start = self._day_reaching(place, item_id, queue[share.place_id, item_id] + 1)
-            queue[share.place_id, item_id] += share.quantity
-            days.append((start, self._day_reaching(place, item_id, queue[share.place_id, item_id])))
+            line, place = self.lines[share.line_id], self.places[share.place_id]
+            lane, late = (share.place_id, line.item_id), self._late(share)
+            if late:
+                ahead = first.get(lane, 0) + sum(u for _d, u in dated[lane]) + on_time[lane] + overdue[lane]
+            else:
+                last = line.needed_by - transit
+                ahead = first.get(lane, 0) + sum(u for d, u in dated[lane] if d <= last)
+            ahead += before[lane, late]
+            before[lane, late] += share.quantity
+            days.append((self._day_reaching(place, line.item_id, ahead + 1),
+                         self._day_reaching(place, line.item_id, ahead + share.quantity)))
         return days
+
+    def _late(self, share: Share) -> bool:
+        """Whether a share is made with the late work (given late, or its line's last day is past)."""
+        return share.late or self.lines[share.line_id].needed_by - self.inp.transit_days < 0
 
     @staticmethod
     def _day_reaching(place: PlaceSupply, item_id: int, units: int) -> int | None:

@@ -5,6 +5,8 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 
+from makernet.domain.planning import TRANSIT_DAYS
+
 
 @dataclass(frozen=True)
 class PlaceSupply:
@@ -16,12 +18,15 @@ class PlaceSupply:
     longitude: float
     # item id -> units the place can make each day, day 0 being today
     daily_capacity: dict[int, tuple[float, ...]]
-    # item id -> units already accepted or proposed and not yet made: they are made first
+    # item id -> units already accepted or proposed and not yet made
     backlog: dict[int, int] = field(default_factory=dict)
     # material id -> quantity on hand that no work order has reserved yet
     free_material: dict[int, int] = field(default_factory=dict)
     batch_limit: int | None = None
     auto_accept: bool = False
+    # item id -> (needed-by day, units) of that backlog. Places make work that can still be on
+    # time by due date, then work already late; backlog of unknown due date is made first
+    backlog_due: dict[int, tuple[tuple[int, int], ...]] = field(default_factory=dict)
 
     def makes(self, item_id: int) -> bool:
         """Whether the place accepts and can make the item at all."""
@@ -75,7 +80,7 @@ class PlanInput:
     places: tuple[PlaceSupply, ...]
     lines: tuple[DemandLine, ...]
     rules: tuple[Rule, ...] = ()
-    transit_days: int = 1         # units must be ready this many days before they are needed
+    transit_days: int = TRANSIT_DAYS   # units must be ready this many days before they are needed
     item_names: dict[int, str] = field(default_factory=dict)
     # propose only the work a place would start within this many days (0: today); plan the rest
     # but hold it for a later run, so that urgent requests posted meanwhile find room. None: propose all.

@@ -1,7 +1,7 @@
 """The planner: a linear programme over lines × places, solved by HiGHS, rounded down and repaired.
 
 The programme gives each unit of a line to a place, on time if it can (the place's
-capacity up to the line's needed-by day, after its backlog, for every deadline), late
+capacity up to the line's needed-by day, after the work due by then, for every deadline), late
 otherwise, within batch limits and unreserved material. An on-time unit is worth its
 priority (care staff first) times its urgency (due sooner counts more: later work can
 still be planned tomorrow), less the distance to the delivery point. Flooring a
@@ -117,18 +117,19 @@ def _line_rows(board: Board, pairs: list[tuple[int, int]], row) -> None:  # noqa
 
 
 def _capacity_rows(board: Board, pairs: list[tuple[int, int]], row) -> None:  # noqa: ANN001
-    """On-time units fit before every deadline, all units before the horizon, after the backlog."""
+    """On-time units fit before every deadline after the work due by then, all units within the horizon."""
     n = len(pairs)
     lanes: dict[tuple[int, int], list[int]] = defaultdict(list)
     for k, (line_id, place_id) in enumerate(pairs):
         lanes[place_id, board.lines[line_id].item_id].append(k)
     transit = board.inp.transit_days
     for (place_id, item_id), ks in lanes.items():
-        ks.sort(key=lambda k: board.lines[pairs[k][0]].needed_by)
-        deadlines = sorted({board.lines[pairs[k][0]].needed_by for k in ks})
-        for deadline in deadlines:
-            members = [(k, 1.0) for k in ks if board.lines[pairs[k][0]].needed_by <= deadline]
-            row(members, board.capacity_left(place_id, item_id, deadline - transit))
+        last = {k: board.lines[pairs[k][0]].needed_by - transit for k in ks}
+        ks.sort(key=last.__getitem__)
+        days = sorted(set(last.values()) | {d for d in board.dated_days(place_id, item_id) if d > last[ks[0]]})
+        for day in days:   # the place makes on-time work by due date: every day's work fits before it
+            members = [(k, 1.0) for k in ks if last[k] <= day]
+            row(members, max(0, board.room_by(place_id, item_id, day)))
         row([(k, 1.0) for k in ks] + [(n + k, 1.0) for k in ks], board.capacity_left(place_id, item_id))
 
 

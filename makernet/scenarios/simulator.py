@@ -28,6 +28,7 @@ from makernet.scenarios.loading import Loaded, add_design, load, requester
 from makernet.scenarios.na_visors import START, Scenario
 from makernet.services import deliveries, demand, planning, planning_runs
 from makernet.services.context import Context
+from makernet.services.dispatch import making_order
 from makernet.services.planning_inputs import capacity_today
 from makernet.services.production import complete_job
 from makernet.services.stock import record_receipt
@@ -207,17 +208,19 @@ class Simulation:
                 capacity = capacity_today(s, place_id, today)
                 for item_id, units in capacity.items():
                     self.outcome.capacity.setdefault((place_id, item_id), [0.0] * self.scenario.days)[day] = units
-                    made = self._make(s, place_id, item_id, units)
+                    made = self._make(s, place_id, item_id, units, today)
                     self.outcome.made.setdefault((place_id, item_id), [0] * self.scenario.days)[day] = made
 
-    def _make(self, s, place_id: int, item_id: int, capacity: float) -> int:  # noqa: ANN001 - a session
-        """Complete the place's next plates of this item while capacity and material last."""
+    def _make(self, s, place_id: int, item_id: int, capacity: float, today) -> int:  # noqa: ANN001 - a session, a date
+        """Complete the place's next plates of this item while capacity and material last, in the
+        order places make them (dispatch.making_order)."""
         from makernet.models import BomLine, RequestLine
         jobs = s.exec(select(Job, WorkOrder).join(WorkOrder, WorkOrder.id == Job.work_order_id)
                       .join(RequestLine, RequestLine.id == WorkOrder.request_line_id)
+                      .join(Request, Request.id == RequestLine.request_id)
                       .where(WorkOrder.place_id == place_id, WorkOrder.status == "accepted", RequestLine.item_id == item_id,
                              Job.status.in_(("queued", "dispatching", "printing")))  # type: ignore[attr-defined]
-                      .order_by(Job.work_order_id, Job.sequence)).all()
+                      .order_by(*making_order(today))).all()
         key = (place_id, item_id)
         self.credit[key] += capacity
         stock = dict(s.exec(select(StockEntry.material_id, func.sum(StockEntry.quantity))

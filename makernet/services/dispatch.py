@@ -6,12 +6,15 @@ applied only if the plate is still where the report expects it.
 """
 from __future__ import annotations
 
-from sqlalchemy import update
+from datetime import date, timedelta
+
+from sqlalchemy import case, update
 from sqlmodel import Session, select
 
+from makernet.domain.planning import TRANSIT_DAYS
 from makernet.domain.states import JobStatus
 from makernet.errors import Conflict
-from makernet.models import Job, Machine, Place, PlateLayout, WorkOrder
+from makernet.models import Job, Machine, Place, PlateLayout, Request, RequestLine, WorkOrder
 from makernet.models.base import utcnow
 from makernet.services import disruptions
 from makernet.services.context import Context
@@ -28,7 +31,18 @@ def place_queue(place_id: int) -> str:
     return f"place.{place_id}"
 
 
-def claim_next_job(s: Session, machine_id: int) -> int | None:
+def making_order(today: date) -> tuple:
+    """The order a place makes its plates in (join Request): work that can still be on time by
+    needed-by date, then work already late by needed-by date, each work order's plates in turn.
+
+    The planner counts on it: new urgent work goes before accepted work due later, as long
+    as that work stays on time.
+    """
+    overdue = case((Request.needed_by < today + timedelta(days=TRANSIT_DAYS), 1), else_=0)
+    return (overdue, Request.needed_by, Job.work_order_id, Job.sequence)
+
+
+def claim_next_job(s: Session, machine_id: int, today: date | None = None) -> int | None:
     """Take the machine's next queued plate if its bed is clear and nothing runs on it.
 
     The bed flag is taken with a conditional update, so two claimers never both win.
@@ -37,8 +51,10 @@ def claim_next_job(s: Session, machine_id: int) -> int | None:
     if busy is not None:
         return None
     job = s.exec(select(Job).join(WorkOrder, WorkOrder.id == Job.work_order_id)
+                 .join(RequestLine, RequestLine.id == WorkOrder.request_line_id)
+                 .join(Request, Request.id == RequestLine.request_id)
                  .where(Job.machine_id == machine_id, Job.status == "queued", WorkOrder.status == "accepted")
-                 .order_by(Job.work_order_id, Job.sequence)).first()  # type: ignore[arg-type]
+                 .order_by(*making_order(today or date.today()))).first()
     if job is None:
         return None
     taken = s.execute(update(Machine).where(Machine.id == machine_id, Machine.bed_clear == True,  # noqa: E712

@@ -116,7 +116,7 @@ def _places(s: Session, today: date, territory: tuple[str, ...] | None, horizon:
             machines[machine.place_id].append(machine)
     layouts = _layouts(s, designs)
     items = s.exec(select(Item).where(Item.active == True)).all()  # noqa: E712
-    backlog, reserved = _backlog_and_reservations(s)
+    backlog, reserved, due = _backlog_and_reservations(s, today)
     levels = _stock_levels(s)
     supplies = []
     for place in places:
@@ -126,7 +126,9 @@ def _places(s: Session, today: date, territory: tuple[str, ...] | None, horizon:
         supplies.append(PlaceSupply(
             place_id=place.id, name=place.name, latitude=place.latitude or 0.0, longitude=place.longitude or 0.0,
             daily_capacity={i: days for i, days in capacity.items() if any(days)},
-            backlog={i: u for (p, i), u in backlog.items() if p == place.id}, free_material=free,
+            backlog={i: u for (p, i), u in backlog.items() if p == place.id},
+            backlog_due={i: tuple(sorted(days.items())) for (p, i), days in due.items() if p == place.id},
+            free_material=free,
             batch_limit=place.batch_limit, auto_accept=place.auto_accept))
     return supplies
 
@@ -170,19 +172,26 @@ def _daily_units(place: Place, machines: list[Machine], item: Item, layouts: dic
     return tuple(days)
 
 
-def _backlog_and_reservations(s: Session) -> tuple[dict[tuple[int, int], int], dict[tuple[int, int], int]]:
-    """Units proposed or accepted and not yet made, per place and item; the material they reserve."""
+def _backlog_and_reservations(s: Session, today: date) -> tuple[dict[tuple[int, int], int], dict[tuple[int, int], int],
+                                                                  dict[tuple[int, int], dict[int, int]]]:
+    """Units proposed or accepted and not yet made, per place and item; the material they reserve;
+    the same units per needed-by day (days from today)."""
     bills = _bills(s)
     backlog: dict[tuple[int, int], int] = defaultdict(int)
     reserved: dict[tuple[int, int], int] = defaultdict(int)
-    rows = s.exec(select(WorkOrder, RequestLine.item_id).join(RequestLine, RequestLine.id == WorkOrder.request_line_id)
+    due: dict[tuple[int, int], dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    rows = s.exec(select(WorkOrder, RequestLine.item_id, Request.needed_by)
+                  .join(RequestLine, RequestLine.id == WorkOrder.request_line_id)
+                  .join(Request, Request.id == RequestLine.request_id)
                   .where(WorkOrder.status.in_(("proposed", "accepted")))).all()  # type: ignore[attr-defined]
-    for order, item_id in rows:
+    for order, item_id, needed_by in rows:
         open_units = order.quantity if order.status == "proposed" else max(0, order.accepted_quantity - order.units_made)
         backlog[order.place_id, item_id] += open_units
+        if open_units:
+            due[order.place_id, item_id][day_offset(needed_by, today)] += open_units
         for material_id, per_unit in bills.get(order.design_version_id, {}).items():
             reserved[order.place_id, material_id] += per_unit * open_units
-    return backlog, reserved
+    return backlog, reserved, due
 
 
 def _stock_levels(s: Session) -> dict[tuple[int, int], int]:

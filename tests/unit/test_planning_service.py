@@ -258,3 +258,15 @@ def test_the_morning_run_plans_each_coordinations_territory_once_without_allocat
     assert runs[0]["proposed_units"] == 60 == sum(o.quantity for o in orders(ctx, status="proposed"))
     again = planning_runs.plan_daily(ctx, today=MONDAY)
     assert again[0]["proposed_units"] == 0 and sum(o.quantity for o in orders(ctx)) == 60
+
+
+def test_the_planner_sees_each_place_s_open_work_by_the_day_it_is_needed(ctx: Context) -> None:
+    from makernet.services.planning_inputs import plan_input
+    approved_request(ctx, 40, days=9)
+    planning.run_plan(ctx, coordinator(ctx), today=MONDAY, release_days=None)
+    with ctx.db.reading() as s:
+        orders = s.exec(select(WorkOrder).where(WorkOrder.status == "proposed")).all()
+        due = {p.place_id: p.backlog_due for p in plan_input(s, MONDAY + timedelta(days=2), None).places}
+    assert sum(o.quantity for o in orders) == 40
+    for order in orders:   # needed on day 9 from Monday: day 7 from Wednesday
+        assert (7, order.quantity) in next(iter(due[order.place_id].values()))

@@ -8,7 +8,7 @@ from sqlalchemy import update
 from sqlmodel import select
 
 from makernet import demo
-from makernet.models import Job, Machine, StockEntry
+from makernet.models import Job, Machine, Request, StockEntry
 from makernet.models.base import utcnow
 from makernet.services import dispatch, monitoring, production
 from makernet.services.secrets import seal
@@ -17,11 +17,11 @@ from tests.support.api import COORDINATOR, OPERATOR, REQUESTER, ApiClient
 from tests.support.fakes import PRINTERS, FakePrinter
 
 
-def accepted_order(api: ApiClient, quantity: int = 20) -> dict:
-    """A 20-visor request allocated to and accepted by the fab-lab."""
+def accepted_order(api: ApiClient, quantity: int = 20, days: int = 7) -> dict:
+    """A 20-visor request needed in `days` days, allocated to and accepted by the fab-lab."""
     visor = next(i for i in api.ok("get", "/items", REQUESTER) if i["code"] == "visiere")
     request = api.ok("post", "/requests", REQUESTER, json={
-        "needed_by": (date.today() + timedelta(days=7)).isoformat(), "delivery_point": "Mairie",
+        "needed_by": (date.today() + timedelta(days=days)).isoformat(), "delivery_point": "Mairie",
         "lines": [{"item_id": visor["id"], "quantity": quantity}]})
     api.ok("post", f"/requests/{request['id']}/approve", COORDINATOR)
     place = next(p for p in api.ok("get", "/places", COORDINATOR) if p["name"] == "FabLab La Rochelle")
@@ -77,6 +77,29 @@ def test_a_finished_plate_is_recorded_once_and_the_next_waits_for_a_clear_bed(ap
     cleared = api.ok("post", f"/machines/{first.machine_id}/bed-clear", OPERATOR)
     assert cleared["dispatched_job_id"] == second.id
     assert ctx.tasks.take("dispatch_job") == [(second.id,)]
+
+
+def test_the_next_plate_is_the_one_needed_soonest_and_work_already_late_comes_after_work_still_on_time(app, api, printer):  # noqa: ANN001
+    ctx = app.extensions["makernet"]
+    later = accepted_order(api, days=10)
+    first = jobs(app)[0]
+    overdue = accepted_order(api, days=2)
+    sooner = accepted_order(api, days=3)
+    with ctx.db.transaction() as tx:   # days went by: the second order can no longer be on time
+        tx.session.execute(update(Request).where(Request.id == overdue["request_id"])
+                           .values(needed_by=date.today() - timedelta(days=1)))
+    dispatch.dispatch_job(ctx, first.id)
+    printer.finish()
+    poll(app, first.machine_id)
+    plates = {j.id: j.work_order_id for j in jobs(app)}
+    order_of_next = []
+    for _ in range(5):
+        cleared = api.ok("post", f"/machines/{first.machine_id}/bed-clear", OPERATOR)
+        order_of_next.append(plates[cleared["dispatched_job_id"]])
+        dispatch.dispatch_job(ctx, cleared["dispatched_job_id"])
+        printer.finish()
+        poll(app, first.machine_id)
+    assert order_of_next == [sooner["id"], sooner["id"], later["id"], overdue["id"], overdue["id"]]
 
 
 def test_clearing_the_bed_while_printing_is_refused(app, api, printer):  # noqa: ANN001
@@ -297,7 +320,7 @@ def test_assembling_visors_on_a_bench_consumes_a_frame_a_sheet_and_an_elastic_pe
     from tests.support.api import SEWING_OPERATOR
     kit = next(i for i in api.ok("get", "/items", REQUESTER) if i["code"] == "visiere-assemblee")
     request = api.ok("post", "/requests", REQUESTER, json={
-        "needed_by": (date.today() + timedelta(days=7)).isoformat(), "delivery_point": "Mairie",
+        "needed_by": (date.today() + timedelta(days=days)).isoformat(), "delivery_point": "Mairie",
         "lines": [{"item_id": kit["id"], "quantity": 20}]})
     api.ok("post", f"/requests/{request['id']}/approve", COORDINATOR)
     workshop = next(p for p in api.ok("get", "/places", COORDINATOR) if p["name"] == "Atelier couture solidaire")
