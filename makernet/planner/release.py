@@ -1,11 +1,11 @@
 """Which planned work is proposed now, and which is held for a later run.
 
-A place makes its work in the order it accepted it. Work proposed today for a month
-from now would sit in its queue ahead of the urgent requests posted next week, so a
-run proposes only what each place would start within the input's release window (its
-next `release_days` + 1 working days, today included if it works today) and holds the
-rest: planned, explained, and proposed by the run that finds the place about to start
-it (or given elsewhere, if something more urgent came meanwhile).
+Places make their work by needed-by date, but a work order proposed today for a month
+from now commits the place: next week's urgent requests, nearer to it, would find it
+taken. A run therefore proposes only what each place would start within the input's
+release window (its next `release_days` + 1 working days, today included if it works
+today) and holds the rest: planned, explained, and proposed by the run that finds the
+place about to start it (or given elsewhere, if something more urgent came meanwhile).
 """
 from __future__ import annotations
 
