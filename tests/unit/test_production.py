@@ -320,7 +320,7 @@ def test_assembling_visors_on_a_bench_consumes_a_frame_a_sheet_and_an_elastic_pe
     from tests.support.api import SEWING_OPERATOR
     kit = next(i for i in api.ok("get", "/items", REQUESTER) if i["code"] == "visiere-assemblee")
     request = api.ok("post", "/requests", REQUESTER, json={
-        "needed_by": (date.today() + timedelta(days=days)).isoformat(), "delivery_point": "Mairie",
+        "needed_by": (date.today() + timedelta(days=7)).isoformat(), "delivery_point": "Mairie",
         "lines": [{"item_id": kit["id"], "quantity": 20}]})
     api.ok("post", f"/requests/{request['id']}/approve", COORDINATOR)
     workshop = next(p for p in api.ok("get", "/places", COORDINATOR) if p["name"] == "Atelier couture solidaire")
