@@ -32,8 +32,10 @@ class Board:
         self.lines = {ln.line_id: ln for ln in inp.lines}
         self.remaining = {ln.line_id: ln.quantity for ln in inp.lines}
         self.load: dict[tuple[int, int], int] = defaultdict(int)      # every unit to make, late ones too
-        self.first: dict[tuple[int, int], int] = defaultdict(int)     # backlog of unknown due date
-        self.dated: dict[tuple[int, int], dict[int, int]] = defaultdict(dict)  # on-time work per last day
+        # the backlog as places make it: of unknown due date (first), per last on-time day, already late
+        self.first: dict[tuple[int, int], int] = defaultdict(int)
+        self.backlog_dated: dict[tuple[int, int], dict[int, int]] = defaultdict(dict)
+        self.overdue: dict[tuple[int, int], int] = defaultdict(int)
         for place in inp.places:
             for item_id, units in place.backlog.items():
                 lane = (place.place_id, item_id)
@@ -42,8 +44,13 @@ class Board:
                 for needed_by, quantity in place.backlog_due.get(item_id, ()):
                     known += quantity
                     if needed_by - inp.transit_days >= 0:
-                        self._date(lane, needed_by - inp.transit_days, quantity)
+                        _add(self.backlog_dated[lane], needed_by - inp.transit_days, quantity)
+                    else:
+                        self.overdue[lane] += quantity
                 self.first[lane] += max(0, units - known)
+        # on-time work per last day: the dated backlog, then what this run gives on time
+        self.dated: dict[tuple[int, int], dict[int, int]] = defaultdict(
+            dict, {lane: dict(days) for lane, days in self.backlog_dated.items()})
         self.material = {(p.place_id, m): q for p in inp.places for m, q in p.free_material.items()}
         self.given: dict[tuple[int, int], int] = defaultdict(int)
         self.forbidden = {(r.line_id, r.place_id) for r in inp.rules if r.kind == "forbid"}
@@ -63,10 +70,6 @@ class Board:
         line, place = self.lines[line_id], self.places[place_id]
         return line.design_version_id is not None and place.makes(line.item_id) \
             and (line_id, place_id) not in self.forbidden
-
-    def _date(self, lane: tuple[int, int], last_day: int, units: int) -> None:
-        dated = self.dated[lane]
-        dated[last_day] = dated.get(last_day, 0) + units
 
     def capacity_left(self, place_id: int, item_id: int, last_day: int | None = None) -> int:
         """Units the place can still make of the item by a day (its whole horizon by default).
@@ -133,7 +136,7 @@ class Board:
         self.load[place_id, line.item_id] += quantity
         last_day = line.needed_by - self.inp.transit_days
         if not late and last_day >= 0:
-            self._date((place_id, line.item_id), last_day, quantity)
+            _add(self.dated[place_id, line.item_id], last_day, quantity)
         self.given[line_id, place_id] += quantity
         for material_id, per_unit in line.bill.items():
             self.material[place_id, material_id] = self.material.get((place_id, material_id), 0) - per_unit * quantity
@@ -180,18 +183,6 @@ class Board:
         As places make their work: backlog of unknown due date first; then work that can be on
         time, by due date, new and old together; then late work, the old before the new.
         """
-        transit = self.inp.transit_days
-        first, dated, overdue = {}, defaultdict(list), defaultdict(int)
-        for place in self.inp.places:
-            for item_id, units in place.backlog.items():
-                lane, known = (place.place_id, item_id), 0
-                for needed_by, quantity in place.backlog_due.get(item_id, ()):
-                    known += quantity
-                    if needed_by - transit >= 0:
-                        dated[lane].append((needed_by - transit, quantity))
-                    else:
-                        overdue[lane] += quantity
-                first[lane] = max(0, units - known)
         on_time = defaultdict(int)
         for share in shares:
             if not self._late(share):
@@ -201,11 +192,12 @@ class Board:
         for share in shares:
             line, place = self.lines[share.line_id], self.places[share.place_id]
             lane, late = (share.place_id, line.item_id), self._late(share)
+            dated = self.backlog_dated.get(lane, {})
             if late:
-                ahead = first.get(lane, 0) + sum(u for _d, u in dated[lane]) + on_time[lane] + overdue[lane]
+                ahead = self.first[lane] + sum(dated.values()) + on_time[lane] + self.overdue[lane]
             else:
-                last = line.needed_by - transit
-                ahead = first.get(lane, 0) + sum(u for d, u in dated[lane] if d <= last)
+                last = line.needed_by - self.inp.transit_days
+                ahead = self.first[lane] + sum(u for d, u in dated.items() if d <= last)
             ahead += before[lane, late]
             before[lane, late] += share.quantity
             days.append((self._day_reaching(place, line.item_id, ahead + 1),
@@ -225,3 +217,7 @@ class Board:
             if total + 1e-9 >= units:
                 return day
         return None
+
+
+def _add(days: dict[int, int], day: int, units: int) -> None:
+    days[day] = days.get(day, 0) + units

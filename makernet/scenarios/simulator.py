@@ -28,7 +28,7 @@ from makernet.scenarios.loading import Loaded, add_design, load, requester
 from makernet.scenarios.na_visors import START, Scenario
 from makernet.services import deliveries, demand, planning, planning_runs
 from makernet.services.context import Context
-from makernet.services.dispatch import making_order
+from makernet.services.dispatch import in_making_order
 from makernet.services.planning_inputs import capacity_today
 from makernet.services.production import complete_job
 from makernet.services.stock import record_receipt
@@ -213,14 +213,12 @@ class Simulation:
 
     def _make(self, s, place_id: int, item_id: int, capacity: float, today) -> int:  # noqa: ANN001 - a session, a date
         """Complete the place's next plates of this item while capacity and material last, in the
-        order places make them (dispatch.making_order)."""
+        order places make them (dispatch.in_making_order)."""
         from makernet.models import BomLine, RequestLine
-        jobs = s.exec(select(Job, WorkOrder).join(WorkOrder, WorkOrder.id == Job.work_order_id)
-                      .join(RequestLine, RequestLine.id == WorkOrder.request_line_id)
-                      .join(Request, Request.id == RequestLine.request_id)
-                      .where(WorkOrder.place_id == place_id, WorkOrder.status == "accepted", RequestLine.item_id == item_id,
-                             Job.status.in_(("queued", "dispatching", "printing")))  # type: ignore[attr-defined]
-                      .order_by(*making_order(today))).all()
+        jobs = s.exec(in_making_order(
+            select(Job, WorkOrder).join(WorkOrder, WorkOrder.id == Job.work_order_id)
+            .where(WorkOrder.place_id == place_id, WorkOrder.status == "accepted", RequestLine.item_id == item_id,
+                   Job.status.in_(("queued", "dispatching", "printing"))), today)).all()  # type: ignore[attr-defined]
         key = (place_id, item_id)
         self.credit[key] += capacity
         stock = dict(s.exec(select(StockEntry.material_id, func.sum(StockEntry.quantity))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import case, update
+from sqlalchemy import Select, case, update
 from sqlmodel import Session, select
 
 from makernet.domain.planning import TRANSIT_DAYS
@@ -31,18 +31,21 @@ def place_queue(place_id: int) -> str:
     return f"place.{place_id}"
 
 
-def making_order(today: date) -> tuple:
-    """The order a place makes its plates in (join Request): work that can still be on time by
-    needed-by date, then work already late by needed-by date, each work order's plates in turn.
+def in_making_order(query: Select, today: date) -> Select:
+    """A query of plates (joined to their work orders), in the order a place makes them: work that
+    can still be on time by needed-by date, then work already late by needed-by date, each work
+    order's plates in turn.
 
     The planner counts on it: new urgent work goes before accepted work due later, as long
     as that work stays on time.
     """
     overdue = case((Request.needed_by < today + timedelta(days=TRANSIT_DAYS), 1), else_=0)
-    return (overdue, Request.needed_by, Job.work_order_id, Job.sequence)
+    return (query.join(RequestLine, RequestLine.id == WorkOrder.request_line_id)
+            .join(Request, Request.id == RequestLine.request_id)
+            .order_by(overdue, Request.needed_by, Job.work_order_id, Job.sequence))
 
 
-def claim_next_job(s: Session, machine_id: int, today: date | None = None) -> int | None:
+def claim_next_job(s: Session, machine_id: int) -> int | None:
     """Take the machine's next queued plate if its bed is clear and nothing runs on it.
 
     The bed flag is taken with a conditional update, so two claimers never both win.
@@ -50,11 +53,9 @@ def claim_next_job(s: Session, machine_id: int, today: date | None = None) -> in
     busy = s.exec(select(Job.id).where(Job.machine_id == machine_id, Job.status.in_(ACTIVE))).first()  # type: ignore[attr-defined]
     if busy is not None:
         return None
-    job = s.exec(select(Job).join(WorkOrder, WorkOrder.id == Job.work_order_id)
-                 .join(RequestLine, RequestLine.id == WorkOrder.request_line_id)
-                 .join(Request, Request.id == RequestLine.request_id)
-                 .where(Job.machine_id == machine_id, Job.status == "queued", WorkOrder.status == "accepted")
-                 .order_by(*making_order(today or date.today()))).first()
+    job = s.exec(in_making_order(select(Job).join(WorkOrder, WorkOrder.id == Job.work_order_id)
+                                 .where(Job.machine_id == machine_id, Job.status == "queued",
+                                        WorkOrder.status == "accepted"), date.today())).first()
     if job is None:
         return None
     taken = s.execute(update(Machine).where(Machine.id == machine_id, Machine.bed_clear == True,  # noqa: E712
