@@ -21,17 +21,28 @@ import time
 from contextlib import ExitStack
 from pathlib import Path
 
-from sqlalchemy import func, update
+from sqlalchemy import func
 from sqlmodel import select
 
 from bench import octoprint_sim
 from makernet import create_app, schema
 from makernet.config import Settings
-from makernet.models import (DesignVersion, Item, Job, Machine, Organisation, Place, PlateLayout, Request,
-                             RequestLine, User, WorkOrder)
+from makernet.models import (
+    DesignVersion,
+    Item,
+    Job,
+    Machine,
+    Organisation,
+    Place,
+    PlateLayout,
+    Request,
+    RequestLine,
+    User,
+    WorkOrder,
+)
 from makernet.models.base import utcnow
-from makernet.services import monitoring, production
-from makernet.services.accounts import Actor
+from makernet.services import fleet, production
+from makernet.services.access import Actor
 from makernet.services.secrets import seal
 from tests.support.octoprint import OctoPrintServer, free_port, gcode_lasting
 from tests.support.services import postgres_database, redis_key_space
@@ -110,10 +121,10 @@ def full_refresh(ctx: object, count: int, repeat_every: float | None = None) -> 
     """
     t0 = utcnow()
     started = asked = time.perf_counter()
-    monitoring.poll_printers(ctx)  # type: ignore[arg-type]
+    fleet.poll_printers(ctx)  # type: ignore[arg-type]
     while True:
         if repeat_every and time.perf_counter() - asked > repeat_every:
-            monitoring.poll_printers(ctx)  # type: ignore[arg-type]
+            fleet.poll_printers(ctx)  # type: ignore[arg-type]
             asked = time.perf_counter()
         with ctx.db.reading() as s:  # type: ignore[attr-defined]
             stale = s.exec(select(func.count(Machine.id)).where(

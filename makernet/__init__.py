@@ -28,11 +28,12 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     from makernet.db import Database
     from makernet.services.context import CeleryQueue, Context
+    from makernet.services.subscriptions import SUBSCRIBERS
     from workers.app import celery_init_app
 
     celery_app = celery_init_app(app, settings)
     app.extensions["makernet"] = Context(db=Database(settings.effective_database_url),
-                                         tasks=CeleryQueue(celery_app), settings=settings,
+                                         tasks=CeleryQueue(celery_app), settings=settings, subscribers=SUBSCRIBERS,
                                          secret=app.config["SECRET_KEY"])
 
     from makernet import api, web

@@ -102,7 +102,7 @@ def serve(host: str | None, port: int | None, threads: int) -> None:
     settings = app.extensions["makernet"].settings
     _configure_logging()
     if settings.runs_embedded_worker:
-        from makernet.services.push import start_central_listener
+        from makernet.services.fleet import start_central_listener
         EmbeddedWorker(app.extensions["celery"]).start()
         start_central_listener(app.extensions["makernet"])
         click.echo("embedded worker, beat and printer event listener started (in-process, memory:// transport)")
@@ -123,8 +123,8 @@ def worker(place_id: int | None, concurrency: int, pool: str, hostname: str | No
     """Run a central worker, or a place's own worker with --place."""
     import socket
 
+    from makernet.services.context import place_queue
     from workers.app import DEFAULT_QUEUE, site_celery
-    from makernet.services.dispatch import place_queue
     settings = load_settings()
     if not settings.broker_url:
         raise click.ClickException("MAKERNET_BROKER_URL is not set: in the embedded default the worker and "
@@ -156,7 +156,7 @@ def listen() -> None:
     """Keep an event socket open to every printer central workers reach; events trigger a poll at once."""
     import threading
 
-    from makernet.services.push import run_central_listener
+    from makernet.services.fleet import run_central_listener
     app = _app()
     _require_broker(app)
     _require_schema(app)

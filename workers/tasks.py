@@ -8,38 +8,38 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from makernet.services import dispatch, monitoring, onboarding, printer_io
+from makernet.services import fleet, plans, printer_io, production
 from makernet.services.context import current_context
 
 
 @shared_task(name="makernet.dispatch_job")
 def dispatch_job(job_id: int) -> str:
     """Send one claimed plate to its printer, or to its place's worker."""
-    return dispatch.dispatch_job(current_context(), job_id)
+    return production.dispatch_job(current_context(), job_id)
 
 
 @shared_task(name="makernet.apply_dispatch")
 def apply_dispatch(job_id: int, report: dict) -> str:
     """Record what a place's worker saw when it started a plate."""
-    return dispatch.apply_outcome(current_context(), job_id, report)
+    return production.apply_outcome(current_context(), job_id, report)
 
 
 @shared_task(name="makernet.poll_printers")
 def poll_printers() -> int:
     """Fan out reads of every active printer (beat runs this)."""
-    return monitoring.poll_printers(current_context())
+    return fleet.poll_printers(current_context())
 
 
 @shared_task(name="makernet.poll_machines")
 def poll_machines(machine_ids: list[int]) -> int:
     """Read a chunk of printers and apply what they say."""
-    return monitoring.poll_machines(current_context(), machine_ids)
+    return fleet.poll_machines(current_context(), machine_ids)
 
 
 @shared_task(name="makernet.apply_readings")
 def apply_readings(readings: list[dict]) -> int:
     """Record the readings a place's worker took of its printers."""
-    return monitoring.apply_readings(current_context(), readings)
+    return fleet.apply_readings(current_context(), readings)
 
 
 @shared_task(name="makernet.onboard_printer", bind=True)
@@ -57,7 +57,7 @@ def onboard_printer(self, payload: dict) -> str:  # noqa: ANN001 - Celery's boun
 @shared_task(name="makernet.apply_key")
 def apply_key(machine_id: int, result: dict) -> str:
     """Store what the key request came to."""
-    return onboarding.apply_key_result(current_context(), machine_id, result)
+    return fleet.apply_key_result(current_context(), machine_id, result)
 
 
 @shared_task(name="makernet.site_dispatch", bind=True)
@@ -82,15 +82,13 @@ def site_poll(self, connections: list[dict]) -> int:  # noqa: ANN001 - Celery's 
 @shared_task(name="makernet.replan_place")
 def replan_place(place_id: int, reason: str, trigger: str) -> int:
     """A place can do less than planned (a printer down, a stock-out): re-plan its waiting proposals."""
-    from makernet.services import planning_runs
 
-    run = planning_runs.replan_place(current_context(), place_id, reason, trigger)
+    run = plans.replan_place(current_context(), place_id, reason, trigger)
     return run["id"] if run else 0
 
 
 @shared_task(name="makernet.plan_daily")
 def plan_daily() -> int:
     """The morning planner run over every coordination's territory (beat posts it)."""
-    from makernet.services import planning_runs
 
-    return sum(run["proposed_units"] for run in planning_runs.plan_daily(current_context()))
+    return sum(run["proposed_units"] for run in plans.plan_daily(current_context()))

@@ -10,8 +10,8 @@ from makernet.api.endpoints import endpoint
 from makernet.api.schemas import Body, Id, Text
 from makernet.domain.demand import MAX_QUANTITY
 from makernet.domain.planning import RELEASE_DAYS
-from makernet.services import planning, planning_runs
-from makernet.services.accounts import Actor
+from makernet.services import plans
+from makernet.services.access import Actor
 from makernet.services.context import current_context as ctx
 
 bp = Blueprint("planning_api", __name__, url_prefix="/api/v1")
@@ -53,44 +53,44 @@ class WithdrawIn(Body):
 @endpoint(bp, "post", "/plans", "Run the planner: propose work orders for approved lines (coordinators)",
           body=PlanIn, success=201)
 def run_plan(actor: Actor, body: PlanIn) -> dict:
-    return planning.run_plan(ctx(), actor, strategy=body.strategy, release_days=body.release_days)
+    return plans.run_plan(ctx(), actor, strategy=body.strategy, release_days=body.release_days)
 
 
 @endpoint(bp, "get", "/plans", "Latest planner runs, with what they changed and why (coordinators)")
 def list_plans(actor: Actor) -> list:
-    return planning.list_plan_runs(ctx(), actor)
+    return plans.list_plan_runs(ctx(), actor)
 
 
 @endpoint(bp, "get", "/plans/{plan_run_id}", "One planner run (coordinators)")
 def get_plan(actor: Actor, plan_run_id: int) -> dict:
-    return planning.get_plan_run(ctx(), actor, plan_run_id)
+    return plans.get_plan_run(ctx(), actor, plan_run_id)
 
 
 @endpoint(bp, "post", "/planning-rules", "Pin a line to a place or forbid the pair; the line is re-planned (coordinators)",
           body=RuleIn, success=201)
 def add_rule(actor: Actor, body: RuleIn) -> dict:
-    return planning.add_rule(ctx(), actor, kind=body.kind, request_line_id=body.request_line_id,
+    return plans.add_rule(ctx(), actor, kind=body.kind, request_line_id=body.request_line_id,
                              place_id=body.place_id, quantity=body.quantity, note=body.note)
 
 
 @endpoint(bp, "get", "/planning-rules", "Active pins and forbids (coordinators)")
 def list_rules(actor: Actor) -> list:
-    return planning.list_rules(ctx(), actor)
+    return plans.list_rules(ctx(), actor)
 
 
 @endpoint(bp, "post", "/planning-rules/{rule_id}/lift", "Lift a pin or forbid (coordinators)")
 def lift_rule(actor: Actor, rule_id: int) -> dict:
-    return planning.lift_rule(ctx(), actor, rule_id)
+    return plans.lift_rule(ctx(), actor, rule_id)
 
 
 @endpoint(bp, "post", "/places/{place_id}/replan", "Report lost capacity (printer down, stock-out): re-plan its open work",
           body=DisruptionIn)
 def replan_place(actor: Actor, place_id: int, body: DisruptionIn) -> dict:
-    run = planning_runs.request_replan(ctx(), actor, place_id, body.trigger, body.reason)
+    run = plans.request_replan(ctx(), actor, place_id, body.trigger, body.reason)
     return run or {"changes": [], "proposed_units": 0, "message": "Aucun travail ouvert à replanifier."}
 
 
 @endpoint(bp, "post", "/places/{place_id}/withdraw", "A place stops taking work; its open work is re-planned",
           body=WithdrawIn)
 def withdraw_place(actor: Actor, place_id: int, body: WithdrawIn) -> dict:
-    return planning_runs.withdraw_place(ctx(), actor, place_id, body.reason)
+    return plans.withdraw_place(ctx(), actor, place_id, body.reason)

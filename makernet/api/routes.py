@@ -6,9 +6,8 @@ from flask import Blueprint, request
 from makernet.api import schemas as sch
 from makernet.api.endpoints import OPERATIONS, endpoint, query_int
 from makernet.api.openapi import build_document
-from makernet.services import (accounts, catalogue, deliveries, demand, onboarding, places, planning,
-                               production, stock)
-from makernet.services.accounts import Actor
+from makernet.services import accounts, catalogue, deliveries, demand, fleet, places, planning, production, stock
+from makernet.services.access import Actor
 from makernet.services.context import current_context as ctx
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -128,7 +127,7 @@ def scrap_job(actor: Actor, job_id: int) -> dict:
 @endpoint(bp, "post", "/places/{place_id}/printers", "Connect an OctoPrint printer: approve the key request "
           "in OctoPrint (operators)", body=sch.ConnectPrinterIn, success=201)
 def connect_printer(actor: Actor, place_id: int, body: sch.ConnectPrinterIn) -> dict:
-    return onboarding.connect_printer(ctx(), actor, place_id, name=body.name, url=body.url,
+    return fleet.connect_printer(ctx(), actor, place_id, name=body.name, url=body.url,
                                       printer_profile=body.printer_profile, user=body.user,
                                       clears_itself=body.clears_itself)
 
@@ -136,12 +135,12 @@ def connect_printer(actor: Actor, place_id: int, body: sch.ConnectPrinterIn) -> 
 @endpoint(bp, "post", "/machines/{machine_id}/request-key", "Ask the printer's OctoPrint for a new key (operators)",
           body=sch.KeyRequestIn)
 def request_key(actor: Actor, machine_id: int, body: sch.KeyRequestIn) -> dict:
-    return onboarding.request_new_key(ctx(), actor, machine_id, body.user)
+    return fleet.request_new_key(ctx(), actor, machine_id, body.user)
 
 
 @endpoint(bp, "post", "/machines/{machine_id}/test-connection", "Ask the printer's host what it is and does")
 def test_connection(actor: Actor, machine_id: int) -> dict:
-    return onboarding.test_connection(ctx(), actor, machine_id)
+    return fleet.test_connection(ctx(), actor, machine_id)
 
 
 @endpoint(bp, "get", "/machines/{machine_id}", "One machine and its printer state")

@@ -11,8 +11,8 @@ from makernet.api.endpoints import BodyError, endpoint, query_int
 from makernet.api.schemas import Body, DeliveryLineIn, Id, Name, ReasonIn, Text
 from makernet.domain.demand import MAX_LINES
 from makernet.errors import InvalidInput
-from makernet.services import deliveries, documents, exports, imports, stock, supply
-from makernet.services.accounts import Actor
+from makernet.services import deliveries, documents, exchange, stock, supply
+from makernet.services.access import Actor
 from makernet.services.context import current_context as ctx
 
 bp = Blueprint("stock_api", __name__, url_prefix="/api/v1")
@@ -334,7 +334,7 @@ def _import(actor: Actor, kind: str) -> dict:
                         415, [])
     data = upload.read() if upload is not None else request.get_data()
     dry_run = request.args.get("dry_run", "true").lower() not in ("false", "0", "no", "non")
-    report = imports.import_csv(ctx(), actor, kind, data, dry_run)
+    report = exchange.import_csv(ctx(), actor, kind, data, dry_run)
     if report["errors"] and not dry_run:
         raise BodyError(f"{len(report['errors'])} problem(s) in the file; nothing was imported.", 422,
                         report["errors"])
@@ -357,7 +357,7 @@ def import_stock(actor: Actor) -> dict:
 
 
 def _export(actor: Actor, kind: str) -> Response:
-    return _file(exports.export_csv(ctx(), actor, kind), "text/csv", f"makernet-{kind}.csv")
+    return _file(exchange.export_csv(ctx(), actor, kind), "text/csv", f"makernet-{kind}.csv")
 
 
 @endpoint(bp, "get", "/exports/requests.csv", "Requests, one row per line, as CSV")

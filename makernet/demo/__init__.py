@@ -7,8 +7,7 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from makernet.db import Database
-from makernet.models import (BomLine, DesignVersion, Item, Machine, Material, Organisation, Place,
-                             PlateLayout, User)
+from makernet.models import BomLine, DesignVersion, Item, Machine, Material, Organisation, Place, PlateLayout, User
 from makernet.services.accounts import hash_password
 from makernet.services.stock import record_receipt
 

@@ -17,6 +17,7 @@ MANUAL_KINDS_FOR = {"sewn": ("sewing_station",), "laser_cut": ("laser_cutter",),
 # printers run a plate that was started before closing time to its end
 PRINTER_EXTRA_HOURS = 2.0
 DOWN_STATES = ("offline", "error")
+
 # how much more an on-time unit counts by priority (care staff first); tuned on the NA-visors-2020 scenario:
 # stronger weights cost other requesters more on-time units than they win for care staff
 PRIORITY_WEIGHTS = {"care_staff": 2.0, "emergency_services": 1.5, "vulnerable": 1.25, "normal": 1.0}
@@ -106,3 +107,7 @@ def on_time_weight(priority: str, needed_by: int) -> float:
     """What one unit ready on time is worth to the plan: its priority times its urgency."""
     return priority_weight(priority) * urgency_weight(needed_by)
 
+
+def went_down(before: dict[int, str], after: dict[int, str]) -> tuple[int, ...]:
+    """Printers (id -> state) that were up and are now offline or in error."""
+    return tuple(sorted(m for m, state in after.items() if state in DOWN_STATES and before.get(m) not in DOWN_STATES))

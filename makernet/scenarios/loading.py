@@ -5,11 +5,10 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
-from makernet.models import (BomLine, DesignVersion, Item, Machine, Material, Organisation, Place, PlateLayout,
-                             User)
+from makernet.models import BomLine, DesignVersion, Item, Machine, Material, Organisation, Place, PlateLayout, User
 from makernet.scenarios.geography import DEPARTEMENTS
 from makernet.scenarios.na_visors import Scenario
-from makernet.services.accounts import Actor
+from makernet.services.access import Actor
 
 EVERY_DAY = {day: [["08:00", "18:00"]] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 MATERIALS = [("pla", "Filament PLA", "g"), ("feuille-a4", "Feuille transparente A4", "piece"),

@@ -26,12 +26,12 @@ from makernet.db import Database
 from makernet.models import DesignVersion, Job, Machine, Place, Request, StockEntry, WorkOrder
 from makernet.scenarios.loading import Loaded, add_design, load, requester
 from makernet.scenarios.na_visors import START, Scenario
-from makernet.services import deliveries, demand, planning, planning_runs
+from makernet.services import deliveries, demand, planning, plans
 from makernet.services.context import Context
-from makernet.services.dispatch import in_making_order
-from makernet.services.planning_inputs import capacity_today
-from makernet.services.production import complete_job
+from makernet.services.plans import capacity_today
+from makernet.services.production import complete_job, in_making_order
 from makernet.services.stock import record_receipt
+from makernet.services.subscriptions import SUBSCRIBERS
 
 DECLINE_RATE, PARTIAL_RATE = 0.05, 0.05
 # the conformity rules of the freeze leave visor designs validated only for these requesters
@@ -85,7 +85,7 @@ class Simulation:
         self.folder = folder or Path(tempfile.mkdtemp(prefix="makernet-sim-"))
         self.db = Database(f"sqlite:///{self.folder / f'{strategy}.sqlite3'}")
         schema.upgrade(self.db)
-        self.ctx = Context(db=self.db, tasks=NullQueue(), settings=Settings(instance_dir=self.folder, secret_key="sim"))
+        self.ctx = Context(db=self.db, tasks=NullQueue(), subscribers=SUBSCRIBERS, settings=Settings(instance_dir=self.folder, secret_key="sim"))
         with self.db.transaction() as tx:
             self.loaded: Loaded = load(tx.session, scenario)
         self.rng = random.Random(scenario.seed * 7919)
@@ -111,7 +111,7 @@ class Simulation:
             self._disrupt(event, today)
         self._submit(day, today)
         started = perf_counter()
-        run = planning.run_plan(self.ctx, self.loaded.coordinator, strategy=self.strategy, today=today)
+        run = plans.run_plan(self.ctx, self.loaded.coordinator, strategy=self.strategy, today=today)
         self.outcome.plan_wall.append(perf_counter() - started)
         self.outcome.plan_seconds.append(run["seconds"])
         self.outcome.plan_accept.append(run["auto_accept_seconds"])
@@ -137,10 +137,10 @@ class Simulation:
         if event.kind in ("printer_down", "printer_up"):
             self._printers(event.site, event.printers, "offline" if event.kind == "printer_down" else "ready")
             if event.kind == "printer_down":
-                planning_runs.replan_place(self.ctx, self.loaded.places[event.site],
+                plans.replan_place(self.ctx, self.loaded.places[event.site],
                                            f"{event.printers} imprimantes en panne", "printer_down", today)
         elif event.kind == "place_out":
-            planning_runs.withdraw_place(self.ctx, self.loaded.coordinator, self.loaded.places[event.site],
+            plans.withdraw_place(self.ctx, self.loaded.coordinator, self.loaded.places[event.site],
                                          "le lieu ferme (bénévoles épuisés)", today)
         elif event.kind == "design_revision":
             with self.db.transaction() as tx:
@@ -274,7 +274,7 @@ class Simulation:
         """The line's request, its requester and how far the place is from its delivery point."""
         from makernet.domain.planning import great_circle_km
         from makernet.models import RequestLine
-        from makernet.services.accounts import Actor
+        from makernet.services.access import Actor
         request = s.get(Request, s.get(RequestLine, line_id).request_id)
         place = s.get(Place, place_id)
         km = great_circle_km(place.latitude, place.longitude, request.latitude, request.longitude)

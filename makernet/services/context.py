@@ -1,8 +1,9 @@
 """What every use case is given: the database, the task queue and the settings."""
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from makernet.config import Settings
 from makernet.db import Database
@@ -24,7 +25,13 @@ class Context:
     db: Database
     tasks: TaskQueue
     settings: Settings
+    subscribers: Mapping[type, Sequence[Callable[..., Any]]]   # event kind -> what runs after commit
     secret: str = ""   # the installation's secret: seals printer keys at rest
+
+
+def place_queue(place_id: int) -> str:
+    """The queue a place's own worker consumes."""
+    return f"place.{place_id}"
 
 
 class CeleryQueue:

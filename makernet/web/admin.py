@@ -6,12 +6,20 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from makernet.errors import MakerNetError
-from makernet.services import admin
+from makernet.services import accounts
+from makernet.services import catalogue as items
 from makernet.services.context import current_context as ctx
 from makernet.web.feedback import attach, flash_error, page_blueprint
 from makernet.web.forms import ActionForm, options
-from makernet.web.forms_admin import (BomForm, DesignForm, InviteForm, ItemForm, MaterialForm, OrganisationForm,
-                                      PlateForm)
+from makernet.web.forms_admin import (
+    BomForm,
+    DesignForm,
+    InviteForm,
+    ItemForm,
+    MaterialForm,
+    OrganisationForm,
+    PlateForm,
+)
 from makernet.web.session import actor, roles
 
 bp = page_blueprint("admin", __name__, url_prefix="/admin")
@@ -24,7 +32,7 @@ def organisations() -> object:
     form = OrganisationForm()
     if form.validate_on_submit():
         try:
-            saved = admin.save_organisation(ctx(), actor(), name=form.name.data, kind=form.kind.data,
+            saved = accounts.save_organisation(ctx(), actor(), name=form.name.data, kind=form.kind.data,
                                             commune=form.commune.data or "", departement=form.departement.data or "",
                                             territory=form.territory_codes())
         except MakerNetError as error:
@@ -33,7 +41,7 @@ def organisations() -> object:
             flash(_("Organisation « %(name)s » enregistrée.", name=saved["name"]), "success")
             return redirect(url_for("admin.organisations"))
     return render_template("admin/organisations.html", form=form,
-                           organisations=admin.list_organisations(ctx(), actor())), 422 if form.errors else 200
+                           organisations=accounts.list_organisations(ctx(), actor())), 422 if form.errors else 200
 
 
 @bp.route("/users", methods=["GET", "POST"])
@@ -41,17 +49,17 @@ def organisations() -> object:
 def users() -> object:
     """Every user; invite one (the page shows the one-time link to hand over)."""
     form = InviteForm()
-    form.organisation_id.choices = options((o["id"], o["name"]) for o in admin.list_organisations(ctx(), actor()))
+    form.organisation_id.choices = options((o["id"], o["name"]) for o in accounts.list_organisations(ctx(), actor()))
     if form.validate_on_submit():
         try:
-            invited = admin.invite_user(ctx(), actor(), email=form.email.data, name=form.name.data,
+            invited = accounts.invite_user(ctx(), actor(), email=form.email.data, name=form.name.data,
                                         role=form.role.data, organisation_id=form.organisation_id.data)
         except MakerNetError as error:
             attach(form, error)
         else:
             return _link_page(invited, _("Compte créé."))
     return render_template("admin/users.html", form=form, action=ActionForm(),
-                           users=admin.list_users(ctx(), actor())), 422 if form.errors else 200
+                           users=accounts.list_users(ctx(), actor())), 422 if form.errors else 200
 
 
 def _link_page(result: dict, headline: str) -> str:
@@ -67,7 +75,7 @@ def reset(user_id: int) -> object:
     if not ActionForm().validate_on_submit():
         return redirect(url_for("admin.users"))
     try:
-        result = admin.reset_password(ctx(), actor(), user_id)
+        result = accounts.reset_password(ctx(), actor(), user_id)
     except MakerNetError as error:
         flash_error(error)
         return redirect(url_for("admin.users"))
@@ -80,7 +88,7 @@ def set_active(user_id: int) -> Response:
     """Deactivate or reactivate an account."""
     if ActionForm().validate_on_submit():
         try:
-            admin.set_user_active(ctx(), actor(), user_id, request.form.get("active") == "1")
+            accounts.set_user_active(ctx(), actor(), user_id, request.form.get("active") == "1")
             flash(_("Compte mis à jour."), "success")
         except MakerNetError as error:
             flash_error(error)
@@ -95,7 +103,7 @@ def catalogue() -> str:
 
 
 def _catalogue_page(status: int = 200, **forms: object) -> object:
-    data = admin.catalogue(ctx(), actor())
+    data = items.admin_catalogue(ctx(), actor())
     materials = options((m["id"], f"{m['name']} ({m['unit']})") for m in data["materials"])
     bom = forms.pop("bom", None) or BomForm(formdata=None)
     bom.material_id.choices = materials
@@ -125,7 +133,7 @@ def _save(form: object, call: object, done: str, name: str, **context: object) -
 def create_item() -> object:
     """Add an item."""
     form = ItemForm()
-    return _save(form, lambda: admin.create_item(ctx(), actor(), code=form.code.data, name=form.name.data,
+    return _save(form, lambda: items.create_item(ctx(), actor(), code=form.code.data, name=form.name.data,
                                                  kind=form.kind.data), _("Article ajouté."), "item_form")
 
 
@@ -135,7 +143,7 @@ def item_active(item_id: int) -> Response:
     """Offer or withdraw an item."""
     if ActionForm().validate_on_submit():
         try:
-            admin.set_item_active(ctx(), actor(), item_id, request.form.get("active") == "1")
+            items.set_item_active(ctx(), actor(), item_id, request.form.get("active") == "1")
         except MakerNetError as error:
             flash_error(error)
     return redirect(url_for("admin.catalogue"))
@@ -146,7 +154,7 @@ def item_active(item_id: int) -> Response:
 def create_material() -> object:
     """Add a material."""
     form = MaterialForm()
-    return _save(form, lambda: admin.create_material(
+    return _save(form, lambda: items.create_material(
         ctx(), actor(), code=form.code.data, name=form.name.data, unit=form.unit.data,
         low_stock_threshold=form.low_stock_threshold.data), _("Matière ajoutée."), "material_form")
 
@@ -156,7 +164,7 @@ def create_material() -> object:
 def add_design(item_id: int) -> object:
     """Add a design version to an item."""
     form = DesignForm()
-    return _save(form, lambda: admin.add_design_version(
+    return _save(form, lambda: items.add_design_version(
         ctx(), actor(), item_id, label=form.label.data, validated=form.validated.data,
         validated_for=form.validated_for.data, notes=form.notes.data or ""),
         _("Version ajoutée."), "design", design_for=item_id)
@@ -168,7 +176,7 @@ def design_validated(design_id: int) -> Response:
     """Validate a design version, or withdraw its validation."""
     if ActionForm().validate_on_submit():
         try:
-            admin.set_design_validated(ctx(), actor(), design_id, request.form.get("validated") == "1")
+            items.set_design_validated(ctx(), actor(), design_id, request.form.get("validated") == "1")
         except MakerNetError as error:
             flash_error(error)
     return redirect(url_for("admin.catalogue"))
@@ -179,8 +187,8 @@ def design_validated(design_id: int) -> Response:
 def set_bom(design_id: int) -> object:
     """Set one line of a design's bill of materials."""
     form = BomForm()
-    form.material_id.choices = options((m["id"], m["name"]) for m in admin.catalogue(ctx(), actor())["materials"])
-    return _save(form, lambda: admin.set_bom_line(ctx(), actor(), design_id, form.material_id.data,
+    form.material_id.choices = options((m["id"], m["name"]) for m in items.admin_catalogue(ctx(), actor())["materials"])
+    return _save(form, lambda: items.set_bom_line(ctx(), actor(), design_id, form.material_id.data,
                                                   form.quantity.data),
                  _("Nomenclature mise à jour."), "bom", bom_for=design_id)
 
@@ -190,7 +198,7 @@ def set_bom(design_id: int) -> object:
 def set_plate(design_id: int) -> object:
     """Store a plate and its G-code for one printer profile."""
     form = PlateForm()
-    return _save(form, lambda: admin.set_plate_layout(
+    return _save(form, lambda: items.set_plate_layout(
         ctx(), actor(), design_id, printer_profile=form.printer_profile.data,
         units_per_plate=form.units_per_plate.data, print_minutes=form.print_minutes.data,
         gcode=form.gcode.data.read()), _("Plateau enregistré."), "plate", plate_for=design_id)

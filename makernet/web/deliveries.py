@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from makernet.errors import MakerNetError
-from makernet.services import deliveries, deliveries_views, documents, queue
+from makernet.services import deliveries, documents, production
 from makernet.services.context import current_context as ctx
 from makernet.web.feedback import attach, flash_error, page_blueprint
 from makernet.web.forms import ActionForm
@@ -21,7 +21,7 @@ bp = page_blueprint("deliveries", __name__)
 @roles("operator")
 def new_delivery(place_id: int) -> object:
     """Prepare a delivery of units made here, to a request's delivery point or to a collection point."""
-    ready = queue.ready_to_ship(ctx(), actor(), place_id)
+    ready = production.ready_to_ship(ctx(), actor(), place_id)
     request_id = request.args.get("request_id", type=int)
     chosen = next((r for r in ready["requests"] if r["id"] == request_id), None)
     if chosen is None:
@@ -44,7 +44,7 @@ def new_delivery(place_id: int) -> object:
 
 def _list_page(place_id: int, kept: tuple[int, FlaskForm] | None = None) -> tuple[str, int]:
     """A place's deliveries with a pick-up form for each one still at the place."""
-    view = deliveries_views.place_deliveries(ctx(), actor(), place_id)
+    view = deliveries.place_deliveries(ctx(), actor(), place_id)
     pickups = {d["id"]: PickUpForm(prefix=f"pickup{d['id']}", formdata=None) for d in view["deliveries"]}
     if kept is not None:
         pickups[kept[0]] = kept[1]
@@ -104,7 +104,7 @@ def note(delivery_id: int) -> Response:
 def _receipt_page(delivery_id: int, receipt: ReceiptForm | None = None, refuse: RefuseForm | None = None,
                   status: int = 200) -> tuple[str, int]:
     """The page the delivery note's QR code opens: what came, and the forms to confirm or refuse it."""
-    view = deliveries_views.delivery_page(ctx(), actor(), delivery_id)
+    view = deliveries.delivery_page(ctx(), actor(), delivery_id)
     return render_template("deliveries/receipt.html", d=view,
                            receipt=receipt or ReceiptForm(prefix=f"delivery{delivery_id}", formdata=None),
                            refuse=refuse or RefuseForm(prefix="refuse", formdata=None)), status

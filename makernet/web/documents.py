@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from flask import Response, flash, render_template, request
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from makernet.errors import MakerNetError, NotFound
-from makernet.services import catalogue, documents, exports, imports, places, stock_views
+from makernet.services import catalogue, documents, exchange, places, stock
 from makernet.services.context import current_context as ctx
 from makernet.web.feedback import attach, page_blueprint
 from makernet.web.forms import options
@@ -35,7 +36,7 @@ def _report_form(formdata: object = None) -> ReportForm:
 @roles("coordinator")
 def reports() -> str:
     """Documents of the territory: production report, CSV exports, imports, cost estimates."""
-    return render_template("documents/reports.html", form=_report_form(), kinds=exports.KINDS)
+    return render_template("documents/reports.html", form=_report_form(), kinds=exchange.KINDS)
 
 
 @bp.get("/reports/production.pdf")
@@ -51,16 +52,16 @@ def production_report() -> object:
             attach(form, error)
         else:
             return _pdf(pdf, f"rapport-de-production-{form.start.data}-{form.end.data}.pdf")
-    return render_template("documents/reports.html", form=form, kinds=exports.KINDS), 422
+    return render_template("documents/reports.html", form=form, kinds=exchange.KINDS), 422
 
 
 @bp.get("/exports/<kind>.csv")
 @roles("requester", "operator", "coordinator")
 def export(kind: str) -> Response:
     """Requests, production, stock or deliveries as a spreadsheet opens them (what the user may see)."""
-    if kind not in exports.KINDS:
+    if kind not in exchange.KINDS:
         raise NotFound(f"No export named {kind}.")
-    return Response(exports.export_csv(ctx(), actor(), kind), mimetype="text/csv",
+    return Response(exchange.export_csv(ctx(), actor(), kind), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="makernet-{kind}.csv"'})
 
 
@@ -74,7 +75,7 @@ def import_csv() -> object:
     if form.validate_on_submit():
         dry_run = request.form.get("action") != "import"
         try:
-            report = imports.import_csv(ctx(), actor(), form.kind.data, form.file.data.read(), dry_run)
+            report = exchange.import_csv(ctx(), actor(), form.kind.data, form.file.data.read(), dry_run)
         except MakerNetError as error:
             attach(form, error)
         else:
@@ -90,7 +91,7 @@ def import_csv() -> object:
 @roles("operator", "coordinator")
 def estimate() -> object:
     """A cost estimate (devis) for a small batch, from the place's own conditions: its time and its material."""
-    materials = stock_views.materials(ctx())
+    materials = stock.materials(ctx())
     form = estimate_form(materials)(data={"place_id": request.args.get("place_id", type=int)})
     form.place_id.choices = options((p["id"], p["name"]) for p in places.list_places(ctx(), actor()) if p["active"])
     form.item_id.choices = options((i["id"], i["name"]) for i in catalogue.list_items(ctx()))

@@ -5,7 +5,8 @@ import logging
 from collections.abc import Callable
 
 from flask import Blueprint, Flask, flash, jsonify, redirect, render_template, request
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException

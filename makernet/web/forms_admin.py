@@ -4,15 +4,15 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, EmailField, IntegerField, SelectField, SelectMultipleField, StringField, \
-    TextAreaField
+from wtforms import BooleanField, EmailField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from makernet.services.accounts import ROLES
-from makernet.services.admin import ITEM_KINDS, ORGANISATION_KINDS, UNITS
-from makernet.web.forms import REQUIRED, options
+from makernet.services.access import ROLES
+from makernet.services.accounts import ORGANISATION_KINDS
+from makernet.services.catalogue import ITEM_KINDS, UNITS
 from makernet.web.formatting import label
+from makernet.web.forms import REQUIRED, options
 
 CODE = Regexp(r"^[a-z0-9][a-z0-9-]*$", message=_l("Lettres minuscules, chiffres et tirets."))
 WHOLE = _l("Indiquez un nombre entier.")

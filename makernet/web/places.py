@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from makernet.errors import MakerNetError, NotFound
-from makernet.services import catalogue, places, planning_runs, production, stock
+from makernet.services import catalogue, places, plans, production, stock
 from makernet.services.context import current_context as ctx
 from makernet.web.feedback import attach, flash_error, page_blueprint
 from makernet.web.forms import ActionForm, cents, options
@@ -150,7 +150,7 @@ def withdraw(place_id: int) -> object:
     """The place stops taking work; its open work is planned elsewhere."""
     return _change(place_id, "withdraw", WithdrawForm(prefix="withdraw"),
                    _("Le lieu ne reçoit plus de travail ; ses travaux non commencés sont proposés ailleurs."),
-                   lambda f: planning_runs.withdraw_place(ctx(), actor(), place_id, f.reason.data))
+                   lambda f: plans.withdraw_place(ctx(), actor(), place_id, f.reason.data))
 
 
 @bp.post("/places/<int:place_id>/resume")
@@ -172,4 +172,4 @@ def disruption(place_id: int) -> object:
     """A machine down or a material missing: the place's proposals not yet accepted are planned again."""
     return _change(place_id, "disruption", DisruptionForm(prefix="disruption"),
                    _("Signalement enregistré : les propositions en attente sont replanifiées."),
-                   lambda f: planning_runs.request_replan(ctx(), actor(), place_id, f.trigger.data, f.reason.data))
+                   lambda f: plans.request_replan(ctx(), actor(), place_id, f.trigger.data, f.reason.data))

@@ -5,11 +5,11 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from makernet.errors import MakerNetError
-from makernet.services import capacity, planning, queue
+from makernet.services import planning
 from makernet.services.context import current_context as ctx
 from makernet.web.feedback import attach, page_blueprint
-from makernet.web.forms_production import AcceptForm, AllocateForm, DeclineForm
 from makernet.web.forms import options
+from makernet.web.forms_production import AcceptForm, AllocateForm, DeclineForm
 from makernet.web.session import actor, roles
 
 bp = page_blueprint("planning", __name__)
@@ -17,7 +17,7 @@ bp = page_blueprint("planning", __name__)
 
 def _work_orders_page(refused: tuple[int, AcceptForm | DeclineForm] | None = None) -> str:
     """The work orders page: one accept and one decline form per proposed order (a refused one kept as typed)."""
-    orders = queue.work_orders_page(ctx(), actor())
+    orders = planning.work_orders_page(ctx(), actor())
     proposed = [o for o in orders if o["status"] == "proposed"]
     accepts = {o["id"]: AcceptForm(prefix=f"accept{o['id']}", formdata=None) for o in proposed}
     declines = {o["id"]: DeclineForm(prefix=f"decline{o['id']}", formdata=None) for o in proposed}
@@ -71,7 +71,7 @@ def decline(work_order_id: int) -> object:
 @roles("coordinator")
 def allocate(request_id: int) -> object:
     """The allocation screen: lines left to allocate, and each place's capacity, backlog and distance."""
-    offer = capacity.allocation_options(ctx(), actor(), request_id)
+    offer = planning.allocation_options(ctx(), actor(), request_id)
     form = AllocateForm()
     form.request_line_id.choices = options((ln["id"], f"{ln['item_name']} ({ln['left']})") for ln in offer["lines"])
     form.place_id.choices = options((p["id"], p["name"]) for p in offer["places"])

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from makernet.errors import MakerNetError
-from makernet.services import planning, planning_views
+from makernet.services import plans
 from makernet.services.context import current_context as ctx
 from makernet.web.feedback import attach, flash_error, page_blueprint
 from makernet.web.forms import ActionForm, options
@@ -24,7 +24,7 @@ def _line_label(line: dict) -> str:
 
 def _screen(form: RuleForm | None = None) -> tuple[str, int]:
     """The planning screen: what is left to plan, the runs and what they changed, the rules in force."""
-    screen = planning_views.planning_screen(ctx(), actor())
+    screen = plans.planning_screen(ctx(), actor())
     form = form or RuleForm(formdata=None)
     form.request_line_id.choices = options((ln["id"], _line_label(ln)) for ln in screen["lines"])
     form.place_id.choices = options((p["id"], f"{p['name']} ({p['departement']})") for p in screen["places"])
@@ -45,7 +45,7 @@ def run() -> Response:
     if not ActionForm().validate_on_submit():
         return redirect(url_for("plans.index"))
     try:
-        done = planning.run_plan(ctx(), actor())
+        done = plans.run_plan(ctx(), actor())
     except MakerNetError as error:
         flash_error(error)
         return redirect(url_for("plans.index"))
@@ -58,7 +58,7 @@ def run() -> Response:
 @roles("coordinator")
 def plan_run(run_id: int) -> str:
     """One run: what changed and why, each proposal with its reasons, what could not be planned."""
-    return render_template("plans/run.html", r=planning_views.plan_run_page(ctx(), actor(), run_id),
+    return render_template("plans/run.html", r=plans.plan_run_page(ctx(), actor(), run_id),
                            action=ActionForm())
 
 
@@ -69,7 +69,7 @@ def add_rule() -> object:
     form = RuleForm()
     if form.validate_on_submit():
         try:
-            rule = planning.add_rule(ctx(), actor(), kind=form.kind.data, request_line_id=form.request_line_id.data,
+            rule = plans.add_rule(ctx(), actor(), kind=form.kind.data, request_line_id=form.request_line_id.data,
                                      place_id=form.place_id.data, quantity=form.quantity.data,
                                      note=form.note.data or "")
         except MakerNetError as error:
@@ -87,7 +87,7 @@ def lift_rule(rule_id: int) -> Response:
     """Lift a pin or forbid; it no longer weighs on the next runs."""
     if ActionForm().validate_on_submit():
         try:
-            planning.lift_rule(ctx(), actor(), rule_id)
+            plans.lift_rule(ctx(), actor(), rule_id)
             flash(_("Règle levée : elle ne pèsera plus sur les prochaines planifications."), "success")
         except MakerNetError as error:
             flash_error(error)

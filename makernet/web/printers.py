@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from makernet.errors import MakerNetError
-from makernet.services import onboarding
+from makernet.services import fleet
 from makernet.services.context import current_context as ctx
 from makernet.web.feedback import flash_error, page_blueprint
 from makernet.web.session import actor, roles
@@ -24,7 +24,7 @@ def connect(place_id: int) -> Response:
     """Register a printer by its OctoPrint address and ask OctoPrint for a key."""
     form = request.form
     try:
-        onboarding.connect_printer(ctx(), actor(), place_id, name=form.get("name", ""), url=form.get("url", ""),
+        fleet.connect_printer(ctx(), actor(), place_id, name=form.get("name", ""), url=form.get("url", ""),
                                    printer_profile=form.get("printer_profile", ""),
                                    user=form.get("octoprint_user", "").strip() or None)
     except MakerNetError as error:
@@ -39,7 +39,7 @@ def connect(place_id: int) -> Response:
 def new_key(place_id: int, machine_id: int) -> Response:
     """Ask the printer's OctoPrint for a new key."""
     try:
-        onboarding.request_new_key(ctx(), actor(), machine_id, request.form.get("octoprint_user", "").strip() or None)
+        fleet.request_new_key(ctx(), actor(), machine_id, request.form.get("octoprint_user", "").strip() or None)
     except MakerNetError as error:
         flash_error(error)
     else:
@@ -52,7 +52,7 @@ def new_key(place_id: int, machine_id: int) -> Response:
 def test(place_id: int, machine_id: int) -> Response:
     """Ask the printer's host what it is and what it does, and say it."""
     try:
-        found = onboarding.test_connection(ctx(), actor(), machine_id)
+        found = fleet.test_connection(ctx(), actor(), machine_id)
     except MakerNetError as error:
         flash_error(error)
         return _back(place_id)

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from makernet.errors import MakerNetError
-from makernet.services import production, queue
+from makernet.services import production
 from makernet.services.context import current_context as ctx
 from makernet.web.feedback import attach, flash_error, page_blueprint
 from makernet.web.forms import ActionForm
@@ -21,7 +21,7 @@ LIVE_SECONDS = 5
 @roles("operator", "coordinator")
 def place_queue(place_id: int) -> str:
     """The queue of every machine of a place; htmx refreshes the machines every few seconds."""
-    view = queue.place_queue(ctx(), actor(), place_id)
+    view = production.place_queue(ctx(), actor(), place_id)
     template = "production/_machines.html" if request.headers.get("HX-Request") else "production/queue.html"
     return render_template(template, q=view, action=ActionForm(), report=ReportForm(formdata=None),
                            live_seconds=LIVE_SECONDS)
@@ -60,6 +60,6 @@ def report(job_id: int) -> object:
                             else url_for("planning.work_orders"))
     if place_id is None:
         return redirect(url_for("planning.work_orders"))
-    view = queue.place_queue(ctx(), actor(), place_id)
+    view = production.place_queue(ctx(), actor(), place_id)
     return render_template("production/queue.html", q=view, action=ActionForm(), report=form, report_for=job_id,
                            live_seconds=LIVE_SECONDS), 422

@@ -10,7 +10,7 @@ from flask_login import LoginManager, UserMixin, current_user
 from werkzeug.wrappers import Response
 
 from makernet.services import accounts
-from makernet.services.accounts import Actor
+from makernet.services.access import Actor
 from makernet.services.context import current_context
 
 LOCALES = ("fr", "en")

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from makernet.services import places, reporting, stock, stock_views
+from makernet.services import places, reporting, stock
 from makernet.services.context import current_context as ctx
 from makernet.web.feedback import page_blueprint, submit
 from makernet.web.formatting import label
@@ -27,7 +27,7 @@ def operates(place: dict) -> bool:
 
 def _forms(place_id: int, held: set[int], kept: tuple[str, FlaskForm] | None) -> dict[str, FlaskForm]:
     """One form per movement, with the material and place choices; the refused one kept as typed."""
-    ordered = sorted(stock_views.materials(ctx()), key=lambda m: m["id"] not in held)  # what the place holds first
+    ordered = sorted(stock.materials(ctx()), key=lambda m: m["id"] not in held)  # what the place holds first
     materials = options((m["id"], f"{m['name']} ({label(m['unit'])})") for m in ordered)
     forms = {name: kind(prefix=name, formdata=None) for name, kind in FORMS.items()}
     if kept is not None:
@@ -46,7 +46,7 @@ def _stock_page(place_id: int, kept: tuple[str, FlaskForm] | None = None) -> tup
     levels = stock.levels(ctx(), actor(), place_id)
     material_id = request.args.get("material_id", type=int)
     kind = request.args.get("kind") if request.args.get("kind") in stock.KINDS else None
-    ledger = stock_views.ledger_page(ctx(), actor(), place_id, material_id, kind)
+    ledger = stock.ledger_page(ctx(), actor(), place_id, material_id, kind)
     return render_template("stock/place.html", place=place, levels=levels, ledger=ledger, kinds=stock.KINDS,
                            chosen={"material_id": material_id, "kind": kind},
                            forms=_forms(place_id, {lv["material_id"] for lv in levels}, kept), operates=operates(place),

@@ -7,13 +7,19 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from makernet.errors import MakerNetError
-from makernet.services import places, stock_views, supply
+from makernet.services import places, stock, supply
 from makernet.services.context import current_context as ctx
 from makernet.web.feedback import attach, page_blueprint, submit
 from makernet.web.formatting import label
 from makernet.web.forms import cents, options
-from makernet.web.forms_stock import (AnswerForm, CloseSupplyForm, SupplierForm, SupplyReceiptForm, SupplyRequestForm,
-                                      SurplusForm)
+from makernet.web.forms_stock import (
+    AnswerForm,
+    CloseSupplyForm,
+    SupplierForm,
+    SupplyReceiptForm,
+    SupplyRequestForm,
+    SurplusForm,
+)
 from makernet.web.session import actor, roles
 
 bp = page_blueprint("supply", __name__)
@@ -24,12 +30,12 @@ FIELDS = {"cost_cents": "cost"}
 
 def _material_choices() -> list:
     """Every material with its unit, for a select."""
-    return options((m["id"], f"{m['name']} ({label(m['unit'])})") for m in stock_views.materials(ctx()))
+    return options((m["id"], f"{m['name']} ({label(m['unit'])})") for m in stock.materials(ctx()))
 
 
 def _named(requests: list[dict]) -> list[dict]:
     """Supply requests with their material's name."""
-    names = {m["id"]: m["name"] for m in stock_views.materials(ctx())}
+    names = {m["id"]: m["name"] for m in stock.materials(ctx())}
     return [r | {"material_name": names.get(r["material_id"], r["material_code"] or "")} for r in requests]
 
 
@@ -79,7 +85,7 @@ def _detail_page(supply_id: int, kept: tuple[str, FlaskForm] | None = None) -> t
         forms[kept[0]] = kept[1]
     surplus: list[dict] = []
     if current_user.role in ("coordinator", "admin") and found["kind"] == "material":
-        surplus = stock_views.surplus_places(ctx(), actor(), found["material_id"], found["place_id"])
+        surplus = stock.surplus_places(ctx(), actor(), found["material_id"], found["place_id"])
     forms["surplus"].supplier_place_id.choices = options(
         (p["id"], _("%(name)s (%(n)s libres)", name=p["name"], n=p["available"])) for p in surplus)
     operates = current_user.role == "admin" or (current_user.role == "operator"

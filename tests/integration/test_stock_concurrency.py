@@ -23,7 +23,7 @@ from makernet.config import Settings
 from makernet.errors import Conflict
 from makernet.models import Job, Material, Organisation, Place, StockEntry, User
 from makernet.services import catalogue, demand, planning, production, stock
-from makernet.services.accounts import Actor
+from makernet.services.access import Actor
 from tests.support.api import COORDINATOR, OPERATOR, OTHER_OPERATOR, REQUESTER
 from tests.support.fakes import RecordingQueue
 from tests.support.services import postgres_database

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+
 from sqlalchemy import func
 from sqlmodel import select
 
 from makernet.models import Machine, Material, Place, StockEntry, WorkOrder
 from makernet.models.planning import PlanRun
-from makernet.services import dispatch, monitoring, planning_runs
+from makernet.services import fleet, plans, production
 from printers.base import PrinterState, PrinterUnreachable
 from tests.support.api import COORDINATOR, OPERATOR, REQUESTER, ApiClient
 
@@ -41,22 +42,22 @@ def status_of(app, order_id: int) -> str:  # noqa: ANN001
 
 def run_posted(app, posted: tuple) -> dict | None:  # noqa: ANN001
     """What the worker does with a posted replan_place task."""
-    return planning_runs.replan_place(app.extensions["makernet"], *posted)
+    return plans.replan_place(app.extensions["makernet"], *posted)
 
 
 def test_a_printer_going_down_re_plans_the_places_waiting_proposals_once(app, api, printer):  # noqa: ANN001
     order = proposal(api, app)
     ctx, machine = app.extensions["makernet"], machine_of(app)
-    monitoring.poll_machines(ctx, [machine])
+    fleet.poll_machines(ctx, [machine])
     assert ctx.tasks.take("replan_place") == []            # up and ready: nothing to do
     printer.state, printer.raw_state = PrinterState.OFFLINE, "unreachable"
-    monitoring.poll_machines(ctx, [machine])
+    fleet.poll_machines(ctx, [machine])
     posted = ctx.tasks.take("replan_place")
     assert len(posted) == 1
     place_id, reason, trigger = posted[0]
     assert (place_id, trigger) == (order["place_id"], "printer_down")
     assert "imprimante hors service" in reason
-    monitoring.poll_machines(ctx, [machine])
+    fleet.poll_machines(ctx, [machine])
     assert ctx.tasks.take("replan_place") == []            # still down: not posted again
 
     run = run_posted(app, posted[0])
@@ -79,14 +80,14 @@ def test_a_printer_found_unreachable_when_a_plate_is_sent_re_plans_the_waiting_p
     (plate,) = ctx.tasks.take("dispatch_job")
     waiting = proposal(api, app)
     printer.start_error = PrinterUnreachable("connection refused")
-    assert dispatch.dispatch_job(ctx, *plate) == "requeued"
+    assert production.dispatch_job(ctx, *plate) == "requeued"
     assert [(p, t) for p, _, t in ctx.tasks.take("replan_place")] == [(waiting["place_id"], "printer_down")]
 
 
 def test_a_printer_going_down_at_a_place_with_nothing_waiting_posts_nothing(app, api, printer):  # noqa: ANN001
     ctx = app.extensions["makernet"]
     printer.state, printer.raw_state = PrinterState.ERROR, "Offline after error"
-    monitoring.poll_machines(ctx, [machine_of(app)])
+    fleet.poll_machines(ctx, [machine_of(app)])
     assert ctx.tasks.take("replan_place") == []
 
 

@@ -10,10 +10,11 @@ from pypdf import PdfReader
 from makernet.documents.delivery_note import qr_code
 from makernet.documents.french import euros, long_date, number, percent, printable
 from makernet.services import documents
-from makernet.services.accounts import Actor
+from makernet.services.access import Actor
 from tests.support.api import COORDINATOR, OPERATOR, REQUESTER, SEWING_OPERATOR, ApiClient
 from tests.unit.test_deliveries import made_masks, ship
 from tests.unit.test_stock import material_id, place_id
+
 
 def today() -> date:
     """Read at each use: a run crossing midnight must not compare two different days."""

@@ -13,9 +13,10 @@ from makernet.config import Settings
 from makernet.db import Database
 from makernet.models import DesignVersion, Job, Machine, Organisation, Place, StockEntry, User, WorkOrder
 from makernet.models.planning import PlanRun
-from makernet.services import demand, planning, planning_runs
-from makernet.services.accounts import Actor
+from makernet.services import demand, planning, plans
+from makernet.services.access import Actor
 from makernet.services.context import Context
+from makernet.services.subscriptions import SUBSCRIBERS
 from tests.support.fakes import RecordingQueue
 
 MONDAY = date(2026, 11, 23)
@@ -25,7 +26,7 @@ MONDAY = date(2026, 11, 23)
 def ctx(tmp_path: Path, demo_database: Path) -> Context:
     """The services on a copy of the demo territory, tasks recorded."""
     shutil.copy(demo_database, tmp_path / "makernet.sqlite3")
-    context = Context(db=Database(f"sqlite:///{tmp_path / 'makernet.sqlite3'}"), tasks=RecordingQueue(),
+    context = Context(db=Database(f"sqlite:///{tmp_path / 'makernet.sqlite3'}"), tasks=RecordingQueue(), subscribers=SUBSCRIBERS,
                       settings=Settings(instance_dir=tmp_path, secret_key="test"))
     yield context
     context.db.dispose()
@@ -68,19 +69,19 @@ def orders(ctx: Context, **where: object) -> list[WorkOrder]:
 
 def test_a_run_proposes_work_orders_with_their_reasons_and_waits_for_the_places(ctx: Context) -> None:
     approved_request(ctx, 120)
-    run = planning.run_plan(ctx, coordinator(ctx), today=MONDAY)
+    run = plans.run_plan(ctx, coordinator(ctx), today=MONDAY)
     proposed = orders(ctx)
     assert run["proposed_units"] == 120 == sum(o.quantity for o in proposed)
     assert all(o.status == "proposed" and o.plan_run_id == run["id"] for o in proposed)
     assert all("km du point de livraison" in o.explanation and "besoin le" in o.explanation for o in proposed)
-    assert planning.get_plan_run(ctx, coordinator(ctx), run["id"])["changes"][0]["what"] == "proposé"
+    assert plans.get_plan_run(ctx, coordinator(ctx), run["id"])["changes"][0]["what"] == "proposé"
 
 
 def test_a_place_that_chose_auto_accept_gets_its_work_accepted_and_queued_at_once(ctx: Context) -> None:
     with ctx.db.transaction() as tx:
         tx.session.execute(update(Place).values(auto_accept=True))
     approved_request(ctx, 30)
-    planning.run_plan(ctx, coordinator(ctx), today=MONDAY)
+    plans.run_plan(ctx, coordinator(ctx), today=MONDAY)
     (order,) = orders(ctx)
     assert order.status == "accepted" and order.accepted_quantity == 30
     with ctx.db.reading() as s:
@@ -89,20 +90,20 @@ def test_a_place_that_chose_auto_accept_gets_its_work_accepted_and_queued_at_onc
 
 def test_a_decline_re_plans_the_units_elsewhere_and_records_why(ctx: Context) -> None:
     approved_request(ctx, 40)
-    planning.run_plan(ctx, coordinator(ctx), today=MONDAY)
+    plans.run_plan(ctx, coordinator(ctx), today=MONDAY)
     (first,) = orders(ctx)
     operator = actor(ctx, "fablab.larochelle@demo.makernet.fr" if first.place_id == place_id(ctx, "FabLab La Rochelle")
                      else "fablab.aunis@demo.makernet.fr")
     planning.decline_work_order(ctx, operator, first.id, "imprimantes prises", today=MONDAY)
     again = orders(ctx, status="proposed")
     assert sum(o.quantity for o in again) == 40 and all(o.place_id != first.place_id for o in again)
-    run = planning.list_plan_runs(ctx, coordinator(ctx))[0]
+    run = plans.list_plan_runs(ctx, coordinator(ctx))[0]
     assert run["trigger"] == "decline" and "imprimantes prises" in run["reason"]
 
 
 def test_a_partial_acceptance_re_plans_the_rest(ctx: Context) -> None:
     approved_request(ctx, 40)
-    planning.run_plan(ctx, coordinator(ctx), today=MONDAY)
+    plans.run_plan(ctx, coordinator(ctx), today=MONDAY)
     (first,) = orders(ctx)
     operator = actor(ctx, "fablab.larochelle@demo.makernet.fr" if first.place_id == place_id(ctx, "FabLab La Rochelle")
                      else "fablab.aunis@demo.makernet.fr")
@@ -113,11 +114,11 @@ def test_a_partial_acceptance_re_plans_the_rest(ctx: Context) -> None:
 
 def test_a_printer_going_down_withdraws_the_places_proposals_and_re_plans_them(ctx: Context) -> None:
     approved_request(ctx, 60)
-    planning.run_plan(ctx, coordinator(ctx), today=MONDAY)
+    plans.run_plan(ctx, coordinator(ctx), today=MONDAY)
     busy = orders(ctx)[0].place_id
     with ctx.db.transaction() as tx:
         tx.session.execute(update(Machine).where(Machine.place_id == busy).values(state="offline"))
-    run = planning_runs.replan_place(ctx, busy, "toutes les imprimantes hors ligne", "printer_down", MONDAY)
+    run = plans.replan_place(ctx, busy, "toutes les imprimantes hors ligne", "printer_down", MONDAY)
     assert run["trigger"] == "printer_down"
     assert [c["what"] for c in run["changes"]].count("retiré") >= 1
     assert all(o.place_id != busy for o in orders(ctx, status="proposed"))
@@ -125,12 +126,12 @@ def test_a_printer_going_down_withdraws_the_places_proposals_and_re_plans_them(c
 
 def test_a_stock_out_keeps_new_work_away_from_the_place_without_material(ctx: Context) -> None:
     approved_request(ctx, 60)
-    planning.run_plan(ctx, coordinator(ctx), today=MONDAY)
+    plans.run_plan(ctx, coordinator(ctx), today=MONDAY)
     busy = orders(ctx)[0].place_id
     with ctx.db.transaction() as tx:
         for material_id, level in _levels(tx.session, busy).items():
             tx.session.add(StockEntry(place_id=busy, material_id=material_id, quantity=-level, kind="adjustment"))
-    planning_runs.replan_place(ctx, busy, "plus de PLA", "stock_out", MONDAY)
+    plans.replan_place(ctx, busy, "plus de PLA", "stock_out", MONDAY)
     assert orders(ctx, status="proposed") and all(o.place_id != busy for o in orders(ctx, status="proposed"))
 
 
@@ -145,9 +146,9 @@ def test_a_place_dropping_out_gives_back_its_unstarted_accepted_work_for_re_plan
     with ctx.db.transaction() as tx:
         tx.session.execute(update(Place).values(auto_accept=True))
     approved_request(ctx, 50)
-    planning.run_plan(ctx, coordinator(ctx), today=MONDAY)
+    plans.run_plan(ctx, coordinator(ctx), today=MONDAY)
     (order,) = orders(ctx)
-    result = planning_runs.withdraw_place(ctx, coordinator(ctx), order.place_id, "bénévoles épuisés", MONDAY)
+    result = plans.withdraw_place(ctx, coordinator(ctx), order.place_id, "bénévoles épuisés", MONDAY)
     assert result["plan_run"]["trigger"] == "place_out"
     with ctx.db.reading() as s:
         kept = s.get(WorkOrder, order.id)
@@ -162,7 +163,7 @@ def test_a_requester_kind_with_no_validated_design_gets_nothing_allocated(ctx: C
     with ctx.db.transaction() as tx:
         tx.session.execute(update(DesignVersion).values(validated_for=["municipality"]))
     approved_request(ctx, 20)
-    run = planning.run_plan(ctx, coordinator(ctx), today=MONDAY)
+    run = plans.run_plan(ctx, coordinator(ctx), today=MONDAY)
     assert orders(ctx) == [] and run["unplanned_units"] == 20
     assert "validée" in run["unplanned"][0]["reason"]
 
@@ -170,24 +171,24 @@ def test_a_requester_kind_with_no_validated_design_gets_nothing_allocated(ctx: C
 def test_coordinators_pin_and_forbid_and_the_line_is_re_planned_accordingly(ctx: Context) -> None:
     request = approved_request(ctx, 30)
     line_id = request["lines"][0]["id"]
-    planning.run_plan(ctx, coordinator(ctx), today=MONDAY)
+    plans.run_plan(ctx, coordinator(ctx), today=MONDAY)
     first = orders(ctx)[0].place_id
-    rule = planning.add_rule(ctx, coordinator(ctx), kind="forbid", request_line_id=line_id, place_id=first, today=MONDAY)
+    rule = plans.add_rule(ctx, coordinator(ctx), kind="forbid", request_line_id=line_id, place_id=first, today=MONDAY)
     assert all(o.place_id != first for o in orders(ctx, status="proposed"))
-    planning.lift_rule(ctx, coordinator(ctx), rule["id"])
-    pinned = planning.add_rule(ctx, coordinator(ctx), kind="pin", request_line_id=line_id, place_id=first, quantity=10,
+    plans.lift_rule(ctx, coordinator(ctx), rule["id"])
+    pinned = plans.add_rule(ctx, coordinator(ctx), kind="pin", request_line_id=line_id, place_id=first, quantity=10,
                                today=MONDAY)
     assert any(o.place_id == first and o.quantity >= 10 for o in orders(ctx, status="proposed"))
     assert "épinglée" in " ".join(o.explanation for o in orders(ctx, status="proposed"))
     assert pinned["plan_run"]["trigger"] == "rule"
-    assert [r["kind"] for r in planning.list_rules(ctx, coordinator(ctx))] == ["pin"]
+    assert [r["kind"] for r in plans.list_rules(ctx, coordinator(ctx))] == ["pin"]
 
 
 def test_a_pin_to_a_place_that_does_not_make_the_item_is_refused_and_nothing_written(ctx: Context) -> None:
     from makernet.errors import Conflict
     request = approved_request(ctx, 30)
     with pytest.raises(Conflict):
-        planning.add_rule(ctx, coordinator(ctx), kind="pin", request_line_id=request["lines"][0]["id"],
+        plans.add_rule(ctx, coordinator(ctx), kind="pin", request_line_id=request["lines"][0]["id"],
                           place_id=place_id(ctx, "Atelier couture solidaire"))
     with ctx.db.reading() as s:
         assert s.exec(select(PlanRun)).all() == []
@@ -219,12 +220,12 @@ def test_the_api_runs_the_planner_explains_it_and_refuses_bad_input_with_4xx(api
 def test_a_run_holds_the_work_places_would_start_only_later_and_a_later_run_proposes_it(ctx: Context) -> None:
     for quantity, days in ((250, 5), (100, 30), (90, 30), (40, 30)):   # about 4 days of the demo's printers
         approved_request(ctx, quantity, days=days)
-    run = planning.run_plan(ctx, coordinator(ctx), today=MONDAY)
+    run = plans.run_plan(ctx, coordinator(ctx), today=MONDAY)
     assert run["proposed_units"] > 0 and run["held_units"] > 0
     assert run["proposed_units"] + run["held_units"] + run["unplanned_units"] == 480
     assert "plus urgentes" in run["held"][0]["reason"] and run["held"][0]["start"] > MONDAY.isoformat()
-    assert planning.get_plan_run(ctx, coordinator(ctx), run["id"])["held_units"] == run["held_units"]
-    everything = planning.run_plan(ctx, coordinator(ctx), today=MONDAY, release_days=None)
+    assert plans.get_plan_run(ctx, coordinator(ctx), run["id"])["held_units"] == run["held_units"]
+    everything = plans.run_plan(ctx, coordinator(ctx), today=MONDAY, release_days=None)
     assert everything["held_units"] == 0
     assert sum(o.quantity for o in orders(ctx)) == 480 - everything["unplanned_units"]
 
@@ -232,8 +233,8 @@ def test_a_run_holds_the_work_places_would_start_only_later_and_a_later_run_prop
 def test_a_run_marks_its_requests_allocated_once_with_an_audit_entry(ctx: Context) -> None:
     from makernet.models import AuditEntry, Request
     first, second = approved_request(ctx, 20), approved_request(ctx, 30)
-    planning.run_plan(ctx, coordinator(ctx), today=MONDAY)
-    planning.run_plan(ctx, coordinator(ctx), today=MONDAY)
+    plans.run_plan(ctx, coordinator(ctx), today=MONDAY)
+    plans.run_plan(ctx, coordinator(ctx), today=MONDAY)
     with ctx.db.reading() as s:
         for request in (first, second):
             assert s.get(Request, request["id"]).status == "allocated"
@@ -246,24 +247,24 @@ def test_a_release_window_out_of_range_is_refused_and_nothing_is_written(ctx: Co
     from makernet.errors import InvalidInput
     approved_request(ctx, 20)
     with pytest.raises(InvalidInput):
-        planning.run_plan(ctx, coordinator(ctx), today=MONDAY, release_days=-1)
+        plans.run_plan(ctx, coordinator(ctx), today=MONDAY, release_days=-1)
     with ctx.db.reading() as s:
         assert s.exec(select(PlanRun)).all() == [] and orders(ctx) == []
 
 
 def test_the_morning_run_plans_each_coordinations_territory_once_without_allocating_twice(ctx: Context) -> None:
     approved_request(ctx, 60)
-    runs = planning_runs.plan_daily(ctx, today=MONDAY)
+    runs = plans.plan_daily(ctx, today=MONDAY)
     assert [(r["trigger"], r["territory"]) for r in runs] == [("daily", sorted(coordinator(ctx).territory))]
     assert runs[0]["proposed_units"] == 60 == sum(o.quantity for o in orders(ctx, status="proposed"))
-    again = planning_runs.plan_daily(ctx, today=MONDAY)
+    again = plans.plan_daily(ctx, today=MONDAY)
     assert again[0]["proposed_units"] == 0 and sum(o.quantity for o in orders(ctx)) == 60
 
 
 def test_the_planner_sees_each_place_s_open_work_by_the_day_it_is_needed(ctx: Context) -> None:
-    from makernet.services.planning_inputs import plan_input
+    from makernet.services.plans import plan_input
     approved_request(ctx, 40, days=9)
-    planning.run_plan(ctx, coordinator(ctx), today=MONDAY, release_days=None)
+    plans.run_plan(ctx, coordinator(ctx), today=MONDAY, release_days=None)
     with ctx.db.reading() as s:
         orders = s.exec(select(WorkOrder).where(WorkOrder.status == "proposed")).all()
         due = {p.place_id: p.backlog_due for p in plan_input(s, MONDAY + timedelta(days=2), None).places}

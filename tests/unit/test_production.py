@@ -10,7 +10,7 @@ from sqlmodel import select
 from makernet import demo
 from makernet.models import Job, Machine, Request, StockEntry
 from makernet.models.base import utcnow
-from makernet.services import dispatch, monitoring, production
+from makernet.services import fleet, printer_io, production
 from makernet.services.secrets import seal
 from printers.base import AmbiguousOutcome, PrinterState, PrinterUnreachable
 from tests.support.api import COORDINATOR, OPERATOR, REQUESTER, ApiClient
@@ -42,7 +42,7 @@ def consumption(app) -> list[tuple[int | None, int]]:  # noqa: ANN001
 
 def poll(app, machine_id: int) -> list[str]:  # noqa: ANN001
     """Read the printer as beat would, and return the statuses of every job."""
-    monitoring.poll_machines(app.extensions["makernet"], [machine_id])
+    fleet.poll_machines(app.extensions["makernet"], [machine_id])
     return [j.status for j in jobs(app)]
 
 
@@ -56,8 +56,8 @@ def test_accepting_work_claims_the_first_plate_and_posts_one_dispatch(app, api, 
 def test_a_repeated_dispatch_message_never_uploads_twice(app, api, printer):  # noqa: ANN001
     accepted_order(api)
     ctx, first = app.extensions["makernet"], jobs(app)[0]
-    assert dispatch.dispatch_job(ctx, first.id) == "printing"
-    assert dispatch.dispatch_job(ctx, first.id) == "skipped"
+    assert production.dispatch_job(ctx, first.id) == "printing"
+    assert production.dispatch_job(ctx, first.id) == "skipped"
     assert printer.uploads == [first.upload_name]
     assert f"-{first.id}-" in first.upload_name
 
@@ -66,7 +66,7 @@ def test_a_finished_plate_is_recorded_once_and_the_next_waits_for_a_clear_bed(ap
     order = accepted_order(api)
     ctx = app.extensions["makernet"]
     first, second = jobs(app)
-    dispatch.dispatch_job(ctx, first.id)
+    production.dispatch_job(ctx, first.id)
     printer.finish()
     assert poll(app, first.machine_id) == ["done", "queued"]
     assert poll(app, first.machine_id) == ["done", "queued"]  # repeated reading: nothing more
@@ -88,7 +88,7 @@ def test_the_next_plate_is_the_one_needed_soonest_and_work_already_late_comes_af
     with ctx.db.transaction() as tx:   # days went by: the second order can no longer be on time
         tx.session.execute(update(Request).where(Request.id == overdue["request_id"])
                            .values(needed_by=date.today() - timedelta(days=1)))
-    dispatch.dispatch_job(ctx, first.id)
+    production.dispatch_job(ctx, first.id)
     printer.finish()
     poll(app, first.machine_id)
     plates = {j.id: j.work_order_id for j in jobs(app)}
@@ -96,7 +96,7 @@ def test_the_next_plate_is_the_one_needed_soonest_and_work_already_late_comes_af
     for _ in range(5):
         cleared = api.ok("post", f"/machines/{first.machine_id}/bed-clear", OPERATOR)
         order_of_next.append(plates[cleared["dispatched_job_id"]])
-        dispatch.dispatch_job(ctx, cleared["dispatched_job_id"])
+        production.dispatch_job(ctx, cleared["dispatched_job_id"])
         printer.finish()
         poll(app, first.machine_id)
     assert order_of_next == [sooner["id"], sooner["id"], later["id"], overdue["id"], overdue["id"]]
@@ -105,7 +105,7 @@ def test_the_next_plate_is_the_one_needed_soonest_and_work_already_late_comes_af
 def test_clearing_the_bed_while_printing_is_refused(app, api, printer):  # noqa: ANN001
     accepted_order(api)
     ctx, first = app.extensions["makernet"], jobs(app)[0]
-    dispatch.dispatch_job(ctx, first.id)
+    production.dispatch_job(ctx, first.id)
     answer = api.call("post", f"/machines/{first.machine_id}/bed-clear", OPERATOR)
     assert answer.status_code == 409 and "still busy" in answer.get_json()["error"]
 
@@ -114,7 +114,7 @@ def test_a_printer_that_will_not_start_gets_the_plate_back_in_its_queue(app, api
     accepted_order(api)
     ctx, first = app.extensions["makernet"], jobs(app)[0]
     printer.refuse_start = True
-    assert dispatch.dispatch_job(ctx, first.id) == "requeued"
+    assert production.dispatch_job(ctx, first.id) == "requeued"
     assert jobs(app)[0].status == "queued" and printer.uploads == []
     printer.refuse_start = False
     ctx.tasks.take("dispatch_job")
@@ -127,7 +127,7 @@ def test_an_unreachable_printer_is_marked_offline_and_keeps_its_plate(app, api, 
     accepted_order(api)
     ctx, first = app.extensions["makernet"], jobs(app)[0]
     printer.start_error = PrinterUnreachable("connection refused")
-    assert dispatch.dispatch_job(ctx, first.id) == "requeued"
+    assert production.dispatch_job(ctx, first.id) == "requeued"
     with ctx.db.reading() as s:
         assert s.get(Machine, first.machine_id).state == PrinterState.OFFLINE.value
     assert jobs(app)[0].status == "queued"
@@ -137,7 +137,7 @@ def test_an_ambiguous_start_is_reconciled_from_the_printer_not_retried(app, api,
     accepted_order(api)
     ctx, first = app.extensions["makernet"], jobs(app)[0]
     printer.start_error = AmbiguousOutcome("read timeout")
-    assert dispatch.dispatch_job(ctx, first.id) == "ambiguous"
+    assert production.dispatch_job(ctx, first.id) == "ambiguous"
     assert jobs(app)[0].status == "dispatching"
     # the upload had in fact reached the printer, only the answer was lost
     printer.file_name, printer.state, printer.raw_state = first.upload_name, PrinterState.PRINTING, "Printing"
@@ -150,7 +150,7 @@ def test_a_redelivered_dispatch_finds_its_plate_running_and_does_not_upload_agai
     ctx, first = app.extensions["makernet"], jobs(app)[0]
     # a worker uploaded the plate and died before recording it; the broker hands the message over again
     printer.file_name, printer.state, printer.raw_state = first.upload_name, PrinterState.PRINTING, "Printing"
-    assert dispatch.dispatch_job(ctx, first.id) == "printing"
+    assert production.dispatch_job(ctx, first.id) == "printing"
     assert printer.uploads == [] and jobs(app)[0].status == "printing"
 
 
@@ -169,7 +169,7 @@ def test_a_start_never_confirmed_goes_back_to_the_queue_once_the_printer_shows_i
 def test_a_printer_that_lost_its_serial_link_fails_the_job_with_its_reason(app, api, printer):  # noqa: ANN001
     accepted_order(api)
     ctx, first = app.extensions["makernet"], jobs(app)[0]
-    dispatch.dispatch_job(ctx, first.id)
+    production.dispatch_job(ctx, first.id)
     printer.state, printer.raw_state = PrinterState.ERROR, "Offline after error"
     assert poll(app, first.machine_id)[0] == "failed"
     failed = jobs(app)[0]
@@ -180,7 +180,7 @@ def test_a_printer_that_lost_its_serial_link_fails_the_job_with_its_reason(app, 
 def test_an_unreachable_host_mid_print_does_not_fail_the_print(app, api, printer):  # noqa: ANN001
     accepted_order(api)
     ctx, first = app.extensions["makernet"], jobs(app)[0]
-    dispatch.dispatch_job(ctx, first.id)
+    production.dispatch_job(ctx, first.id)
     printer.state, printer.raw_state = PrinterState.OFFLINE, "unreachable"
     assert poll(app, first.machine_id)[0] == "printing"
 
@@ -188,7 +188,7 @@ def test_an_unreachable_host_mid_print_does_not_fail_the_print(app, api, printer
 def test_a_print_cancelled_on_the_printer_fails_the_job(app, api, printer):  # noqa: ANN001
     accepted_order(api)
     ctx, first = app.extensions["makernet"], jobs(app)[0]
-    dispatch.dispatch_job(ctx, first.id)
+    production.dispatch_job(ctx, first.id)
     with ctx.db.transaction() as tx:  # started long enough ago to be past the start grace
         tx.session.execute(update(Job).where(Job.id == first.id).values(
             started_at=utcnow() - timedelta(seconds=60)))
@@ -211,7 +211,7 @@ def test_every_state_change_of_a_plate_is_in_the_audit_trail(app, api, printer):
     from makernet.models import AuditEntry
     accepted_order(api)
     ctx, first = app.extensions["makernet"], jobs(app)[0]
-    dispatch.dispatch_job(ctx, first.id)
+    production.dispatch_job(ctx, first.id)
     printer.finish()
     poll(app, first.machine_id)
     with ctx.db.reading() as s:
@@ -225,7 +225,7 @@ def test_every_state_change_of_a_plate_is_in_the_audit_trail(app, api, printer):
 
 def fail_first_plate(app) -> Job:  # noqa: ANN001
     ctx, first = app.extensions["makernet"], jobs(app)[0]
-    dispatch.dispatch_job(ctx, first.id)
+    production.dispatch_job(ctx, first.id)
     PRINTERS["fake://p1"].state, PRINTERS["fake://p1"].raw_state = PrinterState.ERROR, "Offline after error"
     assert poll(app, first.machine_id)[0] == "failed"
     PRINTERS["fake://p1"].state, PRINTERS["fake://p1"].raw_state = PrinterState.READY, "Operational"
@@ -239,7 +239,7 @@ def test_the_operator_retries_a_failed_plate_and_it_prints_again(app, api, print
     assert api.call("post", f"/jobs/{first.id}/retry", OPERATOR).status_code == 409
     cleared = api.ok("post", f"/machines/{first.machine_id}/bed-clear", OPERATOR)
     assert cleared["dispatched_job_id"] == first.id
-    assert dispatch.dispatch_job(app.extensions["makernet"], first.id) == "printing"
+    assert production.dispatch_job(app.extensions["makernet"], first.id) == "printing"
     assert printer.uploads == [first.upload_name, first.upload_name]
 
 
@@ -266,9 +266,9 @@ def test_plates_of_a_printer_that_went_offline_move_to_another_printer_when_the_
     for job in jobs(app):
         by_machine.setdefault(job.machine_id, []).append(job.status)
     first_machine, second_machine = sorted(by_machine)
-    monitoring.poll_machines(ctx, [second_machine])  # the second printer is seen ready
+    fleet.poll_machines(ctx, [second_machine])  # the second printer is seen ready
     PRINTERS["fake://p1"].state, PRINTERS["fake://p1"].raw_state = PrinterState.OFFLINE, "unreachable"
-    monitoring.poll_machines(ctx, [first_machine])
+    fleet.poll_machines(ctx, [first_machine])
     queued_on = {j.machine_id for j in jobs(app) if j.status == "queued"}
     assert queued_on == {second_machine}
     del PRINTERS["fake://p2"]
@@ -282,23 +282,22 @@ def test_a_place_with_its_own_worker_gets_its_plates_and_polls_on_its_own_queue(
     accepted_order(api)
     first = jobs(app)[0]
     ctx.tasks.sent.clear(), ctx.tasks.queues.clear()
-    assert dispatch.dispatch_job(ctx, first.id) == "sent to the place's worker"
+    assert production.dispatch_job(ctx, first.id) == "sent to the place's worker"
     (plan,), = ctx.tasks.take("site_dispatch")
     assert ctx.tasks.queues == [f"place.{first_machine_place(app, first)}"]
     assert plan["api_key"] == "key" and plan["file_name"] == first.upload_name and "G28" in plan["gcode"]
     assert printer.uploads == []  # the central worker never talked to the printer
 
-    from makernet.services import printer_io
     report = printer_io.dispatch_on_printer(printer_io.DispatchPlan(**plan))  # what the site worker runs
     assert report["outcome"] == "started"
-    assert dispatch.apply_outcome(ctx, first.id, report) == "printing"
-    assert dispatch.apply_outcome(ctx, first.id, report) == "stale"  # a repeated report changes nothing
+    assert production.apply_outcome(ctx, first.id, report) == "printing"
+    assert production.apply_outcome(ctx, first.id, report) == "stale"  # a repeated report changes nothing
 
-    monitoring.poll_printers(ctx)
+    fleet.poll_printers(ctx)
     (connections,), = ctx.tasks.take("site_poll")
     printer.finish()
     readings = printer_io.read_statuses(printer_io.connections_from_message(connections))
-    monitoring.apply_readings(ctx, readings)
+    fleet.apply_readings(ctx, readings)
     assert jobs(app)[0].status == "done"
 
 
@@ -341,7 +340,7 @@ def test_assembling_visors_on_a_bench_consumes_a_frame_a_sheet_and_an_elastic_pe
 def test_an_idle_reading_just_before_the_progress_reaches_100_does_not_fail_the_plate(app, api, printer):  # noqa: ANN001
     accepted_order(api)
     ctx, first = app.extensions["makernet"], jobs(app)[0]
-    dispatch.dispatch_job(ctx, first.id)
+    production.dispatch_job(ctx, first.id)
     with ctx.db.transaction() as tx:  # past the start grace
         tx.session.execute(update(Job).where(Job.id == first.id).values(started_at=utcnow() - timedelta(seconds=60)))
     printer.state, printer.raw_state, printer.completion = PrinterState.PRINTING, "Printing", 97.0
@@ -355,7 +354,7 @@ def test_an_idle_reading_just_before_the_progress_reaches_100_does_not_fail_the_
 def test_a_plate_stopped_midway_fails_once_two_readings_show_the_printer_idle(app, api, printer):  # noqa: ANN001
     accepted_order(api)
     ctx, first = app.extensions["makernet"], jobs(app)[0]
-    dispatch.dispatch_job(ctx, first.id)
+    production.dispatch_job(ctx, first.id)
     with ctx.db.transaction() as tx:
         tx.session.execute(update(Job).where(Job.id == first.id).values(started_at=utcnow() - timedelta(seconds=60)))
     printer.state, printer.raw_state, printer.completion = PrinterState.READY, "Operational", 60.0
@@ -369,7 +368,7 @@ def test_a_reading_taken_just_before_the_start_does_not_fail_the_fresh_plate(app
     ctx, first = app.extensions["makernet"], jobs(app)[0]
     stale = [{"machine_id": first.machine_id, "state": "ready", "raw_state": "Operational", "file_name": None,
               "completion": None, "error": None}]  # read an instant before the plate started
-    dispatch.dispatch_job(ctx, first.id)
-    monitoring.apply_readings(ctx, stale)  # ...and applied after it: it says nothing about the plate
-    monitoring.apply_readings(ctx, stale)
+    production.dispatch_job(ctx, first.id)
+    fleet.apply_readings(ctx, stale)  # ...and applied after it: it says nothing about the plate
+    fleet.apply_readings(ctx, stale)
     assert jobs(app)[0].status == "printing"

@@ -1,0 +1,210 @@
+"""Who may see or change what: one function per kind of object, used by every area and page."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from makernet.errors import Forbidden, NotFound
+from makernet.models import (
+    Delivery,
+    Job,
+    Machine,
+    Organisation,
+    Place,
+    Request,
+    RequestLine,
+    SupplyRequest,
+    WorkOrder,
+)
+
+ROLES = ("requester", "operator", "coordinator", "admin")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The signed-in user as plain values."""
+
+    user_id: int
+    role: str
+    organisation_id: int
+    territory: tuple[str, ...] = ()
+
+    def require(self, *roles: str) -> None:
+        """Refuse unless the actor has one of `roles` (admins may do everything)."""
+        if self.role != "admin" and self.role not in roles:
+            raise Forbidden(f"Your role ({self.role}) may not do this; it needs: {', '.join(roles)}.")
+
+    def sees_departement(self, departement: str) -> bool:
+        """Whether a coordinator's territory covers a département (admins see all)."""
+        return self.role == "admin" or (self.role == "coordinator" and departement in self.territory)
+
+
+def visible_request(s: Session, actor: Actor, request_id: int) -> Request:
+    """The request if this actor may see it; NotFound otherwise (no hint that it exists)."""
+    request = s.get(Request, request_id)
+    if request is None or not can_see_request(s, actor, request):
+        raise NotFound(f"Request {request_id} not found.")
+    return request
+
+
+def can_see_request(s: Session, actor: Actor, request: Request) -> bool:
+    """Requesters see their organisation's requests, coordinators their territory's,
+    operators those their places work on."""
+    if actor.role == "admin" or request.organisation_id == actor.organisation_id:
+        return True
+    if actor.role == "coordinator":
+        organisation = s.get(Organisation, request.organisation_id)
+        return actor.sees_departement(organisation.departement)
+    if actor.role == "operator":
+        return operator_works_on_request(s, actor, request.id)
+    return False
+
+
+def own_delivery(s: Session, actor: Actor, delivery_id: int) -> Delivery:
+    """A delivery leaving one of the operator's places."""
+    actor.require("operator")
+    delivery = visible_delivery(s, actor, delivery_id)
+    if actor.role != "admin" and s.get(Place, delivery.place_id).organisation_id != actor.organisation_id:
+        raise NotFound(f"Delivery {delivery_id} not found.")
+    return delivery
+
+
+def requesters_delivery(s: Session, actor: Actor, delivery_id: int) -> tuple[Delivery, Request]:
+    """A delivery to one of the requester's requests."""
+    delivery = visible_delivery(s, actor, delivery_id)
+    request = s.get(Request, delivery.request_id)
+    if actor.role != "admin" and request.organisation_id != actor.organisation_id:
+        raise NotFound(f"Delivery {delivery_id} not found.")
+    return delivery, request
+
+
+def visible_delivery(s: Session, actor: Actor, delivery_id: int) -> Delivery:
+    """A delivery of the actor's place or request (or territory, for coordinators)."""
+    delivery = s.get(Delivery, delivery_id)
+    if delivery is not None and can_see_delivery(s, actor, delivery):
+        return delivery
+    raise NotFound(f"Delivery {delivery_id} not found.")
+
+
+def can_see_delivery(s: Session, actor: Actor, delivery: Delivery) -> bool:
+    """Deliveries of the actor's places or requests, or of a coordinator's territory."""
+    place = s.get(Place, delivery.place_id)
+    request = s.get(Request, delivery.request_id)
+    return actor.role == "admin" or actor.organisation_id in (place.organisation_id, request.organisation_id) \
+        or actor.sees_departement(place.departement)
+
+
+def stock_place(s: Session, actor: Actor, place_id: int, *, coordinators: bool = False) -> Place:
+    """A place whose stock the actor may move: their own (operators), their territory's (coordinators)."""
+    actor.require("operator", *(("coordinator",) if coordinators else ()))
+    place = s.get(Place, place_id)
+    if place is None or not (actor.role == "admin" or place.organisation_id == actor.organisation_id
+                             or (coordinators and actor.sees_departement(place.departement))):
+        raise NotFound(f"Place {place_id} not found.")
+    return place
+
+
+def readable_place(s: Session, actor: Actor, place_id: int) -> Place:
+    """A place whose stock the actor may read."""
+    place = s.get(Place, place_id)
+    if place is None or not (place.organisation_id == actor.organisation_id
+                             or actor.sees_departement(place.departement)):
+        raise NotFound(f"Place {place_id} not found.")
+    return place
+
+
+def visible_supply_request(s: Session, actor: Actor, supply_id: int) -> SupplyRequest:
+    """A supply request of the actor's places, of a place supplying it, or of a coordinator's territory."""
+    supply = s.get(SupplyRequest, supply_id)
+    if supply is not None:
+        place = s.get(Place, supply.place_id)
+        supplier = s.get(Place, supply.supplier_place_id) if supply.supplier_place_id else None
+        if actor.organisation_id in (place.organisation_id, supplier and supplier.organisation_id) \
+                or actor.sees_departement(place.departement):
+            return supply
+    raise NotFound(f"Supply request {supply_id} not found.")
+
+
+def coordinated_supply_request(s: Session, actor: Actor, supply_id: int) -> SupplyRequest:
+    actor.require("coordinator")
+    return visible_supply_request(s, actor, supply_id)
+
+
+def sees_place(actor: Actor, place: Place) -> bool:
+    """Operators see their organisation's places, coordinators their territory's."""
+    return place.organisation_id == actor.organisation_id or actor.sees_departement(place.departement)
+
+
+def own_place(s: Session, actor: Actor, place_id: int) -> Place:
+    """A place of the operator's own organisation (any, for admins): nobody else sets its conditions."""
+    actor.require("operator")
+    place = s.get(Place, place_id)
+    if place is None or not (actor.role == "admin" or place.organisation_id == actor.organisation_id):
+        raise NotFound(f"Place {place_id} not found.")
+    return place
+
+
+def own_machine(s: Session, actor: Actor, machine_id: int) -> Machine:
+    """A machine of one of the actor's places (any, for admins)."""
+    machine = s.get(Machine, machine_id)
+    if machine is None:
+        raise NotFound(f"Machine {machine_id} not found.")
+    place = s.get(Place, machine.place_id)
+    if actor.role != "admin" and place.organisation_id != actor.organisation_id:
+        raise NotFound(f"Machine {machine_id} not found.")
+    return machine
+
+
+def own_job(s: Session, actor: Actor, job_id: int) -> Job:
+    """A job on a machine of one of the actor's places."""
+    job = s.get(Job, job_id)
+    if job is None:
+        raise NotFound(f"Job {job_id} not found.")
+    own_machine(s, actor, job.machine_id)
+    return job
+
+
+def own_work_order(s: Session, actor: Actor, work_order_id: int) -> WorkOrder:
+    """A work order of one of the actor's places (any, for admins)."""
+    order = s.get(WorkOrder, work_order_id)
+    if order is None or not can_see_work_order(s, actor, order):
+        raise NotFound(f"Work order {work_order_id} not found.")
+    if actor.role != "admin" and s.get(Place, order.place_id).organisation_id != actor.organisation_id:
+        raise NotFound(f"Work order {work_order_id} not found.")
+    return order
+
+
+def can_see_work_order(s: Session, actor: Actor, order: WorkOrder) -> bool:
+    """Operators see their places' work orders, coordinators their territory's."""
+    place = s.get(Place, order.place_id)
+    return place.organisation_id == actor.organisation_id or actor.sees_departement(place.departement)
+
+
+def operator_works_on_request(s: Session, actor: Actor, request_id: int, place_id: int | None = None) -> bool:
+    """Whether one of the actor's places (or the given one) has work on a request."""
+    query = (select(WorkOrder.id).join(RequestLine, RequestLine.id == WorkOrder.request_line_id)
+             .join(Place, Place.id == WorkOrder.place_id).where(RequestLine.request_id == request_id))
+    if place_id is not None:
+        query = query.where(WorkOrder.place_id == place_id)
+    if actor.role != "admin":
+        query = query.where(Place.organisation_id == actor.organisation_id)
+    return s.exec(query).first() is not None
+
+
+def covers_territory(actor: Actor, territory: list[str]) -> bool:
+    """Whether a run's territory (empty: everywhere) is within the coordinator's."""
+    return actor.role == "admin" or bool(territory) and all(actor.sees_departement(d) for d in territory)
+
+
+def territory_place(s: Session, actor: Actor, place_id: int) -> Place:
+    """A place of the coordinator's territory."""
+    place = s.get(Place, place_id)
+    if place is None or not actor.sees_departement(place.departement):
+        raise NotFound(f"Place {place_id} not found.")
+    return place
+
+
+def sees_territory_place(s: Session, actor: Actor, place_id: int) -> bool:
+    place = s.get(Place, place_id)
+    return place is not None and actor.sees_departement(place.departement)

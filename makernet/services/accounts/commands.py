@@ -1,0 +1,254 @@
+"""Accounts: sign-in, API tokens, invitations, and what admins change of users and organisations."""
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from makernet.errors import Conflict, InvalidInput, NotFound, Unauthorized
+from makernet.models import ApiToken, Organisation, User
+from makernet.models.base import utcnow
+from makernet.models.organisations import LoginAttempt
+from makernet.services.access import ROLES, Actor
+from makernet.services.accounts.queries import as_utc, invited_by_token, token_hash
+from makernet.services.accounts.views import actor_of_user, session_user_view
+from makernet.services.context import Context
+from makernet.services.fields import DEPARTEMENT, one_of, text_field
+
+
+def hash_password(password: str) -> str:
+    """A salted hash for storage."""
+    return generate_password_hash(password)
+
+
+def issue_token(ctx: Context, email: str, password: str, name: str = "api") -> dict:
+    """Check a user's password and create a new API token; the token is shown only now."""
+    with ctx.db.transaction() as tx:
+        user = tx.session.exec(select(User).where(User.email == email.strip().lower())).first()
+        if user is None or not user.active or not check_password_hash(user.password_hash or "!", password):
+            raise Unauthorized("Unknown e-mail address or wrong password.")
+        token = create_token(tx.session, user.id, name)
+    return {"token": token, "user_id": user.id, "role": user.role, "name": name}
+
+
+def create_token(session: object, user_id: int, name: str) -> str:
+    """Store the hash of a fresh random token for a user and return the token."""
+    if not name.strip() or len(name) > 100:
+        raise InvalidInput("A token needs a name of 1 to 100 characters.", field="name")
+    token = "mkn_" + secrets.token_urlsafe(32)
+    session.add(ApiToken(user_id=user_id, name=name.strip(), token_hash=token_hash(token),  # type: ignore[attr-defined]
+                         prefix=token[:12]))
+    return token
+
+
+def actor_from_token(ctx: Context, token: str) -> Actor:
+    """The actor an API token stands for, or Unauthorized."""
+    with ctx.db.transaction() as tx:
+        row = tx.session.exec(
+            select(ApiToken, User, Organisation)
+            .join(User, User.id == ApiToken.user_id)
+            .join(Organisation, Organisation.id == User.organisation_id)
+            .where(ApiToken.token_hash == token_hash(token), ApiToken.revoked_at.is_(None))  # type: ignore[union-attr]
+        ).first()
+        if row is None or not row[1].active:
+            raise Unauthorized("Invalid or revoked API token.")
+        api_token, user, organisation = row
+        now = utcnow()
+        # written at most every few minutes: a write per API call would serialise readers
+        if api_token.last_used_at is None or (now - api_token.last_used_at).total_seconds() > 300:
+            api_token.last_used_at = now
+        return actor_of_user(user, organisation)
+
+
+def token_for_email(ctx: Context, email: str, name: str) -> str:
+    """Create a token for a user named by e-mail (administrators, from the command line)."""
+    with ctx.db.transaction() as tx:
+        user = tx.session.exec(select(User).where(User.email == email.strip().lower())).first()
+        if user is None:
+            raise InvalidInput(f"No user with the e-mail address {email}.")
+        return create_token(tx.session, user.id, name)
+
+
+MIN_PASSWORD = 10
+
+
+INVITATION_DAYS = 7
+
+
+THROTTLE_WINDOW = timedelta(minutes=15)
+
+
+MAX_FAILURES_PER_EMAIL = 5      # then the account waits out the window
+
+
+MAX_FAILURES_PER_ADDRESS = 30   # one machine trying many accounts
+
+
+class Throttled(Unauthorized):
+    """Too many failed sign-ins lately: wait before trying again."""
+
+    status = 429
+
+
+def sign_in(ctx: Context, email: str, password: str, address: str = "") -> dict:
+    """Check a password for the web pages, refusing after repeated failures; every attempt is kept."""
+    email = email.strip().lower()
+    with ctx.db.transaction() as tx:
+        s = tx.session
+        _refuse_when_throttled(s, email, address)
+        user = s.exec(select(User).where(User.email == email)).first()
+        ok = user is not None and user.active and check_password_hash(user.password_hash or "!", password)
+        s.add(LoginAttempt(email=email[:254], address=address[:45], succeeded=ok))
+        view = session_user_view(s, user) if ok else None
+    if view is None:  # raised after the commit, so that the failed attempt is kept
+        raise Unauthorized("Unknown e-mail address or wrong password.")
+    return view
+
+
+def _refuse_when_throttled(s: Session, email: str, address: str) -> None:
+    """Raise Throttled when this e-mail or address failed too often within the window."""
+    since = utcnow() - THROTTLE_WINDOW
+    last_success = s.exec(select(func.max(LoginAttempt.at)).where(
+        LoginAttempt.email == email, LoginAttempt.succeeded == True)).one()  # noqa: E712
+    if last_success is not None and as_utc(last_success) > since:
+        since = as_utc(last_success)
+    by_email = s.exec(select(func.count(LoginAttempt.id)).where(
+        LoginAttempt.email == email, LoginAttempt.succeeded == False, LoginAttempt.at > since)).one()  # noqa: E712
+    by_address = s.exec(select(func.count(LoginAttempt.id)).where(
+        LoginAttempt.address == address, LoginAttempt.succeeded == False,  # noqa: E712
+        LoginAttempt.at > utcnow() - THROTTLE_WINDOW)).one() if address else 0
+    if by_email >= MAX_FAILURES_PER_EMAIL or by_address >= MAX_FAILURES_PER_ADDRESS:
+        minutes = int(THROTTLE_WINDOW.total_seconds() // 60)
+        raise Throttled(f"Too many failed sign-ins; wait {minutes} minutes and try again.")
+
+
+def check_new_password(password: str) -> None:
+    """Refuse a password too short to resist guessing."""
+    if len(password) < MIN_PASSWORD or len(password) > 200:
+        raise InvalidInput(f"The password needs {MIN_PASSWORD} to 200 characters.", field="password")
+
+
+def open_invitation(s: Session, user: User) -> str:
+    """Give a user a fresh one-time link to set a password; the old password stops working."""
+    token = secrets.token_urlsafe(24)
+    user.invitation_hash = token_hash(token)
+    user.invitation_expires_at = utcnow() + timedelta(days=INVITATION_DAYS)
+    user.password_hash = ""
+    s.add(user)
+    return token
+
+
+def accept_invitation(ctx: Context, token: str, password: str) -> dict:
+    """Set the password from an invitation link, which then stops working."""
+    check_new_password(password)
+    with ctx.db.transaction() as tx:
+        user = invited_by_token(tx.session, token)
+        user.password_hash = hash_password(password)
+        user.invitation_hash = None
+        user.invitation_expires_at = None
+        user.active = True
+        tx.session.add(user)
+        tx.session.flush()
+        return session_user_view(tx.session, user)
+
+
+def new_token(ctx: Context, actor: Actor, name: str) -> str:
+    """Create an API token for the actor; shown once."""
+    with ctx.db.transaction() as tx:
+        return create_token(tx.session, actor.user_id, name)
+
+
+def revoke_token(ctx: Context, actor: Actor, token_id: int) -> None:
+    """Revoke one of the actor's tokens; a revoked token is refused at once."""
+    with ctx.db.transaction() as tx:
+        token = tx.session.get(ApiToken, token_id)
+        if token is None or token.user_id != actor.user_id:
+            raise NotFound(f"Token {token_id} not found.")
+        if token.revoked_at is None:
+            token.revoked_at = utcnow()
+            tx.session.add(token)
+
+
+ORGANISATION_KINDS = ("municipality", "care_facility", "hospital", "fab_lab", "sewing_workshop", "coordination",
+                      "other")
+
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def save_organisation(ctx: Context, actor: Actor, *, name: str, kind: str, commune: str = "",
+                      departement: str = "", territory: list[str] | None = None,
+                      organisation_id: int | None = None) -> dict:
+    """Create an organisation, or change one; names are unique."""
+    actor.require("admin")
+    name = text_field(name, "name", 200)
+    one_of(kind, ORGANISATION_KINDS, "kind")
+    departement = departement.strip().upper()
+    codes = [code.strip().upper() for code in (territory or []) if code.strip()]
+    for code in ([departement] if departement else []) + codes:
+        if not DEPARTEMENT.match(code):
+            raise InvalidInput(f"{code!r} is not a département number.",
+                               field="departement" if code == departement else "territory")
+    with ctx.db.transaction() as tx:
+        s = tx.session
+        same_name = s.exec(select(Organisation).where(Organisation.name == name)).first()
+        if same_name is not None and same_name.id != organisation_id:
+            raise Conflict(f"An organisation named {name!r} already exists.", field="name")
+        organisation = Organisation(name=name, kind=kind) if organisation_id is None \
+            else s.get(Organisation, organisation_id)
+        if organisation is None:
+            raise NotFound(f"Organisation {organisation_id} not found.")
+        organisation.name, organisation.kind = name, kind
+        organisation.commune, organisation.departement = text_field(commune, "commune", 120, False), departement
+        organisation.territory = codes
+        s.add(organisation)
+        s.flush()
+        return {"id": organisation.id, "name": organisation.name}
+
+
+def invite_user(ctx: Context, actor: Actor, *, email: str, name: str, role: str, organisation_id: int) -> dict:
+    """Create an account and its one-time link to choose a password (handed over by the admin)."""
+    actor.require("admin")
+    email = text_field(email, "email", 254).lower()
+    if not EMAIL.match(email):
+        raise InvalidInput("This is not an e-mail address.", field="email")
+    name = text_field(name, "name", 200)
+    one_of(role, ROLES, "role")
+    with ctx.db.transaction() as tx:
+        s = tx.session
+        if s.get(Organisation, organisation_id) is None:
+            raise InvalidInput(f"Unknown organisation {organisation_id}.", field="organisation_id")
+        if s.exec(select(User).where(User.email == email)).first() is not None:
+            raise Conflict(f"A user with the e-mail address {email} already exists.", field="email")
+        user = User(email=email, name=name, role=role, organisation_id=organisation_id)
+        s.add(user)
+        s.flush()
+        token = open_invitation(s, user)
+        return {"user_id": user.id, "email": email, "token": token}
+
+
+def reset_password(ctx: Context, actor: Actor, user_id: int) -> dict:
+    """Replace a user's password by a fresh one-time link; their sessions end."""
+    actor.require("admin")
+    with ctx.db.transaction() as tx:
+        user = tx.session.get(User, user_id)
+        if user is None:
+            raise NotFound(f"User {user_id} not found.")
+        return {"user_id": user.id, "email": user.email, "token": open_invitation(tx.session, user)}
+
+
+def set_user_active(ctx: Context, actor: Actor, user_id: int, active: bool) -> None:
+    """Deactivate (or reactivate) an account; an admin cannot lock themselves out."""
+    actor.require("admin")
+    if user_id == actor.user_id and not active:
+        raise Conflict("You cannot deactivate your own account.")
+    with ctx.db.transaction() as tx:
+        user = tx.session.get(User, user_id)
+        if user is None:
+            raise NotFound(f"User {user_id} not found.")
+        user.active = active
+        tx.session.add(user)

@@ -1,0 +1,165 @@
+"""The catalogue as admins change it: items, materials, design versions, bills of materials, plates."""
+from __future__ import annotations
+
+import re
+
+from sqlmodel import select
+
+from makernet.errors import Conflict, InvalidInput, NotFound
+from makernet.models import BomLine, DesignVersion, Item, Material, PlateLayout
+from makernet.services.access import Actor
+from makernet.services.accounts.commands import ORGANISATION_KINDS
+from makernet.services.context import Context
+from makernet.services.fields import one_of, text_field
+
+ITEM_KINDS = ("printed", "sewn", "laser_cut", "assembled")
+
+
+UNITS = ("g", "piece", "cm")
+
+
+CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+
+
+MAX_GCODE = 10 * 1024 * 1024
+
+
+def create_item(ctx: Context, actor: Actor, *, code: str, name: str, kind: str) -> dict:
+    """Add an item requesters can ask for."""
+    actor.require("admin")
+    code = _code(code)
+    name = text_field(name, "name", 120)
+    one_of(kind, ITEM_KINDS, "kind")
+    with ctx.db.transaction() as tx:
+        if tx.session.exec(select(Item).where(Item.code == code)).first() is not None:
+            raise Conflict(f"An item with the code {code!r} already exists.", field="code")
+        item = Item(code=code, name=name, kind=kind)
+        tx.session.add(item)
+        tx.session.flush()
+        return {"id": item.id, "code": code}
+
+
+def _code(code: str, field: str = "code") -> str:
+    """A short identifier: lower-case letters, digits and dashes."""
+    code = (code or "").strip().lower()
+    if not CODE.match(code):
+        raise InvalidInput("A code is 1 to 40 lower-case letters, digits or dashes.", field=field)
+    return code
+
+
+def set_item_active(ctx: Context, actor: Actor, item_id: int, active: bool) -> None:
+    """Offer an item to requesters, or withdraw it (existing requests keep it)."""
+    actor.require("admin")
+    with ctx.db.transaction() as tx:
+        item = tx.session.get(Item, item_id)
+        if item is None:
+            raise NotFound(f"Item {item_id} not found.")
+        item.active = active
+        tx.session.add(item)
+
+
+def create_material(ctx: Context, actor: Actor, *, code: str, name: str, unit: str,
+                    low_stock_threshold: int = 0) -> dict:
+    """Add a material that bills of materials and the stock ledger count."""
+    actor.require("admin")
+    code, name = _code(code), text_field(name, "name", 120)
+    one_of(unit, UNITS, "unit")
+    if low_stock_threshold < 0:
+        raise InvalidInput("The alert threshold cannot be negative.", field="low_stock_threshold")
+    with ctx.db.transaction() as tx:
+        if tx.session.exec(select(Material).where(Material.code == code)).first() is not None:
+            raise Conflict(f"A material with the code {code!r} already exists.", field="code")
+        material = Material(code=code, name=name, unit=unit, low_stock_threshold=low_stock_threshold)
+        tx.session.add(material)
+        tx.session.flush()
+        return {"id": material.id, "code": code}
+
+
+def add_design_version(ctx: Context, actor: Actor, item_id: int, *, label: str, validated: bool = False,
+                       validated_for: list[str] | None = None, notes: str = "") -> dict:
+    """Record a new revision of an item's design."""
+    actor.require("admin")
+    label = text_field(label, "label", 40)
+    kinds = [one_of(kind, ORGANISATION_KINDS, "validated_for") for kind in (validated_for or [])]
+    with ctx.db.transaction() as tx:
+        s = tx.session
+        if s.get(Item, item_id) is None:
+            raise NotFound(f"Item {item_id} not found.")
+        if s.exec(select(DesignVersion).where(DesignVersion.item_id == item_id,
+                                              DesignVersion.label == label)).first() is not None:
+            raise Conflict(f"This item already has a design version {label!r}.", field="label")
+        design = DesignVersion(item_id=item_id, label=label, validated=validated, validated_for=kinds,
+                               notes=text_field(notes, "notes", 1000, False))
+        s.add(design)
+        s.flush()
+        return {"id": design.id, "label": label}
+
+
+def set_design_validated(ctx: Context, actor: Actor, design_id: int, validated: bool) -> None:
+    """Validate a design version for production, or withdraw its validation."""
+    actor.require("admin")
+    with ctx.db.transaction() as tx:
+        design = tx.session.get(DesignVersion, design_id)
+        if design is None:
+            raise NotFound(f"Design version {design_id} not found.")
+        design.validated = validated
+        tx.session.add(design)
+
+
+def set_bom_line(ctx: Context, actor: Actor, design_id: int, material_id: int, quantity: int) -> None:
+    """Set how much of a material one unit takes; zero removes the line."""
+    actor.require("admin")
+    if quantity < 0 or quantity > 1_000_000:
+        raise InvalidInput("The quantity per unit must be between 0 and 1,000,000.", field="quantity")
+    with ctx.db.transaction() as tx:
+        s = tx.session
+        if s.get(DesignVersion, design_id) is None:
+            raise NotFound(f"Design version {design_id} not found.")
+        if s.get(Material, material_id) is None:
+            raise InvalidInput(f"Unknown material {material_id}.", field="material_id")
+        line = s.exec(select(BomLine).where(BomLine.design_version_id == design_id,
+                                            BomLine.material_id == material_id)).first()
+        if quantity == 0:
+            if line is not None:
+                s.delete(line)
+            return
+        line = line or BomLine(design_version_id=design_id, material_id=material_id, quantity=quantity)
+        line.quantity = quantity
+        s.add(line)
+
+
+def set_plate_layout(ctx: Context, actor: Actor, design_id: int, *, printer_profile: str, units_per_plate: int,
+                     print_minutes: int, gcode: bytes) -> dict:
+    """Store the plate of a design for one printer profile, with its G-code (replacing an older one)."""
+    actor.require("admin")
+    profile = _code(printer_profile, "printer_profile")
+    if not 1 <= units_per_plate <= 1000:
+        raise InvalidInput("A plate holds 1 to 1000 units.", field="units_per_plate")
+    if not 1 <= print_minutes <= 10_000:
+        raise InvalidInput("A plate prints in 1 to 10,000 minutes.", field="print_minutes")
+    text = _gcode_text(gcode)
+    with ctx.db.transaction() as tx:
+        s = tx.session
+        if s.get(DesignVersion, design_id) is None:
+            raise NotFound(f"Design version {design_id} not found.")
+        plate = s.exec(select(PlateLayout).where(PlateLayout.design_version_id == design_id,
+                                                 PlateLayout.printer_profile == profile)).first()
+        plate = plate or PlateLayout(design_version_id=design_id, printer_profile=profile,
+                                     units_per_plate=units_per_plate, print_minutes=print_minutes)
+        plate.units_per_plate, plate.print_minutes, plate.gcode = units_per_plate, print_minutes, text
+        s.add(plate)
+        s.flush()
+        return {"id": plate.id, "printer_profile": profile, "gcode_bytes": len(gcode)}
+
+
+def _gcode_text(gcode: bytes) -> str:
+    """G-code as text: plain ASCII/UTF-8 lines with at least one move or command."""
+    if not gcode or len(gcode) > MAX_GCODE:
+        raise InvalidInput("Give a G-code file of at most 10 MB.", field="gcode")
+    try:
+        text = gcode.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInput("This file is not text G-code (binary G-code is not supported).", field="gcode") from None
+    if not re.search(r"^\s*[GMT]\d+", text, re.MULTILINE):
+        raise InvalidInput("This file has no G-code command (G…, M… or T… lines).", field="gcode")
+    return text

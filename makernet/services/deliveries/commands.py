@@ -1,0 +1,171 @@
+"""Deliveries: a place ships units, a carrier picks them up, the requester confirms or refuses."""
+from __future__ import annotations
+
+from sqlalchemy import func, update
+from sqlmodel import Session, select
+
+from makernet.domain.states import DeliveryStatus, RequestStatus
+from makernet.errors import Conflict, InvalidInput, NotFound
+from makernet.models import Delivery, DeliveryLine, Place, Request, RequestLine, WorkOrder
+from makernet.models.base import utcnow
+from makernet.models.deliveries import CollectionPoint
+from makernet.services.access import Actor, operator_works_on_request, own_delivery, requesters_delivery
+from makernet.services.context import Context
+from makernet.services.deliveries.views import UNDER_WAY, delivery_lines, delivery_view, point_view
+from makernet.services.transitions import created, move
+
+MODES = ("direct", "collection_point", "runner")
+
+
+POINT_KINDS = ("pick_up", "drive_through")
+
+
+def create_delivery(ctx: Context, actor: Actor, *, place_id: int, request_id: int,
+                    lines: list[tuple[int, int]], mode: str = "direct", destination: str = "",
+                    collection_point_id: int | None = None, carrier_name: str = "") -> dict:
+    """Prepare a delivery of finished units from one of the actor's places to a request."""
+    actor.require("operator")
+    if mode not in MODES:
+        raise InvalidInput(f"Unknown delivery mode {mode!r}; use one of: {', '.join(MODES)}.", field="mode")
+    if (mode == "collection_point") != (collection_point_id is not None):
+        raise InvalidInput("A delivery to a collection point names the point, and only such a delivery does.",
+                           field="collection_point_id")
+    if not lines:
+        raise InvalidInput("A delivery needs at least one line.", field="lines")
+    with ctx.db.transaction() as tx:
+        s = tx.session
+        place = s.get(Place, place_id)
+        if place is None or (actor.role != "admin" and place.organisation_id != actor.organisation_id):
+            raise NotFound(f"Place {place_id} not found.")
+        request = s.get(Request, request_id)
+        if request is None or not operator_works_on_request(s, actor, request_id, place.id):
+            raise NotFound(f"Request {request_id} not found among this place's work.")
+        if collection_point_id is not None:
+            destination = _point_address(s, collection_point_id)
+        delivery = Delivery(place_id=place.id, request_id=request.id, mode=mode, created_by=actor.user_id,
+                            destination=destination.strip() or request.delivery_point,
+                            collection_point_id=collection_point_id, carrier_name=carrier_name.strip()[:200])
+        s.add(delivery)
+        s.flush()
+        created(s, Delivery, delivery.id, delivery.status, user_id=actor.user_id)
+        for index, (line_id, quantity) in enumerate(lines):
+            _add_line(s, delivery, index, line_id, quantity)
+        move(s, Request, RequestStatus, request.id, "shipped", user_id=actor.user_id, note=f"delivery {delivery.id}",
+             only_from=frozenset({"allocated", "in_production"}))
+        return delivery_view(s, delivery)
+
+
+def _point_address(s: Session, point_id: int) -> str:
+    """Where a collection point is, as it goes on the delivery."""
+    point = s.get(CollectionPoint, point_id)
+    if point is None or not point.active:
+        raise InvalidInput(f"Unknown collection point {point_id}.", field="collection_point_id")
+    return f"{point.name}, {point.address}"[:300]
+
+
+def _add_line(s: Session, delivery: Delivery, index: int, line_id: int, quantity: int) -> None:
+    """Add a line, never shipping more than the place made for it and has not shipped yet."""
+    line = s.get(RequestLine, line_id)
+    if line is None or line.request_id != delivery.request_id:
+        raise InvalidInput(f"Line {index + 1}: request line {line_id} is not part of this request.",
+                           field=f"lines[{index}].request_line_id")
+    made = s.exec(select(func.coalesce(func.sum(WorkOrder.units_made), 0)).where(
+        WorkOrder.request_line_id == line_id, WorkOrder.place_id == delivery.place_id)).one()
+    shipped = s.exec(select(func.coalesce(func.sum(DeliveryLine.quantity), 0))
+                     .join(Delivery, Delivery.id == DeliveryLine.delivery_id)
+                     .where(DeliveryLine.request_line_id == line_id, Delivery.place_id == delivery.place_id,
+                            Delivery.status != "refused")).one()
+    available = int(made) - int(shipped)
+    if quantity <= 0 or quantity > available:
+        raise InvalidInput(f"Line {index + 1}: between 1 and {available} units are ready to ship from this place.",
+                           field=f"lines[{index}].quantity")
+    s.add(DeliveryLine(delivery_id=delivery.id, request_line_id=line_id, quantity=quantity))
+    s.execute(update(RequestLine).where(RequestLine.id == line_id).values(
+        units_delivered=RequestLine.units_delivered + quantity))
+    s.flush()
+
+
+def mark_picked_up(ctx: Context, actor: Actor, delivery_id: int, carrier_name: str = "") -> dict:
+    """A runner or driver took the parcel from the place."""
+    with ctx.db.transaction() as tx:
+        s = tx.session
+        delivery = own_delivery(s, actor, delivery_id)
+        carrier = carrier_name.strip()[:200] or delivery.carrier_name
+        if move(s, Delivery, DeliveryStatus, delivery.id, "picked_up", user_id=actor.user_id, note=carrier,
+                carrier_name=carrier, picked_up_at=utcnow()) is None:
+            raise Conflict(f"Delivery {delivery_id} is {delivery.status}; it cannot be picked up.")
+        return delivery_view(s, delivery)
+
+
+def mark_delivered(ctx: Context, actor: Actor, delivery_id: int) -> dict:
+    """The parcel reached its delivery point or collection point; the requester has yet to confirm."""
+    with ctx.db.transaction() as tx:
+        s = tx.session
+        delivery = own_delivery(s, actor, delivery_id)
+        if move(s, Delivery, DeliveryStatus, delivery.id, "delivered", user_id=actor.user_id,
+                delivered_at=utcnow()) is None:
+            raise Conflict(f"Delivery {delivery_id} is {delivery.status}; it cannot be marked delivered.")
+        return delivery_view(s, delivery)
+
+
+def confirm_receipt(ctx: Context, actor: Actor, delivery_id: int, receiver_name: str) -> dict:
+    """The requester confirms the units arrived; a request fully received is closed."""
+    actor.require("requester")
+    if not receiver_name.strip():
+        raise InvalidInput("Give the name of the person who received the delivery.", field="receiver_name")
+    with ctx.db.transaction() as tx:
+        s = tx.session
+        delivery, request = requesters_delivery(s, actor, delivery_id)
+        if move(s, Delivery, DeliveryStatus, delivery.id, "received", user_id=actor.user_id,
+                receiver_name=receiver_name.strip()[:200], received_at=utcnow()) is None:
+            raise Conflict(f"Delivery {delivery_id} is {delivery.status}; its receipt cannot be confirmed.")
+        for line in delivery_lines(s, delivery.id):
+            s.execute(update(RequestLine).where(RequestLine.id == line.request_line_id).values(
+                units_received=RequestLine.units_received + line.quantity))
+        s.flush()
+        lines = s.exec(select(RequestLine).where(RequestLine.request_id == request.id)).all()
+        if all(line.units_received >= line.quantity for line in lines):
+            move(s, Request, RequestStatus, request.id, "closed", user_id=actor.user_id, note="all units received")
+        return delivery_view(s, delivery)
+
+
+def refuse_delivery(ctx: Context, actor: Actor, delivery_id: int, reason: str) -> dict:
+    """The requester refuses a delivery, saying why; its units go back to the place's stock of finished units."""
+    actor.require("requester")
+    if not reason.strip():
+        raise InvalidInput("Say why the delivery is refused.", field="reason")
+    with ctx.db.transaction() as tx:
+        s = tx.session
+        delivery, request = requesters_delivery(s, actor, delivery_id)
+        if move(s, Delivery, DeliveryStatus, delivery.id, "refused", user_id=actor.user_id, note=reason,
+                refused_reason=reason.strip()[:1000], refused_at=utcnow()) is None:
+            raise Conflict(f"Delivery {delivery_id} is {delivery.status}; it can no longer be refused.")
+        for line in delivery_lines(s, delivery.id):
+            s.execute(update(RequestLine).where(RequestLine.id == line.request_line_id).values(
+                units_delivered=RequestLine.units_delivered - line.quantity))
+        under_way = s.exec(select(Delivery.id).where(Delivery.request_id == request.id,
+                                                     Delivery.status.in_(UNDER_WAY))).first()  # type: ignore[attr-defined]
+        if under_way is None:
+            move(s, Request, RequestStatus, request.id, "in_production", user_id=actor.user_id,
+                 note=f"delivery {delivery.id} refused", only_from=frozenset({"shipped"}))
+        return delivery_view(s, delivery)
+
+
+def create_collection_point(ctx: Context, actor: Actor, *, name: str, address: str, commune: str = "",
+                            departement: str = "", kind: str = "pick_up", opening_hours: str = "") -> dict:
+    """Open a place where requesters collect their units (a drive-through, a town-hall pick-up point)."""
+    actor.require("coordinator", "operator")
+    if kind not in POINT_KINDS:
+        raise InvalidInput(f"Unknown kind {kind!r}; use one of: {', '.join(POINT_KINDS)}.", field="kind")
+    if not name.strip() or not address.strip():
+        raise InvalidInput("A collection point needs a name and an address.",
+                           field="name" if not name.strip() else "address")
+    if actor.role == "coordinator" and not actor.sees_departement(departement.strip()):
+        raise InvalidInput("A coordinator opens collection points in their own territory.", field="departement")
+    with ctx.db.transaction() as tx:
+        point = CollectionPoint(name=name.strip()[:200], address=address.strip()[:300], commune=commune.strip()[:120],
+                                departement=departement.strip()[:3], kind=kind, created_by=actor.user_id,
+                                opening_hours=opening_hours.strip()[:300])
+        tx.session.add(point)
+        tx.session.flush()
+        return point_view(point)

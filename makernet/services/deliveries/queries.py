@@ -1,0 +1,97 @@
+"""Deliveries as they are read: one, a list, what a request awaits, a place's deliveries."""
+from __future__ import annotations
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from makernet.domain.states import DeliveryStatus
+from makernet.errors import InvalidInput, NotFound
+from makernet.models import Delivery, DeliveryLine, Item, Organisation, Place, Request, RequestLine
+from makernet.models.deliveries import CollectionPoint
+from makernet.services.access import Actor, can_see_delivery, visible_delivery, visible_request
+from makernet.services.context import Context
+from makernet.services.deliveries.views import UNDER_WAY, delivery_view, point_view
+
+
+def get_delivery(ctx: Context, actor: Actor, delivery_id: int) -> dict:
+    """One delivery the actor may see."""
+    with ctx.db.reading() as s:
+        return delivery_view(s, visible_delivery(s, actor, delivery_id))
+
+
+def list_deliveries(ctx: Context, actor: Actor, request_id: int | None = None, status: str | None = None) -> list[dict]:
+    """Deliveries the actor may see, newest first, optionally of one request or in one state."""
+    if status is not None and status not in {st.value for st in DeliveryStatus}:
+        raise InvalidInput(f"Unknown status {status!r}.", field="status")
+    with ctx.db.reading() as s:
+        query = select(Delivery).order_by(Delivery.id.desc())  # type: ignore[union-attr]
+        if request_id is not None:
+            query = query.where(Delivery.request_id == request_id)
+        if status is not None:
+            query = query.where(Delivery.status == status)
+        return [delivery_view(s, d) for d in s.exec(query.limit(1000)).all() if can_see_delivery(s, actor, d)]
+
+
+def awaiting(ctx: Context, actor: Actor, request_id: int) -> dict:
+    """What a request still awaits, line by line: to make, to ship, on the way, received."""
+    with ctx.db.reading() as s:
+        request = visible_request(s, actor, request_id)
+        on_the_way = dict(s.exec(select(DeliveryLine.request_line_id, func.sum(DeliveryLine.quantity))
+                                 .join(Delivery, Delivery.id == DeliveryLine.delivery_id)
+                                 .where(Delivery.request_id == request.id, Delivery.status.in_(UNDER_WAY))  # type: ignore[attr-defined]
+                                 .group_by(DeliveryLine.request_line_id)).all())
+        lines = s.exec(select(RequestLine).where(RequestLine.request_id == request.id)
+                       .order_by(RequestLine.id)).all()  # type: ignore[arg-type]
+        deliveries = s.exec(select(Delivery).where(Delivery.request_id == request.id)
+                            .order_by(Delivery.id)).all()  # type: ignore[arg-type]
+        return {"request_id": request.id, "status": request.status,
+                "lines": [{"request_line_id": ln.id, "item_id": ln.item_id, "quantity": ln.quantity,
+                           "made": ln.units_made, "to_make": max(ln.quantity - ln.units_made, 0),
+                           "to_ship": max(ln.quantity - ln.units_delivered, 0),
+                           "on_the_way": int(on_the_way.get(ln.id, 0)), "received": ln.units_received,
+                           "awaiting": max(ln.quantity - ln.units_received, 0)} for ln in lines],
+                "deliveries": [delivery_view(s, d) for d in deliveries]}
+
+
+def list_collection_points(ctx: Context, departement: str | None = None) -> list[dict]:
+    """Active collection points, optionally of one département."""
+    with ctx.db.reading() as s:
+        query = select(CollectionPoint).where(CollectionPoint.active == True)  # noqa: E712
+        if departement:
+            query = query.where(CollectionPoint.departement == departement)
+        return [point_view(p) for p in s.exec(query.order_by(CollectionPoint.name)).all()]  # type: ignore[arg-type]
+
+
+SHOWN = 100
+
+
+def _named(s: Session, view: dict) -> dict:
+    """A delivery with its item names, place, requester and request's delivery point."""
+    items = {i.id: i.name for i in s.exec(select(Item)).all()}
+    request = s.get(Request, view["request_id"])
+    for line in view["lines"]:
+        line["item_name"] = items.get(s.get(RequestLine, line["request_line_id"]).item_id, "?")
+    return view | {"place_name": s.get(Place, view["place_id"]).name,
+                   "requester": s.get(Organisation, request.organisation_id).name,
+                   "delivery_point": request.delivery_point, "needed_by": request.needed_by,
+                   "units": sum(line["quantity"] for line in view["lines"])}
+
+
+def place_deliveries(ctx: Context, actor: Actor, place_id: int) -> dict:
+    """The deliveries leaving a place (its operators', or a coordinator's territory's), newest first."""
+    with ctx.db.reading() as s:
+        place = s.get(Place, place_id)
+        if place is None or not (actor.role == "admin" or place.organisation_id == actor.organisation_id
+                                 or actor.sees_departement(place.departement)):
+            raise NotFound(f"Place {place_id} not found.")
+        rows = s.exec(select(Delivery).where(Delivery.place_id == place.id)
+                      .order_by(Delivery.id.desc()).limit(SHOWN)).all()  # type: ignore[union-attr]
+        return {"place": {"id": place.id, "name": place.name, "organisation_id": place.organisation_id},
+                "deliveries": [_named(s, delivery_view(s, d)) for d in rows]}
+
+
+def delivery_page(ctx: Context, actor: Actor, delivery_id: int) -> dict:
+    """One delivery the actor may see, with item names, where it comes from and where it goes."""
+    view = get_delivery(ctx, actor, delivery_id)
+    with ctx.db.reading() as s:
+        return _named(s, view)

@@ -1,0 +1,75 @@
+"""Requests as they are read: one, a list, a request's page with its timeline."""
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from makernet.domain.states import RequestStatus
+from makernet.errors import InvalidInput
+from makernet.models import AuditEntry, Delivery, Item, Organisation, Request, RequestLine
+from makernet.services.access import Actor, can_see_request, visible_request
+from makernet.services.context import Context
+from makernet.services.deliveries.views import delivery_view
+from makernet.services.demand.views import request_view
+
+
+def get_request(ctx: Context, actor: Actor, request_id: int) -> dict:
+    """One request with its lines and running counts."""
+    with ctx.db.reading() as s:
+        return request_view(s, visible_request(s, actor, request_id))
+
+
+def list_requests(ctx: Context, actor: Actor, status: str | None = None) -> list[dict]:
+    """The requests this actor may see, newest first."""
+    if status is not None and status not in {st.value for st in RequestStatus}:
+        raise InvalidInput(f"Unknown status {status!r}.", field="status")
+    with ctx.db.reading() as s:
+        query = select(Request).order_by(Request.id.desc())  # type: ignore[union-attr]
+        if status:
+            query = query.where(Request.status == status)
+        if actor.role == "requester":
+            query = query.where(Request.organisation_id == actor.organisation_id)
+        elif actor.role == "coordinator":
+            query = query.join(Organisation, Organisation.id == Request.organisation_id).where(
+                Organisation.departement.in_(actor.territory))  # type: ignore[attr-defined]
+        rows = [r for r in s.exec(query.limit(500)).all() if can_see_request(s, actor, r)]
+        return [request_view(s, r) for r in rows]
+
+
+STEPS = ("submitted", "approved", "allocated", "in_production", "shipped", "closed")
+
+
+def request_timeline(s: Session, request: Request) -> list[dict]:
+    """The steps of a request so far, each with when it was reached, and the running counts."""
+    reached: dict[str, object] = {}
+    for entry in s.exec(select(AuditEntry).where(AuditEntry.entity == "request", AuditEntry.entity_id == request.id)
+                        .order_by(AuditEntry.id)).all():  # type: ignore[arg-type]
+        reached.setdefault(entry.to_state, entry.at)
+    lines = s.exec(select(RequestLine).where(RequestLine.request_id == request.id)).all()
+    counts = {key: sum(getattr(line, key) for line in lines)
+              for key in ("quantity", "units_made", "units_delivered", "units_received")}
+    evidence = {"in_production": counts["units_made"] > 0, "shipped": counts["units_delivered"] > 0,
+                "closed": request.status == "closed"}
+    steps, furthest = [], max((STEPS.index(state) for state in reached if state in STEPS), default=0)
+    for index, key in enumerate(STEPS):
+        done = key in reached or index <= furthest or evidence.get(key, False)
+        steps.append({"key": key, "done": bool(done), "at": reached.get(key)})
+    if request.status in ("rejected", "cancelled"):
+        steps = [step for step in steps if step["done"]]
+        steps.append({"key": request.status, "done": True, "at": reached.get(request.status),
+                      "reason": request.status_reason})
+    return [step | {"counts": counts} for step in steps]
+
+
+def request_page(ctx: Context, actor: Actor, request_id: int) -> dict:
+    """A request with its organisation, item names, timeline and deliveries, for its page."""
+    with ctx.db.reading() as s:
+        request = visible_request(s, actor, request_id)
+        view = request_view(s, request)
+        names = {item.id: item.name for item in s.exec(select(Item)).all()}
+        for line in view["lines"]:
+            line["item_name"] = names.get(line["item_id"], "?")
+        view["organisation_name"] = s.get(Organisation, request.organisation_id).name
+        view["timeline"] = request_timeline(s, request)
+        view["deliveries"] = [delivery_view(s, d) for d in s.exec(
+            select(Delivery).where(Delivery.request_id == request.id).order_by(Delivery.id)).all()]  # type: ignore[arg-type]
+        return view

@@ -1,0 +1,284 @@
+"""CSV import of places, machines and opening stock: every bad row reported, all rows or none written."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from sqlmodel import Session, select
+
+from makernet.errors import InvalidInput
+from makernet.models import Item, Machine, Material, Organisation, Place
+from makernet.services.access import Actor
+from makernet.services.context import Context
+from makernet.services.stock.operations import record_receipt
+
+MAX_ROWS = 5000
+
+
+DEPARTEMENT = re.compile(r"^(\d{2}|2A|2B|97\d)$")
+
+
+PRODUCER_KINDS = ("fab_lab", "sewing_workshop", "other")
+
+
+MACHINE_KINDS = ("fdm_printer", "laser_cutter", "sewing_station", "assembly_bench")
+
+
+YES, NO = ("oui", "yes", "true", "1", "o", "y", "vrai"), ("non", "no", "false", "0", "n", "faux", "")
+
+
+# French headers people type in a spreadsheet, and the API's names they stand for
+ALIASES = {"nom": "name", "lieu": "place", "département": "departement", "type": "organisation_kind",
+           "personnes": "staff_available", "lot_max": "batch_limit", "valeur_horaire_eur": "hourly_value_eur",
+           "articles": "accepted_items", "acceptation_auto": "auto_accept", "type_machine": "kind",
+           "profil": "printer_profile", "matière": "material", "matiere": "material", "quantité": "quantity",
+           "cout_eur": "cost_eur", "coût_eur": "cost_eur", "motif": "reason", "vide_seul": "clears_itself"}
+
+
+class RowError(Exception):
+    """What is wrong with one row."""
+
+
+@dataclass
+class Sheet:
+    """One kind of CSV: its columns and how to check and write a row."""
+
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+    check: Callable[[Session, Actor, dict, "Seen"], object]
+    write: Callable[[Session, Actor, object], None]
+
+
+@dataclass
+class Seen:
+    """Keys met earlier in the same file, to refuse duplicates."""
+
+    keys: set = field(default_factory=set)
+
+    def once(self, key: object, what: str) -> None:
+        """Refuse a key met on an earlier row."""
+        if key in self.keys:
+            raise RowError(f"{what} appears twice in the file")
+        self.keys.add(key)
+
+
+def decode(data: bytes) -> str:
+    """The text of an uploaded CSV: UTF-8 (with or without BOM), else Windows-1252 as old spreadsheets save it."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def import_csv(ctx: Context, actor: Actor, kind: str, data: bytes | str, dry_run: bool = True) -> dict:
+    """Check every row; unless it is a dry run and if no row is bad, write them all in one transaction."""
+    actor.require("coordinator", *(() if kind == "places" else ("operator",)))
+    sheet = SHEETS.get(kind)
+    if sheet is None:
+        raise InvalidInput(f"Unknown import {kind!r}; use one of: {', '.join(SHEETS)}.", field="kind")
+    text = decode(data) if isinstance(data, bytes) else data
+    rows, errors = _read(text, sheet)
+    with ctx.db.transaction() as tx:
+        plans, seen = [], Seen()
+        for line, row in rows:
+            try:
+                plans.append(sheet.check(tx.session, actor, row, seen))
+            except RowError as error:
+                errors.append({"line": line, "reason": str(error)})
+        errors.sort(key=lambda e: e["line"])
+        write = not dry_run and not errors and bool(plans)
+        if write:
+            for plan in plans:
+                sheet.write(tx.session, actor, plan)
+        else:
+            tx.session.rollback()
+    total = len(rows) + sum(1 for e in errors if e["line"] > 1 and e["line"] not in {line for line, _ in rows})
+    return {"kind": kind, "dry_run": dry_run, "rows": total, "valid": len(plans), "errors": errors,
+            "imported": len(plans) if write else 0}
+
+
+def _read(text: str, sheet: Sheet) -> tuple[list[tuple[int, dict]], list[dict]]:
+    """Rows with their line numbers (the header is line 1), or the header's problems."""
+    first = text.split("\n", 1)[0]
+    delimiter = max((";", ",", "\t"), key=first.count)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = [ALIASES.get(h.strip().lower(), h.strip().lower()) for h in next(reader, [])]
+    missing = [c for c in sheet.required if c not in header]
+    unknown = [c for c in header if c and c not in sheet.required + sheet.optional]
+    if missing or unknown or not header:
+        reason = "; ".join(filter(None, [missing and f"missing columns: {', '.join(missing)}",
+                                         unknown and f"unknown columns: {', '.join(unknown)}"])) or "empty file"
+        return [], [{"line": 1, "reason": reason + f" (expected {', '.join(sheet.required + sheet.optional)})"}]
+    rows, errors = [], []
+    try:
+        for values in reader:
+            if not any(v.strip() for v in values):
+                continue
+            if len(values) != len(header):
+                errors.append({"line": reader.line_num, "reason": f"{len(values)} fields, the header has {len(header)}"})
+                continue
+            rows.append((reader.line_num, {k: v.strip() for k, v in zip(header, values) if k}))
+            if len(rows) > MAX_ROWS:
+                raise InvalidInput(f"At most {MAX_ROWS} rows per import.", field="file")
+    except csv.Error as error:
+        errors.append({"line": reader.line_num, "reason": f"unreadable CSV: {error}"})
+    return rows, errors
+
+
+def _integer(row: dict, name: str, low: int, default: int | None = None, required: bool = False) -> int | None:
+    raw = row.get(name, "")
+    if raw == "":
+        if required:
+            raise RowError(f"{name} is required")
+        return default
+    if not re.fullmatch(r"-?\d+", raw.replace(" ", "").replace("\u00a0", "")):
+        raise RowError(f"{name} must be a whole number, not {raw!r}")
+    value = int(raw.replace(" ", "").replace("\u00a0", ""))
+    if value < low:
+        raise RowError(f"{name} must be at least {low}")
+    return value
+
+
+def _decimal(row: dict, name: str, low: float, high: float) -> Decimal | None:
+    raw = row.get(name, "").replace(" ", "").replace("\u00a0", "").replace(",", ".")
+    if raw == "":
+        return None
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise RowError(f"{name} must be a number, not {row[name]!r}") from None
+    if not (low <= value <= high) or not value.is_finite():
+        raise RowError(f"{name} must be between {low} and {high}")
+    return value
+
+
+def _flag(row: dict, name: str) -> bool:
+    raw = row.get(name, "").lower()
+    if raw in YES or raw in NO:
+        return raw in YES
+    raise RowError(f"{name} must be oui or non, not {row[name]!r}")
+
+
+def _text(row: dict, name: str, limit: int, required: bool = True) -> str:
+    value = row.get(name, "")
+    if required and not value:
+        raise RowError(f"{name} is required")
+    if len(value) > limit:
+        raise RowError(f"{name} is longer than {limit} characters")
+    return value
+
+
+def _place_named(s: Session, actor: Actor, name: str) -> Place:
+    """The one place of that name the actor may equip or stock."""
+    found = [p for p in s.exec(select(Place).where(Place.name == name)).all()
+             if actor.role == "admin" or p.organisation_id == actor.organisation_id
+             or actor.sees_departement(p.departement)]
+    if not found:
+        raise RowError(f"unknown place {name!r}" + (" (import the places first)" if name else ""))
+    if len(found) > 1:
+        raise RowError(f"several places are named {name!r}")
+    return found[0]
+
+
+def _check_place(s: Session, actor: Actor, row: dict, seen: Seen) -> dict:
+    """A new place (and its organisation if new) within the coordinator's territory."""
+    if actor.role not in ("coordinator", "admin"):
+        raise RowError("only coordinators import places")
+    name, dep = _text(row, "name", 200), _text(row, "departement", 3).upper()
+    if not DEPARTEMENT.match(dep):
+        raise RowError(f"departement {dep!r} is not a French département code")
+    if not actor.sees_departement(dep):
+        raise RowError(f"département {dep} is outside your territory")
+    if s.exec(select(Place.id).where(Place.name == name)).first():
+        raise RowError(f"place {name!r} already exists")
+    org_name = _text(row, "organisation", 200, required=False) or name
+    org_kind = row.get("organisation_kind", "") or "fab_lab"
+    org = s.exec(select(Organisation).where(Organisation.name == org_name)).first()
+    if org_kind not in PRODUCER_KINDS or (org is not None and org.kind not in PRODUCER_KINDS):
+        raise RowError(f"organisation {org_name!r} must be one of: {', '.join(PRODUCER_KINDS)}")
+    codes = [c for c in re.split(r"[|,\s]+", row.get("accepted_items", "")) if c]
+    items = {i.code: i.id for i in s.exec(select(Item).where(Item.code.in_(codes))).all()}  # type: ignore[attr-defined]
+    if set(codes) - set(items):
+        raise RowError(f"unknown items: {', '.join(sorted(set(codes) - set(items)))}")
+    hourly = _decimal(row, "hourly_value_eur", 0, 10_000)
+    lat, lon = _decimal(row, "latitude", -90, 90), _decimal(row, "longitude", -180, 180)
+    plan = {"organisation": org_name, "organisation_kind": org_kind, "name": name, "departement": dep,
+            "commune": _text(row, "commune", 120, required=False),
+            "latitude": None if lat is None else float(lat), "longitude": None if lon is None else float(lon),
+            "staff_available": _integer(row, "staff_available", 1, 1), "batch_limit": _integer(row, "batch_limit", 1),
+            "hourly_value_cents": int((hourly or 0) * 100), "accepted_item_ids": [items[c] for c in codes],
+            "auto_accept": _flag(row, "auto_accept")}
+    seen.once(name.lower(), f"place {name!r}")   # only rows that are right otherwise count as taken
+    return plan
+
+
+def _write_place(s: Session, actor: Actor, plan: dict) -> None:
+    org = s.exec(select(Organisation).where(Organisation.name == plan["organisation"])).first()
+    if org is None:
+        org = Organisation(name=plan["organisation"], kind=plan["organisation_kind"], commune=plan["commune"],
+                           departement=plan["departement"], latitude=plan["latitude"], longitude=plan["longitude"])
+        s.add(org)
+        s.flush()
+    fields = {k: v for k, v in plan.items() if k not in ("organisation", "organisation_kind")}
+    s.add(Place(organisation_id=org.id, **fields))
+    s.flush()
+
+
+def _check_machine(s: Session, actor: Actor, row: dict, seen: Seen) -> dict:
+    """A machine of a place the actor may equip."""
+    place = _place_named(s, actor, _text(row, "place", 200))
+    name, kind = _text(row, "name", 120), _text(row, "kind", 20)
+    if kind not in MACHINE_KINDS:
+        raise RowError(f"kind must be one of: {', '.join(MACHINE_KINDS)}")
+    if s.exec(select(Machine.id).where(Machine.place_id == place.id, Machine.name == name)).first():
+        raise RowError(f"{place.name} already has a machine named {name!r}")
+    url = _text(row, "octoprint_url", 300, required=False)
+    if url and not re.match(r"^https?://[^\s/]+", url):
+        raise RowError("octoprint_url must start with http:// or https://")
+    if url and kind != "fdm_printer":
+        raise RowError("only a 3D printer (fdm_printer) has an OctoPrint URL")
+    plan = {"place_id": place.id, "name": name, "kind": kind, "driver": "octoprint" if url else "manual",
+            "printer_profile": _text(row, "printer_profile", 60, required=False) or None,
+            "octoprint_url": url.rstrip("/") or None, "api_key": _text(row, "api_key", 300, required=False) or None,
+            "clears_itself": _flag(row, "clears_itself")}
+    seen.once((place.id, name.lower()), f"machine {name!r} of {place.name}")
+    return plan
+
+
+def _write_machine(s: Session, actor: Actor, plan: dict) -> None:
+    s.add(Machine(**plan))
+    s.flush()
+
+
+def _check_stock(s: Session, actor: Actor, row: dict, seen: Seen) -> dict:
+    """Opening stock of one material at a place."""
+    place = _place_named(s, actor, _text(row, "place", 200))
+    code = _text(row, "material", 40)
+    material = s.exec(select(Material).where(Material.code == code)).first()
+    if material is None:
+        raise RowError(f"unknown material {code!r}")
+    cost = _decimal(row, "cost_eur", 0, 1_000_000)
+    plan = {"place_id": place.id, "material_id": material.id, "quantity": _integer(row, "quantity", 1, required=True),
+            "cost_cents": None if cost is None else int(cost * 100),
+            "reason": _text(row, "reason", 500, required=False) or "stock d'ouverture (import)"}
+    seen.once((place.id, material.id), f"{code} at {place.name}")
+    return plan
+
+
+def _write_stock(s: Session, actor: Actor, plan: dict) -> None:
+    record_receipt(s, plan["place_id"], plan["material_id"], plan["quantity"], plan["reason"], actor.user_id,
+                   plan["cost_cents"])
+
+
+SHEETS = {
+    "places": Sheet(("name", "departement"), ("organisation", "organisation_kind", "commune", "latitude", "longitude",
+                                              "staff_available", "batch_limit", "hourly_value_eur", "accepted_items",
+                                              "auto_accept"), _check_place, _write_place),
+    "machines": Sheet(("place", "name", "kind"), ("printer_profile", "octoprint_url", "api_key", "clears_itself"),
+                      _check_machine, _write_machine),
+    "stock": Sheet(("place", "material", "quantity"), ("cost_eur", "reason"), _check_stock, _write_stock),
+}

@@ -1,0 +1,156 @@
+"""Following printers: batched polls, push events as triggers, granted keys stored."""
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from makernet.domain.planning import went_down
+from makernet.models import Job, Machine, Place
+from makernet.models.base import utcnow
+from makernet.services.context import Context, place_queue
+from makernet.services.events import PrintersWentDown, record
+from makernet.services.fleet.queries import central_printers
+from makernet.services.printer_io import connections_from_message, read_statuses, status_from_dict
+from makernet.services.production.operations import ACTIVE, claim_next_job, move_plates_off
+from makernet.services.production.worker import apply_to_job
+from makernet.services.secrets import reveal, seal
+from printers.base import PrinterState
+from printers.push import PushListener
+
+
+def apply_key_result(ctx: Context, machine_id: int, result: dict) -> str:
+    """Store a granted key sealed and put the printer to work, or say why there is none."""
+    with ctx.db.transaction() as tx:
+        s = tx.session
+        machine = s.get(Machine, machine_id)
+        if machine is None or machine.key_status != "awaiting":
+            return "stale"
+        if result["outcome"] == "granted":
+            s.execute(update(Machine).where(Machine.id == machine_id).values(
+                api_key=seal(ctx, result["api_key"]), key_status="stored", active=True, bed_clear=True,
+                state="unknown", state_detail="key stored; first reading on the next poll"))
+            return "stored"
+        s.execute(update(Machine).where(Machine.id == machine_id).values(
+            key_status="refused", state_detail=f"no key: {result.get('detail', result['outcome'])}"[:300]))
+        return result["outcome"]
+
+
+FOLLOW_EVERY = 15.0   # seconds between re-reading which printers to follow
+
+
+DEBOUNCE = 0.3        # events of one printer closer than this trigger one reading
+
+
+class Triggers:
+    """Turns a burst of events from one printer into one call of `look(machine_id)`."""
+
+    def __init__(self, look: Callable[[int], None]) -> None:
+        self.look = look
+        self._last: dict[int, float] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, machine_id: int, _event: str) -> None:
+        now = time.monotonic()
+        with self._lock:
+            if now - self._last.get(machine_id, 0.0) < DEBOUNCE:
+                return
+            self._last[machine_id] = now
+        self.look(machine_id)
+
+
+def run_central_listener(ctx: Context, stop: threading.Event) -> None:
+    """Follow every central printer's events until `stop`; each event asks for a poll of its printer."""
+    listener = PushListener(Triggers(lambda machine_id: ctx.tasks.enqueue("poll_machines", [machine_id])))
+    try:
+        while not stop.is_set():
+            listener.follow(central_printers(ctx))
+            stop.wait(FOLLOW_EVERY)
+    finally:
+        listener.close()
+
+
+def start_central_listener(ctx: Context) -> threading.Event:
+    """Run the central listener in a background thread (embedded mode); set the event to stop it."""
+    stop = threading.Event()
+    threading.Thread(target=run_central_listener, args=(ctx, stop), name="push-follow", daemon=True).start()
+    return stop
+
+
+POLL_CHUNK = 250           # printers read by one poll task
+
+
+def poll_printers(ctx: Context) -> int:
+    """Fan out reads of every active printer: in chunks here, per place for places with their own worker."""
+    with ctx.db.reading() as s:
+        rows = s.exec(select(Machine, Place.site_worker).join(Place, Place.id == Machine.place_id)
+                      .where(Machine.active == True, Machine.driver != "manual")  # noqa: E712
+                      .order_by(Machine.id)).all()
+        central = [m.id for m, remote in rows if not remote]
+        remote: dict[int, list[dict]] = {}
+        for machine, is_remote in rows:
+            if is_remote:
+                remote.setdefault(machine.place_id, []).append(_connection_message(ctx, machine))
+    # a poll nobody took in a few intervals is stale: a newer one follows, so let it expire
+    # instead of piling up while a place's worker is offline
+    expires = max(4 * ctx.settings.poll_interval, 10.0)
+    for start in range(0, len(central), POLL_CHUNK):
+        ctx.tasks.enqueue("poll_machines", central[start:start + POLL_CHUNK], expires=expires)
+    for place_id, connections in remote.items():
+        ctx.tasks.enqueue("site_poll", connections, queue=place_queue(place_id), expires=expires)
+    return len(rows)
+
+
+def _connection_message(ctx: Context, machine: Machine) -> dict:
+    """A printer's connection as plain values for a place's worker."""
+    return {"machine_id": machine.id, "driver": machine.driver, "url": machine.octoprint_url,
+            "api_key": reveal(ctx, machine.api_key), "timeout": ctx.settings.printer_timeout}
+
+
+def poll_machines(ctx: Context, machine_ids: list[int]) -> int:
+    """Read these printers now and apply what they say."""
+    with ctx.db.reading() as s:
+        machines = s.exec(select(Machine).where(Machine.id.in_(machine_ids), Machine.active == True,  # type: ignore[attr-defined]  # noqa: E712
+                                                Machine.driver != "manual")).all()
+        connections = connections_from_message([_connection_message(ctx, m) for m in machines])
+    return apply_readings(ctx, read_statuses(connections))
+
+
+def apply_readings(ctx: Context, readings: list[dict]) -> int:
+    """Record many printer readings in one transaction, then hand ready printers their next plate."""
+    if not readings:
+        return 0
+    with ctx.db.transaction() as tx:
+        s = tx.session
+        now = utcnow()
+        by_machine = {r["machine_id"]: status_from_dict(r) for r in readings}
+        before = dict(s.exec(select(Machine.id, Machine.state).where(Machine.id.in_(by_machine))).all())  # type: ignore[attr-defined]
+        was_idle = {m for m, state in before.items() if state == PrinterState.READY.value}
+        # one executemany for the whole chunk: a round trip per printer would dominate the poll
+        s.execute(update(Machine), [
+            {"id": machine_id, "state": status.state.value, "state_checked_at": now,
+             "state_detail": (status.error or status.raw_state or "")[:300]}
+            for machine_id, status in by_machine.items()])
+        for job in s.exec(select(Job).where(Job.machine_id.in_(by_machine), Job.status.in_(ACTIVE))).all():  # type: ignore[attr-defined]
+            apply_to_job(ctx, s, job, by_machine[job.machine_id], was_idle=job.machine_id in was_idle)
+        ready = [m for m, st in by_machine.items() if st.state == PrinterState.READY]
+        for machine_id in _with_queued_plates(s, ready):
+            claimed = claim_next_job(s, machine_id)
+            if claimed is not None:
+                tx.after_commit(lambda j=claimed: ctx.tasks.enqueue("dispatch_job", j))
+        move_plates_off(s, [m for m, st in by_machine.items() if not st.state.is_reachable])
+        down = went_down(before, {m: st.state.value for m, st in by_machine.items()})
+        if down:
+            record(ctx, tx, PrintersWentDown(down))
+    return len(readings)
+
+
+def _with_queued_plates(s: Session, machine_ids: list[int]) -> list[int]:
+    """Those machines that have a plate waiting."""
+    if not machine_ids:
+        return []
+    return sorted(set(s.exec(select(Job.machine_id).where(Job.machine_id.in_(machine_ids),  # type: ignore[attr-defined]
+                                                          Job.status == "queued")).all()))

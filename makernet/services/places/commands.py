@@ -1,0 +1,190 @@
+"""Places and their machines: what operators and coordinators read, and what an operator sets at their own place.
+
+A place is autonomous: only its own operators (and admins) change its conditions and
+its manual work centres. Printers are registered through onboarding (OctoPrint URL and
+application key), not here.
+"""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from makernet.errors import Conflict, InvalidInput, NotFound
+from makernet.models import AuditEntry, Item, Job, Machine, Place
+from makernet.services.access import Actor, own_place
+from makernet.services.context import Context
+from makernet.services.places.views import machine_view, place_view
+from makernet.services.transitions import created
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+MANUAL_KINDS = ("sewing_station", "laser_cutter", "assembly_bench")
+
+
+OFFLINE_POLICIES = ("hold", "move")
+
+
+CLOCK = re.compile(r"^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$")
+
+
+MAX_STAFF, MAX_BATCH, MAX_HOURLY_CENTS = 10_000, 1_000_000, 100_000
+
+
+BUSY_JOBS = ("queued", "dispatching", "printing")
+
+
+def check_opening_hours(hours: dict) -> dict:
+    """Opening hours as {"mon": [["09:00", "12:00"], ...]}: known days, HH:MM spans in order, none overlapping."""
+    unknown = sorted(set(hours) - set(WEEKDAYS))
+    if unknown:
+        raise InvalidInput(f"Unknown days: {', '.join(unknown)}; use {', '.join(WEEKDAYS)}.", field="opening_hours")
+    clean: dict[str, list[list[str]]] = {}
+    for day in WEEKDAYS:
+        spans = hours.get(day) or []
+        previous_end = ""
+        for span in spans:
+            if not (isinstance(span, (list, tuple)) and len(span) == 2 and all(
+                    isinstance(t, str) and CLOCK.match(t) for t in span)):
+                raise InvalidInput(f"{day}: each span is a start and an end as HH:MM.", field=f"opening_hours.{day}")
+            if span[0] >= span[1]:
+                raise InvalidInput(f"{day}: {span[0]}–{span[1]} ends before it starts.", field=f"opening_hours.{day}")
+            if span[0] < previous_end:
+                raise InvalidInput(f"{day}: spans must follow each other without overlapping.",
+                                   field=f"opening_hours.{day}")
+            previous_end = span[1]
+        if spans:
+            clean[day] = [[start, end] for start, end in spans]
+    return clean
+
+
+def _check_conditions(s: Session, conditions: dict) -> dict:
+    """The place's stated conditions, checked one by one, each refusal naming its field."""
+    staff, batch, hourly = conditions["staff_available"], conditions["batch_limit"], conditions["hourly_value_cents"]
+    if not isinstance(staff, int) or not 1 <= staff <= MAX_STAFF:
+        raise InvalidInput(f"Staff available is between 1 and {MAX_STAFF}.", field="staff_available")
+    if batch is not None and (not isinstance(batch, int) or not 1 <= batch <= MAX_BATCH):
+        raise InvalidInput(f"The batch limit is between 1 and {MAX_BATCH}, or none.", field="batch_limit")
+    if not isinstance(hourly, int) or not 0 <= hourly <= MAX_HOURLY_CENTS:
+        raise InvalidInput("The value of an hour is between 0 and 1000 euros.", field="hourly_value_cents")
+    if conditions["offline_policy"] not in OFFLINE_POLICIES:
+        raise InvalidInput("The offline policy is 'hold' or 'move'.", field="offline_policy")
+    items = sorted(set(conditions["accepted_item_ids"]))
+    known = set(s.exec(select(Item.id).where(Item.id.in_(items))).all()) if items else set()  # type: ignore[union-attr]
+    if set(items) - known:
+        raise InvalidInput(f"Unknown items: {sorted(set(items) - known)}.", field="accepted_item_ids")
+    return {**conditions, "accepted_item_ids": items, "auto_accept": bool(conditions["auto_accept"]),
+            "site_worker": bool(conditions["site_worker"]),
+            "opening_hours": check_opening_hours(conditions["opening_hours"])}
+
+
+def update_conditions(ctx: Context, actor: Actor, place_id: int, *, staff_available: int,
+                      opening_hours: dict, batch_limit: int | None, hourly_value_cents: int,
+                      accepted_item_ids: list[int], auto_accept: bool, offline_policy: str = "hold",
+                      site_worker: bool = False) -> dict:
+    """The operator states the place's conditions; the next planner runs respect them."""
+    with ctx.db.transaction() as tx:
+        s = tx.session
+        place = own_place(s, actor, place_id)
+        wanted = _check_conditions(s, {
+            "staff_available": staff_available, "opening_hours": opening_hours, "batch_limit": batch_limit,
+            "hourly_value_cents": hourly_value_cents, "accepted_item_ids": accepted_item_ids,
+            "auto_accept": auto_accept, "offline_policy": offline_policy, "site_worker": site_worker})
+        changed = sorted(name for name, value in wanted.items() if getattr(place, name) != value)
+        if changed:
+            s.execute(update(Place).where(Place.id == place.id).values(**wanted))
+            state = "active" if place.active else "withdrawn"
+            # who changed the conditions the planner weighs (auto-accept above all) is worth keeping
+            s.add(AuditEntry(entity="place", entity_id=place.id, from_state=state, to_state=state,
+                             user_id=actor.user_id, note=("conditions: " + ", ".join(changed))[:500]))
+            s.flush()
+            s.refresh(place)
+        return place_view(s, place) | {"changed": changed}
+
+
+def resume_work(ctx: Context, actor: Actor, place_id: int) -> dict:
+    """A place that had stopped takes work again; the next planner run may propose it some."""
+    with ctx.db.transaction() as tx:
+        s = tx.session
+        place = own_place(s, actor, place_id)
+        if place.active:
+            raise Conflict(f"{place.name} is already taking work.")
+        s.execute(update(Place).where(Place.id == place.id, Place.active == False).values(active=True))  # noqa: E712
+        s.add(AuditEntry(entity="place", entity_id=place.id, from_state="withdrawn", to_state="active",
+                         user_id=actor.user_id, note="takes work again"))
+        s.flush()
+        s.refresh(place)
+        return place_view(s, place)
+
+
+def _machine_name(s: Session, place_id: int, name: str, machine_id: int | None = None) -> str:
+    """A machine's name: given, short, and not the name of another machine of the same place."""
+    name = name.strip()
+    if not name or len(name) > 120:
+        raise InvalidInput("A machine needs a name of 1 to 120 characters.", field="name")
+    query = select(Machine.id).where(Machine.place_id == place_id, Machine.name == name)
+    if machine_id is not None:
+        query = query.where(Machine.id != machine_id)
+    if s.exec(query).first() is not None:
+        raise InvalidInput(f"This place already has a machine named {name!r}.", field="name")
+    return name
+
+
+def add_machine(ctx: Context, actor: Actor, place_id: int, *, name: str, kind: str) -> dict:
+    """Add a manual work centre (sewing station, laser cutter, assembly bench) to the operator's place."""
+    if kind not in MANUAL_KINDS:
+        raise InvalidInput(f"A manual work centre is one of: {', '.join(MANUAL_KINDS)}; "
+                           "printers are added through printer onboarding.", field="kind")
+    with ctx.db.transaction() as tx:
+        s = tx.session
+        place = own_place(s, actor, place_id)
+        machine = Machine(place_id=place.id, name=_machine_name(s, place.id, name), kind=kind, driver="manual")
+        s.add(machine)
+        s.flush()
+        created(s, Machine, machine.id, "active", user_id=actor.user_id, note=f"{kind} added")
+        return machine_view(machine) | {"active": True}
+
+
+def _own_manual_machine(s: Session, actor: Actor, machine_id: int) -> Machine:
+    """A manual work centre of the operator's place (printers are looked after by onboarding)."""
+    machine = s.get(Machine, machine_id)
+    if machine is None:
+        raise NotFound(f"Machine {machine_id} not found.")
+    own_place(s, actor, machine.place_id)
+    if machine.kind not in MANUAL_KINDS:
+        raise Conflict(f"{machine.name} is a printer: it is managed from printer onboarding.")
+    return machine
+
+
+def rename_machine(ctx: Context, actor: Actor, machine_id: int, name: str) -> dict:
+    """Give a manual work centre another name (the one written on the bench)."""
+    with ctx.db.transaction() as tx:
+        s = tx.session
+        machine = _own_manual_machine(s, actor, machine_id)
+        machine.name = _machine_name(s, machine.place_id, name, machine.id)
+        s.add(machine)
+        s.flush()
+        return machine_view(machine) | {"active": machine.active}
+
+
+def set_machine_active(ctx: Context, actor: Actor, machine_id: int, active: bool) -> dict:
+    """Put a manual work centre aside or back in service; one with batches still queued stays."""
+    with ctx.db.transaction() as tx:
+        s = tx.session
+        machine = _own_manual_machine(s, actor, machine_id)
+        if machine.active == active:
+            raise Conflict(f"{machine.name} is already {'in service' if active else 'set aside'}.")
+        if not active:
+            busy = s.exec(select(Job.id).where(Job.machine_id == machine.id,
+                                               Job.status.in_(BUSY_JOBS))).all()  # type: ignore[attr-defined]
+            if busy:
+                raise Conflict(f"{machine.name} still has {len(busy)} batch(es) to make: "
+                               "report them before setting it aside.")
+        s.execute(update(Machine).where(Machine.id == machine.id, Machine.active == (not active)).values(active=active))
+        s.add(AuditEntry(entity="machine", entity_id=machine.id, from_state="inactive" if active else "active",
+                         to_state="active" if active else "inactive", user_id=actor.user_id))
+        s.flush()
+        s.refresh(machine)
+        return machine_view(machine) | {"active": machine.active}

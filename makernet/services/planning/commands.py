@@ -1,0 +1,89 @@
+"""Work orders: a coordinator allocates, the place accepts, declines or accepts part."""
+from __future__ import annotations
+
+from datetime import date
+
+from makernet.domain.states import RequestStatus, WorkOrderStatus
+from makernet.errors import Conflict, InvalidInput, NotFound
+from makernet.models import Request, RequestLine, WorkOrder
+from makernet.models.base import utcnow
+from makernet.services.access import Actor, own_work_order, visible_request
+from makernet.services.context import Context
+from makernet.services.events import WorkRefused, record
+from makernet.services.planning.operations import accept_order, allocatable_place, allocated_quantity, validated_design
+from makernet.services.planning.views import work_order_view
+from makernet.services.production.operations import start_work_order
+from makernet.services.transitions import created, move
+
+
+def allocate(ctx: Context, actor: Actor, *, request_line_id: int, place_id: int, quantity: int,
+             design_version_id: int | None = None, reason: str = "") -> dict:
+    """Propose part of a request line to a place; a place that chose auto-accept takes it at once."""
+    actor.require("coordinator")
+    with ctx.db.transaction() as tx:
+        s = tx.session
+        line = s.get(RequestLine, request_line_id)
+        if line is None:
+            raise NotFound(f"Request line {request_line_id} not found.")
+        request = visible_request(s, actor, line.request_id)
+        if request.status not in ("approved", "allocated", "in_production", "shipped"):
+            raise Conflict(f"Request {request.id} is {request.status}; approve it before allocating.")
+        place = allocatable_place(s, actor, place_id, line.item_id)
+        free = line.quantity - allocated_quantity(s, line.id)
+        if quantity <= 0 or quantity > free:
+            raise InvalidInput(f"The quantity must be between 1 and {free} (what is left to allocate on this line).",
+                               field="quantity")
+        if place.batch_limit is not None and quantity > place.batch_limit:
+            raise InvalidInput(f"{place.name} accepts at most {place.batch_limit} units per work order.",
+                               field="quantity")
+        design = validated_design(s, line.item_id, request, design_version_id)
+        order = WorkOrder(request_line_id=line.id, place_id=place.id, design_version_id=design.id,
+                          quantity=quantity, reason=reason.strip(), created_by=actor.user_id)
+        s.add(order)
+        s.flush()
+        created(s, WorkOrder, order.id, order.status, user_id=actor.user_id, note=f"{quantity} units")
+        move(s, Request, RequestStatus, request.id, "allocated", user_id=actor.user_id,
+             only_from=frozenset({"approved"}))
+        if place.auto_accept:
+            accept_order(s, order, quantity, None, "auto-accepted by the place's conditions")
+            start_work_order(ctx, tx, order)
+        s.flush()
+        return work_order_view(s, order)
+
+
+def accept_work_order(ctx: Context, actor: Actor, work_order_id: int, quantity: int | None = None,
+                      today: date | None = None) -> dict:
+    """The place accepts all of a proposed work order, or part of it (the rest is planned again)."""
+    actor.require("operator")
+
+    with ctx.db.transaction() as tx:
+        order = own_work_order(tx.session, actor, work_order_id)
+        quantity = order.quantity if quantity is None else quantity
+        if quantity <= 0 or quantity > order.quantity:
+            raise InvalidInput(f"Accept between 1 and {order.quantity} units.", field="quantity")
+        if order.status != "proposed":
+            raise Conflict(f"Work order {work_order_id} is {order.status}; only a proposed one can be accepted.")
+        note = "accepted" if quantity == order.quantity else f"accepted {quantity} of {order.quantity}"
+        if not accept_order(tx.session, order, quantity, actor.user_id, note):
+            raise Conflict(f"Work order {work_order_id} was decided meanwhile.")
+        start_work_order(ctx, tx, order)
+        if quantity < order.quantity and order.plan_run_id is not None:
+            record(ctx, tx, WorkRefused(order.id, order.request_line_id, "partial",
+                                        f"acceptée en partie : {quantity} sur {order.quantity}", actor.user_id, today))
+        return work_order_view(tx.session, order)
+
+
+def decline_work_order(ctx: Context, actor: Actor, work_order_id: int, reason: str, today: date | None = None) -> dict:
+    """The place declines proposed work; the units go back to be allocated (planner work: at once)."""
+    actor.require("operator")
+    if not reason.strip():
+        raise InvalidInput("Say why the work is declined.", field="reason")
+    with ctx.db.transaction() as tx:
+        order = own_work_order(tx.session, actor, work_order_id)
+        if move(tx.session, WorkOrder, WorkOrderStatus, order.id, "declined", user_id=actor.user_id,
+                note=reason, reason=reason.strip(), decided_at=utcnow()) is None:
+            raise Conflict(f"Work order {work_order_id} is {order.status}; only a proposed one can be declined.")
+        if order.plan_run_id is not None:
+            record(ctx, tx, WorkRefused(order.id, order.request_line_id, "decline", f"refusée : {reason.strip()}",
+                                        actor.user_id, today))
+        return work_order_view(tx.session, order)

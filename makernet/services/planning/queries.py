@@ -1,0 +1,156 @@
+"""Allocation as it is read: work orders, and what a coordinator weighs before allocating."""
+from __future__ import annotations
+
+import math
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from makernet.domain.states import WorkOrderStatus
+from makernet.errors import InvalidInput, NotFound
+from makernet.models import (
+    DesignVersion,
+    Item,
+    Machine,
+    Material,
+    Organisation,
+    Place,
+    PlateLayout,
+    Request,
+    StockEntry,
+    WorkOrder,
+)
+from makernet.services.access import Actor, can_see_work_order
+from makernet.services.context import Context
+from makernet.services.demand.queries import request_page
+from makernet.services.planning.operations import allocated_quantity
+from makernet.services.planning.views import work_order_view
+
+DEFAULT_OPEN_MINUTES = 600  # printers ran 10-12 h a day in 2020 (FIELD.md) when a place states no hours
+
+
+PRINTER_KINDS = ("fdm_printer",)
+
+
+def allocation_options(ctx: Context, actor: Actor, request_id: int) -> dict:
+    """A request's lines with what is left to allocate, and the places that could make them."""
+    actor.require("coordinator")
+    page = request_page(ctx, actor, request_id)
+    with ctx.db.reading() as s:
+        for line in page["lines"]:
+            line["left"] = line["quantity"] - allocated_quantity(s, line["id"])
+        point = _request_point(s, request_id)
+        query = select(Place).where(Place.active == True).order_by(Place.name)  # noqa: E712
+        places = [p for p in s.exec(query).all() if actor.sees_departement(p.departement)]
+        page["places"] = sorted((_place_option(s, p, page["lines"], point) for p in places),
+                                key=lambda p: (p["distance_km"] is None, p["distance_km"] or 0))
+    return page
+
+
+def _request_point(s: Session, request_id: int) -> tuple[float, float] | None:
+    request = s.get(Request, request_id)
+    return (request.latitude, request.longitude) if request.latitude is not None else None
+
+
+def _place_option(s: Session, place: Place, lines: list[dict], point: tuple[float, float] | None) -> dict:
+    """One place: machines, capacity per day for each line's item, backlog, low stock, distance."""
+    machines = s.exec(select(Machine).where(Machine.place_id == place.id, Machine.active == True)).all()  # noqa: E712
+    printers = [m for m in machines if m.kind in PRINTER_KINDS]
+    open_minutes = open_minutes_per_day(place.opening_hours)
+    capacity = {line["item_id"]: _printer_capacity(s, printers, line["item_id"], open_minutes)
+                for line in lines if _makes(place, line["item_id"])}
+    backlog = s.exec(select(func.coalesce(func.sum(WorkOrder.quantity), 0)).where(
+        WorkOrder.place_id == place.id, WorkOrder.status == "proposed")).one() + s.exec(
+        select(func.coalesce(func.sum(WorkOrder.accepted_quantity - WorkOrder.units_made), 0)).where(
+            WorkOrder.place_id == place.id, WorkOrder.status == "accepted")).one()
+    return {"id": place.id, "name": place.name, "commune": place.commune, "departement": place.departement,
+            "staff": place.staff_available, "batch_limit": place.batch_limit, "auto_accept": place.auto_accept,
+            "printers": len(printers), "stations": len(machines) - len(printers),
+            "capacity_per_day": capacity, "backlog": int(backlog), "low_stock": _low_stock(s, place.id),
+            "distance_km": _distance_km(point, place)}
+
+
+def _makes(place: Place, item_id: int) -> bool:
+    return not place.accepted_item_ids or item_id in place.accepted_item_ids
+
+
+def open_minutes_per_day(hours: dict) -> int:
+    """Average opening minutes per day of the week, from {"mon": [["09:00", "19:00"]], ...}."""
+    total = 0
+    for spans in (hours or {}).values():
+        for start, end in spans:
+            (h1, m1), (h2, m2) = (map(int, start.split(":")), map(int, end.split(":")))
+            total += max(0, (h2 * 60 + m2) - (h1 * 60 + m1))
+    return total // 7 if total else DEFAULT_OPEN_MINUTES
+
+
+def _printer_capacity(s: Session, printers: list[Machine], item_id: int, open_minutes: int) -> int | None:
+    """Units a day the printers can make of an item's newest validated design; None without a plate for them."""
+    design = s.exec(select(DesignVersion).where(DesignVersion.item_id == item_id, DesignVersion.validated == True)  # noqa: E712
+                    .order_by(DesignVersion.id.desc())).first()  # type: ignore[union-attr]
+    if design is None or not printers:
+        return None
+    plates = {p.printer_profile: p for p in s.exec(
+        select(PlateLayout).where(PlateLayout.design_version_id == design.id)).all()}
+    fitting = [plates[m.printer_profile] for m in printers if m.printer_profile in plates]
+    if not fitting:
+        return None
+    return sum((open_minutes // plate.print_minutes) * plate.units_per_plate for plate in fitting)
+
+
+def _low_stock(s: Session, place_id: int) -> list[str]:
+    """Names of the materials at or under their alert threshold at a place."""
+    rows = s.exec(select(Material, func.sum(StockEntry.quantity)).join(StockEntry, StockEntry.material_id == Material.id)
+                  .where(StockEntry.place_id == place_id).group_by(Material.id)).all()
+    return [m.name for m, level in rows if int(level or 0) <= m.low_stock_threshold]
+
+
+def _distance_km(point: tuple[float, float] | None, place: Place) -> float | None:
+    """Great-circle distance from the delivery point, when both positions are known."""
+    if point is None or place.latitude is None or place.longitude is None:
+        return None
+    lat1, lon1, lat2, lon2 = map(math.radians, (point[0], point[1], place.latitude, place.longitude))
+    a = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return round(6371.0 * 2 * math.asin(math.sqrt(a)), 1)
+
+
+def work_orders_page(ctx: Context, actor: Actor, status: str | None = None) -> list[dict]:
+    """Work orders as the pages show them: with item, place, requester and needed-by date."""
+    orders = list_work_orders(ctx, actor, status)
+    with ctx.db.reading() as s:
+        items = {i.id: i.name for i in s.exec(select(Item)).all()}
+        places = {p.id: p.name for p in s.exec(select(Place)).all()}
+        for order in orders:
+            request = s.get(Request, order["request_id"])
+            order.update(item_name=items.get(order["item_id"], "?"), place_name=places.get(order["place_id"], "?"),
+                         needed_by=request.needed_by, delivery_point=request.delivery_point,
+                         priority=request.priority,
+                         requester=s.get(Organisation, request.organisation_id).name)
+    return orders
+
+
+OPEN_WORK = ("proposed", "accepted", "done")
+
+
+def get_work_order(ctx: Context, actor: Actor, work_order_id: int) -> dict:
+    """One work order the actor may see."""
+    with ctx.db.reading() as s:
+        order = s.get(WorkOrder, work_order_id)
+        if order is None or not can_see_work_order(s, actor, order):
+            raise NotFound(f"Work order {work_order_id} not found.")
+        return work_order_view(s, order)
+
+
+def list_work_orders(ctx: Context, actor: Actor, status: str | None = None) -> list[dict]:
+    """Work orders of the actor's places (operators) or territory (coordinators)."""
+    if status is not None and status not in {st.value for st in WorkOrderStatus}:
+        raise InvalidInput(f"Unknown status {status!r}.", field="status")
+    with ctx.db.reading() as s:
+        query = select(WorkOrder).join(Place, Place.id == WorkOrder.place_id).order_by(WorkOrder.id.desc())  # type: ignore[union-attr]
+        if status:
+            query = query.where(WorkOrder.status == status)
+        if actor.role == "coordinator":
+            query = query.where(Place.departement.in_(actor.territory))  # type: ignore[attr-defined]
+        elif actor.role != "admin":
+            query = query.where(Place.organisation_id == actor.organisation_id)
+        return [work_order_view(s, o) for o in s.exec(query.limit(500)).all()]

@@ -1,0 +1,130 @@
+"""What a coordinator asks of the planner: a run, pins and forbids, a place withdrawn, a re-plan."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from makernet.domain.planning import RELEASE_DAYS
+from makernet.domain.states import WorkOrderStatus
+from makernet.errors import Conflict, InvalidInput, NotFound
+from makernet.models import AuditEntry, Place, RequestLine, WorkOrder
+from makernet.models.planning import PlanningRule
+from makernet.services.access import Actor, sees_territory_place, territory_place, visible_request
+from makernet.services.context import Context
+from makernet.services.planning.operations import allocatable_place
+from makernet.services.plans.views import rule_view
+from makernet.services.plans.worker import propose, replan_place
+from makernet.services.transitions import move
+
+MAX_RELEASE_DAYS = 120
+
+
+def run_plan(ctx: Context, actor: Actor, *, strategy: str = "planner", today: date | None = None,
+             release_days: int | None = RELEASE_DAYS) -> dict:
+    """A coordinator runs the planner over the approved lines and places of their territory.
+
+    Work places would start within `release_days` is proposed; the rest is planned and held
+    for the next run (run it daily), or proposed at once with `release_days=None`.
+    """
+    actor.require("coordinator")
+
+    if release_days is not None and not 0 <= release_days <= MAX_RELEASE_DAYS:
+        raise InvalidInput(f"The release window is between 0 and {MAX_RELEASE_DAYS} days.", field="release_days")
+    territory = None if actor.role == "admin" else tuple(actor.territory)
+    return propose(ctx, user_id=actor.user_id, territory=territory, trigger="manual",
+                   reason="lancé par la coordination", today=today, strategy=strategy, release_days=release_days)
+
+
+def add_rule(ctx: Context, actor: Actor, *, kind: str, request_line_id: int, place_id: int,
+             quantity: int | None = None, note: str = "", today: date | None = None) -> dict:
+    """Pin a line to a place or forbid the pair; the line is planned again at once."""
+    actor.require("coordinator")
+
+    if kind not in ("pin", "forbid"):
+        raise InvalidInput("A rule is either 'pin' or 'forbid'.", field="kind")
+    if quantity is not None and (kind == "forbid" or quantity <= 0):
+        raise InvalidInput("Only a pin takes a quantity, of at least 1.", field="quantity")
+    with ctx.db.transaction() as tx:
+        s = tx.session
+        line = s.get(RequestLine, request_line_id)
+        if line is None:
+            raise NotFound(f"Request line {request_line_id} not found.")
+        visible_request(s, actor, line.request_id)
+        place = allocatable_place(s, actor, place_id, line.item_id) if kind == "pin" else territory_place(s, actor, place_id)
+        rule = PlanningRule(kind=kind, request_line_id=line.id, place_id=place.id, quantity=quantity,
+                            note=note.strip()[:500], created_by=actor.user_id)
+        s.add(rule)
+        s.flush()
+        changes = _release_for_rule(s, rule, actor.user_id)
+        view = rule_view(rule)
+    words = "épinglée à" if kind == "pin" else "interdite pour"
+    run = propose(ctx, user_id=actor.user_id, territory=None if actor.role == "admin" else tuple(actor.territory),
+                  trigger="rule", reason=f"Ligne {line.id} {words} {place.name}", line_ids={line.id}, today=today,
+                  changes=changes)
+    return view | {"plan_run": run}
+
+
+def _release_for_rule(s: Session, rule: PlanningRule, user_id: int | None) -> list[dict]:
+    """Proposals the new rule overrides (all of the line's for a pin, the pair's for a forbid) are withdrawn."""
+    query = select(WorkOrder).where(WorkOrder.request_line_id == rule.request_line_id, WorkOrder.status == "proposed")
+    if rule.kind == "forbid":
+        query = query.where(WorkOrder.place_id == rule.place_id)
+    changes = []
+    for order in s.exec(query).all():
+        why = "épinglage de la coordination" if rule.kind == "pin" else "affectation interdite par la coordination"
+        if move(s, WorkOrder, WorkOrderStatus, order.id, "cancelled", user_id=user_id, note=why) is not None:
+            changes.append({"work_order_id": order.id, "request_line_id": order.request_line_id,
+                            "place_id": order.place_id, "quantity": order.quantity, "what": "retiré",
+                            "why": f"Proposition retirée : {why}."})
+    return changes
+
+
+def lift_rule(ctx: Context, actor: Actor, rule_id: int) -> dict:
+    """Lift a pin or a forbid; it no longer weighs on the next runs."""
+    actor.require("coordinator")
+    with ctx.db.transaction() as tx:
+        rule = tx.session.get(PlanningRule, rule_id)
+        if rule is None or not rule.active or not sees_territory_place(tx.session, actor, rule.place_id):
+            raise NotFound(f"Rule {rule_id} not found.")
+        rule.active = False
+        tx.session.add(rule)
+        tx.session.flush()
+        return rule_view(rule)
+
+
+def withdraw_place(ctx: Context, actor: Actor, place_id: int, reason: str, today: date | None = None) -> dict:
+    """A place drops out (its operator or a coordinator says so): it gets no more work, its open work is re-planned."""
+    actor.require("operator", "coordinator")
+    if not reason.strip():
+        raise InvalidInput("Say why the place stops.", field="reason")
+    with ctx.db.transaction() as tx:
+        s = tx.session
+        place = s.get(Place, place_id)
+        if place is None or not (actor.role == "admin" or place.organisation_id == actor.organisation_id
+                                 or actor.sees_departement(place.departement)):
+            raise NotFound(f"Place {place_id} not found.")
+        if not place.active:
+            raise Conflict(f"{place.name} has already stopped taking work.")
+        s.execute(update(Place).where(Place.id == place.id).values(active=False))
+        s.add(AuditEntry(entity="place", entity_id=place.id, from_state="active", to_state="withdrawn",
+                         user_id=actor.user_id, note=reason.strip()[:500]))
+    run = replan_place(ctx, place_id, f"{place.name} se retire : {reason.strip()}", "place_out", today, actor.user_id)
+    return {"place_id": place_id, "active": False, "plan_run": run}
+
+
+def request_replan(ctx: Context, actor: Actor, place_id: int, trigger: str, reason: str,
+                   today: date | None = None) -> dict | None:
+    """A coordinator or the place's operator reports lost capacity (a printer down, a stock-out): re-plan."""
+    actor.require("operator", "coordinator")
+    if trigger not in ("printer_down", "stock_out"):
+        raise InvalidInput("The trigger is 'printer_down' or 'stock_out'.", field="trigger")
+    if not reason.strip():
+        raise InvalidInput("Say what happened.", field="reason")
+    with ctx.db.reading() as s:
+        place = s.get(Place, place_id)
+        if place is None or not (actor.role == "admin" or place.organisation_id == actor.organisation_id
+                                 or actor.sees_departement(place.departement)):
+            raise NotFound(f"Place {place_id} not found.")
+    return replan_place(ctx, place_id, reason.strip(), trigger, today, actor.user_id)

@@ -1,0 +1,241 @@
+"""What the planner is given: open lines, places with their capacity, stock and rules, read in one go."""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from makernet.domain.planning import (
+    DOWN_STATES,
+    MANUAL_KINDS_FOR,
+    day_of,
+    day_offset,
+    manual_units_per_day,
+    open_hours,
+    printer_units_per_day,
+    staffed_printers,
+    staffed_stations,
+)
+from makernet.models import (
+    BomLine,
+    DesignVersion,
+    Item,
+    Machine,
+    Organisation,
+    Place,
+    PlateLayout,
+    Request,
+    RequestLine,
+    StockEntry,
+    WorkOrder,
+)
+from makernet.models.planning import PlanningRule
+from makernet.planner.model import DemandLine, PlaceSupply, PlanInput, Rule
+
+PLANNABLE_REQUESTS = ("approved", "allocated", "in_production", "shipped")
+
+
+PRINTER_KINDS = ("fdm_printer",)
+
+
+MIN_HORIZON, MAX_HORIZON = 14, 120
+
+
+ALWAYS_OPEN = 10.0   # hours a day for a place that stated no opening hours (printers ran 10-12 h, FIELD.md)
+
+
+def plan_input(s: Session, today: date, territory: tuple[str, ...] | None,
+               line_ids: set[int] | None = None) -> PlanInput:
+    """The planner's view of a territory (None: everywhere), optionally of some lines only."""
+    designs = _validated_designs(s)
+    lines = _open_lines(s, today, territory, line_ids, designs)
+    horizon = max([MIN_HORIZON] + [ln.needed_by + 7 for ln in lines])
+    places = _places(s, today, territory, min(horizon, MAX_HORIZON), designs)
+    ids = {ln.line_id for ln in lines}
+    rules = [Rule(r.kind, r.request_line_id, r.place_id, r.quantity) for r in s.exec(
+        select(PlanningRule).where(PlanningRule.active == True)).all() if r.request_line_id in ids]  # noqa: E712
+    rules += [Rule("forbid", line_id, place_id) for line_id, place_id in refused_pairs(s, ids)]
+    names = {i.id: i.name for i in s.exec(select(Item)).all()}
+    return PlanInput(today=today, places=tuple(places), lines=tuple(lines), rules=tuple(rules), item_names=names)
+
+
+def refused_pairs(s: Session, line_ids: set[int]) -> set[tuple[int, int]]:
+    """Lines a place declined, or accepted only part of: not proposed to it again."""
+    rows = s.exec(select(WorkOrder.request_line_id, WorkOrder.place_id, WorkOrder.status, WorkOrder.quantity,
+                         WorkOrder.accepted_quantity).where(WorkOrder.status.in_(("declined", "accepted", "done")))).all()  # type: ignore[attr-defined]
+    return {(ln, p) for ln, p, status, quantity, accepted in rows if ln in line_ids
+            and (status == "declined" or accepted < quantity)}
+
+
+def _validated_designs(s: Session) -> dict[int, list[DesignVersion]]:
+    """Validated design versions per item, newest first."""
+    designs: dict[int, list[DesignVersion]] = defaultdict(list)
+    query = select(DesignVersion).where(DesignVersion.validated == True).order_by(DesignVersion.id.desc())  # type: ignore[union-attr]  # noqa: E712
+    for design in s.exec(query).all():
+        designs[design.item_id].append(design)
+    return designs
+
+
+def design_for(designs: dict[int, list[DesignVersion]], item_id: int, kind: str) -> DesignVersion | None:
+    """The newest design version of an item validated for this kind of requester."""
+    return next((d for d in designs.get(item_id, []) if not d.validated_for or kind in d.validated_for), None)
+
+
+def _open_lines(s: Session, today: date, territory: tuple[str, ...] | None, line_ids: set[int] | None,
+                designs: dict[int, list[DesignVersion]]) -> list[DemandLine]:
+    """Approved lines with units not yet allocated, each with the design it would be made to."""
+    query = (select(RequestLine, Request, Organisation).join(Request, Request.id == RequestLine.request_id)
+             .join(Organisation, Organisation.id == Request.organisation_id)
+             .where(Request.status.in_(PLANNABLE_REQUESTS)))  # type: ignore[attr-defined]
+    if territory is not None:
+        query = query.where(Organisation.departement.in_(territory))  # type: ignore[attr-defined]
+    rows = [r for r in s.exec(query.order_by(RequestLine.id)).all() if line_ids is None or r[0].id in line_ids]
+    taken = allocated_by_line(s, {r[0].id for r in rows})
+    bills = _bills(s)
+    lines = []
+    for line, request, organisation in rows:
+        left = line.quantity - taken.get(line.id, 0)
+        if left <= 0:
+            continue
+        design = design_for(designs, line.item_id, organisation.kind)
+        lines.append(DemandLine(
+            line_id=line.id, request_id=request.id, item_id=line.item_id, quantity=left,
+            needed_by=day_offset(request.needed_by, today), priority=request.priority,
+            latitude=request.latitude if request.latitude is not None else organisation.latitude or 0.0,
+            longitude=request.longitude if request.longitude is not None else organisation.longitude or 0.0,
+            design_version_id=design.id if design else None, bill=bills.get(design.id, {}) if design else {},
+            requester_kind=organisation.kind, order=request.id))
+    return lines
+
+
+def allocated_by_line(s: Session, line_ids: set[int]) -> dict[int, int]:
+    """Units of each line proposed, accepted or made somewhere (the rule of allocated_quantity)."""
+    taken: dict[int, int] = defaultdict(int)
+    if not line_ids:
+        return taken
+    for line_id, status, quantity, accepted in s.exec(select(
+            WorkOrder.request_line_id, WorkOrder.status, WorkOrder.quantity, WorkOrder.accepted_quantity)
+            .where(WorkOrder.status.in_(("proposed", "accepted", "done")),  # type: ignore[attr-defined]
+                   WorkOrder.request_line_id.in_(line_ids))).all():  # type: ignore[attr-defined]
+        taken[line_id] += quantity if status == "proposed" else accepted
+    return taken
+
+
+def _bills(s: Session) -> dict[int, dict[int, int]]:
+    """Material per unit of every design version."""
+    bills: dict[int, dict[int, int]] = defaultdict(dict)
+    for bom in s.exec(select(BomLine)).all():
+        bills[bom.design_version_id][bom.material_id] = bom.quantity
+    return bills
+
+
+def _places(s: Session, today: date, territory: tuple[str, ...] | None, horizon: int,
+            designs: dict[int, list[DesignVersion]]) -> list[PlaceSupply]:
+    """Active places with their capacity per item and day, backlog and unreserved material."""
+    places = [p for p in s.exec(select(Place).where(Place.active == True).order_by(Place.id)).all()  # noqa: E712
+              if territory is None or p.departement in territory]
+    machines: dict[int, list[Machine]] = defaultdict(list)
+    for machine in s.exec(select(Machine).where(Machine.active == True)).all():  # noqa: E712
+        if machine.state not in DOWN_STATES:
+            machines[machine.place_id].append(machine)
+    layouts = _layouts(s, designs)
+    items = s.exec(select(Item).where(Item.active == True)).all()  # noqa: E712
+    backlog, reserved, due = _backlog_and_reservations(s, today)
+    levels = _stock_levels(s)
+    supplies = []
+    for place in places:
+        capacity = {item.id: _daily_units(place, machines[place.id], item, layouts.get(item.id, {}), today, horizon)
+                    for item in items if not place.accepted_item_ids or item.id in place.accepted_item_ids}
+        free = {m: level - reserved.get((place.id, m), 0) for (p, m), level in levels.items() if p == place.id}
+        supplies.append(PlaceSupply(
+            place_id=place.id, name=place.name, latitude=place.latitude or 0.0, longitude=place.longitude or 0.0,
+            daily_capacity={i: days for i, days in capacity.items() if any(days)},
+            backlog={i: u for (p, i), u in backlog.items() if p == place.id},
+            backlog_due={i: tuple(sorted(days.items())) for (p, i), days in due.items() if p == place.id},
+            free_material=free,
+            batch_limit=place.batch_limit, auto_accept=place.auto_accept))
+    return supplies
+
+
+def _layouts(s: Session, designs: dict[int, list[DesignVersion]]) -> dict[int, dict[str, PlateLayout]]:
+    """Per item, the plate layout of each printer profile (newest validated design first)."""
+    by_design = defaultdict(list)
+    for layout in s.exec(select(PlateLayout)).all():
+        by_design[layout.design_version_id].append(layout)
+    result: dict[int, dict[str, PlateLayout]] = {}
+    for item_id, versions in designs.items():
+        profiles: dict[str, PlateLayout] = {}
+        for design in versions:
+            for layout in by_design[design.id]:
+                profiles.setdefault(layout.printer_profile, layout)
+        result[item_id] = profiles
+    return result
+
+
+def _daily_units(place: Place, machines: list[Machine], item: Item, layouts: dict[str, PlateLayout],
+                 today: date, horizon: int) -> tuple[float, ...]:
+    """Units of the item the place can make each day: printers with a plate layout, else manual centres.
+
+    The same choice production makes when it turns a work order into jobs.
+    """
+    printers = [m for m in machines if m.kind in PRINTER_KINDS and m.printer_profile in layouts]
+    stations = [m for m in machines if m.kind in MANUAL_KINDS_FOR.get(item.kind, ())]
+    days = []
+    for offset in range(horizon):
+        hours = open_hours(place.opening_hours, day_of(offset, today)) if place.opening_hours else ALWAYS_OPEN
+        if printers:
+            running = staffed_printers(len(printers), place.staff_available)
+            per = [printer_units_per_day(hours, layouts[m.printer_profile].units_per_plate,
+                                         layouts[m.printer_profile].print_minutes) for m in printers]
+            days.append(sum(sorted(per, reverse=True)[:running]))
+        elif stations:
+            staffed = staffed_stations(len(stations), place.staff_available, 0)
+            days.append(sum(manual_units_per_day(hours, m.kind) for m in stations[:staffed]))
+        else:
+            days.append(0.0)
+    return tuple(days)
+
+
+def _backlog_and_reservations(s: Session, today: date) -> tuple[dict[tuple[int, int], int], dict[tuple[int, int], int],
+                                                                  dict[tuple[int, int], dict[int, int]]]:
+    """Units proposed or accepted and not yet made, per place and item; the material they reserve;
+    the same units per needed-by day (days from today)."""
+    bills = _bills(s)
+    backlog: dict[tuple[int, int], int] = defaultdict(int)
+    reserved: dict[tuple[int, int], int] = defaultdict(int)
+    due: dict[tuple[int, int], dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    rows = s.exec(select(WorkOrder, RequestLine.item_id, Request.needed_by)
+                  .join(RequestLine, RequestLine.id == WorkOrder.request_line_id)
+                  .join(Request, Request.id == RequestLine.request_id)
+                  .where(WorkOrder.status.in_(("proposed", "accepted")))).all()  # type: ignore[attr-defined]
+    for order, item_id, needed_by in rows:
+        open_units = order.quantity if order.status == "proposed" else max(0, order.accepted_quantity - order.units_made)
+        backlog[order.place_id, item_id] += open_units
+        if open_units:
+            due[order.place_id, item_id][day_offset(needed_by, today)] += open_units
+        for material_id, per_unit in bills.get(order.design_version_id, {}).items():
+            reserved[order.place_id, material_id] += per_unit * open_units
+    return backlog, reserved, due
+
+
+def _stock_levels(s: Session) -> dict[tuple[int, int], int]:
+    """Level of every material at every place: the sum of its ledger entries."""
+    rows = s.exec(select(StockEntry.place_id, StockEntry.material_id, func.sum(StockEntry.quantity))
+                  .group_by(StockEntry.place_id, StockEntry.material_id)).all()
+    return {(p, m): int(total) for p, m, total in rows}
+
+
+def capacity_today(s: Session, place_id: int, today: date) -> dict[int, float]:
+    """Units of each item a place can make today, as the planner counts them (machines up, staff, hours)."""
+    place = s.get(Place, place_id)
+    if place is None or not place.active:
+        return {}
+    designs = _validated_designs(s)
+    layouts = _layouts(s, designs)
+    machines = [m for m in s.exec(select(Machine).where(Machine.place_id == place_id, Machine.active == True)).all()  # noqa: E712
+                if m.state not in DOWN_STATES]
+    items = [i for i in s.exec(select(Item).where(Item.active == True)).all()  # noqa: E712
+             if not place.accepted_item_ids or i.id in place.accepted_item_ids]
+    return {i.id: _daily_units(place, machines, i, layouts.get(i.id, {}), today, 1)[0] for i in items}

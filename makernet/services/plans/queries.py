@@ -1,0 +1,125 @@
+"""Planner runs as they are read: the coordinators' screen, one run with its reasons, rules."""
+from __future__ import annotations
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from makernet.errors import NotFound
+from makernet.models import Item, Organisation, Place, Request, RequestLine, WorkOrder
+from makernet.models.planning import PlanningRule, PlanRun
+from makernet.services.access import Actor, covers_territory, sees_territory_place
+from makernet.services.context import Context
+from makernet.services.planning.operations import allocated_quantity
+from makernet.services.plans.inputs import PLANNABLE_REQUESTS
+from makernet.services.plans.views import plan_run_view, rule_view
+
+
+def get_plan_run(ctx: Context, actor: Actor, run_id: int) -> dict:
+    """One planner run: what it proposed, changed and left over, and why."""
+    actor.require("coordinator")
+
+    with ctx.db.reading() as s:
+        run = s.get(PlanRun, run_id)
+        if run is None or not covers_territory(actor, run.territory):
+            raise NotFound(f"Plan run {run_id} not found.")
+        return plan_run_view(run)
+
+
+def list_plan_runs(ctx: Context, actor: Actor) -> list[dict]:
+    """The latest planner runs the coordinator may see, newest first."""
+    actor.require("coordinator")
+
+    with ctx.db.reading() as s:
+        runs = s.exec(select(PlanRun).order_by(PlanRun.id.desc()).limit(200)).all()  # type: ignore[union-attr]
+        return [plan_run_view(r) for r in runs if covers_territory(actor, r.territory)]
+
+
+def list_rules(ctx: Context, actor: Actor) -> list[dict]:
+    """The coordinator's active pins and forbids."""
+    actor.require("coordinator")
+    with ctx.db.reading() as s:
+        rules = s.exec(select(PlanningRule).where(PlanningRule.active == True)  # noqa: E712
+                       .order_by(PlanningRule.id)).all()  # type: ignore[arg-type]
+        return [rule_view(r) for r in rules if sees_territory_place(s, actor, r.place_id)]
+
+
+SHOWN_RUNS = 30
+
+
+def _line_labels(s: Session, line_ids: set[int]) -> dict[int, dict]:
+    """Each line's request, item, quantity and requester, for labels."""
+    if not line_ids:
+        return {}
+    rows = s.exec(select(RequestLine, Request, Item, Organisation)
+                  .join(Request, Request.id == RequestLine.request_id).join(Item, Item.id == RequestLine.item_id)
+                  .join(Organisation, Organisation.id == Request.organisation_id)
+                  .where(RequestLine.id.in_(line_ids))).all()  # type: ignore[union-attr]
+    return {line.id: {"request_id": request.id, "item_name": item.name, "quantity": line.quantity,
+                      "requester": org.name, "needed_by": request.needed_by, "priority": request.priority,
+                      "delivery_point": request.delivery_point} for line, request, item, org in rows}
+
+
+def _place_names(s: Session) -> dict[int, str]:
+    """Every place's name by id."""
+    return {p.id: p.name for p in s.exec(select(Place)).all()}
+
+
+def planning_screen(ctx: Context, actor: Actor) -> dict:
+    """The latest runs, the active pins and forbids, and the lines and places a rule may name."""
+    runs = list_plan_runs(ctx, actor)[:SHOWN_RUNS]
+    rules = list_rules(ctx, actor)
+    with ctx.db.reading() as s:
+        lines = _open_lines(s, actor)
+        labels = _line_labels(s, {r["request_line_id"] for r in rules} | {ln["id"] for ln in lines})
+        names = _place_names(s)
+        active = select(Place).where(Place.active == True).order_by(Place.name)  # type: ignore[arg-type]  # noqa: E712
+        places = [{"id": p.id, "name": p.name, "departement": p.departement}
+                  for p in s.exec(active).all() if actor.sees_departement(p.departement)]
+    for rule in rules:
+        rule.update(line=labels.get(rule["request_line_id"]), place_name=names.get(rule["place_id"], "?"))
+    for line in lines:
+        line.update(labels[line["id"]])
+    return {"runs": runs, "rules": rules, "lines": lines, "places": places,
+            "units_to_plan": sum(ln["left"] for ln in lines)}
+
+
+def _open_lines(s: Session, actor: Actor) -> list[dict]:
+    """Lines of approved requests in the territory with units not yet accepted by a place."""
+    rows = s.exec(select(RequestLine, Organisation).join(Request, Request.id == RequestLine.request_id)
+                  .join(Organisation, Organisation.id == Request.organisation_id)
+                  .where(Request.status.in_(PLANNABLE_REQUESTS))  # type: ignore[attr-defined]
+                  .order_by(Request.needed_by, RequestLine.id)).all()
+    proposed = dict(s.exec(select(WorkOrder.request_line_id, func.sum(WorkOrder.quantity))
+                           .where(WorkOrder.status == "proposed").group_by(WorkOrder.request_line_id)).all())
+    lines = []
+    for line, org in rows:
+        if not actor.sees_departement(org.departement):
+            continue
+        left = line.quantity - allocated_quantity(s, line.id)
+        waiting = int(proposed.get(line.id, 0))
+        if left > 0 or waiting > 0:
+            lines.append({"id": line.id, "left": left, "proposed": waiting})
+    return lines
+
+
+def plan_run_page(ctx: Context, actor: Actor, run_id: int) -> dict:
+    """One run: what it changed and why, the work orders it proposed with their reasons, what it held and left over."""
+    run = get_plan_run(ctx, actor, run_id)
+    with ctx.db.reading() as s:
+        orders = s.exec(select(WorkOrder).where(WorkOrder.plan_run_id == run_id)
+                        .order_by(WorkOrder.id)).all()  # type: ignore[arg-type]
+        line_ids = {o.request_line_id for o in orders} | {c["request_line_id"] for c in run["changes"]} \
+            | {u["line_id"] for u in run["unplanned"]} | {h["line_id"] for h in run["held"]}
+        labels, names = _line_labels(s, line_ids), _place_names(s)
+        statuses = dict(s.exec(select(WorkOrder.id, WorkOrder.status).where(
+            WorkOrder.id.in_({c["work_order_id"] for c in run["changes"]}))).all())  # type: ignore[union-attr]
+        proposals = [{"id": o.id, "request_line_id": o.request_line_id, "place_id": o.place_id,
+                      "place_name": names.get(o.place_id, "?"), "quantity": o.quantity,
+                      "accepted_quantity": o.accepted_quantity, "status": o.status, "explanation": o.explanation,
+                      "distance_km": o.distance_km, "ready_by": o.ready_by, "line": labels.get(o.request_line_id)}
+                     for o in orders]
+    changes = [c | {"place_name": names.get(c["place_id"], "?"), "line": labels.get(c["request_line_id"]),
+                    "status": statuses.get(c["work_order_id"])} for c in run["changes"]]
+    unplanned = [u | {"line": labels.get(u["line_id"])} for u in run["unplanned"]]
+    held = [h | {"line": labels.get(h["line_id"]), "place_name": names.get(h["place_id"], "?")} for h in run["held"]]
+    return run | {"changes": changes, "proposals": proposals, "unplanned": unplanned, "held": held}

@@ -1,0 +1,79 @@
+"""What operators do on the floor: bed clear, batch counts, a failed plate retried or scrapped."""
+from __future__ import annotations
+
+from sqlalchemy import update
+from sqlmodel import select
+
+from makernet.domain.states import JobStatus
+from makernet.errors import Conflict, InvalidInput, NotFound
+from makernet.models import BomLine, Job, Machine, WorkOrder
+from makernet.services.access import Actor, own_job, own_machine
+from makernet.services.context import Context
+from makernet.services.places.views import machine_view
+from makernet.services.production.operations import ACTIVE, claim_next_job, complete_job
+from makernet.services.production.views import job_view
+from makernet.services.stock.operations import consume_for_job
+from makernet.services.transitions import move
+
+
+def confirm_bed_clear(ctx: Context, actor: Actor, machine_id: int) -> dict:
+    """The operator says the bed is empty: the next plate may go."""
+    actor.require("operator")
+    with ctx.db.transaction() as tx:
+        s = tx.session
+        machine = own_machine(s, actor, machine_id)
+        running = s.exec(select(Job).where(Job.machine_id == machine.id, Job.status.in_(ACTIVE))).first()  # type: ignore[attr-defined]
+        if running is not None:
+            raise Conflict(f"{machine.name} is still busy with job {running.id} ({running.status}).")
+        s.execute(update(Machine).where(Machine.id == machine.id).values(bed_clear=True))
+        job_id = claim_next_job(s, machine.id) if machine.driver != "manual" else None
+        if job_id is not None:
+            tx.after_commit(lambda: ctx.tasks.enqueue("dispatch_job", job_id))
+        s.refresh(machine)
+        return machine_view(machine) | {"dispatched_job_id": job_id}
+
+
+def report_batch(ctx: Context, actor: Actor, job_id: int, units_made: int, units_rejected: int = 0) -> dict:
+    """An operator reports the count of a manual batch (sewing, assembly, laser)."""
+    actor.require("operator")
+    with ctx.db.transaction() as tx:
+        s = tx.session
+        job = s.get(Job, job_id)
+        if job is None:
+            raise NotFound(f"Job {job_id} not found.")
+        machine = own_machine(s, actor, job.machine_id)
+        if machine.driver != "manual":
+            raise Conflict("Printer jobs are reported by the printer, not by hand.")
+        if units_made < 0 or units_rejected < 0 or units_made + units_rejected > job.units:
+            raise InvalidInput(f"Made plus rejected must be between 0 and {job.units}.", field="units_made")
+        if not complete_job(s, job.id, units_made, units_rejected):
+            raise Conflict(f"Job {job_id} is {job.status}; it was already reported.")
+        return job_view(s.get(Job, job_id))
+
+
+def retry_job(ctx: Context, actor: Actor, job_id: int) -> dict:
+    """The operator sends a failed plate back to its printer's queue."""
+    actor.require("operator")
+    with ctx.db.transaction() as tx:
+        job = own_job(tx.session, actor, job_id)
+        if move(tx.session, Job, JobStatus, job.id, "queued", user_id=actor.user_id, note="retried by the operator",
+                only_from=frozenset({"failed"}), progress=None, outcome="") is None:
+            raise Conflict(f"Job {job_id} is {job.status}; only a failed job can be retried.")
+        return job_view(tx.session.get(Job, job_id))
+
+
+def scrap_job(ctx: Context, actor: Actor, job_id: int) -> dict:
+    """The operator gives up a failed plate: its units count as rejects, its material as used."""
+    actor.require("operator")
+    with ctx.db.transaction() as tx:
+        s = tx.session
+        job = own_job(s, actor, job_id)
+        if move(s, Job, JobStatus, job.id, "cancelled", user_id=actor.user_id, note="scrapped by the operator",
+                only_from=frozenset({"failed"}), units_rejected=job.units) is None:
+            raise Conflict(f"Job {job_id} is {job.status}; only a failed job can be scrapped.")
+        order = s.get(WorkOrder, job.work_order_id)
+        s.execute(update(WorkOrder).where(WorkOrder.id == order.id).values(
+            units_rejected=WorkOrder.units_rejected + job.units))
+        boms = s.exec(select(BomLine).where(BomLine.design_version_id == order.design_version_id)).all()
+        consume_for_job(s, job.id, order.place_id, [(b.material_id, b.quantity * job.units) for b in boms])
+        return job_view(s.get(Job, job_id))

@@ -1,0 +1,151 @@
+"""Production steps run inside a caller's transaction: plates made from work, claimed, completed, moved."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import Select, case, update
+from sqlmodel import Session, select
+
+from makernet.db import Transaction
+from makernet.domain.planning import MANUAL_KINDS_FOR, TRANSIT_DAYS
+from makernet.domain.production import split_into_plates, upload_name
+from makernet.domain.states import JobStatus, RequestStatus, WorkOrderStatus
+from makernet.errors import Conflict
+from makernet.models import BomLine, Item, Job, Machine, Place, PlateLayout, Request, RequestLine, WorkOrder
+from makernet.models.base import utcnow
+from makernet.services.context import Context
+from makernet.services.stock.operations import consume_for_job
+from makernet.services.transitions import created, move
+from printers.base import PrinterState
+
+
+def move_plates_off(s: Session, machine_ids: list[int]) -> None:
+    """Queued plates of unreachable printers go to a reachable printer of the same profile,
+    at places that chose so; other places hold them."""
+    if not machine_ids:
+        return
+    for machine in s.exec(select(Machine).join(Place, Place.id == Machine.place_id).where(
+            Machine.id.in_(machine_ids), Place.offline_policy == "move")).all():  # type: ignore[attr-defined]
+        others = s.exec(select(Machine.id).where(
+            Machine.place_id == machine.place_id, Machine.id != machine.id, Machine.active == True,  # noqa: E712
+            Machine.printer_profile == machine.printer_profile, Machine.driver != "manual",
+            Machine.state == PrinterState.READY.value).order_by(Machine.id)).all()
+        queued = s.exec(select(Job).where(Job.machine_id == machine.id, Job.status == "queued")
+                        .order_by(Job.sequence)).all()  # type: ignore[arg-type]
+        for index, job in enumerate(queued if others else []):
+            target = others[index % len(others)]
+            s.execute(update(Job).where(Job.id == job.id, Job.status == "queued").values(machine_id=target))
+            move(s, Job, JobStatus, job.id, "queued", only_from=frozenset({"queued"}),
+                 note=f"moved from offline machine {machine.id} to machine {target}")
+
+
+PRINTER_KINDS = ("fdm_printer",)
+
+
+MANUAL_BATCH = 50
+
+
+def start_work_order(ctx: Context, tx: Transaction, order: WorkOrder) -> list[int]:
+    """Turn an accepted work order into plates (printers) or batches (manual centres)."""
+    s = tx.session
+    item = s.get(Item, s.get(RequestLine, order.request_line_id).item_id)
+    machines = s.exec(select(Machine).where(Machine.place_id == order.place_id, Machine.active == True)  # noqa: E712
+                      .order_by(Machine.id)).all()  # type: ignore[arg-type]
+    layouts = {lay.printer_profile: lay for lay in s.exec(
+        select(PlateLayout).where(PlateLayout.design_version_id == order.design_version_id)).all()}
+    printers = [m for m in machines if m.kind in PRINTER_KINDS and m.printer_profile in layouts]
+    if printers:
+        layout = layouts[printers[0].printer_profile]
+        plans = split_into_plates(order.accepted_quantity, layout.units_per_plate, [m.id for m in printers])
+        jobs = [Job(work_order_id=order.id, machine_id=p.machine_id, units=p.units, sequence=p.sequence,
+                    plate_layout_id=layouts[_profile(printers, p.machine_id)].id) for p in plans]
+    else:
+        # a sewn item goes to sewing stations, an assembled one to assembly benches
+        manual = [m for m in machines if m.kind in MANUAL_KINDS_FOR.get(item.kind, ())]
+        if not manual:
+            raise Conflict(f"No machine at this place can make {item.name}: add a printer with a plate "
+                           "layout for its profile, or a matching manual work centre.")
+        plans = split_into_plates(order.accepted_quantity, MANUAL_BATCH, [m.id for m in manual])
+        jobs = [Job(work_order_id=order.id, machine_id=p.machine_id, units=p.units, sequence=p.sequence)
+                for p in plans]
+    s.add_all(jobs)
+    s.flush()
+    for job in jobs:
+        if job.plate_layout_id is not None:
+            job.upload_name = upload_name(job.id, item.code)
+        created(s, Job, job.id, job.status, note=f"{job.units} units on machine {job.machine_id}")
+    s.flush()
+    for machine in printers:
+        claimed = claim_next_job(s, machine.id)
+        if claimed is not None:
+            tx.after_commit(lambda j=claimed: ctx.tasks.enqueue("dispatch_job", j))
+    return [job.id for job in jobs]
+
+
+def _profile(printers: list[Machine], machine_id: int) -> str:
+    return next(m.printer_profile for m in printers if m.id == machine_id)
+
+
+def complete_job(s: Session, job_id: int, units_made: int | None = None, units_rejected: int = 0) -> bool:
+    """Record a finished job once: units on the work order and request line, material consumed."""
+    job = s.get(Job, job_id)
+    made = job.units if units_made is None else units_made
+    if move(s, Job, JobStatus, job_id, "done", note=f"{made} made, {units_rejected} rejected",
+            units_made=made, units_rejected=units_rejected, finished_at=utcnow(), progress=100.0) is None:
+        return False
+    order = s.get(WorkOrder, job.work_order_id)
+    s.execute(update(WorkOrder).where(WorkOrder.id == order.id).values(
+        units_made=WorkOrder.units_made + made, units_rejected=WorkOrder.units_rejected + units_rejected))
+    s.execute(update(RequestLine).where(RequestLine.id == order.request_line_id).values(
+        units_made=RequestLine.units_made + made))
+    boms = s.exec(select(BomLine).where(BomLine.design_version_id == order.design_version_id)).all()
+    consume_for_job(s, job_id, order.place_id, [(b.material_id, b.quantity * (made + units_rejected)) for b in boms])
+    machine = s.get(Machine, job.machine_id)
+    s.execute(update(Machine).where(Machine.id == machine.id).values(bed_clear=machine.clears_itself))
+    s.refresh(order)
+    if order.units_made >= order.accepted_quantity:
+        move(s, WorkOrder, WorkOrderStatus, order.id, "done", note="all accepted units made")
+    line = s.get(RequestLine, order.request_line_id)
+    move(s, Request, RequestStatus, line.request_id, "in_production", note="first units made",
+         only_from=frozenset({"allocated"}))
+    return True
+
+
+ACTIVE = ("dispatching", "printing")
+
+
+def in_making_order(query: Select, today: date) -> Select:
+    """A query of plates (joined to their work orders), in the order a place makes them: work that
+    can still be on time by needed-by date, then work already late by needed-by date, each work
+    order's plates in turn.
+
+    The planner counts on it: new urgent work goes before accepted work due later, as long
+    as that work stays on time.
+    """
+    overdue = case((Request.needed_by < today + timedelta(days=TRANSIT_DAYS), 1), else_=0)
+    return (query.join(RequestLine, RequestLine.id == WorkOrder.request_line_id)
+            .join(Request, Request.id == RequestLine.request_id)
+            .order_by(overdue, Request.needed_by, Job.work_order_id, Job.sequence))
+
+
+def claim_next_job(s: Session, machine_id: int) -> int | None:
+    """Take the machine's next queued plate if its bed is clear and nothing runs on it.
+
+    The bed flag is taken with a conditional update, so two claimers never both win.
+    """
+    busy = s.exec(select(Job.id).where(Job.machine_id == machine_id, Job.status.in_(ACTIVE))).first()  # type: ignore[attr-defined]
+    if busy is not None:
+        return None
+    job = s.exec(in_making_order(select(Job).join(WorkOrder, WorkOrder.id == Job.work_order_id)
+                                 .where(Job.machine_id == machine_id, Job.status == "queued",
+                                        WorkOrder.status == "accepted"), date.today())).first()
+    if job is None:
+        return None
+    taken = s.execute(update(Machine).where(Machine.id == machine_id, Machine.bed_clear == True,  # noqa: E712
+                                            Machine.active == True).values(bed_clear=False))  # noqa: E712
+    if taken.rowcount != 1:
+        return None
+    if move(s, Job, JobStatus, job.id, "dispatching", note="claimed for dispatch", only_from=frozenset({"queued"}),
+            dispatch_attempts=Job.dispatch_attempts + 1, dispatched_at=utcnow()) is None:
+        raise Conflict(f"Job {job.id} was taken meanwhile.")
+    return job.id

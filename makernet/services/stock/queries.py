@@ -1,0 +1,131 @@
+"""Stock as it is read: levels, reservations, alerts, the ledger, places with surplus."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from makernet.domain import stock as rules
+from makernet.errors import InvalidInput
+from makernet.models import BomLine, Material, Place, StockEntry, WorkOrder
+from makernet.models.base import utcnow
+from makernet.services.access import Actor, readable_place
+from makernet.services.context import Context
+from makernet.services.stock.operations import KINDS
+from makernet.services.stock.views import entry_view
+
+USE_KINDS = ("consumption", "scrap")          # what sets the current rate of use
+
+
+def stock_states(s: Session, place_ids: list[int]) -> dict[tuple[int, int], rules.StockState]:
+    """Level, reservations and rate of use of every material held or reserved at these places."""
+    if not place_ids:
+        return {}
+    by_pair = lambda rows: {(int(p), int(m)): int(q) for p, m, q in rows}  # noqa: E731
+    levels_ = by_pair(s.exec(select(StockEntry.place_id, StockEntry.material_id, func.sum(StockEntry.quantity))
+                             .where(StockEntry.place_id.in_(place_ids))  # type: ignore[attr-defined]
+                             .group_by(StockEntry.place_id, StockEntry.material_id)).all())
+    since = utcnow() - timedelta(days=rules.RATE_WINDOW_DAYS)
+    used = by_pair(s.exec(select(StockEntry.place_id, StockEntry.material_id, -func.sum(StockEntry.quantity))
+                          .where(StockEntry.place_id.in_(place_ids), StockEntry.kind.in_(USE_KINDS),  # type: ignore[attr-defined]
+                                 StockEntry.created_at >= since)
+                          .group_by(StockEntry.place_id, StockEntry.material_id)).all())
+    reserved = by_pair(_reservation_rows(s, place_ids, grouped=True))
+    thresholds = {m.id: m.low_stock_threshold for m in s.exec(select(Material)).all()}
+    return {pair: rules.stock_state(levels_.get(pair, 0), reserved.get(pair, 0), used.get(pair, 0),
+                                    thresholds.get(pair[1], 0))
+            for pair in sorted(set(levels_) | set(reserved))}
+
+
+def _reservation_rows(s: Session, place_ids: list[int], grouped: bool) -> list:
+    """Material promised to accepted work orders: units still to make × bill of materials."""
+    remaining = func.max(WorkOrder.accepted_quantity - WorkOrder.units_made - WorkOrder.units_rejected, 0) \
+        if s.get_bind().dialect.name == "sqlite" else \
+        func.greatest(WorkOrder.accepted_quantity - WorkOrder.units_made - WorkOrder.units_rejected, 0)
+    quantity = remaining * BomLine.quantity
+    query = (select(WorkOrder.place_id, BomLine.material_id, func.sum(quantity) if grouped else quantity,
+                    *(() if grouped else (WorkOrder.id,)))
+             .join(BomLine, BomLine.design_version_id == WorkOrder.design_version_id)
+             .where(WorkOrder.place_id.in_(place_ids), WorkOrder.status == "accepted"))  # type: ignore[attr-defined]
+    if grouped:
+        query = query.group_by(WorkOrder.place_id, BomLine.material_id)
+    return [row for row in s.exec(query).all() if row[2]]
+
+
+def levels(ctx: Context, actor: Actor, place_id: int) -> list[dict]:
+    """Current level of every material at a place: the sum of its ledger entries, with what is promised."""
+    with ctx.db.reading() as s:
+        place = readable_place(s, actor, place_id)
+        states = stock_states(s, [place.id])
+        materials = {m.id: m for m in s.exec(select(Material)).all()}
+        rows = sorted(((materials[m], st) for (_p, m), st in states.items()), key=lambda r: r[0].code)
+        return [{"material_id": m.id, "code": m.code, "name": m.name, "unit": m.unit, "level": st.level,
+                 "reserved": st.reserved, "available": st.available, "daily_use": st.daily_use,
+                 "days_left": st.days_left, "alert": st.alert, "low": st.alert is not None,
+                 "threshold": m.low_stock_threshold} for m, st in rows]
+
+
+def reservations(ctx: Context, actor: Actor, place_id: int) -> list[dict]:
+    """What each accepted work order of a place still needs, material by material."""
+    with ctx.db.reading() as s:
+        place = readable_place(s, actor, place_id)
+        return [{"work_order_id": wo, "material_id": m, "quantity": int(q)}
+                for _p, m, q, wo in sorted(_reservation_rows(s, [place.id], grouped=False), key=lambda r: (r[3], r[1]))]
+
+
+def alerts(ctx: Context, actor: Actor) -> list[dict]:
+    """Low or exhausted materials at every place the actor sees, the most urgent first."""
+    with ctx.db.reading() as s:
+        places = {p.id: p for p in s.exec(select(Place).where(Place.active == True)).all()  # noqa: E712
+                  if p.organisation_id == actor.organisation_id or actor.sees_departement(p.departement)}
+        materials = {m.id: m for m in s.exec(select(Material)).all()}
+        found = [(places[p], materials[m], st) for (p, m), st in stock_states(s, list(places)).items() if st.alert]
+        found.sort(key=lambda r: (r[2].alert != "out", r[2].days_left if r[2].days_left is not None else 1e9,
+                                  r[0].name, r[1].code))
+        return [{"place_id": p.id, "place_name": p.name, "departement": p.departement, "material_id": m.id,
+                 "code": m.code, "name": m.name, "unit": m.unit, "level": st.level, "reserved": st.reserved,
+                 "available": st.available, "days_left": st.days_left, "alert": st.alert} for p, m, st in found]
+
+
+def ledger(ctx: Context, actor: Actor, place_id: int, material_id: int | None = None) -> list[dict]:
+    """The ledger entries of a place, newest first."""
+    with ctx.db.reading() as s:
+        readable_place(s, actor, place_id)
+        query = select(StockEntry).where(StockEntry.place_id == place_id)
+        if material_id is not None:
+            query = query.where(StockEntry.material_id == material_id)
+        entries = s.exec(query.order_by(StockEntry.id.desc()).limit(1000)).all()  # type: ignore[union-attr]
+        return [entry_view(e) for e in entries]
+
+
+SHOWN_ENTRIES = 200
+
+
+def materials(ctx: Context) -> list[dict]:
+    """Every material, by name, with its unit."""
+    with ctx.db.reading() as s:
+        return [{"id": m.id, "code": m.code, "name": m.name, "unit": m.unit, "threshold": m.low_stock_threshold}
+                for m in s.exec(select(Material).order_by(Material.name)).all()]  # type: ignore[arg-type]
+
+
+def ledger_page(ctx: Context, actor: Actor, place_id: int, material_id: int | None = None,
+                kind: str | None = None) -> list[dict]:
+    """A place's ledger entries, newest first, of one material and one kind of movement if asked."""
+    if kind is not None and kind not in KINDS:
+        raise InvalidInput(f"Unknown kind of movement {kind!r}.", field="kind")
+    entries = [e for e in ledger(ctx, actor, place_id, material_id) if kind is None or e["kind"] == kind]
+    names = {m["id"]: m for m in materials(ctx)}
+    return [e | {"material_name": names[e["material_id"]]["name"], "unit": names[e["material_id"]]["unit"]}
+            for e in entries[:SHOWN_ENTRIES]]
+
+
+def surplus_places(ctx: Context, actor: Actor, material_id: int, except_place_id: int) -> list[dict]:
+    """Places of the coordinator's territory with some of a material free (not promised to accepted work)."""
+    with ctx.db.reading() as s:
+        places = {p.id: p for p in s.exec(select(Place).where(Place.active == True)).all()  # noqa: E712
+                  if p.id != except_place_id and actor.sees_departement(p.departement)}
+        states = stock_states(s, list(places))
+        found = [{"id": p, "name": places[p].name, "departement": places[p].departement, "available": st.available}
+                 for (p, m), st in states.items() if m == material_id and st.available > 0]
+        return sorted(found, key=lambda f: (-f["available"], f["name"]))

@@ -1,0 +1,17 @@
+"""Which area does what when an event happens: the one table of subscriptions.
+
+Handed to every context at start-up (application, workers, simulator, tests); an area
+that wants to react to another's events adds a line here, never a call inside the other area.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+from makernet.services.events import Event, PrintersWentDown, StockDropped, WorkRefused
+from makernet.services.plans.handlers import replan_after_printers_down, replan_after_stock_drop, replan_refused_work
+
+SUBSCRIBERS: Mapping[type[Event], Sequence[Callable[..., None]]] = {
+    PrintersWentDown: (replan_after_printers_down,),
+    StockDropped: (replan_after_stock_drop,),
+    WorkRefused: (replan_refused_work,),
+}

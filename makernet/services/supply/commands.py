@@ -1,0 +1,153 @@
+"""Supply requests: a place asks for material, transport or premises; a coordinator answers."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import update
+from sqlmodel import Session
+
+from makernet.domain.states import SupplyRequestStatus
+from makernet.errors import Conflict, InvalidInput
+from makernet.models import Material, SupplyRequest
+from makernet.models.base import utcnow
+from makernet.services.access import Actor, coordinated_supply_request, stock_place, visible_supply_request
+from makernet.services.context import Context
+from makernet.services.events import StockDropped, record
+from makernet.services.stock.operations import lock_stock, record_receipt, write_transfer
+from makernet.services.stock.queries import stock_states
+from makernet.services.supply.views import OPEN, supply_view
+from makernet.services.transitions import created, move
+
+KINDS = ("material", "transport", "premises")
+
+
+def post_supply_request(ctx: Context, actor: Actor, *, place_id: int, kind: str, material_id: int | None = None,
+                        quantity: int | None = None, needed_by: date | None = None, description: str = "",
+                        today: date | None = None) -> dict:
+    """A place asks for material (what, how much, by when), transport or premises."""
+    if kind not in KINDS:
+        raise InvalidInput(f"Unknown kind {kind!r}; use one of: {', '.join(KINDS)}.", field="kind")
+    if needed_by is not None and needed_by < (today or date.today()):
+        raise InvalidInput("The needed-by date is in the past.", field="needed_by")
+    if kind == "material" and (material_id is None or quantity is None or quantity <= 0):
+        raise InvalidInput("A material request names the material and a quantity of at least 1.",
+                           field="material_id" if material_id is None else "quantity")
+    if kind != "material" and not description.strip():
+        raise InvalidInput(f"Describe the {kind} needed.", field="description")
+    with ctx.db.transaction() as tx:
+        s = tx.session
+        place = stock_place(s, actor, place_id)
+        if material_id is not None and s.get(Material, material_id) is None:
+            raise InvalidInput(f"Unknown material {material_id}.", field="material_id")
+        supply = SupplyRequest(place_id=place.id, kind=kind, material_id=material_id if kind == "material" else None,
+                               quantity=quantity if kind == "material" else None, needed_by=needed_by,
+                               description=description.strip()[:1000], created_by=actor.user_id)
+        s.add(supply)
+        s.flush()
+        created(s, SupplyRequest, supply.id, supply.status, user_id=actor.user_id)
+        return supply_view(s, supply)
+
+
+def answer_supply_request(ctx: Context, actor: Actor, supply_id: int, answer: str) -> dict:
+    """A coordinator answers in words (where to find elastic, who may lend a van)."""
+    if not answer.strip():
+        raise InvalidInput("The answer is empty.", field="answer")
+    with ctx.db.transaction() as tx:
+        s = tx.session
+        supply = coordinated_supply_request(s, actor, supply_id)
+        if supply.status not in OPEN:
+            raise Conflict(f"Supply request {supply_id} is {supply.status}; it can no longer be answered.")
+        _record_answer(s, supply, actor, answer)
+        return supply_view(s, supply)
+
+
+def _record_answer(s: Session, supply: SupplyRequest, actor: Actor, answer: str) -> None:
+    s.execute(update(SupplyRequest).where(SupplyRequest.id == supply.id).values(
+        answer=answer.strip()[:1000], answered_by=actor.user_id, answered_at=utcnow()))
+    s.flush()
+
+
+def assign_supplier(ctx: Context, actor: Actor, supply_id: int, supplier_name: str, answer: str = "") -> dict:
+    """A coordinator names an outside supplier (local industry, a kitty); the place records what arrives."""
+    if not supplier_name.strip():
+        raise InvalidInput("Name the supplier.", field="supplier_name")
+    with ctx.db.transaction() as tx:
+        s = tx.session
+        supply = coordinated_supply_request(s, actor, supply_id)
+        if move(s, SupplyRequest, SupplyRequestStatus, supply.id, "assigned", user_id=actor.user_id,
+                note=f"supplier: {supplier_name.strip()}", supplier_name=supplier_name.strip()[:200],
+                supplier_place_id=None, only_from=frozenset(OPEN)) is None:
+            raise Conflict(f"Supply request {supply_id} is {supply.status}; a supplier can no longer be assigned.")
+        _record_answer(s, supply, actor, answer or f"Fournisseur : {supplier_name.strip()}")
+        return supply_view(s, supply)
+
+
+def assign_place(ctx: Context, actor: Actor, supply_id: int, supplier_place_id: int, quantity: int | None = None,
+                 answer: str = "") -> dict:
+    """A coordinator sends another place's surplus: a transfer written now, out of one place and into the other."""
+    with ctx.db.transaction() as tx:
+        s = tx.session
+        supply = coordinated_supply_request(s, actor, supply_id)
+        if supply.kind != "material" or supply.status not in OPEN:
+            raise Conflict(f"Supply request {supply_id} is a {supply.kind} request, {supply.status}: "
+                           "only an open material request can be served from another place's stock.")
+        supplier = stock_place(s, actor, supplier_place_id, coordinators=True)
+        wanted = quantity if quantity is not None else supply.quantity - supply.quantity_supplied
+        if wanted <= 0:
+            raise InvalidInput("The quantity must be at least 1.", field="quantity")
+        for place_id in sorted((supplier.id, supply.place_id)):
+            lock_stock(s, place_id, supply.material_id)
+        surplus = stock_states(s, [supplier.id]).get((supplier.id, supply.material_id))
+        free = surplus.available if surplus else 0
+        if wanted > free:
+            raise Conflict(f"{supplier.name} has {max(free, 0)} free (not promised to accepted work); "
+                           f"{wanted} cannot be sent.", field="quantity")
+        write_transfer(s, supplier.id, supply.place_id, supply.material_id, wanted,
+                       f"demande d'approvisionnement {supply.id}", actor.user_id, supply_request_id=supply.id)
+        record(ctx, tx, StockDropped(supplier.id, supply.material_id))
+        s.execute(update(SupplyRequest).where(SupplyRequest.id == supply.id).values(supplier_place_id=supplier.id))
+        _record_answer(s, supply, actor, answer or f"Transfert depuis {supplier.name}")
+        return _count_supplied(s, supply, wanted, actor)
+
+
+def receive_supply(ctx: Context, actor: Actor, supply_id: int, quantity: int, cost_cents: int | None = None) -> dict:
+    """The requesting place records material arriving from the assigned supplier."""
+    with ctx.db.transaction() as tx:
+        s = tx.session
+        supply = visible_supply_request(s, actor, supply_id)
+        place = stock_place(s, actor, supply.place_id)
+        if supply.kind != "material" or supply.status not in OPEN:
+            raise Conflict(f"Supply request {supply_id} is {supply.status}; nothing more can be received on it.")
+        origin = f" ({supply.supplier_name})" if supply.supplier_name else ""
+        record_receipt(s, place.id, supply.material_id, quantity, f"demande d'approvisionnement {supply.id}{origin}",
+                       actor.user_id, cost_cents, supply_request_id=supply.id)
+        return _count_supplied(s, supply, quantity, actor)
+
+
+def _count_supplied(s: Session, supply: SupplyRequest, quantity: int, actor: Actor) -> dict:
+    """Add what arrived; the request is fulfilled once it has all it asked for."""
+    s.execute(update(SupplyRequest).where(SupplyRequest.id == supply.id).values(
+        quantity_supplied=SupplyRequest.quantity_supplied + quantity))
+    s.flush()
+    s.refresh(supply)
+    done = supply.quantity_supplied >= supply.quantity
+    move(s, SupplyRequest, SupplyRequestStatus, supply.id, "fulfilled" if done else "assigned", user_id=actor.user_id,
+         note=f"{supply.quantity_supplied}/{supply.quantity} received", only_from=frozenset(OPEN),
+         **({"closed_at": utcnow()} if done else {}))
+    return supply_view(s, supply)
+
+
+def close_supply_request(ctx: Context, actor: Actor, supply_id: int, outcome: str, note: str = "") -> dict:
+    """Mark a request fulfilled (transport found, premises lent, material enough) or cancelled."""
+    if outcome not in ("fulfilled", "cancelled"):
+        raise InvalidInput("The outcome is fulfilled or cancelled.", field="outcome")
+    actor.require("operator", "coordinator")
+    with ctx.db.transaction() as tx:
+        s = tx.session
+        supply = visible_supply_request(s, actor, supply_id)
+        if actor.role == "operator":
+            stock_place(s, actor, supply.place_id)
+        if move(s, SupplyRequest, SupplyRequestStatus, supply.id, outcome, user_id=actor.user_id, note=note,
+                closed_at=utcnow()) is None:
+            raise Conflict(f"Supply request {supply_id} is {supply.status}; it cannot become {outcome}.")
+        return supply_view(s, supply)
