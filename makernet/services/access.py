@@ -1,22 +1,18 @@
-"""Who may see or change what: one function per kind of object, used by every area and page."""
+"""Who may see or change what: the one access policy, used by every area and page.
+
+One function per kind of object and purpose: `visible_*` and `can_see_*` for reading,
+`own_*` for changing one's own, and the two-ended checks for writes that touch a second
+organisation (a transfer's receiving place, a collection point's département, an
+imported place's organisation). A refusal never tells whether the thing exists.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from makernet.errors import Forbidden, NotFound
-from makernet.models import (
-    Delivery,
-    Job,
-    Machine,
-    Organisation,
-    Place,
-    Request,
-    RequestLine,
-    SupplyRequest,
-    WorkOrder,
-)
+from makernet.errors import Forbidden, InvalidInput, NotFound
+from makernet.models import Delivery, Job, Machine, Organisation, Place, Request, RequestLine, SupplyRequest, WorkOrder
 
 ROLES = ("requester", "operator", "coordinator", "admin")
 
@@ -103,6 +99,47 @@ def stock_place(s: Session, actor: Actor, place_id: int, *, coordinators: bool =
                              or (coordinators and actor.sees_departement(place.departement))):
         raise NotFound(f"Place {place_id} not found.")
     return place
+
+
+def local_departements(s: Session, actor: Actor) -> set[str]:
+    """The départements where the actor's organisation has a place: its local network."""
+    return set(s.exec(select(Place.departement).where(Place.organisation_id == actor.organisation_id)).all())
+
+
+def may_send_material_to(actor: Actor, place: Place, local: set[str]) -> bool:
+    """The receiving end of a transfer: a place of the sender's organisation or of its local network
+    (`local`, see `local_departements`); for coordinators, a place of their territory."""
+    return place.active and (actor.role == "admin" or place.organisation_id == actor.organisation_id
+                             or actor.sees_departement(place.departement)
+                             or (actor.role == "operator" and place.departement in local))
+
+
+def transfer_target(s: Session, actor: Actor, place_id: int) -> Place:
+    """The place a transfer goes to, if the actor may send material there (else an unknown place)."""
+    place = s.get(Place, place_id)
+    if place is None or not may_send_material_to(actor, place, local_departements(s, actor)):
+        raise InvalidInput(f"Unknown place {place_id}.", field="to_place_id")
+    return place
+
+
+def check_point_departement(s: Session, actor: Actor, departement: str) -> None:
+    """A collection point opens in a coordinator's territory, or where the operator's organisation has a place."""
+    allowed = actor.sees_departement(departement) or (
+        actor.role == "operator" and departement in local_departements(s, actor))
+    if not allowed:
+        raise InvalidInput("A collection point opens in your own territory: a département where your organisation "
+                           "has a place (operators) or that you coordinate.", field="departement")
+
+
+def sees_organisation(s: Session, actor: Actor, organisation: Organisation) -> bool:
+    """Coordinators see the organisations of their territory: by their own département, or, for one
+    without, when every one of its places is in the territory (admins see all)."""
+    if actor.role == "admin" or organisation.id == actor.organisation_id:
+        return True
+    if organisation.departement:
+        return actor.sees_departement(organisation.departement)
+    places = s.exec(select(Place.departement).where(Place.organisation_id == organisation.id)).all()
+    return bool(places) and all(actor.sees_departement(d) for d in places)
 
 
 def readable_place(s: Session, actor: Actor, place_id: int) -> Place:

@@ -53,6 +53,7 @@ ROW_PATTERNS = [
      _l("%(dep)s n'est pas un numéro de département français")),
     (r"département (?P<dep>.+) is outside your territory", _l("le département %(dep)s est hors de votre territoire")),
     (r"place (?P<name>.+) already exists", _l("le lieu %(name)s existe déjà")),
+    (r"organisation (?P<name>.+) is outside your territory", _l("l'organisation %(name)s est hors de votre territoire")),
     (r"organisation (?P<name>.+) must be one of: (?P<kinds>.+)",
      _l("l'organisation %(name)s doit être d'un de ces types : %(kinds)s")),
     (r"unknown items: (?P<codes>.+)", _l("articles inconnus : %(codes)s")),
@@ -89,7 +90,8 @@ SENTENCES = {
     "Name the supplier.": _l("Indiquez le fournisseur."),
     "The answer is empty.": _l("La réponse est vide."),
     "A machine needs a name of 1 to 120 characters.": _l("Un poste a un nom de 1 à 120 caractères."),
-    "A coordinator opens collection points in their own territory.":
+    "A collection point opens in your own territory: a département where your organisation has a place "
+    "(operators) or that you coordinate.":
         _l("Un point de retrait s'ouvre dans un département de votre territoire."),
     "A collection point needs a name and an address.": _l("Un point de retrait a un nom et une adresse."),
 }

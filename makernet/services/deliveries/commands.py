@@ -9,7 +9,7 @@ from makernet.errors import Conflict, InvalidInput, NotFound
 from makernet.models import Delivery, DeliveryLine, Place, Request, RequestLine, WorkOrder
 from makernet.models.base import utcnow
 from makernet.models.deliveries import CollectionPoint
-from makernet.services.access import Actor, operator_works_on_request, own_delivery, requesters_delivery
+from makernet.services.access import Actor, check_point_departement, operator_works_on_request, own_delivery, requesters_delivery
 from makernet.services.context import Context
 from makernet.services.deliveries.views import UNDER_WAY, delivery_lines, delivery_view, point_view
 from makernet.services.transitions import created, move
@@ -160,9 +160,8 @@ def create_collection_point(ctx: Context, actor: Actor, *, name: str, address: s
     if not name.strip() or not address.strip():
         raise InvalidInput("A collection point needs a name and an address.",
                            field="name" if not name.strip() else "address")
-    if actor.role == "coordinator" and not actor.sees_departement(departement.strip()):
-        raise InvalidInput("A coordinator opens collection points in their own territory.", field="departement")
     with ctx.db.transaction() as tx:
+        check_point_departement(tx.session, actor, departement.strip())
         point = CollectionPoint(name=name.strip()[:200], address=address.strip()[:300], commune=commune.strip()[:120],
                                 departement=departement.strip()[:3], kind=kind, created_by=actor.user_id,
                                 opening_hours=opening_hours.strip()[:300])

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from makernet.errors import InvalidInput
 from makernet.models import Item, Machine, Material, Organisation, Place
-from makernet.services.access import Actor
+from makernet.services.access import Actor, sees_organisation
 from makernet.services.context import Context
 from makernet.services.stock.operations import record_receipt
 
@@ -198,6 +198,8 @@ def _check_place(s: Session, actor: Actor, row: dict, seen: Seen) -> dict:
     org_name = _text(row, "organisation", 200, required=False) or name
     org_kind = row.get("organisation_kind", "") or "fab_lab"
     org = s.exec(select(Organisation).where(Organisation.name == org_name)).first()
+    if org is not None and not sees_organisation(s, actor, org):
+        raise RowError(f"organisation {org_name!r} is outside your territory")
     if org_kind not in PRODUCER_KINDS or (org is not None and org.kind not in PRODUCER_KINDS):
         raise RowError(f"organisation {org_name!r} must be one of: {', '.join(PRODUCER_KINDS)}")
     codes = [c for c in re.split(r"[|,\s]+", row.get("accepted_items", "")) if c]

@@ -5,7 +5,7 @@ from sqlmodel import select
 
 from makernet.errors import NotFound
 from makernet.models import Place
-from makernet.services.access import Actor, sees_place
+from makernet.services.access import Actor, local_departements, may_send_material_to, sees_place
 from makernet.services.context import Context
 from makernet.services.places.views import place_view
 
@@ -27,9 +27,11 @@ def get_place(ctx: Context, actor: Actor, place_id: int) -> dict:
 
 
 def transfer_targets(ctx: Context, actor: Actor, place_id: int) -> list[dict]:
-    """Active places material can be sent to from this one (any place of the network but itself)."""
+    """Places material can be sent to from this one: the actor's local network (see access.transfer_target)."""
     get_place(ctx, actor, place_id)
     with ctx.db.reading() as s:
+        local = local_departements(s, actor)
         places = s.exec(select(Place).where(Place.active == True, Place.id != place_id)  # noqa: E712
                         .order_by(Place.name)).all()  # type: ignore[arg-type]
-        return [{"id": p.id, "name": p.name, "commune": p.commune, "departement": p.departement} for p in places]
+        return [{"id": p.id, "name": p.name, "commune": p.commune, "departement": p.departement} for p in places
+                if may_send_material_to(actor, p, local)]

@@ -5,7 +5,7 @@ from sqlmodel import Session, select
 
 from makernet.errors import InvalidInput
 from makernet.models import Material, Place, StockEntry
-from makernet.services.access import Actor, stock_place
+from makernet.services.access import Actor, stock_place, transfer_target
 from makernet.services.context import Context
 from makernet.services.events import StockDropped, record
 from makernet.services.stock.operations import lock_stock, record_receipt, withdraw, write_transfer
@@ -74,9 +74,7 @@ def transfer(ctx: Context, actor: Actor, from_place_id: int, to_place_id: int, m
     with ctx.db.transaction() as tx:
         s = tx.session
         source = stock_place(s, actor, from_place_id, coordinators=True)
-        target = s.get(Place, to_place_id)
-        if target is None or not target.active:
-            raise InvalidInput(f"Unknown place {to_place_id}.", field="to_place_id")
+        target = transfer_target(s, actor, to_place_id)
         material = _material(s, material_id)
         note = reason.strip()[:500] or f"transfert {source.name} → {target.name}"
         transfer_id = write_transfer(s, source.id, target.id, material.id, quantity, note, actor.user_id)
