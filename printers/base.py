@@ -55,6 +55,8 @@ class PrinterStatus:
     file_name: str | None = None  # file currently selected / last printed, as the host names it
     completion: float | None = None  # 0–100, None when the host gives none (idle, after cancel)
     error: str | None = None     # readable reason when state is OFFLINE/ERROR
+    print_lost: bool = False     # the host answered: its printer dropped any print (link lost, error);
+                                 # an unreachable host says nothing of the kind: the print may go on
 
 
 @dataclass(frozen=True)

@@ -247,6 +247,11 @@ class OctoPrintDriver:
                               f"(HTTP {code}): {_error_text(response)}")
 
 
+# OctoPrint's own words for a printer that lost its serial link: the print is over
+# (a reconnection never resumes it)
+PRINT_LOST_STATES = ("Offline", "Error")
+
+
 def _status_from_job(answer: dict[str, Any]) -> PrinterStatus:
     """Build a PrinterStatus from a GET /api/job answer."""
     raw_state = str(answer.get("state") or "")
@@ -258,7 +263,7 @@ def _status_from_job(answer: dict[str, Any]) -> PrinterStatus:
         error = raw_state
     return PrinterStatus(state=state, raw_state=raw_state, file_name=job_file.get("name"),
                          completion=float(completion) if completion is not None else None,
-                         error=error)
+                         error=error, print_lost=raw_state.startswith(PRINT_LOST_STATES))
 
 
 def _describe(status: PrinterStatus) -> str:

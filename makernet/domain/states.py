@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 
 
 class RequestStatus(str, enum.Enum):
@@ -57,41 +58,73 @@ class SupplyRequestStatus(str, enum.Enum):
     CANCELLED = "cancelled"
 
 
-TRANSITIONS: dict[type[enum.Enum], dict[str, frozenset[str]]] = {
+@dataclass(frozen=True)
+class Transition:
+    """A named change of state: from any of `sources` to `target`."""
+
+    sources: frozenset[str]
+    target: str
+
+
+def _t(sources: str, target: str) -> Transition:
+    return Transition(frozenset(sources.split()), target)
+
+
+# Every change of state there is, by name; a service names the transition, never a target
+# state alone, so a retry can only leave "failed" and a requeue only "dispatching".
+TRANSITIONS: dict[type[enum.Enum], dict[str, Transition]] = {
     RequestStatus: {
-        "submitted": frozenset({"approved", "rejected", "cancelled"}),
-        "approved": frozenset({"allocated", "rejected", "cancelled"}),
-        "allocated": frozenset({"in_production", "shipped", "closed", "cancelled", "approved"}),
-        "in_production": frozenset({"shipped", "closed", "cancelled"}),
-        "shipped": frozenset({"closed", "in_production"}),
+        "approve": _t("submitted", "approved"),
+        "reject": _t("submitted approved", "rejected"),
+        "allocate": _t("approved", "allocated"),
+        "start_production": _t("allocated", "in_production"),       # the first units are made
+        "ship": _t("allocated in_production", "shipped"),
+        "resume_production": _t("shipped", "in_production"),        # its only delivery under way was refused
+        "close": _t("allocated in_production shipped", "closed"),   # every unit received
+        "cancel": _t("submitted approved allocated in_production", "cancelled"),  # merged into another
     },
     WorkOrderStatus: {
-        "proposed": frozenset({"accepted", "declined", "cancelled"}),
-        "accepted": frozenset({"done", "cancelled"}),
+        "accept": _t("proposed", "accepted"),
+        "decline": _t("proposed", "declined"),
+        "withdraw": _t("proposed", "cancelled"),    # the planner or a rule takes the proposal back
+        "release": _t("accepted", "cancelled"),     # the place stopped before making any of it
+        "finish": _t("accepted", "done"),
     },
     JobStatus: {
-        "queued": frozenset({"dispatching", "done", "cancelled"}),  # done: manual batches
-        "dispatching": frozenset({"printing", "queued", "done", "failed", "cancelled"}),
-        "printing": frozenset({"done", "failed", "cancelled"}),
-        "failed": frozenset({"queued", "cancelled"}),  # the operator retries or scraps
+        "claim": _t("queued", "dispatching"),
+        "confirm_start": _t("dispatching", "printing"),
+        "requeue": _t("dispatching", "queued"),     # the start failed or was never confirmed
+        "reassign": _t("queued", "queued"),         # moved to another printer of the place
+        "finish": _t("queued dispatching printing", "done"),   # queued: a manual batch reported
+        "fail": _t("dispatching printing", "failed"),
+        "retry": _t("failed", "queued"),
+        "scrap": _t("failed", "cancelled"),
+        "withdraw": _t("queued", "cancelled"),      # the place stopped: plates not begun go back
     },
     DeliveryStatus: {
-        "prepared": frozenset({"picked_up", "delivered", "received", "refused"}),
-        "picked_up": frozenset({"delivered", "received", "refused"}),
-        "delivered": frozenset({"received", "refused"}),
+        "pick_up": _t("prepared", "picked_up"),
+        "deliver": _t("prepared picked_up", "delivered"),
+        "receive": _t("prepared picked_up delivered", "received"),
+        "refuse": _t("prepared picked_up delivered", "refused"),
     },
     SupplyRequestStatus: {
-        "open": frozenset({"assigned", "fulfilled", "cancelled"}),
-        "assigned": frozenset({"fulfilled", "cancelled", "open"}),
+        "assign": _t("open assigned", "assigned"),  # a supplier named, or part of the material arrived
+        "fulfil": _t("open assigned", "fulfilled"),
+        "cancel": _t("open assigned", "cancelled"),
     },
 }
 
 
+def transition(kind: type[enum.Enum], name: str) -> Transition:
+    """The named transition of a kind of thing (KeyError for an unknown name: a programming error)."""
+    return TRANSITIONS[kind][name]
+
+
 def can_move(kind: type[enum.Enum], current: str, target: str) -> bool:
-    """Whether a thing of this kind may go from `current` to `target`."""
-    return target in TRANSITIONS[kind].get(current, frozenset())
+    """Whether some transition takes a thing of this kind from `current` to `target`."""
+    return any(current in t.sources and t.target == target for t in TRANSITIONS[kind].values())
 
 
 def sources_of(kind: type[enum.Enum], target: str) -> frozenset[str]:
-    """Every state from which `target` may be reached (for conditional updates)."""
-    return frozenset(src for src, targets in TRANSITIONS[kind].items() if target in targets)
+    """Every state from which `target` may be reached."""
+    return frozenset(src for t in TRANSITIONS[kind].values() if t.target == target for src in t.sources)

@@ -44,13 +44,13 @@ class DispatchPlan:
 def status_to_dict(status: PrinterStatus) -> dict:
     """A printer reading as a message-safe dict."""
     return {"state": status.state.value, "raw_state": status.raw_state, "file_name": status.file_name,
-            "completion": status.completion, "error": status.error}
+            "completion": status.completion, "error": status.error, "print_lost": status.print_lost}
 
 
 def status_from_dict(data: dict) -> PrinterStatus:
     """Back from a message to a printer reading."""
     return PrinterStatus(PrinterState(data["state"]), data["raw_state"], data.get("file_name"),
-                         data.get("completion"), data.get("error"))
+                         data.get("completion"), data.get("error"), bool(data.get("print_lost", False)))
 
 
 def dispatch_on_printer(plan: DispatchPlan, client: httpx.Client | None = None) -> dict:

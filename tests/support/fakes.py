@@ -73,7 +73,8 @@ class FakeDriver:
     def status(self) -> PrinterStatus:
         """What the script says the printer shows."""
         p = self.printer
-        return PrinterStatus(p.state, p.raw_state, p.file_name, p.completion)
+        return PrinterStatus(p.state, p.raw_state, p.file_name, p.completion,
+                             print_lost=p.raw_state.startswith(("Offline", "Error")))  # as OctoPrint words it
 
     def cancel(self) -> None:
         """Stop printing."""

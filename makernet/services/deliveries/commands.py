@@ -50,8 +50,7 @@ def create_delivery(ctx: Context, actor: Actor, *, place_id: int, request_id: in
         created(s, Delivery, delivery.id, delivery.status, user_id=actor.user_id)
         for index, (line_id, quantity) in enumerate(lines):
             _add_line(s, delivery, index, line_id, quantity)
-        move(s, Request, RequestStatus, request.id, "shipped", user_id=actor.user_id, note=f"delivery {delivery.id}",
-             only_from=frozenset({"allocated", "in_production"}))
+        move(s, Request, RequestStatus, request.id, "ship", user_id=actor.user_id, note=f"delivery {delivery.id}")
         return delivery_view(s, delivery)
 
 
@@ -91,7 +90,7 @@ def mark_picked_up(ctx: Context, actor: Actor, delivery_id: int, carrier_name: s
         s = tx.session
         delivery = own_delivery(s, actor, delivery_id)
         carrier = carrier_name.strip()[:200] or delivery.carrier_name
-        if move(s, Delivery, DeliveryStatus, delivery.id, "picked_up", user_id=actor.user_id, note=carrier,
+        if move(s, Delivery, DeliveryStatus, delivery.id, "pick_up", user_id=actor.user_id, note=carrier,
                 carrier_name=carrier, picked_up_at=utcnow()) is None:
             raise Conflict(f"Delivery {delivery_id} is {delivery.status}; it cannot be picked up.")
         return delivery_view(s, delivery)
@@ -102,7 +101,7 @@ def mark_delivered(ctx: Context, actor: Actor, delivery_id: int) -> dict:
     with ctx.db.transaction() as tx:
         s = tx.session
         delivery = own_delivery(s, actor, delivery_id)
-        if move(s, Delivery, DeliveryStatus, delivery.id, "delivered", user_id=actor.user_id,
+        if move(s, Delivery, DeliveryStatus, delivery.id, "deliver", user_id=actor.user_id,
                 delivered_at=utcnow()) is None:
             raise Conflict(f"Delivery {delivery_id} is {delivery.status}; it cannot be marked delivered.")
         return delivery_view(s, delivery)
@@ -116,7 +115,7 @@ def confirm_receipt(ctx: Context, actor: Actor, delivery_id: int, receiver_name:
     with ctx.db.transaction() as tx:
         s = tx.session
         delivery, request = requesters_delivery(s, actor, delivery_id)
-        if move(s, Delivery, DeliveryStatus, delivery.id, "received", user_id=actor.user_id,
+        if move(s, Delivery, DeliveryStatus, delivery.id, "receive", user_id=actor.user_id,
                 receiver_name=receiver_name.strip()[:200], received_at=utcnow()) is None:
             raise Conflict(f"Delivery {delivery_id} is {delivery.status}; its receipt cannot be confirmed.")
         for line in delivery_lines(s, delivery.id):
@@ -125,7 +124,7 @@ def confirm_receipt(ctx: Context, actor: Actor, delivery_id: int, receiver_name:
         s.flush()
         lines = s.exec(select(RequestLine).where(RequestLine.request_id == request.id)).all()
         if all(line.units_received >= line.quantity for line in lines):
-            move(s, Request, RequestStatus, request.id, "closed", user_id=actor.user_id, note="all units received")
+            move(s, Request, RequestStatus, request.id, "close", user_id=actor.user_id, note="all units received")
         return delivery_view(s, delivery)
 
 
@@ -137,7 +136,7 @@ def refuse_delivery(ctx: Context, actor: Actor, delivery_id: int, reason: str) -
     with ctx.db.transaction() as tx:
         s = tx.session
         delivery, request = requesters_delivery(s, actor, delivery_id)
-        if move(s, Delivery, DeliveryStatus, delivery.id, "refused", user_id=actor.user_id, note=reason,
+        if move(s, Delivery, DeliveryStatus, delivery.id, "refuse", user_id=actor.user_id, note=reason,
                 refused_reason=reason.strip()[:1000], refused_at=utcnow()) is None:
             raise Conflict(f"Delivery {delivery_id} is {delivery.status}; it can no longer be refused.")
         for line in delivery_lines(s, delivery.id):
@@ -146,8 +145,8 @@ def refuse_delivery(ctx: Context, actor: Actor, delivery_id: int, reason: str) -
         under_way = s.exec(select(Delivery.id).where(Delivery.request_id == request.id,
                                                      Delivery.status.in_(UNDER_WAY))).first()  # type: ignore[attr-defined]
         if under_way is None:
-            move(s, Request, RequestStatus, request.id, "in_production", user_id=actor.user_id,
-                 note=f"delivery {delivery.id} refused", only_from=frozenset({"shipped"}))
+            move(s, Request, RequestStatus, request.id, "resume_production", user_id=actor.user_id,
+                 note=f"delivery {delivery.id} refused")
         return delivery_view(s, delivery)
 
 

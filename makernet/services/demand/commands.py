@@ -70,8 +70,7 @@ def approve_request(ctx: Context, actor: Actor, request_id: int) -> dict:
     actor.require("coordinator")
     with ctx.db.transaction() as tx:
         request = visible_request(tx.session, actor, request_id)
-        if move(tx.session, Request, RequestStatus, request.id, "approved", user_id=actor.user_id,
-                only_from=frozenset({"submitted"})) is None:
+        if move(tx.session, Request, RequestStatus, request.id, "approve", user_id=actor.user_id) is None:
             raise Conflict(f"Request {request_id} is {request.status}; only a submitted request can be approved.")
         return request_view(tx.session, request)
 
@@ -83,7 +82,7 @@ def reject_request(ctx: Context, actor: Actor, request_id: int, reason: str) -> 
         raise InvalidInput("Say why the request is rejected.", field="reason")
     with ctx.db.transaction() as tx:
         request = visible_request(tx.session, actor, request_id)
-        if move(tx.session, Request, RequestStatus, request.id, "rejected", user_id=actor.user_id,
+        if move(tx.session, Request, RequestStatus, request.id, "reject", user_id=actor.user_id,
                 note=reason, status_reason=reason.strip()) is None:
             raise Conflict(f"Request {request_id} is {request.status} and can no longer be rejected.")
         return request_view(tx.session, request)
@@ -172,7 +171,7 @@ def merge_requests(ctx: Context, actor: Actor, into_id: int, other_ids: list[int
                     kept[line.item_id] = line
                 s.add(kept[line.item_id])
             target.needed_by = min(target.needed_by, other.needed_by)
-            if move(s, Request, RequestStatus, other.id, "cancelled", user_id=actor.user_id,
+            if move(s, Request, RequestStatus, other.id, "cancel", user_id=actor.user_id,
                     note=f"merged into request {target.id}", status_reason=f"merged into request {target.id}") is None:
                 raise Conflict(f"Request {other_id} changed meanwhile.")
         s.add(target)

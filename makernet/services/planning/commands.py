@@ -42,8 +42,7 @@ def allocate(ctx: Context, actor: Actor, *, request_line_id: int, place_id: int,
         s.add(order)
         s.flush()
         created(s, WorkOrder, order.id, order.status, user_id=actor.user_id, note=f"{quantity} units")
-        move(s, Request, RequestStatus, request.id, "allocated", user_id=actor.user_id,
-             only_from=frozenset({"approved"}))
+        move(s, Request, RequestStatus, request.id, "allocate", user_id=actor.user_id)
         if place.auto_accept:
             accept_order(s, order, quantity, None, "auto-accepted by the place's conditions")
             start_work_order(ctx, tx, order)
@@ -80,7 +79,7 @@ def decline_work_order(ctx: Context, actor: Actor, work_order_id: int, reason: s
         raise InvalidInput("Say why the work is declined.", field="reason")
     with ctx.db.transaction() as tx:
         order = own_work_order(tx.session, actor, work_order_id)
-        if move(tx.session, WorkOrder, WorkOrderStatus, order.id, "declined", user_id=actor.user_id,
+        if move(tx.session, WorkOrder, WorkOrderStatus, order.id, "decline", user_id=actor.user_id,
                 note=reason, reason=reason.strip(), decided_at=utcnow()) is None:
             raise Conflict(f"Work order {work_order_id} is {order.status}; only a proposed one can be declined.")
         if order.plan_run_id is not None:

@@ -48,6 +48,6 @@ def allocated_quantity(s: Session, request_line_id: int) -> int:
 
 def accept_order(s: Session, order: WorkOrder, quantity: int, user_id: int | None, note: str) -> bool:
     """Guarded move to accepted with the accepted quantity."""
-    done = move(s, WorkOrder, WorkOrderStatus, order.id, "accepted", user_id=user_id, note=note,
+    done = move(s, WorkOrder, WorkOrderStatus, order.id, "accept", user_id=user_id, note=note,
                 accepted_quantity=quantity, decided_at=utcnow())
     return done is not None

@@ -74,7 +74,7 @@ def _release_for_rule(s: Session, rule: PlanningRule, user_id: int | None) -> li
     changes = []
     for order in s.exec(query).all():
         why = "épinglage de la coordination" if rule.kind == "pin" else "affectation interdite par la coordination"
-        if move(s, WorkOrder, WorkOrderStatus, order.id, "cancelled", user_id=user_id, note=why) is not None:
+        if move(s, WorkOrder, WorkOrderStatus, order.id, "withdraw", user_id=user_id, note=why) is not None:
             changes.append({"work_order_id": order.id, "request_line_id": order.request_line_id,
                             "place_id": order.place_id, "quantity": order.quantity, "what": "retiré",
                             "why": f"Proposition retirée : {why}."})

@@ -56,8 +56,8 @@ def retry_job(ctx: Context, actor: Actor, job_id: int) -> dict:
     actor.require("operator")
     with ctx.db.transaction() as tx:
         job = own_job(tx.session, actor, job_id)
-        if move(tx.session, Job, JobStatus, job.id, "queued", user_id=actor.user_id, note="retried by the operator",
-                only_from=frozenset({"failed"}), progress=None, outcome="") is None:
+        if move(tx.session, Job, JobStatus, job.id, "retry", user_id=actor.user_id, note="retried by the operator",
+                progress=None, outcome="") is None:
             raise Conflict(f"Job {job_id} is {job.status}; only a failed job can be retried.")
         return job_view(tx.session.get(Job, job_id))
 
@@ -68,8 +68,8 @@ def scrap_job(ctx: Context, actor: Actor, job_id: int) -> dict:
     with ctx.db.transaction() as tx:
         s = tx.session
         job = own_job(s, actor, job_id)
-        if move(s, Job, JobStatus, job.id, "cancelled", user_id=actor.user_id, note="scrapped by the operator",
-                only_from=frozenset({"failed"}), units_rejected=job.units) is None:
+        if move(s, Job, JobStatus, job.id, "scrap", user_id=actor.user_id, note="scrapped by the operator",
+                units_rejected=job.units) is None:
             raise Conflict(f"Job {job_id} is {job.status}; only a failed job can be scrapped.")
         order = s.get(WorkOrder, job.work_order_id)
         s.execute(update(WorkOrder).where(WorkOrder.id == order.id).values(

@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from makernet.db import Transaction
 from makernet.domain.planning import MANUAL_KINDS_FOR, TRANSIT_DAYS
+from makernet.domain.plates import Decision
 from makernet.domain.production import split_into_plates, upload_name
 from makernet.domain.states import JobStatus, RequestStatus, WorkOrderStatus
 from makernet.errors import Conflict
@@ -35,7 +36,7 @@ def move_plates_off(s: Session, machine_ids: list[int]) -> None:
         for index, job in enumerate(queued if others else []):
             target = others[index % len(others)]
             s.execute(update(Job).where(Job.id == job.id, Job.status == "queued").values(machine_id=target))
-            move(s, Job, JobStatus, job.id, "queued", only_from=frozenset({"queued"}),
+            move(s, Job, JobStatus, job.id, "reassign",
                  note=f"moved from offline machine {machine.id} to machine {target}")
 
 
@@ -90,7 +91,7 @@ def complete_job(s: Session, job_id: int, units_made: int | None = None, units_r
     """Record a finished job once: units on the work order and request line, material consumed."""
     job = s.get(Job, job_id)
     made = job.units if units_made is None else units_made
-    if move(s, Job, JobStatus, job_id, "done", note=f"{made} made, {units_rejected} rejected",
+    if move(s, Job, JobStatus, job_id, "finish", note=f"{made} made, {units_rejected} rejected",
             units_made=made, units_rejected=units_rejected, finished_at=utcnow(), progress=100.0) is None:
         return False
     order = s.get(WorkOrder, job.work_order_id)
@@ -104,10 +105,35 @@ def complete_job(s: Session, job_id: int, units_made: int | None = None, units_r
     s.execute(update(Machine).where(Machine.id == machine.id).values(bed_clear=machine.clears_itself))
     s.refresh(order)
     if order.units_made >= order.accepted_quantity:
-        move(s, WorkOrder, WorkOrderStatus, order.id, "done", note="all accepted units made")
+        move(s, WorkOrder, WorkOrderStatus, order.id, "finish", note="all accepted units made")
     line = s.get(RequestLine, order.request_line_id)
-    move(s, Request, RequestStatus, line.request_id, "in_production", note="first units made",
-         only_from=frozenset({"allocated"}))
+    move(s, Request, RequestStatus, line.request_id, "start_production", note="first units made")
+    return True
+
+
+def apply_decision(s: Session, job: Job, decision: Decision) -> bool:
+    """Write what was decided for a plate: its named transition, guarded, and what goes with it.
+
+    False when the plate moved meanwhile (another worker applied the same news first).
+    """
+    if decision.finished:
+        return complete_job(s, job.id)
+    values: dict[str, object] = {}
+    if decision.outcome is not None:
+        values["outcome"] = decision.outcome[:500]
+    if decision.track_progress:
+        values["progress"] = decision.progress
+    if decision.started:
+        values["started_at"] = utcnow()
+    if decision.transition == "fail":
+        values["finished_at"] = utcnow()
+    if decision.transition is not None:
+        if move(s, Job, JobStatus, job.id, decision.transition, note=decision.note, **values) is None:
+            return False
+    elif values:
+        s.execute(update(Job).where(Job.id == job.id).values(**values))
+    if decision.free_bed:
+        s.execute(update(Machine).where(Machine.id == job.machine_id).values(bed_clear=True))
     return True
 
 
@@ -145,7 +171,7 @@ def claim_next_job(s: Session, machine_id: int) -> int | None:
                                             Machine.active == True).values(bed_clear=False))  # noqa: E712
     if taken.rowcount != 1:
         return None
-    if move(s, Job, JobStatus, job.id, "dispatching", note="claimed for dispatch", only_from=frozenset({"queued"}),
+    if move(s, Job, JobStatus, job.id, "claim", note="claimed for dispatch",
             dispatch_attempts=Job.dispatch_attempts + 1, dispatched_at=utcnow()) is None:
         raise Conflict(f"Job {job.id} was taken meanwhile.")
     return job.id

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from makernet.errors import InvalidInput
-from makernet.models import Material, Place, StockEntry
+from makernet.models import Material, StockEntry
 from makernet.services.access import Actor, stock_place, transfer_target
 from makernet.services.context import Context
 from makernet.services.events import StockDropped, record

@@ -19,6 +19,7 @@ from makernet.services.supply.views import OPEN, supply_view
 from makernet.services.transitions import created, move
 
 KINDS = ("material", "transport", "premises")
+CLOSING = {"fulfilled": "fulfil", "cancelled": "cancel"}   # outcome -> transition
 
 
 def post_supply_request(ctx: Context, actor: Actor, *, place_id: int, kind: str, material_id: int | None = None,
@@ -74,9 +75,9 @@ def assign_supplier(ctx: Context, actor: Actor, supply_id: int, supplier_name: s
     with ctx.db.transaction() as tx:
         s = tx.session
         supply = coordinated_supply_request(s, actor, supply_id)
-        if move(s, SupplyRequest, SupplyRequestStatus, supply.id, "assigned", user_id=actor.user_id,
+        if move(s, SupplyRequest, SupplyRequestStatus, supply.id, "assign", user_id=actor.user_id,
                 note=f"supplier: {supplier_name.strip()}", supplier_name=supplier_name.strip()[:200],
-                supplier_place_id=None, only_from=frozenset(OPEN)) is None:
+                supplier_place_id=None) is None:
             raise Conflict(f"Supply request {supply_id} is {supply.status}; a supplier can no longer be assigned.")
         _record_answer(s, supply, actor, answer or f"Fournisseur : {supplier_name.strip()}")
         return supply_view(s, supply)
@@ -131,8 +132,8 @@ def _count_supplied(s: Session, supply: SupplyRequest, quantity: int, actor: Act
     s.flush()
     s.refresh(supply)
     done = supply.quantity_supplied >= supply.quantity
-    move(s, SupplyRequest, SupplyRequestStatus, supply.id, "fulfilled" if done else "assigned", user_id=actor.user_id,
-         note=f"{supply.quantity_supplied}/{supply.quantity} received", only_from=frozenset(OPEN),
+    move(s, SupplyRequest, SupplyRequestStatus, supply.id, "fulfil" if done else "assign", user_id=actor.user_id,
+         note=f"{supply.quantity_supplied}/{supply.quantity} received",
          **({"closed_at": utcnow()} if done else {}))
     return supply_view(s, supply)
 
@@ -147,7 +148,7 @@ def close_supply_request(ctx: Context, actor: Actor, supply_id: int, outcome: st
         supply = visible_supply_request(s, actor, supply_id)
         if actor.role == "operator":
             stock_place(s, actor, supply.place_id)
-        if move(s, SupplyRequest, SupplyRequestStatus, supply.id, outcome, user_id=actor.user_id, note=note,
+        if move(s, SupplyRequest, SupplyRequestStatus, supply.id, CLOSING[outcome], user_id=actor.user_id, note=note,
                 closed_at=utcnow()) is None:
             raise Conflict(f"Supply request {supply_id} is {supply.status}; it cannot become {outcome}.")
         return supply_view(s, supply)
