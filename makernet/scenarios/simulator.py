@@ -23,10 +23,13 @@ from sqlmodel import select
 from makernet import schema
 from makernet.config import Settings
 from makernet.db import Database
-from makernet.models import DesignVersion, Job, Machine, Place, Request, StockEntry, WorkOrder
+from makernet.domain.planning import great_circle_km
+from makernet.models import (BomLine, Delivery, DeliveryLine, DesignVersion, Job, Machine, Place, Request, RequestLine,
+                             StockEntry, WorkOrder)
 from makernet.scenarios.loading import Loaded, add_design, load, requester
 from makernet.scenarios.na_visors import START, Scenario
 from makernet.services import deliveries, demand, planning, plans
+from makernet.services.access import Actor
 from makernet.services.context import Context
 from makernet.services.plans import capacity_today
 from makernet.services.production import complete_job, in_making_order
@@ -214,7 +217,6 @@ class Simulation:
     def _make(self, s, place_id: int, item_id: int, capacity: float, today) -> int:  # noqa: ANN001 - a session, a date
         """Complete the place's next plates of this item while capacity and material last, in the
         order places make them (dispatch.in_making_order)."""
-        from makernet.models import BomLine, RequestLine
         jobs = s.exec(in_making_order(
             select(Job, WorkOrder).join(WorkOrder, WorkOrder.id == Job.work_order_id)
             .where(WorkOrder.place_id == place_id, WorkOrder.status == "accepted", RequestLine.item_id == item_id,
@@ -263,7 +265,6 @@ class Simulation:
 
     @staticmethod
     def _shipped(s) -> dict[tuple[int, int], int]:  # noqa: ANN001 - a session
-        from makernet.models import Delivery, DeliveryLine
         rows = s.exec(select(Delivery.place_id, DeliveryLine.request_line_id, func.sum(DeliveryLine.quantity))
                       .join(Delivery, Delivery.id == DeliveryLine.delivery_id)
                       .group_by(Delivery.place_id, DeliveryLine.request_line_id)).all()
@@ -272,9 +273,6 @@ class Simulation:
     @staticmethod
     def _request_of(s, line_id: int, place_id: int):  # noqa: ANN001, ANN205
         """The line's request, its requester and how far the place is from its delivery point."""
-        from makernet.domain.planning import great_circle_km
-        from makernet.models import RequestLine
-        from makernet.services.access import Actor
         request = s.get(Request, s.get(RequestLine, line_id).request_id)
         place = s.get(Place, place_id)
         km = great_circle_km(place.latitude, place.longitude, request.latitude, request.longitude)

@@ -6,11 +6,13 @@ from sqlmodel import Session, select
 
 from makernet.domain.states import DeliveryStatus, RequestStatus
 from makernet.errors import Conflict, InvalidInput, NotFound
-from makernet.models import Delivery, DeliveryLine, Place, Request, RequestLine, WorkOrder
+from makernet.models import Delivery, DeliveryLine, Request, RequestLine, WorkOrder
 from makernet.models.base import utcnow
 from makernet.models.deliveries import CollectionPoint
-from makernet.services.access import Actor, check_point_departement, operator_works_on_request, own_delivery, requesters_delivery
+from makernet.services.access import (Actor, check_point_departement, operator_works_on_request, own_delivery, own_place,
+                                      requesters_delivery)
 from makernet.services.context import Context
+from makernet.services.events import DeliveryShipped, ReceiptConfirmed, record
 from makernet.services.deliveries.views import UNDER_WAY, delivery_lines, delivery_view, point_view
 from makernet.services.transitions import created, move
 
@@ -34,9 +36,7 @@ def create_delivery(ctx: Context, actor: Actor, *, place_id: int, request_id: in
         raise InvalidInput("A delivery needs at least one line.", field="lines")
     with ctx.db.transaction() as tx:
         s = tx.session
-        place = s.get(Place, place_id)
-        if place is None or (actor.role != "admin" and place.organisation_id != actor.organisation_id):
-            raise NotFound(f"Place {place_id} not found.")
+        place = own_place(s, actor, place_id)
         request = s.get(Request, request_id)
         if request is None or not operator_works_on_request(s, actor, request_id, place.id):
             raise NotFound(f"Request {request_id} not found among this place's work.")
@@ -51,6 +51,7 @@ def create_delivery(ctx: Context, actor: Actor, *, place_id: int, request_id: in
         for index, (line_id, quantity) in enumerate(lines):
             _add_line(s, delivery, index, line_id, quantity)
         move(s, Request, RequestStatus, request.id, "ship", user_id=actor.user_id, note=f"delivery {delivery.id}")
+        record(ctx, tx, DeliveryShipped(delivery.id))
         return delivery_view(s, delivery)
 
 
@@ -125,6 +126,7 @@ def confirm_receipt(ctx: Context, actor: Actor, delivery_id: int, receiver_name:
         lines = s.exec(select(RequestLine).where(RequestLine.request_id == request.id)).all()
         if all(line.units_received >= line.quantity for line in lines):
             move(s, Request, RequestStatus, request.id, "close", user_id=actor.user_id, note="all units received")
+        record(ctx, tx, ReceiptConfirmed(delivery.id, s.get(Request, request.id).status == "closed"))
         return delivery_view(s, delivery)
 
 

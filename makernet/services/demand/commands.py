@@ -12,6 +12,7 @@ from makernet.models import Item, Organisation, Request, RequestLine, WorkOrder
 from makernet.services.access import Actor, visible_request
 from makernet.services.context import Context
 from makernet.services.demand.views import request_view
+from makernet.services.events import RequestApproved, record
 from makernet.services.transitions import created, move
 
 
@@ -72,6 +73,7 @@ def approve_request(ctx: Context, actor: Actor, request_id: int) -> dict:
         request = visible_request(tx.session, actor, request_id)
         if move(tx.session, Request, RequestStatus, request.id, "approve", user_id=actor.user_id) is None:
             raise Conflict(f"Request {request_id} is {request.status}; only a submitted request can be approved.")
+        record(ctx, tx, RequestApproved(request.id))
         return request_view(tx.session, request)
 
 

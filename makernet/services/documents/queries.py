@@ -12,32 +12,12 @@ from sqlmodel import Session, select
 from makernet.documents.cost_estimate import CostEstimate, EstimateLine, build_cost_estimate
 from makernet.documents.delivery_note import DeliveryNote, NoteLine, build_delivery_note, lot_code
 from makernet.documents.french import euros, number
-from makernet.documents.production_report import (
-    DepartementVolume,
-    ItemVolume,
-    PlaceVolume,
-    ProductionReport,
-    build_production_report,
-)
+from makernet.documents.production_report import (DepartementVolume, ItemVolume, PlaceVolume, ProductionReport,
+                                                  build_production_report)
 from makernet.domain.stock import average_unit_cost
 from makernet.errors import InvalidInput
-from makernet.models import (
-    BomLine,
-    Delivery,
-    DeliveryLine,
-    DesignVersion,
-    Item,
-    Job,
-    Machine,
-    Material,
-    Organisation,
-    Place,
-    PlateLayout,
-    Request,
-    RequestLine,
-    StockEntry,
-    WorkOrder,
-)
+from makernet.models import (BomLine, Delivery, DeliveryLine, DesignVersion, Item, Job, Machine, Material,
+                             Organisation, Place, PlateLayout, Request, RequestLine, StockEntry, WorkOrder)
 from makernet.services.access import Actor, stock_place
 from makernet.services.context import Context
 from makernet.services.deliveries.queries import get_delivery

@@ -8,20 +8,8 @@ from collections.abc import Iterable
 from sqlmodel import Session, select
 
 from makernet.errors import InvalidInput
-from makernet.models import (
-    Delivery,
-    DeliveryLine,
-    DesignVersion,
-    Item,
-    Job,
-    Machine,
-    Material,
-    Organisation,
-    Place,
-    Request,
-    RequestLine,
-    WorkOrder,
-)
+from makernet.models import (Delivery, DeliveryLine, DesignVersion, Item, Job, Machine, Material, Organisation, Place,
+                             Request, RequestLine, WorkOrder)
 from makernet.services.access import Actor, can_see_delivery, can_see_request
 from makernet.services.context import Context
 from makernet.services.stock.queries import stock_states

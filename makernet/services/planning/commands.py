@@ -9,7 +9,7 @@ from makernet.models import Request, RequestLine, WorkOrder
 from makernet.models.base import utcnow
 from makernet.services.access import Actor, own_work_order, visible_request
 from makernet.services.context import Context
-from makernet.services.events import WorkRefused, record
+from makernet.services.events import WorkProposed, WorkRefused, record
 from makernet.services.planning.operations import accept_order, allocatable_place, allocated_quantity, validated_design
 from makernet.services.planning.views import work_order_view
 from makernet.services.production.operations import start_work_order
@@ -42,6 +42,7 @@ def allocate(ctx: Context, actor: Actor, *, request_line_id: int, place_id: int,
         s.add(order)
         s.flush()
         created(s, WorkOrder, order.id, order.status, user_id=actor.user_id, note=f"{quantity} units")
+        record(ctx, tx, WorkProposed((order.id,)))
         move(s, Request, RequestStatus, request.id, "allocate", user_id=actor.user_id)
         if place.auto_accept:
             accept_order(s, order, quantity, None, "auto-accepted by the place's conditions")

@@ -8,18 +8,8 @@ from sqlmodel import Session, select
 
 from makernet.domain.states import WorkOrderStatus
 from makernet.errors import InvalidInput, NotFound
-from makernet.models import (
-    DesignVersion,
-    Item,
-    Machine,
-    Material,
-    Organisation,
-    Place,
-    PlateLayout,
-    Request,
-    StockEntry,
-    WorkOrder,
-)
+from makernet.models import (DesignVersion, Item, Machine, Material, Organisation, Place, PlateLayout, Request,
+                             StockEntry, WorkOrder)
 from makernet.services.access import Actor, can_see_work_order
 from makernet.services.context import Context
 from makernet.services.demand.queries import request_page

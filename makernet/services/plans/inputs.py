@@ -7,30 +7,10 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from makernet.domain.planning import (
-    DOWN_STATES,
-    MANUAL_KINDS_FOR,
-    day_of,
-    day_offset,
-    manual_units_per_day,
-    open_hours,
-    printer_units_per_day,
-    staffed_printers,
-    staffed_stations,
-)
-from makernet.models import (
-    BomLine,
-    DesignVersion,
-    Item,
-    Machine,
-    Organisation,
-    Place,
-    PlateLayout,
-    Request,
-    RequestLine,
-    StockEntry,
-    WorkOrder,
-)
+from makernet.domain.planning import (DOWN_STATES, MANUAL_KINDS_FOR, day_of, day_offset, manual_units_per_day,
+                                      open_hours, printer_units_per_day, staffed_printers, staffed_stations)
+from makernet.models import (BomLine, DesignVersion, Item, Machine, Organisation, Place, PlateLayout, Request,
+                             RequestLine, StockEntry, WorkOrder)
 from makernet.models.planning import PlanningRule
 from makernet.planner.model import DemandLine, PlaceSupply, PlanInput, Rule
 

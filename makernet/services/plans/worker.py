@@ -21,6 +21,7 @@ from makernet.models.planning import PlanRun
 from makernet.planner import plan, plan_baseline
 from makernet.planner.model import Proposal
 from makernet.services.context import Context
+from makernet.services.events import WorkProposed, record
 from makernet.services.planning.operations import accept_order
 from makernet.services.plans.inputs import allocated_by_line, plan_input
 from makernet.services.plans.operations import release_accepted, withdraw_proposals
@@ -84,6 +85,8 @@ def _write_all(ctx: Context, tx: Transaction, run: PlanRun, proposals: tuple[Pro
     s.flush()
     for _, order in orders:
         created(s, WorkOrder, order.id, order.status, user_id=run.created_by, note=f"plan {run.id}: {order.quantity} units")
+    if orders:
+        record(ctx, tx, WorkProposed(tuple(order.id for _, order in orders)))
     requests = s.exec(select(RequestLine.request_id).where(
         RequestLine.id.in_({o.request_line_id for _, o in orders}))).all() if orders else []  # type: ignore[union-attr]
     _mark_allocated(s, set(requests), run.created_by)

@@ -5,18 +5,8 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from makernet.errors import NotFound
-from makernet.models import (
-    Delivery,
-    DeliveryLine,
-    Item,
-    Job,
-    Machine,
-    Organisation,
-    Place,
-    Request,
-    RequestLine,
-    WorkOrder,
-)
+from makernet.models import (Delivery, DeliveryLine, Item, Job, Machine, Organisation, Place, Request, RequestLine,
+                             WorkOrder)
 from makernet.services.access import Actor, can_see_work_order, own_machine
 from makernet.services.context import Context
 from makernet.services.places.views import machine_view

@@ -7,20 +7,8 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, text
 from sqlmodel import Session, select
 
-from makernet.models import (
-    Delivery,
-    DeliveryLine,
-    Item,
-    Job,
-    Machine,
-    Material,
-    Organisation,
-    Place,
-    Request,
-    RequestLine,
-    StockEntry,
-    WorkOrder,
-)
+from makernet.models import (Delivery, DeliveryLine, Item, Job, Machine, Material, Organisation, Place, Request,
+                             RequestLine, StockEntry, WorkOrder)
 from makernet.services.access import Actor
 from makernet.services.context import Context
 
