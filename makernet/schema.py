@@ -24,6 +24,12 @@ def upgrade(db: Database, revision: str = "heads") -> None:
         command.upgrade(_config(connection), revision)
 
 
+def downgrade(db: Database, revision: str) -> None:
+    """Take the database back to `revision` (developers, and the tests of each migration)."""
+    with db.engine.begin() as connection:
+        command.downgrade(_config(connection), revision)
+
+
 def make_revision(db: Database, message: str) -> None:
     """Write a new revision from the difference between the models and the database (developers)."""
     with db.engine.begin() as connection:

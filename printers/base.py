@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Protocol
 
 
@@ -36,14 +37,36 @@ _BUSY = frozenset({PrinterState.STARTING, PrinterState.PRINTING, PrinterState.PA
                    PrinterState.PAUSED, PrinterState.FINISHING, PrinterState.CANCELLING})
 
 
+class Capability(str, enum.Enum):
+    """What a driver can do; services ask for a capability, never for a driver by name."""
+
+    START = "start"              # upload a plate and start it, then say whether it really started
+    CANCEL = "cancel"            # stop the running job
+    STATUS = "status"            # read state, current file and progress (else counts are reported by hand)
+    PUSH = "push"                # push events trigger an immediate reading
+    ONBOARDING = "onboarding"    # asks its host for a key that the operator approves there
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One connection setting a driver needs, as a form or an API body shows it."""
+
+    name: str                    # key in the machine's driver settings ("api_key"), or "address"
+    label: str                   # French, as the place page shows it
+    kind: str = "text"           # "url" or "text"
+    required: bool = False
+    secret: bool = False         # sealed at rest, never shown back
+
+
 @dataclass(frozen=True)
 class MachineConnection:
     """What a driver needs to reach one machine: plain values, safe to put in a task message."""
 
-    driver: str                  # "octoprint" or "manual"
-    url: str | None = None       # e.g. "http://10.0.0.12:5000"
-    api_key: str | None = None
-    timeout: float = 10.0        # seconds for each HTTP call
+    driver: str                  # a registered driver name
+    url: str | None = None       # the host's address, e.g. "http://10.0.0.12:5000"
+    api_key: str | None = None   # the driver's credential setting, revealed
+    timeout: float = 10.0        # seconds for each network call
+    settings: Mapping[str, str] = field(default_factory=dict)  # the driver's other settings
 
 
 @dataclass(frozen=True)
@@ -104,3 +127,16 @@ class Driver(Protocol):
 
     def cancel(self) -> None:
         """Cancel the running job; no error if nothing is running."""
+
+    def server_version(self) -> str | None:
+        """The host software's version, asked directly (the "test connection" check); None without a host."""
+
+
+class KeyOnboarding(Protocol):
+    """A driver with Capability.ONBOARDING: its host hands out a key the operator approves there."""
+
+    def request_app_key(self, app_name: str, user: str | None = None) -> str:
+        """Ask the host for a key; returns the token to poll the decision with."""
+
+    def poll_app_key(self, app_token: str) -> str | None:
+        """The key once approved, None while undecided; PrinterRejected once refused or expired."""

@@ -30,3 +30,7 @@ class ManualDriver:
 
     def cancel(self) -> None:
         """Nothing to stop remotely: the operator is told through the app."""
+
+    def server_version(self) -> str | None:
+        """No host, no version."""
+        return None

@@ -143,7 +143,7 @@ def _attach_printer(s: Session, url: str, api_key: str) -> Machine:
         stand_in.active = False
     count = len(s.exec(select(Machine).where(Machine.place_id == place.id, Machine.driver == "octoprint")).all())
     machine = Machine(place_id=place.id, name=f"OctoPrint {count + 1}", kind="fdm_printer", driver="octoprint",
-                      octoprint_url=url.rstrip("/"), api_key=api_key, printer_profile="prusa-mk3")
+                      host=url.rstrip("/"), driver_settings={"api_key": api_key}, printer_profile="prusa-mk3")
     s.add(machine)
     s.flush()
     return machine

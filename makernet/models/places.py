@@ -38,9 +38,10 @@ class Machine(SQLModel, table=True):
     place_id: int = Field(foreign_key="place.id", index=True)
     name: str = Field(max_length=120)
     kind: str = Field(max_length=20)        # MachineKind
-    driver: str = Field(default="manual", max_length=20)
-    octoprint_url: str | None = Field(default=None, max_length=300)
-    api_key: str | None = Field(default=None, max_length=300)
+    driver: str = Field(default="manual", max_length=20)   # a name in printers.registry
+    host: str | None = Field(default=None, max_length=300)  # the driver's host address, if it has one
+    # the driver's other settings by name; secret ones (an API key) sealed (services.secrets)
+    driver_settings: dict = Field(default_factory=dict, sa_column=json_column())
     printer_profile: str | None = Field(default=None, max_length=60)
     clears_itself: bool = False             # belt printer or auto-ejecting bed
     bed_clear: bool = True                  # operator confirmed the bed is empty

@@ -10,12 +10,12 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 
 import httpx
 
-from printers.base import (AmbiguousOutcome, MachineConnection, PrinterError, PrinterRejected, PrinterState,
-                           PrinterStatus, PrinterUnreachable)
+from printers.base import (AmbiguousOutcome, KeyOnboarding, MachineConnection, PrinterError, PrinterRejected,
+                           PrinterState, PrinterStatus, PrinterUnreachable)
 from printers.registry import driver_for
 
 POLL_THREADS = 32
@@ -34,11 +34,12 @@ class DispatchPlan:
     timeout: float
     file_name: str
     gcode: str
+    settings: dict = field(default_factory=dict)   # the driver's other settings, revealed
 
     @property
     def connection(self) -> MachineConnection:
         """The driver's view of the printer."""
-        return MachineConnection(self.driver, self.url, self.api_key, self.timeout)
+        return MachineConnection(self.driver, self.url, self.api_key, self.timeout, self.settings)
 
 
 def status_to_dict(status: PrinterStatus) -> dict:
@@ -91,7 +92,8 @@ def _is_ours(status: PrinterStatus, file_name: str) -> bool:
 
 def connections_from_message(items: list[dict]) -> list[tuple[int, MachineConnection]]:
     """Back from a message to (machine id, connection) pairs."""
-    return [(i["machine_id"], MachineConnection(i["driver"], i["url"], i["api_key"], i["timeout"])) for i in items]
+    return [(i["machine_id"], MachineConnection(i["driver"], i["url"], i["api_key"], i["timeout"], i.get("settings", {})))
+            for i in items]
 
 
 class _Reader:
@@ -132,13 +134,13 @@ APP_NAME = "MakerNet"
 
 
 def onboarding_step(payload: dict) -> tuple[dict | None, dict | None]:
-    """One step of asking OctoPrint for an application key: (payload to retry with, or the result).
+    """One step of asking a printer's host for an application key: (payload to retry with, or the result).
 
-    The first step sends the request; later steps poll for the operator's decision in
-    OctoPrint. OctoPrint forgets a request nobody polls for 5 s, so steps come every second.
+    The first step sends the request; later steps poll for the operator's decision on the
+    host. OctoPrint forgets a request nobody polls for 5 s, so steps come every second.
     """
-    conn = MachineConnection("octoprint", payload["url"], None, payload.get("timeout", 10.0))
-    driver = driver_for(conn, _reader.get()[1])
+    conn = MachineConnection(payload.get("driver", "octoprint"), payload["url"], None, payload.get("timeout", 10.0))
+    driver: KeyOnboarding = driver_for(conn, _reader.get()[1])  # type: ignore[assignment]
     try:
         if not payload.get("app_token"):
             return {**payload, "app_token": driver.request_app_key(APP_NAME, payload.get("user"))}, None

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from printers.base import MachineConnection, PrinterError, PrinterState, PrinterStatus, StartResult
+from printers.base import Capability, Setting, MachineConnection, PrinterError, PrinterState, PrinterStatus, StartResult
 from printers.registry import register
 
 
@@ -47,7 +47,9 @@ class FakePrinter:
 PRINTERS: dict[str, FakePrinter] = {}
 
 
-@register("fake")
+@register("fake", label="Imprimante de test",
+          capabilities=(Capability.START, Capability.CANCEL, Capability.STATUS),
+          settings=(Setting("address", "Adresse", "url", required=True), Setting("api_key", "Clé", secret=True)))
 class FakeDriver:
     """A driver reading and writing a FakePrinter named by the machine's URL."""
 

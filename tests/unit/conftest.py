@@ -20,6 +20,6 @@ def printer(app: Flask):  # noqa: ANN201
     PRINTERS["fake://p1"] = FakePrinter()
     demo.load(ctx.db, octoprint_url="fake://p1", api_key="key", seal=partial(seal, ctx))
     with ctx.db.transaction() as tx:
-        tx.session.execute(update(Machine).where(Machine.octoprint_url == "fake://p1").values(driver="fake"))
+        tx.session.execute(update(Machine).where(Machine.host == "fake://p1").values(driver="fake"))
     yield PRINTERS["fake://p1"]
     del PRINTERS["fake://p1"]

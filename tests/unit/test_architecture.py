@@ -186,6 +186,16 @@ def test_no_module_imports_a_private_name_of_another() -> None:
             assert not (module.split(".")[0] in PROJECT and private), f"{name}:{line} imports {private} from {module}"
 
 
+def test_services_ask_drivers_for_capabilities_and_never_compare_their_names() -> None:
+    for name, path in modules().items():
+        if not name.startswith("makernet.services"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Compare) and any(
+                    isinstance(side, ast.Attribute) and side.attr == "driver" for side in (node.left, *node.comparators)):
+                assert False, f"{name}:{node.lineno} compares a driver name; ask printers.registry for a capability"
+
+
 def test_modules_stay_small() -> None:
     for name, path in modules().items():
         assert len(path.read_text().splitlines()) <= 300, f"{path.relative_to(ROOT)} is over 300 lines"

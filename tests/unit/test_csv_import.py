@@ -83,7 +83,7 @@ def test_machines_and_opening_stock_follow_the_places(app, api) -> None:  # noqa
     assert (done["imported"], done["errors"]) == (62, [])
     lab = next(p for p in api.ok("get", "/places", COORDINATOR) if p["name"] == "Fab-lab 2")
     belt = next(m for m in lab["machines"] if m["name"] == "Belt")
-    assert (belt["driver"], belt["octoprint_url"], belt["clears_itself"]) == ("octoprint", "http://192.0.2.10:5000", True)
+    assert (belt["driver"], belt["host"], belt["clears_itself"]) == ("octoprint", "http://192.0.2.10:5000", True)
     stock = "\ufefflieu;matière;quantité;coût_eur\nFab-lab 1;pla;12 000;240,00\nFab-lab 1;elastique;500;\n"
     done = upload(api, "stock", stock, dry_run=False).get_json()
     assert (done["imported"], done["errors"]) == (2, [])

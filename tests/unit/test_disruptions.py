@@ -32,7 +32,7 @@ def proposal(api: ApiClient, app, quantity: int = 20) -> dict:  # noqa: ANN001
 
 def machine_of(app) -> int:  # noqa: ANN001
     with app.extensions["makernet"].db.reading() as s:
-        return s.exec(select(Machine.id).where(Machine.octoprint_url == "fake://p1")).one()
+        return s.exec(select(Machine.id).where(Machine.host == "fake://p1")).one()
 
 
 def status_of(app, order_id: int) -> str:  # noqa: ANN001

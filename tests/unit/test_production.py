@@ -259,7 +259,7 @@ def test_plates_of_a_printer_that_went_offline_move_to_another_printer_when_the_
     PRINTERS["fake://p2"] = FakePrinter()
     demo.load(ctx.db, octoprint_url="fake://p2", api_key="key", seal=partial(seal, ctx))
     with ctx.db.transaction() as tx:
-        tx.session.execute(update(Machine).where(Machine.octoprint_url.like("fake://%")).values(driver="fake"))
+        tx.session.execute(update(Machine).where(Machine.host.like("fake://%")).values(driver="fake"))
         tx.session.execute(update(Place).where(Place.name == "FabLab La Rochelle").values(offline_policy="move"))
     accepted_order(api, quantity=40)  # four plates, two per printer
     by_machine = {}
@@ -309,10 +309,10 @@ def first_machine_place(app, job: Job) -> int:  # noqa: ANN001
 def test_printer_keys_are_sealed_at_rest_and_never_shown(app, api, printer):  # noqa: ANN001
     ctx = app.extensions["makernet"]
     with ctx.db.reading() as s:
-        stored = s.exec(select(Machine.api_key).where(Machine.octoprint_url == "fake://p1")).one()
+        stored = s.exec(select(Machine.driver_settings).where(Machine.host == "fake://p1")).one()["api_key"]
     assert stored != "key" and stored.startswith("sealed:")
     place = next(p for p in api.ok("get", "/places", OPERATOR) if p["name"] == "FabLab La Rochelle")
-    assert all("api_key" not in m for m in place["machines"])
+    assert all("api_key" not in m and "api_key" not in m["settings"] for m in place["machines"])
 
 
 def test_assembling_visors_on_a_bench_consumes_a_frame_a_sheet_and_an_elastic_per_visor(app, api):  # noqa: ANN001

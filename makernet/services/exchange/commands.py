@@ -14,7 +14,9 @@ from makernet.errors import InvalidInput
 from makernet.models import Item, Machine, Material, Organisation, Place
 from makernet.services.access import Actor, sees_organisation
 from makernet.services.context import Context
+from makernet.services.secrets import seal
 from makernet.services.stock.operations import record_receipt
+from printers.registry import MANUAL, driver_info
 
 MAX_ROWS = 5000
 
@@ -93,7 +95,7 @@ def import_csv(ctx: Context, actor: Actor, kind: str, data: bytes | str, dry_run
         write = not dry_run and not errors and bool(plans)
         if write:
             for plan in plans:
-                sheet.write(tx.session, actor, plan)
+                sheet.write(tx.session, actor, _sealed(ctx, plan))
         else:
             tx.session.rollback()
     total = len(rows) + sum(1 for e in errors if e["line"] > 1 and e["line"] not in {line for line, _ in rows})
@@ -243,12 +245,22 @@ def _check_machine(s: Session, actor: Actor, row: dict, seen: Seen) -> dict:
         raise RowError("octoprint_url must start with http:// or https://")
     if url and kind != "fdm_printer":
         raise RowError("only a 3D printer (fdm_printer) has an OctoPrint URL")
-    plan = {"place_id": place.id, "name": name, "kind": kind, "driver": "octoprint" if url else "manual",
+    key = _text(row, "api_key", 300, required=False)
+    # the spreadsheet names OctoPrint, as fab-labs know their printers' host
+    plan = {"place_id": place.id, "name": name, "kind": kind, "driver": "octoprint" if url else MANUAL,
             "printer_profile": _text(row, "printer_profile", 60, required=False) or None,
-            "octoprint_url": url.rstrip("/") or None, "api_key": _text(row, "api_key", 300, required=False) or None,
+            "host": url.rstrip("/") or None, "driver_settings": {"api_key": key} if key else {},
             "clears_itself": _flag(row, "clears_itself")}
     seen.once((place.id, name.lower()), f"machine {name!r} of {place.name}")
     return plan
+
+
+def _sealed(ctx: Context, plan: dict) -> dict:
+    """A row's plan with its secret driver settings (a printer's key) sealed before it is written."""
+    if not plan.get("driver_settings"):
+        return plan
+    secret = driver_info(plan["driver"]).secret_settings
+    return plan | {"driver_settings": {k: seal(ctx, v) if k in secret else v for k, v in plan["driver_settings"].items()}}
 
 
 def _write_machine(s: Session, actor: Actor, plan: dict) -> None:

@@ -1,8 +1,8 @@
-"""Connecting a printer: OctoPrint's Application Keys flow, the sealed key, and "test connection".
+"""Connecting a printer whose host hands out keys (Capability.ONBOARDING: OctoPrint's Application Keys).
 
-The operator gives the printer's OctoPrint address; MakerNet asks OctoPrint for a key,
-the operator approves the request in OctoPrint, and the key is stored sealed, never
-shown again. The asking is done by the place's own worker when it has one, so a
+The operator gives the printer host's address; MakerNet asks the host for a key, the
+operator approves the request there, and the key is stored sealed in the machine's
+driver settings, never shown again. The asking is done by the place's own worker when it has one, so a
 printer behind the place's NAT can be connected too.
 """
 from __future__ import annotations
@@ -12,42 +12,55 @@ from urllib.parse import urlsplit
 
 from sqlmodel import select
 
-from makernet.errors import Conflict, InvalidInput, NotFound
+from makernet.errors import Conflict, InvalidInput
 from makernet.models import Machine, Place
-from makernet.services.access import Actor, own_machine
+from makernet.services.access import Actor, own_machine, own_place
 from makernet.services.context import Context, place_queue
 from makernet.services.places.views import machine_view
+from printers.base import Capability, PrinterError
+from printers.registry import DriverInfo, driver_info, drivers_that
 
-APPROVAL_WINDOW = 600.0  # seconds the operator has to approve the request in OctoPrint
+APPROVAL_WINDOW = 600.0  # seconds the operator has to approve the request on the printer's host
 
 
-def _checked_url(url: str) -> str:
+def _checked_url(url: str, label: str) -> str:
     """An http(s) address with a host, without a trailing slash."""
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InvalidInput("Give the printer's OctoPrint address, e.g. http://192.168.1.20:5000.", field="url")
+        raise InvalidInput(f"Give the printer's {label} address, e.g. http://192.168.1.20:5000.", field="url")
     return url.strip().rstrip("/")
 
 
+def _onboarding_driver(name: str) -> DriverInfo:
+    """A driver whose host hands out keys: the way printers are connected here."""
+    try:
+        info = driver_info(name)
+    except PrinterError:
+        info = None
+    if info is None or not info.can(Capability.ONBOARDING):
+        known = ", ".join(drivers_that(Capability.ONBOARDING))
+        raise InvalidInput(f"Unknown printer host {name!r}; use one of: {known}.", field="driver")
+    return info
+
+
 def connect_printer(ctx: Context, actor: Actor, place_id: int, *, name: str, url: str, printer_profile: str,
-                    user: str | None = None, clears_itself: bool = False) -> dict:
-    """Register a printer of one of the actor's places and ask its OctoPrint for a key."""
+                    user: str | None = None, clears_itself: bool = False, driver: str = "octoprint") -> dict:
+    """Register a printer of one of the actor's places and ask its host for a key."""
     actor.require("operator")
-    url = _checked_url(url)
+    info = _onboarding_driver(driver)
+    url = _checked_url(url, info.label)
     if not name.strip():
         raise InvalidInput("Give the printer a name.", field="name")
     if not printer_profile.strip():
         raise InvalidInput("Give the printer's profile (the plate layouts it can print).", field="printer_profile")
     with ctx.db.transaction() as tx:
         s = tx.session
-        place = s.get(Place, place_id)
-        if place is None or (actor.role != "admin" and place.organisation_id != actor.organisation_id):
-            raise NotFound(f"Place {place_id} not found.")
-        if s.exec(select(Machine.id).where(Machine.place_id == place.id, Machine.octoprint_url == url)).first():
+        place = own_place(s, actor, place_id)
+        if s.exec(select(Machine.id).where(Machine.place_id == place.id, Machine.host == url)).first():
             raise Conflict("This place already has a printer at that address.")
-        machine = Machine(place_id=place.id, name=name.strip(), kind="fdm_printer", driver="octoprint",
-                          octoprint_url=url, printer_profile=printer_profile.strip(), clears_itself=clears_itself,
-                          active=False, key_status="awaiting", state_detail="waiting for approval in OctoPrint")
+        machine = Machine(place_id=place.id, name=name.strip(), kind="fdm_printer", driver=info.name,
+                          host=url, printer_profile=printer_profile.strip(), clears_itself=clears_itself,
+                          active=False, key_status="awaiting", state_detail=f"waiting for approval in {info.label}")
         s.add(machine)
         s.flush()
         _ask_for_key(ctx, tx, machine, place.site_worker, user)
@@ -59,16 +72,18 @@ def request_new_key(ctx: Context, actor: Actor, machine_id: int, user: str | Non
     actor.require("operator")
     with ctx.db.transaction() as tx:
         machine = own_machine(tx.session, actor, machine_id)
-        if machine.driver != "octoprint":
-            raise Conflict("Only OctoPrint printers have a key.")
-        machine.key_status, machine.state_detail = "awaiting", "waiting for approval in OctoPrint"
+        info = driver_info(machine.driver)
+        if not info.can(Capability.ONBOARDING):
+            raise Conflict(f"{machine.name} has no key to ask for: its driver ({info.label}) takes none.")
+        machine.key_status, machine.state_detail = "awaiting", f"waiting for approval in {info.label}"
         _ask_for_key(ctx, tx, machine, tx.session.get(Place, machine.place_id).site_worker, user)
         return machine_view(machine)
 
 
 def _ask_for_key(ctx: Context, tx: object, machine: Machine, remote: bool, user: str | None) -> None:
     """Post the first step of the key request, after commit, to the place's worker or a central one."""
-    payload = {"machine_id": machine.id, "url": machine.octoprint_url, "user": user, "app_token": None,
+    payload = {"machine_id": machine.id, "driver": machine.driver, "url": machine.host, "user": user,
+               "app_token": None,
                "deadline": time.time() + APPROVAL_WINDOW, "timeout": ctx.settings.printer_timeout,
                "queue": place_queue(machine.place_id) if remote else None}
     tx.after_commit(lambda: ctx.tasks.enqueue("onboard_printer", payload, queue=payload["queue"]))  # type: ignore[attr-defined]

@@ -17,7 +17,10 @@ from makernet.services.fleet.queries import central_printers
 from makernet.services.printer_io import connections_from_message, read_statuses, status_from_dict
 from makernet.services.production.operations import ACTIVE, claim_next_job, move_plates_off
 from makernet.services.production.worker import apply_to_job
-from makernet.services.secrets import reveal, seal
+from makernet.services.places.views import connection_message
+from makernet.services.secrets import seal
+from printers.base import Capability
+from printers.registry import drivers_that
 from printers.base import PrinterState
 from printers.push import PushListener
 
@@ -31,7 +34,8 @@ def apply_key_result(ctx: Context, machine_id: int, result: dict) -> str:
             return "stale"
         if result["outcome"] == "granted":
             s.execute(update(Machine).where(Machine.id == machine_id).values(
-                api_key=seal(ctx, result["api_key"]), key_status="stored", active=True, bed_clear=True,
+                driver_settings={**(machine.driver_settings or {}), "api_key": seal(ctx, result["api_key"])},
+                key_status="stored", active=True, bed_clear=True,
                 state="unknown", state_detail="key stored; first reading on the next poll"))
             return "stored"
         s.execute(update(Machine).where(Machine.id == machine_id).values(
@@ -40,8 +44,6 @@ def apply_key_result(ctx: Context, machine_id: int, result: dict) -> str:
 
 
 FOLLOW_EVERY = 15.0   # seconds between re-reading which printers to follow
-
-
 DEBOUNCE = 0.3        # events of one printer closer than this trigger one reading
 
 
@@ -87,13 +89,13 @@ def poll_printers(ctx: Context) -> int:
     """Fan out reads of every active printer: in chunks here, per place for places with their own worker."""
     with ctx.db.reading() as s:
         rows = s.exec(select(Machine, Place.site_worker).join(Place, Place.id == Machine.place_id)
-                      .where(Machine.active == True, Machine.driver != "manual")  # noqa: E712
+                      .where(Machine.active == True, Machine.driver.in_(drivers_that(Capability.STATUS)))  # type: ignore[attr-defined]  # noqa: E712
                       .order_by(Machine.id)).all()
         central = [m.id for m, remote in rows if not remote]
         remote: dict[int, list[dict]] = {}
         for machine, is_remote in rows:
             if is_remote:
-                remote.setdefault(machine.place_id, []).append(_connection_message(ctx, machine))
+                remote.setdefault(machine.place_id, []).append(connection_message(ctx, machine))
     # a poll nobody took in a few intervals is stale: a newer one follows, so let it expire
     # instead of piling up while a place's worker is offline
     expires = max(4 * ctx.settings.poll_interval, 10.0)
@@ -104,18 +106,12 @@ def poll_printers(ctx: Context) -> int:
     return len(rows)
 
 
-def _connection_message(ctx: Context, machine: Machine) -> dict:
-    """A printer's connection as plain values for a place's worker."""
-    return {"machine_id": machine.id, "driver": machine.driver, "url": machine.octoprint_url,
-            "api_key": reveal(ctx, machine.api_key), "timeout": ctx.settings.printer_timeout}
-
-
 def poll_machines(ctx: Context, machine_ids: list[int]) -> int:
     """Read these printers now and apply what they say."""
     with ctx.db.reading() as s:
         machines = s.exec(select(Machine).where(Machine.id.in_(machine_ids), Machine.active == True,  # type: ignore[attr-defined]  # noqa: E712
-                                                Machine.driver != "manual")).all()
-        connections = connections_from_message([_connection_message(ctx, m) for m in machines])
+                                                Machine.driver.in_(drivers_that(Capability.STATUS)))).all()  # type: ignore[attr-defined]
+        connections = connections_from_message([connection_message(ctx, m) for m in machines])
     return apply_readings(ctx, read_statuses(connections))
 
 

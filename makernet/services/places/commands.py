@@ -17,6 +17,7 @@ from makernet.services.access import Actor, own_place
 from makernet.services.context import Context
 from makernet.services.places.views import machine_view, place_view
 from makernet.services.transitions import created
+from printers.registry import MANUAL
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -140,7 +141,7 @@ def add_machine(ctx: Context, actor: Actor, place_id: int, *, name: str, kind: s
     with ctx.db.transaction() as tx:
         s = tx.session
         place = own_place(s, actor, place_id)
-        machine = Machine(place_id=place.id, name=_machine_name(s, place.id, name), kind=kind, driver="manual")
+        machine = Machine(place_id=place.id, name=_machine_name(s, place.id, name), kind=kind, driver=MANUAL)
         s.add(machine)
         s.flush()
         created(s, Machine, machine.id, "active", user_id=actor.user_id, note=f"{kind} added")

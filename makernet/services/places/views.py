@@ -4,6 +4,10 @@ from __future__ import annotations
 from sqlmodel import select
 
 from makernet.models import Machine, Place
+from makernet.services.context import Context
+from makernet.services.secrets import reveal
+from printers.base import Capability, MachineConnection
+from printers.registry import driver_info
 
 
 def place_view(s: object, place: Place) -> dict:
@@ -20,9 +24,31 @@ def place_view(s: object, place: Place) -> dict:
 
 
 def machine_view(machine: Machine) -> dict:
-    """A machine as plain data; the API key is never shown."""
+    """A machine as plain data; its secret settings (an API key) are never shown."""
+    info = driver_info(machine.driver)
     return {"id": machine.id, "place_id": machine.place_id, "name": machine.name, "kind": machine.kind,
-            "driver": machine.driver, "octoprint_url": machine.octoprint_url,
+            "driver": machine.driver, "driver_label": info.label, "host": machine.host,
+            "capabilities": sorted(c.value for c in info.capabilities),
+            "settings": {k: v for k, v in (machine.driver_settings or {}).items() if k not in info.secret_settings},
             "printer_profile": machine.printer_profile, "clears_itself": machine.clears_itself,
             "bed_clear": machine.bed_clear, "state": machine.state, "state_detail": machine.state_detail,
             "active": machine.active, "key_status": machine.key_status}
+
+
+def can(machine: Machine, capability: Capability) -> bool:
+    """Whether the machine's driver can do that (read its state, start plates, ask for a key...)."""
+    return driver_info(machine.driver).can(capability)
+
+
+def connection_of(ctx: Context, machine: Machine) -> MachineConnection:
+    """How its driver reaches the machine, secret settings revealed: only for a task message or a call."""
+    settings = {name: reveal(ctx, value) or "" for name, value in (machine.driver_settings or {}).items()}
+    return MachineConnection(machine.driver, machine.host, settings.get("api_key") or None,
+                             ctx.settings.printer_timeout, settings)
+
+
+def connection_message(ctx: Context, machine: Machine) -> dict:
+    """A machine's connection as plain values for a worker (a place's own, behind its NAT)."""
+    conn = connection_of(ctx, machine)
+    return {"machine_id": machine.id, "driver": conn.driver, "url": conn.url, "api_key": conn.api_key,
+            "timeout": conn.timeout, "settings": dict(conn.settings)}

@@ -9,7 +9,8 @@ from makernet.errors import Conflict, InvalidInput, NotFound
 from makernet.models import BomLine, Job, Machine, WorkOrder
 from makernet.services.access import Actor, own_job, own_machine
 from makernet.services.context import Context
-from makernet.services.places.views import machine_view
+from makernet.services.places.views import can, machine_view
+from printers.base import Capability
 from makernet.services.production.operations import ACTIVE, claim_next_job, complete_job
 from makernet.services.production.views import job_view
 from makernet.services.stock.operations import consume_for_job
@@ -26,7 +27,7 @@ def confirm_bed_clear(ctx: Context, actor: Actor, machine_id: int) -> dict:
         if running is not None:
             raise Conflict(f"{machine.name} is still busy with job {running.id} ({running.status}).")
         s.execute(update(Machine).where(Machine.id == machine.id).values(bed_clear=True))
-        job_id = claim_next_job(s, machine.id) if machine.driver != "manual" else None
+        job_id = claim_next_job(s, machine.id) if can(machine, Capability.START) else None
         if job_id is not None:
             tx.after_commit(lambda: ctx.tasks.enqueue("dispatch_job", job_id))
         s.refresh(machine)
@@ -42,7 +43,7 @@ def report_batch(ctx: Context, actor: Actor, job_id: int, units_made: int, units
         if job is None:
             raise NotFound(f"Job {job_id} not found.")
         machine = own_machine(s, actor, job.machine_id)
-        if machine.driver != "manual":
+        if can(machine, Capability.STATUS):
             raise Conflict("Printer jobs are reported by the printer, not by hand.")
         if units_made < 0 or units_rejected < 0 or units_made + units_rejected > job.units:
             raise InvalidInput(f"Made plus rejected must be between 0 and {job.units}.", field="units_made")

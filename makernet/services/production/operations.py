@@ -17,7 +17,8 @@ from makernet.models.base import utcnow
 from makernet.services.context import Context
 from makernet.services.stock.operations import consume_for_job
 from makernet.services.transitions import created, move
-from printers.base import PrinterState
+from printers.base import Capability, PrinterState
+from printers.registry import drivers_that
 
 
 def move_plates_off(s: Session, machine_ids: list[int]) -> None:
@@ -29,7 +30,8 @@ def move_plates_off(s: Session, machine_ids: list[int]) -> None:
             Machine.id.in_(machine_ids), Place.offline_policy == "move")).all():  # type: ignore[attr-defined]
         others = s.exec(select(Machine.id).where(
             Machine.place_id == machine.place_id, Machine.id != machine.id, Machine.active == True,  # noqa: E712
-            Machine.printer_profile == machine.printer_profile, Machine.driver != "manual",
+            Machine.printer_profile == machine.printer_profile,
+            Machine.driver.in_(drivers_that(Capability.START)),  # type: ignore[attr-defined]
             Machine.state == PrinterState.READY.value).order_by(Machine.id)).all()
         queued = s.exec(select(Job).where(Job.machine_id == machine.id, Job.status == "queued")
                         .order_by(Job.sequence)).all()  # type: ignore[arg-type]

@@ -17,7 +17,7 @@ from makernet.services.context import Context, place_queue
 from makernet.services.events import PrintersWentDown, record
 from makernet.services.printer_io import DispatchPlan, dispatch_on_printer, status_from_dict
 from makernet.services.production.operations import apply_decision
-from makernet.services.secrets import reveal
+from makernet.services.places.views import connection_of
 from printers.base import PrinterState, PrinterStatus
 
 def reading_of(job: Job, status: PrinterStatus) -> Reading:
@@ -47,10 +47,10 @@ def prepare(ctx: Context, job_id: int) -> tuple[DispatchPlan, bool] | None:
             return None
         machine = s.get(Machine, job.machine_id)
         place = s.get(Place, machine.place_id)
-        plan = DispatchPlan(job_id=job.id, machine_id=machine.id, place_id=place.id, driver=machine.driver,
-                            url=machine.octoprint_url, api_key=reveal(ctx, machine.api_key),
-                            timeout=ctx.settings.printer_timeout, file_name=job.upload_name or "",
-                            gcode=s.get(PlateLayout, job.plate_layout_id).gcode)
+        conn = connection_of(ctx, machine)
+        plan = DispatchPlan(job_id=job.id, machine_id=machine.id, place_id=place.id, driver=conn.driver,
+                            url=conn.url, api_key=conn.api_key, timeout=conn.timeout, file_name=job.upload_name or "",
+                            gcode=s.get(PlateLayout, job.plate_layout_id).gcode, settings=dict(conn.settings))
         return plan, place.site_worker
 
 
