@@ -1,14 +1,15 @@
 """Who may see or change what: the one access policy, used by every area and page.
 
-One function per kind of object and purpose: `visible_*` and `can_see_*` for reading,
-`own_*` for changing one's own, and the two-ended checks for writes that touch a second
-organisation (a transfer's receiving place, a collection point's département, an
-imported place's organisation). A refusal never tells whether the thing exists.
+One function per kind of object and purpose: `visible_*`/`can_see_*`/`*_seen` for reading,
+`own_*` for changing one's own, and two-ended checks for writes that touch a second
+organisation (a transfer's receiving place, a collection point, an imported place's
+organisation). A refusal never tells whether the thing exists.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import Select
 from sqlmodel import Session, select
 
 from makernet.errors import Forbidden, InvalidInput, NotFound
@@ -52,9 +53,7 @@ def can_see_request(s: Session, actor: Actor, request: Request) -> bool:
     if actor.role == "coordinator":
         organisation = s.get(Organisation, request.organisation_id)
         return actor.sees_departement(organisation.departement)
-    if actor.role == "operator":
-        return operator_works_on_request(s, actor, request.id)
-    return False
+    return actor.role == "operator" and operator_works_on_request(s, actor, request.id)
 
 
 def own_delivery(s: Session, actor: Actor, delivery_id: int) -> Delivery:
@@ -142,15 +141,6 @@ def sees_organisation(s: Session, actor: Actor, organisation: Organisation) -> b
     return bool(places) and all(actor.sees_departement(d) for d in places)
 
 
-def readable_place(s: Session, actor: Actor, place_id: int) -> Place:
-    """A place whose stock the actor may read."""
-    place = s.get(Place, place_id)
-    if place is None or not (place.organisation_id == actor.organisation_id
-                             or actor.sees_departement(place.departement)):
-        raise NotFound(f"Place {place_id} not found.")
-    return place
-
-
 def visible_supply_request(s: Session, actor: Actor, supply_id: int) -> SupplyRequest:
     """A supply request of the actor's places, of a place supplying it, or of a coordinator's territory."""
     supply = s.get(SupplyRequest, supply_id)
@@ -163,14 +153,76 @@ def visible_supply_request(s: Session, actor: Actor, supply_id: int) -> SupplyRe
     raise NotFound(f"Supply request {supply_id} not found.")
 
 
+def closable_supply_request(s: Session, actor: Actor, supply_id: int) -> SupplyRequest:
+    """A supply request the actor may close: of their own place (operators), or their territory (coordinators)."""
+    supply = visible_supply_request(s, actor, supply_id)
+    if actor.role == "operator":
+        stock_place(s, actor, supply.place_id)
+    return supply
+
+
 def coordinated_supply_request(s: Session, actor: Actor, supply_id: int) -> SupplyRequest:
+    """A supply request of the coordinator's territory."""
     actor.require("coordinator")
     return visible_supply_request(s, actor, supply_id)
 
 
 def sees_place(actor: Actor, place: Place) -> bool:
-    """Operators see their organisation's places, coordinators their territory's."""
+    """Operators see their organisation's places, coordinators their territory's (admins all)."""
     return place.organisation_id == actor.organisation_id or actor.sees_departement(place.departement)
+
+
+def visible_place(s: Session, actor: Actor, place_id: int) -> Place:
+    """A place the actor sees (see `sees_place`), else NotFound."""
+    place = s.get(Place, place_id)
+    if place is None or not sees_place(actor, place):
+        raise NotFound(f"Place {place_id} not found.")
+    return place
+
+
+def queue_place(s: Session, actor: Actor, place_id: int) -> tuple[Place, bool]:
+    """A place whose production the actor may see, and whether they may operate it (their own place)."""
+    place = visible_place(s, actor, place_id)
+    own = place.organisation_id == actor.organisation_id and actor.role == "operator"
+    if not (own or actor.sees_departement(place.departement)):
+        raise NotFound(f"Place {place_id} not found.")
+    return place, own or actor.role == "admin"
+
+
+def territory_scope(actor: Actor) -> tuple[str, ...] | None:
+    """The départements a coordinator's reads cover; None for an admin (all of them)."""
+    return None if actor.role == "admin" else tuple(actor.territory)
+
+
+def report_territory(actor: Actor, departements: list[str] | None) -> list[str] | None:
+    """The départements a report covers: a coordinator's own (or part of them); None is every one (admins)."""
+    actor.require("coordinator")
+    if actor.role == "admin":
+        return sorted(set(departements)) if departements else None
+    chosen = sorted(set(departements or actor.territory))
+    outside = [d for d in chosen if d not in actor.territory]
+    if outside:
+        raise InvalidInput(f"Outside your territory: {', '.join(outside)}.", field="departements")
+    return chosen
+
+
+def requests_seen(query: Select, actor: Actor) -> Select:
+    """Narrow a query of requests (joined to their organisation) to the rows a requester or coordinator
+    may see; operators' rows are checked one by one with `can_see_request`."""
+    if actor.role == "requester":
+        return query.where(Request.organisation_id == actor.organisation_id)
+    if actor.role == "coordinator":
+        return query.where(Organisation.departement.in_(actor.territory))  # type: ignore[attr-defined]
+    return query
+
+
+def work_orders_seen(query: Select, actor: Actor) -> Select:
+    """Narrow a query of work orders (joined to their place) to those of the actor's places or territory."""
+    if actor.role == "coordinator":
+        return query.where(Place.departement.in_(actor.territory))  # type: ignore[attr-defined]
+    if actor.role != "admin":
+        return query.where(Place.organisation_id == actor.organisation_id)
+    return query
 
 
 def own_place(s: Session, actor: Actor, place_id: int) -> Place:
@@ -235,13 +287,14 @@ def covers_territory(actor: Actor, territory: list[str]) -> bool:
 
 
 def territory_place(s: Session, actor: Actor, place_id: int) -> Place:
-    """A place of the coordinator's territory."""
+    """A place of the coordinator's territory, else NotFound."""
     place = s.get(Place, place_id)
-    if place is None or not actor.sees_departement(place.departement):
+    if place is None or not sees_territory_place(s, actor, place_id):
         raise NotFound(f"Place {place_id} not found.")
     return place
 
 
 def sees_territory_place(s: Session, actor: Actor, place_id: int) -> bool:
+    """Whether a place is in the coordinator's territory (admins: any)."""
     place = s.get(Place, place_id)
     return place is not None and actor.sees_departement(place.departement)

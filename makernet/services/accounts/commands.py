@@ -13,7 +13,7 @@ from makernet.errors import Conflict, InvalidInput, NotFound, Unauthorized
 from makernet.models import ApiToken, Organisation, User
 from makernet.models.base import utcnow
 from makernet.models.organisations import LoginAttempt
-from makernet.services.access import ROLES, Actor
+from makernet.services.access import Actor, ROLES
 from makernet.services.accounts.queries import as_utc, invited_by_token, token_hash
 from makernet.services.accounts.views import actor_of_user, session_user_view
 from makernet.services.context import Context

@@ -5,10 +5,10 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from makernet.domain.states import DeliveryStatus
-from makernet.errors import InvalidInput, NotFound
+from makernet.errors import InvalidInput
 from makernet.models import Delivery, DeliveryLine, Item, Organisation, Place, Request, RequestLine
 from makernet.models.deliveries import CollectionPoint
-from makernet.services.access import Actor, can_see_delivery, visible_delivery, visible_request
+from makernet.services.access import Actor, can_see_delivery, visible_delivery, visible_place, visible_request
 from makernet.services.context import Context
 from makernet.services.deliveries.views import UNDER_WAY, delivery_view, point_view
 
@@ -80,10 +80,7 @@ def _named(s: Session, view: dict) -> dict:
 def place_deliveries(ctx: Context, actor: Actor, place_id: int) -> dict:
     """The deliveries leaving a place (its operators', or a coordinator's territory's), newest first."""
     with ctx.db.reading() as s:
-        place = s.get(Place, place_id)
-        if place is None or not (actor.role == "admin" or place.organisation_id == actor.organisation_id
-                                 or actor.sees_departement(place.departement)):
-            raise NotFound(f"Place {place_id} not found.")
+        place = visible_place(s, actor, place_id)
         rows = s.exec(select(Delivery).where(Delivery.place_id == place.id)
                       .order_by(Delivery.id.desc()).limit(SHOWN)).all()  # type: ignore[union-attr]
         return {"place": {"id": place.id, "name": place.name, "organisation_id": place.organisation_id},

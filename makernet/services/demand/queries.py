@@ -6,7 +6,7 @@ from sqlmodel import Session, select
 from makernet.domain.states import RequestStatus
 from makernet.errors import InvalidInput
 from makernet.models import AuditEntry, Delivery, Item, Organisation, Request, RequestLine
-from makernet.services.access import Actor, can_see_request, visible_request
+from makernet.services.access import Actor, can_see_request, requests_seen, visible_request
 from makernet.services.context import Context
 from makernet.services.deliveries.views import delivery_view
 from makernet.services.demand.views import request_view
@@ -26,11 +26,7 @@ def list_requests(ctx: Context, actor: Actor, status: str | None = None) -> list
         query = select(Request).order_by(Request.id.desc())  # type: ignore[union-attr]
         if status:
             query = query.where(Request.status == status)
-        if actor.role == "requester":
-            query = query.where(Request.organisation_id == actor.organisation_id)
-        elif actor.role == "coordinator":
-            query = query.join(Organisation, Organisation.id == Request.organisation_id).where(
-                Organisation.departement.in_(actor.territory))  # type: ignore[attr-defined]
+        query = requests_seen(query.join(Organisation, Organisation.id == Request.organisation_id), actor)
         rows = [r for r in s.exec(query.limit(500)).all() if can_see_request(s, actor, r)]
         return [request_view(s, r) for r in rows]
 

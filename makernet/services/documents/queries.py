@@ -18,7 +18,7 @@ from makernet.domain.stock import average_unit_cost
 from makernet.errors import InvalidInput
 from makernet.models import (BomLine, Delivery, DeliveryLine, DesignVersion, Item, Job, Machine, Material,
                              Organisation, Place, PlateLayout, Request, RequestLine, StockEntry, WorkOrder)
-from makernet.services.access import Actor, stock_place
+from makernet.services.access import Actor, report_territory, stock_place
 from makernet.services.context import Context
 from makernet.services.deliveries.queries import get_delivery
 
@@ -66,18 +66,6 @@ def _cents(amount: float) -> int:
 
 def _address(place: Place) -> str:
     return f"{place.commune} ({place.departement})" if place.commune else place.departement
-
-
-def report_territory(actor: Actor, departements: list[str] | None) -> list[str] | None:
-    """The départements a report covers: a coordinator's own (or part of them); None is every one (admins)."""
-    actor.require("coordinator")
-    if actor.role == "admin":
-        return sorted(set(departements)) if departements else None
-    chosen = sorted(set(departements or actor.territory))
-    outside = [d for d in chosen if d not in actor.territory]
-    if outside:
-        raise InvalidInput(f"Outside your territory: {', '.join(outside)}.", field="departements")
-    return chosen
 
 
 def production_figures(ctx: Context, actor: Actor, start: date, end: date, departements: list[str] | None = None,

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from makernet.errors import InvalidInput
 from makernet.models import Item, Machine, Material, Organisation, Place
-from makernet.services.access import Actor, sees_organisation
+from makernet.services.access import Actor, sees_organisation, sees_place
 from makernet.services.context import Context
 from makernet.services.secrets import seal
 from makernet.services.stock.operations import record_receipt
@@ -177,8 +177,7 @@ def _text(row: dict, name: str, limit: int, required: bool = True) -> str:
 def _place_named(s: Session, actor: Actor, name: str) -> Place:
     """The one place of that name the actor may equip or stock."""
     found = [p for p in s.exec(select(Place).where(Place.name == name)).all()
-             if actor.role == "admin" or p.organisation_id == actor.organisation_id
-             or actor.sees_departement(p.departement)]
+             if sees_place(actor, p)]
     if not found:
         raise RowError(f"unknown place {name!r}" + (" (import the places first)" if name else ""))
     if len(found) > 1:

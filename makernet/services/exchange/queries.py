@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from makernet.errors import InvalidInput
 from makernet.models import (Delivery, DeliveryLine, DesignVersion, Item, Job, Machine, Material, Organisation, Place,
                              Request, RequestLine, WorkOrder)
-from makernet.services.access import Actor, can_see_delivery, can_see_request
+from makernet.services.access import Actor, can_see_delivery, can_see_request, requests_seen, sees_place
 from makernet.services.context import Context
 from makernet.services.stock.queries import stock_states
 
@@ -54,11 +54,6 @@ def _stamp(moment: object) -> str:
     return moment.isoformat(timespec="seconds") if moment else ""  # type: ignore[attr-defined]
 
 
-def _sees_place(actor: Actor, place: Place) -> bool:
-    return actor.role == "admin" or place.organisation_id == actor.organisation_id \
-        or actor.sees_departement(place.departement)
-
-
 def _requests(s: Session, actor: Actor) -> tuple[list[str], list[list[object]]]:
     """One row per request line."""
     header = ["request_id", "organisation", "departement", "status", "priority", "needed_by", "delivery_point",
@@ -67,10 +62,7 @@ def _requests(s: Session, actor: Actor) -> tuple[list[str], list[list[object]]]:
              .join(Organisation, Organisation.id == Request.organisation_id)
              .join(RequestLine, RequestLine.request_id == Request.id).join(Item, Item.id == RequestLine.item_id)
              .order_by(Request.id, RequestLine.id))
-    if actor.role == "requester":
-        query = query.where(Request.organisation_id == actor.organisation_id)
-    elif actor.role == "coordinator":
-        query = query.where(Organisation.departement.in_(actor.territory))  # type: ignore[attr-defined]
+    query = requests_seen(query, actor)
     seen: dict[int, bool] = {}
     rows = []
     for request, org, line, item in s.exec(query).all():
@@ -96,14 +88,14 @@ def _production(s: Session, actor: Actor) -> tuple[list[str], list[list[object]]
     return header, [[job.id, _stamp(job.finished_at), place.name, place.departement, machine.name, order.id,
                      line.request_id, item.code, design.label, job.units, job.units_made, job.units_rejected]
                     for job, machine, place, order, line, item, design in s.exec(query).all()
-                    if _sees_place(actor, place)]
+                    if sees_place(actor, place)]
 
 
 def _stock(s: Session, actor: Actor) -> tuple[list[str], list[list[object]]]:
     """One row per material held or reserved at each place."""
     header = ["place_id", "place", "departement", "material", "unit", "level", "reserved", "available",
               "daily_use", "days_left", "alert"]
-    places = {p.id: p for p in s.exec(select(Place).order_by(Place.name)).all() if _sees_place(actor, p)}  # type: ignore[arg-type]
+    places = {p.id: p for p in s.exec(select(Place).order_by(Place.name)).all() if sees_place(actor, p)}  # type: ignore[arg-type]
     materials = {m.id: m for m in s.exec(select(Material)).all()}
     states = stock_states(s, list(places))
     rows = sorted(([p, places[p].name, places[p].departement, materials[m].code, materials[m].unit, st.level,

@@ -10,7 +10,7 @@ from makernet.domain.states import WorkOrderStatus
 from makernet.errors import InvalidInput, NotFound
 from makernet.models import (DesignVersion, Item, Machine, Material, Organisation, Place, PlateLayout, Request,
                              StockEntry, WorkOrder)
-from makernet.services.access import Actor, can_see_work_order
+from makernet.services.access import Actor, can_see_work_order, work_orders_seen
 from makernet.services.context import Context
 from makernet.services.demand.queries import request_page
 from makernet.services.planning.operations import allocated_quantity
@@ -139,8 +139,5 @@ def list_work_orders(ctx: Context, actor: Actor, status: str | None = None) -> l
         query = select(WorkOrder).join(Place, Place.id == WorkOrder.place_id).order_by(WorkOrder.id.desc())  # type: ignore[union-attr]
         if status:
             query = query.where(WorkOrder.status == status)
-        if actor.role == "coordinator":
-            query = query.where(Place.departement.in_(actor.territory))  # type: ignore[attr-defined]
-        elif actor.role != "admin":
-            query = query.where(Place.organisation_id == actor.organisation_id)
+        query = work_orders_seen(query, actor)
         return [work_order_view(s, o) for o in s.exec(query.limit(500)).all()]

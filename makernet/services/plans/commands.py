@@ -11,7 +11,7 @@ from makernet.domain.states import WorkOrderStatus
 from makernet.errors import Conflict, InvalidInput, NotFound
 from makernet.models import AuditEntry, Place, RequestLine, WorkOrder
 from makernet.models.planning import PlanningRule
-from makernet.services.access import Actor, sees_territory_place, territory_place, visible_request
+from makernet.services.access import Actor, sees_territory_place, territory_place, territory_scope, visible_place, visible_request
 from makernet.services.context import Context
 from makernet.services.planning.operations import allocatable_place
 from makernet.services.plans.views import rule_view
@@ -32,7 +32,7 @@ def run_plan(ctx: Context, actor: Actor, *, strategy: str = "planner", today: da
 
     if release_days is not None and not 0 <= release_days <= MAX_RELEASE_DAYS:
         raise InvalidInput(f"The release window is between 0 and {MAX_RELEASE_DAYS} days.", field="release_days")
-    territory = None if actor.role == "admin" else tuple(actor.territory)
+    territory = territory_scope(actor)
     return propose(ctx, user_id=actor.user_id, territory=territory, trigger="manual",
                    reason="lancé par la coordination", today=today, strategy=strategy, release_days=release_days)
 
@@ -60,7 +60,7 @@ def add_rule(ctx: Context, actor: Actor, *, kind: str, request_line_id: int, pla
         changes = _release_for_rule(s, rule, actor.user_id)
         view = rule_view(rule)
     words = "épinglée à" if kind == "pin" else "interdite pour"
-    run = propose(ctx, user_id=actor.user_id, territory=None if actor.role == "admin" else tuple(actor.territory),
+    run = propose(ctx, user_id=actor.user_id, territory=territory_scope(actor),
                   trigger="rule", reason=f"Ligne {line.id} {words} {place.name}", line_ids={line.id}, today=today,
                   changes=changes)
     return view | {"plan_run": run}
@@ -101,10 +101,7 @@ def withdraw_place(ctx: Context, actor: Actor, place_id: int, reason: str, today
         raise InvalidInput("Say why the place stops.", field="reason")
     with ctx.db.transaction() as tx:
         s = tx.session
-        place = s.get(Place, place_id)
-        if place is None or not (actor.role == "admin" or place.organisation_id == actor.organisation_id
-                                 or actor.sees_departement(place.departement)):
-            raise NotFound(f"Place {place_id} not found.")
+        place = visible_place(s, actor, place_id)
         if not place.active:
             raise Conflict(f"{place.name} has already stopped taking work.")
         s.execute(update(Place).where(Place.id == place.id).values(active=False))
@@ -123,8 +120,5 @@ def request_replan(ctx: Context, actor: Actor, place_id: int, trigger: str, reas
     if not reason.strip():
         raise InvalidInput("Say what happened.", field="reason")
     with ctx.db.reading() as s:
-        place = s.get(Place, place_id)
-        if place is None or not (actor.role == "admin" or place.organisation_id == actor.organisation_id
-                                 or actor.sees_departement(place.departement)):
-            raise NotFound(f"Place {place_id} not found.")
+        visible_place(s, actor, place_id)
     return replan_place(ctx, place_id, reason.strip(), trigger, today, actor.user_id)

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from makernet.errors import NotFound
 from makernet.models import (Delivery, DeliveryLine, Item, Job, Machine, Organisation, Place, Request, RequestLine,
                              WorkOrder)
-from makernet.services.access import Actor, can_see_work_order, own_machine
+from makernet.services.access import Actor, can_see_work_order, own_machine, queue_place
 from makernet.services.context import Context
 from makernet.services.places.views import can, machine_view
 from printers.base import Capability
@@ -41,21 +41,10 @@ PRINTER_KINDS = ("fdm_printer",)
 SHOWN_DONE = 5  # finished jobs shown under each machine
 
 
-def _place(s: Session, actor: Actor, place_id: int) -> tuple[Place, bool]:
-    """The place if the actor may see it, and whether they may operate it (their own place)."""
-    place = s.get(Place, place_id)
-    if place is None:
-        raise NotFound(f"Place {place_id} not found.")
-    own = place.organisation_id == actor.organisation_id and actor.role == "operator"
-    if not (own or actor.role == "admin" or actor.sees_departement(place.departement)):
-        raise NotFound(f"Place {place_id} not found.")
-    return place, own or actor.role == "admin"
-
-
 def place_queue(ctx: Context, actor: Actor, place_id: int) -> dict:
     """Each machine of a place with its state, the job running (with progress) and the jobs waiting."""
     with ctx.db.reading() as s:
-        place, can_operate = _place(s, actor, place_id)
+        place, can_operate = queue_place(s, actor, place_id)
         machines = s.exec(select(Machine).where(Machine.place_id == place.id, Machine.active == True)  # noqa: E712
                           .order_by(Machine.id)).all()  # type: ignore[arg-type]
         items = {i.id: i.name for i in s.exec(select(Item)).all()}
@@ -88,7 +77,7 @@ def _job_row(job: Job, order: WorkOrder, line: RequestLine, items: dict[int, str
 def ready_to_ship(ctx: Context, actor: Actor, place_id: int) -> dict:
     """Per request this place works on: units made here and not shipped yet, line by line."""
     with ctx.db.reading() as s:
-        place, can_operate = _place(s, actor, place_id)
+        place, can_operate = queue_place(s, actor, place_id)
         if not can_operate:
             raise NotFound(f"Place {place_id} not found.")
         made_rows = s.exec(select(RequestLine, func.sum(WorkOrder.units_made))

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from makernet.models import (Delivery, DeliveryLine, Item, Job, Machine, Material, Organisation, Place, Request,
                              RequestLine, StockEntry, WorkOrder)
-from makernet.services.access import Actor
+from makernet.services.access import Actor, territory_scope
 from makernet.services.context import Context
 
 NOT_DEMAND = ("rejected", "cancelled")
@@ -39,7 +39,7 @@ def database_ok(ctx: Context) -> bool:
 def _departements(actor: Actor) -> tuple[str, ...] | None:
     """The départements a coordinator watches; None for an admin (all of them)."""
     actor.require("coordinator")
-    return None if actor.role == "admin" else actor.territory
+    return territory_scope(actor)
 
 
 def _day(moment: datetime | None) -> date | None:

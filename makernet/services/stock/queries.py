@@ -10,7 +10,7 @@ from makernet.domain import stock as rules
 from makernet.errors import InvalidInput
 from makernet.models import BomLine, Material, Place, StockEntry, WorkOrder
 from makernet.models.base import utcnow
-from makernet.services.access import Actor, readable_place
+from makernet.services.access import Actor, sees_place, visible_place
 from makernet.services.context import Context
 from makernet.services.stock.operations import KINDS
 from makernet.services.stock.views import entry_view
@@ -56,7 +56,7 @@ def _reservation_rows(s: Session, place_ids: list[int], grouped: bool) -> list:
 def levels(ctx: Context, actor: Actor, place_id: int) -> list[dict]:
     """Current level of every material at a place: the sum of its ledger entries, with what is promised."""
     with ctx.db.reading() as s:
-        place = readable_place(s, actor, place_id)
+        place = visible_place(s, actor, place_id)
         states = stock_states(s, [place.id])
         materials = {m.id: m for m in s.exec(select(Material)).all()}
         rows = sorted(((materials[m], st) for (_p, m), st in states.items()), key=lambda r: r[0].code)
@@ -69,7 +69,7 @@ def levels(ctx: Context, actor: Actor, place_id: int) -> list[dict]:
 def reservations(ctx: Context, actor: Actor, place_id: int) -> list[dict]:
     """What each accepted work order of a place still needs, material by material."""
     with ctx.db.reading() as s:
-        place = readable_place(s, actor, place_id)
+        place = visible_place(s, actor, place_id)
         return [{"work_order_id": wo, "material_id": m, "quantity": int(q)}
                 for _p, m, q, wo in sorted(_reservation_rows(s, [place.id], grouped=False), key=lambda r: (r[3], r[1]))]
 
@@ -78,7 +78,7 @@ def alerts(ctx: Context, actor: Actor) -> list[dict]:
     """Low or exhausted materials at every place the actor sees, the most urgent first."""
     with ctx.db.reading() as s:
         places = {p.id: p for p in s.exec(select(Place).where(Place.active == True)).all()  # noqa: E712
-                  if p.organisation_id == actor.organisation_id or actor.sees_departement(p.departement)}
+                  if sees_place(actor, p)}
         materials = {m.id: m for m in s.exec(select(Material)).all()}
         found = [(places[p], materials[m], st) for (p, m), st in stock_states(s, list(places)).items() if st.alert]
         found.sort(key=lambda r: (r[2].alert != "out", r[2].days_left if r[2].days_left is not None else 1e9,
@@ -91,7 +91,7 @@ def alerts(ctx: Context, actor: Actor) -> list[dict]:
 def ledger(ctx: Context, actor: Actor, place_id: int, material_id: int | None = None) -> list[dict]:
     """The ledger entries of a place, newest first."""
     with ctx.db.reading() as s:
-        readable_place(s, actor, place_id)
+        visible_place(s, actor, place_id)
         query = select(StockEntry).where(StockEntry.place_id == place_id)
         if material_id is not None:
             query = query.where(StockEntry.material_id == material_id)

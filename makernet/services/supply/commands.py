@@ -10,7 +10,7 @@ from makernet.domain.states import SupplyRequestStatus
 from makernet.errors import Conflict, InvalidInput
 from makernet.models import Material, SupplyRequest
 from makernet.models.base import utcnow
-from makernet.services.access import Actor, coordinated_supply_request, stock_place, visible_supply_request
+from makernet.services.access import Actor, closable_supply_request, coordinated_supply_request, stock_place, visible_supply_request
 from makernet.services.context import Context
 from makernet.services.events import StockDropped, record
 from makernet.services.stock.operations import lock_stock, record_receipt, write_transfer
@@ -145,9 +145,7 @@ def close_supply_request(ctx: Context, actor: Actor, supply_id: int, outcome: st
     actor.require("operator", "coordinator")
     with ctx.db.transaction() as tx:
         s = tx.session
-        supply = visible_supply_request(s, actor, supply_id)
-        if actor.role == "operator":
-            stock_place(s, actor, supply.place_id)
+        supply = closable_supply_request(s, actor, supply_id)
         if move(s, SupplyRequest, SupplyRequestStatus, supply.id, CLOSING[outcome], user_id=actor.user_id, note=note,
                 closed_at=utcnow()) is None:
             raise Conflict(f"Supply request {supply_id} is {supply.status}; it cannot become {outcome}.")
