@@ -1,4 +1,4 @@
-"""The JSON API under /api/v1 and its error mapping."""
+"""The JSON API under /api/v1: one blueprint per area, and its error mapping."""
 from __future__ import annotations
 
 import logging
@@ -6,18 +6,34 @@ import logging
 from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from makernet.api import (
+    accounts,
+    catalogue,
+    deliveries,
+    demand,
+    documents,
+    exchange,
+    fleet,
+    openapi,
+    places,
+    planning,
+    plans,
+    production,
+    stock,
+    supply,
+)
 from makernet.api.endpoints import BodyError
-from makernet.api.routes import bp
 from makernet.errors import MakerNetError
 
 log = logging.getLogger(__name__)
+AREAS = (accounts, catalogue, demand, places, fleet, planning, plans, production, stock, supply, deliveries, documents,
+         exchange, openapi)  # one blueprint each, named <area>_api, all under /api/v1
 
 
 def init_app(app: Flask) -> None:
     """Register the API and map every error to a JSON answer."""
-    app.register_blueprint(bp)
-    from makernet.api import planning_routes; app.register_blueprint(planning_routes.bp)  # noqa: E702
-    from makernet.api import stock_routes; app.register_blueprint(stock_routes.bp)  # noqa: E702
+    for area in AREAS:
+        app.register_blueprint(area.bp)
 
     @app.errorhandler(MakerNetError)
     def domain_error(error: MakerNetError):  # noqa: ANN202

@@ -8,12 +8,10 @@ from collections.abc import Callable
 from flask import Blueprint, Response, jsonify, request
 from pydantic import BaseModel, ValidationError
 
-from makernet.api.openapi import Operation
+from makernet.api.openapi import OPERATIONS, Operation
 from makernet.errors import InvalidInput, MakerNetError, Unauthorized
 from makernet.services.accounts import actor_from_token
 from makernet.services.context import current_context
-
-OPERATIONS: list[Operation] = []
 
 
 class BodyError(MakerNetError):

@@ -1,9 +1,12 @@
-"""The OpenAPI 3 document, built from the same schemas that validate input."""
+"""The OpenAPI 3 document, built from the same schemas that validate input, and served at /api/v1/openapi.json."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import Blueprint
 from pydantic import BaseModel
+
+bp = Blueprint("openapi_api", __name__, url_prefix="/api/v1")
 
 
 @dataclass(frozen=True)
@@ -17,6 +20,15 @@ class Operation:
     success: int
     public: bool = False
     produces: str = "application/json"
+
+
+OPERATIONS: list[Operation] = []  # every endpoint declared with `endpoints.endpoint`, in every area
+
+
+@bp.get("/openapi.json")
+def openapi() -> dict:
+    """The OpenAPI 3 document of this API."""
+    return build_document(OPERATIONS)
 
 
 def build_document(operations: list[Operation]) -> dict:

@@ -12,6 +12,8 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 Quantity = Annotated[int, Field(description=f"1 to {MAX_QUANTITY:,} units")]
+Amount = Annotated[int, Field(ge=1, le=100_000_000, description="in the material's unit")]
+Cents = Annotated[int, Field(ge=0, le=10**11)]
 
 
 class Body(BaseModel):

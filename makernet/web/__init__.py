@@ -7,16 +7,34 @@ from flask import Flask, request
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
 
-from makernet.web import feedback, formatting, session
+from makernet.web import (
+    accounts,
+    catalogue,
+    deliveries,
+    demand,
+    documents,
+    exchange,
+    feedback,
+    fleet,
+    formatting,
+    home,
+    places,
+    planning,
+    plans,
+    production,
+    reporting,
+    session,
+    stock,
+    supply,
+)
 
+AREAS = (home, accounts, catalogue, demand, places, fleet, planning, plans, production, stock, supply, deliveries,
+         reporting, documents, exchange)  # one blueprint each, named as its area
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 
 
 def init_app(app: Flask) -> None:
     """Set up sign-in, CSRF, languages and error pages, then register every page blueprint."""
-    from makernet.web import (accounts, admin, dashboard, deliveries, demand, documents, home, places, planning, plans,
-                              printers, production, stock, supply)
-
     settings = app.extensions["makernet"].settings
     app.config.setdefault("BABEL_DEFAULT_LOCALE", settings.default_locale)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
@@ -35,6 +53,5 @@ def init_app(app: Flask) -> None:
     session.init_login(app)
     formatting.init_app(app)
     feedback.init_app(app)
-    for module in (home, accounts, demand, planning, plans, places, printers, production, stock, supply, deliveries,
-                   documents, dashboard, admin):
-        app.register_blueprint(module.bp)
+    for area in AREAS:
+        app.register_blueprint(area.bp)

@@ -1,4 +1,4 @@
-"""Sign-in and out, invitation links, API tokens, the language switch."""
+"""Accounts: sign-in and out, invitation links, API tokens, the language switch; organisations and users (admins)."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -12,8 +12,9 @@ from makernet.errors import MakerNetError
 from makernet.services import accounts
 from makernet.services.context import current_context as ctx
 from makernet.web.feedback import attach, flash_error, page_blueprint
-from makernet.web.forms import ActionForm, LanguageForm, LoginForm, PasswordForm, TokenForm
-from makernet.web.session import LOCALES, WebUser, actor
+from makernet.web.forms import ActionForm, options
+from makernet.web.forms_accounts import InviteForm, LanguageForm, LoginForm, OrganisationForm, PasswordForm, TokenForm
+from makernet.web.session import LOCALES, WebUser, actor, roles
 
 bp = page_blueprint("accounts", __name__)
 
@@ -104,3 +105,74 @@ def language() -> Response:
     if form.validate_on_submit() and form.locale.data in LOCALES:
         session["locale"] = form.locale.data
     return redirect(_safe_next(form.next.data))
+
+
+@bp.route("/admin/organisations", methods=["GET", "POST"])
+@roles("admin")
+def organisations() -> object:
+    """Every organisation, and a form to add one."""
+    form = OrganisationForm()
+    if form.validate_on_submit():
+        try:
+            saved = accounts.save_organisation(ctx(), actor(), name=form.name.data, kind=form.kind.data,
+                                               commune=form.commune.data or "",
+                                               departement=form.departement.data or "",
+                                               territory=form.territory_codes())
+        except MakerNetError as error:
+            attach(form, error)
+        else:
+            flash(_("Organisation « %(name)s » enregistrée.", name=saved["name"]), "success")
+            return redirect(url_for("accounts.organisations"))
+    return render_template("accounts/organisations.html", form=form,
+                           organisations=accounts.list_organisations(ctx(), actor())), 422 if form.errors else 200
+
+
+@bp.route("/admin/users", methods=["GET", "POST"])
+@roles("admin")
+def users() -> object:
+    """Every user; invite one (the page shows the one-time link to hand over)."""
+    form = InviteForm()
+    form.organisation_id.choices = options((o["id"], o["name"]) for o in accounts.list_organisations(ctx(), actor()))
+    if form.validate_on_submit():
+        try:
+            invited = accounts.invite_user(ctx(), actor(), email=form.email.data, name=form.name.data,
+                                           role=form.role.data, organisation_id=form.organisation_id.data)
+        except MakerNetError as error:
+            attach(form, error)
+        else:
+            return _link_page(invited, _("Compte créé."))
+    return render_template("accounts/users.html", form=form, action=ActionForm(),
+                           users=accounts.list_users(ctx(), actor())), 422 if form.errors else 200
+
+
+def _link_page(result: dict, headline: str) -> str:
+    """Show the one-time link once; the admin hands it over (no e-mail leaves a LAN install)."""
+    link = url_for("accounts.invitation", token=result["token"], _external=True)
+    return render_template("accounts/link.html", headline=headline, email=result["email"], link=link)
+
+
+@bp.post("/admin/users/<int:user_id>/reset")
+@roles("admin")
+def reset_password(user_id: int) -> object:
+    """Replace a user's password by a one-time link."""
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for("accounts.users"))
+    try:
+        result = accounts.reset_password(ctx(), actor(), user_id)
+    except MakerNetError as error:
+        flash_error(error)
+        return redirect(url_for("accounts.users"))
+    return _link_page(result, _("Mot de passe réinitialisé : l'ancien ne fonctionne plus."))
+
+
+@bp.post("/admin/users/<int:user_id>/active")
+@roles("admin")
+def set_user_active(user_id: int) -> Response:
+    """Deactivate or reactivate an account."""
+    if ActionForm().validate_on_submit():
+        try:
+            accounts.set_user_active(ctx(), actor(), user_id, request.form.get("active") == "1")
+            flash(_("Compte mis à jour."), "success")
+        except MakerNetError as error:
+            flash_error(error)
+    return redirect(url_for("accounts.users"))

@@ -1,4 +1,4 @@
-"""Deliveries: prepare one, follow it (picked up, delivered), print its note; the requester confirms or refuses it."""
+"""Deliveries: prepare one, follow it (picked up, delivered); the requester confirms or refuses it; collection points."""
 from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, request, url_for
@@ -6,12 +6,11 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from makernet.errors import MakerNetError
-from makernet.services import deliveries, documents, production
+from makernet.services import deliveries, production
 from makernet.services.context import current_context as ctx
 from makernet.web.feedback import attach, flash_error, page_blueprint
 from makernet.web.forms import ActionForm
-from makernet.web.forms_deliveries import CollectionPointForm, PickUpForm, RefuseForm, delivery_form
-from makernet.web.forms_demand import ReceiptForm
+from makernet.web.forms_deliveries import CollectionPointForm, PickUpForm, ReceiptForm, RefuseForm, delivery_form
 from makernet.web.session import actor, roles
 
 bp = page_blueprint("deliveries", __name__)
@@ -90,15 +89,6 @@ def delivered(delivery_id: int) -> Response:
         except MakerNetError as error:
             flash_error(error)
     return redirect(url_for("deliveries.place_deliveries", place_id=delivery["place_id"]))
-
-
-@bp.get("/deliveries/<int:delivery_id>/note.pdf")
-@roles("operator", "coordinator", "requester")
-def note(delivery_id: int) -> Response:
-    """The delivery note (bon de livraison) to print; its QR code opens the receipt page."""
-    pdf = documents.delivery_note_pdf(ctx(), actor(), delivery_id, request.host_url)
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="bon-de-livraison-{delivery_id}.pdf"'})
 
 
 def _receipt_page(delivery_id: int, receipt: ReceiptForm | None = None, refuse: RefuseForm | None = None,

@@ -10,7 +10,8 @@ from makernet.services import catalogue, deliveries, demand
 from makernet.services.context import current_context as ctx
 from makernet.web.feedback import attach, flash_error, page_blueprint
 from makernet.web.forms import ActionForm, options
-from makernet.web.forms_demand import MergeForm, ReasonForm, ReceiptForm, RequestForm, split_form
+from makernet.web.forms_deliveries import ReceiptForm
+from makernet.web.forms_demand import MergeForm, ReasonForm, RequestForm, split_form
 from makernet.web.session import actor, roles
 
 bp = page_blueprint("demand", __name__)

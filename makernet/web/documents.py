@@ -1,19 +1,15 @@
-"""Reports and data files: the production report and cost estimates as PDF, CSV exports and imports."""
+"""Documents: the reports page, the production report, cost estimates and delivery notes as PDF."""
 from __future__ import annotations
 
-from flask import Response, flash, render_template, request
-from flask_babel import get_locale
-from flask_babel import gettext as _
-from flask_login import current_user
+from flask import Response, render_template, request
 
-from makernet.errors import MakerNetError, NotFound
+from makernet.errors import MakerNetError
 from makernet.services import catalogue, documents, exchange, places, stock
 from makernet.services.context import current_context as ctx
 from makernet.web.feedback import attach, page_blueprint
 from makernet.web.forms import options
-from makernet.web.forms_documents import ImportForm, ReportForm, estimate_form, import_choices, unit_costs_cents
+from makernet.web.forms_documents import ReportForm, estimate_form, unit_costs_cents
 from makernet.web.session import actor, roles
-from makernet.web.wording import row_reason
 
 bp = page_blueprint("documents", __name__)
 ESTIMATE_FIELDS = {"quantity": "quantity", "customer": "customer", "item_id": "item_id", "place_id": "place_id",
@@ -55,38 +51,6 @@ def production_report() -> object:
     return render_template("documents/reports.html", form=form, kinds=exchange.KINDS), 422
 
 
-@bp.get("/exports/<kind>.csv")
-@roles("requester", "operator", "coordinator")
-def export(kind: str) -> Response:
-    """Requests, production, stock or deliveries as a spreadsheet opens them (what the user may see)."""
-    if kind not in exchange.KINDS:
-        raise NotFound(f"No export named {kind}.")
-    return Response(exchange.export_csv(ctx(), actor(), kind), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="makernet-{kind}.csv"'})
-
-
-@bp.route("/imports", methods=["GET", "POST"])
-@roles("operator", "coordinator")
-def import_csv() -> object:
-    """Onboard places, machines or opening stock from a CSV file: check it first, then import all or nothing."""
-    form = ImportForm()
-    form.kind.choices = options(import_choices(current_user.role))
-    report = None
-    if form.validate_on_submit():
-        dry_run = request.form.get("action") != "import"
-        try:
-            report = exchange.import_csv(ctx(), actor(), form.kind.data, form.file.data.read(), dry_run)
-        except MakerNetError as error:
-            attach(form, error)
-        else:
-            if str(get_locale()) != "en":  # the service explains rows in English, the API's language
-                report["errors"] = [e | {"reason": row_reason(e["reason"])} for e in report["errors"]]
-            if report["imported"]:
-                flash(_("%(n)s ligne(s) importée(s).", n=report["imported"]), "success")
-    status = 422 if form.errors or (report and report["errors"]) else 200
-    return render_template("documents/imports.html", form=form, report=report), status
-
-
 @bp.route("/estimates", methods=["GET", "POST"])
 @roles("operator", "coordinator")
 def estimate() -> object:
@@ -109,3 +73,11 @@ def estimate() -> object:
         else:
             return _pdf(pdf, "devis.pdf")
     return render_template("documents/estimate.html", form=form, materials=materials), 422 if form.errors else 200
+
+
+@bp.get("/deliveries/<int:delivery_id>/note.pdf")
+@roles("operator", "coordinator", "requester")
+def delivery_note(delivery_id: int) -> Response:
+    """The delivery note (bon de livraison) to print; its QR code opens the receipt page."""
+    return _pdf(documents.delivery_note_pdf(ctx(), actor(), delivery_id, request.host_url),
+                f"bon-de-livraison-{delivery_id}.pdf")

@@ -1,4 +1,4 @@
-"""Forms of deliveries: preparing one (to the delivery point or a collection point), pick-up, refusal."""
+"""Forms of deliveries: preparing one (to the delivery point or a collection point), pick-up, receipt, refusal."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -7,7 +7,7 @@ from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
 from makernet.web.formatting import label
-from makernet.web.forms import options
+from makernet.web.forms import REQUIRED, options
 
 WHOLE = _l("Indiquez un nombre entier.")
 MODES = ("direct", "runner", "collection_point")
@@ -65,3 +65,9 @@ class CollectionPointForm(FlaskForm):
     kind = SelectField(_l("Type"), choices=options([("pick_up", _l("Point de retrait")), ("drive_through", _l("Drive"))]))
     opening_hours = StringField(_l("Horaires"), validators=[Length(max=300)],
                                 description=_l("Tels que le point les annonce, par exemple : mardi et jeudi 14h-17h."))
+
+
+class ReceiptForm(FlaskForm):
+    """The requester confirms a delivery arrived."""
+
+    receiver_name = StringField(_l("Reçu par"), validators=[DataRequired(REQUIRED), Length(max=200)])

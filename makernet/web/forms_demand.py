@@ -1,4 +1,4 @@
-"""Forms of requests: a new request with its lines, triage (reject, split, merge) and receipt."""
+"""Forms of requests: a new request with its lines, triage (reject, split, merge)."""
 from __future__ import annotations
 
 from datetime import date
@@ -108,9 +108,3 @@ def split_form(lines: list[dict]) -> type[FlaskForm]:
                 InputRequired(WHOLE), NumberRange(0, line["quantity"], _l("Entre 0 et %(max)s."))],
             render_kw={"inputmode": "numeric"}))
     return SplitForm
-
-
-class ReceiptForm(FlaskForm):
-    """The requester confirms a delivery arrived."""
-
-    receiver_name = StringField(_l("Reçu par"), validators=[DataRequired(REQUIRED), Length(max=200)])

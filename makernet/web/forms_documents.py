@@ -1,9 +1,8 @@
-"""Forms of printable documents and data files: production report, cost estimate, CSV import."""
+"""Forms of printable documents: the production report and the cost estimate."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -63,21 +62,3 @@ def unit_costs_cents(form: FlaskForm, materials: list[dict]) -> dict[str, float]
         if typed is not None:
             costs[material["code"]] = float(typed) * 100 / QUOTED.get(material["unit"], ("", 1))[1]
     return costs
-
-
-class ImportForm(FlaskForm):
-    """A CSV file of places, machines or opening stock."""
-
-    kind = SelectField(_l("Contenu du fichier"))
-    file = FileField(_l("Fichier CSV"), validators=[FileRequired(_l("Choisissez un fichier CSV."))],
-                     description=_l("Séparateur point-virgule ou virgule, UTF-8 ou Windows ; la première ligne nomme les colonnes."))
-
-
-IMPORT_KINDS = {"places": _l("Lieux"), "machines": _l("Machines"), "stock": _l("Stock d'ouverture")}
-
-
-def import_choices(role: str) -> list:
-    """What a role may import: places for coordinators, machines and stock for operators too."""
-    kinds = IMPORT_KINDS if role in ("coordinator", "admin") else {k: v for k, v in IMPORT_KINDS.items() if k != "places"}
-    return [(k, v) for k, v in kinds.items()]
-

@@ -12,7 +12,7 @@ from makernet.web.feedback import page_blueprint
 bp = page_blueprint("home", __name__)
 
 ROLE_HOME = {"requester": "demand.my_requests", "operator": "planning.work_orders",
-             "coordinator": "demand.triage", "admin": "admin.users"}
+             "coordinator": "demand.triage", "admin": "accounts.users"}
 
 
 @bp.get("/")

@@ -9,7 +9,7 @@ from makernet.services import planning
 from makernet.services.context import current_context as ctx
 from makernet.web.feedback import attach, page_blueprint
 from makernet.web.forms import options
-from makernet.web.forms_production import AcceptForm, AllocateForm, DeclineForm
+from makernet.web.forms_planning import AcceptForm, AllocateForm, DeclineForm
 from makernet.web.session import actor, roles
 
 bp = page_blueprint("planning", __name__)

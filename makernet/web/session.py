@@ -5,7 +5,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Flask, abort, redirect, request, session, url_for
+from flask import Flask, abort, current_app, redirect, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user
 from werkzeug.wrappers import Response
 
@@ -73,7 +73,6 @@ def roles(*allowed: str) -> Callable:
 
 def current_app_login_manager() -> LoginManager:
     """The app's Flask-Login manager."""
-    from flask import current_app
     return current_app.login_manager  # type: ignore[attr-defined]
 
 

@@ -12,7 +12,7 @@ from makernet.services.context import current_context as ctx
 from makernet.web.feedback import attach, page_blueprint, submit
 from makernet.web.formatting import label
 from makernet.web.forms import cents, options
-from makernet.web.forms_stock import (
+from makernet.web.forms_supply import (
     AnswerForm,
     CloseSupplyForm,
     SupplierForm,

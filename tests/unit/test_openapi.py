@@ -1,7 +1,11 @@
 """The OpenAPI document is valid and describes what the API validates."""
 from __future__ import annotations
 
+import re
+
 from openapi_spec_validator import validate
+
+from makernet.api.openapi import OPERATIONS
 
 
 def test_the_openapi_document_is_valid_openapi_3(client) -> None:  # noqa: ANN001
@@ -25,3 +29,22 @@ def test_the_document_carries_the_schemas_that_validate_input(client) -> None:  
     for path in ("/requests/{request_id}/approve", "/work-orders/{work_order_id}/accept",
                  "/machines/{machine_id}/bed-clear", "/deliveries/{delivery_id}/confirm-receipt"):
         assert "post" in document["paths"][path], path
+
+
+def test_every_api_route_is_documented(app, client) -> None:  # noqa: ANN001
+    document = client.get("/api/v1/openapi.json").get_json()
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1/") or rule.rule == "/api/v1/openapi.json":
+            continue
+        path = re.sub(r"<int:(\w+)>", r"{\1}", rule.rule.removeprefix("/api/v1"))
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            assert method.lower() in document["paths"].get(path, {}), f"{method} {path} is not documented"
+
+
+def test_each_body_is_documented_by_its_own_schema(client) -> None:  # noqa: ANN001
+    document = client.get("/api/v1/openapi.json").get_json()
+    bodies = {op.body for op in OPERATIONS if op.body is not None}
+    assert len({body.__name__ for body in bodies}) == len(bodies), "two body schemas share a name"
+    receipt = document["paths"]["/deliveries/{delivery_id}/confirm-receipt"]["post"]["requestBody"]
+    name = receipt["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    assert set(document["components"]["schemas"][name]["properties"]) == {"receiver_name"}

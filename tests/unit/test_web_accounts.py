@@ -1,4 +1,5 @@
-"""Signing in and out, throttling, CSRF, invitations by an admin, API tokens, the language switch."""
+"""Signing in and out, throttling, CSRF, invitations by an admin, API tokens, the language switch; organisations
+and users (admins)."""
 from __future__ import annotations
 
 import re
@@ -125,3 +126,27 @@ def test_an_unknown_address_gets_a_french_page_and_the_api_keeps_json(client) ->
     assert page.status_code == 404 and "Page introuvable" in page.get_data(as_text=True)
     api = client.get("/api/v1/nowhere")
     assert api.status_code == 404 and "error" in api.get_json()
+
+
+def test_an_organisation_with_a_bad_departement_is_refused_in_place(pages: Pages, app) -> None:  # noqa: ANN001
+    pages.sign_in(ADMIN)
+    pages.get("/admin/organisations")
+    before = row_counts(app)
+    answer = pages.post("/admin/organisations", {"name": "Mairie de Royan", "kind": "municipality",
+                                                 "commune": "Royan", "departement": "1Z", "territory": ""})
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 422 and "département" in text_of(html)
+    assert field_value(html, "name") == "Mairie de Royan"
+    assert row_counts(app) == before
+    done = pages.post("/admin/organisations", {"name": "Mairie de Royan", "kind": "municipality",
+                                               "commune": "Royan", "departement": "17", "territory": ""})
+    assert done.status_code == 302 and "Mairie de Royan" in pages.get("/admin/organisations")
+
+
+def test_an_admin_cannot_lock_themselves_out(pages: Pages) -> None:
+    pages.sign_in(ADMIN)
+    users = pages.get("/admin/users")
+    row = users[users.index("admin@demo.makernet.fr"):]
+    path = re.search(r"/admin/users/\d+/active", row).group(0)
+    pages.post(path, {"active": "0"})
+    assert "propre compte" in text_of(pages.get("/admin/users"))

@@ -1,14 +1,13 @@
-"""Forms of the admin pages: organisations, users, catalogue."""
+"""Forms of the catalogue pages (admins): items, materials, design versions, bills of materials, plates."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, EmailField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from makernet.services.access import ROLES
 from makernet.services.accounts import ORGANISATION_KINDS
 from makernet.services.catalogue import ITEM_KINDS, UNITS
 from makernet.web.formatting import label
@@ -20,30 +19,6 @@ WHOLE = _l("Indiquez un nombre entier.")
 
 def _choices(codes: tuple[str, ...]) -> list:
     return options((code, label(code)) for code in codes)
-
-
-class OrganisationForm(FlaskForm):
-    """An organisation and, for a coordination, its territory."""
-
-    name = StringField(_l("Nom"), validators=[DataRequired(REQUIRED), Length(max=200)])
-    kind = SelectField(_l("Type"), choices=_choices(ORGANISATION_KINDS))
-    commune = StringField(_l("Commune"), validators=[Length(max=120)])
-    departement = StringField(_l("Département"), validators=[Length(max=3)], render_kw={"inputmode": "numeric"})
-    territory = StringField(_l("Territoire (coordinations)"), validators=[Length(max=300)],
-                            description=_l("Numéros de départements séparés par des virgules, ex. 16, 17, 79."))
-
-    def territory_codes(self) -> list[str]:
-        """The territory as a list of département codes."""
-        return [code.strip() for code in (self.territory.data or "").split(",") if code.strip()]
-
-
-class InviteForm(FlaskForm):
-    """Create an account; the admin hands over the invitation link."""
-
-    email = EmailField(_l("Adresse e-mail"), validators=[DataRequired(REQUIRED), Length(max=254)])
-    name = StringField(_l("Nom"), validators=[DataRequired(REQUIRED), Length(max=200)])
-    role = SelectField(_l("Rôle"), choices=_choices(ROLES))
-    organisation_id = SelectField(_l("Organisation"), coerce=int, validate_choice=False)
 
 
 class ItemForm(FlaskForm):

@@ -1,4 +1,4 @@
-"""URL rules of the planner under /api/v1: runs, coordinators' pins and forbids, re-planning after a disruption."""
+"""API of plans (/api/v1): planner runs, coordinators' pins and forbids, re-planning after a disruption."""
 from __future__ import annotations
 
 from typing import Annotated, Literal
@@ -14,7 +14,7 @@ from makernet.services import plans
 from makernet.services.access import Actor
 from makernet.services.context import current_context as ctx
 
-bp = Blueprint("planning_api", __name__, url_prefix="/api/v1")
+bp = Blueprint("plans_api", __name__, url_prefix="/api/v1")
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
 
 

@@ -1,4 +1,4 @@
-"""Connecting a place's OctoPrint printers: the key request, a new key, "test connection"."""
+"""The fleet: connecting a place's OctoPrint printers (the key request, a new key, "test connection")."""
 from __future__ import annotations
 
 from flask import flash, redirect, request, url_for
@@ -11,7 +11,7 @@ from makernet.services.context import current_context as ctx
 from makernet.web.feedback import flash_error, page_blueprint
 from makernet.web.session import actor, roles
 
-bp = page_blueprint("printers", __name__)
+bp = page_blueprint("fleet", __name__)
 
 
 def _back(place_id: int) -> Response:
@@ -20,13 +20,13 @@ def _back(place_id: int) -> Response:
 
 @bp.post("/places/<int:place_id>/printers")
 @roles("operator")
-def connect(place_id: int) -> Response:
+def connect_printer(place_id: int) -> Response:
     """Register a printer by its OctoPrint address and ask OctoPrint for a key."""
     form = request.form
     try:
         fleet.connect_printer(ctx(), actor(), place_id, name=form.get("name", ""), url=form.get("url", ""),
-                                   printer_profile=form.get("printer_profile", ""),
-                                   user=form.get("octoprint_user", "").strip() or None)
+                              printer_profile=form.get("printer_profile", ""),
+                              user=form.get("octoprint_user", "").strip() or None)
     except MakerNetError as error:
         flash_error(error)
     else:
@@ -36,7 +36,7 @@ def connect(place_id: int) -> Response:
 
 @bp.post("/places/<int:place_id>/printers/<int:machine_id>/key")
 @roles("operator")
-def new_key(place_id: int, machine_id: int) -> Response:
+def request_new_key(place_id: int, machine_id: int) -> Response:
     """Ask the printer's OctoPrint for a new key."""
     try:
         fleet.request_new_key(ctx(), actor(), machine_id, request.form.get("octoprint_user", "").strip() or None)
@@ -49,7 +49,7 @@ def new_key(place_id: int, machine_id: int) -> Response:
 
 @bp.post("/places/<int:place_id>/printers/<int:machine_id>/test")
 @roles("operator")
-def test(place_id: int, machine_id: int) -> Response:
+def test_connection(place_id: int, machine_id: int) -> Response:
     """Ask the printer's host what it is and what it does, and say it."""
     try:
         found = fleet.test_connection(ctx(), actor(), machine_id)

@@ -1,4 +1,4 @@
-"""The coordinators' dashboard: demand vs made vs delivered, stock alerts, printer states."""
+"""Reporting: the coordinators' dashboard (demand vs made vs delivered, stock alerts, printer states)."""
 from __future__ import annotations
 
 from flask import render_template, request
@@ -8,7 +8,7 @@ from makernet.services.context import current_context as ctx
 from makernet.web.feedback import page_blueprint
 from makernet.web.session import actor, roles
 
-bp = page_blueprint("dashboard", __name__)
+bp = page_blueprint("reporting", __name__)
 PERIODS = (14, 28, 56, 112)
 
 
@@ -18,7 +18,7 @@ def index() -> str:
     """Charts and tables over the chosen period (56 days by default: the spring-2020 run)."""
     days = request.args.get("days", type=int)
     days = days if days in PERIODS else 56
-    return render_template("dashboard/index.html", d=reporting.dashboard(ctx(), actor(), days), days=days,
+    return render_template("reporting/index.html", d=reporting.dashboard(ctx(), actor(), days), days=days,
                            periods=PERIODS, stock=reporting.stock_overview(ctx(), actor()),
                            printers=reporting.printer_states(ctx(), actor()))
 
@@ -27,4 +27,4 @@ def index() -> str:
 @roles("coordinator")
 def printers() -> str:
     """The printer states table alone, refreshed live by htmx."""
-    return render_template("dashboard/_printers.html", printers=reporting.printer_states(ctx(), actor()))
+    return render_template("reporting/_printers.html", printers=reporting.printer_states(ctx(), actor()))

@@ -1,4 +1,4 @@
-"""An operator sets the place's conditions and manual work centres; nobody else may."""
+"""An operator sees and sets their own place's conditions and manual work centres; nobody else may."""
 from __future__ import annotations
 
 import pytest
@@ -110,3 +110,11 @@ def test_only_the_places_own_operators_reach_its_settings(pages: Pages, api: Api
     pages.sign_in(COORDINATOR)
     pages.get(f"/places/{lab['id']}/settings", status=403)
     assert "Réglages du lieu" not in text_of(pages.get(f"/places/{lab['id']}"))
+
+
+def test_operators_see_their_own_place_only(pages: Pages) -> None:
+    pages.sign_in(OPERATOR)
+    answer = pages.client.get("/places")
+    assert answer.status_code == 302
+    assert "FabLab La Rochelle" in pages.get(answer.headers["Location"])
+    pages.get("/stock", status=403)

@@ -1,0 +1,16 @@
+"""API of the catalogue (/api/v1): items, their design versions and bills of materials."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+from makernet.api.endpoints import endpoint
+from makernet.services import catalogue
+from makernet.services.access import Actor
+from makernet.services.context import current_context as ctx
+
+bp = Blueprint("catalogue_api", __name__, url_prefix="/api/v1")
+
+
+@endpoint(bp, "get", "/items", "The catalogue: items, design versions, bills of materials")
+def list_items(actor: Actor) -> list:
+    return catalogue.list_items(ctx())

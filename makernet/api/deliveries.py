@@ -1,0 +1,111 @@
+"""API of deliveries (/api/v1): prepare, follow, confirm or refuse one; what a request awaits; collection points."""
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from flask import Blueprint, request
+from pydantic import Field, StringConstraints
+
+from makernet.api.endpoints import endpoint, query_int
+from makernet.api.schemas import Body, DeliveryIn, DeliveryLineIn, Id, Name, ReasonIn, ReceiptIn
+from makernet.domain.demand import MAX_LINES
+from makernet.services import deliveries
+from makernet.services.access import Actor
+from makernet.services.context import current_context as ctx
+
+bp = Blueprint("deliveries_api", __name__, url_prefix="/api/v1")
+Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
+
+
+class PickUpIn(Body):
+    """Who took the parcel (a volunteer runner, a driver)."""
+
+    carrier_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
+
+
+class CollectionPointIn(Body):
+    """A drive-through or pick-up point where requesters collect their units."""
+
+    name: Name
+    address: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+    commune: Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)] = ""
+    departement: Annotated[str, StringConstraints(strip_whitespace=True, max_length=3)] = ""
+    kind: Literal["pick_up", "drive_through"] = "pick_up"
+    opening_hours: Short = ""
+
+
+class PointDeliveryIn(Body):
+    """A delivery prepared for a collection point."""
+
+    place_id: Id
+    request_id: Id
+    lines: Annotated[list[DeliveryLineIn], Field(min_length=1, max_length=MAX_LINES)]
+    carrier_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
+
+
+@endpoint(bp, "post", "/deliveries", "Prepare a delivery of finished units (operators)", body=DeliveryIn,
+          success=201)
+def create_delivery(actor: Actor, body: DeliveryIn) -> dict:
+    return deliveries.create_delivery(ctx(), actor, place_id=body.place_id, request_id=body.request_id,
+                                      lines=[(ln.request_line_id, ln.quantity) for ln in body.lines],
+                                      mode=body.mode, destination=body.destination)
+
+
+@endpoint(bp, "get", "/deliveries", "Deliveries this user may see, by request_id or status")
+def list_deliveries(actor: Actor) -> list:
+    return deliveries.list_deliveries(ctx(), actor, query_int("request_id"), request.args.get("status"))
+
+
+@endpoint(bp, "get", "/deliveries/{delivery_id}", "One delivery")
+def get_delivery(actor: Actor, delivery_id: int) -> dict:
+    return deliveries.get_delivery(ctx(), actor, delivery_id)
+
+
+@endpoint(bp, "post", "/deliveries/{delivery_id}/pick-up", "A runner or driver took the parcel (operators)",
+          body=PickUpIn)
+def pick_up_delivery(actor: Actor, delivery_id: int, body: PickUpIn) -> dict:
+    return deliveries.mark_picked_up(ctx(), actor, delivery_id, body.carrier_name)
+
+
+@endpoint(bp, "post", "/deliveries/{delivery_id}/deliver", "The parcel reached its destination (operators)")
+def deliver_delivery(actor: Actor, delivery_id: int) -> dict:
+    return deliveries.mark_delivered(ctx(), actor, delivery_id)
+
+
+@endpoint(bp, "post", "/deliveries/{delivery_id}/confirm-receipt", "Confirm receipt of a delivery (requesters)",
+          body=ReceiptIn)
+def confirm_receipt(actor: Actor, delivery_id: int, body: ReceiptIn) -> dict:
+    return deliveries.confirm_receipt(ctx(), actor, delivery_id, body.receiver_name)
+
+
+@endpoint(bp, "post", "/deliveries/{delivery_id}/refuse", "Refuse a delivery, saying why (requesters)",
+          body=ReasonIn)
+def refuse_delivery(actor: Actor, delivery_id: int, body: ReasonIn) -> dict:
+    return deliveries.refuse_delivery(ctx(), actor, delivery_id, body.reason)
+
+
+@endpoint(bp, "get", "/requests/{request_id}/awaiting", "What a request still awaits: to make, to ship, on the way")
+def request_awaiting(actor: Actor, request_id: int) -> dict:
+    return deliveries.awaiting(ctx(), actor, request_id)
+
+
+@endpoint(bp, "get", "/collection-points", "Collection points (drive-through, pick-up), by departement")
+def list_collection_points(actor: Actor) -> list:
+    return deliveries.list_collection_points(ctx(), request.args.get("departement"))
+
+
+@endpoint(bp, "post", "/collection-points", "Open a collection point (coordinators, operators)",
+          body=CollectionPointIn, success=201)
+def create_collection_point(actor: Actor, body: CollectionPointIn) -> dict:
+    return deliveries.create_collection_point(ctx(), actor, name=body.name, address=body.address,
+                                              commune=body.commune, departement=body.departement, kind=body.kind,
+                                              opening_hours=body.opening_hours)
+
+
+@endpoint(bp, "post", "/collection-points/{point_id}/deliveries", "Prepare a delivery to a collection point "
+          "(operators)", body=PointDeliveryIn, success=201)
+def deliver_to_point(actor: Actor, point_id: int, body: PointDeliveryIn) -> dict:
+    return deliveries.create_delivery(ctx(), actor, place_id=body.place_id, request_id=body.request_id,
+                                      lines=[(ln.request_line_id, ln.quantity) for ln in body.lines],
+                                      mode="collection_point", collection_point_id=point_id,
+                                      carrier_name=body.carrier_name)

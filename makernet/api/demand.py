@@ -1,0 +1,42 @@
+"""API of demand (/api/v1): post a request, follow it; coordinators approve or reject it."""
+from __future__ import annotations
+
+from flask import Blueprint, request
+
+from makernet.api.endpoints import endpoint
+from makernet.api.schemas import ReasonIn, RequestIn
+from makernet.services import demand
+from makernet.services.access import Actor
+from makernet.services.context import current_context as ctx
+
+bp = Blueprint("demand_api", __name__, url_prefix="/api/v1")
+
+
+@endpoint(bp, "post", "/requests", "Post a request (requesters)", body=RequestIn, success=201)
+def create_request(actor: Actor, body: RequestIn) -> dict:
+    return demand.submit_request(
+        ctx(), actor, needed_by=body.needed_by, delivery_point=body.delivery_point,
+        lines=[(line.item_id, line.quantity) for line in body.lines], priority=body.priority,
+        beneficiary=body.beneficiary, urgency_reason=body.urgency_reason,
+        latitude=body.latitude, longitude=body.longitude)
+
+
+@endpoint(bp, "get", "/requests", "Requests this user may see")
+def list_requests(actor: Actor) -> list:
+    return demand.list_requests(ctx(), actor, request.args.get("status"))
+
+
+@endpoint(bp, "get", "/requests/{request_id}", "One request with its lines and counts")
+def get_request(actor: Actor, request_id: int) -> dict:
+    return demand.get_request(ctx(), actor, request_id)
+
+
+@endpoint(bp, "post", "/requests/{request_id}/approve", "Approve a submitted request (coordinators)")
+def approve_request(actor: Actor, request_id: int) -> dict:
+    return demand.approve_request(ctx(), actor, request_id)
+
+
+@endpoint(bp, "post", "/requests/{request_id}/reject", "Reject a request with a reason (coordinators)",
+          body=ReasonIn)
+def reject_request(actor: Actor, request_id: int, body: ReasonIn) -> dict:
+    return demand.reject_request(ctx(), actor, request_id, body.reason)

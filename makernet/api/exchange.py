@@ -1,0 +1,67 @@
+"""API of data files (/api/v1): CSV imports (checked first, then all or nothing) and CSV exports."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, request
+
+from makernet.api.endpoints import BodyError, endpoint
+from makernet.services import exchange
+from makernet.services.access import Actor
+from makernet.services.context import current_context as ctx
+
+bp = Blueprint("exchange_api", __name__, url_prefix="/api/v1")
+
+
+def _import(actor: Actor, kind: str) -> dict:
+    """Check (dry_run, the default) or import an uploaded CSV; a real import with bad rows writes nothing."""
+    upload = request.files.get("file")
+    if upload is None and request.mimetype not in ("text/csv", "text/plain", "application/octet-stream"):
+        raise BodyError("Send the CSV as the body with 'Content-Type: text/csv', or as a form file named file.",
+                        415, [])
+    data = upload.read() if upload is not None else request.get_data()
+    dry_run = request.args.get("dry_run", "true").lower() not in ("false", "0", "no", "non")
+    report = exchange.import_csv(ctx(), actor, kind, data, dry_run)
+    if report["errors"] and not dry_run:
+        raise BodyError(f"{len(report['errors'])} problem(s) in the file; nothing was imported.", 422,
+                        report["errors"])
+    return report
+
+
+def _export(actor: Actor, kind: str) -> Response:
+    """A CSV file to download."""
+    return Response(exchange.export_csv(ctx(), actor, kind), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="makernet-{kind}.csv"'})
+
+
+@endpoint(bp, "post", "/imports/places", "Import places from CSV (dry_run=true by default; coordinators)")
+def import_places(actor: Actor) -> dict:
+    return _import(actor, "places")
+
+
+@endpoint(bp, "post", "/imports/machines", "Import machines from CSV (dry_run=true by default)")
+def import_machines(actor: Actor) -> dict:
+    return _import(actor, "machines")
+
+
+@endpoint(bp, "post", "/imports/stock", "Import opening stock from CSV (dry_run=true by default)")
+def import_stock(actor: Actor) -> dict:
+    return _import(actor, "stock")
+
+
+@endpoint(bp, "get", "/exports/requests.csv", "Requests, one row per line, as CSV")
+def export_requests(actor: Actor) -> Response:
+    return _export(actor, "requests")
+
+
+@endpoint(bp, "get", "/exports/production.csv", "Finished jobs (plates, batches) as CSV")
+def export_production(actor: Actor) -> Response:
+    return _export(actor, "production")
+
+
+@endpoint(bp, "get", "/exports/stock.csv", "Stock levels, reservations and alerts as CSV")
+def export_stock(actor: Actor) -> Response:
+    return _export(actor, "stock")
+
+
+@endpoint(bp, "get", "/exports/deliveries.csv", "Deliveries, one row per line, as CSV")
+def export_deliveries(actor: Actor) -> Response:
+    return _export(actor, "deliveries")

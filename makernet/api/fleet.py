@@ -1,0 +1,31 @@
+"""API of the fleet (/api/v1): connecting OctoPrint printers, asking for a new key, testing the connection."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+from makernet.api.endpoints import endpoint
+from makernet.api.schemas import ConnectPrinterIn, KeyRequestIn
+from makernet.services import fleet
+from makernet.services.access import Actor
+from makernet.services.context import current_context as ctx
+
+bp = Blueprint("fleet_api", __name__, url_prefix="/api/v1")
+
+
+@endpoint(bp, "post", "/places/{place_id}/printers", "Connect an OctoPrint printer: approve the key request "
+          "in OctoPrint (operators)", body=ConnectPrinterIn, success=201)
+def connect_printer(actor: Actor, place_id: int, body: ConnectPrinterIn) -> dict:
+    return fleet.connect_printer(ctx(), actor, place_id, name=body.name, url=body.url,
+                                 printer_profile=body.printer_profile, user=body.user,
+                                 clears_itself=body.clears_itself)
+
+
+@endpoint(bp, "post", "/machines/{machine_id}/request-key", "Ask the printer's OctoPrint for a new key (operators)",
+          body=KeyRequestIn)
+def request_key(actor: Actor, machine_id: int, body: KeyRequestIn) -> dict:
+    return fleet.request_new_key(ctx(), actor, machine_id, body.user)
+
+
+@endpoint(bp, "post", "/machines/{machine_id}/test-connection", "Ask the printer's host what it is and does")
+def test_connection(actor: Actor, machine_id: int) -> dict:
+    return fleet.test_connection(ctx(), actor, machine_id)

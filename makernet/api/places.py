@@ -1,0 +1,21 @@
+"""API of places (/api/v1): the places a user may see, with their conditions and machines."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+from makernet.api.endpoints import endpoint
+from makernet.services import places
+from makernet.services.access import Actor
+from makernet.services.context import current_context as ctx
+
+bp = Blueprint("places_api", __name__, url_prefix="/api/v1")
+
+
+@endpoint(bp, "get", "/places", "Places this user may see, with their machines")
+def list_places(actor: Actor) -> list:
+    return places.list_places(ctx(), actor)
+
+
+@endpoint(bp, "get", "/places/{place_id}", "One place with its conditions and machines")
+def get_place(actor: Actor, place_id: int) -> dict:
+    return places.get_place(ctx(), actor, place_id)

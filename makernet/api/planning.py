@@ -1,0 +1,41 @@
+"""API of planning (/api/v1): work orders a coordinator allocates and a place accepts or declines."""
+from __future__ import annotations
+
+from flask import Blueprint, request
+
+from makernet.api.endpoints import endpoint
+from makernet.api.schemas import AcceptIn, ReasonIn, WorkOrderIn
+from makernet.services import planning
+from makernet.services.access import Actor
+from makernet.services.context import current_context as ctx
+
+bp = Blueprint("planning_api", __name__, url_prefix="/api/v1")
+
+
+@endpoint(bp, "post", "/work-orders", "Allocate part of a request line to a place (coordinators)",
+          body=WorkOrderIn, success=201)
+def create_work_order(actor: Actor, body: WorkOrderIn) -> dict:
+    return planning.allocate(ctx(), actor, request_line_id=body.request_line_id, place_id=body.place_id,
+                             quantity=body.quantity, design_version_id=body.design_version_id, reason=body.reason)
+
+
+@endpoint(bp, "get", "/work-orders", "Work orders of this user's places or territory")
+def list_work_orders(actor: Actor) -> list:
+    return planning.list_work_orders(ctx(), actor, request.args.get("status"))
+
+
+@endpoint(bp, "get", "/work-orders/{work_order_id}", "One work order")
+def get_work_order(actor: Actor, work_order_id: int) -> dict:
+    return planning.get_work_order(ctx(), actor, work_order_id)
+
+
+@endpoint(bp, "post", "/work-orders/{work_order_id}/accept", "Accept a proposed work order, or part of it (operators)",
+          body=AcceptIn)
+def accept_work_order(actor: Actor, work_order_id: int, body: AcceptIn) -> dict:
+    return planning.accept_work_order(ctx(), actor, work_order_id, body.quantity)
+
+
+@endpoint(bp, "post", "/work-orders/{work_order_id}/decline", "Decline a proposed work order (operators)",
+          body=ReasonIn)
+def decline_work_order(actor: Actor, work_order_id: int, body: ReasonIn) -> dict:
+    return planning.decline_work_order(ctx(), actor, work_order_id, body.reason)

@@ -1,0 +1,43 @@
+"""API of production (/api/v1): jobs (plates, batches), batch counts, retries, machines and "bed clear"."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+from makernet.api.endpoints import endpoint, query_int
+from makernet.api.schemas import BatchReportIn
+from makernet.services import production
+from makernet.services.access import Actor
+from makernet.services.context import current_context as ctx
+
+bp = Blueprint("production_api", __name__, url_prefix="/api/v1")
+
+
+@endpoint(bp, "get", "/jobs", "Jobs (plates, batches), by work_order_id or machine_id")
+def list_jobs(actor: Actor) -> list:
+    return production.list_jobs(ctx(), actor, query_int("work_order_id"), query_int("machine_id"))
+
+
+@endpoint(bp, "post", "/jobs/{job_id}/report", "Report the counts of a manual batch (operators)",
+          body=BatchReportIn)
+def report_batch(actor: Actor, job_id: int, body: BatchReportIn) -> dict:
+    return production.report_batch(ctx(), actor, job_id, body.units_made, body.units_rejected)
+
+
+@endpoint(bp, "post", "/jobs/{job_id}/retry", "Send a failed plate back to its printer's queue (operators)")
+def retry_job(actor: Actor, job_id: int) -> dict:
+    return production.retry_job(ctx(), actor, job_id)
+
+
+@endpoint(bp, "post", "/jobs/{job_id}/scrap", "Give up a failed plate: its units count as rejects (operators)")
+def scrap_job(actor: Actor, job_id: int) -> dict:
+    return production.scrap_job(ctx(), actor, job_id)
+
+
+@endpoint(bp, "get", "/machines/{machine_id}", "One machine and its printer state")
+def get_machine(actor: Actor, machine_id: int) -> dict:
+    return production.get_machine(ctx(), actor, machine_id)
+
+
+@endpoint(bp, "post", "/machines/{machine_id}/bed-clear", "Confirm the bed is clear: the next plate may start (operators)")
+def confirm_bed_clear(actor: Actor, machine_id: int) -> dict:
+    return production.confirm_bed_clear(ctx(), actor, machine_id)

@@ -1,0 +1,50 @@
+"""Data files: CSV exports of what the user may see, and the CSV import of places, machines or opening stock."""
+from __future__ import annotations
+
+from flask import Response, flash, render_template, request
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from makernet.errors import MakerNetError, NotFound
+from makernet.services import exchange
+from makernet.services.context import current_context as ctx
+from makernet.web.feedback import attach, page_blueprint
+from makernet.web.forms import options
+from makernet.web.forms_exchange import ImportForm, import_choices
+from makernet.web.session import actor, roles
+from makernet.web.wording import row_reason
+
+bp = page_blueprint("exchange", __name__)
+
+
+@bp.get("/exports/<kind>.csv")
+@roles("requester", "operator", "coordinator")
+def export(kind: str) -> Response:
+    """Requests, production, stock or deliveries as a spreadsheet opens them (what the user may see)."""
+    if kind not in exchange.KINDS:
+        raise NotFound(f"No export named {kind}.")
+    return Response(exchange.export_csv(ctx(), actor(), kind), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="makernet-{kind}.csv"'})
+
+
+@bp.route("/imports", methods=["GET", "POST"])
+@roles("operator", "coordinator")
+def import_csv() -> object:
+    """Onboard places, machines or opening stock from a CSV file: check it first, then import all or nothing."""
+    form = ImportForm()
+    form.kind.choices = options(import_choices(current_user.role))
+    report = None
+    if form.validate_on_submit():
+        dry_run = request.form.get("action") != "import"
+        try:
+            report = exchange.import_csv(ctx(), actor(), form.kind.data, form.file.data.read(), dry_run)
+        except MakerNetError as error:
+            attach(form, error)
+        else:
+            if str(get_locale()) != "en":  # the service explains rows in English, the API's language
+                report["errors"] = [e | {"reason": row_reason(e["reason"])} for e in report["errors"]]
+            if report["imported"]:
+                flash(_("%(n)s ligne(s) importée(s).", n=report["imported"]), "success")
+    status = 422 if form.errors or (report and report["errors"]) else 200
+    return render_template("exchange/imports.html", form=form, report=report), status

@@ -1,0 +1,34 @@
+"""Forms of work orders: a coordinator's allocation, an operator's accept or decline."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from makernet.domain.demand import MAX_QUANTITY
+
+WHOLE = _l("Indiquez un nombre entier.")
+
+
+class AcceptForm(FlaskForm):
+    """Accept a proposed work order, all of it (blank) or part of it."""
+
+    quantity = IntegerField(_l("Quantité acceptée"), validators=[Optional(), NumberRange(min=1, max=MAX_QUANTITY)],
+                            description=_l("Laissez vide pour tout accepter."), render_kw={"inputmode": "numeric"})
+
+
+class DeclineForm(FlaskForm):
+    """Decline proposed work, saying why."""
+
+    reason = TextAreaField(_l("Motif du refus"), validators=[DataRequired(_l("Indiquez le motif.")), Length(max=1000)])
+
+
+class AllocateForm(FlaskForm):
+    """Propose part of a request line to a place."""
+
+    request_line_id = SelectField(_l("Ligne"), coerce=int, validate_choice=False)
+    place_id = SelectField(_l("Lieu de fabrication"), coerce=int, validate_choice=False)
+    quantity = IntegerField(_l("Quantité"), validators=[InputRequired(WHOLE), NumberRange(min=1, max=MAX_QUANTITY)],
+                            render_kw={"inputmode": "numeric"})
+    reason = StringField(_l("Note pour le lieu"), validators=[Length(max=1000)])

@@ -1,0 +1,37 @@
+"""Admins keep the catalogue: items, design versions, bills of materials, plates with their G-code."""
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from tests.support.api import ADMIN, REQUESTER, ApiClient
+from tests.support.pages import Pages, text_of
+
+
+@pytest.fixture
+def pages(client) -> Pages:  # noqa: ANN001
+    return Pages(client)
+
+
+def test_the_catalogue_takes_an_item_a_design_a_bom_line_and_a_plate_with_its_gcode(pages: Pages, api: ApiClient) -> None:
+    pages.sign_in(ADMIN)
+    pages.get("/admin/catalogue")
+    assert pages.post("/admin/catalogue/items", {"code": "Bad Code", "name": "Clip", "kind": "printed"}).status_code == 422
+    assert pages.post("/admin/catalogue/items", {"code": "clip-blouse", "name": "Clip de blouse",
+                                                 "kind": "printed"}).status_code == 302
+    item = next(i for i in api.ok("get", "/items", REQUESTER) if i["code"] == "clip-blouse")
+    assert pages.post(f"/admin/catalogue/items/{item['id']}/designs", {"label": "v1", "validated": "y"}).status_code == 302
+    design = next(i for i in api.ok("get", "/items", REQUESTER) if i["code"] == "clip-blouse")["design_versions"][0]
+    assert design["validated"] is True
+    assert pages.post(f"/admin/catalogue/designs/{design['id']}/bom", {"material_id": "1", "quantity": "4"}).status_code == 302
+    refused = pages.post(f"/admin/catalogue/designs/{design['id']}/plates", {
+        "printer_profile": "prusa-mk3", "units_per_plate": "12", "print_minutes": "90",
+        "gcode": (io.BytesIO(b"\x89PNG\r\n\x1a\n\x00\x00"), "photo.png")}, content_type="multipart/form-data")
+    assert refused.status_code == 422 and "G-code" in text_of(refused.get_data(as_text=True))
+    saved = pages.post(f"/admin/catalogue/designs/{design['id']}/plates", {
+        "printer_profile": "prusa-mk3", "units_per_plate": "12", "print_minutes": "90",
+        "gcode": (io.BytesIO(b"G28\nG1 X5 Y5\n"), "clip.gcode")}, content_type="multipart/form-data")
+    assert saved.status_code == 302
+    page = text_of(pages.get("/admin/catalogue"))
+    assert "Clip de blouse" in page and "prusa-mk3 12 90" in page
