@@ -8,7 +8,7 @@ from pydantic import Field, StringConstraints
 
 from makernet.api.endpoints import endpoint, query_int
 from makernet.api.schemas import Body, DeliveryIn, DeliveryLineIn, Id, Name, ReasonIn, ReceiptIn
-from makernet.domain.demand import MAX_LINES
+from makernet.services.demand import MAX_LINES
 from makernet.services import deliveries
 from makernet.services.access import Actor
 from makernet.services.context import current_context as ctx

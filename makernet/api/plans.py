@@ -8,8 +8,8 @@ from pydantic import Field, StringConstraints
 
 from makernet.api.endpoints import endpoint
 from makernet.api.schemas import Body, Id, Text
-from makernet.domain.demand import MAX_QUANTITY
-from makernet.domain.planning import RELEASE_DAYS
+from makernet.services.demand import MAX_QUANTITY
+from makernet.services.plans import RELEASE_DAYS
 from makernet.services import plans
 from makernet.services.access import Actor
 from makernet.services.context import current_context as ctx

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from makernet.domain.demand import MAX_LINES, MAX_QUANTITY
+from makernet.services.demand import MAX_LINES, MAX_QUANTITY
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]

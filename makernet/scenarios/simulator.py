@@ -24,6 +24,7 @@ from makernet import schema
 from makernet.config import Settings
 from makernet.db import Database
 from makernet.domain.planning import great_circle_km
+import makernet.planner.solve  # noqa: F401 - SciPy loaded up front, as a running server has it, not in day 0
 from makernet.models import (BomLine, Delivery, DeliveryLine, DesignVersion, Job, Machine, Place, Request, RequestLine,
                              StockEntry, WorkOrder)
 from makernet.scenarios.loading import Loaded, add_design, load, requester
@@ -88,11 +89,11 @@ class Simulation:
         self.folder = folder or Path(tempfile.mkdtemp(prefix="makernet-sim-"))
         self.db = Database(f"sqlite:///{self.folder / f'{strategy}.sqlite3'}")
         schema.upgrade(self.db)
-        self.ctx = Context(db=self.db, tasks=NullQueue(), subscribers=SUBSCRIBERS, settings=Settings(instance_dir=self.folder, secret_key="sim"))
+        self.ctx = Context(db=self.db, tasks=NullQueue(), subscribers=SUBSCRIBERS,
+                           settings=Settings(instance_dir=self.folder, secret_key="sim"))
         with self.db.transaction() as tx:
             self.loaded: Loaded = load(tx.session, scenario)
         self.rng = random.Random(scenario.seed * 7919)
-        import makernet.planner.solve  # noqa: F401 - load SciPy now, as a running server has, not in day 0's timing
         self.outcome = Outcome(strategy)
         self.credit: dict[tuple[int, int], float] = defaultdict(float)
         self.designs: dict[str, int] = {}

@@ -10,7 +10,7 @@ from wtforms import DateField, FieldList, FormField, IntegerField, SelectField, 
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from makernet.domain.demand import MAX_LINES, MAX_QUANTITY, PRIORITIES
+from makernet.services.demand import MAX_LINES, MAX_QUANTITY, PRIORITIES
 from makernet.web.forms import REQUIRED, options
 from makernet.web.formatting import label
 

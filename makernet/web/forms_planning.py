@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from makernet.domain.demand import MAX_QUANTITY
+from makernet.services.demand import MAX_QUANTITY
 
 WHOLE = _l("Indiquez un nombre entier.")
 

@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
-from makernet.domain.demand import MAX_QUANTITY
+from makernet.services.demand import MAX_QUANTITY
 from makernet.web.forms import options
 
 

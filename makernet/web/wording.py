@@ -10,6 +10,8 @@ import re
 
 from flask_babel import lazy_gettext as _l
 
+from makernet.web.formatting import label
+
 PATTERNS = [
     (r"Only (?P<level>-?\d+) in stock; (?P<quantity>\d+) cannot be taken out\.",
      _l("Il n'y en a que %(level)s en stock : impossible d'en sortir %(quantity)s.")),
@@ -99,8 +101,6 @@ SENTENCES = {
 
 def _match(patterns: list, message: str) -> str | None:
     """The French sentence of the first pattern the message matches, with its figures and names."""
-    from makernet.web.formatting import label
-
     for pattern, french in patterns:
         found = re.fullmatch(pattern, message)
         if found:

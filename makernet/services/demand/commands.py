@@ -5,7 +5,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from makernet.domain.demand import MAX_LINES, PRIORITIES, check_needed_by, check_quantity
+from makernet.domain.demand import MAX_LINES, MAX_QUANTITY, PRIORITIES, check_needed_by, check_quantity
 from makernet.domain.states import RequestStatus
 from makernet.errors import Conflict, InvalidInput
 from makernet.models import Item, Organisation, Request, RequestLine, WorkOrder
