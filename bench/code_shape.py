@@ -5,8 +5,8 @@
 
 Over the Python files of makernet/, workers/ and printers/ (makernet/migrations/ left out) it prints:
 module length and function length (def to end of body, methods and nested functions included);
-import cycles among project modules (an import anywhere in a file counts, importing a.b.c also
-depends on the packages a and a.b, whose __init__ runs first); private names imported from another
+import cycles among project modules (the imports a module runs when it is imported; importing a.b.c
+also depends on the packages a and a.b, whose __init__ runs first), and imports left inside functions; private names imported from another
 module; lines per area of makernet/services/; the call sites that write a Job's status (move(_, Job, ...),
 update(Job)...values(status=...), job.status = / j.status =); and the only_from= overrides.
 """
@@ -56,11 +56,15 @@ def function_lengths(where: str, node: ast.AST, prefix: str = "") -> list[tuple[
     return out
 
 
-def imports(module: str, tree: ast.Module, modules: dict[str, Path]) -> tuple[set[str], int, list[str]]:
-    """Project modules this one depends on, imports of them inside functions, private names imported."""
+def imports(module: str, tree: ast.Module, modules: dict[str, Path]) -> tuple[set[str], set[str], int, list[str]]:
+    """Project modules this one needs when imported, those it imports anywhere (functions included),
+    imports of them inside functions, private names imported."""
     deps: set[str] = set()
+    late: set[str] = set()
     inside, private = 0, list[str]()
     package = module.split(".") if modules[module].name == "__init__.py" else module.split(".")[:-1]
+    # a module's own packages are already being imported when it runs: importing them is no cycle
+    own = {".".join(module.split(".")[:i]) for i in range(1, len(module.split(".")))}
 
     def visit(node: ast.AST, in_function: bool) -> None:
         nonlocal inside
@@ -78,12 +82,12 @@ def imports(module: str, tree: ast.Module, modules: dict[str, Path]) -> tuple[se
                                        f" (line {child.lineno})")
             for target in targets:  # a.b.c runs a/__init__, a/b/__init__ and a/b/c
                 parts = target.split(".")
-                hits = {".".join(parts[:i]) for i in range(1, len(parts) + 1)} & modules.keys()
-                deps.update(hits)
+                hits = {".".join(parts[:i]) for i in range(1, len(parts) + 1)} & modules.keys() - own
+                (late if in_function else deps).update(hits)
                 inside += bool(hits) and in_function
             visit(child, in_function or isinstance(child, DEFS))
     visit(tree, False)
-    return deps - {module}, inside, private
+    return deps - {module}, (deps | late) - {module}, inside, private
 
 
 def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
@@ -165,16 +169,18 @@ def main() -> None:
     for p in sorted(files, key=lambda p: p.name == "__init__.py"):
         modules[dotted(p)] = p
     graph: dict[str, set[str]] = {}
+    anywhere: dict[str, set[str]] = {}
     inside, private = 0, list[str]()
     for m, p in sorted(modules.items()):
-        graph[m], n, names = imports(m, trees[p], modules)
+        graph[m], anywhere[m], n, names = imports(m, trees[p], modules)
         inside, private = inside + n, private + names
-    found = cycles(graph)
     shadowed = f" (+{len(files) - len(modules)} module files shadowed by packages)" if len(files) > len(modules) else ""
     rows.append(("import edges", f"{sum(map(len, graph.values()))} between {len(graph)} modules{shadowed}"))
     rows.append(("project imports in functions", str(inside)))
-    rows.append(("import cycles (SCC > 1)", f"{len(found)}, {sum(map(len, found))} modules in them"))
-    rows += [(f"  cycle {i}", ", ".join(short(m, modules) for m in c)) for i, c in enumerate(found, 1)]
+    for label, found in (("import cycles (module level)", cycles(graph)),
+                         ("import cycles (imports anywhere)", cycles(anywhere))):
+        rows.append((label, f"{len(found)}, {sum(map(len, found))} modules in them"))
+        rows += [(f"  cycle {i}", ", ".join(short(m, modules) for m in c)) for i, c in enumerate(found, 1)]
     rows.append(("private names imported", str(len(private))))
     rows += [("", p) for p in private]
 
