@@ -1,6 +1,7 @@
 """Connecting a printer through OctoPrint's Application Keys flow, on a real OctoPrint."""
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -56,7 +57,7 @@ def test_an_operator_connects_a_printer_approves_it_in_octoprint_and_the_key_is_
 
     assert printer.decide_key_requests(approve=True) == 1
     connected = wait_key(api, machine["id"], "stored")
-    assert connected["active"] is True and "api_key" not in connected
+    assert connected["active"] is True and "api_key" not in connected and "api_key" not in connected["settings"]
 
     check = api.ok("post", f"/machines/{machine['id']}/test-connection", OPERATOR)
     assert check["reachable"] is True and check["version"] == "1.11.8"
@@ -64,8 +65,10 @@ def test_an_operator_connects_a_printer_approves_it_in_octoprint_and_the_key_is_
 
     engine = create_engine(f"sqlite:///{inst.instance_dir / 'makernet.sqlite3'}")
     with engine.connect() as connection:
-        stored = connection.execute(text("SELECT api_key FROM machine WHERE id = :m"), {"m": machine["id"]}).scalar()
+        settings = connection.execute(text("SELECT driver_settings FROM machine WHERE id = :m"),
+                                      {"m": machine["id"]}).scalar()
     engine.dispose()
+    stored = json.loads(settings)["api_key"]   # the driver's settings, the key sealed among them
     key = reveal(SimpleNamespace(secret=inst.env["MAKERNET_SECRET_KEY"]), stored)
     assert stored.startswith("sealed:") and len(key) >= 20 and key not in stored
     keys = printer.request("GET", "/api/plugin/appkeys").json()["keys"]
