@@ -3,14 +3,16 @@ from makernet.models.audit import AuditEntry
 from makernet.models.catalogue import BomLine, DesignVersion, Item, Material, PlateLayout
 from makernet.models.deliveries import Delivery, DeliveryLine
 from makernet.models.demand import Request, RequestLine
-from makernet.models.organisations import ApiToken, Organisation, User
+from makernet.models.accounts import ApiToken, Organisation, User
 from makernet.models.places import Machine, Place
 from makernet.models.planning import WorkOrder
+from makernet.models.plans import PlanningRule, PlanRun
 from makernet.models.production import Job
-from makernet.models.stock import StockEntry, SupplyRequest
+from makernet.models.stock import StockEntry
+from makernet.models.supply import SupplyRequest
 
 __all__ = [
     "ApiToken", "AuditEntry", "BomLine", "Delivery", "DeliveryLine", "DesignVersion", "Item",
-    "Job", "Machine", "Material", "Organisation", "Place", "PlateLayout", "Request",
+    "Job", "Machine", "Material", "Organisation", "Place", "PlanningRule", "PlanRun", "PlateLayout", "Request",
     "RequestLine", "StockEntry", "SupplyRequest", "User", "WorkOrder",
 ]

@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from makernet.db import Database
 from makernet.models import Job, Place, RequestLine, StockEntry, WorkOrder
-from makernet.models.planning import PlanRun
+from makernet.models.plans import PlanRun
 from makernet.scenarios.na_visors import Disruption, generate
 from makernet.scenarios.simulator import Simulation
 

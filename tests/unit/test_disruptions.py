@@ -7,7 +7,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from makernet.models import Machine, Material, Place, StockEntry, WorkOrder
-from makernet.models.planning import PlanRun
+from makernet.models.plans import PlanRun
 from makernet.services import fleet, plans, production
 from printers.base import PrinterState, PrinterUnreachable
 from tests.support.api import COORDINATOR, OPERATOR, REQUESTER, ApiClient

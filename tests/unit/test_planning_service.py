@@ -12,7 +12,7 @@ from sqlmodel import select
 from makernet.config import Settings
 from makernet.db import Database
 from makernet.models import DesignVersion, Job, Machine, Organisation, Place, StockEntry, User, WorkOrder
-from makernet.models.planning import PlanRun
+from makernet.models.plans import PlanRun
 from makernet.services import demand, planning, plans
 from makernet.services.access import Actor
 from makernet.services.context import Context

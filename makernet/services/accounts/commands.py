@@ -12,7 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from makernet.errors import Conflict, InvalidInput, NotFound, Unauthorized
 from makernet.models import ApiToken, Organisation, User
 from makernet.models.base import utcnow
-from makernet.models.organisations import LoginAttempt
+from makernet.models.accounts import LoginAttempt
 from makernet.services.access import Actor, ROLES
 from makernet.services.accounts.queries import as_utc, invited_by_token, token_hash
 from makernet.services.accounts.views import actor_of_user, session_user_view

@@ -10,7 +10,7 @@ from makernet.domain.planning import RELEASE_DAYS
 from makernet.domain.states import WorkOrderStatus
 from makernet.errors import Conflict, InvalidInput, NotFound
 from makernet.models import AuditEntry, Place, RequestLine, WorkOrder
-from makernet.models.planning import PlanningRule
+from makernet.models.plans import PlanningRule
 from makernet.services.access import Actor, sees_territory_place, territory_place, territory_scope, visible_place, visible_request
 from makernet.services.context import Context
 from makernet.services.planning.operations import allocatable_place

@@ -11,7 +11,7 @@ from makernet.domain.planning import (DOWN_STATES, MANUAL_KINDS_FOR, day_of, day
                                       open_hours, printer_units_per_day, staffed_printers, staffed_stations)
 from makernet.models import (BomLine, DesignVersion, Item, Machine, Organisation, Place, PlateLayout, Request,
                              RequestLine, StockEntry, WorkOrder)
-from makernet.models.planning import PlanningRule
+from makernet.models.plans import PlanningRule
 from makernet.planner.model import DemandLine, PlaceSupply, PlanInput, Rule
 
 PLANNABLE_REQUESTS = ("approved", "allocated", "in_production", "shipped")

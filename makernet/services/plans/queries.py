@@ -6,7 +6,7 @@ from sqlmodel import Session, select
 
 from makernet.errors import NotFound
 from makernet.models import Item, Organisation, Place, Request, RequestLine, WorkOrder
-from makernet.models.planning import PlanningRule, PlanRun
+from makernet.models.plans import PlanningRule, PlanRun
 from makernet.services.access import Actor, covers_territory, sees_territory_place
 from makernet.services.context import Context
 from makernet.services.planning.operations import allocated_quantity

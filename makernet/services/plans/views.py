@@ -1,7 +1,7 @@
 """Planner runs and rules as plain data."""
 from __future__ import annotations
 
-from makernet.models.planning import PlanningRule, PlanRun
+from makernet.models.plans import PlanningRule, PlanRun
 
 
 def rule_view(rule: PlanningRule) -> dict:

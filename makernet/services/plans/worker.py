@@ -17,7 +17,7 @@ from makernet.db import Transaction
 from makernet.domain.planning import RELEASE_DAYS, day_of
 from makernet.errors import Conflict, InvalidInput, NotFound
 from makernet.models import AuditEntry, Organisation, Place, Request, RequestLine, WorkOrder
-from makernet.models.planning import PlanRun
+from makernet.models.plans import PlanRun
 from makernet.planner import plan, plan_baseline
 from makernet.planner.model import Proposal
 from makernet.services.context import Context
