@@ -18,7 +18,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or load_settings()
     if not settings.runs_embedded_worker and not settings.secret_key:
         # several processes on several hosts must sign sessions with one key
-        raise InvalidInput("MAKERNET_SECRET_KEY must be set in production mode (MAKERNET_BROKER_URL set).")
+        raise InvalidInput("config.secret_key_needed")
     settings.instance_dir.mkdir(parents=True, exist_ok=True)
     app = Flask(__name__, instance_path=str(settings.instance_dir), template_folder=str(ROOT / "templates"),
                 static_folder=str(ROOT / "makernet" / "static"))

@@ -5,9 +5,11 @@ import logging
 import sys
 
 import click
+from flask_babel import force_locale
 
 from makernet.config import load_settings
 from makernet.errors import MakerNetError
+from makernet.messages import render_error
 
 
 class OneLineErrors(click.Group):
@@ -25,7 +27,8 @@ class OneLineErrors(click.Group):
             click.echo(f"makernet: {error.format_message()}", err=True)
             sys.exit(2)
         except MakerNetError as error:
-            click.echo(f"makernet: {error.message}", err=True)
+            with force_locale("fr"):  # the command line speaks French, as the pages do by default
+                click.echo(f"makernet: {render_error(error)} ({error.code})", err=True)
             sys.exit(2)
 
 

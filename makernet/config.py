@@ -108,7 +108,7 @@ def _parse(name: str, kind: object, raw: str) -> object:
             _clock(raw)
         return raw
     except ValueError:
-        raise InvalidInput(f"{PREFIX}{name.upper()}: invalid value {raw!r}") from None
+        raise InvalidInput("config.invalid_value", name=f"{PREFIX}{name.upper()}", value=raw) from None
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:

@@ -1,15 +1,24 @@
-"""The small error vocabulary every surface maps once (JSON, pages, CLI)."""
+"""The small error vocabulary every surface maps once (JSON, pages, CLI).
+
+A refusal carries a stable code (dotted, area first: `demand.needed_by_past`) and the plain
+values its sentence needs; the sentence itself, in French and English, is in `makernet.messages`.
+"""
 
 
 class MakerNetError(Exception):
-    """An error whose message can be shown to the user as it is."""
+    """A refusal: a code from the catalogue of messages, the field it is about, and its parameters."""
 
     status = 400
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, code: str, /, *, field: str | None = None, **params: object) -> None:
+        super().__init__(code)
+        self.code = code
         self.field = field
+        self.params = params
+
+    def __str__(self) -> str:
+        """The code and its parameters, for logs (people read `makernet.messages.render_error`)."""
+        return f"{self.code} {self.params}" if self.params else self.code
 
 
 class InvalidInput(MakerNetError):

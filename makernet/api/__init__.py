@@ -1,4 +1,8 @@
-"""The JSON API under /api/v1: one blueprint per area, and its error mapping."""
+"""The JSON API under /api/v1: one blueprint per area, and its error mapping.
+
+A refusal answers {"error": {"code", "message", "field"?, "params"?}, "details"?} with a 4xx status; the
+message is in the caller's language (Accept-Language: French by default, English on request).
+"""
 from __future__ import annotations
 
 import logging
@@ -24,6 +28,7 @@ from makernet.api import (
 )
 from makernet.api.endpoints import BodyError
 from makernet.errors import MakerNetError
+from makernet.messages import plain, render, render_error
 
 log = logging.getLogger(__name__)
 AREAS = (accounts, catalogue, demand, places, fleet, planning, plans, production, stock, supply, deliveries, documents,
@@ -37,9 +42,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(MakerNetError)
     def domain_error(error: MakerNetError):  # noqa: ANN202
-        payload: dict = {"error": error.message}
-        if error.field:
-            payload["field"] = error.field
+        payload: dict = {"error": refusal(error.code, render_error(error), error.field, error.params)}
         if isinstance(error, BodyError) and error.details:
             payload["details"] = error.details
         return jsonify(payload), error.status
@@ -48,12 +51,27 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):  # noqa: ANN202
         if not request.path.startswith("/api/"):
             return error
-        return jsonify({"error": error.description or error.name}), error.code
+        code = HTTP_CODES.get(error.code or 400, "http.refused")
+        params = {} if code in HTTP_CODES.values() else {"status": error.code}
+        return jsonify({"error": refusal(code, render(code, params), None, params)}), error.code
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):  # noqa: ANN202
         log.exception("unexpected error on %s %s", request.method, request.path)
-        message = "An unexpected error occurred; it has been logged."
+        message = render("server.unexpected")
         if request.path.startswith("/api/"):
-            return jsonify({"error": message}), 500
+            return jsonify({"error": refusal("server.unexpected", message, None, {})}), 500
         return message, 500
+
+
+HTTP_CODES = {404: "http.not_found", 405: "http.method_not_allowed", 413: "http.too_large"}
+
+
+def refusal(code: str, message: str, field: str | None, params: dict) -> dict:
+    """The "error" member of a refusal: its code, its message in the caller's language, its field and values."""
+    answer: dict = {"code": code, "message": message}
+    if field:
+        answer["field"] = field
+    if params:
+        answer["params"] = plain(params)
+    return answer

@@ -41,7 +41,7 @@ def _query_date(name: str) -> date:
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        raise InvalidInput(f"The query parameter {name} must be a date as YYYY-MM-DD.", field=name) from None
+        raise InvalidInput("query.not_date", field=name, name=name) from None
 
 
 @endpoint(bp, "get", "/deliveries/{delivery_id}/note.pdf", "The delivery note (bon de livraison), as PDF")

@@ -9,16 +9,18 @@ from flask import Blueprint, Response, jsonify, request
 from pydantic import BaseModel, ValidationError
 
 from makernet.api.openapi import OPERATIONS, Operation
+from makernet.api.problems import problem
 from makernet.errors import InvalidInput, MakerNetError, Unauthorized
+from makernet.messages import render
 from makernet.services.accounts import actor_from_token
 from makernet.services.context import current_context
 
 
 class BodyError(MakerNetError):
-    """A body that is not valid JSON or does not match its schema."""
+    """A body that is not valid JSON or does not match its schema; `details` are its problems, already worded."""
 
-    def __init__(self, message: str, status: int, details: list[dict]) -> None:
-        super().__init__(message)
+    def __init__(self, code: str, status: int, details: list[dict], /, **params: object) -> None:
+        super().__init__(code, **params)
         self.status = status
         self.details = details
 
@@ -57,22 +59,23 @@ def _bearer_token() -> str:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized("Send your API token as 'Authorization: Bearer <token>'.")
+        raise Unauthorized("api.token_missing")
     return token.strip()
 
 
 def parse_body(model: type[BaseModel]) -> BaseModel:
     """Validate the JSON body against its schema, or refuse it with every problem named."""
     if not request.is_json:
-        raise BodyError("Send a JSON body with 'Content-Type: application/json'.", 415, [])
+        raise BodyError("body.not_json_content", 415, [])
     try:
         return model.model_validate_json(request.get_data() or b"")
     except ValidationError as error:
-        details = [{"field": ".".join(str(p) for p in e["loc"]), "problem": e["msg"]} for e in error.errors()]
+        details = [problem(e) for e in error.errors()]
         if any(e["type"] == "json_invalid" for e in error.errors()):
-            raise BodyError("The body is not valid JSON.", 400, details) from None
-        summary = "; ".join(f"{d['field'] or 'body'}: {d['problem']}" for d in details[:5])
-        raise BodyError(f"Invalid input: {summary}", 422, details) from None
+            raise BodyError("body.json_invalid", 400, details) from None
+        summary = "; ".join(render("body.problem", {"field": d["field"] or "body", "problem": d["message"]})
+                            for d in details[:5])
+        raise BodyError("body.invalid", 422, details, problems=summary) from None
 
 
 def query_int(name: str) -> int | None:
@@ -81,5 +84,5 @@ def query_int(name: str) -> int | None:
     if raw is None or raw == "":
         return None
     if not raw.isdigit() or not 0 < int(raw) < 2**31:
-        raise InvalidInput(f"The query parameter {name} must be a positive whole number.", field=name)
+        raise InvalidInput("query.not_whole_number", field=name, name=name)
     return int(raw)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, request
 
 from makernet.api.endpoints import BodyError, endpoint
+from makernet.messages import with_reasons
 from makernet.services import exchange
 from makernet.services.access import Actor
 from makernet.services.context import current_context as ctx
@@ -15,14 +16,13 @@ def _import(actor: Actor, kind: str) -> dict:
     """Check (dry_run, the default) or import an uploaded CSV; a real import with bad rows writes nothing."""
     upload = request.files.get("file")
     if upload is None and request.mimetype not in ("text/csv", "text/plain", "application/octet-stream"):
-        raise BodyError("Send the CSV as the body with 'Content-Type: text/csv', or as a form file named file.",
-                        415, [])
+        raise BodyError("body.not_csv_content", 415, [])
     data = upload.read() if upload is not None else request.get_data()
     dry_run = request.args.get("dry_run", "true").lower() not in ("false", "0", "no", "non")
     report = exchange.import_csv(ctx(), actor, kind, data, dry_run)
+    report["errors"] = with_reasons(report["errors"])
     if report["errors"] and not dry_run:
-        raise BodyError(f"{len(report['errors'])} problem(s) in the file; nothing was imported.", 422,
-                        report["errors"])
+        raise BodyError("body.import_refused", 422, report["errors"], n=len(report["errors"]))
     return report
 
 

@@ -56,9 +56,7 @@ def build_document(operations: list[Operation]) -> dict:
         if op.public:
             entry["security"] = []
         paths.setdefault(op.path, {})[op.method] = entry
-    schemas["Error"] = {"type": "object", "required": ["error"], "properties": {
-        "error": {"type": "string"}, "field": {"type": "string"},
-        "details": {"type": "array", "items": {"type": "object"}}}}
+    schemas.update(ERROR_SCHEMAS)
     return {
         "openapi": "3.1.0",
         "info": {"title": "MakerNet API", "version": "1",
@@ -68,6 +66,25 @@ def build_document(operations: list[Operation]) -> dict:
         "components": {"schemas": schemas, "securitySchemes": {"token": {"type": "http", "scheme": "bearer"}}},
         "security": [{"token": []}],
     }
+
+
+ERROR_SCHEMAS = {
+    "Error": {"type": "object", "required": ["error"], "properties": {
+        "error": {"$ref": "#/components/schemas/Refusal"},
+        "details": {"type": "array", "description": "a body's problems, one per field (or an import's, one per row)",
+                    "items": {"$ref": "#/components/schemas/Problem"}}}},
+    "Refusal": {"type": "object", "required": ["code", "message"], "properties": {
+        "code": {"type": "string", "description": "stable, dotted, area first: demand.needed_by_past",
+                 "examples": ["request.not_submitted"]},
+        "message": {"type": "string", "description": "in the caller's language (Accept-Language: fr, the default, "
+                                                     "or en)"},
+        "field": {"type": "string", "description": "the input it is about"},
+        "params": {"type": "object", "description": "the values the message names, as plain JSON"}}},
+    "Problem": {"type": "object", "required": ["code"], "properties": {
+        "field": {"type": "string"}, "line": {"type": "integer", "description": "an import's line (the header is 1)"},
+        "code": {"type": "string"}, "params": {"type": "object"},
+        "message": {"type": "string"}, "reason": {"type": "string", "description": "an import row's message"}}},
+}
 
 
 def _success_schema(op: Operation) -> dict:

@@ -8,19 +8,19 @@ MAX_LINES = 50
 PRIORITIES = ("care_staff", "emergency_services", "vulnerable", "normal")
 
 
-def check_quantity(quantity: int) -> str | None:
-    """Why a line quantity is unacceptable, or None."""
+def check_quantity(quantity: int) -> tuple[str, dict[str, int]] | None:
+    """Why a line quantity is unacceptable, as a refusal code and its figures, or None."""
     if quantity <= 0:
-        return "The quantity must be at least 1."
+        return "demand.line_quantity_too_small", {"least": 1}
     if quantity > MAX_QUANTITY:
-        return f"The quantity may not exceed {MAX_QUANTITY:,}.".replace(",", " ")
+        return "demand.line_quantity_too_large", {"most": MAX_QUANTITY}
     return None
 
 
 def check_needed_by(needed_by: date, today: date) -> str | None:
-    """Why a needed-by date is unacceptable, or None."""
+    """Why a needed-by date is unacceptable, as a refusal code, or None."""
     if needed_by < today:
-        return "The needed-by date is in the past."
+        return "demand.needed_by_past"
     return None
 
 

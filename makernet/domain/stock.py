@@ -62,10 +62,11 @@ def remaining_units(accepted: int, made: int, rejected: int) -> int:
     return max(accepted - made - rejected, 0)
 
 
-def refusal_for_withdrawal(level: int, quantity: int) -> str | None:
-    """Why taking `quantity` out of `level` is refused (stock never goes below zero), or None."""
+def refusal_for_withdrawal(level: int, quantity: int) -> tuple[str, dict[str, int]] | None:
+    """Why taking `quantity` out of `level` is refused (stock never goes below zero), as a refusal code and
+    its figures, or None."""
     if quantity > level:
-        return f"Only {max(level, 0)} in stock; {quantity} cannot be taken out."
+        return "stock.not_enough", {"level": max(level, 0), "quantity": quantity}
     return None
 
 

@@ -30,7 +30,7 @@ class Actor:
     def require(self, *roles: str) -> None:
         """Refuse unless the actor has one of `roles` (admins may do everything)."""
         if self.role != "admin" and self.role not in roles:
-            raise Forbidden(f"Your role ({self.role}) may not do this; it needs: {', '.join(roles)}.")
+            raise Forbidden("access.role_needed", role=self.role, roles=list(roles))
 
     def sees_departement(self, departement: str) -> bool:
         """Whether a coordinator's territory covers a département (admins see all)."""
@@ -41,7 +41,7 @@ def visible_request(s: Session, actor: Actor, request_id: int) -> Request:
     """The request if this actor may see it; NotFound otherwise (no hint that it exists)."""
     request = s.get(Request, request_id)
     if request is None or not can_see_request(s, actor, request):
-        raise NotFound(f"Request {request_id} not found.")
+        raise NotFound("request.not_found", id=request_id)
     return request
 
 
@@ -61,7 +61,7 @@ def own_delivery(s: Session, actor: Actor, delivery_id: int) -> Delivery:
     actor.require("operator")
     delivery = visible_delivery(s, actor, delivery_id)
     if actor.role != "admin" and s.get(Place, delivery.place_id).organisation_id != actor.organisation_id:
-        raise NotFound(f"Delivery {delivery_id} not found.")
+        raise NotFound("delivery.not_found", id=delivery_id)
     return delivery
 
 
@@ -70,7 +70,7 @@ def requesters_delivery(s: Session, actor: Actor, delivery_id: int) -> tuple[Del
     delivery = visible_delivery(s, actor, delivery_id)
     request = s.get(Request, delivery.request_id)
     if actor.role != "admin" and request.organisation_id != actor.organisation_id:
-        raise NotFound(f"Delivery {delivery_id} not found.")
+        raise NotFound("delivery.not_found", id=delivery_id)
     return delivery, request
 
 
@@ -79,7 +79,7 @@ def visible_delivery(s: Session, actor: Actor, delivery_id: int) -> Delivery:
     delivery = s.get(Delivery, delivery_id)
     if delivery is not None and can_see_delivery(s, actor, delivery):
         return delivery
-    raise NotFound(f"Delivery {delivery_id} not found.")
+    raise NotFound("delivery.not_found", id=delivery_id)
 
 
 def can_see_delivery(s: Session, actor: Actor, delivery: Delivery) -> bool:
@@ -96,7 +96,7 @@ def stock_place(s: Session, actor: Actor, place_id: int, *, coordinators: bool =
     place = s.get(Place, place_id)
     if place is None or not (actor.role == "admin" or place.organisation_id == actor.organisation_id
                              or (coordinators and actor.sees_departement(place.departement))):
-        raise NotFound(f"Place {place_id} not found.")
+        raise NotFound("place.not_found", id=place_id)
     return place
 
 
@@ -117,7 +117,7 @@ def transfer_target(s: Session, actor: Actor, place_id: int) -> Place:
     """The place a transfer goes to, if the actor may send material there (else an unknown place)."""
     place = s.get(Place, place_id)
     if place is None or not may_send_material_to(actor, place, local_departements(s, actor)):
-        raise InvalidInput(f"Unknown place {place_id}.", field="to_place_id")
+        raise InvalidInput("stock.transfer_place_unknown", field="to_place_id", id=place_id)
     return place
 
 
@@ -126,8 +126,7 @@ def check_point_departement(s: Session, actor: Actor, departement: str) -> None:
     allowed = actor.sees_departement(departement) or (
         actor.role == "operator" and departement in local_departements(s, actor))
     if not allowed:
-        raise InvalidInput("A collection point opens in your own territory: a département where your organisation "
-                           "has a place (operators) or that you coordinate.", field="departement")
+        raise InvalidInput("access.point_outside_territory", field="departement")
 
 
 def sees_organisation(s: Session, actor: Actor, organisation: Organisation) -> bool:
@@ -150,7 +149,7 @@ def visible_supply_request(s: Session, actor: Actor, supply_id: int) -> SupplyRe
         if actor.organisation_id in (place.organisation_id, supplier and supplier.organisation_id) \
                 or actor.sees_departement(place.departement):
             return supply
-    raise NotFound(f"Supply request {supply_id} not found.")
+    raise NotFound("supply.not_found", id=supply_id)
 
 
 def closable_supply_request(s: Session, actor: Actor, supply_id: int) -> SupplyRequest:
@@ -176,7 +175,7 @@ def visible_place(s: Session, actor: Actor, place_id: int) -> Place:
     """A place the actor sees (see `sees_place`), else NotFound."""
     place = s.get(Place, place_id)
     if place is None or not sees_place(actor, place):
-        raise NotFound(f"Place {place_id} not found.")
+        raise NotFound("place.not_found", id=place_id)
     return place
 
 
@@ -185,7 +184,7 @@ def queue_place(s: Session, actor: Actor, place_id: int) -> tuple[Place, bool]:
     place = visible_place(s, actor, place_id)
     own = place.organisation_id == actor.organisation_id and actor.role == "operator"
     if not (own or actor.sees_departement(place.departement)):
-        raise NotFound(f"Place {place_id} not found.")
+        raise NotFound("place.not_found", id=place_id)
     return place, own or actor.role == "admin"
 
 
@@ -202,7 +201,7 @@ def report_territory(actor: Actor, departements: list[str] | None) -> list[str] 
     chosen = sorted(set(departements or actor.territory))
     outside = [d for d in chosen if d not in actor.territory]
     if outside:
-        raise InvalidInput(f"Outside your territory: {', '.join(outside)}.", field="departements")
+        raise InvalidInput("access.outside_territory", field="departements", departements=outside)
     return chosen
 
 
@@ -230,7 +229,7 @@ def own_place(s: Session, actor: Actor, place_id: int) -> Place:
     actor.require("operator")
     place = s.get(Place, place_id)
     if place is None or not (actor.role == "admin" or place.organisation_id == actor.organisation_id):
-        raise NotFound(f"Place {place_id} not found.")
+        raise NotFound("place.not_found", id=place_id)
     return place
 
 
@@ -238,10 +237,10 @@ def own_machine(s: Session, actor: Actor, machine_id: int) -> Machine:
     """A machine of one of the actor's places (any, for admins)."""
     machine = s.get(Machine, machine_id)
     if machine is None:
-        raise NotFound(f"Machine {machine_id} not found.")
+        raise NotFound("machine.not_found", id=machine_id)
     place = s.get(Place, machine.place_id)
     if actor.role != "admin" and place.organisation_id != actor.organisation_id:
-        raise NotFound(f"Machine {machine_id} not found.")
+        raise NotFound("machine.not_found", id=machine_id)
     return machine
 
 
@@ -249,7 +248,7 @@ def own_job(s: Session, actor: Actor, job_id: int) -> Job:
     """A job on a machine of one of the actor's places."""
     job = s.get(Job, job_id)
     if job is None:
-        raise NotFound(f"Job {job_id} not found.")
+        raise NotFound("job.not_found", id=job_id)
     own_machine(s, actor, job.machine_id)
     return job
 
@@ -258,9 +257,9 @@ def own_work_order(s: Session, actor: Actor, work_order_id: int) -> WorkOrder:
     """A work order of one of the actor's places (any, for admins)."""
     order = s.get(WorkOrder, work_order_id)
     if order is None or not can_see_work_order(s, actor, order):
-        raise NotFound(f"Work order {work_order_id} not found.")
+        raise NotFound("work_order.not_found", id=work_order_id)
     if actor.role != "admin" and s.get(Place, order.place_id).organisation_id != actor.organisation_id:
-        raise NotFound(f"Work order {work_order_id} not found.")
+        raise NotFound("work_order.not_found", id=work_order_id)
     return order
 
 
@@ -290,7 +289,7 @@ def territory_place(s: Session, actor: Actor, place_id: int) -> Place:
     """A place of the coordinator's territory, else NotFound."""
     place = s.get(Place, place_id)
     if place is None or not sees_territory_place(s, actor, place_id):
-        raise NotFound(f"Place {place_id} not found.")
+        raise NotFound("place.not_found", id=place_id)
     return place
 
 

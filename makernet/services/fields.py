@@ -12,13 +12,13 @@ def text_field(value: str, field: str, limit: int, required: bool = True) -> str
     """A trimmed text field, refused when blank (if required) or too long."""
     value = (value or "").strip()
     if required and not value:
-        raise InvalidInput(f"The field {field} is required.", field=field)
+        raise InvalidInput("fields.required", field=field, name=field)
     if len(value) > limit:
-        raise InvalidInput(f"The field {field} takes at most {limit} characters.", field=field)
+        raise InvalidInput("fields.too_long", field=field, name=field, limit=limit)
     return value
 
 
 def one_of(value: str, allowed: tuple[str, ...], field: str) -> str:
     if value not in allowed:
-        raise InvalidInput(f"Unknown {field} {value!r}; use one of: {', '.join(allowed)}.", field=field)
+        raise InvalidInput("fields.not_one_of", field=field, name=field, value=value, allowed=list(allowed))
     return value

@@ -32,5 +32,4 @@ def reveal(ctx: Context, stored: str | None) -> str | None:
     try:
         return _fernet(ctx).decrypt(stored[len(PREFIX):].encode()).decode()
     except InvalidToken:
-        raise Conflict("A printer key cannot be read: the installation's secret key changed since it was "
-                       "stored. Connect the printer again.") from None
+        raise Conflict("fleet.key_unreadable") from None

@@ -2,18 +2,17 @@
 from __future__ import annotations
 
 from flask import Response, flash, render_template, request
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from makernet.errors import MakerNetError, NotFound
+from makernet.messages import with_reasons
 from makernet.services import exchange
 from makernet.services.context import current_context as ctx
 from makernet.web.feedback import attach, page_blueprint
 from makernet.web.forms import options
 from makernet.web.forms_exchange import ImportForm, import_choices
 from makernet.web.session import actor, roles
-from makernet.web.wording import row_reason
 
 bp = page_blueprint("exchange", __name__)
 
@@ -23,7 +22,7 @@ bp = page_blueprint("exchange", __name__)
 def export(kind: str) -> Response:
     """Requests, production, stock or deliveries as a spreadsheet opens them (what the user may see)."""
     if kind not in exchange.KINDS:
-        raise NotFound(f"No export named {kind}.")
+        raise NotFound("exchange.export_not_found", name=kind)
     return Response(exchange.export_csv(ctx(), actor(), kind), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="makernet-{kind}.csv"'})
 
@@ -42,8 +41,7 @@ def import_csv() -> object:
         except MakerNetError as error:
             attach(form, error)
         else:
-            if str(get_locale()) != "en":  # the service explains rows in English, the API's language
-                report["errors"] = [e | {"reason": row_reason(e["reason"])} for e in report["errors"]]
+            report["errors"] = with_reasons(report["errors"])
             if report["imported"]:
                 flash(_("%(n)s ligne(s) importée(s).", n=report["imported"]), "success")
     status = 422 if form.errors or (report and report["errors"]) else 200

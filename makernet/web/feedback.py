@@ -1,59 +1,25 @@
-"""Errors as people see them: field errors in place, flashes, and French error pages (never a traceback)."""
+"""Errors as people see them: field errors in place, flashes, and French error pages (never a traceback).
+
+A service's refusal is worded by the catalogue of messages (`makernet.messages`) in the page's language."""
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
 
 from flask import Blueprint, Flask, flash, jsonify, redirect, render_template, request
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from makernet.errors import Conflict, Forbidden, InvalidInput, MakerNetError, NotFound, Unauthorized
-from makernet.services.accounts import Throttled
-from makernet.web.wording import in_french
+from makernet.errors import MakerNetError
+from makernet.messages import render, render_error
 
 log = logging.getLogger(__name__)
 
-LEADS = {InvalidInput: _l("Valeur refusée"), Conflict: _l("Action impossible dans l'état actuel"),
-         NotFound: _l("Introuvable"), Forbidden: _l("Action réservée à un autre rôle"),
-         Unauthorized: _l("Identification refusée")}
-# what services say in English (the API's language), said again in French on the pages
-KNOWN = {
-    "Unknown e-mail address or wrong password.": _l("Adresse e-mail inconnue ou mot de passe erroné."),
-    "The needed-by date is in the past.": _l("La date de besoin est passée."),
-    "The delivery point is required.": _l("Le lieu de livraison est obligatoire."),
-    "A request needs at least one line.": _l("Une demande comporte au moins une ligne."),
-    "Say why the request is rejected.": _l("Indiquez pourquoi la demande est refusée."),
-    "Say why the work is declined.": _l("Indiquez pourquoi le travail est refusé."),
-    "You cannot deactivate your own account.": _l("Vous ne pouvez pas désactiver votre propre compte."),
-    "This is not an e-mail address.": _l("Ce n'est pas une adresse e-mail."),
-    "Move at least one unit to the new request.": _l("Déplacez au moins une unité vers la nouvelle demande."),
-    "Leave at least one unit in this request.": _l("Laissez au moins une unité dans cette demande."),
-    "Give the name of the person who received the delivery.": _l("Indiquez le nom de la personne qui a reçu la livraison."),
-    "This invitation link is unknown, used or expired; ask an administrator for a new one.":
-        _l("Ce lien d'invitation est inconnu, déjà utilisé ou expiré ; demandez-en un nouveau à un administrateur."),
-}
 TITLES = {400: _l("Requête refusée"), 403: _l("Accès refusé"), 404: _l("Page introuvable"),
           405: _l("Méthode non permise"), 409: _l("Action impossible"), 413: _l("Fichier trop volumineux"),
           422: _l("Valeur refusée"), 429: _l("Trop de tentatives"), 500: _l("Erreur inattendue")}
-
-
-def message(error: MakerNetError) -> str:
-    """A service error in the page's language: French by default, the service's own words in English."""
-    if str(get_locale()) == "en":
-        return error.message
-    if isinstance(error, Throttled):
-        return str(_l("Trop de tentatives de connexion : attendez 15 minutes avant de réessayer."))
-    if error.message in KNOWN:
-        return str(KNOWN[error.message])
-    french = in_french(error.message)
-    if french is not None:
-        return french
-    lead = next((text for kind, text in LEADS.items() if isinstance(error, kind)), _l("Erreur"))
-    return f"{lead} : {error.message}"
 
 
 def attach(form: FlaskForm, error: MakerNetError, fields: dict[str, str] | None = None) -> None:
@@ -61,14 +27,14 @@ def attach(form: FlaskForm, error: MakerNetError, fields: dict[str, str] | None 
     name = (fields or {}).get(error.field or "", error.field or "")
     target = getattr(form, name, None) if name else None
     if target is not None and hasattr(target, "errors") and isinstance(target.errors, list):
-        target.errors.append(message(error))
+        target.errors.append(render_error(error))
     else:
-        form.form_errors.append(message(error))
+        form.form_errors.append(render_error(error))
 
 
 def flash_error(error: MakerNetError) -> None:
     """Say on the next page why an action was refused."""
-    flash(message(error), "error")
+    flash(render_error(error), "error")
 
 
 def error_page(status: int, detail: str = "") -> tuple[str, int]:
@@ -80,7 +46,7 @@ def error_page(status: int, detail: str = "") -> tuple[str, int]:
 def page_blueprint(name: str, import_name: str, **options: object) -> Blueprint:
     """A blueprint of pages: errors raised in its views become French pages, not the API's JSON."""
     bp = Blueprint(name, import_name, **options)  # type: ignore[arg-type]
-    bp.register_error_handler(MakerNetError, lambda e: error_page(e.status, message(e)))
+    bp.register_error_handler(MakerNetError, lambda e: error_page(e.status, render_error(e)))
     bp.register_error_handler(CSRFError, _csrf_refused)
     bp.register_error_handler(HTTPException, _http_error)
     bp.register_error_handler(Exception, _unexpected)
@@ -110,8 +76,9 @@ def init_app(app: Flask) -> None:
 
 
 def _unrouted(error: HTTPException) -> object:
-    if request.path.startswith("/api/"):
-        return jsonify({"error": error.description or error.name}), error.code
+    if request.path.startswith("/api/"):  # the API's own shape, in the caller's language
+        code = "http.not_found" if error.code == 404 else "http.method_not_allowed"
+        return jsonify({"error": {"code": code, "message": render(code)}}), error.code
     return error_page(error.code or 404)
 
 

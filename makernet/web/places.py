@@ -62,7 +62,7 @@ def _settings_page(place_id: int, kept: tuple[str, FlaskForm] | None = None) -> 
     """The place's settings: conditions, work centres (each with a rename form), stopping and resuming."""
     found = places.get_place(ctx(), actor(), place_id)
     if not _operates(found):
-        raise NotFound(f"Place {place_id} not found.")
+        raise NotFound("place.not_found", id=place_id)
     forms = {name: kind(prefix=name, formdata=None) for name, kind in SETTINGS.items() if name != "conditions"}
     forms["conditions"] = ConditionsForm(prefix="conditions", formdata=None, data=_conditions_data(found))
     renames = {m["id"]: RenameForm(prefix=f"rename{m['id']}", formdata=None, data={"name": m["name"]})

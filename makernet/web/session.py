@@ -5,7 +5,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Flask, abort, current_app, redirect, request, session, url_for
+from flask import Flask, abort, current_app, has_request_context, redirect, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user
 from werkzeug.wrappers import Response
 
@@ -82,8 +82,12 @@ def actor() -> Actor:
 
 
 def select_locale() -> str:
-    """The language chosen with the switch, else the instance default (French)."""
+    """Pages: the language chosen with the switch; the API: the caller's Accept-Language (another language
+    than ours gets ours); else, and outside a request, the instance default (French)."""
+    default = current_context().settings.default_locale
+    if not has_request_context():
+        return default
+    if request.path.startswith("/api/"):
+        return request.accept_languages.best_match(LOCALES, default=default)
     chosen = session.get("locale")
-    if chosen in LOCALES:
-        return chosen
-    return current_context().settings.default_locale
+    return chosen if chosen in LOCALES else default

@@ -91,7 +91,8 @@ def test_bad_printer_addresses_and_other_places_are_refused(setup) -> None:  # n
     place = fablab_id(api)
     bad = api.call("post", f"/places/{place}/printers", OPERATOR,
                    json={"name": "X", "url": "ftp://printer", "printer_profile": "prusa-mk3"})
-    assert bad.status_code == 422 and "address" in bad.json()["error"]
+    assert bad.status_code == 422 and "address" in bad.json()["error"]["message"]
+    assert bad.json()["error"]["code"] == "fleet.url_invalid"
     other = api.call("post", f"/places/{place}/printers", OTHER_OPERATOR,
                      json={"name": "X", "url": printer.url, "printer_profile": "prusa-mk3"})
     assert other.status_code == 404

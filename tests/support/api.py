@@ -1,4 +1,8 @@
-"""A small client of the JSON API for tests: sign in as a demo user, call, read errors."""
+"""A small client of the JSON API for tests: sign in as a demo user, call, read errors.
+
+It asks for English (Accept-Language: en), so tests read the API's refusals as the services' English sentences;
+a test that wants the French default passes its own Accept-Language header.
+"""
 from __future__ import annotations
 
 from typing import Any
@@ -32,7 +36,8 @@ class ApiClient:
 
     def call(self, method: str, path: str, as_user: str, json: Any = None, **kwargs: Any) -> Any:
         """One call as a user; returns the raw response."""
-        headers = {"Authorization": f"Bearer {self.token(as_user)}", **kwargs.pop("headers", {})}
+        headers = {"Authorization": f"Bearer {self.token(as_user)}", "Accept-Language": "en",
+                   **kwargs.pop("headers", {})}
         if json is not None:
             kwargs["json"] = json
         return self.client.request(method.upper(), "/api/v1" + path, headers=headers, **kwargs) \

@@ -32,7 +32,8 @@ def test_an_operator_cannot_send_material_into_a_place_outside_their_local_netwo
     before = row_counts(app)
     refused = api.call("post", "/stock/transfers", OPERATOR, json={
         "from_place_id": lab, "to_place_id": niort, "material_id": pla, "quantity": 100})
-    assert refused.status_code == 422 and refused.get_json()["field"] == "to_place_id"
+    assert refused.status_code == 422 and refused.get_json()["error"]["field"] == "to_place_id"
+    assert refused.get_json()["error"]["code"] == "stock.transfer_place_unknown"
     assert row_counts(app) == before
     ctx = app.extensions["makernet"]
     with ctx.db.reading() as s:
@@ -49,7 +50,8 @@ def test_a_coordinator_cannot_send_material_outside_their_territory(app: Flask, 
     before = row_counts(app)
     refused = api.call("post", "/stock/transfers", COORDINATOR, json={
         "from_place_id": lab, "to_place_id": bordeaux, "material_id": pla, "quantity": 100})
-    assert refused.status_code == 422 and refused.get_json()["field"] == "to_place_id"
+    assert refused.status_code == 422 and refused.get_json()["error"]["field"] == "to_place_id"
+    assert refused.get_json()["error"]["code"] == "stock.transfer_place_unknown"
     assert row_counts(app) == before
     api.ok("post", "/stock/transfers", COORDINATOR, json={
         "from_place_id": lab, "to_place_id": niort, "material_id": pla, "quantity": 100})
@@ -62,7 +64,8 @@ def test_an_operator_opens_collection_points_only_where_their_organisation_has_a
     api.token(OPERATOR)
     before = row_counts(app)
     refused = api.call("post", "/collection-points", OPERATOR, json=point)
-    assert refused.status_code == 422 and refused.get_json()["field"] == "departement"
+    assert refused.status_code == 422 and refused.get_json()["error"]["field"] == "departement"
+    assert refused.get_json()["error"]["code"] == "access.point_outside_territory"
     assert row_counts(app) == before
     local = api.ok("post", "/collection-points", OPERATOR, json=point | {"departement": "17", "commune": "Surgères"})
     assert local["departement"] == "17"
@@ -76,6 +79,7 @@ def test_a_coordinators_import_cannot_attach_a_place_to_an_organisation_outside_
     refused = upload(api, "places", rows, dry_run=False)
     assert refused.status_code == 422
     assert refused.get_json()["details"] == [
-        {"line": 2, "reason": "organisation 'Fab-lab de Bordeaux' is outside your territory"}]
+        {"line": 2, "code": "import.organisation_outside", "params": {"name": "Fab-lab de Bordeaux"},
+         "reason": "organisation 'Fab-lab de Bordeaux' is outside your territory"}]
     assert {k: v for k, v in row_counts(app).items() if k != "apitoken"} == \
         {k: v for k, v in before.items() if k != "apitoken"}

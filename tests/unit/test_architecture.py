@@ -150,8 +150,8 @@ def test_printer_drivers_import_nothing_of_makernet() -> None:
 
 def test_entry_points_go_through_the_services() -> None:
     """Pages, API, tasks and the CLI reach the project only through services (and the error vocabulary
-    they map, and the settings the CLI and workers start from)."""
-    allowed = ("makernet.services", "makernet.errors", "makernet.config")
+    they map, the catalogue of messages that words it, and the settings the CLI and workers start from)."""
+    allowed = ("makernet.services", "makernet.errors", "makernet.messages", "makernet.config")
     for name, path in modules().items():
         own = next((p for p in ("makernet.web", "makernet.api", "workers", "makernet.cli") if name.startswith(p)), None)
         if own is None:

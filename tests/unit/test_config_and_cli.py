@@ -30,8 +30,9 @@ def test_a_database_and_a_broker_switch_to_production_mode() -> None:
                                         ("MAKERNET_EMBEDDED_WORKER", "maybe"), ("MAKERNET_PLAN_DAILY_AT", "25:00"),
                                         ("MAKERNET_PLAN_DAILY_AT", "six heures")])
 def test_a_bad_setting_is_named_in_the_error(name: str, value: str) -> None:
-    with pytest.raises(InvalidInput, match=name):
+    with pytest.raises(InvalidInput, match=name) as refused:
         load_settings({name: value})
+    assert (refused.value.code, refused.value.params) == ("config.invalid_value", {"name": name, "value": value})
 
 
 def test_beat_runs_the_planner_every_morning_at_the_french_time_set_or_not_at_all() -> None:
@@ -84,4 +85,5 @@ def test_upgrade_demo_and_token_work_from_the_command_line(tmp_path: Path) -> No
     assert "already loaded" in run("demo", env=env).stdout
     assert run("token", "create", "admin@demo.makernet.fr", env=env).stdout.startswith("mkn_")
     unknown = run("token", "create", "nobody@example.org", env=env)
-    assert unknown.returncode == 2 and "No user" in unknown.stderr
+    assert unknown.returncode == 2 and unknown.stderr == (
+        "makernet: Aucun utilisateur n'a l'adresse e-mail nobody@example.org. (accounts.no_user_with_email)\n")

@@ -36,7 +36,9 @@ def test_twenty_places_are_checked_by_a_dry_run_then_imported_at_once(app, api) 
     assert (place["departement"], place["latitude"], place["staff_available"], place["batch_limit"],
             place["hourly_value_cents"], place["auto_accept"]) == ("86", 45.07, 3, 107, 1250, False)
     again = upload(api, "places", twenty_places()).get_json()
-    assert len(again["errors"]) == 20 and again["errors"][0] == {"line": 2, "reason": "place 'Fab-lab 1' already exists"}
+    assert len(again["errors"]) == 20 and again["errors"][0] == {
+        "line": 2, "code": "import.place_exists", "params": {"name": "Fab-lab 1"},
+        "reason": "place 'Fab-lab 1' already exists"}
 
 
 def test_every_bad_row_is_reported_with_its_line_and_nothing_is_imported(app, api) -> None:  # noqa: ANN001
@@ -69,7 +71,8 @@ def test_every_bad_row_is_reported_with_its_line_and_nothing_is_imported(app, ap
     assert reasons[11] == "4 fields, the header has 11"
     assert (report["rows"], report["valid"]) == (10, 1)
     refused = upload(api, "places", text, dry_run=False)
-    assert refused.status_code == 422 and refused.get_json()["error"].startswith("9 problem(s)")
+    assert refused.status_code == 422 and refused.get_json()["error"]["message"].startswith("9 problem(s)")
+    assert refused.get_json()["error"]["code"] == "body.import_refused"
     assert [d["line"] for d in refused.get_json()["details"]] == [3, 4, 5, 6, 7, 8, 9, 10, 11]
     assert counts(app) == before
 
@@ -111,12 +114,19 @@ def test_bad_machine_and_stock_rows_are_named(api) -> None:  # noqa: ANN001
     assert reasons == [(2, "unknown material 'or'"), (3, "quantity must be at least 1"), (4, "quantity is required"),
                        (6, "petg at FabLab La Rochelle appears twice in the file")]
     others = upload(api, "stock", "place;material;quantity\nFabLab La Rochelle;pla;5\n", OTHER_OPERATOR).get_json()
-    assert others["errors"] == [{"line": 2, "reason": "unknown place 'FabLab La Rochelle' (import the places first)"}]
+    assert others["errors"] == [{"line": 2, "code": "import.place_unknown", "params": {"name": "FabLab La Rochelle"},
+                                 "reason": "unknown place 'FabLab La Rochelle' (import the places first)"}]
 
 
 def test_a_file_that_cannot_be_read_is_refused_whole(api) -> None:  # noqa: ANN001
     report = upload(api, "places", "nom;ville\nFab-lab;Niort\n").get_json()
     assert report["errors"][0]["line"] == 1 and "missing columns: departement" in report["errors"][0]["reason"]
+    assert report["errors"][0]["code"] == "import.columns_wrong"
+    assert report["errors"][0]["params"] == {"missing": ["departement"], "unknown": ["ville"],
+                                             "expected": ["name", "departement", "organisation", "organisation_kind",
+                                                          "commune", "latitude", "longitude", "staff_available",
+                                                          "batch_limit", "hourly_value_eur", "accepted_items",
+                                                          "auto_accept"]}
     assert "unknown columns: ville" in report["errors"][0]["reason"]
     cp1252 = "name;departement;commune\nFab-lab de Sèvres;79;Sèvres\n".encode("cp1252")
     assert upload(api, "places", cp1252).get_json()["errors"] == []

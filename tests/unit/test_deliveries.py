@@ -97,7 +97,8 @@ def test_deliveries_refuse_moves_out_of_order_and_by_the_wrong_people(api) -> No
     assert api.call("post", path + "/refuse", REQUESTER, json={"reason": " "}).status_code == 422
     api.ok("post", path + "/confirm-receipt", REQUESTER, json={"receiver_name": "Claire Martin"})
     late = api.call("post", path + "/pick-up", SEWING_OPERATOR, json={})
-    assert late.status_code == 409 and "received" in late.get_json()["error"]
+    assert late.status_code == 409 and "received" in late.get_json()["error"]["message"]
+    assert late.get_json()["error"]["code"] == "delivery.not_pickable"
     assert api.call("post", path + "/refuse", REQUESTER, json={"reason": "trop tard"}).status_code == 409
     bad_point = api.call("post", "/collection-points/999/deliveries", SEWING_OPERATOR, json={
         "place_id": made["place"]["id"], "request_id": made["request"]["id"],

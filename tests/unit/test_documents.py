@@ -163,12 +163,14 @@ def test_hand_made_items_are_priced_by_the_minute_and_unknown_prices_are_refused
     body = {"place_id": workshop, "item_id": mask["id"], "quantity": 40, "customer": "EHPAD Les Tilleuls",
             "unit_costs_cents": {"tissu-coton": 1.5, "elastique": 5}}
     missing = api.call("post", "/cost-estimates", SEWING_OPERATOR, json=body)
-    assert missing.status_code == 422 and "minutes per unit" in missing.get_json()["error"]
+    assert missing.status_code == 422 and "minutes per unit" in missing.get_json()["error"]["message"]
+    assert missing.get_json()["error"]["code"] == "documents.no_plate_layout"
     text = pdf_text(api.call("post", "/cost-estimates", SEWING_OPERATOR, json={**body, "minutes_per_unit": 15}))
     assert "Fabrication : 40 × 15,0 min 10,0 h 15,00 € / h 150,00 €" in text
     assert "Tissu coton (laize 150 cm) 800 cm 1,50 € / m 12,00 €" in text
     assert "Total du devis 166,00 €" in text
     unpriced = api.call("post", "/cost-estimates", SEWING_OPERATOR, json={**body, "minutes_per_unit": 15,
                                                                           "unit_costs_cents": {}})
-    assert unpriced.status_code == 422 and unpriced.get_json()["field"] == "unit_costs_cents.elastique"
+    assert unpriced.status_code == 422 and unpriced.get_json()["error"]["field"] == "unit_costs_cents.elastique"
+    assert unpriced.get_json()["error"]["code"] == "documents.no_price"
     assert api.call("post", "/cost-estimates", OPERATOR, json={**body, "minutes_per_unit": 15}).status_code == 404

@@ -41,11 +41,11 @@ def test_a_finished_job_cannot_start_again_and_a_closed_request_cannot_reopen() 
     assert "done" not in sources_of(JobStatus, "printing")
 
 
-def test_quantities_and_dates_are_checked_with_readable_reasons() -> None:
+def test_quantities_and_dates_are_checked_with_coded_reasons() -> None:
     assert check_quantity(1) is None and check_quantity(1_000_000) is None
-    assert "at least 1" in check_quantity(0)
-    assert "1 000 000" in check_quantity(1_000_001)
-    assert check_needed_by(date(2020, 3, 17), date(2020, 3, 18)) == "The needed-by date is in the past."
+    assert check_quantity(0) == ("demand.line_quantity_too_small", {"least": 1})
+    assert check_quantity(1_000_001) == ("demand.line_quantity_too_large", {"most": 1_000_000})
+    assert check_needed_by(date(2020, 3, 17), date(2020, 3, 18)) == "demand.needed_by_past"
     assert check_needed_by(date(2020, 3, 18), date(2020, 3, 18)) is None
 
 

@@ -31,6 +31,14 @@ def test_the_document_carries_the_schemas_that_validate_input(client) -> None:  
         assert "post" in document["paths"][path], path
 
 
+def test_refusals_are_documented_with_their_code_message_and_details(client) -> None:  # noqa: ANN001
+    schemas = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    assert schemas["Error"]["properties"]["error"] == {"$ref": "#/components/schemas/Refusal"}
+    assert schemas["Error"]["properties"]["details"]["items"] == {"$ref": "#/components/schemas/Problem"}
+    assert schemas["Refusal"]["required"] == ["code", "message"]
+    assert set(schemas["Refusal"]["properties"]) == {"code", "message", "field", "params"}
+
+
 def test_every_api_route_is_documented(app, client) -> None:  # noqa: ANN001
     document = client.get("/api/v1/openapi.json").get_json()
     for rule in app.url_map.iter_rules():

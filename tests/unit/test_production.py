@@ -107,7 +107,8 @@ def test_clearing_the_bed_while_printing_is_refused(app, api, printer):  # noqa:
     ctx, first = app.extensions["makernet"], jobs(app)[0]
     production.dispatch_job(ctx, first.id)
     answer = api.call("post", f"/machines/{first.machine_id}/bed-clear", OPERATOR)
-    assert answer.status_code == 409 and "still busy" in answer.get_json()["error"]
+    assert answer.status_code == 409 and "still busy" in answer.get_json()["error"]["message"]
+    assert answer.get_json()["error"]["code"] == "job.machine_busy"
 
 
 def test_a_printer_that_will_not_start_gets_the_plate_back_in_its_queue(app, api, printer):  # noqa: ANN001

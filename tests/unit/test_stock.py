@@ -60,7 +60,9 @@ def test_taking_out_more_than_the_place_holds_is_refused_and_writes_nothing(app,
     before = row_counts(app)
     too_much = api.call("post", "/stock/transfers", OPERATOR, json={
         "from_place_id": lab, "to_place_id": aunis, "material_id": pla, "quantity": 10_001})
-    assert too_much.status_code == 409 and "Only 10000 in stock" in too_much.get_json()["error"]
+    assert too_much.status_code == 409 and "Only 10,000 in stock" in too_much.get_json()["error"]["message"]
+    assert too_much.get_json()["error"]["code"] == "stock.not_enough"
+    assert too_much.get_json()["error"]["params"] == {"level": 10_000, "quantity": 10_001}
     for path, body in ((f"/places/{lab}/stock/adjustments", {"quantity": -10_001, "reason": "inventaire"}),
                        (f"/places/{lab}/stock/scrap", {"quantity": 10_001, "reason": "bobine humide"})):
         assert api.call("post", path, OPERATOR, json={"material_id": pla, **body}).status_code == 409

@@ -36,8 +36,8 @@ def test_a_stock_state_counts_reservations_before_the_days_left() -> None:
 
 def test_a_withdrawal_may_empty_the_stock_but_never_take_it_below_zero() -> None:
     assert refusal_for_withdrawal(level=100, quantity=100) is None
-    assert refusal_for_withdrawal(level=100, quantity=101) == "Only 100 in stock; 101 cannot be taken out."
-    assert refusal_for_withdrawal(level=-40, quantity=1) == "Only 0 in stock; 1 cannot be taken out."
+    assert refusal_for_withdrawal(level=100, quantity=101) == ("stock.not_enough", {"level": 100, "quantity": 101})
+    assert refusal_for_withdrawal(level=-40, quantity=1) == ("stock.not_enough", {"level": 0, "quantity": 1})
 
 
 def test_units_still_to_make_count_rejects_and_never_go_negative() -> None:

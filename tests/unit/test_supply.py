@@ -61,7 +61,8 @@ def test_surplus_promised_to_accepted_work_cannot_be_sent_away(app, api) -> None
     before = row_counts(app)
     refused = api.call("post", f"/supply-requests/{request['id']}/assign-place", COORDINATOR,
                        json={"supplier_place_id": place_id(api, "Atelier couture solidaire")})
-    assert refused.status_code == 409 and "has 400 free" in refused.get_json()["error"]
+    assert refused.status_code == 409 and "has 400 free" in refused.get_json()["error"]["message"]
+    assert refused.get_json()["error"]["code"] == "supply.not_enough_free"
     assert row_counts(app) == before
     partly = api.ok("post", f"/supply-requests/{request['id']}/assign-place", COORDINATOR,
                     json={"supplier_place_id": place_id(api, "Atelier couture solidaire"), "quantity": 400})

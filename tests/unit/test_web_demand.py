@@ -105,6 +105,9 @@ def test_a_coordinator_approves_rejects_with_a_reason_splits_and_merges(pages: P
 
     assert pages.post(f"/requests/{ids[0]}/approve").status_code == 302
     assert api.ok("get", f"/requests/{ids[0]}", REQUESTER)["status"] == "approved"
+    again = pages.post(f"/requests/{ids[0]}/approve")
+    assert f"La demande n° {ids[0]} est « Approuvée » : seule une demande envoyée peut être approuvée." in text_of(
+        pages.get(again.headers["Location"]))
 
     refused = pages.post(f"/requests/{ids[1]}/reject", {"reason": "  "})
     assert refused.status_code == 422 and "motif" in errors_of(refused.get_data(as_text=True), "reason").lower()
@@ -121,6 +124,17 @@ def test_a_coordinator_approves_rejects_with_a_reason_splits_and_merges(pages: P
     kept = api.ok("get", f"/requests/{ids[3]}", REQUESTER)
     assert kept["lines"][0]["quantity"] == 50
     assert api.ok("get", f"/requests/{ids[2]}", REQUESTER)["status"] == "cancelled"
+
+
+def test_a_refusal_is_shown_in_the_language_the_user_chose(pages: Pages, api: ApiClient) -> None:
+    created = api.ok("post", "/requests", REQUESTER, {
+        "needed_by": SOON, "delivery_point": "École", "lines": [{"item_id": visor(api), "quantity": 30}]})
+    api.ok("post", f"/requests/{created['id']}/approve", COORDINATOR)
+    pages.sign_in(COORDINATOR)
+    pages.post("/language", {"locale": "en", "next": "/triage"})
+    again = pages.post(f"/requests/{created['id']}/approve")
+    assert f"Request {created['id']} is approved; only a submitted request can be approved." in text_of(
+        pages.get(again.headers["Location"]))
 
 
 def test_a_requester_confirms_receipt_and_the_request_closes(pages: Pages, api: ApiClient, app) -> None:  # noqa: ANN001

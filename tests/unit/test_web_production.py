@@ -53,7 +53,7 @@ def test_an_operator_accepts_part_of_proposed_work_and_sees_its_plates_queued(pa
     assert f"Ordre n° {order['id']}" in text_of(pages.get("/work-orders"))
     too_many = pages.post(f"/work-orders/{order['id']}/accept", {f"accept{order['id']}-quantity": "500"})
     html = too_many.get_data(as_text=True)
-    assert too_many.status_code == 422 and "Accept between 1 and 100" in text_of(html)
+    assert too_many.status_code == 422 and "Acceptez entre 1 et 100 unités." in text_of(html)
     assert 'value="500"' in html
     assert pages.post(f"/work-orders/{order['id']}/accept", {f"accept{order['id']}-quantity": "60"}).status_code == 302
     assert api.ok("get", f"/work-orders/{order['id']}", OPERATOR)["accepted_quantity"] == 60
@@ -99,7 +99,8 @@ def test_a_manual_batch_is_counted_from_the_queue_and_bad_counts_are_refused(pag
     assert "Déclarer ce lot" in pages.get(f"/places/{order['place_id']}/queue")
     path = f"/jobs/{job['id']}/report?place_id={order['place_id']}"
     refused = pages.post(path, {"units_made": "40", "units_rejected": "0"})
-    assert refused.status_code == 422 and "between 0 and 30" in text_of(refused.get_data(as_text=True))
+    assert refused.status_code == 422 and "Unités fabriquées et rebutées : entre 0 et 30 au total." in text_of(
+        refused.get_data(as_text=True))
     assert pages.post(path, {"units_made": "28", "units_rejected": "2"}).status_code == 302
     assert api.ok("get", f"/work-orders/{order['id']}", SEWING_OPERATOR)["units_made"] == 28
 

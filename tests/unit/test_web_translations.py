@@ -1,4 +1,5 @@
-"""The English catalogue covers every French string of the pages, and its compiled file is up to date."""
+"""The English catalogue covers every French string of the pages and of the catalogue of messages, and its
+compiled file is up to date."""
 from __future__ import annotations
 
 import io
@@ -20,7 +21,9 @@ def _source() -> list:
 
 def _french_strings() -> set[str]:
     found: set[str] = set()
-    for folder, pattern, method in ((ROOT / "makernet" / "web", "**.py", "python"), (ROOT / "templates", "**.html", "jinja2")):
+    for folder, pattern, method in ((ROOT / "makernet" / "web", "**.py", "python"),
+                                    (ROOT / "makernet" / "messages", "**.py", "python"),
+                                    (ROOT / "templates", "**.html", "jinja2")):
         for _file, _line, message, _comments, _context in extract_from_dir(
                 str(folder), [(pattern, method)], keywords={"_": None, "_l": None, "gettext": None}):
             found.add(message if isinstance(message, str) else message[0])

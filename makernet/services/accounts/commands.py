@@ -30,7 +30,7 @@ def issue_token(ctx: Context, email: str, password: str, name: str = "api") -> d
     with ctx.db.transaction() as tx:
         user = tx.session.exec(select(User).where(User.email == email.strip().lower())).first()
         if user is None or not user.active or not check_password_hash(user.password_hash or "!", password):
-            raise Unauthorized("Unknown e-mail address or wrong password.")
+            raise Unauthorized("accounts.sign_in_refused")
         token = create_token(tx.session, user.id, name)
     return {"token": token, "user_id": user.id, "role": user.role, "name": name}
 
@@ -38,7 +38,7 @@ def issue_token(ctx: Context, email: str, password: str, name: str = "api") -> d
 def create_token(session: object, user_id: int, name: str) -> str:
     """Store the hash of a fresh random token for a user and return the token."""
     if not name.strip() or len(name) > 100:
-        raise InvalidInput("A token needs a name of 1 to 100 characters.", field="name")
+        raise InvalidInput("accounts.token_name_length", field="name", most=100)
     token = "mkn_" + secrets.token_urlsafe(32)
     session.add(ApiToken(user_id=user_id, name=name.strip(), token_hash=token_hash(token),  # type: ignore[attr-defined]
                          prefix=token[:12]))
@@ -55,7 +55,7 @@ def actor_from_token(ctx: Context, token: str) -> Actor:
             .where(ApiToken.token_hash == token_hash(token), ApiToken.revoked_at.is_(None))  # type: ignore[union-attr]
         ).first()
         if row is None or not row[1].active:
-            raise Unauthorized("Invalid or revoked API token.")
+            raise Unauthorized("accounts.token_invalid")
         api_token, user, organisation = row
         now = utcnow()
         # written at most every few minutes: a write per API call would serialise readers
@@ -69,7 +69,7 @@ def token_for_email(ctx: Context, email: str, name: str) -> str:
     with ctx.db.transaction() as tx:
         user = tx.session.exec(select(User).where(User.email == email.strip().lower())).first()
         if user is None:
-            raise InvalidInput(f"No user with the e-mail address {email}.")
+            raise InvalidInput("accounts.no_user_with_email", email=email)
         return create_token(tx.session, user.id, name)
 
 
@@ -105,7 +105,7 @@ def sign_in(ctx: Context, email: str, password: str, address: str = "") -> dict:
         s.add(LoginAttempt(email=email[:254], address=address[:45], succeeded=ok))
         view = session_user_view(s, user) if ok else None
     if view is None:  # raised after the commit, so that the failed attempt is kept
-        raise Unauthorized("Unknown e-mail address or wrong password.")
+        raise Unauthorized("accounts.sign_in_refused")
     return view
 
 
@@ -123,13 +123,13 @@ def _refuse_when_throttled(s: Session, email: str, address: str) -> None:
         LoginAttempt.at > utcnow() - THROTTLE_WINDOW)).one() if address else 0
     if by_email >= MAX_FAILURES_PER_EMAIL or by_address >= MAX_FAILURES_PER_ADDRESS:
         minutes = int(THROTTLE_WINDOW.total_seconds() // 60)
-        raise Throttled(f"Too many failed sign-ins; wait {minutes} minutes and try again.")
+        raise Throttled("accounts.throttled", minutes=minutes)
 
 
 def check_new_password(password: str) -> None:
     """Refuse a password too short to resist guessing."""
     if len(password) < MIN_PASSWORD or len(password) > 200:
-        raise InvalidInput(f"The password needs {MIN_PASSWORD} to 200 characters.", field="password")
+        raise InvalidInput("accounts.password_length", field="password", least=MIN_PASSWORD, most=200)
 
 
 def open_invitation(s: Session, user: User) -> str:
@@ -167,7 +167,7 @@ def revoke_token(ctx: Context, actor: Actor, token_id: int) -> None:
     with ctx.db.transaction() as tx:
         token = tx.session.get(ApiToken, token_id)
         if token is None or token.user_id != actor.user_id:
-            raise NotFound(f"Token {token_id} not found.")
+            raise NotFound("accounts.token_not_found", id=token_id)
         if token.revoked_at is None:
             token.revoked_at = utcnow()
             tx.session.add(token)
@@ -191,17 +191,17 @@ def save_organisation(ctx: Context, actor: Actor, *, name: str, kind: str, commu
     codes = [code.strip().upper() for code in (territory or []) if code.strip()]
     for code in ([departement] if departement else []) + codes:
         if not DEPARTEMENT.match(code):
-            raise InvalidInput(f"{code!r} is not a département number.",
-                               field="departement" if code == departement else "territory")
+            raise InvalidInput("accounts.departement_invalid",
+                               field="departement" if code == departement else "territory", code=code)
     with ctx.db.transaction() as tx:
         s = tx.session
         same_name = s.exec(select(Organisation).where(Organisation.name == name)).first()
         if same_name is not None and same_name.id != organisation_id:
-            raise Conflict(f"An organisation named {name!r} already exists.", field="name")
+            raise Conflict("accounts.organisation_exists", field="name", name=name)
         organisation = Organisation(name=name, kind=kind) if organisation_id is None \
             else s.get(Organisation, organisation_id)
         if organisation is None:
-            raise NotFound(f"Organisation {organisation_id} not found.")
+            raise NotFound("accounts.organisation_not_found", id=organisation_id)
         organisation.name, organisation.kind = name, kind
         organisation.commune, organisation.departement = text_field(commune, "commune", 120, False), departement
         organisation.territory = codes
@@ -215,15 +215,15 @@ def invite_user(ctx: Context, actor: Actor, *, email: str, name: str, role: str,
     actor.require("admin")
     email = text_field(email, "email", 254).lower()
     if not EMAIL.match(email):
-        raise InvalidInput("This is not an e-mail address.", field="email")
+        raise InvalidInput("accounts.email_invalid", field="email")
     name = text_field(name, "name", 200)
     one_of(role, ROLES, "role")
     with ctx.db.transaction() as tx:
         s = tx.session
         if s.get(Organisation, organisation_id) is None:
-            raise InvalidInput(f"Unknown organisation {organisation_id}.", field="organisation_id")
+            raise InvalidInput("accounts.organisation_unknown", field="organisation_id", id=organisation_id)
         if s.exec(select(User).where(User.email == email)).first() is not None:
-            raise Conflict(f"A user with the e-mail address {email} already exists.", field="email")
+            raise Conflict("accounts.user_exists", field="email", email=email)
         user = User(email=email, name=name, role=role, organisation_id=organisation_id)
         s.add(user)
         s.flush()
@@ -237,7 +237,7 @@ def reset_password(ctx: Context, actor: Actor, user_id: int) -> dict:
     with ctx.db.transaction() as tx:
         user = tx.session.get(User, user_id)
         if user is None:
-            raise NotFound(f"User {user_id} not found.")
+            raise NotFound("accounts.user_not_found", id=user_id)
         return {"user_id": user.id, "email": user.email, "token": open_invitation(tx.session, user)}
 
 
@@ -245,10 +245,10 @@ def set_user_active(ctx: Context, actor: Actor, user_id: int, active: bool) -> N
     """Deactivate (or reactivate) an account; an admin cannot lock themselves out."""
     actor.require("admin")
     if user_id == actor.user_id and not active:
-        raise Conflict("You cannot deactivate your own account.")
+        raise Conflict("accounts.cannot_deactivate_self")
     with ctx.db.transaction() as tx:
         user = tx.session.get(User, user_id)
         if user is None:
-            raise NotFound(f"User {user_id} not found.")
+            raise NotFound("accounts.user_not_found", id=user_id)
         user.active = active
         tx.session.add(user)

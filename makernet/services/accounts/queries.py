@@ -43,7 +43,7 @@ def invited_user(ctx: Context, token: str) -> dict:
 def invited_by_token(s: Session, token: str) -> User:
     user = s.exec(select(User).where(User.invitation_hash == token_hash(token))).first()
     if user is None or user.invitation_expires_at is None or as_utc(user.invitation_expires_at) < utcnow():
-        raise NotFound("This invitation link is unknown, used or expired; ask an administrator for a new one.")
+        raise NotFound("accounts.invitation_unknown")
     return user
 
 

@@ -32,7 +32,7 @@ def create_item(ctx: Context, actor: Actor, *, code: str, name: str, kind: str) 
     one_of(kind, ITEM_KINDS, "kind")
     with ctx.db.transaction() as tx:
         if tx.session.exec(select(Item).where(Item.code == code)).first() is not None:
-            raise Conflict(f"An item with the code {code!r} already exists.", field="code")
+            raise Conflict("catalogue.item_code_taken", field="code", code=code)
         item = Item(code=code, name=name, kind=kind)
         tx.session.add(item)
         tx.session.flush()
@@ -43,7 +43,7 @@ def _code(code: str, field: str = "code") -> str:
     """A short identifier: lower-case letters, digits and dashes."""
     code = (code or "").strip().lower()
     if not CODE.match(code):
-        raise InvalidInput("A code is 1 to 40 lower-case letters, digits or dashes.", field=field)
+        raise InvalidInput("catalogue.code_invalid", field=field, most=40)
     return code
 
 
@@ -53,7 +53,7 @@ def set_item_active(ctx: Context, actor: Actor, item_id: int, active: bool) -> N
     with ctx.db.transaction() as tx:
         item = tx.session.get(Item, item_id)
         if item is None:
-            raise NotFound(f"Item {item_id} not found.")
+            raise NotFound("catalogue.item_not_found", id=item_id)
         item.active = active
         tx.session.add(item)
 
@@ -65,10 +65,10 @@ def create_material(ctx: Context, actor: Actor, *, code: str, name: str, unit: s
     code, name = _code(code), text_field(name, "name", 120)
     one_of(unit, UNITS, "unit")
     if low_stock_threshold < 0:
-        raise InvalidInput("The alert threshold cannot be negative.", field="low_stock_threshold")
+        raise InvalidInput("catalogue.threshold_negative", field="low_stock_threshold")
     with ctx.db.transaction() as tx:
         if tx.session.exec(select(Material).where(Material.code == code)).first() is not None:
-            raise Conflict(f"A material with the code {code!r} already exists.", field="code")
+            raise Conflict("catalogue.material_code_taken", field="code", code=code)
         material = Material(code=code, name=name, unit=unit, low_stock_threshold=low_stock_threshold)
         tx.session.add(material)
         tx.session.flush()
@@ -84,10 +84,10 @@ def add_design_version(ctx: Context, actor: Actor, item_id: int, *, label: str, 
     with ctx.db.transaction() as tx:
         s = tx.session
         if s.get(Item, item_id) is None:
-            raise NotFound(f"Item {item_id} not found.")
+            raise NotFound("catalogue.item_not_found", id=item_id)
         if s.exec(select(DesignVersion).where(DesignVersion.item_id == item_id,
                                               DesignVersion.label == label)).first() is not None:
-            raise Conflict(f"This item already has a design version {label!r}.", field="label")
+            raise Conflict("catalogue.design_label_taken", field="label", label=label)
         design = DesignVersion(item_id=item_id, label=label, validated=validated, validated_for=kinds,
                                notes=text_field(notes, "notes", 1000, False))
         s.add(design)
@@ -101,7 +101,7 @@ def set_design_validated(ctx: Context, actor: Actor, design_id: int, validated: 
     with ctx.db.transaction() as tx:
         design = tx.session.get(DesignVersion, design_id)
         if design is None:
-            raise NotFound(f"Design version {design_id} not found.")
+            raise NotFound("catalogue.design_not_found", id=design_id)
         design.validated = validated
         tx.session.add(design)
 
@@ -110,13 +110,13 @@ def set_bom_line(ctx: Context, actor: Actor, design_id: int, material_id: int, q
     """Set how much of a material one unit takes; zero removes the line."""
     actor.require("admin")
     if quantity < 0 or quantity > 1_000_000:
-        raise InvalidInput("The quantity per unit must be between 0 and 1,000,000.", field="quantity")
+        raise InvalidInput("catalogue.bom_quantity_out_of_range", field="quantity", most=1_000_000)
     with ctx.db.transaction() as tx:
         s = tx.session
         if s.get(DesignVersion, design_id) is None:
-            raise NotFound(f"Design version {design_id} not found.")
+            raise NotFound("catalogue.design_not_found", id=design_id)
         if s.get(Material, material_id) is None:
-            raise InvalidInput(f"Unknown material {material_id}.", field="material_id")
+            raise InvalidInput("catalogue.material_unknown", field="material_id", id=material_id)
         line = s.exec(select(BomLine).where(BomLine.design_version_id == design_id,
                                             BomLine.material_id == material_id)).first()
         if quantity == 0:
@@ -134,14 +134,14 @@ def set_plate_layout(ctx: Context, actor: Actor, design_id: int, *, printer_prof
     actor.require("admin")
     profile = _code(printer_profile, "printer_profile")
     if not 1 <= units_per_plate <= 1000:
-        raise InvalidInput("A plate holds 1 to 1000 units.", field="units_per_plate")
+        raise InvalidInput("catalogue.plate_units_out_of_range", field="units_per_plate", most=1000)
     if not 1 <= print_minutes <= 10_000:
-        raise InvalidInput("A plate prints in 1 to 10,000 minutes.", field="print_minutes")
+        raise InvalidInput("catalogue.plate_minutes_out_of_range", field="print_minutes", most=10_000)
     text = _gcode_text(gcode)
     with ctx.db.transaction() as tx:
         s = tx.session
         if s.get(DesignVersion, design_id) is None:
-            raise NotFound(f"Design version {design_id} not found.")
+            raise NotFound("catalogue.design_not_found", id=design_id)
         plate = s.exec(select(PlateLayout).where(PlateLayout.design_version_id == design_id,
                                                  PlateLayout.printer_profile == profile)).first()
         plate = plate or PlateLayout(design_version_id=design_id, printer_profile=profile,
@@ -155,11 +155,11 @@ def set_plate_layout(ctx: Context, actor: Actor, design_id: int, *, printer_prof
 def _gcode_text(gcode: bytes) -> str:
     """G-code as text: plain ASCII/UTF-8 lines with at least one move or command."""
     if not gcode or len(gcode) > MAX_GCODE:
-        raise InvalidInput("Give a G-code file of at most 10 MB.", field="gcode")
+        raise InvalidInput("catalogue.gcode_size", field="gcode", megabytes=MAX_GCODE // 2**20)
     try:
         text = gcode.decode("utf-8")
     except UnicodeDecodeError:
-        raise InvalidInput("This file is not text G-code (binary G-code is not supported).", field="gcode") from None
+        raise InvalidInput("catalogue.gcode_binary", field="gcode") from None
     if not re.search(r"^\s*[GMT]\d+", text, re.MULTILINE):
-        raise InvalidInput("This file has no G-code command (G…, M… or T… lines).", field="gcode")
+        raise InvalidInput("catalogue.gcode_empty", field="gcode")
     return text

@@ -28,18 +28,17 @@ def create_delivery(ctx: Context, actor: Actor, *, place_id: int, request_id: in
     """Prepare a delivery of finished units from one of the actor's places to a request."""
     actor.require("operator")
     if mode not in MODES:
-        raise InvalidInput(f"Unknown delivery mode {mode!r}; use one of: {', '.join(MODES)}.", field="mode")
+        raise InvalidInput("delivery.mode_unknown", field="mode", value=mode, allowed=list(MODES))
     if (mode == "collection_point") != (collection_point_id is not None):
-        raise InvalidInput("A delivery to a collection point names the point, and only such a delivery does.",
-                           field="collection_point_id")
+        raise InvalidInput("delivery.point_mismatch", field="collection_point_id")
     if not lines:
-        raise InvalidInput("A delivery needs at least one line.", field="lines")
+        raise InvalidInput("delivery.no_lines", field="lines")
     with ctx.db.transaction() as tx:
         s = tx.session
         place = own_place(s, actor, place_id)
         request = s.get(Request, request_id)
         if request is None or not operator_works_on_request(s, actor, request_id, place.id):
-            raise NotFound(f"Request {request_id} not found among this place's work.")
+            raise NotFound("delivery.request_not_found", id=request_id)
         if collection_point_id is not None:
             destination = _point_address(s, collection_point_id)
         delivery = Delivery(place_id=place.id, request_id=request.id, mode=mode, created_by=actor.user_id,
@@ -59,7 +58,7 @@ def _point_address(s: Session, point_id: int) -> str:
     """Where a collection point is, as it goes on the delivery."""
     point = s.get(CollectionPoint, point_id)
     if point is None or not point.active:
-        raise InvalidInput(f"Unknown collection point {point_id}.", field="collection_point_id")
+        raise InvalidInput("delivery.point_unknown", field="collection_point_id", id=point_id)
     return f"{point.name}, {point.address}"[:300]
 
 
@@ -67,8 +66,8 @@ def _add_line(s: Session, delivery: Delivery, index: int, line_id: int, quantity
     """Add a line, never shipping more than the place made for it and has not shipped yet."""
     line = s.get(RequestLine, line_id)
     if line is None or line.request_id != delivery.request_id:
-        raise InvalidInput(f"Line {index + 1}: request line {line_id} is not part of this request.",
-                           field=f"lines[{index}].request_line_id")
+        raise InvalidInput("delivery.line_not_in_request", field=f"lines[{index}].request_line_id", line=index + 1,
+                           line_id=line_id)
     made = s.exec(select(func.coalesce(func.sum(WorkOrder.units_made), 0)).where(
         WorkOrder.request_line_id == line_id, WorkOrder.place_id == delivery.place_id)).one()
     shipped = s.exec(select(func.coalesce(func.sum(DeliveryLine.quantity), 0))
@@ -77,8 +76,8 @@ def _add_line(s: Session, delivery: Delivery, index: int, line_id: int, quantity
                             Delivery.status != "refused")).one()
     available = int(made) - int(shipped)
     if quantity <= 0 or quantity > available:
-        raise InvalidInput(f"Line {index + 1}: between 1 and {available} units are ready to ship from this place.",
-                           field=f"lines[{index}].quantity")
+        raise InvalidInput("delivery.not_enough_ready", field=f"lines[{index}].quantity", line=index + 1,
+                           most=available)
     s.add(DeliveryLine(delivery_id=delivery.id, request_line_id=line_id, quantity=quantity))
     s.execute(update(RequestLine).where(RequestLine.id == line_id).values(
         units_delivered=RequestLine.units_delivered + quantity))
@@ -93,7 +92,7 @@ def mark_picked_up(ctx: Context, actor: Actor, delivery_id: int, carrier_name: s
         carrier = carrier_name.strip()[:200] or delivery.carrier_name
         if move(s, Delivery, DeliveryStatus, delivery.id, "pick_up", user_id=actor.user_id, note=carrier,
                 carrier_name=carrier, picked_up_at=utcnow()) is None:
-            raise Conflict(f"Delivery {delivery_id} is {delivery.status}; it cannot be picked up.")
+            raise Conflict("delivery.not_pickable", id=delivery_id, status=delivery.status)
         return delivery_view(s, delivery)
 
 
@@ -104,7 +103,7 @@ def mark_delivered(ctx: Context, actor: Actor, delivery_id: int) -> dict:
         delivery = own_delivery(s, actor, delivery_id)
         if move(s, Delivery, DeliveryStatus, delivery.id, "deliver", user_id=actor.user_id,
                 delivered_at=utcnow()) is None:
-            raise Conflict(f"Delivery {delivery_id} is {delivery.status}; it cannot be marked delivered.")
+            raise Conflict("delivery.not_deliverable", id=delivery_id, status=delivery.status)
         return delivery_view(s, delivery)
 
 
@@ -112,13 +111,13 @@ def confirm_receipt(ctx: Context, actor: Actor, delivery_id: int, receiver_name:
     """The requester confirms the units arrived; a request fully received is closed."""
     actor.require("requester")
     if not receiver_name.strip():
-        raise InvalidInput("Give the name of the person who received the delivery.", field="receiver_name")
+        raise InvalidInput("delivery.receiver_required", field="receiver_name")
     with ctx.db.transaction() as tx:
         s = tx.session
         delivery, request = requesters_delivery(s, actor, delivery_id)
         if move(s, Delivery, DeliveryStatus, delivery.id, "receive", user_id=actor.user_id,
                 receiver_name=receiver_name.strip()[:200], received_at=utcnow()) is None:
-            raise Conflict(f"Delivery {delivery_id} is {delivery.status}; its receipt cannot be confirmed.")
+            raise Conflict("delivery.not_receivable", id=delivery_id, status=delivery.status)
         for line in delivery_lines(s, delivery.id):
             s.execute(update(RequestLine).where(RequestLine.id == line.request_line_id).values(
                 units_received=RequestLine.units_received + line.quantity))
@@ -134,13 +133,13 @@ def refuse_delivery(ctx: Context, actor: Actor, delivery_id: int, reason: str) -
     """The requester refuses a delivery, saying why; its units go back to the place's stock of finished units."""
     actor.require("requester")
     if not reason.strip():
-        raise InvalidInput("Say why the delivery is refused.", field="reason")
+        raise InvalidInput("delivery.refusal_reason_required", field="reason")
     with ctx.db.transaction() as tx:
         s = tx.session
         delivery, request = requesters_delivery(s, actor, delivery_id)
         if move(s, Delivery, DeliveryStatus, delivery.id, "refuse", user_id=actor.user_id, note=reason,
                 refused_reason=reason.strip()[:1000], refused_at=utcnow()) is None:
-            raise Conflict(f"Delivery {delivery_id} is {delivery.status}; it can no longer be refused.")
+            raise Conflict("delivery.not_refusable", id=delivery_id, status=delivery.status)
         for line in delivery_lines(s, delivery.id):
             s.execute(update(RequestLine).where(RequestLine.id == line.request_line_id).values(
                 units_delivered=RequestLine.units_delivered - line.quantity))
@@ -157,10 +156,9 @@ def create_collection_point(ctx: Context, actor: Actor, *, name: str, address: s
     """Open a place where requesters collect their units (a drive-through, a town-hall pick-up point)."""
     actor.require("coordinator", "operator")
     if kind not in POINT_KINDS:
-        raise InvalidInput(f"Unknown kind {kind!r}; use one of: {', '.join(POINT_KINDS)}.", field="kind")
+        raise InvalidInput("delivery.point_kind_unknown", field="kind", value=kind, allowed=list(POINT_KINDS))
     if not name.strip() or not address.strip():
-        raise InvalidInput("A collection point needs a name and an address.",
-                           field="name" if not name.strip() else "address")
+        raise InvalidInput("delivery.point_incomplete", field="name" if not name.strip() else "address")
     with ctx.db.transaction() as tx:
         check_point_departement(tx.session, actor, departement.strip())
         point = CollectionPoint(name=name.strip()[:200], address=address.strip()[:300], commune=commune.strip()[:120],

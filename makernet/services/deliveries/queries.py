@@ -22,7 +22,7 @@ def get_delivery(ctx: Context, actor: Actor, delivery_id: int) -> dict:
 def list_deliveries(ctx: Context, actor: Actor, request_id: int | None = None, status: str | None = None) -> list[dict]:
     """Deliveries the actor may see, newest first, optionally of one request or in one state."""
     if status is not None and status not in {st.value for st in DeliveryStatus}:
-        raise InvalidInput(f"Unknown status {status!r}.", field="status")
+        raise InvalidInput("filter.status_unknown", field="status", value=status)
     with ctx.db.reading() as s:
         query = select(Delivery).order_by(Delivery.id.desc())  # type: ignore[union-attr]
         if request_id is not None:

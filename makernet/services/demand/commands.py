@@ -28,7 +28,8 @@ def submit_request(ctx: Context, actor: Actor, *, needed_by: date, delivery_poin
         for index, (item_id, _quantity) in enumerate(lines):
             item = s.get(Item, item_id)
             if item is None or not item.active:
-                raise InvalidInput(f"Line {index + 1}: unknown item {item_id}.", field=f"lines[{index}].item_id")
+                raise InvalidInput("demand.line_item_unknown", field=f"lines[{index}].item_id", line=index + 1,
+                                   id=item_id)
         organisation = s.get(Organisation, actor.organisation_id)
         request = Request(
             organisation_id=actor.organisation_id, created_by=actor.user_id, needed_by=needed_by,
@@ -50,20 +51,21 @@ def _check_request_fields(needed_by: date, delivery_point: str, lines: list[tupl
                           priority: str, today: date) -> None:
     """Refuse a request whose fields break a rule, naming the field."""
     if not lines:
-        raise InvalidInput("A request needs at least one line.", field="lines")
+        raise InvalidInput("demand.no_lines", field="lines")
     if len(lines) > MAX_LINES:
-        raise InvalidInput(f"A request may have at most {MAX_LINES} lines.", field="lines")
+        raise InvalidInput("demand.too_many_lines", field="lines", most=MAX_LINES)
     for index, (_item, quantity) in enumerate(lines):
         problem = check_quantity(quantity)
         if problem:
-            raise InvalidInput(f"Line {index + 1}: {problem}", field=f"lines[{index}].quantity")
+            code, figures = problem
+            raise InvalidInput(code, field=f"lines[{index}].quantity", line=index + 1, **figures)
     problem = check_needed_by(needed_by, today)
     if problem:
         raise InvalidInput(problem, field="needed_by")
     if not delivery_point.strip():
-        raise InvalidInput("The delivery point is required.", field="delivery_point")
+        raise InvalidInput("demand.delivery_point_required", field="delivery_point")
     if priority not in PRIORITIES:
-        raise InvalidInput(f"Unknown priority {priority!r}; use one of: {', '.join(PRIORITIES)}.", field="priority")
+        raise InvalidInput("demand.priority_unknown", field="priority", value=priority, allowed=list(PRIORITIES))
 
 
 def approve_request(ctx: Context, actor: Actor, request_id: int) -> dict:
@@ -72,7 +74,7 @@ def approve_request(ctx: Context, actor: Actor, request_id: int) -> dict:
     with ctx.db.transaction() as tx:
         request = visible_request(tx.session, actor, request_id)
         if move(tx.session, Request, RequestStatus, request.id, "approve", user_id=actor.user_id) is None:
-            raise Conflict(f"Request {request_id} is {request.status}; only a submitted request can be approved.")
+            raise Conflict("request.not_submitted", id=request_id, status=request.status)
         record(ctx, tx, RequestApproved(request.id))
         return request_view(tx.session, request)
 
@@ -81,12 +83,12 @@ def reject_request(ctx: Context, actor: Actor, request_id: int, reason: str) -> 
     """A coordinator rejects a request, saying why."""
     actor.require("coordinator")
     if not reason.strip():
-        raise InvalidInput("Say why the request is rejected.", field="reason")
+        raise InvalidInput("demand.reject_reason_required", field="reason")
     with ctx.db.transaction() as tx:
         request = visible_request(tx.session, actor, request_id)
         if move(tx.session, Request, RequestStatus, request.id, "reject", user_id=actor.user_id,
                 note=reason, status_reason=reason.strip()) is None:
-            raise Conflict(f"Request {request_id} is {request.status} and can no longer be rejected.")
+            raise Conflict("request.not_rejectable", id=request_id, status=request.status)
         return request_view(tx.session, request)
 
 
@@ -96,12 +98,12 @@ TRIAGE_STATES = frozenset({"submitted", "approved"})
 def _unplanned(s: Session, request: Request) -> list[RequestLine]:
     """The lines of a request in triage that no work order points at yet (else Conflict)."""
     if request.status not in TRIAGE_STATES:
-        raise Conflict(f"Request {request.id} is {request.status}; only a request in triage can be split or merged.")
+        raise Conflict("request.not_in_triage", id=request.id, status=request.status)
     lines = list(s.exec(select(RequestLine).where(RequestLine.request_id == request.id)
                         .order_by(RequestLine.id)).all())  # type: ignore[arg-type]
     planned = s.exec(select(WorkOrder.id).where(WorkOrder.request_line_id.in_([ln.id for ln in lines]))).first()  # type: ignore[union-attr]
     if planned is not None:
-        raise Conflict(f"Request {request.id} already has work orders; it can no longer be split or merged.")
+        raise Conflict("request.has_work_orders", id=request.id)
     return lines
 
 
@@ -136,15 +138,15 @@ def _check_split(lines: list[RequestLine], moved: dict[int, int]) -> None:
     by_id = {line.id: line for line in lines}
     for line_id, quantity in moved.items():
         if line_id not in by_id:
-            raise InvalidInput(f"Line {line_id} is not part of this request.", field="lines")
+            raise InvalidInput("demand.line_not_in_request", field="lines", line_id=line_id)
         if not 0 <= quantity <= by_id[line_id].quantity:
-            raise InvalidInput(f"Move between 0 and {by_id[line_id].quantity} units of line {line_id}.",
-                               field=f"line_{line_id}")
+            raise InvalidInput("demand.split_out_of_range", field=f"line_{line_id}", most=by_id[line_id].quantity,
+                               line_id=line_id)
     total_moved = sum(moved.values())
     if total_moved == 0:
-        raise InvalidInput("Move at least one unit to the new request.", field="lines")
+        raise InvalidInput("demand.split_nothing_moved", field="lines")
     if total_moved == sum(line.quantity for line in lines):
-        raise InvalidInput("Leave at least one unit in this request.", field="lines")
+        raise InvalidInput("demand.split_nothing_left", field="lines")
 
 
 def merge_requests(ctx: Context, actor: Actor, into_id: int, other_ids: list[int]) -> dict:
@@ -152,7 +154,7 @@ def merge_requests(ctx: Context, actor: Actor, into_id: int, other_ids: list[int
     actor.require("coordinator")
     others = sorted(set(other_ids) - {into_id})
     if not others:
-        raise InvalidInput("Choose at least one other request to merge.", field="other_ids")
+        raise InvalidInput("demand.merge_nothing_chosen", field="other_ids")
     with ctx.db.transaction() as tx:
         s = tx.session
         target = visible_request(s, actor, into_id)
@@ -160,13 +162,12 @@ def merge_requests(ctx: Context, actor: Actor, into_id: int, other_ids: list[int
         for other_id in others:
             other = visible_request(s, actor, other_id)
             if other.organisation_id != target.organisation_id:
-                raise InvalidInput(f"Request {other_id} is from another organisation.", field="other_ids")
+                raise InvalidInput("demand.merge_other_organisation", field="other_ids", id=other_id)
             for line in _unplanned(s, other):
                 if line.item_id in kept:
                     kept[line.item_id].quantity += line.quantity
-                    problem = check_quantity(kept[line.item_id].quantity)
-                    if problem:
-                        raise InvalidInput(problem, field="other_ids")
+                    if check_quantity(kept[line.item_id].quantity):
+                        raise InvalidInput("demand.merged_quantity_too_large", field="other_ids", most=MAX_QUANTITY)
                     s.delete(line)
                 else:
                     line.request_id = target.id
@@ -175,7 +176,7 @@ def merge_requests(ctx: Context, actor: Actor, into_id: int, other_ids: list[int
             target.needed_by = min(target.needed_by, other.needed_by)
             if move(s, Request, RequestStatus, other.id, "cancel", user_id=actor.user_id,
                     note=f"merged into request {target.id}", status_reason=f"merged into request {target.id}") is None:
-                raise Conflict(f"Request {other_id} changed meanwhile.")
+                raise Conflict("request.changed_meanwhile", id=other_id)
         s.add(target)
         s.flush()
         return request_view(s, target)

@@ -21,7 +21,7 @@ def get_request(ctx: Context, actor: Actor, request_id: int) -> dict:
 def list_requests(ctx: Context, actor: Actor, status: str | None = None) -> list[dict]:
     """The requests this actor may see, newest first."""
     if status is not None and status not in {st.value for st in RequestStatus}:
-        raise InvalidInput(f"Unknown status {status!r}.", field="status")
+        raise InvalidInput("filter.status_unknown", field="status", value=status)
     with ctx.db.reading() as s:
         query = select(Request).order_by(Request.id.desc())  # type: ignore[union-attr]
         if status:

@@ -72,9 +72,9 @@ def production_figures(ctx: Context, actor: Actor, start: date, end: date, depar
                        today: date | None = None) -> ProductionReport:
     """The figures of a production report over a period and territory."""
     if end < start:
-        raise InvalidInput("The period ends before it starts.", field="end")
+        raise InvalidInput("documents.period_reversed", field="end", start=start, end=end)
     if (end - start).days >= MAX_REPORT_DAYS:
-        raise InvalidInput(f"A report covers at most {MAX_REPORT_DAYS} days.", field="end")
+        raise InvalidInput("documents.period_too_long", field="end", most=MAX_REPORT_DAYS)
     territory = report_territory(actor, departements)
     since = datetime.combine(start, time.min, UTC)
     until = datetime.combine(end + timedelta(days=1), time.min, UTC)
@@ -161,21 +161,21 @@ def cost_estimate(ctx: Context, actor: Actor, *, place_id: int, item_id: int, qu
                   finishing_minutes_per_unit: float = 0, today: date | None = None) -> CostEstimate:
     """Price a small batch at a place: its time at its own hourly value, plus material at its own costs."""
     if not 0 < quantity <= 100_000:
-        raise InvalidInput("A cost estimate is for 1 to 100 000 units.", field="quantity")
+        raise InvalidInput("documents.estimate_quantity_out_of_range", field="quantity", most=100_000)
     if not customer.strip():
-        raise InvalidInput("Name the customer.", field="customer")
+        raise InvalidInput("documents.customer_required", field="customer")
     if finishing_minutes_per_unit < 0 or (minutes_per_unit is not None and minutes_per_unit <= 0):
-        raise InvalidInput("Minutes per unit must be positive.", field="minutes_per_unit")
+        raise InvalidInput("documents.minutes_not_positive", field="minutes_per_unit")
     issued = today or date.today()
     with ctx.db.reading() as s:
         place = stock_place(s, actor, place_id, coordinators=True)
         item = s.get(Item, item_id)
         if item is None or not item.active:
-            raise InvalidInput(f"Unknown item {item_id}.", field="item_id")
+            raise InvalidInput("documents.item_unknown", field="item_id", id=item_id)
         design = s.exec(select(DesignVersion).where(DesignVersion.item_id == item.id, DesignVersion.validated == True)  # noqa: E712
                         .order_by(DesignVersion.id.desc())).first()  # type: ignore[union-attr]
         if design is None:
-            raise InvalidInput(f"{item.name} has no validated design to make.", field="item_id")
+            raise InvalidInput("documents.no_validated_design", field="item_id", item=item.name)
         time_lines, lead = _time_lines(s, place, design, quantity, minutes_per_unit, finishing_minutes_per_unit)
         material_lines = _material_lines(s, place, design, quantity, unit_costs_cents or {})
         return CostEstimate(
@@ -202,8 +202,7 @@ def _time_lines(s: Session, place: Place, design: DesignVersion, quantity: int, 
         label = f"Fabrication : {number(quantity)} × {number(minutes_per_unit, 1)} min"
         lines.append(_time_line(place, label, quantity * minutes_per_unit / 60))
     else:
-        raise InvalidInput("No plate layout for this place's printers: give the minutes per unit.",
-                           field="minutes_per_unit")
+        raise InvalidInput("documents.no_plate_layout", field="minutes_per_unit")
     if finishing:
         label = f"Finition et assemblage : {number(quantity)} × {number(finishing, 1)} min"
         lines.append(_time_line(place, label, quantity * finishing / 60))
@@ -238,8 +237,8 @@ def _material_lines(s: Session, place: Place, design: DesignVersion, quantity: i
         if cost is None:
             cost = _receipt_unit_cost(s, place.id, material.id)
         if cost is None:
-            raise InvalidInput(f"No price known for {material.name} at {place.name}: record a priced receipt "
-                               f"or give unit_costs_cents.{material.code}.", field=f"unit_costs_cents.{material.code}")
+            raise InvalidInput("documents.no_price", field=f"unit_costs_cents.{material.code}", material=material.name,
+                               place=place.name, code=material.code)
         used = bom.quantity * quantity
         factor, unit = UNITS.get(material.unit, (1, material.unit))
         counted = ("pièces" if used > 1 else "pièce") if material.unit == "piece" else material.unit

@@ -19,20 +19,13 @@ from makernet.services.stock.operations import record_receipt
 from printers.registry import MANUAL, driver_info
 
 MAX_ROWS = 5000
-
-
 DEPARTEMENT = re.compile(r"^(\d{2}|2A|2B|97\d)$")
-
-
 PRODUCER_KINDS = ("fab_lab", "sewing_workshop", "other")
-
-
 MACHINE_KINDS = ("fdm_printer", "laser_cutter", "sewing_station", "assembly_bench")
-
-
 YES, NO = ("oui", "yes", "true", "1", "o", "y", "vrai"), ("non", "no", "false", "0", "n", "faux", "")
-
-
+# what is wrong with a header: (columns missing, columns unknown) -> refusal
+HEADER_PROBLEMS = {(True, True): "import.columns_wrong", (True, False): "import.columns_missing",
+                   (False, True): "import.columns_unknown", (False, False): "import.empty_file"}
 # French headers people type in a spreadsheet, and the API's names they stand for
 ALIASES = {"nom": "name", "lieu": "place", "département": "departement", "type": "organisation_kind",
            "personnes": "staff_available", "lot_max": "batch_limit", "valeur_horaire_eur": "hourly_value_eur",
@@ -42,7 +35,16 @@ ALIASES = {"nom": "name", "lieu": "place", "département": "departement", "type"
 
 
 class RowError(Exception):
-    """What is wrong with one row."""
+    """What is wrong with one row: a code of the catalogue of messages and its parameters."""
+
+    def __init__(self, code: str, /, **params: object) -> None:
+        super().__init__(code)
+        self.code, self.params = code, params
+
+
+def row_problem(line: int, code: str, /, **params: object) -> dict:
+    """One problem of the file: its line (the header is line 1), code and parameters."""
+    return {"line": line, "code": code, "params": params} if params else {"line": line, "code": code}
 
 
 @dataclass
@@ -61,10 +63,10 @@ class Seen:
 
     keys: set = field(default_factory=set)
 
-    def once(self, key: object, what: str) -> None:
-        """Refuse a key met on an earlier row."""
+    def once(self, key: object, code: str, /, **params: object) -> None:
+        """Refuse a key met on an earlier row, with the refusal `code` that names it."""
         if key in self.keys:
-            raise RowError(f"{what} appears twice in the file")
+            raise RowError(code, **params)
         self.keys.add(key)
 
 
@@ -81,7 +83,7 @@ def import_csv(ctx: Context, actor: Actor, kind: str, data: bytes | str, dry_run
     actor.require("coordinator", *(() if kind == "places" else ("operator",)))
     sheet = SHEETS.get(kind)
     if sheet is None:
-        raise InvalidInput(f"Unknown import {kind!r}; use one of: {', '.join(SHEETS)}.", field="kind")
+        raise InvalidInput("exchange.import_unknown", field="kind", value=kind, allowed=list(SHEETS))
     text = decode(data) if isinstance(data, bytes) else data
     rows, errors = _read(text, sheet)
     with ctx.db.transaction() as tx:
@@ -90,7 +92,7 @@ def import_csv(ctx: Context, actor: Actor, kind: str, data: bytes | str, dry_run
             try:
                 plans.append(sheet.check(tx.session, actor, row, seen))
             except RowError as error:
-                errors.append({"line": line, "reason": str(error)})
+                errors.append(row_problem(line, error.code, **error.params))
         errors.sort(key=lambda e: e["line"])
         write = not dry_run and not errors and bool(plans)
         if write:
@@ -112,22 +114,23 @@ def _read(text: str, sheet: Sheet) -> tuple[list[tuple[int, dict]], list[dict]]:
     missing = [c for c in sheet.required if c not in header]
     unknown = [c for c in header if c and c not in sheet.required + sheet.optional]
     if missing or unknown or not header:
-        reason = "; ".join(filter(None, [missing and f"missing columns: {', '.join(missing)}",
-                                         unknown and f"unknown columns: {', '.join(unknown)}"])) or "empty file"
-        return [], [{"line": 1, "reason": reason + f" (expected {', '.join(sheet.required + sheet.optional)})"}]
+        named = {key: columns for key, columns in (("missing", missing), ("unknown", unknown)) if columns}
+        return [], [row_problem(1, HEADER_PROBLEMS[bool(missing), bool(unknown)], **named,
+                                expected=list(sheet.required + sheet.optional))]
     rows, errors = [], []
     try:
         for values in reader:
             if not any(v.strip() for v in values):
                 continue
             if len(values) != len(header):
-                errors.append({"line": reader.line_num, "reason": f"{len(values)} fields, the header has {len(header)}"})
+                errors.append(row_problem(reader.line_num, "import.field_count", fields=len(values),
+                                          header=len(header)))
                 continue
             rows.append((reader.line_num, {k: v.strip() for k, v in zip(header, values) if k}))
             if len(rows) > MAX_ROWS:
-                raise InvalidInput(f"At most {MAX_ROWS} rows per import.", field="file")
+                raise InvalidInput("exchange.too_many_rows", field="file", most=MAX_ROWS)
     except csv.Error as error:
-        errors.append({"line": reader.line_num, "reason": f"unreadable CSV: {error}"})
+        errors.append(row_problem(reader.line_num, "import.unreadable", problem=str(error)))
     return rows, errors
 
 
@@ -135,13 +138,13 @@ def _integer(row: dict, name: str, low: int, default: int | None = None, require
     raw = row.get(name, "")
     if raw == "":
         if required:
-            raise RowError(f"{name} is required")
+            raise RowError("import.required", column=name)
         return default
     if not re.fullmatch(r"-?\d+", raw.replace(" ", "").replace("\u00a0", "")):
-        raise RowError(f"{name} must be a whole number, not {raw!r}")
+        raise RowError("import.not_whole_number", column=name, value=raw)
     value = int(raw.replace(" ", "").replace("\u00a0", ""))
     if value < low:
-        raise RowError(f"{name} must be at least {low}")
+        raise RowError("import.too_small", column=name, least=low)
     return value
 
 
@@ -152,9 +155,9 @@ def _decimal(row: dict, name: str, low: float, high: float) -> Decimal | None:
     try:
         value = Decimal(raw)
     except InvalidOperation:
-        raise RowError(f"{name} must be a number, not {row[name]!r}") from None
+        raise RowError("import.not_number", column=name, value=row[name]) from None
     if not (low <= value <= high) or not value.is_finite():
-        raise RowError(f"{name} must be between {low} and {high}")
+        raise RowError("import.out_of_range", column=name, least=low, most=high)
     return value
 
 
@@ -162,15 +165,15 @@ def _flag(row: dict, name: str) -> bool:
     raw = row.get(name, "").lower()
     if raw in YES or raw in NO:
         return raw in YES
-    raise RowError(f"{name} must be oui or non, not {row[name]!r}")
+    raise RowError("import.not_yes_or_no", column=name, value=row[name])
 
 
 def _text(row: dict, name: str, limit: int, required: bool = True) -> str:
     value = row.get(name, "")
     if required and not value:
-        raise RowError(f"{name} is required")
+        raise RowError("import.required", column=name)
     if len(value) > limit:
-        raise RowError(f"{name} is longer than {limit} characters")
+        raise RowError("import.too_long", column=name, limit=limit)
     return value
 
 
@@ -179,34 +182,34 @@ def _place_named(s: Session, actor: Actor, name: str) -> Place:
     found = [p for p in s.exec(select(Place).where(Place.name == name)).all()
              if sees_place(actor, p)]
     if not found:
-        raise RowError(f"unknown place {name!r}" + (" (import the places first)" if name else ""))
+        raise RowError("import.place_unknown", name=name)
     if len(found) > 1:
-        raise RowError(f"several places are named {name!r}")
+        raise RowError("import.place_ambiguous", name=name)
     return found[0]
 
 
 def _check_place(s: Session, actor: Actor, row: dict, seen: Seen) -> dict:
     """A new place (and its organisation if new) within the coordinator's territory."""
     if actor.role not in ("coordinator", "admin"):
-        raise RowError("only coordinators import places")
+        raise RowError("import.places_for_coordinators")
     name, dep = _text(row, "name", 200), _text(row, "departement", 3).upper()
     if not DEPARTEMENT.match(dep):
-        raise RowError(f"departement {dep!r} is not a French département code")
+        raise RowError("import.departement_invalid", departement=dep)
     if not actor.sees_departement(dep):
-        raise RowError(f"département {dep} is outside your territory")
+        raise RowError("import.departement_outside", departement=dep)
     if s.exec(select(Place.id).where(Place.name == name)).first():
-        raise RowError(f"place {name!r} already exists")
+        raise RowError("import.place_exists", name=name)
     org_name = _text(row, "organisation", 200, required=False) or name
     org_kind = row.get("organisation_kind", "") or "fab_lab"
     org = s.exec(select(Organisation).where(Organisation.name == org_name)).first()
     if org is not None and not sees_organisation(s, actor, org):
-        raise RowError(f"organisation {org_name!r} is outside your territory")
+        raise RowError("import.organisation_outside", name=org_name)
     if org_kind not in PRODUCER_KINDS or (org is not None and org.kind not in PRODUCER_KINDS):
-        raise RowError(f"organisation {org_name!r} must be one of: {', '.join(PRODUCER_KINDS)}")
+        raise RowError("import.organisation_kind", name=org_name, allowed=list(PRODUCER_KINDS))
     codes = [c for c in re.split(r"[|,\s]+", row.get("accepted_items", "")) if c]
     items = {i.code: i.id for i in s.exec(select(Item).where(Item.code.in_(codes))).all()}  # type: ignore[attr-defined]
     if set(codes) - set(items):
-        raise RowError(f"unknown items: {', '.join(sorted(set(codes) - set(items)))}")
+        raise RowError("import.items_unknown", codes=sorted(set(codes) - set(items)))
     hourly = _decimal(row, "hourly_value_eur", 0, 10_000)
     lat, lon = _decimal(row, "latitude", -90, 90), _decimal(row, "longitude", -180, 180)
     plan = {"organisation": org_name, "organisation_kind": org_kind, "name": name, "departement": dep,
@@ -215,7 +218,7 @@ def _check_place(s: Session, actor: Actor, row: dict, seen: Seen) -> dict:
             "staff_available": _integer(row, "staff_available", 1, 1), "batch_limit": _integer(row, "batch_limit", 1),
             "hourly_value_cents": int((hourly or 0) * 100), "accepted_item_ids": [items[c] for c in codes],
             "auto_accept": _flag(row, "auto_accept")}
-    seen.once(name.lower(), f"place {name!r}")   # only rows that are right otherwise count as taken
+    seen.once(name.lower(), "import.place_twice", name=name)   # only rows that are right otherwise count as taken
     return plan
 
 
@@ -236,21 +239,21 @@ def _check_machine(s: Session, actor: Actor, row: dict, seen: Seen) -> dict:
     place = _place_named(s, actor, _text(row, "place", 200))
     name, kind = _text(row, "name", 120), _text(row, "kind", 20)
     if kind not in MACHINE_KINDS:
-        raise RowError(f"kind must be one of: {', '.join(MACHINE_KINDS)}")
+        raise RowError("import.machine_kind", allowed=list(MACHINE_KINDS))
     if s.exec(select(Machine.id).where(Machine.place_id == place.id, Machine.name == name)).first():
-        raise RowError(f"{place.name} already has a machine named {name!r}")
+        raise RowError("import.machine_exists", place=place.name, name=name)
     url = _text(row, "octoprint_url", 300, required=False)
     if url and not re.match(r"^https?://[^\s/]+", url):
-        raise RowError("octoprint_url must start with http:// or https://")
+        raise RowError("import.url_scheme")
     if url and kind != "fdm_printer":
-        raise RowError("only a 3D printer (fdm_printer) has an OctoPrint URL")
+        raise RowError("import.url_not_printer")
     key = _text(row, "api_key", 300, required=False)
     # the spreadsheet names OctoPrint, as fab-labs know their printers' host
     plan = {"place_id": place.id, "name": name, "kind": kind, "driver": "octoprint" if url else MANUAL,
             "printer_profile": _text(row, "printer_profile", 60, required=False) or None,
             "host": url.rstrip("/") or None, "driver_settings": {"api_key": key} if key else {},
             "clears_itself": _flag(row, "clears_itself")}
-    seen.once((place.id, name.lower()), f"machine {name!r} of {place.name}")
+    seen.once((place.id, name.lower()), "import.machine_twice", name=name, place=place.name)
     return plan
 
 
@@ -273,12 +276,12 @@ def _check_stock(s: Session, actor: Actor, row: dict, seen: Seen) -> dict:
     code = _text(row, "material", 40)
     material = s.exec(select(Material).where(Material.code == code)).first()
     if material is None:
-        raise RowError(f"unknown material {code!r}")
+        raise RowError("import.material_unknown", code=code)
     cost = _decimal(row, "cost_eur", 0, 1_000_000)
     plan = {"place_id": place.id, "material_id": material.id, "quantity": _integer(row, "quantity", 1, required=True),
             "cost_cents": None if cost is None else int(cost * 100),
             "reason": _text(row, "reason", 500, required=False) or "stock d'ouverture (import)"}
-    seen.once((place.id, material.id), f"{code} at {place.name}")
+    seen.once((place.id, material.id), "import.stock_twice", code=code, place=place.name)
     return plan
 
 

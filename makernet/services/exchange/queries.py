@@ -24,7 +24,7 @@ def export_csv(ctx: Context, actor: Actor, kind: str) -> str:
     """One export as CSV text, limited to what the actor may see."""
     makers = {"requests": _requests, "production": _production, "stock": _stock, "deliveries": _deliveries}
     if kind not in makers:
-        raise InvalidInput(f"Unknown export {kind!r}; use one of: {', '.join(KINDS)}.", field="kind")
+        raise InvalidInput("exchange.export_unknown", field="kind", value=kind, allowed=list(KINDS))
     if kind in ("production", "stock"):
         actor.require("operator", "coordinator")
     with ctx.db.reading() as s:

@@ -27,7 +27,7 @@ def _checked_url(url: str, label: str) -> str:
     """An http(s) address with a host, without a trailing slash."""
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InvalidInput(f"Give the printer's {label} address, e.g. http://192.168.1.20:5000.", field="url")
+        raise InvalidInput("fleet.url_invalid", field="url", host=label)
     return url.strip().rstrip("/")
 
 
@@ -38,8 +38,8 @@ def _onboarding_driver(name: str) -> DriverInfo:
     except PrinterError:
         info = None
     if info is None or not info.can(Capability.ONBOARDING):
-        known = ", ".join(drivers_that(Capability.ONBOARDING))
-        raise InvalidInput(f"Unknown printer host {name!r}; use one of: {known}.", field="driver")
+        raise InvalidInput("fleet.driver_unknown", field="driver", value=name,
+                           allowed=drivers_that(Capability.ONBOARDING))
     return info
 
 
@@ -50,14 +50,14 @@ def connect_printer(ctx: Context, actor: Actor, place_id: int, *, name: str, url
     info = _onboarding_driver(driver)
     url = _checked_url(url, info.label)
     if not name.strip():
-        raise InvalidInput("Give the printer a name.", field="name")
+        raise InvalidInput("fleet.name_required", field="name")
     if not printer_profile.strip():
-        raise InvalidInput("Give the printer's profile (the plate layouts it can print).", field="printer_profile")
+        raise InvalidInput("fleet.profile_required", field="printer_profile")
     with ctx.db.transaction() as tx:
         s = tx.session
         place = own_place(s, actor, place_id)
         if s.exec(select(Machine.id).where(Machine.place_id == place.id, Machine.host == url)).first():
-            raise Conflict("This place already has a printer at that address.")
+            raise Conflict("fleet.address_taken")
         machine = Machine(place_id=place.id, name=name.strip(), kind="fdm_printer", driver=info.name,
                           host=url, printer_profile=printer_profile.strip(), clears_itself=clears_itself,
                           active=False, key_status="awaiting", state_detail=f"waiting for approval in {info.label}")
@@ -74,7 +74,7 @@ def request_new_key(ctx: Context, actor: Actor, machine_id: int, user: str | Non
         machine = own_machine(tx.session, actor, machine_id)
         info = driver_info(machine.driver)
         if not info.can(Capability.ONBOARDING):
-            raise Conflict(f"{machine.name} has no key to ask for: its driver ({info.label}) takes none.")
+            raise Conflict("fleet.no_key_to_ask", machine=machine.name, host=info.label)
         machine.key_status, machine.state_detail = "awaiting", f"waiting for approval in {info.label}"
         _ask_for_key(ctx, tx, machine, tx.session.get(Place, machine.place_id).site_worker, user)
         return machine_view(machine)

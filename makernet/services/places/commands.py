@@ -41,7 +41,7 @@ def check_opening_hours(hours: dict) -> dict:
     """Opening hours as {"mon": [["09:00", "12:00"], ...]}: known days, HH:MM spans in order, none overlapping."""
     unknown = sorted(set(hours) - set(WEEKDAYS))
     if unknown:
-        raise InvalidInput(f"Unknown days: {', '.join(unknown)}; use {', '.join(WEEKDAYS)}.", field="opening_hours")
+        raise InvalidInput("places.days_unknown", field="opening_hours", days=unknown, allowed=list(WEEKDAYS))
     clean: dict[str, list[list[str]]] = {}
     for day in WEEKDAYS:
         spans = hours.get(day) or []
@@ -49,12 +49,12 @@ def check_opening_hours(hours: dict) -> dict:
         for span in spans:
             if not (isinstance(span, (list, tuple)) and len(span) == 2 and all(
                     isinstance(t, str) and CLOCK.match(t) for t in span)):
-                raise InvalidInput(f"{day}: each span is a start and an end as HH:MM.", field=f"opening_hours.{day}")
+                raise InvalidInput("places.span_unreadable", field=f"opening_hours.{day}", day=day)
             if span[0] >= span[1]:
-                raise InvalidInput(f"{day}: {span[0]}–{span[1]} ends before it starts.", field=f"opening_hours.{day}")
+                raise InvalidInput("places.span_reversed", field=f"opening_hours.{day}", day=day, start=span[0],
+                                   end=span[1])
             if span[0] < previous_end:
-                raise InvalidInput(f"{day}: spans must follow each other without overlapping.",
-                                   field=f"opening_hours.{day}")
+                raise InvalidInput("places.spans_overlap", field=f"opening_hours.{day}", day=day)
             previous_end = span[1]
         if spans:
             clean[day] = [[start, end] for start, end in spans]
@@ -65,17 +65,17 @@ def _check_conditions(s: Session, conditions: dict) -> dict:
     """The place's stated conditions, checked one by one, each refusal naming its field."""
     staff, batch, hourly = conditions["staff_available"], conditions["batch_limit"], conditions["hourly_value_cents"]
     if not isinstance(staff, int) or not 1 <= staff <= MAX_STAFF:
-        raise InvalidInput(f"Staff available is between 1 and {MAX_STAFF}.", field="staff_available")
+        raise InvalidInput("places.staff_out_of_range", field="staff_available", most=MAX_STAFF)
     if batch is not None and (not isinstance(batch, int) or not 1 <= batch <= MAX_BATCH):
-        raise InvalidInput(f"The batch limit is between 1 and {MAX_BATCH}, or none.", field="batch_limit")
+        raise InvalidInput("places.batch_limit_out_of_range", field="batch_limit", most=MAX_BATCH)
     if not isinstance(hourly, int) or not 0 <= hourly <= MAX_HOURLY_CENTS:
-        raise InvalidInput("The value of an hour is between 0 and 1000 euros.", field="hourly_value_cents")
+        raise InvalidInput("places.hourly_value_out_of_range", field="hourly_value_cents", most=MAX_HOURLY_CENTS // 100)
     if conditions["offline_policy"] not in OFFLINE_POLICIES:
-        raise InvalidInput("The offline policy is 'hold' or 'move'.", field="offline_policy")
+        raise InvalidInput("places.offline_policy_unknown", field="offline_policy")
     items = sorted(set(conditions["accepted_item_ids"]))
     known = set(s.exec(select(Item.id).where(Item.id.in_(items))).all()) if items else set()  # type: ignore[union-attr]
     if set(items) - known:
-        raise InvalidInput(f"Unknown items: {sorted(set(items) - known)}.", field="accepted_item_ids")
+        raise InvalidInput("places.items_unknown", field="accepted_item_ids", ids=sorted(set(items) - known))
     return {**conditions, "accepted_item_ids": items, "auto_accept": bool(conditions["auto_accept"]),
             "site_worker": bool(conditions["site_worker"]),
             "opening_hours": check_opening_hours(conditions["opening_hours"])}
@@ -111,7 +111,7 @@ def resume_work(ctx: Context, actor: Actor, place_id: int) -> dict:
         s = tx.session
         place = own_place(s, actor, place_id)
         if place.active:
-            raise Conflict(f"{place.name} is already taking work.")
+            raise Conflict("places.already_taking_work", place=place.name)
         s.execute(update(Place).where(Place.id == place.id, Place.active == False).values(active=True))  # noqa: E712
         s.add(AuditEntry(entity="place", entity_id=place.id, from_state="withdrawn", to_state="active",
                          user_id=actor.user_id, note="takes work again"))
@@ -124,20 +124,19 @@ def _machine_name(s: Session, place_id: int, name: str, machine_id: int | None =
     """A machine's name: given, short, and not the name of another machine of the same place."""
     name = name.strip()
     if not name or len(name) > 120:
-        raise InvalidInput("A machine needs a name of 1 to 120 characters.", field="name")
+        raise InvalidInput("places.machine_name_length", field="name", most=120)
     query = select(Machine.id).where(Machine.place_id == place_id, Machine.name == name)
     if machine_id is not None:
         query = query.where(Machine.id != machine_id)
     if s.exec(query).first() is not None:
-        raise InvalidInput(f"This place already has a machine named {name!r}.", field="name")
+        raise InvalidInput("places.machine_name_taken", field="name", name=name)
     return name
 
 
 def add_machine(ctx: Context, actor: Actor, place_id: int, *, name: str, kind: str) -> dict:
     """Add a manual work centre (sewing station, laser cutter, assembly bench) to the operator's place."""
     if kind not in MANUAL_KINDS:
-        raise InvalidInput(f"A manual work centre is one of: {', '.join(MANUAL_KINDS)}; "
-                           "printers are added through printer onboarding.", field="kind")
+        raise InvalidInput("places.manual_kind_unknown", field="kind", allowed=list(MANUAL_KINDS))
     with ctx.db.transaction() as tx:
         s = tx.session
         place = own_place(s, actor, place_id)
@@ -152,10 +151,10 @@ def _own_manual_machine(s: Session, actor: Actor, machine_id: int) -> Machine:
     """A manual work centre of the operator's place (printers are looked after by onboarding)."""
     machine = s.get(Machine, machine_id)
     if machine is None:
-        raise NotFound(f"Machine {machine_id} not found.")
+        raise NotFound("machine.not_found", id=machine_id)
     own_place(s, actor, machine.place_id)
     if machine.kind not in MANUAL_KINDS:
-        raise Conflict(f"{machine.name} is a printer: it is managed from printer onboarding.")
+        raise Conflict("places.machine_is_printer", machine=machine.name)
     return machine
 
 
@@ -176,13 +175,12 @@ def set_machine_active(ctx: Context, actor: Actor, machine_id: int, active: bool
         s = tx.session
         machine = _own_manual_machine(s, actor, machine_id)
         if machine.active == active:
-            raise Conflict(f"{machine.name} is already {'in service' if active else 'set aside'}.")
+            raise Conflict("places.machine_in_service" if active else "places.machine_set_aside", machine=machine.name)
         if not active:
             busy = s.exec(select(Job.id).where(Job.machine_id == machine.id,
                                                Job.status.in_(BUSY_JOBS))).all()  # type: ignore[attr-defined]
             if busy:
-                raise Conflict(f"{machine.name} still has {len(busy)} batch(es) to make: "
-                               "report them before setting it aside.")
+                raise Conflict("places.machine_busy", machine=machine.name, n=len(busy))
         s.execute(update(Machine).where(Machine.id == machine.id, Machine.active == (not active)).values(active=active))
         s.add(AuditEntry(entity="machine", entity_id=machine.id, from_state="inactive" if active else "active",
                          to_state="active" if active else "inactive", user_id=actor.user_id))

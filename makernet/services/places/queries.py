@@ -22,7 +22,7 @@ def get_place(ctx: Context, actor: Actor, place_id: int) -> dict:
     with ctx.db.reading() as s:
         place = s.get(Place, place_id)
         if place is None or not sees_place(actor, place):
-            raise NotFound(f"Place {place_id} not found.")
+            raise NotFound("place.not_found", id=place_id)
         return place_view(s, place)
 
 

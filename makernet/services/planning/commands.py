@@ -24,18 +24,16 @@ def allocate(ctx: Context, actor: Actor, *, request_line_id: int, place_id: int,
         s = tx.session
         line = s.get(RequestLine, request_line_id)
         if line is None:
-            raise NotFound(f"Request line {request_line_id} not found.")
+            raise NotFound("request_line.not_found", id=request_line_id)
         request = visible_request(s, actor, line.request_id)
         if request.status not in ("approved", "allocated", "in_production", "shipped"):
-            raise Conflict(f"Request {request.id} is {request.status}; approve it before allocating.")
+            raise Conflict("request.not_approved", id=request.id, status=request.status)
         place = allocatable_place(s, actor, place_id, line.item_id)
         free = line.quantity - allocated_quantity(s, line.id)
         if quantity <= 0 or quantity > free:
-            raise InvalidInput(f"The quantity must be between 1 and {free} (what is left to allocate on this line).",
-                               field="quantity")
+            raise InvalidInput("planning.quantity_out_of_range", field="quantity", most=free)
         if place.batch_limit is not None and quantity > place.batch_limit:
-            raise InvalidInput(f"{place.name} accepts at most {place.batch_limit} units per work order.",
-                               field="quantity")
+            raise InvalidInput("planning.over_batch_limit", field="quantity", place=place.name, most=place.batch_limit)
         design = validated_design(s, line.item_id, request, design_version_id)
         order = WorkOrder(request_line_id=line.id, place_id=place.id, design_version_id=design.id,
                           quantity=quantity, reason=reason.strip(), created_by=actor.user_id)
@@ -60,12 +58,12 @@ def accept_work_order(ctx: Context, actor: Actor, work_order_id: int, quantity: 
         order = own_work_order(tx.session, actor, work_order_id)
         quantity = order.quantity if quantity is None else quantity
         if quantity <= 0 or quantity > order.quantity:
-            raise InvalidInput(f"Accept between 1 and {order.quantity} units.", field="quantity")
+            raise InvalidInput("planning.accept_out_of_range", field="quantity", most=order.quantity)
         if order.status != "proposed":
-            raise Conflict(f"Work order {work_order_id} is {order.status}; only a proposed one can be accepted.")
+            raise Conflict("work_order.not_acceptable", id=work_order_id, status=order.status)
         note = "accepted" if quantity == order.quantity else f"accepted {quantity} of {order.quantity}"
         if not accept_order(tx.session, order, quantity, actor.user_id, note):
-            raise Conflict(f"Work order {work_order_id} was decided meanwhile.")
+            raise Conflict("work_order.decided_meanwhile", id=work_order_id)
         start_work_order(ctx, tx, order)
         if quantity < order.quantity and order.plan_run_id is not None:
             record(ctx, tx, WorkRefused(order.id, order.request_line_id, "partial",
@@ -77,12 +75,12 @@ def decline_work_order(ctx: Context, actor: Actor, work_order_id: int, reason: s
     """The place declines proposed work; the units go back to be allocated (planner work: at once)."""
     actor.require("operator")
     if not reason.strip():
-        raise InvalidInput("Say why the work is declined.", field="reason")
+        raise InvalidInput("planning.decline_reason_required", field="reason")
     with ctx.db.transaction() as tx:
         order = own_work_order(tx.session, actor, work_order_id)
         if move(tx.session, WorkOrder, WorkOrderStatus, order.id, "decline", user_id=actor.user_id,
                 note=reason, reason=reason.strip(), decided_at=utcnow()) is None:
-            raise Conflict(f"Work order {work_order_id} is {order.status}; only a proposed one can be declined.")
+            raise Conflict("work_order.not_declinable", id=work_order_id, status=order.status)
         if order.plan_run_id is not None:
             record(ctx, tx, WorkRefused(order.id, order.request_line_id, "decline", f"refusée : {reason.strip()}",
                                         actor.user_id, today))

@@ -16,11 +16,11 @@ def allocatable_place(s: Session, actor: Actor, place_id: int, item_id: int) -> 
     """The place, if active, in the coordinator's territory and accepting this item."""
     place = s.get(Place, place_id)
     if place is None or not actor.sees_departement(place.departement):
-        raise NotFound(f"Place {place_id} not found.")
+        raise NotFound("place.not_found", id=place_id)
     if not place.active:
-        raise Conflict(f"{place.name} is not taking work at the moment.")
+        raise Conflict("planning.place_not_taking_work", place=place.name)
     if place.accepted_item_ids and item_id not in place.accepted_item_ids:
-        raise Conflict(f"{place.name} does not make this item.")
+        raise Conflict("planning.place_does_not_make_item", place=place.name)
     return place
 
 
@@ -34,7 +34,7 @@ def validated_design(s: Session, item_id: int, request: Request, design_version_
         if not design.validated_for or kind in design.validated_for:
             return design
     item = s.get(Item, item_id)
-    raise Conflict(f"No design version of {item.name} is validated for a requester of kind {kind}.")
+    raise Conflict("planning.no_design_for_requester", item=item.name, kind=kind)
 
 
 def allocated_quantity(s: Session, request_line_id: int) -> int:

@@ -127,14 +127,14 @@ def get_work_order(ctx: Context, actor: Actor, work_order_id: int) -> dict:
     with ctx.db.reading() as s:
         order = s.get(WorkOrder, work_order_id)
         if order is None or not can_see_work_order(s, actor, order):
-            raise NotFound(f"Work order {work_order_id} not found.")
+            raise NotFound("work_order.not_found", id=work_order_id)
         return work_order_view(s, order)
 
 
 def list_work_orders(ctx: Context, actor: Actor, status: str | None = None) -> list[dict]:
     """Work orders of the actor's places (operators) or territory (coordinators)."""
     if status is not None and status not in {st.value for st in WorkOrderStatus}:
-        raise InvalidInput(f"Unknown status {status!r}.", field="status")
+        raise InvalidInput("filter.status_unknown", field="status", value=status)
     with ctx.db.reading() as s:
         query = select(WorkOrder).join(Place, Place.id == WorkOrder.place_id).order_by(WorkOrder.id.desc())  # type: ignore[union-attr]
         if status:

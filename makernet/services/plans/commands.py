@@ -31,7 +31,7 @@ def run_plan(ctx: Context, actor: Actor, *, strategy: str = "planner", today: da
     actor.require("coordinator")
 
     if release_days is not None and not 0 <= release_days <= MAX_RELEASE_DAYS:
-        raise InvalidInput(f"The release window is between 0 and {MAX_RELEASE_DAYS} days.", field="release_days")
+        raise InvalidInput("plans.release_days_out_of_range", field="release_days", most=MAX_RELEASE_DAYS)
     territory = territory_scope(actor)
     return propose(ctx, user_id=actor.user_id, territory=territory, trigger="manual",
                    reason="lancé par la coordination", today=today, strategy=strategy, release_days=release_days)
@@ -43,14 +43,14 @@ def add_rule(ctx: Context, actor: Actor, *, kind: str, request_line_id: int, pla
     actor.require("coordinator")
 
     if kind not in ("pin", "forbid"):
-        raise InvalidInput("A rule is either 'pin' or 'forbid'.", field="kind")
+        raise InvalidInput("plans.rule_kind_unknown", field="kind")
     if quantity is not None and (kind == "forbid" or quantity <= 0):
-        raise InvalidInput("Only a pin takes a quantity, of at least 1.", field="quantity")
+        raise InvalidInput("plans.rule_quantity_invalid", field="quantity")
     with ctx.db.transaction() as tx:
         s = tx.session
         line = s.get(RequestLine, request_line_id)
         if line is None:
-            raise NotFound(f"Request line {request_line_id} not found.")
+            raise NotFound("request_line.not_found", id=request_line_id)
         visible_request(s, actor, line.request_id)
         place = allocatable_place(s, actor, place_id, line.item_id) if kind == "pin" else territory_place(s, actor, place_id)
         rule = PlanningRule(kind=kind, request_line_id=line.id, place_id=place.id, quantity=quantity,
@@ -87,7 +87,7 @@ def lift_rule(ctx: Context, actor: Actor, rule_id: int) -> dict:
     with ctx.db.transaction() as tx:
         rule = tx.session.get(PlanningRule, rule_id)
         if rule is None or not rule.active or not sees_territory_place(tx.session, actor, rule.place_id):
-            raise NotFound(f"Rule {rule_id} not found.")
+            raise NotFound("plans.rule_not_found", id=rule_id)
         rule.active = False
         tx.session.add(rule)
         tx.session.flush()
@@ -98,12 +98,12 @@ def withdraw_place(ctx: Context, actor: Actor, place_id: int, reason: str, today
     """A place drops out (its operator or a coordinator says so): it gets no more work, its open work is re-planned."""
     actor.require("operator", "coordinator")
     if not reason.strip():
-        raise InvalidInput("Say why the place stops.", field="reason")
+        raise InvalidInput("plans.withdraw_reason_required", field="reason")
     with ctx.db.transaction() as tx:
         s = tx.session
         place = visible_place(s, actor, place_id)
         if not place.active:
-            raise Conflict(f"{place.name} has already stopped taking work.")
+            raise Conflict("plans.place_already_stopped", place=place.name)
         s.execute(update(Place).where(Place.id == place.id).values(active=False))
         s.add(AuditEntry(entity="place", entity_id=place.id, from_state="active", to_state="withdrawn",
                          user_id=actor.user_id, note=reason.strip()[:500]))
@@ -116,9 +116,9 @@ def request_replan(ctx: Context, actor: Actor, place_id: int, trigger: str, reas
     """A coordinator or the place's operator reports lost capacity (a printer down, a stock-out): re-plan."""
     actor.require("operator", "coordinator")
     if trigger not in ("printer_down", "stock_out"):
-        raise InvalidInput("The trigger is 'printer_down' or 'stock_out'.", field="trigger")
+        raise InvalidInput("plans.replan_trigger_unknown", field="trigger")
     if not reason.strip():
-        raise InvalidInput("Say what happened.", field="reason")
+        raise InvalidInput("plans.replan_reason_required", field="reason")
     with ctx.db.reading() as s:
         visible_place(s, actor, place_id)
     return replan_place(ctx, place_id, reason.strip(), trigger, today, actor.user_id)

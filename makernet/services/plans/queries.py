@@ -21,7 +21,7 @@ def get_plan_run(ctx: Context, actor: Actor, run_id: int) -> dict:
     with ctx.db.reading() as s:
         run = s.get(PlanRun, run_id)
         if run is None or not covers_territory(actor, run.territory):
-            raise NotFound(f"Plan run {run_id} not found.")
+            raise NotFound("plans.run_not_found", id=run_id)
         return plan_run_view(run)
 
 

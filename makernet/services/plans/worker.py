@@ -45,7 +45,7 @@ def propose(ctx: Context, *, user_id: int | None, territory: tuple[str, ...] | N
     run (None: propose everything now); the run lists what it held and why.
     """
     if strategy not in STRATEGIES:
-        raise InvalidInput(f"Unknown strategy {strategy!r}; use one of: {', '.join(STRATEGIES)}.", field="strategy")
+        raise InvalidInput("plans.strategy_unknown", field="strategy", value=strategy, allowed=list(STRATEGIES))
     started = perf_counter()
     with ctx.db.transaction() as tx:
         s = tx.session
@@ -168,12 +168,12 @@ def replan_place(ctx: Context, place_id: int, reason: str, trigger: str = "print
     again; the run records what changed and why.
     """
     if trigger not in TRIGGERS:
-        raise InvalidInput(f"Unknown trigger {trigger!r}.", field="trigger")
+        raise InvalidInput("plans.trigger_unknown", field="trigger", value=trigger)
     with ctx.db.transaction() as tx:
         s = tx.session
         place = s.get(Place, place_id)
         if place is None:
-            raise NotFound(f"Place {place_id} not found.")
+            raise NotFound("place.not_found", id=place_id)
         changes = withdraw_proposals(s, place, reason, user_id)
         if not place.active:
             changes += release_accepted(s, place, reason, user_id)

@@ -25,7 +25,7 @@ def confirm_bed_clear(ctx: Context, actor: Actor, machine_id: int) -> dict:
         machine = own_machine(s, actor, machine_id)
         running = s.exec(select(Job).where(Job.machine_id == machine.id, Job.status.in_(ACTIVE))).first()  # type: ignore[attr-defined]
         if running is not None:
-            raise Conflict(f"{machine.name} is still busy with job {running.id} ({running.status}).")
+            raise Conflict("job.machine_busy", machine=machine.name, id=running.id, status=running.status)
         s.execute(update(Machine).where(Machine.id == machine.id).values(bed_clear=True))
         job_id = claim_next_job(s, machine.id) if can(machine, Capability.START) else None
         if job_id is not None:
@@ -41,14 +41,14 @@ def report_batch(ctx: Context, actor: Actor, job_id: int, units_made: int, units
         s = tx.session
         job = s.get(Job, job_id)
         if job is None:
-            raise NotFound(f"Job {job_id} not found.")
+            raise NotFound("job.not_found", id=job_id)
         machine = own_machine(s, actor, job.machine_id)
         if can(machine, Capability.STATUS):
-            raise Conflict("Printer jobs are reported by the printer, not by hand.")
+            raise Conflict("production.reported_by_printer")
         if units_made < 0 or units_rejected < 0 or units_made + units_rejected > job.units:
-            raise InvalidInput(f"Made plus rejected must be between 0 and {job.units}.", field="units_made")
+            raise InvalidInput("production.units_out_of_range", field="units_made", most=job.units)
         if not complete_job(s, job.id, units_made, units_rejected):
-            raise Conflict(f"Job {job_id} is {job.status}; it was already reported.")
+            raise Conflict("job.already_reported", id=job_id, status=job.status)
         return job_view(s.get(Job, job_id))
 
 
@@ -59,7 +59,7 @@ def retry_job(ctx: Context, actor: Actor, job_id: int) -> dict:
         job = own_job(tx.session, actor, job_id)
         if move(tx.session, Job, JobStatus, job.id, "retry", user_id=actor.user_id, note="retried by the operator",
                 progress=None, outcome="") is None:
-            raise Conflict(f"Job {job_id} is {job.status}; only a failed job can be retried.")
+            raise Conflict("job.not_retryable", id=job_id, status=job.status)
         return job_view(tx.session.get(Job, job_id))
 
 
@@ -71,7 +71,7 @@ def scrap_job(ctx: Context, actor: Actor, job_id: int) -> dict:
         job = own_job(s, actor, job_id)
         if move(s, Job, JobStatus, job.id, "scrap", user_id=actor.user_id, note="scrapped by the operator",
                 units_rejected=job.units) is None:
-            raise Conflict(f"Job {job_id} is {job.status}; only a failed job can be scrapped.")
+            raise Conflict("job.not_scrappable", id=job_id, status=job.status)
         order = s.get(WorkOrder, job.work_order_id)
         s.execute(update(WorkOrder).where(WorkOrder.id == order.id).values(
             units_rejected=WorkOrder.units_rejected + job.units))

@@ -66,8 +66,7 @@ def start_work_order(ctx: Context, tx: Transaction, order: WorkOrder) -> list[in
         # a sewn item goes to sewing stations, an assembled one to assembly benches
         manual = [m for m in machines if m.kind in MANUAL_KINDS_FOR.get(item.kind, ())]
         if not manual:
-            raise Conflict(f"No machine at this place can make {item.name}: add a printer with a plate "
-                           "layout for its profile, or a matching manual work centre.")
+            raise Conflict("production.no_machine_for_item", item=item.name)
         plans = split_into_plates(order.accepted_quantity, MANUAL_BATCH, [m.id for m in manual])
         jobs = [Job(work_order_id=order.id, machine_id=p.machine_id, units=p.units, sequence=p.sequence)
                 for p in plans]
@@ -175,5 +174,5 @@ def claim_next_job(s: Session, machine_id: int) -> int | None:
         return None
     if move(s, Job, JobStatus, job.id, "claim", note="claimed for dispatch",
             dispatch_attempts=Job.dispatch_attempts + 1, dispatched_at=utcnow()) is None:
-        raise Conflict(f"Job {job.id} was taken meanwhile.")
+        raise Conflict("job.taken_meanwhile", id=job.id)
     return job.id

@@ -21,7 +21,7 @@ def list_jobs(ctx: Context, actor: Actor, work_order_id: int | None = None, mach
         if work_order_id is not None:
             order = s.get(WorkOrder, work_order_id)
             if order is None or not can_see_work_order(s, actor, order):
-                raise NotFound(f"Work order {work_order_id} not found.")
+                raise NotFound("work_order.not_found", id=work_order_id)
             query = query.where(Job.work_order_id == work_order_id)
         if machine_id is not None:
             query = query.where(Job.machine_id == machine_id)
@@ -79,7 +79,7 @@ def ready_to_ship(ctx: Context, actor: Actor, place_id: int) -> dict:
     with ctx.db.reading() as s:
         place, can_operate = queue_place(s, actor, place_id)
         if not can_operate:
-            raise NotFound(f"Place {place_id} not found.")
+            raise NotFound("place.not_found", id=place_id)
         made_rows = s.exec(select(RequestLine, func.sum(WorkOrder.units_made))
                            .join(WorkOrder, WorkOrder.request_line_id == RequestLine.id)
                            .where(WorkOrder.place_id == place.id).group_by(RequestLine.id)).all()

@@ -15,13 +15,13 @@ from makernet.services.stock.views import entry_view
 def _material(s: Session, material_id: int) -> Material:
     material = s.get(Material, material_id)
     if material is None:
-        raise InvalidInput(f"Unknown material {material_id}.", field="material_id")
+        raise InvalidInput("catalogue.material_unknown", field="material_id", id=material_id)
     return material
 
 
-def _reason(reason: str, what: str) -> str:
+def _reason(reason: str, refusal: str) -> str:
     if not reason.strip():
-        raise InvalidInput(f"Say why: {what} needs a reason.", field="reason")
+        raise InvalidInput(refusal, field="reason")
     return reason.strip()[:500]
 
 
@@ -38,9 +38,9 @@ def receive(ctx: Context, actor: Actor, place_id: int, material_id: int, quantit
 
 def adjust(ctx: Context, actor: Actor, place_id: int, material_id: int, quantity: int, reason: str) -> dict:
     """Correct a level after a count (signed quantity); never below zero."""
-    why = _reason(reason, "an adjustment")
+    why = _reason(reason, "stock.adjustment_reason_required")
     if quantity == 0:
-        raise InvalidInput("An adjustment changes the level by at least one unit.", field="quantity")
+        raise InvalidInput("stock.adjustment_zero", field="quantity")
     with ctx.db.transaction() as tx:
         s = tx.session
         place = stock_place(s, actor, place_id)
@@ -59,7 +59,7 @@ def adjust(ctx: Context, actor: Actor, place_id: int, material_id: int, quantity
 
 def scrap(ctx: Context, actor: Actor, place_id: int, material_id: int, quantity: int, reason: str) -> dict:
     """Write off spoilt material (a wet spool, torn fabric)."""
-    why = _reason(reason, "scrapping material")
+    why = _reason(reason, "stock.scrap_reason_required")
     with ctx.db.transaction() as tx:
         place = stock_place(tx.session, actor, place_id)
         _material(tx.session, material_id)

@@ -62,9 +62,9 @@ def record_receipt(s: Session, place_id: int, material_id: int, quantity: int, r
                    supply_request_id: int | None = None) -> StockEntry:
     """Material arriving at a place."""
     if quantity <= 0:
-        raise InvalidInput("A receipt must add a positive quantity.", field="quantity")
+        raise InvalidInput("stock.receipt_not_positive", field="quantity")
     if cost_cents is not None and cost_cents < 0:
-        raise InvalidInput("A cost cannot be negative.", field="cost_cents")
+        raise InvalidInput("stock.cost_negative", field="cost_cents")
     lock_stock(s, place_id, material_id)
     entry = StockEntry(place_id=place_id, material_id=material_id, quantity=quantity, kind="receipt",
                        reason=reason, created_by=user_id, cost_cents=cost_cents,
@@ -78,11 +78,12 @@ def withdraw(s: Session, place_id: int, material_id: int, quantity: int, kind: s
              user_id: int | None = None, **links: object) -> StockEntry:
     """Take material out of a place, refusing to go below zero."""
     if quantity <= 0:
-        raise InvalidInput("The quantity must be at least 1.", field="quantity")
+        raise InvalidInput("stock.quantity_too_small", field="quantity")
     lock_stock(s, place_id, material_id)
     refusal = rules.refusal_for_withdrawal(level_of(s, place_id, material_id), quantity)
     if refusal:
-        raise Conflict(refusal, field="quantity")
+        code, figures = refusal
+        raise Conflict(code, field="quantity", **figures)
     entry = StockEntry(place_id=place_id, material_id=material_id, quantity=-quantity, kind=kind,
                        reason=reason, created_by=user_id, **links)
     s.add(entry)
@@ -94,7 +95,7 @@ def write_transfer(s: Session, from_place_id: int, to_place_id: int, material_id
                    reason: str, user_id: int | None = None, supply_request_id: int | None = None) -> str:
     """Move material between two places as one operation: both entries or neither."""
     if from_place_id == to_place_id:
-        raise InvalidInput("A transfer goes from one place to another.", field="to_place_id")
+        raise InvalidInput("stock.transfer_same_place", field="to_place_id")
     transfer_id = uuid.uuid4().hex
     first, second = sorted((from_place_id, to_place_id))
     lock_stock(s, first, material_id)

@@ -113,7 +113,7 @@ def ledger_page(ctx: Context, actor: Actor, place_id: int, material_id: int | No
                 kind: str | None = None) -> list[dict]:
     """A place's ledger entries, newest first, of one material and one kind of movement if asked."""
     if kind is not None and kind not in KINDS:
-        raise InvalidInput(f"Unknown kind of movement {kind!r}.", field="kind")
+        raise InvalidInput("stock.movement_kind_unknown", field="kind", value=kind)
     entries = [e for e in ledger(ctx, actor, place_id, material_id) if kind is None or e["kind"] == kind]
     names = {m["id"]: m for m in materials(ctx)}
     return [e | {"material_name": names[e["material_id"]]["name"], "unit": names[e["material_id"]]["unit"]}

@@ -27,19 +27,18 @@ def post_supply_request(ctx: Context, actor: Actor, *, place_id: int, kind: str,
                         today: date | None = None) -> dict:
     """A place asks for material (what, how much, by when), transport or premises."""
     if kind not in KINDS:
-        raise InvalidInput(f"Unknown kind {kind!r}; use one of: {', '.join(KINDS)}.", field="kind")
+        raise InvalidInput("supply.kind_unknown", field="kind", value=kind, allowed=list(KINDS))
     if needed_by is not None and needed_by < (today or date.today()):
-        raise InvalidInput("The needed-by date is in the past.", field="needed_by")
+        raise InvalidInput("supply.needed_by_past", field="needed_by")
     if kind == "material" and (material_id is None or quantity is None or quantity <= 0):
-        raise InvalidInput("A material request names the material and a quantity of at least 1.",
-                           field="material_id" if material_id is None else "quantity")
+        raise InvalidInput("supply.material_incomplete", field="material_id" if material_id is None else "quantity")
     if kind != "material" and not description.strip():
-        raise InvalidInput(f"Describe the {kind} needed.", field="description")
+        raise InvalidInput("supply.description_required", field="description", kind=kind)
     with ctx.db.transaction() as tx:
         s = tx.session
         place = stock_place(s, actor, place_id)
         if material_id is not None and s.get(Material, material_id) is None:
-            raise InvalidInput(f"Unknown material {material_id}.", field="material_id")
+            raise InvalidInput("catalogue.material_unknown", field="material_id", id=material_id)
         supply = SupplyRequest(place_id=place.id, kind=kind, material_id=material_id if kind == "material" else None,
                                quantity=quantity if kind == "material" else None, needed_by=needed_by,
                                description=description.strip()[:1000], created_by=actor.user_id)
@@ -52,12 +51,12 @@ def post_supply_request(ctx: Context, actor: Actor, *, place_id: int, kind: str,
 def answer_supply_request(ctx: Context, actor: Actor, supply_id: int, answer: str) -> dict:
     """A coordinator answers in words (where to find elastic, who may lend a van)."""
     if not answer.strip():
-        raise InvalidInput("The answer is empty.", field="answer")
+        raise InvalidInput("supply.answer_empty", field="answer")
     with ctx.db.transaction() as tx:
         s = tx.session
         supply = coordinated_supply_request(s, actor, supply_id)
         if supply.status not in OPEN:
-            raise Conflict(f"Supply request {supply_id} is {supply.status}; it can no longer be answered.")
+            raise Conflict("supply.not_answerable", id=supply_id, status=supply.status)
         _record_answer(s, supply, actor, answer)
         return supply_view(s, supply)
 
@@ -71,14 +70,14 @@ def _record_answer(s: Session, supply: SupplyRequest, actor: Actor, answer: str)
 def assign_supplier(ctx: Context, actor: Actor, supply_id: int, supplier_name: str, answer: str = "") -> dict:
     """A coordinator names an outside supplier (local industry, a kitty); the place records what arrives."""
     if not supplier_name.strip():
-        raise InvalidInput("Name the supplier.", field="supplier_name")
+        raise InvalidInput("supply.supplier_required", field="supplier_name")
     with ctx.db.transaction() as tx:
         s = tx.session
         supply = coordinated_supply_request(s, actor, supply_id)
         if move(s, SupplyRequest, SupplyRequestStatus, supply.id, "assign", user_id=actor.user_id,
                 note=f"supplier: {supplier_name.strip()}", supplier_name=supplier_name.strip()[:200],
                 supplier_place_id=None) is None:
-            raise Conflict(f"Supply request {supply_id} is {supply.status}; a supplier can no longer be assigned.")
+            raise Conflict("supply.not_assignable", id=supply_id, status=supply.status)
         _record_answer(s, supply, actor, answer or f"Fournisseur : {supplier_name.strip()}")
         return supply_view(s, supply)
 
@@ -89,20 +88,21 @@ def assign_place(ctx: Context, actor: Actor, supply_id: int, supplier_place_id: 
     with ctx.db.transaction() as tx:
         s = tx.session
         supply = coordinated_supply_request(s, actor, supply_id)
-        if supply.kind != "material" or supply.status not in OPEN:
-            raise Conflict(f"Supply request {supply_id} is a {supply.kind} request, {supply.status}: "
-                           "only an open material request can be served from another place's stock.")
+        if supply.kind != "material":
+            raise Conflict("supply.not_material", id=supply_id, kind=supply.kind)
+        if supply.status not in OPEN:
+            raise Conflict("supply.not_servable", id=supply_id, status=supply.status)
         supplier = stock_place(s, actor, supplier_place_id, coordinators=True)
         wanted = quantity if quantity is not None else supply.quantity - supply.quantity_supplied
         if wanted <= 0:
-            raise InvalidInput("The quantity must be at least 1.", field="quantity")
+            raise InvalidInput("stock.quantity_too_small", field="quantity")
         for place_id in sorted((supplier.id, supply.place_id)):
             lock_stock(s, place_id, supply.material_id)
         surplus = stock_states(s, [supplier.id]).get((supplier.id, supply.material_id))
         free = surplus.available if surplus else 0
         if wanted > free:
-            raise Conflict(f"{supplier.name} has {max(free, 0)} free (not promised to accepted work); "
-                           f"{wanted} cannot be sent.", field="quantity")
+            raise Conflict("supply.not_enough_free", field="quantity", place=supplier.name, free=max(free, 0),
+                           wanted=wanted)
         write_transfer(s, supplier.id, supply.place_id, supply.material_id, wanted,
                        f"demande d'approvisionnement {supply.id}", actor.user_id, supply_request_id=supply.id)
         record(ctx, tx, StockDropped(supplier.id, supply.material_id))
@@ -118,7 +118,7 @@ def receive_supply(ctx: Context, actor: Actor, supply_id: int, quantity: int, co
         supply = visible_supply_request(s, actor, supply_id)
         place = stock_place(s, actor, supply.place_id)
         if supply.kind != "material" or supply.status not in OPEN:
-            raise Conflict(f"Supply request {supply_id} is {supply.status}; nothing more can be received on it.")
+            raise Conflict("supply.not_receivable", id=supply_id, status=supply.status)
         origin = f" ({supply.supplier_name})" if supply.supplier_name else ""
         record_receipt(s, place.id, supply.material_id, quantity, f"demande d'approvisionnement {supply.id}{origin}",
                        actor.user_id, cost_cents, supply_request_id=supply.id)
@@ -141,12 +141,12 @@ def _count_supplied(s: Session, supply: SupplyRequest, quantity: int, actor: Act
 def close_supply_request(ctx: Context, actor: Actor, supply_id: int, outcome: str, note: str = "") -> dict:
     """Mark a request fulfilled (transport found, premises lent, material enough) or cancelled."""
     if outcome not in ("fulfilled", "cancelled"):
-        raise InvalidInput("The outcome is fulfilled or cancelled.", field="outcome")
+        raise InvalidInput("supply.outcome_unknown", field="outcome")
     actor.require("operator", "coordinator")
     with ctx.db.transaction() as tx:
         s = tx.session
         supply = closable_supply_request(s, actor, supply_id)
         if move(s, SupplyRequest, SupplyRequestStatus, supply.id, CLOSING[outcome], user_id=actor.user_id, note=note,
                 closed_at=utcnow()) is None:
-            raise Conflict(f"Supply request {supply_id} is {supply.status}; it cannot become {outcome}.")
+            raise Conflict("supply.not_closable", id=supply_id, status=supply.status, outcome=outcome)
         return supply_view(s, supply)

@@ -20,7 +20,7 @@ def get_supply_request(ctx: Context, actor: Actor, supply_id: int) -> dict:
 def list_supply_requests(ctx: Context, actor: Actor, status: str | None = None) -> list[dict]:
     """Supply requests the actor may see, open ones with the nearest need first."""
     if status is not None and status not in {st.value for st in SupplyRequestStatus}:
-        raise InvalidInput(f"Unknown status {status!r}.", field="status")
+        raise InvalidInput("filter.status_unknown", field="status", value=status)
     with ctx.db.reading() as s:
         query = select(SupplyRequest).order_by(SupplyRequest.id.desc())  # type: ignore[union-attr]
         if status:

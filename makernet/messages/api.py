@@ -1,0 +1,48 @@
+"""Refusals of the entry points themselves: settings, the API's requests, bodies and query strings."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+MESSAGES = {
+    "config.invalid_value": _l("%(name)s : valeur non valable « %(value)s »"),
+    "config.secret_key_needed": _l(
+        "MAKERNET_SECRET_KEY doit être défini en mode production (MAKERNET_BROKER_URL défini)."),
+    "exchange.export_not_found": _l("Aucun export nommé « %(name)s »."),
+    "query.not_date": _l("Le paramètre %(name)s est une date au format AAAA-MM-JJ."),
+    "query.not_whole_number": _l("Le paramètre %(name)s est un nombre entier positif."),
+    "api.token_missing": _l("Envoyez votre jeton d'API dans l'en-tête « Authorization: Bearer <jeton> »."),
+    "body.not_json_content": _l("Envoyez un corps JSON avec l'en-tête « Content-Type: application/json »."),
+    "body.not_csv_content": _l(
+        "Envoyez le CSV comme corps avec l'en-tête « Content-Type: text/csv », ou comme fichier de formulaire nommé "
+        "file."),
+    "body.json_invalid": _l("Le corps n'est pas du JSON valable."),
+    "body.invalid": _l("Données refusées : %(problems)s"),
+    "body.import_refused": _l("%(n)s problème(s) dans le fichier ; rien n'a été importé."),
+    "http.not_found": _l("Adresse inconnue de l'API."),
+    "http.method_not_allowed": _l("Méthode non permise pour cette adresse."),
+    "http.too_large": _l("Le corps envoyé est trop volumineux."),
+    "http.refused": _l("Requête refusée (HTTP %(status)s)."),
+    "server.unexpected": _l("Erreur inattendue ; elle a été enregistrée."),
+    "body.problem": _l("%(field)s : %(problem)s"),
+    "body.missing": _l("champ obligatoire"),
+    "body.extra": _l("champ inconnu"),
+    "body.not_integer": _l("un nombre entier est attendu"),
+    "body.not_number": _l("un nombre est attendu"),
+    "body.not_text": _l("un texte est attendu"),
+    "body.not_boolean": _l("true ou false est attendu"),
+    "body.not_list": _l("une liste est attendue"),
+    "body.not_object": _l("un objet JSON est attendu"),
+    "body.not_date": _l("une date AAAA-MM-JJ est attendue"),
+    "body.not_datetime": _l("une date et une heure ISO 8601 sont attendues"),
+    "body.at_least": _l("au moins %(limit)s"),
+    "body.above": _l("plus de %(limit)s"),
+    "body.at_most": _l("au plus %(limit)s"),
+    "body.below": _l("moins de %(limit)s"),
+    "body.text_too_short": _l("au moins %(limit)s caractère(s)"),
+    "body.text_too_long": _l("au plus %(limit)s caractères"),
+    "body.list_too_short": _l("au moins %(limit)s élément(s)"),
+    "body.list_too_long": _l("au plus %(limit)s éléments"),
+    "body.not_expected": _l("valeur attendue : %(expected)s"),
+    "body.pattern": _l("le texte doit suivre le motif « %(pattern)s »"),
+    "body.invalid_value": _l("valeur non valable"),
+}

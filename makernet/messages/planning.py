@@ -1,0 +1,33 @@
+"""Refusals about work orders allocated, accepted or declined, and the planner's runs and rules."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+MESSAGES = {
+    "request_line.not_found": _l("Ligne de demande n° %(id)s introuvable."),
+    "request.not_approved": _l("La demande n° %(id)s est %(status)s : approuvez-la avant de l'attribuer."),
+    "planning.quantity_out_of_range": _l(
+        "La quantité est comprise entre 1 et %(most)s (ce qui reste à attribuer sur cette ligne)."),
+    "planning.over_batch_limit": _l("%(place)s accepte au plus %(most)s unités par ordre."),
+    "planning.accept_out_of_range": _l("Acceptez entre 1 et %(most)s unités."),
+    "work_order.not_acceptable": _l("L'ordre n° %(id)s est %(status)s : seul un ordre proposé peut être accepté."),
+    "work_order.decided_meanwhile": _l("L'ordre n° %(id)s a été décidé entre-temps."),
+    "planning.decline_reason_required": _l("Indiquez pourquoi le travail est refusé."),
+    "work_order.not_declinable": _l("L'ordre n° %(id)s est %(status)s : seul un ordre proposé peut être décliné."),
+    "planning.place_not_taking_work": _l("%(place)s ne prend pas de travail en ce moment."),
+    "planning.place_does_not_make_item": _l("%(place)s ne fabrique pas cet article."),
+    "planning.no_design_for_requester": _l(
+        "Aucune version de %(item)s n'est validée pour un demandeur de type %(kind)s."),
+    "plans.release_days_out_of_range": _l("La fenêtre de lancement est comprise entre 0 et %(most)s jours."),
+    "plans.rule_kind_unknown": _l("Une règle est un épinglage (pin) ou une interdiction (forbid)."),
+    "plans.rule_quantity_invalid": _l("Seul un épinglage prend une quantité, d'au moins 1."),
+    "plans.rule_not_found": _l("Règle n° %(id)s introuvable."),
+    "plans.withdraw_reason_required": _l("Indiquez pourquoi le lieu s'arrête."),
+    "plans.place_already_stopped": _l("%(place)s ne prend déjà plus de travail."),
+    "plans.replan_trigger_unknown": _l(
+        "Le motif est une machine en panne (printer_down) ou un manque de matière (stock_out)."),
+    "plans.replan_reason_required": _l("Indiquez ce qui s'est passé."),
+    "plans.run_not_found": _l("Passage du planificateur n° %(id)s introuvable."),
+    "plans.strategy_unknown": _l("Stratégie inconnue : « %(value)s » ; choisissez parmi : %(allowed)s."),
+    "plans.trigger_unknown": _l("Déclencheur inconnu : « %(value)s »."),
+}

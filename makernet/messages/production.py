@@ -1,0 +1,19 @@
+"""Refusals about plates and batches."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+MESSAGES = {
+    "job.machine_busy": _l("%(machine)s est encore occupée par le plateau ou lot n° %(id)s (%(status)s)."),
+    "production.reported_by_printer": _l(
+        "Les plateaux d'une imprimante sont déclarés par l'imprimante, pas à la main."),
+    "production.units_out_of_range": _l("Unités fabriquées et rebutées : entre 0 et %(most)s au total."),
+    "job.already_reported": _l("Le plateau ou lot n° %(id)s est %(status)s : il a déjà été déclaré."),
+    "job.not_retryable": _l("Le plateau ou lot n° %(id)s est %(status)s : seul un plateau en échec peut être relancé."),
+    "job.not_scrappable": _l(
+        "Le plateau ou lot n° %(id)s est %(status)s : seul un plateau en échec peut être mis au rebut."),
+    "production.no_machine_for_item": _l(
+        "Aucune machine de ce lieu ne sait fabriquer %(item)s : ajoutez une imprimante avec un plateau pour son "
+        "profil, ou un poste manuel qui convient."),
+    "job.taken_meanwhile": _l("Le plateau ou lot n° %(id)s a été pris entre-temps."),
+}

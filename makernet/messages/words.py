@@ -1,0 +1,42 @@
+"""The product's words a refusal cites (a request's status, a supply request's kind), by the code's area and
+the parameter's name: French as the pages show them, English as the codes say them."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+REQUEST_STATES = {
+    "submitted": _l("« Envoyée »"), "approved": _l("« Approuvée »"), "rejected": _l("« Rejetée »"),
+    "allocated": _l("« Attribuée »"), "in_production": _l("« En production »"), "shipped": _l("« Expédiée »"),
+    "closed": _l("« Livrée »"), "cancelled": _l("« Annulée »"),
+}
+WORK_ORDER_STATES = {
+    "proposed": _l("« Proposé »"), "accepted": _l("« Accepté »"), "declined": _l("« Décliné »"),
+    "done": _l("« Terminé »"), "cancelled": _l("« Annulé »"),
+}
+JOB_STATES = {
+    "queued": _l("« En attente »"), "dispatching": _l("« Envoi »"), "printing": _l("« Impression »"),
+    "done": _l("« Terminé »"), "failed": _l("« Échec »"), "cancelled": _l("« Annulé »"),
+}
+DELIVERY_STATES = {
+    "prepared": _l("« Préparée »"), "picked_up": _l("« Enlevée »"), "delivered": _l("« Remise »"),
+    "received": _l("« Reçue »"), "refused": _l("« Refusée »"),
+}
+SUPPLY_STATES = {
+    "open": _l("« Ouverte »"), "assigned": _l("« Fournisseur trouvé »"), "fulfilled": _l("« Satisfaite »"),
+    "cancelled": _l("« Annulée »"),
+}
+SUPPLY_KINDS = {"material": _l("matière"), "transport": _l("transport"), "premises": _l("local")}
+ROLES = {"requester": _l("demandeur"), "operator": _l("opérateur"), "coordinator": _l("coordinateur"),
+         "admin": _l("administrateur")}
+ORGANISATION_KINDS = {
+    "municipality": _l("« Commune »"), "care_facility": _l("« Établissement de soins (EHPAD) »"),
+    "hospital": _l("« Hôpital »"), "fab_lab": _l("« Fab-lab »"), "sewing_workshop": _l("« Atelier de couture »"),
+    "coordination": _l("« Coordination »"), "other": _l("« Autre »"),
+}
+# (area of the code, name of the parameter) -> the words its values stand for
+WORDS = {
+    ("request", "status"): REQUEST_STATES, ("work_order", "status"): WORK_ORDER_STATES,
+    ("job", "status"): JOB_STATES, ("delivery", "status"): DELIVERY_STATES,
+    ("supply", "status"): SUPPLY_STATES, ("supply", "outcome"): SUPPLY_STATES, ("supply", "kind"): SUPPLY_KINDS,
+    ("access", "role"): ROLES, ("access", "roles"): ROLES, ("planning", "kind"): ORGANISATION_KINDS,
+}
