@@ -2,7 +2,9 @@
 
 A use case records an event inside its transaction; the subscribers of its kind run only
 after the commit (never for a transaction rolled back), each with the context and the
-event, the way tasks are enqueued after commit. Which area subscribes to what is listed
+event, the way tasks are enqueued after commit. A subscriber marked `within_transaction`
+(the audit trail) runs at once, in the same transaction, so that what it writes stands or
+falls with the change itself. Which area subscribes to what is listed
 in one table, `makernet.services.subscriptions`, handed to the context at start-up.
 """
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from makernet.db import Transaction
 
@@ -83,13 +85,62 @@ class ReceiptConfirmed(Event):
     request_closed: bool
 
 
+@dataclass(frozen=True)
+class PlaceConditionsChanged(Event):
+    """An operator changed the conditions a place works under (the planner weighs them)."""
+
+    place_id: int
+    fields: tuple[str, ...]
+    active: bool
+    user_id: int | None
+
+
+@dataclass(frozen=True)
+class PlaceStopped(Event):
+    """A place stopped taking work, saying why."""
+
+    place_id: int
+    reason: str
+    user_id: int | None
+
+
+@dataclass(frozen=True)
+class PlaceResumed(Event):
+    """A place takes work again."""
+
+    place_id: int
+    user_id: int | None
+
+
+@dataclass(frozen=True)
+class MachineServiceChanged(Event):
+    """A manual work centre was set aside or put back in service."""
+
+    machine_id: int
+    active: bool
+    user_id: int | None
+
+
 class HasSubscribers(Protocol):
     """What `record` needs of the context: the subscription table."""
 
     subscribers: Mapping[type[Event], Sequence[Callable[..., None]]]
 
 
+Handler = TypeVar("Handler", bound=Callable[..., None])
+
+
+def within_transaction(handler: Handler) -> Handler:
+    """Mark a subscriber that runs in the recording transaction, as `handler(ctx, tx, event)`."""
+    handler.within_transaction = True  # type: ignore[attr-defined]
+    return handler
+
+
 def record(ctx: HasSubscribers, tx: Transaction, event: Event) -> None:
-    """Tell the event's subscribers once `tx` has committed (and never if it rolls back)."""
+    """Tell the event's subscribers: once `tx` has committed (never if it rolls back), or at once,
+    in `tx`, for those marked `within_transaction`."""
     for handler in ctx.subscribers.get(type(event), ()):
-        tx.after_commit(lambda handler=handler: handler(ctx, event))
+        if getattr(handler, "within_transaction", False):
+            handler(ctx, tx, event)
+        else:
+            tx.after_commit(lambda handler=handler: handler(ctx, event))

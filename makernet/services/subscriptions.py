@@ -7,11 +7,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from makernet.services.events import Event, PrintersWentDown, StockDropped, WorkRefused
+from makernet.services import audit
+from makernet.services.events import (Event, MachineServiceChanged, PlaceConditionsChanged, PlaceResumed, PlaceStopped,
+                                      PrintersWentDown, StockDropped, WorkRefused)
 from makernet.services.plans.handlers import replan_after_printers_down, replan_after_stock_drop, replan_refused_work
 
 SUBSCRIBERS: Mapping[type[Event], Sequence[Callable[..., None]]] = {
     PrintersWentDown: (replan_after_printers_down,),
     StockDropped: (replan_after_stock_drop,),
     WorkRefused: (replan_refused_work,),
+    # the audit trail, within the transaction that makes the change
+    PlaceConditionsChanged: (audit.place_conditions_changed,),
+    PlaceStopped: (audit.place_stopped,),
+    PlaceResumed: (audit.place_resumed,),
+    MachineServiceChanged: (audit.machine_service_changed,),
 }

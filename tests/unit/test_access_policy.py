@@ -9,7 +9,7 @@ from makernet.services import places
 from makernet.services.access import Actor
 from tests.support.api import COORDINATOR, OPERATOR, ApiClient
 from tests.support.snapshots import row_counts
-from tests.unit.test_csv_import import PLACES_HEADER, upload
+from tests.unit.test_exchange_import import PLACES_HEADER, upload
 from tests.unit.test_stock import material_id, place_id
 
 

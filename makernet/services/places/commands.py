@@ -12,9 +12,10 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from makernet.errors import Conflict, InvalidInput, NotFound
-from makernet.models import AuditEntry, Item, Job, Machine, Place
+from makernet.models import Item, Job, Machine, Place
 from makernet.services.access import Actor, own_place
 from makernet.services.context import Context
+from makernet.services.events import MachineServiceChanged, PlaceConditionsChanged, PlaceResumed, record
 from makernet.services.places.views import machine_view, place_view
 from makernet.services.transitions import created
 from printers.registry import MANUAL
@@ -96,10 +97,7 @@ def update_conditions(ctx: Context, actor: Actor, place_id: int, *, staff_availa
         changed = sorted(name for name, value in wanted.items() if getattr(place, name) != value)
         if changed:
             s.execute(update(Place).where(Place.id == place.id).values(**wanted))
-            state = "active" if place.active else "withdrawn"
-            # who changed the conditions the planner weighs (auto-accept above all) is worth keeping
-            s.add(AuditEntry(entity="place", entity_id=place.id, from_state=state, to_state=state,
-                             user_id=actor.user_id, note=("conditions: " + ", ".join(changed))[:500]))
+            record(ctx, tx, PlaceConditionsChanged(place.id, tuple(changed), place.active, actor.user_id))
             s.flush()
             s.refresh(place)
         return place_view(s, place) | {"changed": changed}
@@ -113,8 +111,7 @@ def resume_work(ctx: Context, actor: Actor, place_id: int) -> dict:
         if place.active:
             raise Conflict("places.already_taking_work", place=place.name)
         s.execute(update(Place).where(Place.id == place.id, Place.active == False).values(active=True))  # noqa: E712
-        s.add(AuditEntry(entity="place", entity_id=place.id, from_state="withdrawn", to_state="active",
-                         user_id=actor.user_id, note="takes work again"))
+        record(ctx, tx, PlaceResumed(place.id, actor.user_id))
         s.flush()
         s.refresh(place)
         return place_view(s, place)
@@ -182,8 +179,7 @@ def set_machine_active(ctx: Context, actor: Actor, machine_id: int, active: bool
             if busy:
                 raise Conflict("places.machine_busy", machine=machine.name, n=len(busy))
         s.execute(update(Machine).where(Machine.id == machine.id, Machine.active == (not active)).values(active=active))
-        s.add(AuditEntry(entity="machine", entity_id=machine.id, from_state="inactive" if active else "active",
-                         to_state="active" if active else "inactive", user_id=actor.user_id))
+        record(ctx, tx, MachineServiceChanged(machine.id, active, actor.user_id))
         s.flush()
         s.refresh(machine)
         return machine_view(machine) | {"active": machine.active}

@@ -9,10 +9,12 @@ from sqlmodel import Session, select
 from makernet.domain.planning import RELEASE_DAYS
 from makernet.domain.states import WorkOrderStatus
 from makernet.errors import Conflict, InvalidInput, NotFound
-from makernet.models import AuditEntry, Place, RequestLine, WorkOrder
+from makernet.models import Place, RequestLine, WorkOrder
 from makernet.models.plans import PlanningRule
-from makernet.services.access import Actor, sees_territory_place, territory_place, territory_scope, visible_place, visible_request
+from makernet.services.access import (Actor, sees_territory_place, territory_place, territory_scope, visible_place,
+                                      visible_request)
 from makernet.services.context import Context
+from makernet.services.events import PlaceStopped, record
 from makernet.services.planning.operations import allocatable_place
 from makernet.services.plans.views import rule_view
 from makernet.services.plans.worker import propose, replan_place
@@ -105,8 +107,7 @@ def withdraw_place(ctx: Context, actor: Actor, place_id: int, reason: str, today
         if not place.active:
             raise Conflict("plans.place_already_stopped", place=place.name)
         s.execute(update(Place).where(Place.id == place.id).values(active=False))
-        s.add(AuditEntry(entity="place", entity_id=place.id, from_state="active", to_state="withdrawn",
-                         user_id=actor.user_id, note=reason.strip()[:500]))
+        record(ctx, tx, PlaceStopped(place.id, reason.strip(), actor.user_id))
     run = replan_place(ctx, place_id, f"{place.name} se retire : {reason.strip()}", "place_out", today, actor.user_id)
     return {"place_id": place_id, "active": False, "plan_run": run}
 
