@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from printers.base import (AmbiguousOutcome, KeyOnboarding, MachineConnection, PrinterError, PrinterRejected,
-                           PrinterState, PrinterStatus, PrinterUnreachable)
-from printers.registry import driver_for
+from printers.base import (AmbiguousOutcome, Capability, KeyOnboarding, MachineConnection, PrinterError,
+                           PrinterRejected, PrinterState, PrinterStatus, PrinterUnreachable)
+from printers.registry import driver_for, drivers_that
 
 POLL_THREADS = 32
 
@@ -92,8 +92,8 @@ def _is_ours(status: PrinterStatus, file_name: str) -> bool:
 
 def connections_from_message(items: list[dict]) -> list[tuple[int, MachineConnection]]:
     """Back from a message to (machine id, connection) pairs."""
-    return [(i["machine_id"], MachineConnection(i["driver"], i["url"], i["api_key"], i["timeout"], i.get("settings", {})))
-            for i in items]
+    return [(i["machine_id"], MachineConnection(i["driver"], i["url"], i["api_key"], i["timeout"],
+                                                i.get("settings", {}))) for i in items]
 
 
 class _Reader:
@@ -139,7 +139,9 @@ def onboarding_step(payload: dict) -> tuple[dict | None, dict | None]:
     The first step sends the request; later steps poll for the operator's decision on the
     host. OctoPrint forgets a request nobody polls for 5 s, so steps come every second.
     """
-    conn = MachineConnection(payload.get("driver", "octoprint"), payload["url"], None, payload.get("timeout", 10.0))
+    # a request posted before machines named their driver was always OctoPrint's, the one host that hands out keys
+    driver_name = payload.get("driver") or drivers_that(Capability.ONBOARDING)[0]
+    conn = MachineConnection(driver_name, payload["url"], None, payload.get("timeout", 10.0))
     driver: KeyOnboarding = driver_for(conn, _reader.get()[1])  # type: ignore[assignment]
     try:
         if not payload.get("app_token"):
@@ -152,7 +154,7 @@ def onboarding_step(payload: dict) -> tuple[dict | None, dict | None]:
     if key is not None:
         return None, {"outcome": "granted", "api_key": key}
     if payload["deadline"] < time.time():
-        return None, {"outcome": "expired", "detail": "nobody approved the request in OctoPrint in time"}
+        return None, {"outcome": "expired", "detail": "nobody approved the request on the printer's host in time"}
     return payload, None
 
 

@@ -31,8 +31,10 @@ def _checked_url(url: str, label: str) -> str:
     return url.strip().rstrip("/")
 
 
-def _onboarding_driver(name: str) -> DriverInfo:
-    """A driver whose host hands out keys: the way printers are connected here."""
+def _onboarding_driver(name: str | None) -> DriverInfo:
+    """A driver whose host hands out keys (the first registered, when none is named): the way printers
+    are connected here."""
+    name = name or drivers_that(Capability.ONBOARDING)[0]
     try:
         info = driver_info(name)
     except PrinterError:
@@ -44,7 +46,7 @@ def _onboarding_driver(name: str) -> DriverInfo:
 
 
 def connect_printer(ctx: Context, actor: Actor, place_id: int, *, name: str, url: str, printer_profile: str,
-                    user: str | None = None, clears_itself: bool = False, driver: str = "octoprint") -> dict:
+                    user: str | None = None, clears_itself: bool = False, driver: str | None = None) -> dict:
     """Register a printer of one of the actor's places and ask its host for a key."""
     actor.require("operator")
     info = _onboarding_driver(driver)
@@ -68,7 +70,7 @@ def connect_printer(ctx: Context, actor: Actor, place_id: int, *, name: str, url
 
 
 def request_new_key(ctx: Context, actor: Actor, machine_id: int, user: str | None = None) -> dict:
-    """Ask the printer's OctoPrint for a new key (the old one was revoked, or refused)."""
+    """Ask the printer's host for a new key (the old one was revoked, or refused)."""
     actor.require("operator")
     with ctx.db.transaction() as tx:
         machine = own_machine(tx.session, actor, machine_id)

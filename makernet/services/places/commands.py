@@ -1,7 +1,7 @@
 """Places and their machines: what operators and coordinators read, and what an operator sets at their own place.
 
 A place is autonomous: only its own operators (and admins) change its conditions and
-its manual work centres. Printers are registered through onboarding (OctoPrint URL and
+its manual work centres. Printers are registered through onboarding (their host address and
 application key), not here.
 """
 from __future__ import annotations
