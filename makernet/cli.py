@@ -75,14 +75,23 @@ def _require_schema(app) -> None:  # noqa: ANN001
                                    f"{schema.head_revision()}: run `makernet db upgrade` first")
 
 
-@main.command(help="Load demo data: a small territory of Charente-Maritime, modelled on spring 2020.")
+@main.command(help="Load demo data: a small territory of Charente-Maritime, modelled on spring 2020. "
+                   "Refused in production mode (a broker or a database server set) unless --yes-load-demo-users.")
 @click.option("--octoprint", "octoprint_url", metavar="URL", help="Attach this OctoPrint server as a printer of the fab-lab.")
 @click.option("--api-key", metavar="KEY", help="Application key for --octoprint.")
-def demo(octoprint_url: str | None, api_key: str | None) -> None:
+@click.option("--yes-load-demo-users", "production_ok", is_flag=True,
+              help="Load them even in production mode, knowing every demo user signs in with the same "
+                   "published password.")
+def demo(octoprint_url: str | None, api_key: str | None, production_ok: bool) -> None:
     """Load the demo territory, optionally with a real printer."""
     from makernet import demo as demo_data
     if bool(octoprint_url) != bool(api_key):
         raise click.UsageError("--octoprint and --api-key go together")
+    if load_settings().is_production and not production_ok:
+        raise click.ClickException(
+            "refused in production mode (MAKERNET_BROKER_URL or a database server is set): the demo users, admin "
+            f"included, all sign in with the published password {demo_data.DEMO_PASSWORD!r}; create a real "
+            "administrator with `makernet admin create`, or pass --yes-load-demo-users to load them anyway")
     app = _app()
     _require_schema(app)
     ctx = app.extensions["makernet"]
@@ -173,6 +182,37 @@ def _require_broker(app) -> None:  # noqa: ANN001
     if not app.extensions["makernet"].settings.broker_url:
         raise click.ClickException("MAKERNET_BROKER_URL is not set: in the embedded default the worker and "
                                    "beat run inside `makernet serve`")
+
+
+@main.group(help="Administrators.")
+def admin() -> None:
+    """Administrator commands."""
+
+
+@admin.command("create", help="Create an administrator (a region's first) and their organisation if new. "
+                              "The password is asked twice, or read from standard input with --password-stdin.")
+@click.option("--email", required=True, help="Their e-mail address, which they sign in with.")
+@click.option("--name", required=True, help="Their full name.")
+@click.option("--organisation", default="Coordination", show_default=True,
+              help="Their organisation; created, of kind coordination, when none has this name.")
+@click.option("--password-stdin", is_flag=True,
+              help="Read the password from standard input (one line) instead of asking for it.")
+def admin_create(email: str, name: str, organisation: str, password_stdin: bool) -> None:
+    """Create an administrator who can sign in at once."""
+    from makernet.services import accounts
+    app = _app()
+    try:
+        _require_schema(app)
+        if password_stdin:
+            password = click.get_text_stream("stdin").readline().rstrip("\r\n")
+        else:
+            password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        made = accounts.create_admin(app.extensions["makernet"], email=email, name=name, password=password,
+                                     organisation=organisation)
+    finally:
+        app.extensions["makernet"].db.dispose()
+    new = " (new, kind coordination)" if made["organisation_created"] else ""
+    click.echo(f"administrator {made['email']} created in {made['organisation']}{new}: sign in at /login")
 
 
 @main.group(help="API tokens.")

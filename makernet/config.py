@@ -68,6 +68,11 @@ class Settings:
         """Whether the database is a SQLite file."""
         return self.effective_database_url.startswith("sqlite")
 
+    @property
+    def is_production(self) -> bool:
+        """Whether this is a real installation: a broker or a database server rather than the embedded default."""
+        return bool(self.broker_url) or not self.is_sqlite
+
     def with_overrides(self, **values: object) -> "Settings":
         """A copy with some settings replaced (tests, CLI options)."""
         return replace(self, **values)

@@ -27,6 +27,9 @@ MESSAGES = {
     "accounts.no_user_with_email": _l("Aucun utilisateur n'a l'adresse e-mail %(email)s."),
     "accounts.throttled": _l("Trop de tentatives de connexion : attendez %(minutes)s minutes avant de réessayer."),
     "accounts.password_length": _l("Le mot de passe compte de %(least)s à %(most)s caractères."),
+    "accounts.password_is_email": _l("Le mot de passe ne peut pas être l'adresse e-mail."),
+    "accounts.password_common": _l(
+        "Ce mot de passe est parmi les plus courants ; choisissez-en un autre, une courte phrase par exemple."),
     "accounts.token_not_found": _l("Jeton n° %(id)s introuvable."),
     "accounts.departement_invalid": _l("« %(code)s » n'est pas un numéro de département."),
     "accounts.organisation_exists": _l("Une organisation nommée « %(name)s » existe déjà."),

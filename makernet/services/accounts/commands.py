@@ -1,4 +1,5 @@
-"""Accounts: sign-in, API tokens, invitations, and what admins change of users and organisations."""
+"""Accounts: sign-in, API tokens, invitations, the first administrator, and what admins change of users and
+organisations."""
 from __future__ import annotations
 
 import re
@@ -7,22 +8,18 @@ from datetime import timedelta
 
 from sqlalchemy import func
 from sqlmodel import Session, select
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
 from makernet.errors import Conflict, InvalidInput, NotFound, Unauthorized
 from makernet.models import ApiToken, Organisation, User
 from makernet.models.base import utcnow
 from makernet.models.accounts import LoginAttempt
 from makernet.services.access import Actor, ROLES
+from makernet.services.accounts.operations import check_new_password, hash_password
 from makernet.services.accounts.queries import as_utc, invited_by_token, token_hash
 from makernet.services.accounts.views import actor_of_user, session_user_view
 from makernet.services.context import Context
 from makernet.services.fields import DEPARTEMENT, one_of, text_field
-
-
-def hash_password(password: str) -> str:
-    """A salted hash for storage."""
-    return generate_password_hash(password)
 
 
 def issue_token(ctx: Context, email: str, password: str, name: str = "api") -> dict:
@@ -71,9 +68,6 @@ def token_for_email(ctx: Context, email: str, name: str) -> str:
         if user is None:
             raise InvalidInput("accounts.no_user_with_email", email=email)
         return create_token(tx.session, user.id, name)
-
-
-MIN_PASSWORD = 10
 
 
 INVITATION_DAYS = 7
@@ -126,12 +120,6 @@ def _refuse_when_throttled(s: Session, email: str, address: str) -> None:
         raise Throttled("accounts.throttled", minutes=minutes)
 
 
-def check_new_password(password: str) -> None:
-    """Refuse a password too short to resist guessing."""
-    if len(password) < MIN_PASSWORD or len(password) > 200:
-        raise InvalidInput("accounts.password_length", field="password", least=MIN_PASSWORD, most=200)
-
-
 def open_invitation(s: Session, user: User) -> str:
     """Give a user a fresh one-time link to set a password; the old password stops working."""
     token = secrets.token_urlsafe(24)
@@ -144,9 +132,9 @@ def open_invitation(s: Session, user: User) -> str:
 
 def accept_invitation(ctx: Context, token: str, password: str) -> dict:
     """Set the password from an invitation link, which then stops working."""
-    check_new_password(password)
     with ctx.db.transaction() as tx:
         user = invited_by_token(tx.session, token)
+        check_new_password(password, user.email)
         user.password_hash = hash_password(password)
         user.invitation_hash = None
         user.invitation_expires_at = None
@@ -213,9 +201,7 @@ def save_organisation(ctx: Context, actor: Actor, *, name: str, kind: str, commu
 def invite_user(ctx: Context, actor: Actor, *, email: str, name: str, role: str, organisation_id: int) -> dict:
     """Create an account and its one-time link to choose a password (handed over by the admin)."""
     actor.require("admin")
-    email = text_field(email, "email", 254).lower()
-    if not EMAIL.match(email):
-        raise InvalidInput("accounts.email_invalid", field="email")
+    email = checked_email(email)
     name = text_field(name, "name", 200)
     one_of(role, ROLES, "role")
     with ctx.db.transaction() as tx:
@@ -229,6 +215,39 @@ def invite_user(ctx: Context, actor: Actor, *, email: str, name: str, role: str,
         s.flush()
         token = open_invitation(s, user)
         return {"user_id": user.id, "email": email, "token": token}
+
+
+def checked_email(email: str) -> str:
+    """An e-mail address trimmed and in lower case, or refused."""
+    email = text_field(email, "email", 254).lower()
+    if not EMAIL.match(email):
+        raise InvalidInput("accounts.email_invalid", field="email")
+    return email
+
+
+def create_admin(ctx: Context, *, email: str, name: str, password: str, organisation: str) -> dict:
+    """Create an administrator, and their coordination organisation when none has that name yet.
+
+    No actor: this is how a region gets its first administrator, from the command line of a server
+    whose user already holds the database.
+    """
+    email, name = checked_email(email), text_field(name, "name", 200)
+    organisation = text_field(organisation, "organisation", 200)
+    check_new_password(password, email)
+    with ctx.db.transaction() as tx:
+        s = tx.session
+        if s.exec(select(User).where(User.email == email)).first() is not None:
+            raise Conflict("accounts.user_exists", field="email", email=email)
+        found = s.exec(select(Organisation).where(Organisation.name == organisation)).first()
+        home = found or Organisation(name=organisation, kind="coordination")
+        s.add(home)
+        s.flush()
+        user = User(email=email, name=name, role="admin", organisation_id=home.id,
+                    password_hash=hash_password(password))
+        s.add(user)
+        s.flush()
+        return {"user_id": user.id, "email": email, "organisation_id": home.id, "organisation": home.name,
+                "organisation_created": found is None}
 
 
 def reset_password(ctx: Context, actor: Actor, user_id: int) -> dict:
