@@ -7,6 +7,7 @@ deploy/makernet.env.example.
 """
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from dataclasses import dataclass, field, fields, replace
@@ -16,6 +17,7 @@ from typing import Mapping
 from makernet.errors import InvalidInput
 
 PREFIX = "MAKERNET_"
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 def _default_instance_dir() -> Path:
@@ -36,6 +38,7 @@ class Settings:
     poll_interval: float = 5.0        # seconds between printer polls by beat
     dispatch_timeout: float = 60.0    # seconds a dispatch may stay unconfirmed
     printer_timeout: float = 10.0     # seconds for each call to a printer host
+    printer_networks: tuple[Network, ...] = ()  # where printer hosts may be; empty: any but loopback, link-local
     host: str = "127.0.0.1"
     port: int = 5000
     default_locale: str = "fr"
@@ -88,6 +91,11 @@ def _clock(raw: str) -> tuple[int, int] | None:
     return int(match[1]), int(match[2])
 
 
+def parse_networks(raw: str) -> tuple[Network, ...]:
+    """ "10.1.0.0/16, 192.168.0.0/16" as networks (a bare address is a network of one); ValueError if malformed."""
+    return tuple(ipaddress.ip_network(part.strip(), strict=False) for part in raw.split(",") if part.strip())
+
+
 def _parse(name: str, kind: object, raw: str) -> object:
     """Turn one environment string into the field's type, or say what is wrong."""
     try:
@@ -111,6 +119,8 @@ def _parse(name: str, kind: object, raw: str) -> object:
             return Path(raw).expanduser()
         if name == "plan_daily_at":
             _clock(raw)
+        if name == "printer_networks":
+            return parse_networks(raw)
         return raw
     except ValueError:
         raise InvalidInput("config.invalid_value", name=f"{PREFIX}{name.upper()}", value=raw) from None

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
+from urllib.parse import urlsplit
 
 
 class PrinterState(str, enum.Enum):
@@ -105,6 +107,36 @@ class PrinterBusy(PrinterError):
 
 class PrinterRejected(PrinterError):
     """The host refused the request (bad key, 4xx); retrying unchanged will not help."""
+
+
+class AddressRefused(PrinterRejected):
+    """The host address is more, or less, than scheme://host[:port]: nothing was sent."""
+
+    def __init__(self, message: str, *, beyond_host: bool) -> None:
+        super().__init__(message)
+        self.beyond_host = beyond_host   # a path, query, fragment or credentials, not a malformed host
+
+
+# a host name, an IPv4 address or (from inside brackets) an IPv6 address: nothing that could carry a path
+_HOST = re.compile(r"[a-z0-9]([a-z0-9.-]*[a-z0-9])?|[0-9a-f:.]+")
+
+
+def host_address(url: str) -> str:
+    """A printer host's address as "scheme://host[:port]" (http or https, lower case), else AddressRefused:
+    a path, query or credentials would let whoever types the address choose what the driver fetches."""
+    try:
+        parts = urlsplit(url.strip())
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:   # a bracket left open, a port that is no number
+        raise AddressRefused("a printer address is http(s)://host[:port]", beyond_host=False) from None
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise AddressRefused("a printer address is http(s)://host[:port]", beyond_host=False)
+    if parts.path not in ("", "/") or "?" in url or "#" in url or "@" in parts.netloc or "\\" in url:
+        raise AddressRefused("a printer address is scheme://host[:port] only: no path, query or credentials",
+                             beyond_host=True)
+    if not port_ok or not _HOST.fullmatch(parts.hostname or ""):
+        raise AddressRefused("a printer address is http(s)://host[:port]", beyond_host=False)
+    return f"{parts.scheme}://{parts.netloc.lower()}"
 
 
 class AmbiguousOutcome(PrinterError):

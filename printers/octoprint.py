@@ -11,16 +11,22 @@ Error policy, so callers can rely on it:
 * the host refused the request itself (bad API key, missing file, 4xx) -> ``PrinterRejected``;
 * ``status()`` never raises: whatever stops it reading the printer gives OFFLINE with
   ``error`` set. ``server_version()`` is the call that raises, for "test connection".
+
+So that no address makes it probe a network: it fetches only OctoPrint's API paths under a bare
+scheme://host[:port], follows no redirection, tells only what it understood and OctoPrint's JSON
+``error`` (never an unknown body), and says "cannot reach" of a refusing and a silent port alike.
 """
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 from urllib.parse import quote
 
 import httpx
 
 from printers.base import (
+    AddressRefused,
     AmbiguousOutcome,
     MachineConnection,
     PrinterError,
@@ -29,6 +35,7 @@ from printers.base import (
     PrinterStatus,
     PrinterUnreachable,
     StartResult,
+    host_address,
 )
 
 # OctoPrint's state text (octoprint.util.comm getStateString) -> our canonical state.
@@ -62,7 +69,8 @@ STATE_TABLE: dict[str, PrinterState] = {
 _UNREACHABLE, _REFUSED, _UNREADABLE = "unreachable", "refused", "unreadable answer"
 
 _NOTHING_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout,
-                 httpx.UnsupportedProtocol)
+                 httpx.UnsupportedProtocol, httpx.InvalidURL)
+_VERSION = re.compile(r"[0-9][0-9A-Za-z.+_-]{0,39}")
 
 
 def state_from_text(text: str) -> PrinterState:
@@ -80,7 +88,10 @@ class OctoPrintDriver:
     def __init__(self, conn: MachineConnection, client: httpx.Client | None = None) -> None:
         if not conn.url:
             raise PrinterError("this OctoPrint machine has no URL configured")
-        self._base_url = conn.url.rstrip("/")
+        try:
+            self._base_url, self._refused = host_address(conn.url), None
+        except AddressRefused as exc:   # stored before addresses were checked: each call is refused
+            self._base_url, self._refused = "the printer address given", exc
         self._api_key = conn.api_key or ""
         self._timeout = conn.timeout
         # A shared client is the caller's to close; without one each call opens and closes
@@ -93,7 +104,7 @@ class OctoPrintDriver:
                               files={"file": (file_name, gcode, "application/octet-stream")},
                               data={"select": "true", "print": "true", "noOverwrite": "true",
                                     "userdata": json.dumps({"makernet_job": job_id})})
-        if response.status_code == 409 and "already exists" in _error_text(response):
+        if response.status_code == 409 and "already exists" in (_octoprint_error(response) or ""):
             # An earlier attempt (maybe an ambiguous one) stored it: start that copy.
             return self.start_stored(file_name)
         if response.status_code == 409:
@@ -146,10 +157,10 @@ class OctoPrintDriver:
         except AmbiguousOutcome as exc:
             # Nothing to be ambiguous about for a read: the server is just not usable.
             raise PrinterUnreachable(str(exc)) from exc
-        try:
-            return str(response.json()["server"])
-        except (ValueError, KeyError, TypeError) as exc:
-            raise PrinterRejected(f"{self._base_url} does not answer like OctoPrint") from exc
+        version = self._field(response, "server")
+        if not _VERSION.fullmatch(version):
+            raise PrinterRejected(f"{self._base_url} does not answer like OctoPrint")
+        return version
 
     def request_app_key(self, app_name: str, user: str | None = None) -> str:
         """Start OctoPrint's Application Keys flow; returns the token to poll the decision with."""
@@ -163,10 +174,7 @@ class OctoPrintDriver:
             raise PrinterRejected(f"OctoPrint at {self._base_url} refuses more key requests for now: "
                                   "try again in a few minutes")
         self._raise_for_failure(response, "application key request")
-        try:
-            return str(response.json()["app_token"])
-        except (ValueError, KeyError, TypeError) as exc:
-            raise PrinterRejected(f"{self._base_url} does not answer like OctoPrint") from exc
+        return self._field(response, "app_token")
 
     def poll_app_key(self, app_token: str) -> str | None:
         """The key once the user approved in OctoPrint, None while undecided.
@@ -180,8 +188,12 @@ class OctoPrintDriver:
         if response.status_code == 404:
             raise PrinterRejected("the key request was refused in OctoPrint, or it expired")
         self._raise_for_failure(response, "key decision poll")
+        return self._field(response, "api_key")
+
+    def _field(self, response: httpx.Response, name: str) -> str:
+        """One field of OctoPrint's JSON answer; an answer without it is not OctoPrint's."""
         try:
-            return str(response.json()["api_key"])
+            return str(response.json()[name])
         except (ValueError, KeyError, TypeError) as exc:
             raise PrinterRejected(f"{self._base_url} does not answer like OctoPrint") from exc
 
@@ -210,27 +222,30 @@ class OctoPrintDriver:
         """Explain a 409 in the printer's own current terms, not OctoPrint's sometimes wrong text."""
         # OctoPrint says "already printing" even when the printer is merely disconnected.
         current = self.status()
-        return f"printer is {_describe(current)} (OctoPrint: {_error_text(response)})"
+        return f"printer is {_describe(current)} (OctoPrint: {_octoprint_error(response) or 'HTTP 409'})"
 
     def _call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """Send one request; turn transport failures into the driver's error vocabulary."""
-        url = self._base_url + path
+        if self._refused is not None:
+            raise self._refused
         # no key yet (onboarding): send none rather than an empty, invalid one
         headers = {"X-Api-Key": self._api_key} if self._api_key else {}
         try:
             if self._client is not None:
-                return self._client.request(method, url, headers=headers,
-                                            timeout=self._timeout, **kwargs)
-            with httpx.Client(timeout=self._timeout) as client:
-                return client.request(method, url, headers=headers, **kwargs)
+                response = self._client.request(method, self._base_url + path, headers=headers,
+                                                timeout=self._timeout, follow_redirects=False, **kwargs)
+            else:
+                with httpx.Client(timeout=self._timeout, follow_redirects=False) as client:
+                    response = client.request(method, self._base_url + path, headers=headers, **kwargs)
         except _NOTHING_SENT as exc:
-            raise PrinterUnreachable(f"cannot reach OctoPrint at {self._base_url}: "
-                                     f"{_reason(exc)}") from exc
-        except httpx.InvalidURL as exc:
-            raise PrinterUnreachable(f"the printer URL {self._base_url!r} is not valid: {exc}") from exc
+            # refused, silent or unknown: the same words, so addresses cannot be told apart by them
+            raise PrinterUnreachable(f"cannot reach OctoPrint at {self._base_url}") from exc
         except httpx.TransportError as exc:
-            raise AmbiguousOutcome(f"OctoPrint at {self._base_url} did not answer {method} {path} "
-                                   f"({_reason(exc)}); it may have acted on it") from exc
+            raise AmbiguousOutcome(f"OctoPrint at {self._base_url} did not answer {method} {path}; "
+                                   "it may have acted on it") from exc
+        if 300 <= response.status_code < 400:
+            raise PrinterRejected(f"{self._base_url} redirects (HTTP {response.status_code}): not an OctoPrint answer")
+        return response
 
     def _raise_for_failure(self, response: httpx.Response, action: str) -> None:
         """Raise the matching PrinterError for any answer that is not 2xx."""
@@ -240,11 +255,10 @@ class OctoPrintDriver:
         if code in (401, 403):
             raise PrinterRejected(f"OctoPrint at {self._base_url} refused the API key (HTTP {code}): "
                                   "check the application key for this printer")
+        said = f": {_octoprint_error(response)}" if _octoprint_error(response) else ""
         if code >= 500:
-            raise AmbiguousOutcome(f"OctoPrint at {self._base_url} failed during the {action} "
-                                   f"(HTTP {code}): {_error_text(response)}")
-        raise PrinterRejected(f"OctoPrint at {self._base_url} rejected the {action} "
-                              f"(HTTP {code}): {_error_text(response)}")
+            raise AmbiguousOutcome(f"OctoPrint at {self._base_url} failed during the {action} (HTTP {code}){said}")
+        raise PrinterRejected(f"OctoPrint at {self._base_url} rejected the {action} (HTTP {code}){said}")
 
 
 # OctoPrint's own words for a printer that lost its serial link: the print is over
@@ -275,17 +289,12 @@ def _describe(status: PrinterStatus) -> str:
     return status.raw_state or status.state.value
 
 
-def _error_text(response: httpx.Response) -> str:
-    """OctoPrint's own error message from a JSON or HTML error body."""
+def _octoprint_error(response: httpx.Response) -> str | None:
+    """OctoPrint's own error message, the `error` of its JSON answer; None for any other body,
+    which is never repeated (it may be anything the address leads to)."""
     try:
         answer = response.json()
     except ValueError:
-        return response.text.strip()[:200] or response.reason_phrase
-    if isinstance(answer, dict) and answer.get("error"):
-        return str(answer["error"])
-    return response.text.strip()[:200]
-
-
-def _reason(exc: Exception) -> str:
-    """Readable reason of a transport error; httpx sometimes has an empty message."""
-    return str(exc) or type(exc).__name__
+        return None
+    error = answer.get("error") if isinstance(answer, dict) else None
+    return error.strip()[:200] or None if isinstance(error, str) else None

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import httpx
 import websockets
 
-from printers.base import MachineConnection
+from printers.base import MachineConnection, host_address
 
 log = logging.getLogger(__name__)
 
@@ -64,9 +64,9 @@ class PushListener:
 
     async def _session(self, machine_id: int, conn: MachineConnection) -> None:
         name, session = await asyncio.to_thread(_passive_login, conn)
-        parts = urlsplit(conn.url or "")
+        parts = urlsplit(host_address(conn.url or ""))   # scheme://host[:port] only, never a path of the address
         scheme = "wss" if parts.scheme == "https" else "ws"
-        async with websockets.connect(f"{scheme}://{parts.netloc}{parts.path.rstrip('/')}/sockjs/websocket",
+        async with websockets.connect(f"{scheme}://{parts.netloc}/sockjs/websocket",
                                       open_timeout=conn.timeout, close_timeout=1, ping_interval=None) as socket:
             self.connections += 1
             await socket.send(json.dumps({"auth": f"{name}:{session}"}))
@@ -108,8 +108,8 @@ class PushListener:
 
 def _passive_login(conn: MachineConnection) -> tuple[str, str]:
     """A session for the socket, from the printer's key (OctoPrint's passive login)."""
-    answer = httpx.post(f"{(conn.url or '').rstrip('/')}/api/login", json={"passive": True},
-                        headers={"X-Api-Key": conn.api_key or ""}, timeout=conn.timeout)
+    answer = httpx.post(f"{host_address(conn.url or '')}/api/login", json={"passive": True},
+                        headers={"X-Api-Key": conn.api_key or ""}, timeout=conn.timeout, follow_redirects=False)
     answer.raise_for_status()
     body = answer.json()
     return body["name"], body["session"]

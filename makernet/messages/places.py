@@ -24,6 +24,10 @@ MESSAGES = {
     "places.machine_set_aside": _l("%(machine)s est déjà mis de côté."),
     "places.machine_busy": _l("%(machine)s a encore %(n)s lot(s) à faire : déclarez-les avant de le mettre de côté."),
     "fleet.url_invalid": _l("Donnez l'adresse %(host)s de l'imprimante, par exemple http://192.168.1.20:5000."),
+    "fleet.url_not_bare": _l("Donnez seulement l'adresse %(host)s de l'imprimante, sans chemin, paramètres ni "
+                             "identifiants : http://hôte:port, par exemple http://192.168.1.20:5000."),
+    "fleet.address_not_allowed": _l("L'adresse %(host)s n'est pas dans les réseaux d'imprimantes de cette installation "
+                                    "(ou son nom ne s'y résout pas) : voyez avec son administrateur."),
     "fleet.driver_unknown": _l("Hôte d'imprimante inconnu : « %(value)s » ; choisissez parmi : %(allowed)s."),
     "fleet.name_required": _l("Donnez un nom à l'imprimante."),
     "fleet.profile_required": _l("Indiquez le profil de l'imprimante (les plateaux qu'elle sait imprimer)."),

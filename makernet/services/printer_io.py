@@ -6,19 +6,29 @@ printer I/O and send back what it learned.
 """
 from __future__ import annotations
 
+import ipaddress
+import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import httpx
 
+from makernet.config import Network
+from makernet.errors import InvalidInput
 from printers.base import (AmbiguousOutcome, Capability, KeyOnboarding, MachineConnection, PrinterError,
                            PrinterRejected, PrinterState, PrinterStatus, PrinterUnreachable)
 from printers.registry import driver_for, drivers_that
 
 POLL_THREADS = 32
+# the server's own loopback, link-local (where clouds answer metadata) and "this host" addresses: never a
+# printer unless a listed network lies inside them
+OWN_NETWORKS = tuple(ipaddress.ip_network(n) for n in ("127.0.0.0/8", "::1/128", "169.254.0.0/16", "fe80::/10",
+                                                        "0.0.0.0/8", "::/128"))
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 @dataclass(frozen=True)
@@ -156,6 +166,39 @@ def onboarding_step(payload: dict) -> tuple[dict | None, dict | None]:
     if payload["deadline"] < time.time():
         return None, {"outcome": "expired", "detail": "nobody approved the request on the printer's host in time"}
     return payload, None
+
+
+def require_printer_network(url: str, networks: Sequence[Network]) -> None:
+    """Refuse a printer address outside the printer networks (any but the server's own when none are set),
+    by its IP or by every address its name resolves to now."""
+    host = urlsplit(url).hostname or ""
+    addresses = _addresses_of(host)
+    if (addresses is None and networks) or any(not _allowed(a, networks) for a in addresses or ()):
+        # one wording for a name that does not resolve and one outside: what the server's DNS knows stays unsaid
+        raise InvalidInput("fleet.address_not_allowed", field="url", host=host)
+
+
+def _addresses_of(host: str) -> list[Address] | None:
+    """The host's IP, or the addresses its name resolves to now; None when it resolves to nothing."""
+    try:
+        return [ipaddress.ip_address(host)]
+    except ValueError:
+        pass
+    try:
+        found = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        return None
+    return [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in found] or None
+
+
+def _allowed(address: Address, networks: Sequence[Network]) -> bool:
+    """In a listed network (any, when none are), and in one of the server's own only when listed inside it."""
+    address = getattr(address, "ipv4_mapped", None) or address
+    holding = [n for n in networks if n.version == address.version and address in n]
+    own = next((n for n in OWN_NETWORKS if n.version == address.version and address in n), None)
+    if own is not None:
+        return any(n.subnet_of(own) for n in holding)  # type: ignore[arg-type]
+    return not networks or bool(holding)
 
 
 def check_connection(conn: MachineConnection) -> dict:

@@ -23,7 +23,8 @@ pytestmark = [pytest.mark.integration, pytest.mark.octoprint]
 def setup(tmp_path: Path) -> Iterator[tuple[MakerNetInstallation, OctoPrintServer, ApiClient]]:
     """The embedded default with demo data, and a real OctoPrint nobody has connected yet."""
     printer = OctoPrintServer(tmp_path / "octoprint").start()
-    inst = MakerNetInstallation(tmp_path / "instance")
+    # OctoPrint runs on loopback here: listed, as the server's own addresses are refused otherwise
+    inst = MakerNetInstallation(tmp_path / "instance", printer_networks="127.0.0.0/8")
     try:
         for args in (("db", "upgrade"), ("demo",)):
             assert inst.run(*args).returncode == 0
@@ -100,3 +101,15 @@ def test_bad_printer_addresses_and_other_places_are_refused(setup) -> None:  # n
                          json={"name": "Éteinte", "url": "http://127.0.0.1:9", "printer_profile": "prusa-mk3"})
     refused = wait_key(api, unreachable["id"], "refused")
     assert "reach" in refused["state_detail"]
+
+
+def test_an_address_with_a_path_or_outside_the_printer_networks_is_refused(setup) -> None:  # noqa: ANN001
+    _inst, printer, api = setup
+    place = fablab_id(api)
+    with_path = api.call("post", f"/places/{place}/printers", OPERATOR,
+                         json={"name": "X", "url": printer.url + "/api/version?", "printer_profile": "prusa-mk3"})
+    assert with_path.status_code == 422 and with_path.json()["error"]["code"] == "fleet.url_not_bare"
+    outside = api.call("post", f"/places/{place}/printers", OPERATOR,
+                       json={"name": "X", "url": "http://192.168.1.20:5000", "printer_profile": "prusa-mk3"})
+    assert outside.status_code == 422 and outside.json()["error"]["code"] == "fleet.address_not_allowed"
+    assert all(m["name"] != "X" for m in api.ok("get", f"/places/{place}", OPERATOR)["machines"])

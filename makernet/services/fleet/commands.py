@@ -8,7 +8,6 @@ printer behind the place's NAT can be connected too.
 from __future__ import annotations
 
 import time
-from urllib.parse import urlsplit
 
 from sqlmodel import select
 
@@ -17,18 +16,22 @@ from makernet.models import Machine, Place
 from makernet.services.access import Actor, own_machine, own_place
 from makernet.services.context import Context, place_queue
 from makernet.services.places.views import machine_view
-from printers.base import Capability, PrinterError
+from makernet.services.printer_io import require_printer_network
+from printers.base import AddressRefused, Capability, PrinterError, host_address
 from printers.registry import DriverInfo, driver_info, drivers_that
 
 APPROVAL_WINDOW = 600.0  # seconds the operator has to approve the request on the printer's host
 
 
-def _checked_url(url: str, label: str) -> str:
-    """An http(s) address with a host, without a trailing slash."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InvalidInput("fleet.url_invalid", field="url", host=label)
-    return url.strip().rstrip("/")
+def _checked_url(ctx: Context, url: str, label: str) -> str:
+    """A bare http(s)://host[:port] in the installation's printer networks (resolving its name: no transaction open)."""
+    try:
+        address = host_address(url)
+    except AddressRefused as refused:
+        raise InvalidInput("fleet.url_not_bare" if refused.beyond_host else "fleet.url_invalid",
+                           field="url", host=label) from None
+    require_printer_network(address, ctx.settings.printer_networks)
+    return address
 
 
 def _onboarding_driver(name: str | None) -> DriverInfo:
@@ -50,7 +53,7 @@ def connect_printer(ctx: Context, actor: Actor, place_id: int, *, name: str, url
     """Register a printer of one of the actor's places and ask its host for a key."""
     actor.require("operator")
     info = _onboarding_driver(driver)
-    url = _checked_url(url, info.label)
+    url = _checked_url(ctx, url, info.label)
     if not name.strip():
         raise InvalidInput("fleet.name_required", field="name")
     if not printer_profile.strip():
@@ -72,6 +75,10 @@ def connect_printer(ctx: Context, actor: Actor, place_id: int, *, name: str, url
 def request_new_key(ctx: Context, actor: Actor, machine_id: int, user: str | None = None) -> dict:
     """Ask the printer's host for a new key (the old one was revoked, or refused)."""
     actor.require("operator")
+    with ctx.db.reading() as s:
+        host = own_machine(s, actor, machine_id).host
+    if host:  # checked again: the networks may have changed since it was connected
+        require_printer_network(host, ctx.settings.printer_networks)
     with ctx.db.transaction() as tx:
         machine = own_machine(tx.session, actor, machine_id)
         info = driver_info(machine.driver)

@@ -6,7 +6,7 @@ from sqlmodel import select
 from makernet.models import Machine, Place
 from makernet.services.access import Actor, own_machine
 from makernet.services.context import Context
-from makernet.services.printer_io import check_connection
+from makernet.services.printer_io import check_connection, require_printer_network
 from makernet.services.places.views import can, connection_of
 from printers.base import Capability, MachineConnection
 from printers.registry import drivers_that
@@ -24,6 +24,8 @@ def test_connection(ctx: Context, actor: Actor, machine_id: int) -> dict:
                     "detail": f"read by the place's own worker: {machine.state} ({machine.state_detail}), "
                               f"last at {machine.state_checked_at}"}
         conn = connection_of(ctx, machine)
+    # resolved and checked now, outside the transaction: the networks or the name's addresses may have changed
+    require_printer_network(conn.url or "", ctx.settings.printer_networks)
     return check_connection(conn)
 
 
