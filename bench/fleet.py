@@ -76,7 +76,7 @@ def build_fleet(ctx: object, urls: list[tuple[str, str]]) -> list[int]:
             s.flush()
             for url, key in urls[start:start + PRINTERS_PER_PLACE]:
                 machines.append(Machine(place_id=place.id, name=f"Imprimante {len(machines) + 1}", kind="fdm_printer",
-                                        driver="octoprint", octoprint_url=url, api_key=seal(ctx, key),
+                                        driver="octoprint", host=url, driver_settings={"api_key": seal(ctx, key)},
                                         printer_profile="bench", bed_clear=False))
         s.add_all(machines)
         s.flush()
@@ -203,7 +203,7 @@ def measure(label: str, urls: list[tuple[str, str]], dispatches: int, rate: floa
         database_url = stack.enter_context(postgres_database())
         broker_url, prefix = stack.enter_context(redis_key_space())
         settings = Settings(instance_dir=workdir, database_url=database_url, broker_url=broker_url,
-                            broker_key_prefix=prefix, secret_key="bench", poll_interval=2.0, printer_timeout=5.0)
+                            broker_key_prefix=prefix, secret_key="bench-secret-key-of-at-least-32-characters", poll_interval=2.0, printer_timeout=5.0)
         app = create_app(settings)
         ctx = app.extensions["makernet"]
         schema.upgrade(ctx.db)
@@ -212,7 +212,7 @@ def measure(label: str, urls: list[tuple[str, str]], dispatches: int, rate: floa
         queue_plates(ctx, dispatch_on, 1)
         env = {k: v for k, v in os.environ.items() if not k.startswith("MAKERNET_")}
         env.update({"MAKERNET_DATABASE_URL": database_url, "MAKERNET_BROKER_URL": broker_url,
-                    "MAKERNET_BROKER_KEY_PREFIX": prefix, "MAKERNET_SECRET_KEY": "bench",
+                    "MAKERNET_BROKER_KEY_PREFIX": prefix, "MAKERNET_SECRET_KEY": "bench-secret-key-of-at-least-32-characters",
                     "MAKERNET_INSTANCE_DIR": str(workdir), "MAKERNET_PRINTER_TIMEOUT": "5"})
         worker = WorkerProcess(env, workdir / f"worker-{label}.log", concurrency=8)
         stack.callback(worker.stop)
@@ -255,7 +255,7 @@ def main() -> None:
         ready.wait(10)
         try:
             for n in sizes:
-                urls = [(f"http://127.0.0.1:{sim_port}/p/{i}", "bench-key") for i in range(n)]
+                urls = [(f"http://127.0.0.1:{sim_port}", f"bench-key-{i}") for i in range(n)]
                 rows.append(measure(f"simulated {n}", urls, min(args.dispatches, n), args.rate, workdir))
                 print_row(rows[-1], flush=True)
         finally:

@@ -1,7 +1,8 @@
 """A lightweight stand-in for OctoPrint's REST API, many printers on one port, for load only.
 
-Printer n answers under /p/<n>/api/...: GET job, POST files/local (upload, select, print),
-GET version. A print lasts `print_seconds`. Correctness is proven against real OctoPrint
+Printer n is the one called with the API key "bench-key-<n>" (MakerNet talks to a printer's host at its
+bare address, so printers share the address and differ by key): GET /api/job, POST /api/files/local
+(upload, select, print), GET /api/version. A print lasts `print_seconds`. Correctness is proven against real OctoPrint
 in the tests; this only lets the fleet benchmark reach thousands of printers on loopback.
 """
 from __future__ import annotations
@@ -12,7 +13,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-PATH = re.compile(r"^/p/(\d+)(/api/.*)$")
+KEY = re.compile(r"^bench-key-(\d+)$")
 
 
 class Printers:
@@ -63,14 +64,17 @@ def handler_for(printers: Printers) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(data)
 
+        def _printer(self) -> int | None:
+            match = KEY.match(self.headers.get("X-Api-Key", ""))
+            return int(match.group(1)) if match else None
+
         def do_GET(self) -> None:  # noqa: N802
-            match = PATH.match(self.path)
             if self.path == "/_starts":
                 with printers.lock:
                     return self._answer(200, dict(printers.starts))
-            if not match:
-                return self._answer(404, {"error": "no such printer"})
-            printer, api = int(match.group(1)), match.group(2)
+            printer, api = self._printer(), self.path
+            if printer is None:
+                return self._answer(403, {"error": "no such printer"})
             if api == "/api/job":
                 return self._answer(200, printers.job(printer))
             if api == "/api/version":
@@ -80,12 +84,12 @@ def handler_for(printers: Printers) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:  # noqa: N802
             length = int(self.headers.get("Content-Length", 0))
             body = self.rfile.read(length)
-            match = PATH.match(self.path)
-            if not match or match.group(2) != "/api/files/local":
+            printer = self._printer()
+            if printer is None or self.path != "/api/files/local":
                 return self._answer(404, {"error": "not simulated"})
             name = re.search(rb'filename="([^"]+)"', body)
             name = name.group(1).decode() if name else "unknown.gcode"
-            started = printers.start(int(match.group(1)), name)
+            started = printers.start(printer, name)
             self._answer(201, {"done": True, "effectiveSelect": started, "effectivePrint": started,
                                "files": {"local": {"name": name, "origin": "local"}}})
 

@@ -6,11 +6,13 @@ import secrets
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from makernet.config import Settings, load_settings
 from makernet.errors import InvalidInput
 
 ROOT = Path(__file__).resolve().parent.parent
+MIN_SECRET_KEY = 32   # characters of MAKERNET_SECRET_KEY in production: what a guess cannot reach
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -19,12 +21,19 @@ def create_app(settings: Settings | None = None) -> Flask:
     if not settings.runs_embedded_worker and not settings.secret_key:
         # several processes on several hosts must sign sessions with one key
         raise InvalidInput("config.secret_key_needed")
-    settings.instance_dir.mkdir(parents=True, exist_ok=True)
+    if not settings.runs_embedded_worker and len(settings.secret_key) < MIN_SECRET_KEY:
+        raise InvalidInput("config.secret_key_short", least=MIN_SECRET_KEY)
+    _private_instance(settings)
     app = Flask(__name__, instance_path=str(settings.instance_dir), template_folder=str(ROOT / "templates"),
                 static_folder=str(ROOT / "makernet" / "static"))
     app.config.update(SECRET_KEY=settings.secret_key or _instance_secret(settings.instance_dir),
                       JSON_SORT_KEYS=False, MAX_CONTENT_LENGTH=16 * 1024 * 1024)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    if settings.trusted_proxies:
+        # behind nginx: the client's address, scheme and host come from the proxy's X-Forwarded-* headers
+        hops = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
 
     from makernet.db import Database
     from makernet.services.context import CeleryQueue, Context
@@ -40,6 +49,19 @@ def create_app(settings: Settings | None = None) -> Flask:
     api.init_app(app)
     web.init_app(app)
     return app
+
+
+def _private_instance(settings: Settings) -> None:
+    """The instance folder (secret key, SQLite file, logs) is its owner's alone: 0700, its files 0600."""
+    settings.instance_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    settings.instance_dir.chmod(0o700)
+    os.umask(os.umask(0o077) | 0o077)   # files this process creates (the SQLite file and its journal) stay private
+    url = settings.effective_database_url
+    if url.startswith("sqlite:///"):
+        database = Path(url.removeprefix("sqlite:///"))
+        for path in (database, database.with_name(database.name + "-wal"), database.with_name(database.name + "-shm")):
+            if path.exists():
+                path.chmod(0o600)
 
 
 def _instance_secret(instance_dir: Path) -> str:

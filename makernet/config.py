@@ -41,6 +41,10 @@ class Settings:
     printer_networks: tuple[Network, ...] = ()  # where printer hosts may be; empty: any but loopback, link-local
     host: str = "127.0.0.1"
     port: int = 5000
+    public_url: str = ""              # e.g. https://makernet.region.fr; empty: the address a request came to
+    trusted_proxies: int = 0          # reverse proxies in front of the web app whose X-Forwarded-* are believed
+    session_hours: float = 10.0       # a sign-in lasts a working day...
+    remember_days: float = 30.0       # ...or this long on a device where "stay signed in" was ticked
     default_locale: str = "fr"
     plan_daily_at: str = "06:00"      # French time of the daily planner run; "off": none
 

@@ -1,7 +1,7 @@
 """API of accounts (/api/v1): an API token for an e-mail and password."""
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, request
 
 from makernet.api.endpoints import endpoint
 from makernet.api.schemas import TokenIn
@@ -14,4 +14,4 @@ bp = Blueprint("accounts_api", __name__, url_prefix="/api/v1")
 @endpoint(bp, "post", "/auth/tokens", "Get an API token for an e-mail and password", body=TokenIn,
           success=201, public=True)
 def create_token(body: TokenIn) -> dict:
-    return accounts.issue_token(ctx(), body.email, body.password, body.name)
+    return accounts.issue_token(ctx(), body.email, body.password, body.name, request.remote_addr or "")

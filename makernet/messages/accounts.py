@@ -26,6 +26,7 @@ MESSAGES = {
     "accounts.token_invalid": _l("Jeton d'API inconnu ou révoqué."),
     "accounts.no_user_with_email": _l("Aucun utilisateur n'a l'adresse e-mail %(email)s."),
     "accounts.throttled": _l("Trop de tentatives de connexion : attendez %(minutes)s minutes avant de réessayer."),
+    "accounts.slowed": _l("Trop de tentatives pour ce compte : réessayez dans %(seconds)s secondes."),
     "accounts.password_length": _l("Le mot de passe compte de %(least)s à %(most)s caractères."),
     "accounts.password_is_email": _l("Le mot de passe ne peut pas être l'adresse e-mail."),
     "accounts.password_common": _l(

@@ -7,6 +7,9 @@ MESSAGES = {
     "config.invalid_value": _l("%(name)s : valeur non valable « %(value)s »"),
     "config.secret_key_needed": _l(
         "MAKERNET_SECRET_KEY doit être défini en mode production (MAKERNET_BROKER_URL défini)."),
+    "config.secret_key_short": _l(
+        "MAKERNET_SECRET_KEY doit compter au moins %(least)s caractères aléatoires en mode production "
+        "(par exemple : python3 -c \"import secrets; print(secrets.token_hex(32))\")."),
     "exchange.export_not_found": _l("Aucun export nommé « %(name)s »."),
     "query.not_date": _l("Le paramètre %(name)s est une date au format AAAA-MM-JJ."),
     "query.not_whole_number": _l("Le paramètre %(name)s est un nombre entier positif."),

@@ -1,6 +1,7 @@
 """HTML pages: one blueprint per area, signed-in users, CSRF on every form, French by default."""
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask, request
@@ -17,6 +18,7 @@ from makernet.web import (
     feedback,
     fleet,
     formatting,
+    headers,
     home,
     places,
     planning,
@@ -40,7 +42,12 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Paris")  # times are stored in UTC, shown as people live them
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", 12 * 3600)  # a form left open during a workshop shift
-    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
+    secure = settings.public_url.startswith("https://")
+    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_SECURE=secure,
+                      REMEMBER_COOKIE_HTTPONLY=True, REMEMBER_COOKIE_SAMESITE="Lax", REMEMBER_COOKIE_SECURE=secure,
+                      PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_hours),
+                      REMEMBER_COOKIE_DURATION=timedelta(days=settings.remember_days))
+    app.after_request(lambda answer: headers.secure(answer, hsts=secure))
     Babel(app, locale_selector=session.select_locale)
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
     csrf = CSRFProtect(app)

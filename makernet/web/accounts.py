@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from makernet.errors import MakerNetError
@@ -14,7 +14,7 @@ from makernet.services.context import current_context as ctx
 from makernet.web.feedback import attach, flash_error, page_blueprint
 from makernet.web.forms import ActionForm, options
 from makernet.web.forms_accounts import InviteForm, LanguageForm, LoginForm, OrganisationForm, PasswordForm, TokenForm
-from makernet.web.session import LOCALES, WebUser, actor, roles
+from makernet.web.session import LOCALES, WebUser, actor, public_url, roles
 
 bp = page_blueprint("accounts", __name__)
 
@@ -36,15 +36,18 @@ def login() -> object:
         except MakerNetError as error:
             attach(form, error)
             return render_template("accounts/login.html", form=form), error.status
-        login_user(WebUser(user))
-        session.permanent = True
+        login_user(WebUser(user), remember=bool(form.remember.data))
+        session.permanent = True   # ends after a working day (MAKERNET_SESSION_HOURS); "stay signed in": longer
         return redirect(_safe_next(form.next.data))
     return render_template("accounts/login.html", form=form), 422 if form.errors else 200
 
 
 @bp.post("/logout")
 def logout() -> Response:
-    """Sign out (a POST with its CSRF token, so no link elsewhere can sign anyone out)."""
+    """Sign out (a POST with its CSRF token, so no link elsewhere can sign anyone out), for real: a copy
+    of the session cookie, or a "stay signed in" one, stops working too."""
+    if current_user.is_authenticated:
+        accounts.end_sessions(ctx(), current_user.data["id"])
     logout_user()
     flash(_("Vous êtes déconnecté."), "info")
     return redirect(url_for("accounts.login"))
@@ -147,7 +150,7 @@ def users() -> object:
 
 def _link_page(result: dict, headline: str) -> str:
     """Show the one-time link once; the admin hands it over (no e-mail leaves a LAN install)."""
-    link = url_for("accounts.invitation", token=result["token"], _external=True)
+    link = public_url(url_for("accounts.invitation", token=result["token"]))
     return render_template("accounts/link.html", headline=headline, email=result["email"], link=link)
 
 

@@ -9,7 +9,7 @@ from makernet.services.context import current_context as ctx
 from makernet.web.feedback import attach, page_blueprint
 from makernet.web.forms import options
 from makernet.web.forms_documents import ReportForm, estimate_form, unit_costs_cents
-from makernet.web.session import actor, roles
+from makernet.web.session import actor, public_url, roles
 
 bp = page_blueprint("documents", __name__)
 ESTIMATE_FIELDS = {"quantity": "quantity", "customer": "customer", "item_id": "item_id", "place_id": "place_id",
@@ -79,5 +79,5 @@ def estimate() -> object:
 @roles("operator", "coordinator", "requester")
 def delivery_note(delivery_id: int) -> Response:
     """The delivery note (bon de livraison) to print; its QR code opens the receipt page."""
-    return _pdf(documents.delivery_note_pdf(ctx(), actor(), delivery_id, request.host_url),
+    return _pdf(documents.delivery_note_pdf(ctx(), actor(), delivery_id, public_url("/")),
                 f"bon-de-livraison-{delivery_id}.pdf")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from makernet.services.access import ROLES
@@ -19,6 +19,7 @@ class LoginForm(FlaskForm):
                        render_kw={"autocomplete": "username", "inputmode": "email"})
     password = PasswordField(_l("Mot de passe"), validators=[DataRequired(REQUIRED), Length(max=200)],
                              render_kw={"autocomplete": "current-password"})
+    remember = BooleanField(_l("Rester connecté sur cet appareil"))
     next = HiddenField()
 
 

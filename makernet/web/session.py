@@ -91,3 +91,9 @@ def select_locale() -> str:
         return request.accept_languages.best_match(LOCALES, default=default)
     chosen = session.get("locale")
     return chosen if chosen in LOCALES else default
+
+
+def public_url(path: str) -> str:
+    """An absolute link to `path` as people reach MakerNet: MAKERNET_PUBLIC_URL, else the request's own address."""
+    base = current_context().settings.public_url or request.host_url
+    return base.rstrip("/") + "/" + path.lstrip("/")

@@ -110,7 +110,8 @@ def fleet(tmp_path: Path) -> Iterator[Fleet]:
         with postgres_database() as database_url:
             inst = MakerNetInstallation(tmp_path / "instance", database_url=database_url, broker_url=redis.url,
                                         printer_timeout="2")
-            for args in (("db", "upgrade"), ("demo", "--octoprint", proxy.url, "--api-key", printer.api_key)):
+            for args in (("db", "upgrade"), ("demo", "--yes-load-demo-users", "--octoprint", proxy.url,
+                                             "--api-key", printer.api_key)):
                 done = inst.run(*args)
                 assert done.returncode == 0, done.stderr
             fleet = Fleet(inst, printer, proxy, redis, database_url)

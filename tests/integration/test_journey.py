@@ -51,7 +51,8 @@ class _running:
 
     def __enter__(self) -> MakerNetInstallation:
         inst = self.inst
-        for args in (("db", "upgrade"), ("demo", "--octoprint", self.printer.url, "--api-key", self.printer.api_key)):
+        for args in (("db", "upgrade"), ("demo", "--yes-load-demo-users", "--octoprint", self.printer.url,
+                                                   "--api-key", self.printer.api_key)):
             done = inst.run(*args)
             assert done.returncode == 0, done.stderr
         try:

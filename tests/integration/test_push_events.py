@@ -33,7 +33,8 @@ def test_a_finished_print_is_recorded_within_seconds_by_its_event_though_polls_a
     inst.env["MAKERNET_POLL_INTERVAL"] = "60"  # beat polls once a minute: only events can be this quick
     try:
         assert inst.run("db", "upgrade").returncode == 0
-        assert inst.run("demo", "--octoprint", printer.url, "--api-key", printer.api_key).returncode == 0
+        assert inst.run("demo", "--yes-load-demo-users", "--octoprint", printer.url,
+                        "--api-key", printer.api_key).returncode == 0
         inst.serve()
         time.sleep(2)  # the listener opens its socket
         with httpx.Client(base_url=inst.url, timeout=20) as http:

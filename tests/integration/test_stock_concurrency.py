@@ -35,8 +35,8 @@ pytestmark = [pytest.mark.integration, pytest.mark.postgres]
 def app(tmp_path: Path) -> Iterator[Flask]:
     """The demo territory on a fresh PostgreSQL database."""
     with postgres_database() as url:
-        application = create_app(Settings(instance_dir=tmp_path, secret_key="test", database_url=url,
-                                          embedded_worker=False))
+        application = create_app(Settings(instance_dir=tmp_path, secret_key="test-secret-key-of-at-least-32-characters",
+                                          database_url=url, embedded_worker=False))
         ctx = application.extensions["makernet"]
         ctx.tasks = RecordingQueue()
         schema.upgrade(ctx.db)

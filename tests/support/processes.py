@@ -21,7 +21,7 @@ class MakerNetInstallation:
         self.instance_dir = instance_dir
         self.port = free_port()
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("MAKERNET_")}
-        self.env.update({"MAKERNET_INSTANCE_DIR": str(instance_dir), "MAKERNET_SECRET_KEY": "test",
+        self.env.update({"MAKERNET_INSTANCE_DIR": str(instance_dir), "MAKERNET_SECRET_KEY": "test-secret-key-of-at-least-32-characters",
                          "MAKERNET_POLL_INTERVAL": "0.5", "MAKERNET_DISPATCH_TIMEOUT": "10"})
         self.env.update({f"MAKERNET_{k.upper()}": v for k, v in settings.items()})
         self.processes: dict[str, subprocess.Popen[bytes]] = {}

@@ -184,3 +184,11 @@ def test_the_procfile_declares_web_worker_beat_and_release() -> None:
     assert processes["worker"].strip() == "makernet worker"
     assert processes["beat"].strip() == "makernet beat"
     assert processes["release"].strip() == "makernet db upgrade"
+
+
+def test_the_nginx_example_forwards_what_makernet_reads_and_takes_its_bodies() -> None:
+    conf = (DEPLOY / "nginx" / "makernet.conf").read_text()
+    for needed in ("proxy_pass http://127.0.0.1:8000;", "X-Forwarded-For $proxy_add_x_forwarded_for",
+                   "X-Forwarded-Proto $scheme", "X-Forwarded-Host $host", "client_max_body_size 16m",
+                   "return 301 https://", "MAKERNET_TRUSTED_PROXIES=1", "MAKERNET_PUBLIC_URL=https://"):
+        assert needed in conf, needed

@@ -6,29 +6,28 @@ import re
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import func
+from sqlalchemy import update
 from sqlmodel import Session, select
-from werkzeug.security import check_password_hash
 
 from makernet.errors import Conflict, InvalidInput, NotFound, Unauthorized
 from makernet.models import ApiToken, Organisation, User
 from makernet.models.base import utcnow
-from makernet.models.accounts import LoginAttempt
 from makernet.services.access import Actor, ROLES
-from makernet.services.accounts.operations import check_new_password, hash_password
-from makernet.services.accounts.queries import as_utc, invited_by_token, token_hash
+from makernet.services.accounts.operations import (check_new_password, checked_credentials, hash_password,
+                                                   revoke_tokens)
+from makernet.services.accounts.queries import invited_by_token, token_hash
 from makernet.services.accounts.views import actor_of_user, session_user_view
 from makernet.services.context import Context
 from makernet.services.fields import DEPARTEMENT, one_of, text_field
 
 
-def issue_token(ctx: Context, email: str, password: str, name: str = "api") -> dict:
-    """Check a user's password and create a new API token; the token is shown only now."""
+def issue_token(ctx: Context, email: str, password: str, name: str = "api", address: str = "") -> dict:
+    """Check a user's password and create a new API token, shown only now; throttled as the sign-in page is."""
     with ctx.db.transaction() as tx:
-        user = tx.session.exec(select(User).where(User.email == email.strip().lower())).first()
-        if user is None or not user.active or not check_password_hash(user.password_hash or "!", password):
-            raise Unauthorized("accounts.sign_in_refused")
-        token = create_token(tx.session, user.id, name)
+        user = checked_credentials(tx.session, email, password, address)
+        token = create_token(tx.session, user.id, name) if user is not None else None
+    if user is None:  # raised after the commit, so that the failed attempt is kept
+        raise Unauthorized("accounts.sign_in_refused")
     return {"token": token, "user_id": user.id, "role": user.role, "name": name}
 
 
@@ -73,51 +72,16 @@ def token_for_email(ctx: Context, email: str, name: str) -> str:
 INVITATION_DAYS = 7
 
 
-THROTTLE_WINDOW = timedelta(minutes=15)
-
-
-MAX_FAILURES_PER_EMAIL = 5      # then the account waits out the window
-
-
-MAX_FAILURES_PER_ADDRESS = 30   # one machine trying many accounts
-
-
-class Throttled(Unauthorized):
-    """Too many failed sign-ins lately: wait before trying again."""
-
-    status = 429
 
 
 def sign_in(ctx: Context, email: str, password: str, address: str = "") -> dict:
-    """Check a password for the web pages, refusing after repeated failures; every attempt is kept."""
-    email = email.strip().lower()
+    """Check a password for the web pages, throttled; every attempt is kept."""
     with ctx.db.transaction() as tx:
-        s = tx.session
-        _refuse_when_throttled(s, email, address)
-        user = s.exec(select(User).where(User.email == email)).first()
-        ok = user is not None and user.active and check_password_hash(user.password_hash or "!", password)
-        s.add(LoginAttempt(email=email[:254], address=address[:45], succeeded=ok))
-        view = session_user_view(s, user) if ok else None
+        user = checked_credentials(tx.session, email, password, address)
+        view = session_user_view(tx.session, user) if user is not None else None
     if view is None:  # raised after the commit, so that the failed attempt is kept
         raise Unauthorized("accounts.sign_in_refused")
     return view
-
-
-def _refuse_when_throttled(s: Session, email: str, address: str) -> None:
-    """Raise Throttled when this e-mail or address failed too often within the window."""
-    since = utcnow() - THROTTLE_WINDOW
-    last_success = s.exec(select(func.max(LoginAttempt.at)).where(
-        LoginAttempt.email == email, LoginAttempt.succeeded == True)).one()  # noqa: E712
-    if last_success is not None and as_utc(last_success) > since:
-        since = as_utc(last_success)
-    by_email = s.exec(select(func.count(LoginAttempt.id)).where(
-        LoginAttempt.email == email, LoginAttempt.succeeded == False, LoginAttempt.at > since)).one()  # noqa: E712
-    by_address = s.exec(select(func.count(LoginAttempt.id)).where(
-        LoginAttempt.address == address, LoginAttempt.succeeded == False,  # noqa: E712
-        LoginAttempt.at > utcnow() - THROTTLE_WINDOW)).one() if address else 0
-    if by_email >= MAX_FAILURES_PER_EMAIL or by_address >= MAX_FAILURES_PER_ADDRESS:
-        minutes = int(THROTTLE_WINDOW.total_seconds() // 60)
-        raise Throttled("accounts.throttled", minutes=minutes)
 
 
 def open_invitation(s: Session, user: User) -> str:
@@ -127,6 +91,7 @@ def open_invitation(s: Session, user: User) -> str:
     user.invitation_expires_at = utcnow() + timedelta(days=INVITATION_DAYS)
     user.password_hash = ""
     s.add(user)
+    revoke_tokens(s, user.id)
     return token
 
 
@@ -140,8 +105,15 @@ def accept_invitation(ctx: Context, token: str, password: str) -> dict:
         user.invitation_expires_at = None
         user.active = True
         tx.session.add(user)
+        revoke_tokens(tx.session, user.id)
         tx.session.flush()
         return session_user_view(tx.session, user)
+
+
+def end_sessions(ctx: Context, user_id: int) -> None:
+    """Sign a user out everywhere: every session and "stay signed in" cookie issued before stops working."""
+    with ctx.db.transaction() as tx:
+        tx.session.execute(update(User).where(User.id == user_id).values(session_epoch=User.session_epoch + 1))
 
 
 def new_token(ctx: Context, actor: Actor, name: str) -> str:

@@ -1,9 +1,19 @@
 """Accounts' steps shared by its use cases and the demo data: how a password is judged and stored."""
 from __future__ import annotations
 
-from werkzeug.security import generate_password_hash
+import secrets
+from datetime import datetime, timedelta
+from functools import cache
 
-from makernet.errors import InvalidInput
+from sqlalchemy import func, update
+from sqlmodel import Session, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from makernet.errors import InvalidInput, Unauthorized
+from makernet.models import ApiToken, User
+from makernet.models.accounts import LoginAttempt
+from makernet.models.base import utcnow
+from makernet.services.accounts.queries import as_utc
 
 MIN_PASSWORD = 10
 
@@ -37,3 +47,63 @@ def check_new_password(password: str, email: str = "") -> None:
         raise InvalidInput("accounts.password_is_email", field="password")
     if folded in COMMON_PASSWORDS:
         raise InvalidInput("accounts.password_common", field="password")
+
+
+def revoke_tokens(s: Session, user_id: int) -> None:
+    """A new or reset password revokes every API token of the user: a token must not outlive it."""
+    unrevoked = ApiToken.revoked_at.is_(None)  # type: ignore[union-attr]
+    s.execute(update(ApiToken).where(ApiToken.user_id == user_id, unrevoked).values(revoked_at=utcnow()))
+
+
+THROTTLE_WINDOW = timedelta(minutes=15)
+MAX_FAILURES_PER_ADDRESS = 30   # one machine trying many passwords or accounts: that machine waits the window out
+MAX_FAILURES_PER_EMAIL = 5      # then the account is slowed, never locked: one try per SLOWED_ACCOUNT
+SLOWED_ACCOUNT = timedelta(seconds=30)
+
+
+class Throttled(Unauthorized):
+    """Too many failed sign-ins lately: wait before trying again."""
+
+    status = 429
+
+
+def checked_credentials(s: Session, email: str, password: str, address: str) -> User | None:
+    """The active user these credentials are, or None; refused when throttled. Every attempt is kept, and an
+    unknown e-mail costs the same time as a wrong password, so timing tells nothing of who has an account."""
+    email = email.strip().lower()
+    _refuse_when_throttled(s, email, address)
+    user = s.exec(select(User).where(User.email == email)).first()
+    stored = user.password_hash if user is not None and user.password_hash else _unknown_hash()
+    ok = check_password_hash(stored, password) and user is not None and user.active
+    s.add(LoginAttempt(email=email[:254], address=address[:45], succeeded=ok))
+    s.flush()
+    return user if ok else None
+
+
+@cache
+def _unknown_hash() -> str:
+    """A hash no password matches, checked for unknown e-mails as long as a real one takes."""
+    return generate_password_hash(secrets.token_hex(16))
+
+
+def _refuse_when_throttled(s: Session, email: str, address: str) -> None:
+    """An address that failed too often waits the window out; an account that failed too often (from
+    anywhere) takes one try per SLOWED_ACCOUNT, so nobody can lock a chosen user out."""
+    now = utcnow()
+    if address and _failures(s, LoginAttempt.address == address, now - THROTTLE_WINDOW) >= MAX_FAILURES_PER_ADDRESS:
+        raise Throttled("accounts.throttled", minutes=int(THROTTLE_WINDOW.total_seconds() // 60))
+    last_success = s.exec(select(func.max(LoginAttempt.at)).where(
+        LoginAttempt.email == email, LoginAttempt.succeeded == True)).one()  # noqa: E712
+    since = max(now - THROTTLE_WINDOW, as_utc(last_success) if last_success is not None else now - THROTTLE_WINDOW)
+    if _failures(s, LoginAttempt.email == email, since) < MAX_FAILURES_PER_EMAIL:
+        return
+    last_failure = as_utc(s.exec(select(func.max(LoginAttempt.at)).where(
+        LoginAttempt.email == email, LoginAttempt.succeeded == False)).one())  # noqa: E712
+    wait = last_failure + SLOWED_ACCOUNT - now
+    if wait.total_seconds() > 0:
+        raise Throttled("accounts.slowed", seconds=max(1, int(wait.total_seconds())))
+
+
+def _failures(s: Session, which: object, since: datetime) -> int:
+    return int(s.exec(select(func.count(LoginAttempt.id)).where(
+        which, LoginAttempt.succeeded == False, LoginAttempt.at > since)).one())  # noqa: E712
