@@ -103,9 +103,11 @@ def page(browser: object, server: str) -> Iterator[object]:
     # a live refresh cut short by leaving the page is aborted by the browser, not failed by the app
     tab.on("requestfailed", lambda r: failed.append(r.url) if "ERR_ABORTED" not in (r.failure or "") else None)
     tab.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 500 else None)
+    # what the content security policy blocks would silently break a page: a live refresh, a style
+    tab.on("console", lambda m: failed.append(m.text) if "Content Security Policy" in m.text else None)
     yield tab
     context.close()
-    assert not failed, f"requests failed or answered 5xx: {failed}"
+    assert not failed, f"requests failed or answered 5xx, or the page broke the security policy: {failed}"
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,7 @@
 """Behind the region's reverse proxy: real client addresses, links to the public address, secure cookies, headers."""
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -96,3 +97,5 @@ def test_no_template_carries_inline_script_or_style_the_policy_would_block() -> 
         text = template.read_text()
         assert " style=" not in text and "<style" not in text, template
         assert "<script>" not in text and " onclick=" not in text, template
+        # htmx evaluates trigger filters, hx-on and js: values as strings, which script-src 'self' forbids
+        assert not re.search(r'hx-trigger="[^"]*\[|hx-on|js:', text), template
