@@ -34,6 +34,8 @@ MESSAGES = {
     "import.machine_kind": _l("le type de machine est l'un de : %(allowed)s"),
     "import.machine_exists": _l("%(place)s a déjà une machine nommée « %(name)s »"),
     "import.url_scheme": _l("octoprint_url commence par http:// ou https://"),
+    "import.url_not_bare": _l("octoprint_url est l'adresse seule de l'imprimante (http://hôte:port), sans chemin "
+                              "ni identifiants"),
     "import.url_not_printer": _l("seule une imprimante 3D (fdm_printer) a une adresse OctoPrint"),
     "import.machine_twice": _l("la machine « %(name)s » de %(place)s figure deux fois dans le fichier"),
     "import.material_unknown": _l("matière inconnue : « %(code)s »"),

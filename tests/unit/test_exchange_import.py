@@ -101,13 +101,15 @@ def test_machines_and_opening_stock_follow_the_places(app, api) -> None:  # noqa
 def test_bad_machine_and_stock_rows_are_named(api) -> None:  # noqa: ANN001
     machines = "\n".join(["place;name;kind;octoprint_url", "Atelier inconnu;P1;fdm_printer;",
                           "FabLab La Rochelle;Prusa 1;fdm_printer;", "FabLab La Rochelle;P9;imprimante;",
-                          "FabLab La Rochelle;P10;sewing_station;http://192.0.2.1", "FabLab La Rochelle;P11;fdm_printer;ftp://x"])
+                          "FabLab La Rochelle;P10;sewing_station;http://192.0.2.1", "FabLab La Rochelle;P11;fdm_printer;ftp://x",
+                          "FabLab La Rochelle;P12;fdm_printer;http://admin:pw@192.0.2.10:5000/api/files"])
     reasons = [(e["line"], e["reason"]) for e in upload(api, "machines", machines).get_json()["errors"]]
     assert reasons == [(2, "unknown place 'Atelier inconnu' (import the places first)"),
                        (3, "FabLab La Rochelle already has a machine named 'Prusa 1'"),
                        (4, "kind must be one of: fdm_printer, laser_cutter, sewing_station, assembly_bench"),
                        (5, "only a 3D printer (fdm_printer) has an OctoPrint URL"),
-                       (6, "octoprint_url must start with http:// or https://")]
+                       (6, "octoprint_url must start with http:// or https://"),
+                       (7, "octoprint_url is the printer's bare address (http://host:port), with no path or credentials")]
     stock = "place;material;quantity\nFabLab La Rochelle;or;5\nFabLab La Rochelle;pla;0\nFabLab La Rochelle;pla;\n" \
             "FabLab La Rochelle;petg;10\nFabLab La Rochelle;petg;10\n"
     reasons = [(e["line"], e["reason"]) for e in upload(api, "stock", stock, OPERATOR).get_json()["errors"]]

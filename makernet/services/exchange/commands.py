@@ -6,7 +6,6 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 
 from sqlmodel import Session, select
 
@@ -14,15 +13,16 @@ from makernet.errors import InvalidInput
 from makernet.models import Item, Machine, Material, Organisation, Place
 from makernet.services.access import Actor, sees_organisation, sees_place
 from makernet.services.context import Context
+from makernet.services.exchange.inputs import RowError, decimal_cell, flag_cell, integer_cell, text_cell
 from makernet.services.secrets import seal
 from makernet.services.stock.operations import record_receipt
+from printers.base import AddressRefused, host_address
 from printers.registry import MANUAL, driver_info
 
 MAX_ROWS = 5000
 DEPARTEMENT = re.compile(r"^(\d{2}|2A|2B|97\d)$")
 PRODUCER_KINDS = ("fab_lab", "sewing_workshop", "other")
 MACHINE_KINDS = ("fdm_printer", "laser_cutter", "sewing_station", "assembly_bench")
-YES, NO = ("oui", "yes", "true", "1", "o", "y", "vrai"), ("non", "no", "false", "0", "n", "faux", "")
 # what is wrong with a header: (columns missing, columns unknown) -> refusal
 HEADER_PROBLEMS = {(True, True): "import.columns_wrong", (True, False): "import.columns_missing",
                    (False, True): "import.columns_unknown", (False, False): "import.empty_file"}
@@ -32,14 +32,6 @@ ALIASES = {"nom": "name", "lieu": "place", "département": "departement", "type"
            "articles": "accepted_items", "acceptation_auto": "auto_accept", "type_machine": "kind",
            "profil": "printer_profile", "matière": "material", "matiere": "material", "quantité": "quantity",
            "cout_eur": "cost_eur", "coût_eur": "cost_eur", "motif": "reason", "vide_seul": "clears_itself"}
-
-
-class RowError(Exception):
-    """What is wrong with one row: a code of the catalogue of messages and its parameters."""
-
-    def __init__(self, code: str, /, **params: object) -> None:
-        super().__init__(code)
-        self.code, self.params = code, params
 
 
 def row_problem(line: int, code: str, /, **params: object) -> dict:
@@ -134,49 +126,6 @@ def _read(text: str, sheet: Sheet) -> tuple[list[tuple[int, dict]], list[dict]]:
     return rows, errors
 
 
-def _integer(row: dict, name: str, low: int, default: int | None = None, required: bool = False) -> int | None:
-    raw = row.get(name, "")
-    if raw == "":
-        if required:
-            raise RowError("import.required", column=name)
-        return default
-    if not re.fullmatch(r"-?\d+", raw.replace(" ", "").replace("\u00a0", "")):
-        raise RowError("import.not_whole_number", column=name, value=raw)
-    value = int(raw.replace(" ", "").replace("\u00a0", ""))
-    if value < low:
-        raise RowError("import.too_small", column=name, least=low)
-    return value
-
-
-def _decimal(row: dict, name: str, low: float, high: float) -> Decimal | None:
-    raw = row.get(name, "").replace(" ", "").replace("\u00a0", "").replace(",", ".")
-    if raw == "":
-        return None
-    try:
-        value = Decimal(raw)
-    except InvalidOperation:
-        raise RowError("import.not_number", column=name, value=row[name]) from None
-    if not (low <= value <= high) or not value.is_finite():
-        raise RowError("import.out_of_range", column=name, least=low, most=high)
-    return value
-
-
-def _flag(row: dict, name: str) -> bool:
-    raw = row.get(name, "").lower()
-    if raw in YES or raw in NO:
-        return raw in YES
-    raise RowError("import.not_yes_or_no", column=name, value=row[name])
-
-
-def _text(row: dict, name: str, limit: int, required: bool = True) -> str:
-    value = row.get(name, "")
-    if required and not value:
-        raise RowError("import.required", column=name)
-    if len(value) > limit:
-        raise RowError("import.too_long", column=name, limit=limit)
-    return value
-
-
 def _place_named(s: Session, actor: Actor, name: str) -> Place:
     """The one place of that name the actor may equip or stock."""
     found = [p for p in s.exec(select(Place).where(Place.name == name)).all()
@@ -192,14 +141,14 @@ def _check_place(s: Session, actor: Actor, row: dict, seen: Seen) -> dict:
     """A new place (and its organisation if new) within the coordinator's territory."""
     if actor.role not in ("coordinator", "admin"):
         raise RowError("import.places_for_coordinators")
-    name, dep = _text(row, "name", 200), _text(row, "departement", 3).upper()
+    name, dep = text_cell(row, "name", 200), text_cell(row, "departement", 3).upper()
     if not DEPARTEMENT.match(dep):
         raise RowError("import.departement_invalid", departement=dep)
     if not actor.sees_departement(dep):
         raise RowError("import.departement_outside", departement=dep)
     if s.exec(select(Place.id).where(Place.name == name)).first():
         raise RowError("import.place_exists", name=name)
-    org_name = _text(row, "organisation", 200, required=False) or name
+    org_name = text_cell(row, "organisation", 200, required=False) or name
     org_kind = row.get("organisation_kind", "") or "fab_lab"
     org = s.exec(select(Organisation).where(Organisation.name == org_name)).first()
     if org is not None and not sees_organisation(s, actor, org):
@@ -210,14 +159,15 @@ def _check_place(s: Session, actor: Actor, row: dict, seen: Seen) -> dict:
     items = {i.code: i.id for i in s.exec(select(Item).where(Item.code.in_(codes))).all()}  # type: ignore[attr-defined]
     if set(codes) - set(items):
         raise RowError("import.items_unknown", codes=sorted(set(codes) - set(items)))
-    hourly = _decimal(row, "hourly_value_eur", 0, 10_000)
-    lat, lon = _decimal(row, "latitude", -90, 90), _decimal(row, "longitude", -180, 180)
+    hourly = decimal_cell(row, "hourly_value_eur", 0, 10_000)
+    lat, lon = decimal_cell(row, "latitude", -90, 90), decimal_cell(row, "longitude", -180, 180)
     plan = {"organisation": org_name, "organisation_kind": org_kind, "name": name, "departement": dep,
-            "commune": _text(row, "commune", 120, required=False),
+            "commune": text_cell(row, "commune", 120, required=False),
             "latitude": None if lat is None else float(lat), "longitude": None if lon is None else float(lon),
-            "staff_available": _integer(row, "staff_available", 1, 1), "batch_limit": _integer(row, "batch_limit", 1),
+            "staff_available": integer_cell(row, "staff_available", 1, 1),
+            "batch_limit": integer_cell(row, "batch_limit", 1),
             "hourly_value_cents": int((hourly or 0) * 100), "accepted_item_ids": [items[c] for c in codes],
-            "auto_accept": _flag(row, "auto_accept")}
+            "auto_accept": flag_cell(row, "auto_accept")}
     seen.once(name.lower(), "import.place_twice", name=name)   # only rows that are right otherwise count as taken
     return plan
 
@@ -236,23 +186,26 @@ def _write_place(s: Session, actor: Actor, plan: dict) -> None:
 
 def _check_machine(s: Session, actor: Actor, row: dict, seen: Seen) -> dict:
     """A machine of a place the actor may equip."""
-    place = _place_named(s, actor, _text(row, "place", 200))
-    name, kind = _text(row, "name", 120), _text(row, "kind", 20)
+    place = _place_named(s, actor, text_cell(row, "place", 200))
+    name, kind = text_cell(row, "name", 120), text_cell(row, "kind", 20)
     if kind not in MACHINE_KINDS:
         raise RowError("import.machine_kind", allowed=list(MACHINE_KINDS))
     if s.exec(select(Machine.id).where(Machine.place_id == place.id, Machine.name == name)).first():
         raise RowError("import.machine_exists", place=place.name, name=name)
-    url = _text(row, "octoprint_url", 300, required=False)
-    if url and not re.match(r"^https?://[^\s/]+", url):
-        raise RowError("import.url_scheme")
+    url = text_cell(row, "octoprint_url", 300, required=False)
+    if url:
+        try:   # the driver reaches its host at a bare address only: no path, query or credentials
+            url = host_address(url)
+        except AddressRefused as refused:
+            raise RowError("import.url_not_bare" if refused.beyond_host else "import.url_scheme") from None
     if url and kind != "fdm_printer":
         raise RowError("import.url_not_printer")
-    key = _text(row, "api_key", 300, required=False)
+    key = text_cell(row, "api_key", 300, required=False)
     # the spreadsheet names OctoPrint, as fab-labs know their printers' host
     plan = {"place_id": place.id, "name": name, "kind": kind, "driver": "octoprint" if url else MANUAL,
-            "printer_profile": _text(row, "printer_profile", 60, required=False) or None,
+            "printer_profile": text_cell(row, "printer_profile", 60, required=False) or None,
             "host": url.rstrip("/") or None, "driver_settings": {"api_key": key} if key else {},
-            "clears_itself": _flag(row, "clears_itself")}
+            "clears_itself": flag_cell(row, "clears_itself")}
     seen.once((place.id, name.lower()), "import.machine_twice", name=name, place=place.name)
     return plan
 
@@ -272,15 +225,15 @@ def _write_machine(s: Session, actor: Actor, plan: dict) -> None:
 
 def _check_stock(s: Session, actor: Actor, row: dict, seen: Seen) -> dict:
     """Opening stock of one material at a place."""
-    place = _place_named(s, actor, _text(row, "place", 200))
-    code = _text(row, "material", 40)
+    place = _place_named(s, actor, text_cell(row, "place", 200))
+    code = text_cell(row, "material", 40)
     material = s.exec(select(Material).where(Material.code == code)).first()
     if material is None:
         raise RowError("import.material_unknown", code=code)
-    cost = _decimal(row, "cost_eur", 0, 1_000_000)
-    plan = {"place_id": place.id, "material_id": material.id, "quantity": _integer(row, "quantity", 1, required=True),
+    cost = decimal_cell(row, "cost_eur", 0, 1_000_000)
+    plan = {"place_id": place.id, "material_id": material.id, "quantity": integer_cell(row, "quantity", 1, required=True),
             "cost_cents": None if cost is None else int(cost * 100),
-            "reason": _text(row, "reason", 500, required=False) or "stock d'ouverture (import)"}
+            "reason": text_cell(row, "reason", 500, required=False) or "stock d'ouverture (import)"}
     seen.once((place.id, material.id), "import.stock_twice", code=code, place=place.name)
     return plan
 
