@@ -288,7 +288,7 @@ def covers_territory(actor: Actor, territory: list[str]) -> bool:
 def territory_place(s: Session, actor: Actor, place_id: int) -> Place:
     """A place of the coordinator's territory, else NotFound."""
     place = s.get(Place, place_id)
-    if place is None or not sees_territory_place(s, actor, place_id):
+    if place is None or not actor.sees_departement(place.departement):
         raise NotFound("place.not_found", id=place_id)
     return place
 

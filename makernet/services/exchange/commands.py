@@ -14,13 +14,13 @@ from makernet.models import Item, Machine, Material, Organisation, Place
 from makernet.services.access import Actor, sees_organisation, sees_place
 from makernet.services.context import Context
 from makernet.services.exchange.inputs import RowError, decimal_cell, flag_cell, integer_cell, text_cell
+from makernet.services.fields import DEPARTEMENT
 from makernet.services.secrets import seal
 from makernet.services.stock.operations import record_receipt
 from printers.base import AddressRefused, host_address
 from printers.registry import MANUAL, driver_info
 
 MAX_ROWS = 5000
-DEPARTEMENT = re.compile(r"^(\d{2}|2A|2B|97\d)$")
 PRODUCER_KINDS = ("fab_lab", "sewing_workshop", "other")
 MACHINE_KINDS = ("fdm_printer", "laser_cutter", "sewing_station", "assembly_bench")
 # what is wrong with a header: (columns missing, columns unknown) -> refusal
