@@ -1,0 +1,4 @@
+"""`python -m makernet.cli`: the `makernet` command without its console script."""
+from makernet.cli import main
+
+main()

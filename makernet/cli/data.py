@@ -1,0 +1,47 @@
+"""`makernet db` and `makernet demo`: the schema and the demo territory."""
+from __future__ import annotations
+
+import click
+
+from makernet.cli.base import main, make_app, require_schema, safe_url
+from makernet.config import load_settings
+
+
+@main.group(help="Database schema.")
+def db() -> None:
+    """Database commands."""
+
+
+@db.command("upgrade", help="Create or migrate the database schema to the newest revision.")
+def db_upgrade() -> None:
+    """Run the Alembic migrations."""
+    from makernet import schema
+    app = make_app()
+    database = app.extensions["makernet"].db
+    schema.upgrade(database)
+    click.echo(f"database at revision {schema.current_revision(database)} ({safe_url(database.url)})")
+
+
+@main.command(help="Load demo data: a small territory of Charente-Maritime, modelled on spring 2020. "
+                   "Refused in production mode (a broker or a database server set) unless --yes-load-demo-users.")
+@click.option("--octoprint", "octoprint_url", metavar="URL", help="Attach this OctoPrint server as a printer of the fab-lab.")
+@click.option("--api-key", metavar="KEY", help="Application key for --octoprint.")
+@click.option("--yes-load-demo-users", "production_ok", is_flag=True,
+              help="Load them even in production mode, knowing every demo user signs in with the same "
+                   "published password.")
+def demo(octoprint_url: str | None, api_key: str | None, production_ok: bool) -> None:
+    """Load the demo territory, optionally with a real printer."""
+    from makernet import demo as demo_data
+    if bool(octoprint_url) != bool(api_key):
+        raise click.UsageError("--octoprint and --api-key go together")
+    if load_settings().is_production and not production_ok:
+        raise click.ClickException(
+            "refused in production mode (MAKERNET_BROKER_URL or a database server is set): the demo users, admin "
+            f"included, all sign in with the published password {demo_data.DEMO_PASSWORD!r}; create a real "
+            "administrator with `makernet admin create`, or pass --yes-load-demo-users to load them anyway")
+    app = make_app()
+    require_schema(app)
+    ctx = app.extensions["makernet"]
+    from makernet.services.secrets import seal
+    summary = demo_data.load(ctx.db, octoprint_url=octoprint_url, api_key=api_key, seal=lambda key: seal(ctx, key))
+    click.echo(summary)
