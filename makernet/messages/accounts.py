@@ -22,6 +22,7 @@ MESSAGES = {
         "La clé de l'imprimante est illisible : la clé secrète de l'installation a changé depuis son enregistrement. "
         "Connectez de nouveau l'imprimante."),
     "accounts.sign_in_refused": _l("Adresse e-mail inconnue ou mot de passe erroné."),
+    "accounts.current_password_wrong": _l("Ce n'est pas votre mot de passe actuel."),
     "accounts.token_name_length": _l("Un jeton a un nom de 1 à %(most)s caractères."),
     "accounts.token_invalid": _l("Jeton d'API inconnu ou révoqué."),
     "accounts.no_user_with_email": _l("Aucun utilisateur n'a l'adresse e-mail %(email)s."),

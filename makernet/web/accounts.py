@@ -13,7 +13,8 @@ from makernet.services import accounts
 from makernet.services.context import current_context as ctx
 from makernet.web.feedback import attach, flash_error, page_blueprint
 from makernet.web.forms import ActionForm, options
-from makernet.web.forms_accounts import InviteForm, LanguageForm, LoginForm, OrganisationForm, PasswordForm, TokenForm
+from makernet.web.forms_accounts import (ChangePasswordForm, InviteForm, LanguageForm, LoginForm, OrganisationForm, PasswordForm,
+                                         TokenForm)
 from makernet.web.session import LOCALES, WebUser, actor, public_url, roles
 
 bp = page_blueprint("accounts", __name__)
@@ -83,9 +84,35 @@ def account() -> object:
             form = TokenForm(formdata=None)
         except MakerNetError as error:
             attach(form, error)
-    status = 422 if form.errors else 200
-    return render_template("accounts/account.html", form=form, new_token=new_token, revoke=ActionForm(),
-                           tokens=accounts.list_tokens(ctx(), actor())), status
+    return _account_page(form=form, new_token=new_token)
+
+
+def _account_page(form: TokenForm | None = None, password_form: ChangePasswordForm | None = None,
+                  new_token: str | None = None) -> tuple[str, int]:
+    """My account page, with whichever of its forms was just sent and its errors."""
+    form, password_form = form or TokenForm(formdata=None), password_form or ChangePasswordForm(formdata=None)
+    status = 422 if form.errors or password_form.errors else 200
+    return render_template("accounts/account.html", form=form, password_form=password_form, new_token=new_token,
+                           revoke=ActionForm(), tokens=accounts.list_tokens(ctx(), actor())), status
+
+
+@bp.post("/account/password")
+@login_required
+def change_password() -> object:
+    """Change my password; my other sessions and my API tokens end, this session goes on."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.change_password(ctx(), actor(), form.current.data, form.password.data,
+                                            request.remote_addr or "")
+        except MakerNetError as error:
+            attach(form, error)
+            return _account_page(password_form=form)[0], error.status
+        login_user(WebUser(user), remember=False)
+        session.permanent = True
+        flash(_("Mot de passe changé : vos autres sessions et vos jetons d'API ont pris fin."), "success")
+        return redirect(url_for("accounts.account"))
+    return _account_page(password_form=form)
 
 
 @bp.post("/account/tokens/<int:token_id>/revoke")

@@ -34,6 +34,13 @@ class PasswordForm(FlaskForm):
         render_kw={"autocomplete": "new-password"})
 
 
+class ChangePasswordForm(PasswordForm):
+    """Change my own password: the current one first."""
+
+    current = PasswordField(_l("Mot de passe actuel"), validators=[DataRequired(REQUIRED), Length(max=200)],
+                            render_kw={"autocomplete": "current-password"})
+
+
 class TokenForm(FlaskForm):
     """Name a new API token."""
 

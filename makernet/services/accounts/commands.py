@@ -95,6 +95,24 @@ def open_invitation(s: Session, user: User) -> str:
     return token
 
 
+def change_password(ctx: Context, actor: Actor, current: str, new: str, address: str = "") -> dict:
+    """Change my own password, knowing the current one (a wrong one counts as a failed sign-in and is
+    throttled the same way); my other sessions and all my API tokens end with the old password."""
+    with ctx.db.transaction() as tx:
+        email = tx.session.get(User, actor.user_id).email  # type: ignore[union-attr]
+        check_new_password(new, email)
+        right = checked_credentials(tx.session, email, current, address) is not None
+    if not right:  # raised after the commit, so that the failed attempt is kept
+        raise InvalidInput("accounts.current_password_wrong", field="current")
+    with ctx.db.transaction() as tx:
+        user = tx.session.get(User, actor.user_id)
+        user.password_hash = hash_password(new)  # type: ignore[union-attr]
+        tx.session.add(user)
+        revoke_tokens(tx.session, actor.user_id)
+        tx.session.flush()
+        return session_user_view(tx.session, user)
+
+
 def accept_invitation(ctx: Context, token: str, password: str) -> dict:
     """Set the password from an invitation link, which then stops working."""
     with ctx.db.transaction() as tx:
