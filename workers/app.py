@@ -8,6 +8,7 @@ from celery.schedules import crontab
 from flask import Flask
 
 from makernet.config import Settings
+from makernet.services import operations
 
 DEFAULT_QUEUE = "makernet"
 # A dispatch must finish well before the broker would hand its message to another
@@ -73,9 +74,13 @@ def _celery_config(settings: Settings) -> dict:
 
 
 def beat_schedule(settings: Settings) -> dict[str, dict]:
-    """What beat posts: printer polls every few seconds, and the daily planner run."""
+    """What beat posts: printer polls every few seconds, its own heartbeat, and the daily planner run."""
+    every = operations.heartbeat_every(settings)
     schedule: dict[str, dict] = {"poll-printers": {"task": "makernet.poll_printers",
-                                                   "schedule": settings.poll_interval}}
+                                                   "schedule": settings.poll_interval},
+                                 # a heartbeat nobody took in time proves nothing: let it expire
+                                 "heartbeat": {"task": "makernet.heartbeat", "schedule": every,
+                                               "options": {"expires": 2 * every}}}
     if settings.daily_plan_time is not None:
         hour, minute = settings.daily_plan_time
         schedule["plan-daily"] = {"task": "makernet.plan_daily", "schedule": crontab(hour=hour, minute=minute),

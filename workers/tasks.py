@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from makernet.services import fleet, plans, printer_io, production
+from makernet.services import fleet, operations, plans, printer_io, production
 from makernet.services.context import current_context
 
 
@@ -92,3 +92,10 @@ def plan_daily() -> int:
     """The morning planner run over every coordination's territory (beat posts it)."""
 
     return sum(run["proposed_units"] for run in plans.plan_daily(current_context()))
+
+
+@shared_task(name="makernet.heartbeat", bind=True)
+def heartbeat(self) -> str:  # noqa: ANN001 - Celery's bound task
+    """Beat posts this every few seconds; a worker recording it proves beat, the broker and a worker alive."""
+    operations.record_heartbeat(current_context(), "beat", host=self.request.hostname or "")
+    return "beat"

@@ -21,7 +21,10 @@ def serve(host: str | None, port: int | None, threads: int) -> None:
     settings = app.extensions["makernet"].settings
     configure_logging()
     if settings.runs_embedded_worker:
+        from makernet.services import operations
         from makernet.services.fleet import start_central_listener
+        # the embedded beat and listener are this installation's only ones: held until the process ends
+        locks = [operations.hold_process_lock(app.extensions["makernet"], name) for name in ("beat", "listen")]  # noqa: F841
         EmbeddedWorker(app.extensions["celery"]).start()
         start_central_listener(app.extensions["makernet"])
         click.echo("embedded worker, beat and printer event listener started (in-process, memory:// transport)")
@@ -60,25 +63,30 @@ def worker(place_id: int | None, concurrency: int, pool: str, hostname: str | No
                       hostname=name).start()
 
 
-@main.command(help="Run the beat scheduler (production mode: exactly one per installation).")
+@main.command(help="Run the beat scheduler (production mode: exactly one per installation; a second one refuses).")
 @click.option("--loglevel", type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]), default="INFO", show_default=True)
 def beat(loglevel: str) -> None:
-    """Run the periodic scheduler: printer polls."""
+    """Run the periodic scheduler: printer polls and its heartbeat."""
+    from makernet.services import operations
     app = make_app()
     require_broker(app)
+    lock = operations.hold_process_lock(app.extensions["makernet"], "beat")  # noqa: F841 - held for the process's life
     celery_app = app.extensions["celery"]
     celery_app.Beat(loglevel=loglevel).run()
 
 
-@main.command(help="Follow printers' push events (production mode: one per installation, beside beat).")
+@main.command(help="Follow printers' push events (production mode: one per installation, beside beat; "
+                   "a second one refuses).")
 def listen() -> None:
     """Keep an event socket open to every printer central workers reach; events trigger a poll at once."""
     import threading
 
+    from makernet.services import operations
     from makernet.services.fleet import run_central_listener
     app = make_app()
     require_broker(app)
     require_schema(app)
+    lock = operations.hold_process_lock(app.extensions["makernet"], "listen")  # noqa: F841 - held for the process's life
     configure_logging()
     click.echo("following printers' events; beat's polls go on beside")
     run_central_listener(app.extensions["makernet"], threading.Event())

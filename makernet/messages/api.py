@@ -10,6 +10,9 @@ MESSAGES = {
     "config.secret_key_short": _l(
         "MAKERNET_SECRET_KEY doit compter au moins %(least)s caractères aléatoires en mode production "
         "(par exemple : python3 -c \"import secrets; print(secrets.token_hex(32))\")."),
+    "process.already_running": _l(
+        "Un autre « %(process)s » tourne déjà pour cette installation : il n'en faut qu'un. Arrêtez-le d'abord, "
+        "ou laissez-le travailler."),
     "exchange.export_not_found": _l("Aucun export nommé « %(name)s »."),
     "query.not_date": _l("Le paramètre %(name)s est une date au format AAAA-MM-JJ."),
     "query.not_whole_number": _l("Le paramètre %(name)s est un nombre entier positif."),

@@ -3,6 +3,7 @@ from makernet.models.audit import AuditEntry
 from makernet.models.catalogue import BomLine, DesignVersion, Item, Material, PlateLayout
 from makernet.models.deliveries import Delivery, DeliveryLine
 from makernet.models.demand import Request, RequestLine
+from makernet.models.operations import Heartbeat
 from makernet.models.accounts import ApiToken, Organisation, User
 from makernet.models.places import Machine, Place
 from makernet.models.planning import WorkOrder
@@ -12,7 +13,7 @@ from makernet.models.stock import StockEntry
 from makernet.models.supply import SupplyRequest
 
 __all__ = [
-    "ApiToken", "AuditEntry", "BomLine", "Delivery", "DeliveryLine", "DesignVersion", "Item",
+    "ApiToken", "AuditEntry", "BomLine", "Delivery", "DeliveryLine", "DesignVersion", "Heartbeat", "Item",
     "Job", "Machine", "Material", "Organisation", "Place", "PlanningRule", "PlanRun", "PlateLayout", "Request",
     "RequestLine", "StockEntry", "SupplyRequest", "User", "WorkOrder",
 ]

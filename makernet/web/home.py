@@ -5,7 +5,7 @@ from flask import redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from makernet.services import reporting
+from makernet.services import operations, reporting
 from makernet.services.context import current_context
 from makernet.web.feedback import page_blueprint
 
@@ -22,9 +22,10 @@ def index() -> str:
 
 
 @bp.get("/health")
-def health() -> dict:
-    """For load balancers and the test harness: the app answers and its database too."""
-    return {"status": "ok", "database": reporting.database_ok(current_context())}
+def health() -> tuple[dict, int]:
+    """For load balancers and monitoring: the database, the broker, beat and the push listener; 503 when one is missing."""
+    report = operations.health(current_context())
+    return report, 200 if report["status"] == "ok" else 503
 
 
 @bp.get("/start")

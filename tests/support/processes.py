@@ -49,14 +49,14 @@ class MakerNetInstallation:
         process.wait(10)
 
     def serve(self) -> None:
-        """Start the web app and wait until it answers."""
+        """Start the web app and wait until it answers (503 too: beat or the listener may not be up yet)."""
         self.start("serve", "serve", "--port", str(self.port))
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.processes["serve"].poll() is not None:
                 raise RuntimeError(f"makernet serve exited:\n{self.log('serve')}")
             try:
-                if httpx.get(self.url + "/health", timeout=2).status_code == 200:
+                if httpx.get(self.url + "/health", timeout=2).status_code in (200, 503):
                     return
             except httpx.HTTPError:
                 pass

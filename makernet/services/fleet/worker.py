@@ -1,17 +1,22 @@
 """Following printers: batched polls, push events as triggers, granted keys stored."""
 from __future__ import annotations
 
+import logging
+import os
+import socket
 import threading
 import time
 from collections.abc import Callable
 
 from sqlalchemy import update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, select
 
 from makernet.domain.planning import went_down
 from makernet.models import Job, Machine, Place
 from makernet.models.base import utcnow
 from makernet.services.context import Context, place_queue
+from makernet.services import operations
 from makernet.services.events import PrintersWentDown, record
 from makernet.services.fleet.queries import central_printers
 from makernet.services.printer_io import connections_from_message, read_statuses, status_from_dict
@@ -43,6 +48,7 @@ def apply_key_result(ctx: Context, machine_id: int, result: dict) -> str:
         return result["outcome"]
 
 
+log = logging.getLogger(__name__)
 FOLLOW_EVERY = 15.0   # seconds between re-reading which printers to follow
 DEBOUNCE = 0.3        # events of one printer closer than this trigger one reading
 
@@ -65,14 +71,28 @@ class Triggers:
 
 
 def run_central_listener(ctx: Context, stop: threading.Event) -> None:
-    """Follow every central printer's events until `stop`; each event asks for a poll of its printer."""
+    """Follow every central printer's events until `stop`; each event asks for a poll of its printer.
+
+    The listener leaves a heartbeat every few seconds, which /health reads."""
     listener = PushListener(Triggers(lambda machine_id: ctx.tasks.enqueue("poll_machines", [machine_id])))
+    every, followed_at, host = operations.heartbeat_every(ctx.settings), None, f"{socket.gethostname()}:{os.getpid()}"
     try:
         while not stop.is_set():
-            listener.follow(central_printers(ctx))
-            stop.wait(FOLLOW_EVERY)
+            _heartbeat(ctx, host)
+            if followed_at is None or time.monotonic() - followed_at >= FOLLOW_EVERY:
+                listener.follow(central_printers(ctx))
+                followed_at = time.monotonic()
+            stop.wait(every)
     finally:
         listener.close()
+
+
+def _heartbeat(ctx: Context, host: str) -> None:
+    """Record the listener's heartbeat; a database blip is logged, and /health notices if it lasts."""
+    try:
+        operations.record_heartbeat(ctx, "listener", host=host)
+    except SQLAlchemyError as error:
+        log.warning("the listener could not record its heartbeat: %s", error)
 
 
 def start_central_listener(ctx: Context) -> threading.Event:
