@@ -28,6 +28,14 @@ def health() -> tuple[dict, int]:
     return report, 200 if report["status"] == "ok" else 503
 
 
+@bp.get("/health/web")
+def web_health() -> tuple[dict, int]:
+    """For load balancers and container checks: this web process answers and reaches its database; 503 if not.
+    Beat or the listener being down is no reason to take a web host out of service."""
+    report = operations.web_health(current_context())
+    return report, 200 if report["status"] == "ok" else 503
+
+
 @bp.get("/start")
 def start() -> Response:
     """Where each role begins its day."""

@@ -77,6 +77,18 @@ def test_health_says_the_broker_is_missing_when_it_does_not_answer(tmp_path: Pat
     app.extensions["makernet"].db.dispose()
 
 
+def test_the_web_check_for_load_balancers_ignores_beat_and_fails_only_without_the_database(
+        app: Flask, tmp_path: Path) -> None:
+    assert app.test_client().get("/health").status_code == 503          # no heartbeat yet...
+    answer = app.test_client().get("/health/web")                        # ...but this web host serves
+    assert answer.status_code == 200 and answer.get_json() == {"status": "ok", "database": {"status": "ok", "age": 0.0}}
+    cut_off = create_app(Settings(instance_dir=tmp_path / "cut-off", secret_key="s" * 40,
+                                  database_url="postgresql+psycopg://postgres@127.0.0.1:1/nowhere"))
+    answer = cut_off.test_client().get("/health/web")
+    assert answer.status_code == 503 and answer.get_json()["database"]["status"] == "missing"
+    cut_off.extensions["makernet"].db.dispose()
+
+
 def locks_refuse_a_second_holder_until_the_first_lets_go(ctx: Context) -> None:
     beat = operations.hold_process_lock(ctx, "beat")
     listen = operations.hold_process_lock(ctx, "listen")   # another role, another lock

@@ -34,14 +34,8 @@ def heartbeat_every(settings: Settings) -> float:
 def health(ctx: Context) -> dict[str, object]:
     """Each part of the installation ok or missing with the age of what proves it; the whole ok when all are."""
     embedded = ctx.settings.runs_embedded_worker
-    checks: dict[str, dict[str, object]] = {}
-    try:
-        with ctx.db.reading() as s:
-            beats = {beat.name: beat.beat_at for beat in s.exec(select(Heartbeat)).all()}
-        checks["database"] = {"status": "ok", "age": 0.0}
-    except (SQLAlchemyError, OSError) as error:
-        log.warning("health: the database does not answer: %s", error)
-        beats, checks["database"] = {}, {"status": "missing", "age": None}
+    beats, database = _heartbeats(ctx)
+    checks: dict[str, dict[str, object]] = {"database": database}
     checks["broker"] = _broker(ctx.settings)
     now = utcnow()
     for name in HEARTBEATS:
@@ -50,6 +44,23 @@ def health(ctx: Context) -> dict[str, object]:
         for name in ("broker", *HEARTBEATS):
             checks[name]["embedded"] = True
     return {"status": "ok" if rules.all_ok(checks) else "missing", **checks}
+
+
+def web_health(ctx: Context) -> dict[str, object]:
+    """Whether this web process answers and reaches its database: what a load balancer needs to know."""
+    database = _heartbeats(ctx)[1]
+    return {"status": database["status"], "database": database}
+
+
+def _heartbeats(ctx: Context) -> tuple[dict[str, object], dict[str, object]]:
+    """The last heartbeat of each process, and whether the database answered for them."""
+    try:
+        with ctx.db.reading() as s:
+            beats = {beat.name: beat.beat_at for beat in s.exec(select(Heartbeat)).all()}
+        return beats, {"status": "ok", "age": 0.0}
+    except (SQLAlchemyError, OSError) as error:
+        log.warning("health: the database does not answer: %s", error)
+        return {}, {"status": "missing", "age": None}
 
 
 def _broker(settings: Settings) -> dict[str, object]:
