@@ -24,6 +24,8 @@ MESSAGES = {
     "accounts.sign_in_refused": _l("Adresse e-mail inconnue ou mot de passe erroné."),
     "accounts.token_name_length": _l("Un jeton a un nom de 1 à %(most)s caractères."),
     "accounts.token_invalid": _l("Jeton d'API inconnu ou révoqué."),
+    "accounts.token_expired": _l("Ce jeton d'API a expiré : créez-en un nouveau."),
+    "accounts.token_lifetime": _l("Un jeton vaut de %(least)s à %(most)s jours."),
     "accounts.no_user_with_email": _l("Aucun utilisateur n'a l'adresse e-mail %(email)s."),
     "accounts.throttled": _l("Trop de tentatives de connexion : attendez %(minutes)s minutes avant de réessayer."),
     "accounts.slowed": _l("Trop de tentatives pour ce compte : réessayez dans %(seconds)s secondes."),
