@@ -21,6 +21,13 @@ MESSAGES = {
     "fleet.key_unreadable": _l(
         "La clé de l'imprimante est illisible : la clé secrète de l'installation a changé depuis son enregistrement. "
         "Connectez de nouveau l'imprimante."),
+    "secrets.old_secret_missing": _l("Donnez l'ancienne clé secrète, celle qui a scellé les clés des imprimantes."),
+    "secrets.same_secret": _l(
+        "L'ancienne clé secrète est celle de l'installation : mettez d'abord la nouvelle dans MAKERNET_SECRET_KEY "
+        "(ou le fichier secret_key du dossier d'instance), puis relancez la rotation avec l'ancienne."),
+    "secrets.old_secret_wrong": _l(
+        "L'ancienne clé secrète donnée n'ouvre pas la clé de la machine n° %(machine_id)s, ni la nouvelle : "
+        "rien n'a été changé."),
     "accounts.sign_in_refused": _l("Adresse e-mail inconnue ou mot de passe erroné."),
     "accounts.token_name_length": _l("Un jeton a un nom de 1 à %(most)s caractères."),
     "accounts.token_invalid": _l("Jeton d'API inconnu ou révoqué."),
