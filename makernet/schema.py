@@ -11,17 +11,22 @@ from makernet.db import Database
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def _config(connection: object) -> Config:
+def _config(connection: object, secret: str | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
+    config.attributes["secret"] = secret   # for the revisions that seal printer keys (0011)
     return config
 
 
-def upgrade(db: Database, revision: str = "heads") -> None:
-    """Bring the database to `revision` (the newest of every branch by default)."""
+def upgrade(db: Database, revision: str = "heads", secret: str | None = None) -> None:
+    """Bring the database to `revision` (the newest of every branch by default).
+
+    `secret` is the installation's secret, as the app reads it: a revision that seals printer keys stored
+    in clear needs it, and stops with a clear message when it meets one without it.
+    """
     with db.engine.begin() as connection:
-        command.upgrade(_config(connection), revision)
+        command.upgrade(_config(connection, secret), revision)
 
 
 def downgrade(db: Database, revision: str) -> None:

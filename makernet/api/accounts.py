@@ -1,10 +1,10 @@
-"""API of accounts (/api/v1): an API token for an e-mail and password."""
+"""API of accounts (/api/v1): an API token for an e-mail and password, valid 90 days unless asked otherwise."""
 from __future__ import annotations
 
 from flask import Blueprint, request
 
 from makernet.api.endpoints import endpoint
-from makernet.api.schemas import TokenIn
+from makernet.api.schemas import TokenIn, TokenOut
 from makernet.services import accounts
 from makernet.services.context import current_context as ctx
 
@@ -12,6 +12,8 @@ bp = Blueprint("accounts_api", __name__, url_prefix="/api/v1")
 
 
 @endpoint(bp, "post", "/auth/tokens", "Get an API token for an e-mail and password", body=TokenIn,
-          success=201, public=True)
+          success=201, public=True, returns=TokenOut)
 def create_token(body: TokenIn) -> dict:
-    return accounts.issue_token(ctx(), body.email, body.password, body.name, request.remote_addr or "")
+    made = accounts.issue_token(ctx(), body.email, body.password, body.name, request.remote_addr or "",
+                                days=body.expires_in_days)
+    return TokenOut(**made).model_dump(mode="json")

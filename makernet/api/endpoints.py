@@ -26,14 +26,16 @@ class BodyError(MakerNetError):
 
 
 def endpoint(bp: Blueprint, method: str, path: str, summary: str, *, body: type[BaseModel] | None = None,
-             success: int = 200, public: bool = False, produces: str | None = None) -> Callable:
+             success: int = 200, public: bool = False, produces: str | None = None,
+             returns: type[BaseModel] | None = None) -> Callable:
     """Declare an endpoint: the view gets `actor` (unless public) and the parsed `body`.
 
-    `produces` is the success content type; by default JSON, or PDF/CSV for paths ending so.
+    `produces` is the success content type; by default JSON, or PDF/CSV for paths ending so; `returns` documents
+    the success answer's schema.
     """
     produces = produces or {"pdf": "application/pdf", "csv": "text/csv"}.get(path.rsplit(".", 1)[-1],
                                                                                "application/json")
-    OPERATIONS.append(Operation(method.lower(), path, summary, body, success, public, produces))
+    OPERATIONS.append(Operation(method.lower(), path, summary, body, success, public, produces, returns))
     rule = re.sub(r"\{(\w+)\}", r"<int:\1>", path)
 
     def decorate(view: Callable) -> Callable:

@@ -20,6 +20,7 @@ class Operation:
     success: int
     public: bool = False
     produces: str = "application/json"
+    returns: type[BaseModel] | None = None   # the success answer's schema, when one is declared
 
 
 OPERATIONS: list[Operation] = []  # every endpoint declared with `endpoints.endpoint`, in every area
@@ -49,6 +50,10 @@ def build_document(operations: list[Operation]) -> dict:
         if params:
             entry["parameters"] = [{"name": p, "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
                                    for p in params]
+        if op.returns is not None:
+            _add_schema(op.returns, schemas)
+            entry["responses"][str(op.success)]["content"][op.produces]["schema"] = {
+                "$ref": f"#/components/schemas/{op.returns.__name__}"}
         if op.body is not None:
             _add_schema(op.body, schemas)
             entry["requestBody"] = {"required": True, "content": {"application/json": {

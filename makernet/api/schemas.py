@@ -1,11 +1,12 @@
 """Input schemas of the JSON API: they validate bodies and feed the OpenAPI document."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from makernet.services.accounts import TOKEN_DAYS, TOKEN_MOST_DAYS
 from makernet.services.demand import MAX_LINES, MAX_QUANTITY
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]
@@ -28,6 +29,19 @@ class TokenIn(Body):
     email: Annotated[str, StringConstraints(min_length=3, max_length=254)]
     password: Annotated[str, StringConstraints(min_length=1, max_length=200)]
     name: Name = "api"
+    expires_in_days: Annotated[int, Field(ge=1, le=TOKEN_MOST_DAYS, description=(
+        f"how many days the token works (1 to {TOKEN_MOST_DAYS}); a token without an expiry is made by an "
+        "administrator on the server (makernet token create --days 0)"))] = TOKEN_DAYS
+
+
+class TokenOut(BaseModel):
+    """A new API token: shown only in this answer; its hash alone is kept."""
+
+    token: str
+    user_id: int
+    role: str
+    name: str
+    expires_at: Annotated[datetime | None, Field(description="when it stops working (ISO 8601, UTC); null: never")]
 
 
 class RequestLineIn(Body):

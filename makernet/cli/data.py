@@ -18,8 +18,11 @@ def db_upgrade() -> None:
     from makernet import schema
     app = make_app()
     database = app.extensions["makernet"].db
-    schema.upgrade(database)
-    click.echo(f"database at revision {schema.current_revision(database)} ({safe_url(database.url)})")
+    try:
+        schema.upgrade(database, secret=app.extensions["makernet"].secret)   # to seal printer keys left in clear
+        click.echo(f"database at revision {schema.current_revision(database)} ({safe_url(database.url)})")
+    finally:
+        database.dispose()
 
 
 @main.command(help="Load demo data: a small territory of Charente-Maritime, modelled on spring 2020. "

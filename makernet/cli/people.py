@@ -42,12 +42,23 @@ def token() -> None:
     """Token commands."""
 
 
-@token.command("create", help="Create an API token for a user (printed once).")
+@token.command("create", help="Create an API token for a user (printed once, alone on standard output); "
+                              "it expires in 90 days unless --days says otherwise.")
 @click.argument("email")
 @click.option("--name", default="cli", show_default=True)
-def token_create(email: str, name: str) -> None:
-    """Print a new token for the user with this e-mail."""
+@click.option("--days", type=click.IntRange(0, 365), default=90, show_default=True,
+              help="How many days it works, 1 to 365; 0 for a token that lasts until revoked (a machine's account "
+                   "whose token is kept on the server).")
+def token_create(email: str, name: str, days: int) -> None:
+    """Print a new token for the user with this e-mail; its expiry goes to standard error."""
     from makernet.services import accounts
     app = make_app()
-    require_schema(app)
-    click.echo(accounts.token_for_email(app.extensions["makernet"], email, name))
+    try:
+        require_schema(app)
+        made = accounts.token_for_email(app.extensions["makernet"], email, name, days or None)
+    finally:
+        app.extensions["makernet"].db.dispose()
+    click.echo(made["token"])
+    expires = made["expires_at"]
+    click.echo(f"expires {expires:%Y-%m-%d %H:%M} UTC" if expires else "never expires: revoke it when no longer used",
+               err=True)

@@ -21,10 +21,19 @@ MESSAGES = {
     "fleet.key_unreadable": _l(
         "La clé de l'imprimante est illisible : la clé secrète de l'installation a changé depuis son enregistrement. "
         "Connectez de nouveau l'imprimante."),
+    "secrets.old_secret_missing": _l("Donnez l'ancienne clé secrète, celle qui a scellé les clés des imprimantes."),
+    "secrets.same_secret": _l(
+        "L'ancienne clé secrète est celle de l'installation : mettez d'abord la nouvelle dans MAKERNET_SECRET_KEY "
+        "(ou le fichier secret_key du dossier d'instance), puis relancez la rotation avec l'ancienne."),
+    "secrets.old_secret_wrong": _l(
+        "L'ancienne clé secrète donnée n'ouvre pas la clé de la machine n° %(machine_id)s, ni la nouvelle : "
+        "rien n'a été changé."),
     "accounts.sign_in_refused": _l("Adresse e-mail inconnue ou mot de passe erroné."),
     "accounts.current_password_wrong": _l("Ce n'est pas votre mot de passe actuel."),
     "accounts.token_name_length": _l("Un jeton a un nom de 1 à %(most)s caractères."),
     "accounts.token_invalid": _l("Jeton d'API inconnu ou révoqué."),
+    "accounts.token_expired": _l("Ce jeton d'API a expiré : créez-en un nouveau."),
+    "accounts.token_lifetime": _l("Un jeton vaut de %(least)s à %(most)s jours."),
     "accounts.no_user_with_email": _l("Aucun utilisateur n'a l'adresse e-mail %(email)s."),
     "accounts.throttled": _l("Trop de tentatives de connexion : attendez %(minutes)s minutes avant de réessayer."),
     "accounts.slowed": _l("Trop de tentatives pour ce compte : réessayez dans %(seconds)s secondes."),

@@ -51,6 +51,7 @@ class ApiToken(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     last_used_at: datetime | None = None
     revoked_at: datetime | None = None
+    expires_at: datetime | None = None   # refused from then on; None: until revoked (chosen by an administrator)
 
 
 class LoginAttempt(SQLModel, table=True):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import update
 from sqlmodel import Session, select
@@ -15,29 +15,44 @@ from makernet.models.base import utcnow
 from makernet.services.access import Actor, ROLES
 from makernet.services.accounts.operations import (check_new_password, checked_credentials, hash_password,
                                                    revoke_tokens)
-from makernet.services.accounts.queries import invited_by_token, token_hash
+from makernet.services.accounts.queries import as_utc, invited_by_token, token_hash
 from makernet.services.accounts.views import actor_of_user, session_user_view
 from makernet.services.context import Context
 from makernet.services.fields import DEPARTEMENT, one_of, text_field
 
 
-def issue_token(ctx: Context, email: str, password: str, name: str = "api", address: str = "") -> dict:
+TOKEN_DAYS = 90        # a token's lifetime unless its maker asks for another
+TOKEN_MOST_DAYS = 365
+
+
+def issue_token(ctx: Context, email: str, password: str, name: str = "api", address: str = "",
+                days: int = TOKEN_DAYS) -> dict:
     """Check a user's password and create a new API token, shown only now; throttled as the sign-in page is."""
+    expires_at = token_expiry(days)
     with ctx.db.transaction() as tx:
         user = checked_credentials(tx.session, email, password, address)
-        token = create_token(tx.session, user.id, name) if user is not None else None
+        token = create_token(tx.session, user.id, name, expires_at) if user is not None else None
     if user is None:  # raised after the commit, so that the failed attempt is kept
         raise Unauthorized("accounts.sign_in_refused")
-    return {"token": token, "user_id": user.id, "role": user.role, "name": name}
+    return {"token": token, "user_id": user.id, "role": user.role, "name": name, "expires_at": expires_at}
 
 
-def create_token(session: object, user_id: int, name: str) -> str:
+def token_expiry(days: int | None) -> datetime | None:
+    """When a token made now for `days` days stops working (None: never), or refused out of 1 to 365 days."""
+    if days is None:
+        return None
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= TOKEN_MOST_DAYS:
+        raise InvalidInput("accounts.token_lifetime", field="expires_in_days", least=1, most=TOKEN_MOST_DAYS)
+    return utcnow() + timedelta(days=days)
+
+
+def create_token(session: object, user_id: int, name: str, expires_at: datetime | None) -> str:
     """Store the hash of a fresh random token for a user and return the token."""
     if not name.strip() or len(name) > 100:
         raise InvalidInput("accounts.token_name_length", field="name", most=100)
     token = "mkn_" + secrets.token_urlsafe(32)
     session.add(ApiToken(user_id=user_id, name=name.strip(), token_hash=token_hash(token),  # type: ignore[attr-defined]
-                         prefix=token[:12]))
+                         prefix=token[:12], expires_at=expires_at))
     return token
 
 
@@ -54,24 +69,26 @@ def actor_from_token(ctx: Context, token: str) -> Actor:
             raise Unauthorized("accounts.token_invalid")
         api_token, user, organisation = row
         now = utcnow()
+        if api_token.expires_at is not None and as_utc(api_token.expires_at) <= now:
+            raise Unauthorized("accounts.token_expired")
         # written at most every few minutes: a write per API call would serialise readers
         if api_token.last_used_at is None or (now - api_token.last_used_at).total_seconds() > 300:
             api_token.last_used_at = now
         return actor_of_user(user, organisation)
 
 
-def token_for_email(ctx: Context, email: str, name: str) -> str:
-    """Create a token for a user named by e-mail (administrators, from the command line)."""
+def token_for_email(ctx: Context, email: str, name: str, days: int | None = TOKEN_DAYS) -> dict:
+    """Create a token for a user named by e-mail (administrators, from the command line); `days=None` makes one
+    that lasts until revoked, for a machine's account."""
+    expires_at = token_expiry(days)
     with ctx.db.transaction() as tx:
         user = tx.session.exec(select(User).where(User.email == email.strip().lower())).first()
         if user is None:
             raise InvalidInput("accounts.no_user_with_email", email=email)
-        return create_token(tx.session, user.id, name)
+        return {"token": create_token(tx.session, user.id, name, expires_at), "expires_at": expires_at}
 
 
 INVITATION_DAYS = 7
-
-
 
 
 def sign_in(ctx: Context, email: str, password: str, address: str = "") -> dict:
@@ -134,10 +151,11 @@ def end_sessions(ctx: Context, user_id: int) -> None:
         tx.session.execute(update(User).where(User.id == user_id).values(session_epoch=User.session_epoch + 1))
 
 
-def new_token(ctx: Context, actor: Actor, name: str) -> str:
-    """Create an API token for the actor; shown once."""
+def new_token(ctx: Context, actor: Actor, name: str, days: int = TOKEN_DAYS) -> str:
+    """Create an API token for the actor, valid `days` days; shown once."""
+    expires_at = token_expiry(days)
     with ctx.db.transaction() as tx:
-        return create_token(tx.session, actor.user_id, name)
+        return create_token(tx.session, actor.user_id, name, expires_at)
 
 
 def revoke_token(ctx: Context, actor: Actor, token_id: int) -> None:

@@ -53,7 +53,7 @@ def list_tokens(ctx: Context, actor: Actor) -> list[dict]:
         rows = s.exec(select(ApiToken).where(ApiToken.user_id == actor.user_id)
                       .order_by(ApiToken.id.desc())).all()  # type: ignore[union-attr]
         return [{"id": t.id, "name": t.name, "prefix": t.prefix, "created_at": t.created_at,
-                 "last_used_at": t.last_used_at, "revoked_at": t.revoked_at} for t in rows]
+                 "last_used_at": t.last_used_at, "revoked_at": t.revoked_at, "expires_at": t.expires_at} for t in rows]
 
 
 def list_organisations(ctx: Context, actor: Actor) -> list[dict]:
