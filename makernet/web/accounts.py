@@ -93,7 +93,8 @@ def _account_page(form: TokenForm | None = None, password_form: ChangePasswordFo
     form, password_form = form or TokenForm(formdata=None), password_form or ChangePasswordForm(formdata=None)
     status = 422 if form.errors or password_form.errors else 200
     return render_template("accounts/account.html", form=form, password_form=password_form, new_token=new_token,
-                           revoke=ActionForm(), tokens=accounts.list_tokens(ctx(), actor())), status
+                           revoke=ActionForm(), tokens=accounts.list_tokens(ctx(), actor()),
+                           token_days=accounts.TOKEN_DAYS), status
 
 
 @bp.post("/account/password")

@@ -3,8 +3,14 @@ and users (admins)."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from babel.dates import format_date
+from sqlalchemy import update
+
+from makernet.models import ApiToken
 
 from tests.support.api import ADMIN, REQUESTER, ApiClient
 from tests.support.pages import Pages, errors_of, field_value, text_of
@@ -108,6 +114,19 @@ def test_api_tokens_are_created_shown_once_and_revoked_from_the_account_page(pag
     assert pages.post(f"/account/tokens/{token_id}/revoke").status_code == 302
     assert client.get("/api/v1/requests", headers=headers).status_code == 401
     assert "Révoqué" in pages.get("/account")
+
+
+def test_the_account_page_shows_when_each_token_expires_and_which_have(app, pages: Pages) -> None:  # noqa: ANN001
+    pages.sign_in(REQUESTER)
+    pages.get("/account")
+    pages.post("/account", {"name": "script de suivi"})
+    row = text_of(pages.get("/account")).split("script de suivi", 1)[1]
+    in_90_days = (datetime.now(UTC) + timedelta(days=90)).astimezone(ZoneInfo("Europe/Paris"))
+    assert format_date(in_90_days.date(), "medium", locale="fr") in row[:80] and "Expiré" not in row[:120]
+    with app.extensions["makernet"].db.transaction() as tx:
+        tx.session.execute(update(ApiToken).where(ApiToken.name == "script de suivi")  # type: ignore[arg-type]
+                           .values(expires_at=datetime.now(UTC) - timedelta(days=1)))
+    assert "Expiré" in text_of(pages.get("/account")).split("script de suivi", 1)[1][:120]
 
 
 def test_pages_are_french_by_default_and_english_from_the_switch(pages: Pages) -> None:

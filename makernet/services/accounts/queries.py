@@ -52,8 +52,10 @@ def list_tokens(ctx: Context, actor: Actor) -> list[dict]:
     with ctx.db.reading() as s:
         rows = s.exec(select(ApiToken).where(ApiToken.user_id == actor.user_id)
                       .order_by(ApiToken.id.desc())).all()  # type: ignore[union-attr]
+        now = utcnow()
         return [{"id": t.id, "name": t.name, "prefix": t.prefix, "created_at": t.created_at,
-                 "last_used_at": t.last_used_at, "revoked_at": t.revoked_at, "expires_at": t.expires_at} for t in rows]
+                 "last_used_at": t.last_used_at, "revoked_at": t.revoked_at, "expires_at": t.expires_at,
+                 "expired": t.expires_at is not None and as_utc(t.expires_at) <= now} for t in rows]
 
 
 def list_organisations(ctx: Context, actor: Actor) -> list[dict]:
