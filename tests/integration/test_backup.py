@@ -154,7 +154,11 @@ def test_a_postgresql_restore_refuses_garbage_a_missing_file_and_a_sqlite_backup
     load_demo(tmp_path, tmp_path / "embedded")
     assert makernet("db", "backup", str(sqlite_backup), cwd=tmp_path, instance=tmp_path / "embedded").returncode == 0
     with postgres_database() as empty:
+        not_makernet = tmp_path / "not-makernet.dump"   # a real pg_dump archive, of a database without MakerNet
+        subprocess.run(["pg_dump", "--format=custom", f"--file={not_makernet}", f"--dbname={empty}"], check=True,
+                       env={"PATH": "/usr/bin:/bin"})
         for file, code in ((garbage, "backup.not_a_backup"), (text, "backup.not_a_backup"),
+                           (not_makernet, "backup.no_revision"),
                            (tmp_path / "nowhere.dump", "backup.file_missing"),
                            (sqlite_backup, "backup.wrong_format")):
             one_line_refusal(makernet("db", "restore", str(file), cwd=tmp_path, instance=tmp_path,
