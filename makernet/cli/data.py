@@ -1,6 +1,8 @@
 """`makernet db` and `makernet demo`: the schema and the demo territory."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from makernet.cli.base import main, make_app, require_schema, safe_url
@@ -23,6 +25,33 @@ def db_upgrade() -> None:
         click.echo(f"database at revision {schema.current_revision(database)} ({safe_url(database.url)})")
     finally:
         database.dispose()
+
+
+@db.command("backup", help="Back the whole database up to FILE (default: makernet-<UTC date and time>.dump, or "
+                            ".sqlite3 for the embedded SQLite, in the current folder), readable by its owner only. "
+                            "PostgreSQL through pg_dump of the server's version; SQLite safely while MakerNet runs.")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+def db_backup(file: Path | None) -> None:
+    """Write a backup file."""
+    from makernet.services import backups
+    done = backups.back_up(load_settings(), file)
+    click.echo(f"backup of {done['database']} at revision {done['revision']} written to {done['path']} "
+               f"({done['bytes']} bytes)")
+
+
+@db.command("restore", help="Restore FILE, made by `makernet db backup`, into the database of these settings. "
+                            "Refused when that database already holds data, unless --force. Stop the web, "
+                            "worker, beat and listen processes first.")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace every piece of data the database already holds.")
+def db_restore(file: Path, force: bool) -> None:
+    """Load a backup file."""
+    from makernet.services import backups
+    done = backups.restore(load_settings(), file, force=force)
+    click.echo(f"{done['path']} restored into {done['database']}, at revision {done['revision']}")
+    if done["needs_upgrade"]:
+        click.echo(f"the backup is older than this version of MakerNet (revision {done['head']}): "
+                   "run `makernet db upgrade` before starting MakerNet")
 
 
 @main.command(help="Load demo data: a small territory of Charente-Maritime, modelled on spring 2020. "

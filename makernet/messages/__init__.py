@@ -20,6 +20,7 @@ from makernet.errors import MakerNetError
 from makernet.messages import (
     accounts,
     api,
+    backups,
     catalogue,
     deliveries,
     demand,
@@ -34,7 +35,7 @@ from makernet.messages.words import WORDS
 
 log = logging.getLogger(__name__)
 SOURCE_LOCALE = "fr"
-AREAS = (accounts, api, catalogue, deliveries, demand, documents, exchange, places, planning, production, stock)
+AREAS = (accounts, api, backups, catalogue, deliveries, demand, documents, exchange, places, planning, production, stock)
 MESSAGES = {code: text for area in AREAS for code, text in area.MESSAGES.items()}
 IDENTIFIERS = ("id", "ids", "line")  # and every `*_id`: numbers people quote, never grouped by thousands
 
