@@ -7,11 +7,13 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import create_engine, text
 
 from tests.support.api import COORDINATOR, OPERATOR, ApiClient
 from tests.support.octoprint import OctoPrintServer, print_starts
 from tests.support.processes import MakerNetInstallation
 from tests.support.proxy import FaultyProxy
+from tests.support.services import postgres_database, redis_key_space
 from tests.support.waiting import wait_for
 from tests.unit.test_production import accepted_order
 
@@ -68,5 +70,57 @@ def test_a_printer_outside_the_narrowed_networks_is_never_reached_and_its_plates
             assert link.accepted > 0 and print_starts(printer, first["upload_name"]) == 1
     finally:
         inst.stop()
+        link.close()
+        printer.close()
+
+
+def test_a_place_worker_reaches_only_printers_in_its_own_networks(tmp_path: Path) -> None:
+    printer = OctoPrintServer(tmp_path / "octoprint").start()
+    link = FaultyProxy(printer.port)
+    try:
+        with postgres_database() as database_url, redis_key_space() as (broker_url, prefix):
+            inst = MakerNetInstallation(tmp_path / "instance", database_url=database_url, broker_url=broker_url,
+                                        broker_key_prefix=prefix, printer_networks="127.0.0.1/32")
+            engine = create_engine(database_url.replace("postgresql://", "postgresql+psycopg://"))
+            # the place's worker knows the broker only, and the networks of its own LAN
+            site_env = {k: v for k, v in inst.env.items() if k not in ("MAKERNET_DATABASE_URL", "MAKERNET_SECRET_KEY")}
+            logs = lambda: "\n".join(f"--- {n}\n{inst.log(n)[-2000:]}" for n in ("serve", "worker", "site"))  # noqa: E731
+            try:
+                for args in (("db", "upgrade"), ("demo", "--yes-load-demo-users", "--octoprint", link.url,
+                                                 "--api-key", printer.api_key)):
+                    done = inst.run(*args)
+                    assert done.returncode == 0, done.stderr
+                with engine.begin() as connection:
+                    place_id, machine_id = connection.execute(text(
+                        "SELECT place_id, id FROM machine WHERE driver = 'octoprint'")).one()
+                    connection.execute(text("UPDATE place SET site_worker = true WHERE id = :p"), {"p": place_id})
+                inst.start("worker", "worker", "--concurrency", "4")
+                inst.start("beat", "beat")
+                inst.start("site", "worker", "--place", str(place_id), "--concurrency", "2",
+                           env={**site_env, "MAKERNET_PRINTER_NETWORKS": "10.99.0.0/16"})
+                inst.serve()
+                with httpx.Client(base_url=inst.url, timeout=20) as http:
+                    api = ApiClient(http)
+                    machine = lambda: api.ok("get", f"/machines/{machine_id}", OPERATOR)  # noqa: E731
+                    order = accepted_order(api, quantity=20)
+                    plates = lambda: api.ok("get", f"/jobs?work_order_id={order['id']}", OPERATOR)  # noqa: E731
+                    wait_for("the operator told why", lambda: machine()["state_detail"] == REASON, timeout=60,
+                             logs=logs)
+                    wait_for("the plates back in the queue", lambda: {j["status"] for j in plates()} == {"queued"},
+                             timeout=60, logs=logs)
+                    time.sleep(3)   # several polls go by at the place
+                    first = plates()[0]
+                    assert link.accepted == 0 and print_starts(printer, first["upload_name"]) == 0, logs()
+
+                    inst.kill("site")   # the place lists its LAN, here this machine
+                    inst.start("site", "worker", "--place", str(place_id), "--concurrency", "2",
+                               env={**site_env, "MAKERNET_PRINTER_NETWORKS": "127.0.0.1/32"})
+                    wait_for("the first plate printing", lambda: next(j for j in plates() if j["id"] == first["id"])[
+                        "status"] in ("printing", "done"), timeout=90, logs=logs)
+                    assert link.accepted > 0 and print_starts(printer, first["upload_name"]) == 1
+            finally:
+                inst.stop()
+                engine.dispose()
+    finally:
         link.close()
         printer.close()
