@@ -59,6 +59,8 @@ def _celery_config(settings: Settings) -> dict:
         "broker_url": settings.effective_broker_url,
         "broker_transport_options": transport_options,
         "broker_connection_retry_on_startup": True,
+        # what tasks that talk to printers check, as text: the configuration may be shown or sent as JSON
+        "makernet_printer_networks": ",".join(str(n) for n in settings.printer_networks),
         "task_default_queue": DEFAULT_QUEUE,
         "task_ignore_result": True,
         "task_acks_late": True,

@@ -8,8 +8,15 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from makernet.config import Network, parse_networks
 from makernet.services import fleet, operations, plans, printer_io, production
 from makernet.services.context import current_context
+
+
+def own_networks(celery_app: object) -> tuple[Network, ...]:
+    """The printer networks of the worker running the task, from its own environment: a place's worker
+    has no database and checks against its own LAN's."""
+    return parse_networks(celery_app.conf.get("makernet_printer_networks", ""))  # type: ignore[attr-defined]
 
 
 @shared_task(name="makernet.dispatch_job")
@@ -45,7 +52,7 @@ def apply_readings(readings: list[dict]) -> int:
 @shared_task(name="makernet.onboard_printer", bind=True)
 def onboard_printer(self, payload: dict) -> str:  # noqa: ANN001 - Celery's bound task
     """Where the printer can be reached: ask its OctoPrint for a key, then poll for the decision."""
-    retry, result = printer_io.onboarding_step(payload)
+    retry, result = printer_io.onboarding_step(payload, own_networks(self.app))
     if retry is not None:
         options = {"queue": payload["queue"]} if payload.get("queue") else {}
         self.app.send_task("makernet.onboard_printer", args=[retry], countdown=1, **options)
@@ -63,7 +70,7 @@ def apply_key(machine_id: int, result: dict) -> str:
 @shared_task(name="makernet.site_dispatch", bind=True)
 def site_dispatch(self, plan: dict) -> str:  # noqa: ANN001 - Celery's bound task
     """At the place: start a plate on a printer, report the outcome centrally."""
-    report = printer_io.dispatch_on_printer(printer_io.DispatchPlan(**plan))
+    report = printer_io.dispatch_on_printer(printer_io.DispatchPlan(**plan), own_networks(self.app))
     self.app.send_task("makernet.apply_dispatch", args=[plan["job_id"], report])
     return report["outcome"]
 
@@ -73,8 +80,9 @@ def site_poll(self, connections: list[dict]) -> int:  # noqa: ANN001 - Celery's 
     """At the place: read its printers, report the readings centrally."""
     printers = printer_io.connections_from_message(connections)
     report = lambda readings: self.app.send_task("makernet.apply_readings", args=[readings])  # noqa: E731
-    printer_io.follow_pushes(printers, report)  # events from now on trigger a reading at once
-    readings = printer_io.read_statuses(printers)
+    networks = own_networks(self.app)
+    printer_io.follow_pushes(printers, report, networks)  # events from now on trigger a reading at once
+    readings = printer_io.read_statuses(printers, networks)
     report(readings)
     return len(readings)
 

@@ -36,6 +36,8 @@ MESSAGES = {
     "import.url_scheme": _l("octoprint_url commence par http:// ou https://"),
     "import.url_not_bare": _l("octoprint_url est l'adresse seule de l'imprimante (http://hôte:port), sans chemin "
                               "ni identifiants"),
+    "import.address_not_allowed": _l("octoprint_url : %(host)s n'est pas dans les réseaux d'imprimantes de cette "
+                                     "installation (ou son nom ne s'y résout pas) ; voyez avec son administrateur"),
     "import.url_not_printer": _l("seule une imprimante 3D (fdm_printer) a une adresse OctoPrint"),
     "import.machine_twice": _l("la machine « %(name)s » de %(place)s figure deux fois dans le fichier"),
     "import.material_unknown": _l("matière inconnue : « %(code)s »"),

@@ -64,12 +64,15 @@ def status_from_dict(data: dict) -> PrinterStatus:
                          data.get("completion"), data.get("error"), bool(data.get("print_lost", False)))
 
 
-def dispatch_on_printer(plan: DispatchPlan, client: httpx.Client | None = None) -> dict:
+def dispatch_on_printer(plan: DispatchPlan, networks: Sequence[Network], client: httpx.Client | None = None) -> dict:
     """Start a plate unless the printer already runs or finished it; say what happened.
 
     The printer is read first: after a worker died mid-call or a message came twice,
-    the plate may already be there, and uploading again would print it twice.
+    the plate may already be there, and uploading again would print it twice. A printer
+    outside `networks` is not contacted at all: reported unreachable, the plate goes back to its queue.
     """
+    if not in_printer_networks(plan.url, networks):
+        return not_contacted_report(plan.url)
     driver = driver_for(plan.connection, client or _reader.get()[1])
     before = driver.status()
     if _is_ours(before, plan.file_name):
@@ -130,25 +133,48 @@ class _Reader:
 _reader = _Reader()
 
 
-def read_statuses(connections: list[tuple[int, MachineConnection]]) -> list[dict]:
-    """Read many printers at once; each reading is {"machine_id": ..., **status}."""
+def read_statuses(connections: list[tuple[int, MachineConnection]], networks: Sequence[Network]) -> list[dict]:
+    """Read many printers at once, those outside `networks` not contacted (unreachable, and why);
+    each reading is {"machine_id": ..., **status}."""
     if not connections:
         return []
     pool, client = _reader.get()
-    readings = pool.map(lambda mc: driver_for(mc[1], client).status(), connections)
+
+    def read(conn: MachineConnection) -> PrinterStatus:
+        # checked in the pool: a poll of many printers by name resolves them side by side
+        if not in_printer_networks(conn.url, networks):
+            return not_contacted(conn.url)
+        return driver_for(conn, client).status()
+
+    readings = pool.map(lambda mc: read(mc[1]), connections)
     return [{"machine_id": machine_id, **status_to_dict(status)}
             for (machine_id, _conn), status in zip(connections, readings)]
+
+
+def split_by_networks(connections: list[tuple[int, MachineConnection]], networks: Sequence[Network]
+                      ) -> tuple[list[tuple[int, MachineConnection]], list[dict]]:
+    """The printers that may be contacted, and a not-contacted reading of each of the others."""
+    if not connections:
+        return [], []
+    verdicts = list(_reader.get()[0].map(lambda mc: in_printer_networks(mc[1].url, networks), connections))
+    allowed = [mc for mc, ok in zip(connections, verdicts) if ok]
+    refused = [{"machine_id": m, **status_to_dict(not_contacted(c.url))}
+               for (m, c), ok in zip(connections, verdicts) if not ok]
+    return allowed, refused
 
 
 APP_NAME = "MakerNet"
 
 
-def onboarding_step(payload: dict) -> tuple[dict | None, dict | None]:
+def onboarding_step(payload: dict, networks: Sequence[Network]) -> tuple[dict | None, dict | None]:
     """One step of asking a printer's host for an application key: (payload to retry with, or the result).
 
     The first step sends the request; later steps poll for the operator's decision on the
-    host. OctoPrint forgets a request nobody polls for 5 s, so steps come every second.
+    host. OctoPrint forgets a request nobody polls for 5 s, so steps come every second. A host
+    outside `networks` (this worker's own) is not contacted.
     """
+    if not in_printer_networks(payload["url"], networks):
+        return None, {"outcome": "refused", "detail": not_contacted(payload["url"]).error}
     # a request posted before machines named their driver was always OctoPrint's, the one host that hands out keys
     driver_name = payload.get("driver") or drivers_that(Capability.ONBOARDING)[0]
     conn = MachineConnection(driver_name, payload["url"], None, payload.get("timeout", 10.0))
@@ -168,14 +194,35 @@ def onboarding_step(payload: dict) -> tuple[dict | None, dict | None]:
     return payload, None
 
 
+def in_printer_networks(url: str | None, networks: Sequence[Network]) -> bool:
+    """Whether a printer address may be contacted: the one rule of every path that writes or reaches one.
+
+    Its IP, or every address its name resolves to now, lies in the printer networks (any but
+    the server's own when none are set); a name that resolves to nothing only when none are set.
+    """
+    addresses = _addresses_of(urlsplit(url or "").hostname or "")
+    if addresses is None:
+        return not networks
+    return all(_allowed(a, networks) for a in addresses)
+
+
 def require_printer_network(url: str, networks: Sequence[Network]) -> None:
-    """Refuse a printer address outside the printer networks (any but the server's own when none are set),
-    by its IP or by every address its name resolves to now."""
-    host = urlsplit(url).hostname or ""
-    addresses = _addresses_of(host)
-    if (addresses is None and networks) or any(not _allowed(a, networks) for a in addresses or ()):
+    """Refuse a printer address outside the printer networks (see `in_printer_networks`)."""
+    if not in_printer_networks(url, networks):
         # one wording for a name that does not resolve and one outside: what the server's DNS knows stays unsaid
-        raise InvalidInput("fleet.address_not_allowed", field="url", host=host)
+        raise InvalidInput("fleet.address_not_allowed", field="url", host=urlsplit(url).hostname or "")
+
+
+def not_contacted(url: str | None) -> PrinterStatus:
+    """What a printer outside the printer networks shows, never having been asked: unreachable, and why."""
+    host = urlsplit(url or "").hostname or ""
+    return PrinterStatus(PrinterState.OFFLINE, "not contacted",
+                         error=f"not contacted: {host} is outside the printer networks (MAKERNET_PRINTER_NETWORKS)")
+
+
+def not_contacted_report(url: str | None) -> dict:
+    """A dispatch's report when the printer is outside the printer networks: nothing sent, the plate requeued."""
+    return {"outcome": "unreachable", "detail": not_contacted(url).error, "status": None}
 
 
 def _addresses_of(host: str) -> list[Address] | None:
@@ -219,24 +266,28 @@ class _SitePushes:
         self.lock = threading.Lock()
         self.listener: object | None = None
         self.printers: dict[int, MachineConnection] = {}
+        self.networks: Sequence[Network] = ()
         self.report: Callable[[list[dict]], None] | None = None
 
     def look(self, machine_id: int, _event: str) -> None:
         """An event: read that printer now and report the reading."""
         conn = self.printers.get(machine_id)
         if conn is not None and self.report is not None:
-            self.report(read_statuses([(machine_id, conn)]))
+            self.report(read_statuses([(machine_id, conn)], self.networks))
 
 
 _site_pushes = _SitePushes()
 
 
-def follow_pushes(connections: list[tuple[int, MachineConnection]], report: Callable[[list[dict]], None]) -> None:
-    """On a place's worker: keep event sockets open to these printers; an event reads the printer
-    at once and hands the reading to `report` (which sends it to the central workers)."""
+def follow_pushes(connections: list[tuple[int, MachineConnection]], report: Callable[[list[dict]], None],
+                  networks: Sequence[Network]) -> list[int]:
+    """On a place's worker: keep event sockets open to these printers (those in `networks` only, which it
+    returns); an event reads the printer at once and hands the reading to `report` (sent to central workers)."""
     from printers.push import PushListener
+    allowed = dict(split_by_networks(connections, networks)[0])
     with _site_pushes.lock:
-        _site_pushes.printers, _site_pushes.report = dict(connections), report
+        _site_pushes.printers, _site_pushes.report, _site_pushes.networks = allowed, report, tuple(networks)
         if _site_pushes.listener is None:
             _site_pushes.listener = PushListener(_site_pushes.look)
-    _site_pushes.listener.follow(dict(connections))  # type: ignore[attr-defined]
+    _site_pushes.listener.follow(allowed)  # type: ignore[attr-defined]
+    return sorted(allowed)

@@ -38,6 +38,7 @@ class FakePrinter:
     start_error: PrinterError | None = None
     refuse_start: bool = False
     uploads: list[str] = field(default_factory=list)
+    reads: int = 0               # times a driver asked it what it is doing: 0 means never contacted
 
     def finish(self) -> None:
         """The print ends well."""
@@ -75,6 +76,7 @@ class FakeDriver:
     def status(self) -> PrinterStatus:
         """What the script says the printer shows."""
         p = self.printer
+        p.reads += 1
         return PrinterStatus(p.state, p.raw_state, p.file_name, p.completion,
                              print_lost=p.raw_state.startswith(("Offline", "Error")))  # as OctoPrint words it
 

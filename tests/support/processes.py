@@ -22,7 +22,9 @@ class MakerNetInstallation:
         self.port = free_port()
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("MAKERNET_")}
         self.env.update({"MAKERNET_INSTANCE_DIR": str(instance_dir), "MAKERNET_SECRET_KEY": "test-secret-key-of-at-least-32-characters",
-                         "MAKERNET_POLL_INTERVAL": "0.5", "MAKERNET_DISPATCH_TIMEOUT": "10"})
+                         "MAKERNET_POLL_INTERVAL": "0.5", "MAKERNET_DISPATCH_TIMEOUT": "10",
+                         # the tests' printers run on this machine, as a fab-lab's OctoPrint beside its MakerNet
+                         "MAKERNET_PRINTER_NETWORKS": "127.0.0.0/8"})
         self.env.update({f"MAKERNET_{k.upper()}": v for k, v in settings.items()})
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
         instance_dir.mkdir(parents=True, exist_ok=True)

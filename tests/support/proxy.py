@@ -21,6 +21,7 @@ class FaultyProxy:
         self.port = port or free_port()
         self.mode = "pass"
         self.delay = 0.0
+        self.accepted = 0        # connections made to the proxy so far: 0 means the target was never reached
         self._listener: socket.socket | None = None
         self._sockets: set[socket.socket] = set()
         self._lock = threading.Lock()
@@ -69,6 +70,7 @@ class FaultyProxy:
                 return
             with self._lock:
                 self._sockets.add(client)
+                self.accepted += 1
             if self.mode == "blackhole":
                 continue  # held open, never answered
             try:

@@ -289,7 +289,7 @@ def test_a_place_with_its_own_worker_gets_its_plates_and_polls_on_its_own_queue(
     assert plan["api_key"] == "key" and plan["file_name"] == first.upload_name and "G28" in plan["gcode"]
     assert printer.uploads == []  # the central worker never talked to the printer
 
-    report = printer_io.dispatch_on_printer(printer_io.DispatchPlan(**plan))  # what the site worker runs
+    report = printer_io.dispatch_on_printer(printer_io.DispatchPlan(**plan), ())  # what the site worker runs
     assert report["outcome"] == "started"
     assert production.apply_outcome(ctx, first.id, report) == "printing"
     assert production.apply_outcome(ctx, first.id, report) == "stale"  # a repeated report changes nothing
@@ -297,7 +297,7 @@ def test_a_place_with_its_own_worker_gets_its_plates_and_polls_on_its_own_queue(
     fleet.poll_printers(ctx)
     (connections,), = ctx.tasks.take("site_poll")
     printer.finish()
-    readings = printer_io.read_statuses(printer_io.connections_from_message(connections))
+    readings = printer_io.read_statuses(printer_io.connections_from_message(connections), ())
     fleet.apply_readings(ctx, readings)
     assert jobs(app)[0].status == "done"
 

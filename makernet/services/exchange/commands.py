@@ -6,6 +6,7 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from sqlmodel import Session, select
 
@@ -15,6 +16,7 @@ from makernet.services.access import Actor, sees_organisation, sees_place
 from makernet.services.context import Context
 from makernet.services.exchange.inputs import RowError, decimal_cell, flag_cell, integer_cell, text_cell
 from makernet.services.fields import DEPARTEMENT
+from makernet.services.printer_io import in_printer_networks
 from makernet.services.secrets import seal
 from makernet.services.stock.operations import record_receipt
 from printers.base import AddressRefused, host_address
@@ -51,9 +53,10 @@ class Sheet:
 
 @dataclass
 class Seen:
-    """Keys met earlier in the same file, to refuse duplicates."""
+    """Keys met earlier in the same file, to refuse duplicates, and what was looked up before the transaction."""
 
     keys: set = field(default_factory=set)
+    unreachable: frozenset[str] = frozenset()   # printer addresses outside the printer networks
 
     def once(self, key: object, code: str, /, **params: object) -> None:
         """Refuse a key met on an earlier row, with the refusal `code` that names it."""
@@ -78,8 +81,9 @@ def import_csv(ctx: Context, actor: Actor, kind: str, data: bytes | str, dry_run
         raise InvalidInput("exchange.import_unknown", field="kind", value=kind, allowed=list(SHEETS))
     text = decode(data) if isinstance(data, bytes) else data
     rows, errors = _read(text, sheet)
+    seen = Seen(unreachable=_outside_networks(ctx, rows) if kind == "machines" else frozenset())
     with ctx.db.transaction() as tx:
-        plans, seen = [], Seen()
+        plans = []
         for line, row in rows:
             try:
                 plans.append(sheet.check(tx.session, actor, row, seen))
@@ -124,6 +128,18 @@ def _read(text: str, sheet: Sheet) -> tuple[list[tuple[int, dict]], list[dict]]:
     except csv.Error as error:
         errors.append(row_problem(reader.line_num, "import.unreadable", problem=str(error)))
     return rows, errors
+
+
+def _outside_networks(ctx: Context, rows: list[tuple[int, dict]]) -> frozenset[str]:
+    """The file's printer addresses this installation may not reach: names resolved now, before any
+    transaction opens, by the rule onboarding follows."""
+    addresses = set()
+    for _line, row in rows:
+        try:
+            addresses.add(host_address(row.get("octoprint_url", "")))
+        except AddressRefused:
+            pass   # the row's check says what is wrong with its address
+    return frozenset(a for a in addresses if not in_printer_networks(a, ctx.settings.printer_networks))
 
 
 def _place_named(s: Session, actor: Actor, name: str) -> Place:
@@ -200,6 +216,8 @@ def _check_machine(s: Session, actor: Actor, row: dict, seen: Seen) -> dict:
             raise RowError("import.url_not_bare" if refused.beyond_host else "import.url_scheme") from None
     if url and kind != "fdm_printer":
         raise RowError("import.url_not_printer")
+    if url in seen.unreachable:
+        raise RowError("import.address_not_allowed", host=urlsplit(url).hostname)
     key = text_cell(row, "api_key", 300, required=False)
     # the spreadsheet names OctoPrint, as fab-labs know their printers' host
     plan = {"place_id": place.id, "name": name, "kind": kind, "driver": "octoprint" if url else MANUAL,

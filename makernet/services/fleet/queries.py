@@ -6,7 +6,7 @@ from sqlmodel import select
 from makernet.models import Machine, Place
 from makernet.services.access import Actor, own_machine
 from makernet.services.context import Context
-from makernet.services.printer_io import check_connection, require_printer_network
+from makernet.services.printer_io import check_connection, require_printer_network, split_by_networks
 from makernet.services.places.views import can, connection_of
 from printers.base import Capability, MachineConnection
 from printers.registry import drivers_that
@@ -30,9 +30,11 @@ def test_connection(ctx: Context, actor: Actor, machine_id: int) -> dict:
 
 
 def central_printers(ctx: Context) -> dict[int, MachineConnection]:
-    """Active printers with push events that central workers reach directly (not behind a place's worker)."""
+    """Active printers with push events that central workers reach directly (not behind a place's worker),
+    those outside the printer networks left out (their polls say why)."""
     with ctx.db.reading() as s:
         rows = s.exec(select(Machine).join(Place, Place.id == Machine.place_id).where(
             Machine.active == True, Machine.driver.in_(drivers_that(Capability.PUSH)),  # type: ignore[attr-defined]  # noqa: E712
             Place.site_worker == False)).all()  # noqa: E712
-        return {m.id: connection_of(ctx, m) for m in rows}
+        connections = [(m.id, connection_of(ctx, m)) for m in rows]
+    return dict(split_by_networks(connections, ctx.settings.printer_networks)[0])

@@ -19,7 +19,7 @@ from makernet.services.context import Context, place_queue
 from makernet.services import operations
 from makernet.services.events import PrintersWentDown, record
 from makernet.services.fleet.queries import central_printers
-from makernet.services.printer_io import connections_from_message, read_statuses, status_from_dict
+from makernet.services.printer_io import connections_from_message, read_statuses, split_by_networks, status_from_dict
 from makernet.services.production.operations import ACTIVE, claim_next_job, move_plates_off
 from makernet.services.production.worker import apply_to_job
 from makernet.services.places.views import connection_message
@@ -112,10 +112,15 @@ def poll_printers(ctx: Context) -> int:
                       .where(Machine.active == True, Machine.driver.in_(drivers_that(Capability.STATUS)))  # type: ignore[attr-defined]  # noqa: E712
                       .order_by(Machine.id)).all()
         central = [m.id for m, remote in rows if not remote]
-        remote: dict[int, list[dict]] = {}
-        for machine, is_remote in rows:
-            if is_remote:
-                remote.setdefault(machine.place_id, []).append(connection_message(ctx, machine))
+        messages = {m.id: (m.place_id, connection_message(ctx, m)) for m, is_remote in rows if is_remote}
+    # a printer's connection goes to its place's worker only if this installation may reach its address too
+    allowed, refused = split_by_networks(connections_from_message([msg for _p, msg in messages.values()]),
+                                         ctx.settings.printer_networks)
+    remote: dict[int, list[dict]] = {}
+    for machine_id, _conn in allowed:
+        place_id, message = messages[machine_id]
+        remote.setdefault(place_id, []).append(message)
+    apply_readings(ctx, refused)
     # a poll nobody took in a few intervals is stale: a newer one follows, so let it expire
     # instead of piling up while a place's worker is offline
     expires = max(4 * ctx.settings.poll_interval, 10.0)
@@ -132,7 +137,7 @@ def poll_machines(ctx: Context, machine_ids: list[int]) -> int:
         machines = s.exec(select(Machine).where(Machine.id.in_(machine_ids), Machine.active == True,  # type: ignore[attr-defined]  # noqa: E712
                                                 Machine.driver.in_(drivers_that(Capability.STATUS)))).all()  # type: ignore[attr-defined]
         connections = connections_from_message([connection_message(ctx, m) for m in machines])
-    return apply_readings(ctx, read_statuses(connections))
+    return apply_readings(ctx, read_statuses(connections, ctx.settings.printer_networks))
 
 
 def apply_readings(ctx: Context, readings: list[dict]) -> int:

@@ -15,7 +15,8 @@ from makernet.models import Job, Machine, Place, PlateLayout
 from makernet.models.base import utcnow
 from makernet.services.context import Context, place_queue
 from makernet.services.events import PrintersWentDown, record
-from makernet.services.printer_io import DispatchPlan, dispatch_on_printer, status_from_dict
+from makernet.services.printer_io import (DispatchPlan, dispatch_on_printer, in_printer_networks, not_contacted_report,
+                                         status_from_dict)
 from makernet.services.production.operations import apply_decision
 from makernet.services.places.views import connection_of
 from printers.base import PrinterState, PrinterStatus
@@ -61,9 +62,12 @@ def dispatch_job(ctx: Context, job_id: int) -> str:
         return "skipped"
     plan, remote = prepared
     if remote:
+        # checked here as well: a connection this installation may not reach never goes in a message
+        if not in_printer_networks(plan.url, ctx.settings.printer_networks):
+            return apply_outcome(ctx, job_id, not_contacted_report(plan.url))
         ctx.tasks.enqueue("site_dispatch", plan.__dict__, queue=place_queue(plan.place_id))
         return "sent to the place's worker"
-    return apply_outcome(ctx, job_id, dispatch_on_printer(plan))
+    return apply_outcome(ctx, job_id, dispatch_on_printer(plan, ctx.settings.printer_networks))
 
 
 def apply_outcome(ctx: Context, job_id: int, report: dict) -> str:
