@@ -66,6 +66,13 @@ def demo(octoprint_url: str | None, api_key: str | None, production_ok: bool) ->
     from makernet import demo as demo_data
     if bool(octoprint_url) != bool(api_key):
         raise click.UsageError("--octoprint and --api-key go together")
+    if octoprint_url:   # the printer networks hold for the demo's printer too, or it would never be contacted
+        from makernet.services.printer_io import in_printer_networks
+        if not in_printer_networks(octoprint_url, load_settings().printer_networks):
+            raise click.ClickException(
+                f"{octoprint_url} is outside the printer networks: this server's own addresses (loopback included) "
+                "are refused unless MAKERNET_PRINTER_NETWORKS lists them, e.g. MAKERNET_PRINTER_NETWORKS=127.0.0.1/32 "
+                "for an OctoPrint on this machine")
     if load_settings().is_production and not production_ok:
         raise click.ClickException(
             "refused in production mode (MAKERNET_BROKER_URL or a database server is set): the demo users, admin "

@@ -58,6 +58,7 @@ def run(*args: str, env: dict | None = None, cwd: Path | None = None) -> subproc
     (["serve", "--port", "http"], "--port"),
     (["frobnicate"], "No such command"),
     (["demo", "--octoprint", "http://127.0.0.1:5000"], "go together"),
+    (["demo", "--octoprint", "http://127.0.0.1:5000", "--api-key", "k"], "MAKERNET_PRINTER_NETWORKS"),
     (["worker"], "MAKERNET_BROKER_URL is not set"),
 ])
 def test_bad_arguments_give_one_line_and_no_traceback(tmp_path: Path, args: list[str], words: str) -> None:
