@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import threading
+import time
 
 from celery import Celery, Task
 from celery.schedules import crontab
+from celery.signals import task_postrun, task_prerun
 from flask import Flask
 
 from makernet.config import Settings
+from makernet.services import monitoring
 
 DEFAULT_QUEUE = "makernet"
 # A dispatch must finish well before the broker would hand its message to another
@@ -29,7 +32,38 @@ def celery_init_app(app: Flask, settings: Settings) -> Celery:
 
     celery_app = _make_celery(app.name, FlaskTask, settings)
     app.extensions["celery"] = celery_app
+    celery_app.makernet_task_counter = TaskCounter(app, celery_app)  # the signals hold it weakly: kept here
     return celery_app
+
+
+class TaskCounter:
+    """Counts each task this app's worker runs, with its outcome and time, in the app's monitoring tally.
+
+    Celery's signals are process-wide; a receiver answers only for its own app's tasks, so a place's
+    own worker (no database) and other apps in the same process count nothing here.
+    """
+
+    def __init__(self, app: Flask, celery_app: Celery) -> None:
+        self.app, self.celery_app = app, celery_app
+        self.started: dict[str, float] = {}
+        task_prerun.connect(self.task_started)
+        task_postrun.connect(self.task_ended)
+
+    def task_started(self, sender: Task | None = None, task_id: str = "", **_: object) -> None:
+        """Note when a run began."""
+        if sender is not None and sender.app is self.celery_app:
+            self.started[task_id] = time.monotonic()
+
+    def task_ended(self, sender: Task | None = None, task_id: str = "", state: str | None = None,
+                   **_: object) -> None:
+        """Count the run: SUCCESS, FAILURE or RETRY, and the seconds since it began."""
+        if sender is None or sender.app is not self.celery_app:
+            return
+        began = self.started.pop(task_id, None)
+        tally = self.app.extensions.get("monitoring")
+        if tally is not None:
+            monitoring.count_task(tally, sender.name, state or "",
+                                  None if began is None else time.monotonic() - began)
 
 
 def site_celery(settings: Settings) -> Celery:
