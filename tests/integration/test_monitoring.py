@@ -3,6 +3,7 @@ queue depth is what waits in Redis, and every process logs JSON lines when told 
 from __future__ import annotations
 
 import json
+import secrets
 import subprocess
 import time
 from collections.abc import Iterator
@@ -13,12 +14,13 @@ import pytest
 import redis
 from celery import Celery
 
+from makernet.services.context import CeleryQueue
 from tests.support.processes import MAKERNET, MakerNetInstallation
 from tests.support.prometheus import Exposition
-from tests.support.services import postgres_database, redis_key_space
+from tests.support.services import postgres_database, reachable, redis_key_space
 from tests.support.waiting import wait_for
 
-pytestmark = [pytest.mark.integration, pytest.mark.postgres]
+pytestmark = [pytest.mark.integration]
 ADMIN_EMAIL = "admin@region.example.org"
 
 
@@ -86,6 +88,8 @@ def region(tmp_path: Path) -> Iterator[Region]:
             inst.stop()
 
 
+@pytest.mark.postgres
+@pytest.mark.redis
 def test_tasks_run_by_a_worker_process_are_counted_in_the_metrics_of_the_web_process(region: Region) -> None:
     region.serve()
     region.post_tasks(*[("makernet.poll_printers", [])] * 3, ("makernet.poll_printers", ["not", "expected"]))
@@ -112,6 +116,8 @@ def test_tasks_run_by_a_worker_process_are_counted_in_the_metrics_of_the_web_pro
     assert after.value("makernet_http_requests_total", group="monitoring", method="GET", status="200") >= 1
 
 
+@pytest.mark.postgres
+@pytest.mark.redis
 def test_serve_worker_and_beat_write_one_json_object_per_log_line(region: Region) -> None:
     region.serve()
     region.start("worker", "worker", "--concurrency", "2")
@@ -139,6 +145,8 @@ def test_serve_worker_and_beat_write_one_json_object_per_log_line(region: Region
     assert "TypeError" in failed["exception"] and failed["level"] == "ERROR"
 
 
+@pytest.mark.postgres
+@pytest.mark.redis
 def test_gunicorn_with_the_deploy_log_config_writes_json_lines_for_itself_and_the_app(region: Region) -> None:
     gunicorn = str(Path(MAKERNET).with_name("gunicorn"))
     config = Path(__file__).resolve().parents[2] / "deploy" / "gunicorn-logging.json"
@@ -157,3 +165,39 @@ def test_gunicorn_with_the_deploy_log_config_writes_json_lines_for_itself_and_th
             entry = json.loads(line)
             assert {"time", "level", "logger", "message"} <= set(entry), entry
     assert any('"GET /metrics HTTP/1.1" 200' in json.loads(line)["message"] for line in access)
+
+
+def _waiting_after_posting(broker_url: str, queue: str, transport_options: dict) -> dict[str, int] | None:
+    """Post two tasks (one with a priority) to `queue`, then ask the broker through the app's task queue."""
+    app = Celery("test-broker", broker=broker_url, set_as_current=False)
+    app.conf.update(broker_transport_options=transport_options, task_default_queue=queue)
+    try:
+        with app.connection_for_write() as connection:
+            app.send_task("makernet.poll_printers", queue=queue, connection=connection)
+            app.send_task("makernet.poll_printers", queue=queue, connection=connection, priority=5)
+        return CeleryQueue(app).waiting([f"{queue}.never-used"])
+    finally:
+        app.close()
+
+
+@pytest.mark.redis
+def test_queue_depth_on_redis_counts_every_priority_under_the_installations_prefix() -> None:
+    with redis_key_space() as (redis_url, prefix):
+        waiting = _waiting_after_posting(redis_url, "makernet", {"global_keyprefix": prefix})
+    assert waiting == {"makernet": 2, "makernet.never-used": 0}
+
+
+def test_queue_depth_on_rabbitmq_is_the_passive_declares_message_count() -> None:
+    if not reachable("127.0.0.1", 5672):
+        pytest.skip("RabbitMQ is not reachable at 127.0.0.1:5672 (the CI script does not start it)")
+    queue = f"makernet-test-{secrets.token_hex(4)}"
+    url = "amqp://guest:guest@127.0.0.1:5672//"
+    try:
+        assert _waiting_after_posting(url, queue, {}) == {queue: 2, f"{queue}.never-used": 0}
+    finally:
+        app = Celery("test-cleanup", broker=url, set_as_current=False)
+        with app.connection_for_write() as connection:
+            channel = connection.channel()
+            channel.queue_delete(queue)
+            channel.close()
+        app.close()

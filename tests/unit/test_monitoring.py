@@ -4,12 +4,14 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+import socket
 import sys
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from celery import Celery
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import inspect as sqlalchemy_inspect
@@ -22,6 +24,7 @@ from makernet.config import Settings, load_settings
 from makernet.db import Database
 from makernet.errors import InvalidInput
 from makernet.services import monitoring
+from makernet.services.context import CeleryQueue
 from makernet.services.monitoring.views import Family, render
 from tests.support.api import ADMIN, COORDINATOR, OPERATOR, REQUESTER, ApiClient
 from tests.support.fakes import RecordingQueue
@@ -244,3 +247,18 @@ def test_the_counters_revision_builds_the_model_and_upserts_on_postgresql() -> N
             _upgrade_count_and_downgrade(database)
         finally:
             database.dispose()
+
+
+def test_a_broker_that_does_not_answer_is_told_and_the_rest_still_served(app: Flask, api: ApiClient) -> None:
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]   # nothing listens there once the socket is closed
+    unreachable = Celery("unreachable", broker=f"redis://127.0.0.1:{port}/0", set_as_current=False)
+    app.extensions["makernet"].tasks = CeleryQueue(unreachable)
+    try:
+        figures = scrape(api)
+    finally:
+        unreachable.close()
+    assert figures.value("makernet_broker_up") == 0
+    assert figures.series("makernet_queue_messages") == {}
+    assert figures.series("makernet_plates")
