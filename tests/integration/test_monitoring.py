@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import secrets
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -126,7 +125,7 @@ def test_serve_worker_and_beat_write_one_json_object_per_log_line(region: Region
     wait_for("the failed task in the worker's log", lambda: any(
         "exception" in line for line in region.log_lines("worker")), logs=region.logs)
     wait_for("beat posting a poll", lambda: any("poll" in line for line in region.log_lines("beat")), logs=region.logs)
-    time.sleep(1)   # let the last lines be written whole before reading them
+    region.inst.stop()   # every line written whole before reading them
     for name in ("serve", "worker", "beat"):
         lines = region.log_lines(name)
         assert lines, f"{name} logged nothing"
