@@ -6,7 +6,7 @@ import time
 
 from celery import Celery, Task
 from celery.schedules import crontab
-from celery.signals import task_postrun, task_prerun
+from celery.signals import task_postrun, task_prerun, worker_process_init
 from flask import Flask
 
 from makernet.config import Settings
@@ -32,12 +32,13 @@ def celery_init_app(app: Flask, settings: Settings) -> Celery:
 
     celery_app = _make_celery(app.name, FlaskTask, settings)
     app.extensions["celery"] = celery_app
-    celery_app.makernet_task_counter = TaskCounter(app, celery_app)  # the signals hold it weakly: kept here
+    celery_app.makernet_signals = WorkerSignals(app, celery_app)  # the signals hold it weakly: kept here
     return celery_app
 
 
-class TaskCounter:
-    """Counts each task this app's worker runs, with its outcome and time, in the app's monitoring tally.
+class WorkerSignals:
+    """What this app's worker does on Celery's signals: count each task run, with its outcome and time, in
+    the app's monitoring tally; give each prefork child its own database connections.
 
     Celery's signals are process-wide; a receiver answers only for its own app's tasks, so a place's
     own worker (no database) and other apps in the same process count nothing here.
@@ -48,6 +49,13 @@ class TaskCounter:
         self.started: dict[str, float] = {}
         task_prerun.connect(self.task_started)
         task_postrun.connect(self.task_ended)
+        worker_process_init.connect(self.child_started)
+
+    def child_started(self, **_: object) -> None:
+        """A prefork child forgets the connections it inherited (its parent checked the schema through one):
+        sharing a socket with its parent or siblings would mix their queries. close=False leaves them open
+        for the parent."""
+        self.app.extensions["makernet"].db.engine.dispose(close=False)
 
     def task_started(self, sender: Task | None = None, task_id: str = "", **_: object) -> None:
         """Note when a run began."""

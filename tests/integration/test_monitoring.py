@@ -89,7 +89,8 @@ def region(tmp_path: Path) -> Iterator[Region]:
 
 @pytest.mark.postgres
 @pytest.mark.redis
-def test_tasks_run_by_a_worker_process_are_counted_in_the_metrics_of_the_web_process(region: Region) -> None:
+@pytest.mark.parametrize("pool", ["threads", "prefork"])
+def test_tasks_run_by_a_worker_process_are_counted_in_the_metrics_of_the_web_process(region: Region, pool: str) -> None:
     region.serve()
     region.post_tasks(*[("makernet.poll_printers", [])] * 3, ("makernet.poll_printers", ["not", "expected"]))
     client = redis.Redis.from_url(region.redis_url)
@@ -100,7 +101,7 @@ def test_tasks_run_by_a_worker_process_are_counted_in_the_metrics_of_the_web_pro
     assert before.value("makernet_broker_up") == 1
     assert before.series("makernet_tasks_total") == {}
 
-    region.start("worker", "worker", "--concurrency", "2")
+    region.start("worker", "worker", "--concurrency", "2", "--pool", pool)
 
     def counted() -> Exposition | None:
         figures = region.metrics()
