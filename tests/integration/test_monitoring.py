@@ -201,3 +201,26 @@ def test_queue_depth_on_rabbitmq_is_the_passive_declares_message_count() -> None
             channel.queue_delete(queue)
             channel.close()
         app.close()
+
+
+def test_the_embedded_default_counts_the_tasks_of_its_in_process_worker(tmp_path: Path) -> None:
+    inst = MakerNetInstallation(tmp_path / "instance", log_format="json", plan_daily_at="off")
+    assert inst.run("db", "upgrade").returncode == 0
+    made = subprocess.run([MAKERNET, "admin", "create", "--email", ADMIN_EMAIL, "--name", "Admin", "--password-stdin"],
+                          env=inst.env, input="a-long-and-private-passphrase-2026\n", capture_output=True, text=True,
+                          timeout=120)
+    assert made.returncode == 0, made.stderr
+    region = Region(inst, "", "", inst.run("token", "create", ADMIN_EMAIL).stdout.strip())
+    try:
+        region.serve()   # beat posts a printer poll every 0.5 s to the worker in the same process
+
+        def polled() -> Exposition | None:
+            figures = region.metrics()
+            done = figures.value("makernet_tasks_total", task="makernet.poll_printers", outcome="succeeded")
+            return figures if done else None
+
+        figures = wait_for("the embedded worker's polls in /metrics", polled, logs=region.logs)
+        assert figures.value("makernet_broker_up") == 1
+        assert figures.value("makernet_queue_messages", queue="makernet") is not None   # memory://, in process
+    finally:
+        inst.stop()
