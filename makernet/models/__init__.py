@@ -14,6 +14,6 @@ from makernet.models.supply import SupplyRequest
 
 __all__ = [
     "ApiToken", "AuditEntry", "BomLine", "Delivery", "DeliveryLine", "DesignVersion", "Item",
-    "Job", "Machine", "Material", "MetricCounter", "Organisation", "Place", "PlanningRule", "PlanRun", "PlateLayout", "Request",
-    "RequestLine", "StockEntry", "SupplyRequest", "User", "WorkOrder",
+    "Job", "Machine", "Material", "MetricCounter", "Organisation", "Place", "PlanningRule", "PlanRun", "PlateLayout",
+    "Request", "RequestLine", "StockEntry", "SupplyRequest", "User", "WorkOrder",
 ]
