@@ -43,8 +43,9 @@ class Region:
         return "\n".join(f"--- {name}\n" + "\n".join(self.log_lines(name)[-30:]) for name in self.inst.processes)
 
     def serve(self) -> None:
+        """Start `makernet serve` and wait for a page (not /health, which also asks for beat's heartbeat)."""
         self.start("serve", "serve", "--port", str(self.inst.port))
-        wait_for("the web process", lambda: self.answers("/health"), logs=self.logs)
+        wait_for("the web process", lambda: self.answers("/login"), logs=self.logs)
 
     def answers(self, path: str) -> bool:
         try:
@@ -155,7 +156,7 @@ def test_gunicorn_with_the_deploy_log_config_writes_json_lines_for_itself_and_th
         region.inst.processes["gunicorn"] = subprocess.Popen(
             [gunicorn, "--bind", f"127.0.0.1:{region.inst.port}", "--workers", "2", "--access-logfile", "-",
              "--log-config-json", str(config), "makernet.wsgi:app"], env=region.inst.env, stdout=out, stderr=err)
-    wait_for("gunicorn", lambda: region.answers("/health"), logs=region.logs)
+    wait_for("gunicorn", lambda: region.answers("/login"), logs=region.logs)
     assert region.metrics().value("makernet_broker_up") == 1
     region.inst.stop()
     access = (region.inst.instance_dir / "gunicorn.out").read_text().splitlines()
