@@ -18,6 +18,7 @@ from makernet.errors import InvalidInput
 
 PREFIX = "MAKERNET_"
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+LOG_FORMATS = ("text", "json")
 
 
 def _default_instance_dir() -> Path:
@@ -47,6 +48,7 @@ class Settings:
     remember_days: float = 30.0       # ...or this long on a device where "stay signed in" was ticked
     default_locale: str = "fr"
     plan_daily_at: str = "06:00"      # French time of the daily planner run; "off": none
+    log_format: str = "text"          # "json": one JSON object per log line, for a log collector
 
     @property
     def daily_plan_time(self) -> tuple[int, int] | None:
@@ -125,6 +127,8 @@ def _parse(name: str, kind: object, raw: str) -> object:
             _clock(raw)
         if name == "printer_networks":
             return parse_networks(raw)
+        if name == "log_format" and raw not in LOG_FORMATS:
+            raise ValueError(raw)
         return raw
     except ValueError:
         raise InvalidInput("config.invalid_value", name=f"{PREFIX}{name.upper()}", value=raw) from None

@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import threading
+import time
 
 from celery import Celery, Task
 from celery.schedules import crontab
+from celery.signals import task_postrun, task_prerun, worker_process_init
 from flask import Flask
 
 from makernet.config import Settings
-from makernet.services import operations
+from makernet.services import monitoring, operations
 
 DEFAULT_QUEUE = "makernet"
 # A dispatch must finish well before the broker would hand its message to another
@@ -30,7 +32,46 @@ def celery_init_app(app: Flask, settings: Settings) -> Celery:
 
     celery_app = _make_celery(app.name, FlaskTask, settings)
     app.extensions["celery"] = celery_app
+    celery_app.makernet_signals = WorkerSignals(app, celery_app)  # the signals hold it weakly: kept here
     return celery_app
+
+
+class WorkerSignals:
+    """What this app's worker does on Celery's signals: count each task run, with its outcome and time, in
+    the app's monitoring tally; give each prefork child its own database connections.
+
+    Celery's signals are process-wide; a receiver answers only for its own app's tasks, so a place's
+    own worker (no database) and other apps in the same process count nothing here.
+    """
+
+    def __init__(self, app: Flask, celery_app: Celery) -> None:
+        self.app, self.celery_app = app, celery_app
+        self.started: dict[str, float] = {}
+        task_prerun.connect(self.task_started)
+        task_postrun.connect(self.task_ended)
+        worker_process_init.connect(self.child_started)
+
+    def child_started(self, **_: object) -> None:
+        """A prefork child forgets the connections it inherited (its parent checked the schema through one):
+        sharing a socket with its parent or siblings would mix their queries. close=False leaves them open
+        for the parent."""
+        self.app.extensions["makernet"].db.engine.dispose(close=False)
+
+    def task_started(self, sender: Task | None = None, task_id: str = "", **_: object) -> None:
+        """Note when a run began."""
+        if sender is not None and sender.app is self.celery_app:
+            self.started[task_id] = time.monotonic()
+
+    def task_ended(self, sender: Task | None = None, task_id: str = "", state: str | None = None,
+                   **_: object) -> None:
+        """Count the run: SUCCESS, FAILURE or RETRY, and the seconds since it began."""
+        if sender is None or sender.app is not self.celery_app:
+            return
+        began = self.started.pop(task_id, None)
+        tally = self.app.extensions.get("monitoring")
+        if tally is not None:
+            monitoring.count_task(tally, sender.name, state or "",
+                                  None if began is None else time.monotonic() - began)
 
 
 def site_celery(settings: Settings) -> Celery:

@@ -1,13 +1,16 @@
 """What every `makernet` command shares: one-line refusals, the app, schema and broker checks, logging."""
 from __future__ import annotations
 
+import json
 import logging
 import sys
+from datetime import datetime, timezone
 
 import click
+from flask import has_request_context, request
 from flask_babel import force_locale
 
-from makernet.config import load_settings
+from makernet.config import Settings, load_settings
 from makernet.errors import MakerNetError
 from makernet.messages import render_error
 
@@ -67,6 +70,63 @@ def require_broker(app) -> None:  # noqa: ANN001
                                    "beat run inside `makernet serve`")
 
 
-def configure_logging() -> None:
-    """Readable log lines on stderr."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+class JsonLines(logging.Formatter):
+    """One JSON object per record: time (ISO 8601 UTC), level, logger, message, exception, request."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The record as one line of JSON (newlines inside the message are escaped)."""
+        line: dict[str, object] = {
+            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "level": record.levelname, "logger": record.name, "message": record.getMessage()}
+        if record.exc_info:
+            line["exception"] = self.formatException(record.exc_info)
+        elif record.exc_text:
+            line["exception"] = record.exc_text
+        if record.stack_info:
+            line["stack"] = self.formatStack(record.stack_info)
+        if has_request_context():  # cheap: the request is already parsed
+            line["method"], line["path"] = request.method, request.path
+        return json.dumps(line, ensure_ascii=False, default=str)
+
+
+def configure_logging(settings: Settings | None = None, level: str = "INFO") -> None:
+    """Log lines on stderr: readable text, or JSON lines with MAKERNET_LOG_FORMAT=json.
+
+    The root logger gets one handler, replacing any earlier one, so every library's lines
+    (Celery, waitress, gunicorn's app) come out in the same format; with JSON, Python's
+    warnings go through logging too, so nothing else is written on stderr.
+    """
+    settings = settings or load_settings()
+    handler = logging.StreamHandler(sys.stderr)
+    json_lines = settings.log_format == "json"
+    handler.setFormatter(JsonLines() if json_lines else logging.Formatter(TEXT_FORMAT))
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(level)
+    logging.captureWarnings(json_lines)
+
+
+def configure_celery_logging(settings: Settings, level: str) -> None:
+    """A worker or beat: Celery's own text lines by default; with JSON, ours everywhere.
+
+    The root logger is set up before Celery starts, so Celery adds no handler of its own there; what it
+    still installs (the task loggers' handler) is given the JSON formatter, and what is printed on
+    stdout or stderr inside the worker comes through logging as JSON too (Celery redirects it).
+    """
+    if settings.log_format != "json":
+        return
+    from celery.signals import after_setup_logger, after_setup_task_logger
+    configure_logging(settings, level)
+    after_setup_logger.connect(_json_handlers, weak=False)
+    after_setup_task_logger.connect(_json_handlers, weak=False)
+
+
+def _json_handlers(logger: logging.Logger | None = None, **_: object) -> None:
+    """Celery's signal receiver: every handler it set up writes JSON lines."""
+    for handler in (logger.handlers if logger is not None else ()):
+        handler.setFormatter(JsonLines())

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import click
 
-from makernet.cli.base import configure_logging, main, make_app, require_broker, require_schema
+from makernet.cli.base import (configure_celery_logging, configure_logging, main, make_app, require_broker,
+                               require_schema)
 from makernet.config import load_settings
 
 
@@ -19,7 +20,7 @@ def serve(host: str | None, port: int | None, threads: int) -> None:
     app = make_app()
     require_schema(app)
     settings = app.extensions["makernet"].settings
-    configure_logging()
+    configure_logging(settings)
     if settings.runs_embedded_worker:
         from makernet.services import operations
         from makernet.services.fleet import start_central_listener
@@ -51,6 +52,7 @@ def worker(place_id: int | None, concurrency: int, pool: str, hostname: str | No
     if not settings.broker_url:
         raise click.ClickException("MAKERNET_BROKER_URL is not set: in the embedded default the worker and "
                                    "beat run inside `makernet serve`")
+    configure_celery_logging(settings, loglevel)
     if place_id is not None:
         celery_app, queues = site_celery(settings), [place_queue(place_id)]
         name = hostname or f"place-{place_id}@{socket.gethostname()}"
@@ -71,6 +73,7 @@ def beat(loglevel: str) -> None:
     app = make_app()
     require_broker(app)
     lock = operations.hold_process_lock(app.extensions["makernet"], "beat")  # noqa: F841 - held for the process's life
+    configure_celery_logging(app.extensions["makernet"].settings, loglevel)
     celery_app = app.extensions["celery"]
     celery_app.Beat(loglevel=loglevel).run()
 
@@ -87,6 +90,6 @@ def listen() -> None:
     require_broker(app)
     require_schema(app)
     lock = operations.hold_process_lock(app.extensions["makernet"], "listen")  # noqa: F841 - held for the process's life
-    configure_logging()
+    configure_logging(app.extensions["makernet"].settings)
     click.echo("following printers' events; beat's polls go on beside")
     run_central_listener(app.extensions["makernet"], threading.Event())

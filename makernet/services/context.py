@@ -1,12 +1,15 @@
 """What every use case is given: the database, the task queue and the settings."""
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from makernet.config import Settings
 from makernet.db import Database
+
+log = logging.getLogger(__name__)
 
 
 class TaskQueue(Protocol):
@@ -16,6 +19,9 @@ class TaskQueue(Protocol):
                 expires: float | None = None) -> None:
         """Post a task by name with plain arguments, to the central queue or the named one;
         a task with `expires` is dropped if no worker took it within that many seconds."""
+
+    def waiting(self, queues: Sequence[str] = ()) -> dict[str, int] | None:
+        """Messages waiting in the central queue and in `queues`; None when the broker does not answer."""
 
 
 @dataclass
@@ -47,6 +53,47 @@ class CeleryQueue:
         if expires is not None:
             options["expires"] = expires
         self.celery_app.send_task(f"makernet.{task_name}", args=list(args), **options)
+
+    def waiting(self, queues: Sequence[str] = ()) -> dict[str, int] | None:
+        """Messages waiting in the central queue and in `queues`, as the broker counts them; None when it does not answer.
+
+        On Redis the length of the queue's lists (one per priority) under the installation's key prefix, on
+        RabbitMQ the ready messages a passive declare reports, on memory:// (the embedded default) this
+        process's own queue. A queue the broker does not know has 0 waiting.
+        """
+        counts: dict[str, int] = {}
+        try:
+            with self.celery_app.connection_for_read(connect_timeout=2) as connection:
+                connection.ensure_connection(max_retries=1)
+                for queue in (self.celery_app.conf.task_default_queue, *queues):
+                    channel = connection.channel()
+                    try:
+                        counts[queue] = _messages_waiting(connection, channel, queue)
+                    finally:
+                        _close_quietly(channel)
+        except Exception:  # noqa: BLE001 - any broker failure means "cannot tell now", never a failed scrape
+            log.warning("the broker did not tell its queues' lengths", exc_info=True)
+            return None
+        return counts
+
+
+def _messages_waiting(connection: Any, channel: Any, queue: str) -> int:
+    """What one queue holds. On Redis, kombu's passive declare asks EXISTS without the installation's key
+    prefix (kombu 5.7) and finds no queue: its own count of the lists, prefixed, is asked instead."""
+    if connection.transport.driver_type == "redis":
+        return int(channel._size(queue))
+    try:
+        return int(channel.queue_declare(queue=queue, passive=True).message_count)
+    except connection.channel_errors:
+        return 0   # never declared: nothing waits there
+
+
+def _close_quietly(channel: Any) -> None:
+    """Close a channel the broker may already have closed (RabbitMQ does after a refused passive declare)."""
+    try:
+        channel.close()
+    except Exception:  # noqa: BLE001,S110 - closing what is gone
+        pass
 
 
 def current_context() -> Context:

@@ -20,6 +20,7 @@ from makernet.web import (
     formatting,
     headers,
     home,
+    monitoring,
     places,
     planning,
     plans,
@@ -31,7 +32,7 @@ from makernet.web import (
 )
 
 AREAS = (home, accounts, catalogue, demand, places, fleet, planning, plans, production, stock, supply, deliveries,
-         reporting, documents, exchange)  # one blueprint each, named as its area
+         reporting, documents, exchange, monitoring)  # one blueprint each, named as its area
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 
 
@@ -60,5 +61,6 @@ def init_app(app: Flask) -> None:
     session.init_login(app)
     formatting.init_app(app)
     feedback.init_app(app)
+    monitoring.init_app(app)
     for area in AREAS:
         app.register_blueprint(area.bp)

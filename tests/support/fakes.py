@@ -1,6 +1,7 @@
 """Fakes at the ports: the task queue and a printer driver."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from printers.base import Capability, Setting, MachineConnection, PrinterError, PrinterState, PrinterStatus, StartResult
@@ -19,6 +20,11 @@ class RecordingQueue:
         """Record the task instead of sending it."""
         self.sent.append((task_name, args))
         self.queues.append(queue)
+
+    def waiting(self, queues: Sequence[str] = ()) -> dict[str, int] | None:
+        """What the broker would count: the recorded tasks of each queue (the central one is "makernet")."""
+        names = ["makernet" if queue is None else queue for queue in self.queues]
+        return {queue: names.count(queue) for queue in ("makernet", *queues)}
 
     def take(self, task_name: str) -> list[tuple]:
         """The argument tuples of every recorded task of that name, forgetting them."""
