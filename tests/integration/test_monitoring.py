@@ -3,7 +3,6 @@ queue depth is what waits in Redis, and every process logs JSON lines when told 
 from __future__ import annotations
 
 import json
-import secrets
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +15,7 @@ from celery import Celery
 from makernet.services.context import CeleryQueue
 from tests.support.processes import MAKERNET, MakerNetInstallation
 from tests.support.prometheus import Exposition
-from tests.support.services import postgres_database, reachable, redis_key_space
+from tests.support.services import postgres_database, rabbitmq_vhost, redis_key_space
 from tests.support.waiting import wait_for
 
 pytestmark = [pytest.mark.integration]
@@ -189,19 +188,8 @@ def test_queue_depth_on_redis_counts_every_priority_under_the_installations_pref
 
 
 def test_queue_depth_on_rabbitmq_is_the_passive_declares_message_count() -> None:
-    if not reachable("127.0.0.1", 5672):
-        pytest.skip("RabbitMQ is not reachable at 127.0.0.1:5672 (the CI script does not start it)")
-    queue = f"makernet-test-{secrets.token_hex(4)}"
-    url = "amqp://guest:guest@127.0.0.1:5672//"
-    try:
-        assert _waiting_after_posting(url, queue, {}) == {queue: 2, f"{queue}.never-used": 0}
-    finally:
-        app = Celery("test-cleanup", broker=url, set_as_current=False)
-        with app.connection_for_write() as connection:
-            channel = connection.channel()
-            channel.queue_delete(queue)
-            channel.close()
-        app.close()
+    with rabbitmq_vhost() as url:   # a virtual host of its own, deleted with its queues afterwards
+        assert _waiting_after_posting(url, "makernet", {}) == {"makernet": 2, "makernet.never-used": 0}
 
 
 def test_the_embedded_default_counts_the_tasks_of_its_in_process_worker(tmp_path: Path) -> None:

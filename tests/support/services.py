@@ -67,3 +67,36 @@ def redis_key_space() -> Iterator[tuple[str, str]]:
         if keys:
             client.delete(*keys)
         client.close()
+
+
+@contextmanager
+def rabbitmq_vhost() -> Iterator[str]:
+    """A RabbitMQ virtual host of this run (guest may use it), deleted afterwards; yields its broker URL."""
+    require("RabbitMQ", "127.0.0.1", 5672)
+    name = f"makernet-test-{os.getpid()}-{secrets.token_hex(4)}"
+    _rabbitmqctl("add_vhost", name)
+    try:
+        _rabbitmqctl("set_permissions", "-p", name, "guest", ".*", ".*", ".*")
+        yield f"amqp://guest:guest@127.0.0.1:5672/{name}"
+    finally:
+        _rabbitmqctl("delete_vhost", name)
+
+
+def _rabbitmqctl(*args: str) -> None:
+    """Run rabbitmqctl (as root, as on CI's machines), or fail/skip saying why."""
+    import shutil
+    import subprocess
+
+    tool = shutil.which("rabbitmqctl") or "/usr/sbin/rabbitmqctl"
+    try:
+        done = subprocess.run([tool, "-q", *args], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        done = None
+        problem = str(error)
+    else:
+        problem = done.stderr.strip() or done.stdout.strip()
+    if done is None or done.returncode != 0:
+        message = f"rabbitmqctl {' '.join(args)} failed: {problem}"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message} (CI needs it to give each run its own virtual host)", pytrace=False)
+        pytest.skip(message)
