@@ -48,7 +48,9 @@ def venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     wheel goes in with the venv's own pip, as deploy/README.md does it.
     """
     folder = tmp_path_factory.mktemp("wheel")
-    subprocess.run([_uv(), "build", "--wheel", "--quiet", "--out-dir", str(folder / "dist"), str(ROOT)],
+    # the source archive first, then the wheel from it, as a release is made: a wheel built in the
+    # checkout would also take whatever an earlier build left in its build/ folder
+    subprocess.run([_uv(), "build", "--quiet", "--out-dir", str(folder / "dist"), str(ROOT)],
                    check=True, capture_output=True, timeout=300)
     wheel = next((folder / "dist").glob("makernet-*-py3-none-any.whl"))
     subprocess.run([sys.executable, "-m", "venv", str(folder / "venv")], check=True, timeout=120)
@@ -60,9 +62,10 @@ def venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder / "venv"
 
 
-def _env(**settings: str) -> dict[str, str]:
-    """Only what a service unit would have: PATH and MakerNet's settings (nothing pointing at the checkout)."""
-    return {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": os.environ.get("HOME", "/root"),
+def _env(home: Path, **settings: str) -> dict[str, str]:
+    """Only what a service unit would have: PATH, a home (gunicorn keeps its control socket there) and
+    MakerNet's settings; nothing pointing at the checkout."""
+    return {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": str(home),
             **{f"MAKERNET_{key.upper()}": value for key, value in settings.items()}}
 
 
@@ -114,7 +117,7 @@ def _text(html: str) -> str:
 def test_the_installed_package_is_the_wheel_not_the_checkout(venv: Path, tmp_path: Path) -> None:
     where = subprocess.run([str(venv / "bin" / "python"), "-c", "import makernet, workers, printers; "
                             "print(makernet.__file__); print(makernet.templates_folder())"],
-                           cwd=tmp_path, env=_env(), capture_output=True, text=True, check=True).stdout.split()
+                           cwd=tmp_path, env=_env(tmp_path), capture_output=True, text=True, check=True).stdout.split()
     assert all(path.startswith(str(venv)) for path in where), where
     assert (Path(where[1]) / "base.html").is_file()
 
@@ -124,8 +127,8 @@ def test_a_region_goes_from_the_wheel_to_its_first_places_signed_in_through_ngin
     upstream, http_port, https_port = free_port(), free_port(), free_port()
     public = f"https://127.0.0.1:{https_port}"
     with postgres_database() as database, redis_key_space() as (broker, prefix):
-        env = _env(database_url=database, broker_url=broker, broker_key_prefix=prefix, secret_key=os.urandom(32).hex(),
-                   public_url=public, trusted_proxies="1", instance_dir=str(tmp_path / "instance"))
+        env = _env(tmp_path, database_url=database, broker_url=broker, broker_key_prefix=prefix,
+                   secret_key=os.urandom(32).hex(), public_url=public, trusted_proxies="1", instance_dir=str(tmp_path / "instance"))
         _run(venv, tmp_path, env, "db", "upgrade")
         created = _run(venv, tmp_path, env, "admin", "create", "--email", ADMIN, "--name", "Anne Cheffe",
                        "--organisation", "Coordination Occitanie", "--password-stdin", stdin=PASSWORD + "\n")
@@ -162,7 +165,7 @@ def test_a_region_goes_from_the_wheel_to_its_first_places_signed_in_through_ngin
 
 def test_the_embedded_default_runs_the_demo_from_the_wheel_in_an_empty_folder(venv: Path, tmp_path: Path) -> None:
     port = free_port()
-    env = _env(port=str(port))
+    env = _env(tmp_path, port=str(port))
     _run(venv, tmp_path, env, "db", "upgrade")
     _run(venv, tmp_path, env, "demo")
     assert (tmp_path / "instance" / "makernet.sqlite3").is_file()
