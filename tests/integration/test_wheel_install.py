@@ -37,7 +37,9 @@ PLACES = ("name;departement;commune;organisation\n"
 
 def _uv() -> str:
     found = Path(sys.executable).with_name("uv")
-    return str(found) if found.exists() else shutil.which("uv") or pytest.skip("uv is not installed (tests/run puts it in .venv)")
+    if found.exists():
+        return str(found)
+    return shutil.which("uv") or pytest.skip("uv is not installed (tests/run puts it in .venv)")
 
 
 @pytest.fixture(scope="module")
@@ -105,8 +107,9 @@ def _stop(*processes: subprocess.Popen | None) -> None:
 def _sign_in(client: httpx.Client, email: str, password: str) -> None:
     """The sign-in form as a browser posts it, with the page's CSRF token."""
     token = CSRF.search(client.get("/login").text)[1]
+    # over https, Flask-WTF also checks that the form came from this site's own page, as a browser says
     answer = client.post("/login", data={"email": email, "password": password, "csrf_token": token},
-                         headers={"Referer": str(client.base_url.join("/login"))})  # over https, CSRF checks the referrer too
+                         headers={"Referer": str(client.base_url.join("/login"))})
     assert answer.status_code == 302, answer.text[:2000]
 
 
@@ -128,7 +131,8 @@ def test_a_region_goes_from_the_wheel_to_its_first_places_signed_in_through_ngin
     public = f"https://127.0.0.1:{https_port}"
     with postgres_database() as database, redis_key_space() as (broker, prefix):
         env = _env(tmp_path, database_url=database, broker_url=broker, broker_key_prefix=prefix,
-                   secret_key=os.urandom(32).hex(), public_url=public, trusted_proxies="1", instance_dir=str(tmp_path / "instance"))
+                   secret_key=os.urandom(32).hex(), public_url=public, trusted_proxies="1",
+                   instance_dir=str(tmp_path / "instance"))
         _run(venv, tmp_path, env, "db", "upgrade")
         created = _run(venv, tmp_path, env, "admin", "create", "--email", ADMIN, "--name", "Anne Cheffe",
                        "--organisation", "Coordination Occitanie", "--password-stdin", stdin=PASSWORD + "\n")
