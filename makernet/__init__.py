@@ -11,7 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from makernet.config import Settings, load_settings
 from makernet.errors import InvalidInput
 
-ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
 MIN_SECRET_KEY = 32   # characters of MAKERNET_SECRET_KEY in production: what a guess cannot reach
 
 
@@ -24,8 +24,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     if not settings.runs_embedded_worker and len(settings.secret_key) < MIN_SECRET_KEY:
         raise InvalidInput("config.secret_key_short", least=MIN_SECRET_KEY)
     _private_instance(settings)
-    app = Flask(__name__, instance_path=str(settings.instance_dir), template_folder=str(ROOT / "templates"),
-                static_folder=str(ROOT / "makernet" / "static"))
+    app = Flask(__name__, instance_path=str(settings.instance_dir), template_folder=str(templates_folder()),
+                static_folder=str(PACKAGE / "static"))
     app.config.update(SECRET_KEY=settings.secret_key or _instance_secret(settings.instance_dir),
                       JSON_SORT_KEYS=False, MAX_CONTENT_LENGTH=16 * 1024 * 1024)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
@@ -49,6 +49,12 @@ def create_app(settings: Settings | None = None) -> Flask:
     api.init_app(app)
     web.init_app(app)
     return app
+
+
+def templates_folder() -> Path:
+    """The pages' templates: inside the package once installed from a wheel, at the top of a checkout otherwise."""
+    installed = PACKAGE / "templates"
+    return installed if installed.is_dir() else PACKAGE.parent / "templates"
 
 
 def _private_instance(settings: Settings) -> None:
