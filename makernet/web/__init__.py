@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask, request
 from flask_babel import Babel
-from flask_wtf.csrf import CSRFProtect
+from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from makernet.web import (
     accounts,
@@ -57,7 +57,10 @@ def init_app(app: Flask) -> None:
     def check_csrf() -> None:
         """Every form post carries its token; /api/ is exempt: it takes bearer tokens, never the session cookie."""
         if not request.path.startswith("/api/"):
-            csrf.protect()
+            try:
+                csrf.protect()
+            except ValueError:   # a Referer whose port is no number: Flask-WTF's same-origin check cannot read it
+                raise CSRFError("The referrer header is malformed.") from None
     session.init_login(app)
     formatting.init_app(app)
     feedback.init_app(app)

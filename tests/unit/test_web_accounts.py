@@ -54,6 +54,15 @@ def test_a_form_posted_without_its_csrf_token_is_refused_and_writes_nothing(page
     assert pages.post("/requests/new", {"csrf_token": "forged"}, csrf=False).status_code == 400
 
 
+def test_a_malformed_referrer_on_a_secure_form_post_is_refused_not_a_crash(pages: Pages, app) -> None:  # noqa: ANN001
+    pages.get("/login")
+    before = row_counts(app)
+    answer = pages.client.post("/login", base_url="https://localhost", data={"csrf_token": pages.token},
+                               headers={"Referer": "https://localhost:12ab/login"})
+    assert answer.status_code == 400 and "Le formulaire a expiré" in text_of(answer.get_data(as_text=True))
+    assert row_counts(app) == before
+
+
 def test_the_json_api_needs_no_csrf_token_it_takes_bearer_tokens(api: ApiClient) -> None:
     assert api.call("get", "/requests", REQUESTER).status_code == 200
     assert api.call("post", "/requests/1/approve", REQUESTER).status_code in (403, 404)
