@@ -27,6 +27,11 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = _make_engine(url)
+        self._before_dispose: list[Callable[[], None]] = []
+
+    def before_dispose(self, action: Callable[[], None]) -> None:
+        """Run `action` when the database is closed (what a process still holds for it is written first)."""
+        self._before_dispose.append(action)
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
@@ -49,7 +54,9 @@ class Database:
             yield session
 
     def dispose(self) -> None:
-        """Close every pooled connection."""
+        """Write what is still held for the database, then close every pooled connection."""
+        for action in self._before_dispose:
+            action()
         self.engine.dispose()
 
 

@@ -66,6 +66,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, demo_database: Path) -> Ite
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+            process.wait()
         log.close()
 
 
@@ -75,7 +76,7 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
         if process.poll() is not None:
             raise RuntimeError(f"makernet serve exited:\n{log.read_text()}")
         try:
-            if httpx.get(url + "/health", timeout=2).status_code == 200:
+            if httpx.get(url + "/health/web", timeout=2).status_code == 200:
                 return
         except httpx.HTTPError:
             pass

@@ -85,7 +85,7 @@ def _serving(process: subprocess.Popen, url: str, log: Path) -> None:
         if process.poll() is not None:
             raise AssertionError(f"the app exited with {process.returncode}:\n{log.read_text()}")
         try:
-            if httpx.get(f"{url}/health", timeout=2).status_code in (200, 503):
+            if httpx.get(f"{url}/health/web", timeout=2).status_code == 200:
                 return
         except httpx.HTTPError:
             pass

@@ -62,10 +62,11 @@ def start(folder: Path, upstream: int, http_port: int, https_port: int) -> subpr
         if process.poll() is not None:
             raise RuntimeError(f"nginx exited:\n{(folder / 'error.log').read_text()}")
         try:
-            if httpx.get(f"https://127.0.0.1:{https_port}/health", verify=False, timeout=2).status_code == 200:
+            if httpx.get(f"https://127.0.0.1:{https_port}/health/web", verify=False, timeout=2).status_code == 200:
                 return process
         except httpx.HTTPError:
             pass
         time.sleep(0.2)
     process.kill()
+    process.wait(10)
     raise RuntimeError(f"MakerNet did not answer through nginx within 30 s:\n{(folder / 'error.log').read_text()}")

@@ -58,7 +58,7 @@ class MakerNetInstallation:
             if self.processes["serve"].poll() is not None:
                 raise RuntimeError(f"makernet serve exited:\n{self.log('serve')}")
             try:
-                if httpx.get(self.url + "/health", timeout=2).status_code in (200, 503):
+                if httpx.get(self.url + "/health/web", timeout=2).status_code == 200:
                     return
             except httpx.HTTPError:
                 pass

@@ -39,6 +39,17 @@ class Tally:
         self.flush_seconds = flush_seconds
         self._start_afresh()
         atexit.register(_flush_at_exit, weakref.ref(self))
+        db.before_dispose(self.close)
+
+    def close(self) -> None:
+        """Write what was counted and stop the timer: the database is being closed (a process stopping, a test
+        ending), and no timer may open a connection to it afterwards."""
+        self.flush_quietly()
+        with self._lock:
+            timer, self._timer = self._timer, None
+            self._closed = True
+        if timer is not None and timer is not threading.current_thread():
+            timer.cancel()
 
     def _start_afresh(self) -> None:
         """No counts, no timer: at creation, and in a process forked from one that had some (they are its parent's)."""
@@ -46,6 +57,7 @@ class Tally:
         self._lock = threading.Lock()
         self._pending: dict[tuple[str, str], float] = {}
         self._timer: threading.Timer | None = None
+        self._closed = False
 
     def add(self, series: dict[tuple[str, str], float]) -> None:
         """Add to some series, (name, labels) -> amount; the timer flushes them within FLUSH_SECONDS."""
@@ -54,7 +66,7 @@ class Tally:
         with self._lock:
             for key, amount in series.items():
                 self._pending[key] = self._pending.get(key, 0.0) + amount
-            if self._timer is None:
+            if self._timer is None and not self._closed:
                 self._timer = threading.Timer(self.flush_seconds, self.flush_quietly)
                 self._timer.daemon = True
                 self._timer.start()
