@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from makernet.config import PREFIX, Settings, load_settings
-from workers.app import TASK_TIME_LIMIT
+from workers.app import TASK_TIME_LIMIT, VISIBILITY_TIMEOUT
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 ENV_EXAMPLE = DEPLOY / "makernet.env.example"
@@ -192,3 +192,23 @@ def test_the_nginx_example_forwards_what_makernet_reads_and_takes_its_bodies() -
                    "X-Forwarded-Proto $scheme", "X-Forwarded-Host $host", "client_max_body_size 16m",
                    "return 301 https://", "MAKERNET_TRUSTED_PROXIES=1", "MAKERNET_PUBLIC_URL=https://"):
         assert needed in conf, needed
+
+
+def test_the_files_table_of_the_deploy_readme_names_every_file_in_deploy() -> None:
+    readme = (DEPLOY / "README.md").read_text()
+    table = readme.split("## Files here", 1)[1].split("\n## ", 1)[0]
+    named = set()
+    for cell in re.findall(r"^\| (.+?) \|", table, re.M):
+        for name in re.findall(r"`([^`]+)`", cell):
+            braces = re.search(r"\{([^}]+)\}", name)
+            named |= ({name[:braces.start()] + part + name[braces.end():] for part in braces[1].split(",")}
+                      if braces else {name})
+    present = {str(path.relative_to(DEPLOY)) for path in DEPLOY.rglob("*") if path.is_file()} - {"README.md"}
+    assert present - named == set(), f"deploy/README.md's file table misses {sorted(present - named)}"
+    assert named - present == set(), f"deploy/README.md's file table names missing files {sorted(named - present)}"
+
+
+def test_the_worker_unit_states_the_visibility_timeout_the_code_uses() -> None:
+    unit = (DEPLOY / "systemd" / "makernet-worker.service").read_text()
+    said = re.findall(r"visibility timeout \((\d+) s", unit)
+    assert said == [str(VISIBILITY_TIMEOUT)], said
