@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import threading
 import time
+import uuid
 
 from celery import Celery, Task
 from celery.schedules import crontab
@@ -47,9 +48,12 @@ class WorkerSignals:
     def __init__(self, app: Flask, celery_app: Celery) -> None:
         self.app, self.celery_app = app, celery_app
         self.started: dict[str, float] = {}
-        task_prerun.connect(self.task_started)
-        task_postrun.connect(self.task_ended)
-        worker_process_init.connect(self.child_started)
+        # a key of its own: Celery before 5.7 keys a bound method by ids, which a new app may reuse once an
+        # old one is gone, and would then take the new receiver for the dead one (and never call it)
+        key = uuid.uuid4().hex
+        task_prerun.connect(self.task_started, dispatch_uid=f"{key}-started")
+        task_postrun.connect(self.task_ended, dispatch_uid=f"{key}-ended")
+        worker_process_init.connect(self.child_started, dispatch_uid=f"{key}-child")
 
     def child_started(self, **_: object) -> None:
         """A prefork child forgets the connections it inherited (its parent checked the schema through one):
