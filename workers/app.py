@@ -1,6 +1,7 @@
 """The Celery application: one configuration for the embedded and production modes."""
 from __future__ import annotations
 
+import ssl
 import threading
 import time
 
@@ -113,7 +114,13 @@ def _celery_config(settings: Settings) -> dict:
         transport_options.update(unacked_restore_interval=2, unacked_restore_throttle=1)
         if settings.broker_key_prefix:
             transport_options["global_keyprefix"] = settings.broker_key_prefix
+    tls: dict[str, object] = {}
+    if settings.broker_url.startswith("amqps://"):
+        # amqps:// alone checks the certificate's chain but not its name: kombu fills in the URL's host name
+        # for SNI and the host name check when asked to by an empty server_hostname
+        tls = {"broker_use_ssl": {"server_hostname": None, "cert_reqs": ssl.CERT_REQUIRED}}
     return {
+        **tls,
         "broker_url": settings.effective_broker_url,
         "broker_transport_options": transport_options,
         "broker_connection_retry_on_startup": True,

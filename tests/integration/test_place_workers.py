@@ -8,6 +8,7 @@ report about it.
 """
 from __future__ import annotations
 
+import re
 import subprocess
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -21,7 +22,8 @@ from celery import Celery
 from kombu import Exchange, Queue
 from sqlalchemy import create_engine, text
 
-from tests.support.api import COORDINATOR, OPERATOR, OTHER_OPERATOR, REQUESTER, ApiClient
+from makernet.demo import DEMO_PASSWORD
+from tests.support.api import ADMIN, COORDINATOR, OPERATOR, OTHER_OPERATOR, REQUESTER, ApiClient
 from tests.support.octoprint import OctoPrintServer, gcode_lasting, print_starts
 from tests.support.processes import MAKERNET, MakerNetInstallation
 from tests.support.services import postgres_database, rabbitmq_vhost
@@ -224,11 +226,27 @@ def test_a_place_prints_through_its_own_worker_and_its_reports_about_another_pla
         assert f"place(s) [{b}]" in entries[a, "apply_key"]
         assert "no place's broker user" in entries[0, "apply_dispatch"]
         assert _state(region, b, machine_b, plate_b["id"]) == before   # nothing applied
+        # the admin sees them on the refused reports page
+        page = _admin_page(inst.url, "/admin/refused-reports")
+        assert page.count("<code>apply_dispatch</code>") == 2 and "FabLab La Rochelle (n° %d)" % a in page
+        assert f"jobs [{plate_b['id']}]" in page and "no place&#39;s broker user" in page
         assert "refused a apply_readings report" in inst.log("worker")
         # A's own reports still count: its machine keeps being read through its worker
         checked = region.sql("SELECT state_checked_at FROM machine WHERE id = :m", m=machine_a)[0][0]
         wait_for("A's printer read again", lambda: region.sql(
             "SELECT state_checked_at FROM machine WHERE id = :m", m=machine_a)[0][0] != checked, 30, logs)
+
+
+def _admin_page(url: str, path: str) -> str:
+    """A page as the demo's admin sees it, signed in through the sign-in form."""
+    with httpx.Client(base_url=url, timeout=20) as browser:
+        login = browser.get("/login").text
+        token = re.search(r'<meta name="csrf-token" content="([^"]+)"', login).group(1)  # type: ignore[union-attr]
+        signed_in = browser.post("/login", data={"email": ADMIN, "password": DEMO_PASSWORD, "csrf_token": token})
+        assert signed_in.status_code == 302, signed_in.text[:500]
+        page = browser.get(path)
+        assert page.status_code == 200, page.text[:500]
+        return page.text
 
 
 def _accepted_plate(api: ApiClient, place_id: int, operator: str) -> dict:
