@@ -109,6 +109,10 @@ def _make_celery(name: str, task_cls: type[Task], settings: Settings, overrides:
 def _celery_config(settings: Settings) -> dict:
     """Settings that keep messages safe: acked after the work, redelivered if a worker dies."""
     transport_options: dict[str, object] = {"visibility_timeout": VISIBILITY_TIMEOUT}
+    if settings.broker_url.startswith(("amqp://", "amqps://")):
+        # a publish returns once RabbitMQ has taken the message; one it refuses (a place's worker publishing
+        # where its user may not) fails the task loudly instead of being dropped without a word
+        transport_options["confirm_publish"] = True
     if settings.broker_url.startswith(("redis://", "rediss://")):
         # sweep unacked messages of dead workers every few seconds, not every ~100 s
         transport_options.update(unacked_restore_interval=2, unacked_restore_throttle=1)

@@ -65,7 +65,10 @@ def onboard_printer(self, payload: dict) -> str:  # noqa: ANN001 - Celery's boun
     """Where the printer can be reached: ask its OctoPrint for a key, then poll for the decision."""
     retry, result = printer_io.onboarding_step(payload, own_networks(self.app))
     if retry is not None:
-        options = {"queue": payload["queue"]} if payload.get("queue") else {}
+        # back to the place's own queue through its own exchange: Celery would send it through the default
+        # exchange, which a place's broker user may not publish to
+        queue = payload.get("queue")
+        options = {"queue": queue, "exchange": queue, "routing_key": queue} if queue else {}
         self.app.send_task("makernet.onboard_printer", args=[retry], countdown=1, **options)
         return "waiting for approval"
     self.app.send_task("makernet.apply_key", args=[payload["machine_id"], result])

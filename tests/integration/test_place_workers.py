@@ -24,7 +24,7 @@ from sqlalchemy import create_engine, text
 
 from makernet.demo import DEMO_PASSWORD
 from tests.support.api import ADMIN, COORDINATOR, OPERATOR, OTHER_OPERATOR, REQUESTER, ApiClient
-from tests.support.octoprint import OctoPrintServer, gcode_lasting, print_starts
+from tests.support.octoprint import ADMIN_USER, OctoPrintServer, gcode_lasting, print_starts
 from tests.support.processes import MAKERNET, MakerNetInstallation
 from tests.support.services import postgres_database, rabbitmq_vhost
 from tests.support.waiting import wait_for
@@ -160,6 +160,7 @@ def printer(tmp_path: Path) -> Iterator[OctoPrintServer]:
         yield server
 
 
+@pytest.mark.octoprint
 def test_a_place_prints_through_its_own_worker_and_its_reports_about_another_place_are_refused(
         region: Region, printer: OctoPrintServer, tmp_path: Path) -> None:
     _load(region, "--octoprint", printer.url, "--api-key", printer.api_key)
@@ -270,3 +271,27 @@ def _state(region: Region, place_id: int, machine_id: int, job_id: int) -> tuple
                        m=machine_id),
             region.sql("SELECT count(*) FROM stockentry WHERE place_id = :p", p=place_id),
             region.sql("SELECT count(*) FROM auditentry WHERE entity = 'job' AND entity_id = :j", j=job_id))
+
+
+@pytest.mark.octoprint
+def test_a_place_connects_a_printer_through_its_own_worker(region: Region, printer: OctoPrintServer) -> None:
+    _load(region)
+    a = region.place_id("FabLab La Rochelle")
+    region.sql("UPDATE place SET site_worker = true WHERE id = :a", a=a)
+    url_a = region.credentials(a)
+    inst = region.inst
+    inst.start("worker", "worker", "--concurrency", "2")
+    site_env = {k: v for k, v in inst.env.items() if k not in ("MAKERNET_DATABASE_URL", "MAKERNET_SECRET_KEY")}
+    inst.start("site", "worker", "--place", str(a), "--concurrency", "2", env={**site_env, "MAKERNET_BROKER_URL": url_a})
+    inst.serve()
+    logs = lambda: "\n".join(f"--- {n}\n{inst.log(n)[-2500:]}" for n in ("worker", "site"))  # noqa: E731
+    with httpx.Client(base_url=inst.url, timeout=20) as http:
+        machine = ApiClient(http).ok("post", f"/places/{a}/printers", OPERATOR, status=201, json={
+            "name": "Prusa atelier", "url": printer.url, "printer_profile": "prusa-mk3", "user": ADMIN_USER})
+        # the place's worker asks OctoPrint, posts itself the next look into its own queue until the operator
+        # decides, then reports the key through the reports exchange
+        wait_for("the key request at the printer", lambda: "waiting for approval" in inst.log("site"), 30, logs)
+        assert printer.decide_key_requests(approve=True) == 1
+        key = lambda: region.sql("SELECT key_status, active FROM machine WHERE id = :m", m=machine["id"])[0]  # noqa: E731
+        wait_for("the key stored", lambda: key() == ("stored", True), 30, logs)
+    assert region.sql("SELECT count(*) FROM auditentry WHERE entity = 'report'") == [(0,)]

@@ -48,6 +48,10 @@ def test_a_places_worker_sends_its_reports_as_itself_through_the_reports_exchang
     # over TLS the broker's certificate is checked, its name included (kombu fills in the URL's host)
     assert conf.broker_use_ssl == {"server_hostname": None, "cert_reqs": ssl.CERT_REQUIRED}
     assert "broker_use_ssl" not in _celery_config(load_settings({"MAKERNET_BROKER_URL": "amqp://h/region"}))
+    # a publish the broker refuses fails loudly rather than vanishing
+    assert conf.broker_transport_options["confirm_publish"] is True
+    assert "confirm_publish" not in _celery_config(load_settings({"MAKERNET_BROKER_URL": "redis://h/0"}))[
+        "broker_transport_options"]
 
 
 def test_only_reports_that_came_the_places_way_are_checked() -> None:
