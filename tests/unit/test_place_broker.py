@@ -4,10 +4,16 @@ from __future__ import annotations
 import re
 import ssl
 
+from sqlmodel import select
+
 from makernet.config import load_settings
+from makernet.models import Machine, Place
+from makernet.services import broker
 from makernet.services.broker.commands import place_permissions, place_url
 from makernet.services.broker.worker import ReportOrigin
 from makernet.services.context import REPORTS, broker_vhost, place_broker_user, place_of_broker_user
+from tests.support.api import ADMIN, OPERATOR
+from tests.support.pages import Pages
 from workers.app import REPORT_TASKS, _celery_config, site_celery
 
 
@@ -58,3 +64,29 @@ def test_only_reports_that_came_the_places_way_are_checked() -> None:
     assert ReportOrigin(exchange=REPORTS).from_a_place
     assert ReportOrigin(user="place-3").from_a_place
     assert not ReportOrigin(exchange="makernet").from_a_place and not ReportOrigin().from_a_place
+
+
+def test_a_report_is_applied_only_from_the_place_owning_what_it_names_and_admins_see_the_refusals(app) -> None:  # noqa: ANN001
+    ctx = app.extensions["makernet"]
+    with ctx.db.reading() as s:
+        places = {p.name: p.id for p in s.exec(select(Place)).all()}
+        a, b = places["FabLab La Rochelle"], places["Fab-lab de l'Aunis"]
+        machine_a = s.exec(select(Machine.id).where(Machine.place_id == a)).first()
+        machine_b = s.exec(select(Machine.id).where(Machine.place_id == b)).first()
+    by = lambda user: ReportOrigin(exchange=REPORTS, user=user)  # noqa: E731
+    assert broker.accept_report(ctx, by(f"place-{a}"), "apply_readings", machines=[machine_a])
+    assert broker.accept_report(ctx, ReportOrigin(exchange="makernet"), "apply_key", machines=[machine_b])  # central
+    assert not broker.accept_report(ctx, by(f"place-{a}"), "apply_readings", machines=[machine_a, machine_b])
+    assert not broker.accept_report(ctx, by(""), "apply_dispatch", jobs=[1])
+    assert not broker.accept_report(ctx, by(f"place-{a}@elsewhere"), "apply_key", machines=[machine_a])
+    assert not broker.accept_report(ctx, by(f"place-{a}"), "apply_readings", machines=["x", 99999])
+
+    pages = Pages(app.test_client())
+    pages.sign_in(OPERATOR)
+    pages.get("/admin/refused-reports", status=403)
+    pages = Pages(app.test_client())
+    pages.sign_in(ADMIN)
+    page = pages.get("/admin/refused-reports")
+    assert page.count("<tr><td>") == 4 and f"FabLab La Rochelle (n° {a})" in page
+    assert f"they belong to place(s) [{b}], not to place {a}" in page
+    assert "no place&#39;s broker user" in page and "unknown ids [-1, 99999]" in page
