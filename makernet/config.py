@@ -34,6 +34,7 @@ class Settings:
     database_url: str = ""            # empty: sqlite file in instance_dir
     broker_url: str = ""              # empty: in-process memory:// transport
     broker_key_prefix: str = ""       # Redis key space of this installation
+    place_broker_url: str = ""        # where places' own workers reach RabbitMQ (amqps://host:5671/vhost); empty: broker_url's
     secret_key: str = ""              # empty: generated once into instance_dir
     embedded_worker: bool | None = None  # None: on when broker_url is empty
     poll_interval: float = 5.0        # seconds between printer polls by beat

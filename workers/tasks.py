@@ -9,7 +9,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from makernet.config import Network, parse_networks
-from makernet.services import fleet, operations, plans, printer_io, production
+from makernet.services import broker, fleet, operations, plans, printer_io, production
 from makernet.services.context import current_context
 
 
@@ -19,15 +19,23 @@ def own_networks(celery_app: object) -> tuple[Network, ...]:
     return parse_networks(celery_app.conf.get("makernet_printer_networks", ""))  # type: ignore[attr-defined]
 
 
+def origin(request: object) -> broker.ReportOrigin:
+    """How the message being run reached this worker: its exchange and its broker-checked user_id."""
+    delivery, properties = getattr(request, "delivery_info", None) or {}, getattr(request, "properties", None) or {}
+    return broker.ReportOrigin(exchange=delivery.get("exchange") or "", user=properties.get("user_id") or "")
+
+
 @shared_task(name="makernet.dispatch_job")
 def dispatch_job(job_id: int) -> str:
     """Send one claimed plate to its printer, or to its place's worker."""
     return production.dispatch_job(current_context(), job_id)
 
 
-@shared_task(name="makernet.apply_dispatch")
-def apply_dispatch(job_id: int, report: dict) -> str:
-    """Record what a place's worker saw when it started a plate."""
+@shared_task(name="makernet.apply_dispatch", bind=True)
+def apply_dispatch(self, job_id: int, report: dict) -> str:  # noqa: ANN001 - Celery's bound task
+    """Record what a place's worker saw when it started a plate, if that place owns the plate."""
+    if not broker.accept_report(current_context(), origin(self.request), "apply_dispatch", jobs=[job_id]):
+        return "refused"
     return production.apply_outcome(current_context(), job_id, report)
 
 
@@ -43,9 +51,12 @@ def poll_machines(machine_ids: list[int]) -> int:
     return fleet.poll_machines(current_context(), machine_ids)
 
 
-@shared_task(name="makernet.apply_readings")
-def apply_readings(readings: list[dict]) -> int:
-    """Record the readings a place's worker took of its printers."""
+@shared_task(name="makernet.apply_readings", bind=True)
+def apply_readings(self, readings: list[dict]) -> int:  # noqa: ANN001 - Celery's bound task
+    """Record the readings a place's worker took of its printers, if they are all that place's."""
+    machines = [reading.get("machine_id") for reading in readings]
+    if not broker.accept_report(current_context(), origin(self.request), "apply_readings", machines=machines):
+        return 0
     return fleet.apply_readings(current_context(), readings)
 
 
@@ -54,16 +65,21 @@ def onboard_printer(self, payload: dict) -> str:  # noqa: ANN001 - Celery's boun
     """Where the printer can be reached: ask its OctoPrint for a key, then poll for the decision."""
     retry, result = printer_io.onboarding_step(payload, own_networks(self.app))
     if retry is not None:
-        options = {"queue": payload["queue"]} if payload.get("queue") else {}
+        # back to the place's own queue through its own exchange: Celery would send it through the default
+        # exchange, which a place's broker user may not publish to
+        queue = payload.get("queue")
+        options = {"queue": queue, "exchange": queue, "routing_key": queue} if queue else {}
         self.app.send_task("makernet.onboard_printer", args=[retry], countdown=1, **options)
         return "waiting for approval"
     self.app.send_task("makernet.apply_key", args=[payload["machine_id"], result])
     return result["outcome"]
 
 
-@shared_task(name="makernet.apply_key")
-def apply_key(machine_id: int, result: dict) -> str:
-    """Store what the key request came to."""
+@shared_task(name="makernet.apply_key", bind=True)
+def apply_key(self, machine_id: int, result: dict) -> str:  # noqa: ANN001 - Celery's bound task
+    """Store what the key request came to, if it comes from the printer's place (or a central worker)."""
+    if not broker.accept_report(current_context(), origin(self.request), "apply_key", machines=[machine_id]):
+        return "refused"
     return fleet.apply_key_result(current_context(), machine_id, result)
 
 

@@ -5,7 +5,7 @@ Each module adds its commands to the one group in `base`; each command loads onl
 """
 from __future__ import annotations
 
-from makernet.cli import data, people, run, secrets  # noqa: F401  (they add their commands to main)
+from makernet.cli import data, people, places, run, secrets  # noqa: F401  (they add their commands to main)
 from makernet.cli.base import main
 
 __all__ = ["main"]

@@ -46,23 +46,31 @@ def worker(place_id: int | None, concurrency: int, pool: str, hostname: str | No
     """Run a central worker, or a place's own worker with --place."""
     import socket
 
-    from makernet.services.context import place_queue
+    from makernet.services.context import REPORTS, place_queue
     from workers.app import DEFAULT_QUEUE, site_celery
     settings = load_settings()
     if not settings.broker_url:
         raise click.ClickException("MAKERNET_BROKER_URL is not set: in the embedded default the worker and "
                                    "beat run inside `makernet serve`")
+    if place_id is not None and not settings.broker_url.startswith(("amqp://", "amqps://")):
+        raise click.ClickException(
+            "a place's own worker needs RabbitMQ (MAKERNET_BROKER_URL=amqps://place-N:…@host/vhost, from "
+            "`makernet place credentials N`): on Redis its credentials could read every place's queue and its "
+            "reports could not be told from another place's (deploy/README.md, \"Places with their own worker\")")
     configure_celery_logging(settings, loglevel)
+    quiet: dict[str, bool] = {}
     if place_id is not None:
-        celery_app, queues = site_celery(settings), [place_queue(place_id)]
+        celery_app, queues = site_celery(settings, place_id), [place_queue(place_id)]
         name = hostname or f"place-{place_id}@{socket.gethostname()}"
+        # its broker user may not publish events nor talk to other workers: none of that at start either
+        quiet = {"without_gossip": True, "without_mingle": True, "without_heartbeat": True}
     else:
         app = make_app()
         require_schema(app)
-        celery_app, queues = app.extensions["celery"], [DEFAULT_QUEUE]
+        celery_app, queues = app.extensions["celery"], [DEFAULT_QUEUE, REPORTS]
         name = hostname or f"makernet@{socket.gethostname()}"
     celery_app.Worker(concurrency=concurrency, pool=pool, loglevel=loglevel, queues=queues,
-                      hostname=name).start()
+                      hostname=name, **quiet).start()
 
 
 @main.command(help="Run the beat scheduler (production mode: exactly one per installation; a second one refuses).")

@@ -23,6 +23,16 @@ MESSAGES = {
     "places.machine_in_service": _l("%(machine)s est déjà en service."),
     "places.machine_set_aside": _l("%(machine)s est déjà mis de côté."),
     "places.machine_busy": _l("%(machine)s a encore %(n)s lot(s) à faire : déclarez-les avant de le mettre de côté."),
+    "places.broker_not_rabbitmq": _l(
+        "Les identifiants d'un lieu se créent sur RabbitMQ (MAKERNET_BROKER_URL en amqp:// ou amqps://) ; sur "
+        "%(scheme)s, ils ne peuvent pas être limités à la file du lieu."),
+    "places.broker_unreachable": _l("Le broker ne répond pas (MAKERNET_BROKER_URL) : %(detail)s"),
+    "places.rabbitmqctl_missing": _l(
+        "rabbitmqctl est introuvable : lancez cette commande sur l'hôte de RabbitMQ, en root ou membre du groupe "
+        "rabbitmq."),
+    "places.rabbitmqctl_failed": _l(
+        "rabbitmqctl %(command)s a échoué : %(detail)s (lancez cette commande sur l'hôte de RabbitMQ, en root ou "
+        "membre du groupe rabbitmq)."),
     "fleet.url_invalid": _l("Donnez l'adresse %(host)s de l'imprimante, par exemple http://192.168.1.20:5000."),
     "fleet.url_not_bare": _l("Donnez seulement l'adresse %(host)s de l'imprimante, sans chemin, paramètres ni "
                              "identifiants : http://hôte:port, par exemple http://192.168.1.20:5000."),

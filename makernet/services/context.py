@@ -5,6 +5,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
+from urllib.parse import unquote, urlsplit
 
 from makernet.config import Settings
 from makernet.db import Database
@@ -36,8 +37,33 @@ class Context:
 
 
 def place_queue(place_id: int) -> str:
-    """The queue a place's own worker consumes."""
+    """The queue a place's own worker consumes (and, on RabbitMQ, the exchange that routes to it)."""
     return f"place.{place_id}"
+
+
+# where a place's own worker sends what it learned: on RabbitMQ a direct exchange of this name, bound to the
+# queue of the same name that central workers consume; a place's broker user may publish there and nowhere else
+REPORTS = "makernet.reports"
+
+
+def broker_vhost(broker_url: str) -> str:
+    """The RabbitMQ virtual host a broker URL names ("/" when it names none)."""
+    path = urlsplit(broker_url).path
+    return unquote(path[1:]) if len(path) > 1 else "/"
+
+
+def place_broker_user(place_id: int, vhost: str = "/") -> str:
+    """Place N's RabbitMQ user: `place-N`, with its virtual host after an @ unless it is the default one
+    (users are the broker's, shared by its virtual hosts: one region's place 3 is not another's)."""
+    return f"place-{place_id}" if vhost in ("", "/") else f"place-{place_id}@{vhost}"
+
+
+def place_of_broker_user(user: str, vhost: str = "/") -> int | None:
+    """The place whose broker user this is, in this virtual host; None for any other user."""
+    head, _, tail = user.partition("@")
+    if not head[6:].isdigit() or user != place_broker_user(int(head[6:]), vhost):
+        return None
+    return int(head[6:])
 
 
 class CeleryQueue:

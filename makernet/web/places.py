@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from makernet.errors import MakerNetError, NotFound
-from makernet.services import catalogue, places, plans, production, stock
+from makernet.services import broker, catalogue, places, plans, production, stock
 from makernet.services.context import current_context as ctx
 from makernet.web.feedback import attach, flash_error, page_blueprint
 from makernet.web.forms import ActionForm, cents, options
@@ -173,3 +173,10 @@ def disruption(place_id: int) -> object:
     return _change(place_id, "disruption", DisruptionForm(prefix="disruption"),
                    _("Signalement enregistré : les propositions en attente sont replanifiées."),
                    lambda f: plans.request_replan(ctx(), actor(), place_id, f.trigger.data, f.reason.data))
+
+
+@bp.get("/admin/refused-reports")
+@roles("admin")
+def refused_reports() -> str:
+    """Reports from places' own workers that were not applied: who sent them, about what, and why."""
+    return render_template("places/refused_reports.html", reports=broker.refused_reports(ctx(), actor()))

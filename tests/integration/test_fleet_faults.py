@@ -1,16 +1,19 @@
 """Faults between real parts: no plate lost, none started twice, every state right afterwards.
 
-Each test runs MakerNet in production mode (PostgreSQL, a Redis server of its own,
-`makernet serve`, `makernet worker`, `makernet beat` as processes) with a real
-OctoPrint server behind a loopback proxy that can refuse, black-hole or slow it.
+Each test runs MakerNet in production mode (PostgreSQL, a Redis server of its own, or RabbitMQ in
+a virtual host of its own for a place running its own worker, `makernet serve`, `makernet worker`,
+`makernet beat` as processes) with a real OctoPrint server behind a loopback proxy that can refuse,
+black-hole or slow it.
 Print starts are counted from OctoPrint's own log.
 """
 from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import pytest
@@ -22,7 +25,7 @@ from tests.support.processes import MakerNetInstallation
 from tests.support.waiting import wait_for
 from tests.support.proxy import FaultyProxy
 from tests.support.redis_server import RedisServer
-from tests.support.services import postgres_database
+from tests.support.services import postgres_database, rabbitmq_vhost
 
 pytestmark = [pytest.mark.integration, pytest.mark.octoprint]
 
@@ -35,7 +38,7 @@ class Fleet:
     """One installation, its printer and the ways to hurt them."""
 
     def __init__(self, inst: MakerNetInstallation, printer: OctoPrintServer, proxy: FaultyProxy,
-                 redis: RedisServer, database_url: str) -> None:
+                 redis: RedisServer | None, database_url: str) -> None:
         self.inst, self.printer, self.proxy, self.redis = inst, printer, proxy, redis
         self.engine = create_engine(database_url.replace("postgresql://", "postgresql+psycopg://"))
         self.http = httpx.Client(base_url=inst.url, timeout=20)
@@ -104,11 +107,28 @@ class Fleet:
 def fleet(tmp_path: Path) -> Iterator[Fleet]:
     """Production mode with its own Redis and one printer behind a proxy; plates last about 6 s."""
     redis = RedisServer(tmp_path / "redis").start()
+    try:
+        with _production(tmp_path, redis.url, redis) as fleet:
+            yield fleet
+    finally:
+        redis.stop()
+
+
+@pytest.fixture
+def rabbitmq_fleet(tmp_path: Path) -> Iterator[Fleet]:
+    """The same on RabbitMQ (a virtual host of its own), as an installation whose places run their own worker."""
+    with rabbitmq_vhost() as broker_url, _production(tmp_path, broker_url, None) as fleet:
+        yield fleet
+
+
+@contextmanager
+def _production(tmp_path: Path, broker_url: str, redis: RedisServer | None) -> Iterator[Fleet]:
+    """Migrated, the demo loaded with the printer behind its proxy, serve, worker and beat started."""
     printer = OctoPrintServer(tmp_path / "octoprint", overrides=QUICK_TO_GIVE_UP).start()
     proxy = FaultyProxy(printer.port)
     try:
         with postgres_database() as database_url:
-            inst = MakerNetInstallation(tmp_path / "instance", database_url=database_url, broker_url=redis.url,
+            inst = MakerNetInstallation(tmp_path / "instance", database_url=database_url, broker_url=broker_url,
                                         printer_timeout="2")
             for args in (("db", "upgrade"), ("demo", "--yes-load-demo-users", "--octoprint", proxy.url,
                                              "--api-key", printer.api_key)):
@@ -128,7 +148,6 @@ def fleet(tmp_path: Path) -> Iterator[Fleet]:
     finally:
         proxy.close()
         printer.close()
-        redis.stop()
 
 
 def test_octoprint_restarted_mid_print_fails_the_plate_and_a_retry_prints_it_once_more(fleet: Fleet) -> None:
@@ -217,13 +236,20 @@ def test_a_printer_refusing_connections_or_timing_out_holds_its_plate_until_it_a
     fleet.assert_all_done_once([first, second])
 
 
-def test_a_place_worker_cut_from_the_broker_for_a_minute_catches_up_without_repeating_a_plate(fleet: Fleet) -> None:
+def test_a_place_worker_cut_from_the_broker_for_a_minute_catches_up_without_repeating_a_plate(
+        rabbitmq_fleet: Fleet) -> None:
+    fleet = rabbitmq_fleet
     place_id = fleet.sql("SELECT place_id FROM machine WHERE id = :m", m=fleet.machine_id)[0][0]
     fleet.sql("UPDATE place SET site_worker = true WHERE id = :p", p=place_id)
-    broker_link = FaultyProxy(fleet.redis.port)
-    # the place's worker knows the broker only: no database, no secret
+    done = fleet.inst.run("place", "credentials", str(place_id))
+    assert done.returncode == 0, done.stderr
+    place_url = urlsplit(next(line.split("=", 1)[1] for line in done.stdout.splitlines()
+                              if line.startswith("MAKERNET_BROKER_URL=")))
+    broker_link = FaultyProxy(place_url.port or 5672)
+    # the place's worker knows the broker only, with its own user: no database, no secret
     site_env = {k: v for k, v in fleet.inst.env.items() if k not in ("MAKERNET_DATABASE_URL", "MAKERNET_SECRET_KEY")}
-    site_env["MAKERNET_BROKER_URL"] = f"redis://127.0.0.1:{broker_link.port}/0"
+    site_env["MAKERNET_BROKER_URL"] = urlunsplit(place_url._replace(
+        netloc=place_url.netloc.rsplit(":", 1)[0] + f":{broker_link.port}"))
     try:
         fleet.inst.start("site", "worker", "--place", str(place_id), "--concurrency", "2", env=site_env)
         _, (first, second) = fleet.order(2)
@@ -238,5 +264,6 @@ def test_a_place_worker_cut_from_the_broker_for_a_minute_catches_up_without_repe
         fleet.wait_job(second["id"], "done", timeout=120)
         fleet.assert_all_done_once([first, second])
         assert "MAKERNET_DATABASE_URL" not in site_env
+        assert fleet.sql("SELECT count(*) FROM auditentry WHERE entity = 'report'") == [(0,)]  # none refused
     finally:
         broker_link.close()

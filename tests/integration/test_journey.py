@@ -1,7 +1,9 @@
 """A town hall's request reaches a real printer and comes back delivered, through the public API only.
 
-Run twice: on the embedded default (SQLite, worker and beat inside `makernet serve`) and
-in production mode (PostgreSQL, Redis, `makernet worker` and `makernet beat` processes).
+Run three times: on the embedded default (SQLite, worker and beat inside `makernet serve`), in
+production mode (PostgreSQL, Redis, `makernet worker` and `makernet beat` processes), and in production
+mode on RabbitMQ with the fab-lab running its own worker (`makernet worker --place N`, with the broker
+user `makernet place credentials N` gives it, and neither database nor secret).
 """
 from __future__ import annotations
 
@@ -11,13 +13,14 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
+import psycopg
 import pytest
 
 from tests.support.api import COORDINATOR, OPERATOR, REQUESTER, ApiClient
 from tests.support.octoprint import OctoPrintServer
 from tests.support.processes import MakerNetInstallation
 from tests.support.waiting import wait_for
-from tests.support.services import postgres_database, redis_key_space
+from tests.support.services import postgres_database, rabbitmq_vhost, redis_key_space
 
 pytestmark = [pytest.mark.integration, pytest.mark.octoprint]
 
@@ -29,12 +32,18 @@ def printer(tmp_path: Path) -> Iterator[OctoPrintServer]:
         yield server
 
 
-@pytest.fixture(params=["embedded", "production"])
+@pytest.fixture(params=["embedded", "production", "place_worker"])
 def installation(request: pytest.FixtureRequest, tmp_path: Path, printer: OctoPrintServer) -> Iterator[MakerNetInstallation]:
     """MakerNet with demo data and the real printer attached, in one of its two modes."""
     if request.param == "embedded":
         with _running(MakerNetInstallation(tmp_path / "instance"), printer, workers=False) as inst:
             yield inst
+        return
+    if request.param == "place_worker":
+        with postgres_database() as database_url, rabbitmq_vhost() as broker_url:
+            inst = MakerNetInstallation(tmp_path / "instance", database_url=database_url, broker_url=broker_url)
+            with _running(inst, printer, workers=True, site_database=database_url) as running:
+                yield running
         return
     with postgres_database() as database_url, redis_key_space() as (broker_url, prefix):
         inst = MakerNetInstallation(tmp_path / "instance", database_url=database_url, broker_url=broker_url,
@@ -46,8 +55,9 @@ def installation(request: pytest.FixtureRequest, tmp_path: Path, printer: OctoPr
 class _running:
     """Migrate, load the demo with the printer, start the processes; stop them after."""
 
-    def __init__(self, inst: MakerNetInstallation, printer: OctoPrintServer, workers: bool) -> None:
-        self.inst, self.printer, self.workers = inst, printer, workers
+    def __init__(self, inst: MakerNetInstallation, printer: OctoPrintServer, workers: bool,
+                 site_database: str = "") -> None:
+        self.inst, self.printer, self.workers, self.site_database = inst, printer, workers, site_database
 
     def __enter__(self) -> MakerNetInstallation:
         inst = self.inst
@@ -59,11 +69,24 @@ class _running:
             if self.workers:
                 inst.start("worker", "worker", "--concurrency", "4", "--loglevel", "INFO")
                 inst.start("beat", "beat", "--loglevel", "INFO")
+            if self.site_database:
+                self._start_place_worker()
             inst.serve()
         except BaseException:
             inst.stop()
             raise
         return inst
+
+    def _start_place_worker(self) -> None:
+        """The fab-lab runs its own worker: marked so, given its broker user, started with only that."""
+        with psycopg.connect(self.site_database, autocommit=True) as db:
+            (place_id,) = db.execute("UPDATE place SET site_worker = true WHERE name = 'FabLab La Rochelle' "
+                                     "RETURNING id").fetchone()
+        done = self.inst.run("place", "credentials", str(place_id))
+        assert done.returncode == 0, done.stderr
+        site_env = {k: v for k, v in self.inst.env.items() if k not in ("MAKERNET_DATABASE_URL", "MAKERNET_SECRET_KEY")}
+        site_env.update(line.split("=", 1) for line in done.stdout.splitlines() if line.startswith("MAKERNET_"))
+        self.inst.start("site", "worker", "--place", str(place_id), "--concurrency", "2", env=site_env)
 
     def __exit__(self, *exc: object) -> None:
         self.inst.stop()
@@ -123,6 +146,9 @@ def test_a_town_halls_request_is_printed_on_a_real_printer_and_delivered(
         stored = {f["name"] for f in printer.request("GET", "/api/files/local").json()["files"]}
         assert {first["upload_name"], second["upload_name"]} <= stored
         assert all(job_of(j["id"])["dispatch_attempts"] == 1 for j in jobs)
+        if "site" in installation.processes:   # the place's own worker started both plates, not a central one
+            site_log = (installation.instance_dir / "site.log").read_text(errors="replace")
+            assert site_log.count("makernet.site_dispatch[") == 4, installation.log("site")   # received, succeeded
 
         # units made on the work order and the request line; filament consumed once per plate
         assert api.ok("get", f"/work-orders/{order['id']}", OPERATOR)["units_made"] == 20

@@ -13,7 +13,7 @@ from tests.support.api import COORDINATOR, OPERATOR, ApiClient
 from tests.support.octoprint import OctoPrintServer, print_starts
 from tests.support.processes import MakerNetInstallation
 from tests.support.proxy import FaultyProxy
-from tests.support.services import postgres_database, redis_key_space
+from tests.support.services import postgres_database, rabbitmq_vhost
 from tests.support.waiting import wait_for
 from tests.unit.test_production import accepted_order
 
@@ -78,9 +78,9 @@ def test_a_place_worker_reaches_only_printers_in_its_own_networks(tmp_path: Path
     printer = OctoPrintServer(tmp_path / "octoprint").start()
     link = FaultyProxy(printer.port)
     try:
-        with postgres_database() as database_url, redis_key_space() as (broker_url, prefix):
+        with postgres_database() as database_url, rabbitmq_vhost() as broker_url:
             inst = MakerNetInstallation(tmp_path / "instance", database_url=database_url, broker_url=broker_url,
-                                        broker_key_prefix=prefix, printer_networks="127.0.0.1/32")
+                                        printer_networks="127.0.0.1/32")
             engine = create_engine(database_url.replace("postgresql://", "postgresql+psycopg://"))
             # the place's worker knows the broker only, and the networks of its own LAN
             site_env = {k: v for k, v in inst.env.items() if k not in ("MAKERNET_DATABASE_URL", "MAKERNET_SECRET_KEY")}
@@ -94,6 +94,9 @@ def test_a_place_worker_reaches_only_printers_in_its_own_networks(tmp_path: Path
                     place_id, machine_id = connection.execute(text(
                         "SELECT place_id, id FROM machine WHERE driver = 'octoprint'")).one()
                     connection.execute(text("UPDATE place SET site_worker = true WHERE id = :p"), {"p": place_id})
+                done = inst.run("place", "credentials", str(place_id))   # its own broker user
+                assert done.returncode == 0, done.stderr
+                site_env.update(line.split("=", 1) for line in done.stdout.splitlines() if line.startswith("MAKERNET_"))
                 inst.start("worker", "worker", "--concurrency", "4")
                 inst.start("beat", "beat")
                 inst.start("site", "worker", "--place", str(place_id), "--concurrency", "2",

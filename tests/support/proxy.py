@@ -44,13 +44,15 @@ class FaultyProxy:
     def set_mode(self, mode: str, delay: float = 0.0) -> None:
         """Change behaviour; refuse and blackhole also cut the live connections."""
         self.delay = delay
-        if mode in ("refuse", "blackhole"):
-            self._cut_all()
+        # the mode first, then the listener, then the live links: a client that reconnects at once (a Celery
+        # worker does, within milliseconds) must not slip a new link through while the old ones are cut
+        self.mode = mode
         if mode == "refuse" and self._listener is not None:
             self._stop_listening()
+        if mode in ("refuse", "blackhole"):
+            self._cut_all()
         if mode != "refuse" and self._listener is None:
             self._open()
-        self.mode = mode
 
     def _cut_all(self) -> None:
         with self._lock:
@@ -79,6 +81,11 @@ class FaultyProxy:
                 client.close()
                 continue
             with self._lock:
+                if self.mode in ("refuse", "blackhole"):   # accepted just before a cut: cut it too
+                    self._sockets.discard(client)
+                    for sock in (client, upstream):
+                        sock.close()
+                    continue
                 self._sockets.add(upstream)
             threading.Thread(target=self._pump, args=(client, upstream, True), daemon=True).start()
             threading.Thread(target=self._pump, args=(upstream, client, False), daemon=True).start()

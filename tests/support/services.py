@@ -80,9 +80,13 @@ def rabbitmq_vhost() -> Iterator[str]:
         yield f"amqp://guest:guest@127.0.0.1:5672/{name}"
     finally:
         _rabbitmqctl("delete_vhost", name)
+        # users are the broker's, not the virtual host's: those `makernet place credentials` made for it go too
+        for user in _rabbitmqctl("list_users", "--no-table-headers").split():
+            if user.endswith("@" + name):
+                _rabbitmqctl("delete_user", user)
 
 
-def _rabbitmqctl(*args: str) -> None:
+def _rabbitmqctl(*args: str) -> str:
     """Run rabbitmqctl (as root, as on CI's machines), or fail/skip saying why."""
     import shutil
     import subprocess
@@ -100,3 +104,4 @@ def _rabbitmqctl(*args: str) -> None:
         if os.environ.get("CI"):
             pytest.fail(f"{message} (CI needs it to give each run its own virtual host)", pytrace=False)
         pytest.skip(message)
+    return done.stdout

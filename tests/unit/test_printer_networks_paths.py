@@ -146,9 +146,10 @@ def test_a_place_worker_checks_its_own_networks_before_reading_or_starting(
 
 
 def test_a_place_worker_takes_its_printer_networks_from_its_own_environment() -> None:
-    environment = {"MAKERNET_BROKER_URL": "redis://127.0.0.1:6379/0", "MAKERNET_PRINTER_NETWORKS": "192.168.1.0/24"}
-    assert own_networks(site_celery(load_settings(environment))) == parse_networks("192.168.1.0/24")
-    assert own_networks(site_celery(load_settings({"MAKERNET_BROKER_URL": "redis://127.0.0.1:6379/0"}))) == ()
+    broker = "amqps://place-3:secret@broker.example.org:5671/makernet"
+    environment = {"MAKERNET_BROKER_URL": broker, "MAKERNET_PRINTER_NETWORKS": "192.168.1.0/24"}
+    assert own_networks(site_celery(load_settings(environment), 3)) == parse_networks("192.168.1.0/24")
+    assert own_networks(site_celery(load_settings({"MAKERNET_BROKER_URL": broker}), 3)) == ()
 
 
 @pytest.fixture
