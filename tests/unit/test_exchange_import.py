@@ -1,6 +1,10 @@
 """Onboarding from CSV: a dry run names every bad row by its line, and a file with one bad row imports nothing."""
 from __future__ import annotations
 
+from sqlmodel import select
+
+from makernet.models import Machine
+from makernet.services.secrets import reveal
 from tests.support.api import COORDINATOR, OPERATOR, OTHER_OPERATOR, ApiClient
 from tests.support.snapshots import data_counts
 
@@ -96,6 +100,18 @@ def test_machines_and_opening_stock_follow_the_places(app, api) -> None:  # noqa
     ledger = api.ok("get", f"/places/{first}/ledger", COORDINATOR)
     assert {(e["kind"], e["cost_cents"], e["reason"]) for e in ledger} == {
         ("receipt", 24_000, "stock d'ouverture (import)"), ("receipt", None, "stock d'ouverture (import)")}
+
+
+def test_a_printer_key_imported_by_csv_is_sealed_at_rest_and_never_shown(app, api) -> None:  # noqa: ANN001
+    upload(api, "places", twenty_places(), dry_run=False)
+    machines = "place;name;kind;octoprint_url;api_key\nFab-lab 3;Voron;fdm_printer;http://192.0.2.11:5000;CLEAR-KEY-42\n"
+    assert upload(api, "machines", machines, dry_run=False).get_json()["errors"] == []
+    with app.extensions["makernet"].db.reading() as s:
+        stored = s.exec(select(Machine.driver_settings).where(Machine.name == "Voron")).one()["api_key"]
+    assert stored.startswith("sealed:") and "CLEAR-KEY-42" not in stored
+    assert reveal(app.extensions["makernet"], stored) == "CLEAR-KEY-42"
+    lab = next(p for p in api.ok("get", "/places", COORDINATOR) if p["name"] == "Fab-lab 3")
+    assert "CLEAR-KEY-42" not in str(lab) and "sealed:" not in str(lab)
 
 
 def test_bad_machine_and_stock_rows_are_named(api) -> None:  # noqa: ANN001
