@@ -212,3 +212,12 @@ def test_the_worker_unit_states_the_visibility_timeout_the_code_uses() -> None:
     unit = (DEPLOY / "systemd" / "makernet-worker.service").read_text()
     said = re.findall(r"visibility timeout \((\d+) s", unit)
     assert said == [str(VISIBILITY_TIMEOUT)], said
+
+
+def test_the_place_env_example_names_only_what_a_places_worker_reads_and_loads() -> None:
+    text = (DEPLOY / "place.env.example").read_text()
+    examples = dict(re.findall(r"^# (MAKERNET_[A-Z_]+)=(.*)$", text, re.M))
+    assert set(examples) == {"MAKERNET_BROKER_URL", "MAKERNET_PRINTER_NETWORKS", "MAKERNET_PRINTER_TIMEOUT",
+                             "MAKERNET_LOG_FORMAT"}
+    settings = load_settings(examples)
+    assert settings.broker_url.startswith("amqps://") and not settings.database_url and not settings.secret_key
