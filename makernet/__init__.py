@@ -5,11 +5,13 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
+from typing import TYPE_CHECKING
 
 from makernet.config import Settings, load_settings
 from makernet.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 PACKAGE = Path(__file__).resolve().parent
 MIN_SECRET_KEY = 32   # characters of MAKERNET_SECRET_KEY in production: what a guess cannot reach
@@ -24,6 +26,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     if not settings.runs_embedded_worker and len(settings.secret_key) < MIN_SECRET_KEY:
         raise InvalidInput("config.secret_key_short", least=MIN_SECRET_KEY)
     _private_instance(settings)
+    from flask import Flask   # the web app's own: a place's worker imports makernet without it
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
     app = Flask(__name__, instance_path=str(settings.instance_dir), template_folder=str(templates_folder()),
                 static_folder=str(PACKAGE / "static"))
     app.config.update(SECRET_KEY=settings.secret_key or _instance_secret(settings.instance_dir),

@@ -1,7 +1,10 @@
-"""The Celery application: one configuration for the embedded and production modes."""
+"""The central Celery application, bound to the web app: the embedded and production modes.
+
+The configuration every worker shares, and a place's own worker, live in `workers/site.py`
+(which loads no web framework nor database layer); the names are repeated here for callers.
+"""
 from __future__ import annotations
 
-import ssl
 import threading
 import time
 import uuid
@@ -10,24 +13,12 @@ from celery import Celery, Task
 from celery.schedules import crontab
 from celery.signals import task_postrun, task_prerun, worker_process_init
 from flask import Flask
-from kombu import Exchange, Queue
-from kombu.utils.url import url_to_parts
 
 from makernet.config import Settings
 from makernet.services import monitoring, operations
-from makernet.services.context import REPORTS, place_queue
+from workers.site import (DEFAULT_QUEUE, REPORT_TASKS, TASK_SOFT_TIME_LIMIT, TASK_TIME_LIMIT,  # noqa: F401
+                          VISIBILITY_TIMEOUT, celery_config, make_celery, site_celery)
 
-DEFAULT_QUEUE = "makernet"
-# A dispatch must finish well before the broker would hand its message to another
-# worker (visibility timeout), so time limits sit far below it.
-# A worker that dies holding a message gives it back after this long; every task is
-# short (a few printer calls bounded by MAKERNET_PRINTER_TIMEOUT), so it can be short too.
-VISIBILITY_TIMEOUT = 300
-TASK_SOFT_TIME_LIMIT = 120
-TASK_TIME_LIMIT = 150
-# what a place's own worker sends back: through the reports exchange, never the default one (a place's broker
-# user may publish nowhere else), signed with its broker user as the message's user_id, which RabbitMQ checks
-REPORT_TASKS = ("makernet.apply_readings", "makernet.apply_dispatch", "makernet.apply_key")
 
 
 def celery_init_app(app: Flask, settings: Settings) -> Celery:
@@ -85,70 +76,11 @@ class WorkerSignals:
                                   None if began is None else time.monotonic() - began)
 
 
-def site_celery(settings: Settings, place_id: int) -> Celery:
-    """The Celery app of place N's own worker: no Flask app, no database, only the broker.
-
-    Its broker user may consume its own queue and publish its reports, nothing else: it declares nothing
-    (the central side did, `makernet place credentials N`), and what a worker does besides running tasks
-    (remote control, events; gossip, mingle and heartbeats at start) is off, as the broker would refuse it.
-    """
-    own = place_queue(place_id)
-    user = url_to_parts(settings.broker_url).username or ""
-    report = {"exchange": REPORTS, "routing_key": REPORTS, "user_id": user}
-    return _make_celery("makernet-site", Task, settings, {
-        "task_queues": [Queue(own, Exchange(own, "direct"), routing_key=own, no_declare=True)],
-        "task_routes": {name: report for name in REPORT_TASKS},
-        "worker_enable_remote_control": False, "worker_send_task_events": False, "task_send_sent_event": False})
-
-
-def _make_celery(name: str, task_cls: type[Task], settings: Settings, overrides: dict | None = None) -> Celery:
-    """A Celery app with MakerNet's configuration and tasks."""
-    celery_app = Celery(name, task_cls=task_cls, set_as_current=True)
-    celery_app.conf.update({**_celery_config(settings), **(overrides or {})})
-    celery_app.set_default()
+def _make_celery(name: str, task_cls: type[Task], settings: Settings) -> Celery:
+    """The central Celery app: the shared configuration, beat's schedule, and every task."""
+    celery_app = make_celery(name, task_cls, celery_config(settings) | {"beat_schedule": beat_schedule(settings)})
     import workers.tasks  # noqa: F401  (registers the tasks on the new app)
     return celery_app
-
-
-def _celery_config(settings: Settings) -> dict:
-    """Settings that keep messages safe: acked after the work, redelivered if a worker dies."""
-    transport_options: dict[str, object] = {"visibility_timeout": VISIBILITY_TIMEOUT}
-    if settings.broker_url.startswith(("amqp://", "amqps://")):
-        # a publish returns once RabbitMQ has taken the message; one it refuses (a place's worker publishing
-        # where its user may not) fails the task loudly instead of being dropped without a word
-        transport_options["confirm_publish"] = True
-    if settings.broker_url.startswith(("redis://", "rediss://")):
-        # sweep unacked messages of dead workers every few seconds, not every ~100 s
-        transport_options.update(unacked_restore_interval=2, unacked_restore_throttle=1)
-        if settings.broker_key_prefix:
-            transport_options["global_keyprefix"] = settings.broker_key_prefix
-    tls: dict[str, object] = {}
-    if settings.broker_url.startswith("amqps://"):
-        # amqps:// alone checks the certificate's chain but not its name: kombu fills in the URL's host name
-        # for SNI and the host name check when asked to by an empty server_hostname
-        tls = {"broker_use_ssl": {"server_hostname": None, "cert_reqs": ssl.CERT_REQUIRED}}
-    return {
-        **tls,
-        "broker_url": settings.effective_broker_url,
-        "broker_transport_options": transport_options,
-        "broker_connection_retry_on_startup": True,
-        # what tasks that talk to printers check, as text: the configuration may be shown or sent as JSON
-        "makernet_printer_networks": ",".join(str(n) for n in settings.printer_networks),
-        "task_default_queue": DEFAULT_QUEUE,
-        # central workers consume both; the reports queue fills only from places' own workers
-        "task_queues": [Queue(DEFAULT_QUEUE, Exchange(DEFAULT_QUEUE, "direct"), routing_key=DEFAULT_QUEUE),
-                        Queue(REPORTS, Exchange(REPORTS, "direct"), routing_key=REPORTS)],
-        "task_ignore_result": True,
-        "task_acks_late": True,
-        "task_reject_on_worker_lost": True,
-        "task_soft_time_limit": TASK_SOFT_TIME_LIMIT,
-        "task_time_limit": TASK_TIME_LIMIT,
-        "worker_prefetch_multiplier": 1,
-        "worker_hijack_root_logger": False,
-        "beat_schedule": beat_schedule(settings),
-        "beat_schedule_filename": str(settings.instance_dir / "celerybeat-schedule"),
-        "timezone": "Europe/Paris",   # the daily planner run is at a French time
-    }
 
 
 def beat_schedule(settings: Settings) -> dict[str, dict]:

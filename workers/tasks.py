@@ -1,22 +1,15 @@
-"""Thin tasks: they take ids or plain values and call one service each.
+"""Thin tasks of central workers: they take ids or plain values and call one service each, with the database.
 
-Central tasks run with the database. Site tasks (`site_*`) run on a place's own
-worker, which has no database: they talk to the printers and send back what they
-learned as messages that central workers apply.
+The tasks that talk to printers (`site_*`, `onboard_printer`) live in `workers/site.py`: a place's own
+worker, which has no database, runs them and sends back what it learned as reports the tasks here apply.
 """
 from __future__ import annotations
 
 from celery import shared_task
 
-from makernet.config import Network, parse_networks
-from makernet.services import broker, fleet, operations, plans, printer_io, production
+from makernet.services import broker, fleet, operations, plans, production
 from makernet.services.context import current_context
-
-
-def own_networks(celery_app: object) -> tuple[Network, ...]:
-    """The printer networks of the worker running the task, from its own environment: a place's worker
-    has no database and checks against its own LAN's."""
-    return parse_networks(celery_app.conf.get("makernet_printer_networks", ""))  # type: ignore[attr-defined]
+from workers import site  # noqa: F401  (a central worker runs the printer tasks too, for places without their own)
 
 
 def origin(request: object) -> broker.ReportOrigin:
@@ -60,47 +53,12 @@ def apply_readings(self, readings: list[dict]) -> int:  # noqa: ANN001 - Celery'
     return fleet.apply_readings(current_context(), readings)
 
 
-@shared_task(name="makernet.onboard_printer", bind=True)
-def onboard_printer(self, payload: dict) -> str:  # noqa: ANN001 - Celery's bound task
-    """Where the printer can be reached: ask its OctoPrint for a key, then poll for the decision."""
-    retry, result = printer_io.onboarding_step(payload, own_networks(self.app))
-    if retry is not None:
-        # back to the place's own queue through its own exchange: Celery would send it through the default
-        # exchange, which a place's broker user may not publish to
-        queue = payload.get("queue")
-        options = {"queue": queue, "exchange": queue, "routing_key": queue} if queue else {}
-        self.app.send_task("makernet.onboard_printer", args=[retry], countdown=1, **options)
-        return "waiting for approval"
-    self.app.send_task("makernet.apply_key", args=[payload["machine_id"], result])
-    return result["outcome"]
-
-
 @shared_task(name="makernet.apply_key", bind=True)
 def apply_key(self, machine_id: int, result: dict) -> str:  # noqa: ANN001 - Celery's bound task
     """Store what the key request came to, if it comes from the printer's place (or a central worker)."""
     if not broker.accept_report(current_context(), origin(self.request), "apply_key", machines=[machine_id]):
         return "refused"
     return fleet.apply_key_result(current_context(), machine_id, result)
-
-
-@shared_task(name="makernet.site_dispatch", bind=True)
-def site_dispatch(self, plan: dict) -> str:  # noqa: ANN001 - Celery's bound task
-    """At the place: start a plate on a printer, report the outcome centrally."""
-    report = printer_io.dispatch_on_printer(printer_io.DispatchPlan(**plan), own_networks(self.app))
-    self.app.send_task("makernet.apply_dispatch", args=[plan["job_id"], report])
-    return report["outcome"]
-
-
-@shared_task(name="makernet.site_poll", bind=True)
-def site_poll(self, connections: list[dict]) -> int:  # noqa: ANN001 - Celery's bound task
-    """At the place: read its printers, report the readings centrally."""
-    printers = printer_io.connections_from_message(connections)
-    report = lambda readings: self.app.send_task("makernet.apply_readings", args=[readings])  # noqa: E731
-    networks = own_networks(self.app)
-    printer_io.follow_pushes(printers, report, networks)  # events from now on trigger a reading at once
-    readings = printer_io.read_statuses(printers, networks)
-    report(readings)
-    return len(readings)
 
 
 @shared_task(name="makernet.replan_place")

@@ -7,12 +7,9 @@ import sys
 from datetime import datetime, timezone
 
 import click
-from flask import has_request_context, request
-from flask_babel import force_locale
 
 from makernet.config import Settings, load_settings
 from makernet.errors import MakerNetError
-from makernet.messages import render_error
 
 
 class OneLineErrors(click.Group):
@@ -30,6 +27,10 @@ class OneLineErrors(click.Group):
             click.echo(f"makernet: {error.format_message()}", err=True)
             sys.exit(2)
         except MakerNetError as error:
+            # loaded only to word a refusal: a place's worker runs without the web app's libraries
+            from flask_babel import force_locale
+
+            from makernet.messages import render_error
             with force_locale("fr"):  # the command line speaks French, as the pages do by default
                 click.echo(f"makernet: {render_error(error)} ({error.code})", err=True)
             sys.exit(2)
@@ -87,8 +88,9 @@ class JsonLines(logging.Formatter):
             line["exception"] = record.exc_text
         if record.stack_info:
             line["stack"] = self.formatStack(record.stack_info)
-        if has_request_context():  # cheap: the request is already parsed
-            line["method"], line["path"] = request.method, request.path
+        flask = sys.modules.get("flask")   # a place's worker has no web app, so no request to tell of
+        if flask is not None and flask.has_request_context():  # cheap: the request is already parsed
+            line["method"], line["path"] = flask.request.method, flask.request.path
         return json.dumps(line, ensure_ascii=False, default=str)
 
 

@@ -47,7 +47,7 @@ def worker(place_id: int | None, concurrency: int, pool: str, hostname: str | No
     import socket
 
     from makernet.services.context import REPORTS, place_queue
-    from workers.app import DEFAULT_QUEUE, site_celery
+    from workers.site import DEFAULT_QUEUE, site_celery
     settings = load_settings()
     if not settings.broker_url:
         raise click.ClickException("MAKERNET_BROKER_URL is not set: in the embedded default the worker and "

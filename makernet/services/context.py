@@ -4,11 +4,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import unquote, urlsplit
 
 from makernet.config import Settings
-from makernet.db import Database
+
+if TYPE_CHECKING:   # a place's worker names its queue from here, with no database layer installed
+    from makernet.db import Database
 
 log = logging.getLogger(__name__)
 

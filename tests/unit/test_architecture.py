@@ -159,7 +159,7 @@ def test_entry_points_go_through_the_services() -> None:
         for module, _names, _line in imports_in(path, top_level=True) + imports_in(path, top_level=False):
             if module.split(".")[0] in PROJECT or module.startswith("sqlmodel"):
                 assert module.startswith((own, *allowed)) or (own == "makernet.cli" and module in (
-                    "makernet", "workers.app")), f"{name} imports {module}"
+                    "makernet", "workers.app", "workers.site")), f"{name} imports {module}"
 
 
 def test_service_areas_use_the_same_file_names_and_shared_modules_stay_few() -> None:

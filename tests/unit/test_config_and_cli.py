@@ -37,13 +37,14 @@ def test_a_bad_setting_is_named_in_the_error(name: str, value: str) -> None:
 
 
 def test_beat_runs_the_planner_every_morning_at_the_french_time_set_or_not_at_all() -> None:
-    from workers.app import _celery_config, beat_schedule
+    from workers.app import beat_schedule
+    from workers.site import celery_config
 
     schedule = beat_schedule(load_settings({}))
     daily = schedule["plan-daily"]
     assert daily["task"] == "makernet.plan_daily"
     assert (daily["schedule"].hour, daily["schedule"].minute) == ({6}, {0})
-    assert _celery_config(load_settings({}))["timezone"] == "Europe/Paris"
+    assert celery_config(load_settings({}))["timezone"] == "Europe/Paris"
     later = beat_schedule(load_settings({"MAKERNET_PLAN_DAILY_AT": "7:30"}))["plan-daily"]["schedule"]
     assert (later.hour, later.minute) == ({7}, {30})
     assert "plan-daily" not in beat_schedule(load_settings({"MAKERNET_PLAN_DAILY_AT": "off"}))

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 import ssl
+import subprocess
+import sys
 
 from sqlmodel import select
 
@@ -14,7 +16,7 @@ from makernet.services.broker.worker import ReportOrigin
 from makernet.services.context import REPORTS, broker_vhost, place_broker_user, place_of_broker_user
 from tests.support.api import ADMIN, OPERATOR
 from tests.support.pages import Pages
-from workers.app import REPORT_TASKS, _celery_config, site_celery
+from workers.site import REPORT_TASKS, celery_config, site_celery
 
 
 def test_a_places_broker_user_names_its_place_and_its_virtual_host() -> None:
@@ -53,10 +55,10 @@ def test_a_places_worker_sends_its_reports_as_itself_through_the_reports_exchang
     assert conf.worker_enable_remote_control is False and conf.worker_send_task_events is False
     # over TLS the broker's certificate is checked, its name included (kombu fills in the URL's host)
     assert conf.broker_use_ssl == {"server_hostname": None, "cert_reqs": ssl.CERT_REQUIRED}
-    assert "broker_use_ssl" not in _celery_config(load_settings({"MAKERNET_BROKER_URL": "amqp://h/region"}))
+    assert "broker_use_ssl" not in celery_config(load_settings({"MAKERNET_BROKER_URL": "amqp://h/region"}))
     # a publish the broker refuses fails loudly rather than vanishing
     assert conf.broker_transport_options["confirm_publish"] is True
-    assert "confirm_publish" not in _celery_config(load_settings({"MAKERNET_BROKER_URL": "redis://h/0"}))[
+    assert "confirm_publish" not in celery_config(load_settings({"MAKERNET_BROKER_URL": "redis://h/0"}))[
         "broker_transport_options"]
 
 
@@ -90,3 +92,32 @@ def test_a_report_is_applied_only_from_the_place_owning_what_it_names_and_admins
     assert page.count("<tr><td>") == 4 and f"FabLab La Rochelle (n° {a})" in page
     assert f"they belong to place(s) [{b}], not to place {a}" in page
     assert "no place&#39;s broker user" in page and "unknown ids [-1, 99999]" in page
+
+
+HEAVY = ("flask", "flask_babel", "flask_login", "flask_wtf", "werkzeug", "jinja2", "sqlalchemy", "sqlmodel",
+         "alembic", "psycopg", "scipy", "numpy", "reportlab")
+
+
+def test_a_places_worker_loads_no_web_framework_database_layer_or_planner() -> None:
+    """What `makernet worker --place N` loads before its worker starts: the command, the settings and the
+    site app with its tasks; a refusal worded too. None of the central side's heavy libraries."""
+    probe = f"""
+import sys
+from click.testing import CliRunner
+import makernet.cli
+from makernet.cli import main
+from makernet.config import load_settings
+from workers.site import site_celery
+app = site_celery(load_settings({{"MAKERNET_BROKER_URL": "amqp://place-3:pw@127.0.0.1:5672/region"}}), 3)
+app.loader.import_default_modules()
+app.finalize()
+assert sorted(app.tasks.keys() & {{"makernet.site_poll", "makernet.site_dispatch", "makernet.onboard_printer",
+                                   "makernet.apply_readings", "makernet.poll_printers"}}) == [
+    "makernet.onboard_printer", "makernet.site_dispatch", "makernet.site_poll"], sorted(app.tasks)
+refused = CliRunner().invoke(main, ["worker", "--place", "3"], env={{"MAKERNET_BROKER_URL": "redis://h/0"}})
+assert refused.exit_code == 2 and "RabbitMQ" in refused.output, refused.output
+print(",".join(m for m in {HEAVY!r} if m in sys.modules))
+"""
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "", f"a place's worker loaded {done.stdout.strip()}"

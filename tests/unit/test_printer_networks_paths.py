@@ -20,8 +20,7 @@ from tests.support.loopback import LoopbackServer
 from tests.support.snapshots import data_counts
 from tests.support.waiting import wait_for
 from tests.unit.test_production import accepted_order, jobs
-from workers.app import site_celery
-from workers.tasks import own_networks
+from workers.site import own_networks, site_celery
 
 LAN = "fake://10.20.3.4"
 REASON = "not contacted: 10.20.3.4 is outside the printer networks (MAKERNET_PRINTER_NETWORKS)"

@@ -1,0 +1,138 @@
+"""What a place's own worker runs, and the Celery configuration every worker shares.
+
+A place's worker (`makernet worker --place N`) runs on a small machine beside its printers, with
+the broker only: this module and what it imports load no web framework, no database layer and
+no planner (a test keeps it so). It talks to its printers and sends back what it learned as
+reports that central workers apply.
+"""
+from __future__ import annotations
+
+import ssl
+
+from celery import Celery, Task, shared_task
+from kombu import Exchange, Queue
+from kombu.utils.url import url_to_parts
+
+from makernet.config import Network, Settings, parse_networks
+from makernet.services import printer_io
+from makernet.services.context import REPORTS, place_queue
+
+DEFAULT_QUEUE = "makernet"
+# A dispatch must finish well before the broker would hand its message to another
+# worker (visibility timeout), so time limits sit far below it.
+# A worker that dies holding a message gives it back after this long; every task is
+# short (a few printer calls bounded by MAKERNET_PRINTER_TIMEOUT), so it can be short too.
+VISIBILITY_TIMEOUT = 300
+TASK_SOFT_TIME_LIMIT = 120
+TASK_TIME_LIMIT = 150
+# what a place's own worker sends back: through the reports exchange, never the default one (a place's broker
+# user may publish nowhere else), signed with its broker user as the message's user_id, which RabbitMQ checks
+REPORT_TASKS = ("makernet.apply_readings", "makernet.apply_dispatch", "makernet.apply_key")
+
+
+
+def site_celery(settings: Settings, place_id: int) -> Celery:
+    """The Celery app of place N's own worker: no Flask app, no database, only the broker.
+
+    Its broker user may consume its own queue and publish its reports, nothing else: it declares nothing
+    (the central side did, `makernet place credentials N`), and what a worker does besides running tasks
+    (remote control, events; gossip, mingle and heartbeats at start) is off, as the broker would refuse it.
+    """
+    own = place_queue(place_id)
+    user = url_to_parts(settings.broker_url).username or ""
+    report = {"exchange": REPORTS, "routing_key": REPORTS, "user_id": user}
+    return make_celery("makernet-site", Task, celery_config(settings) | {
+        "task_queues": [Queue(own, Exchange(own, "direct"), routing_key=own, no_declare=True)],
+        "task_routes": {name: report for name in REPORT_TASKS},
+        "worker_enable_remote_control": False, "worker_send_task_events": False, "task_send_sent_event": False})
+
+
+def make_celery(name: str, task_cls: type[Task], config: dict) -> Celery:
+    """A Celery app with this configuration and the tasks of the modules imported (shared tasks join every app)."""
+    celery_app = Celery(name, task_cls=task_cls, set_as_current=True)
+    celery_app.conf.update(config)
+    celery_app.set_default()
+    return celery_app
+
+
+def celery_config(settings: Settings) -> dict:
+    """Settings that keep messages safe: acked after the work, redelivered if a worker dies."""
+    transport_options: dict[str, object] = {"visibility_timeout": VISIBILITY_TIMEOUT}
+    if settings.broker_url.startswith(("amqp://", "amqps://")):
+        # a publish returns once RabbitMQ has taken the message; one it refuses (a place's worker publishing
+        # where its user may not) fails the task loudly instead of being dropped without a word
+        transport_options["confirm_publish"] = True
+    if settings.broker_url.startswith(("redis://", "rediss://")):
+        # sweep unacked messages of dead workers every few seconds, not every ~100 s
+        transport_options.update(unacked_restore_interval=2, unacked_restore_throttle=1)
+        if settings.broker_key_prefix:
+            transport_options["global_keyprefix"] = settings.broker_key_prefix
+    tls: dict[str, object] = {}
+    if settings.broker_url.startswith("amqps://"):
+        # amqps:// alone checks the certificate's chain but not its name: kombu fills in the URL's host name
+        # for SNI and the host name check when asked to by an empty server_hostname
+        tls = {"broker_use_ssl": {"server_hostname": None, "cert_reqs": ssl.CERT_REQUIRED}}
+    return {
+        **tls,
+        "broker_url": settings.effective_broker_url,
+        "broker_transport_options": transport_options,
+        "broker_connection_retry_on_startup": True,
+        # what tasks that talk to printers check, as text: the configuration may be shown or sent as JSON
+        "makernet_printer_networks": ",".join(str(n) for n in settings.printer_networks),
+        "task_default_queue": DEFAULT_QUEUE,
+        # central workers consume both; the reports queue fills only from places' own workers
+        "task_queues": [Queue(DEFAULT_QUEUE, Exchange(DEFAULT_QUEUE, "direct"), routing_key=DEFAULT_QUEUE),
+                        Queue(REPORTS, Exchange(REPORTS, "direct"), routing_key=REPORTS)],
+        "task_ignore_result": True,
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "task_soft_time_limit": TASK_SOFT_TIME_LIMIT,
+        "task_time_limit": TASK_TIME_LIMIT,
+        "worker_prefetch_multiplier": 1,
+        "worker_hijack_root_logger": False,
+        "beat_schedule_filename": str(settings.instance_dir / "celerybeat-schedule"),
+        "timezone": "Europe/Paris",   # the daily planner run is at a French time
+    }
+
+
+def own_networks(celery_app: object) -> tuple[Network, ...]:
+    """The printer networks of the worker running the task, from its own environment: a place's worker
+    has no database and checks against its own LAN's."""
+    return parse_networks(celery_app.conf.get("makernet_printer_networks", ""))  # type: ignore[attr-defined]
+
+
+@shared_task(name="makernet.onboard_printer", bind=True)
+def onboard_printer(self, payload: dict) -> str:  # noqa: ANN001 - Celery's bound task
+    """Where the printer can be reached: ask its OctoPrint for a key, then poll for the decision."""
+    retry, result = printer_io.onboarding_step(payload, own_networks(self.app))
+    if retry is not None:
+        # back to the place's own queue through its own exchange: Celery would send it through the default
+        # exchange, which a place's broker user may not publish to
+        queue = payload.get("queue")
+        options = {"queue": queue, "exchange": queue, "routing_key": queue} if queue else {}
+        self.app.send_task("makernet.onboard_printer", args=[retry], countdown=1, **options)
+        return "waiting for approval"
+    self.app.send_task("makernet.apply_key", args=[payload["machine_id"], result])
+    return result["outcome"]
+
+
+@shared_task(name="makernet.site_dispatch", bind=True)
+def site_dispatch(self, plan: dict) -> str:  # noqa: ANN001 - Celery's bound task
+    """At the place: start a plate on a printer, report the outcome centrally."""
+    report = printer_io.dispatch_on_printer(printer_io.DispatchPlan(**plan), own_networks(self.app))
+    self.app.send_task("makernet.apply_dispatch", args=[plan["job_id"], report])
+    return report["outcome"]
+
+
+@shared_task(name="makernet.site_poll", bind=True)
+def site_poll(self, connections: list[dict]) -> int:  # noqa: ANN001 - Celery's bound task
+    """At the place: read its printers, report the readings centrally."""
+    printers = printer_io.connections_from_message(connections)
+    report = lambda readings: self.app.send_task("makernet.apply_readings", args=[readings])  # noqa: E731
+    networks = own_networks(self.app)
+    printer_io.follow_pushes(printers, report, networks)  # events from now on trigger a reading at once
+    readings = printer_io.read_statuses(printers, networks)
+    report(readings)
+    return len(readings)
+
+
