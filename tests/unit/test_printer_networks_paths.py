@@ -12,6 +12,7 @@ from sqlmodel import select
 from makernet.config import load_settings, parse_networks
 from makernet.models import Machine, Place
 from makernet.services import fleet, printer_io, production
+from makernet.services.context import Context
 from makernet.services.fleet.queries import central_printers
 from printers.base import MachineConnection
 from tests.support.api import COORDINATOR, OPERATOR, ApiClient
@@ -98,13 +99,18 @@ def test_a_dispatch_outside_the_networks_is_not_sent_and_the_plate_waits_then_pr
     assert lan_printer.uploads == [first.upload_name]
 
 
-def test_a_place_with_its_own_worker_gets_no_connection_this_installation_may_not_reach(
-        app: Flask, api: ApiClient, lan_printer: FakePrinter) -> None:
+def own_worker_with_work(app: Flask, api: ApiClient) -> tuple[Context, object]:
+    """FabLab La Rochelle runs its own worker and has accepted work: the context and its first plate."""
     ctx = app.extensions["makernet"]
     with ctx.db.transaction() as tx:
         tx.session.execute(update(Place).where(Place.name == "FabLab La Rochelle").values(site_worker=True))
     accepted_order(api)
-    first = jobs(app)[0]
+    return ctx, jobs(app)[0]
+
+
+def test_a_place_with_its_own_worker_gets_no_connection_this_installation_may_not_reach(
+        app: Flask, api: ApiClient, lan_printer: FakePrinter) -> None:
+    ctx, first = own_worker_with_work(app, api)
     ctx.tasks.sent.clear()
 
     networks(app, "10.99.0.0/16")
@@ -123,11 +129,7 @@ def test_a_place_with_its_own_worker_gets_no_connection_this_installation_may_no
 
 def test_a_place_worker_checks_its_own_networks_before_reading_or_starting(
         app: Flask, api: ApiClient, lan_printer: FakePrinter) -> None:
-    ctx = app.extensions["makernet"]
-    with ctx.db.transaction() as tx:
-        tx.session.execute(update(Place).where(Place.name == "FabLab La Rochelle").values(site_worker=True))
-    accepted_order(api)
-    first = jobs(app)[0]
+    ctx, first = own_worker_with_work(app, api)
     production.dispatch_job(ctx, first.id)   # the central side may reach it: the plan goes out
     (plan,), = ctx.tasks.take("site_dispatch")
     fleet.poll_printers(ctx)
