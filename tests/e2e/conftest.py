@@ -18,6 +18,7 @@ import httpx
 import pytest
 
 from tests.support.api import ApiClient
+from tests.support.waiting import stop_process
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -61,12 +62,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, demo_database: Path) -> Ite
         _wait_until_up(url, process, folder / "serve.log")
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
         log.close()
 
 

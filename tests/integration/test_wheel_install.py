@@ -22,6 +22,7 @@ import pytest
 from tests.support import nginx
 from tests.support.octoprint import free_port
 from tests.support.services import postgres_database, redis_key_space
+from tests.support.waiting import stop_process
 
 pytestmark = [pytest.mark.integration, pytest.mark.postgres, pytest.mark.redis]
 
@@ -93,17 +94,6 @@ def _serving(process: subprocess.Popen, url: str, log: Path) -> None:
     raise AssertionError(f"the app did not answer within 60 s:\n{log.read_text()}")
 
 
-def _stop(*processes: subprocess.Popen | None) -> None:
-    for process in processes:
-        if process is not None and process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
 def _sign_in(client: httpx.Client, email: str, password: str) -> None:
     """The sign-in form as a browser posts it, with the page's CSRF token."""
     token = CSRF.search(client.get("/login").text)[1]
@@ -164,7 +154,8 @@ def test_a_region_goes_from_the_wheel_to_its_first_places_signed_in_through_ngin
                 assert {"Fab-lab de Toulouse", "Atelier partagé d'Albi"} <= {p["name"] for p in places.json()}
                 assert client.get("/static/css/makernet.css").status_code == 200
         finally:
-            _stop(proxy, web)
+            stop_process(proxy, 15)
+            stop_process(web, 15)
 
 
 def test_the_embedded_default_runs_the_demo_from_the_wheel_in_an_empty_folder(venv: Path, tmp_path: Path) -> None:
@@ -190,4 +181,4 @@ def test_the_embedded_default_runs_the_demo_from_the_wheel_in_an_empty_folder(ve
                         for language in ("fr", "en")]
             assert refusals[0] != refusals[1]  # the English catalogue (.mo) came with the wheel
     finally:
-        _stop(serve)
+        stop_process(serve, 15)

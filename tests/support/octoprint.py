@@ -22,6 +22,8 @@ from typing import Any
 
 import httpx
 
+from tests.support.waiting import stop_process
+
 OCTOPRINT_VERSION = "1.11.8"
 
 
@@ -333,7 +335,7 @@ class OctoPrintServer:
                                        stderr=subprocess.STDOUT, env=env, start_new_session=True)
         self._process = process
         # Also runs at interpreter exit, so a forgotten server never outlives the tests.
-        self._finalizer = weakref.finalize(self, _terminate, process)
+        self._finalizer = weakref.finalize(self, stop_process, process)
 
     def _wait_until_operational(self, timeout: float) -> bool:
         """Poll until the printer reports Operational (True) or the process dies (False)."""
@@ -360,12 +362,3 @@ class OctoPrintServer:
                            f"(last: {last}):\n{self.log_tail()}")
 
 
-def _terminate(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM the server, SIGKILL after 10 s, and reap it so no zombie or warning remains."""
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-    process.wait()

@@ -1,6 +1,7 @@
 """Waiting for something that happens in another process."""
 from __future__ import annotations
 
+import subprocess
 import time
 from collections.abc import Callable
 
@@ -14,3 +15,16 @@ def wait_for(what: str, check: Callable[[], object], timeout: float = 60.0, logs
             return value
         time.sleep(0.2)
     raise AssertionError(f"timed out waiting for {what}\n{logs()}")
+
+
+def stop_process(process: subprocess.Popen | None, timeout: float = 10.0) -> None:
+    """SIGTERM a process we started, SIGKILL it after `timeout` seconds, and reap it (no zombie, no warning)."""
+    if process is None:
+        return
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    process.wait()
