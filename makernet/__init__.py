@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 from pathlib import Path
 
 from typing import TYPE_CHECKING
@@ -26,12 +25,13 @@ def create_app(settings: Settings | None = None) -> Flask:
     if not settings.runs_embedded_worker and len(settings.secret_key) < MIN_SECRET_KEY:
         raise InvalidInput("config.secret_key_short", least=MIN_SECRET_KEY)
     _private_instance(settings)
+    from makernet.services.sealing import instance_secret
     from flask import Flask   # the web app's own: a place's worker imports makernet without it
     from werkzeug.middleware.proxy_fix import ProxyFix
 
     app = Flask(__name__, instance_path=str(settings.instance_dir), template_folder=str(templates_folder()),
                 static_folder=str(PACKAGE / "static"))
-    app.config.update(SECRET_KEY=settings.secret_key or _instance_secret(settings.instance_dir),
+    app.config.update(SECRET_KEY=settings.secret_key or instance_secret(settings.instance_dir),
                       JSON_SORT_KEYS=False, MAX_CONTENT_LENGTH=16 * 1024 * 1024)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     if settings.trusted_proxies:
@@ -73,17 +73,3 @@ def _private_instance(settings: Settings) -> None:
         for path in (database, database.with_name(database.name + "-wal"), database.with_name(database.name + "-shm")):
             if path.exists():
                 path.chmod(0o600)
-
-
-def _instance_secret(instance_dir: Path) -> str:
-    """A secret generated on first start and kept in the instance folder.
-
-    Written to a temporary file and renamed, so processes starting together never read it half-written.
-    """
-    path = instance_dir / "secret_key"
-    if not path.exists():
-        draft = instance_dir / f".secret_key.{os.getpid()}"
-        draft.write_text(secrets.token_hex(32))
-        draft.chmod(0o600)
-        os.replace(draft, path) if not path.exists() else draft.unlink()
-    return path.read_text().strip()

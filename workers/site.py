@@ -16,6 +16,7 @@ from kombu.utils.url import url_to_parts
 from makernet.config import Network, Settings, parse_networks
 from makernet.services import printer_io
 from makernet.services.context import REPORTS, place_queue
+from makernet.services.place_keys import AT_PLACE, NO_KEY, PlaceKeys, needs_key, with_place_keys
 
 DEFAULT_QUEUE = "makernet"
 # A dispatch must finish well before the broker would hand its message to another
@@ -37,14 +38,17 @@ def site_celery(settings: Settings, place_id: int) -> Celery:
     Its broker user may consume its own queue and publish its reports, nothing else: it declares nothing
     (the central side did, `makernet place credentials N`), and what a worker does besides running tasks
     (remote control, events; gossip, mingle and heartbeats at start) is off, as the broker would refuse it.
+    The keys of its printers are its own (`makernet.services.place_keys`): the messages it gets carry none.
     """
     own = place_queue(place_id)
     user = url_to_parts(settings.broker_url).username or ""
     report = {"exchange": REPORTS, "routing_key": REPORTS, "user_id": user}
-    return make_celery("makernet-site", Task, celery_config(settings) | {
+    celery_app = make_celery("makernet-site", Task, celery_config(settings) | {
         "task_queues": [Queue(own, Exchange(own, "direct"), routing_key=own, no_declare=True)],
         "task_routes": {name: report for name in REPORT_TASKS},
         "worker_enable_remote_control": False, "worker_send_task_events": False, "task_send_sent_event": False})
+    celery_app.place_keys = PlaceKeys.of(settings)   # type: ignore[attr-defined]  # its printers' keys, kept here
+    return celery_app
 
 
 def make_celery(name: str, task_cls: type[Task], config: dict) -> Celery:
@@ -101,38 +105,61 @@ def own_networks(celery_app: object) -> tuple[Network, ...]:
     return parse_networks(celery_app.conf.get("makernet_printer_networks", ""))  # type: ignore[attr-defined]
 
 
+def place_keys(celery_app: object) -> PlaceKeys | None:
+    """The printer keys a place's own worker keeps; None for a central worker (keys come in its messages)."""
+    return getattr(celery_app, "place_keys", None)
+
+
 @shared_task(name="makernet.onboard_printer", bind=True)
 def onboard_printer(self, payload: dict) -> str:  # noqa: ANN001 - Celery's bound task
-    """Where the printer can be reached: ask its OctoPrint for a key, then poll for the decision."""
+    """Where the printer can be reached: ask its host for a key, then look for the operator's decision.
+    At a place with its own worker, the request's token and the key stay on the place's machine."""
+    keys, machine_id, url = place_keys(self.app), payload["machine_id"], payload["url"]
+    if keys is not None and payload.get("app_token") == AT_PLACE:
+        payload = {**payload, "app_token": keys.token(machine_id, url)}   # none left: a new request
     retry, result = printer_io.onboarding_step(payload, own_networks(self.app))
     if retry is not None:
+        if keys is not None:
+            if retry["app_token"] != payload.get("app_token"):
+                keys.wait(machine_id, url, retry["app_token"])
+            retry = {**retry, "app_token": AT_PLACE}
         # back to the place's own queue through its own exchange: Celery would send it through the default
         # exchange, which a place's broker user may not publish to
         queue = payload.get("queue")
         options = {"queue": queue, "exchange": queue, "routing_key": queue} if queue else {}
         self.app.send_task("makernet.onboard_printer", args=[retry], countdown=1, **options)
         return "waiting for approval"
-    self.app.send_task("makernet.apply_key", args=[payload["machine_id"], result])
+    if keys is not None and result["outcome"] == "granted":
+        keys.keep(machine_id, url, result["api_key"])
+        result = {"outcome": "granted", "kept_at_place": True}
+    elif keys is not None:
+        keys.settle(machine_id)
+    self.app.send_task("makernet.apply_key", args=[machine_id, result])
     return result["outcome"]
 
 
 @shared_task(name="makernet.site_dispatch", bind=True)
 def site_dispatch(self, plan: dict) -> str:  # noqa: ANN001 - Celery's bound task
-    """At the place: start a plate on a printer, report the outcome centrally."""
-    report = printer_io.dispatch_on_printer(printer_io.DispatchPlan(**plan), own_networks(self.app))
+    """At the place: start a plate on a printer with the key the place keeps, report the outcome centrally."""
+    keys = place_keys(self.app)
+    if keys is not None:
+        plan = {**plan, "api_key": keys.key(plan["machine_id"], plan["url"])}
+    if keys is not None and not plan["api_key"] and needs_key(plan["driver"]):
+        report = {"outcome": "unreachable", "detail": NO_KEY, "status": None}   # nothing sent: it waits
+    else:
+        report = printer_io.dispatch_on_printer(printer_io.DispatchPlan(**plan), own_networks(self.app))
     self.app.send_task("makernet.apply_dispatch", args=[plan["job_id"], report])
     return report["outcome"]
 
 
 @shared_task(name="makernet.site_poll", bind=True)
 def site_poll(self, connections: list[dict]) -> int:  # noqa: ANN001 - Celery's bound task
-    """At the place: read its printers, report the readings centrally."""
+    """At the place: read its printers (with the keys it keeps), report the readings centrally."""
+    connections, keyless = with_place_keys(place_keys(self.app), connections)
     printers = printer_io.connections_from_message(connections)
     report = lambda readings: self.app.send_task("makernet.apply_readings", args=[readings])  # noqa: E731
     networks = own_networks(self.app)
     printer_io.follow_pushes(printers, report, networks)  # events from now on trigger a reading at once
-    readings = printer_io.read_statuses(printers, networks)
+    readings = keyless + printer_io.read_statuses(printers, networks)
     report(readings)
     return len(readings)
-
-

@@ -27,13 +27,21 @@ class OneLineErrors(click.Group):
             click.echo(f"makernet: {error.format_message()}", err=True)
             sys.exit(2)
         except MakerNetError as error:
-            # loaded only to word a refusal: a place's worker runs without the web app's libraries
-            from flask_babel import force_locale
-
-            from makernet.messages import render_error
-            with force_locale("fr"):  # the command line speaks French, as the pages do by default
-                click.echo(f"makernet: {render_error(error)} ({error.code})", err=True)
+            click.echo(f"makernet: {_worded(error)}", err=True)
             sys.exit(2)
+
+
+def _worded(error: MakerNetError) -> str:
+    """A refusal in the catalogue's French; on a place's slim install, which has no catalogue (Babel is the
+    server's), its code and values."""
+    try:
+        from flask_babel import force_locale   # loaded only to word a refusal
+    except ImportError:
+        values = ", ".join(f"{name} {value!r}" for name, value in error.params.items())
+        return f"{error.code}{': ' + values if values else ''}"
+    from makernet.messages import render_error
+    with force_locale("fr"):  # the command line speaks French, as the pages do by default
+        return f"{render_error(error)} ({error.code})"
 
 
 @click.group(cls=OneLineErrors, help="MakerNet: coordinate distributed maker production for a territory.")

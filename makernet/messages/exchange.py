@@ -38,6 +38,8 @@ MESSAGES = {
                               "ni identifiants"),
     "import.address_not_allowed": _l("octoprint_url : %(host)s n'est pas dans les réseaux d'imprimantes de cette "
                                      "installation (ou son nom ne s'y résout pas) ; voyez avec son administrateur"),
+    "import.key_at_place": _l("%(place)s fait tourner son propre worker, qui garde les clés de ses imprimantes : "
+                              "laissez api_key vide et demandez la clé depuis la page du lieu"),
     "import.url_not_printer": _l("seule une imprimante 3D (fdm_printer) a une adresse OctoPrint"),
     "import.machine_twice": _l("la machine « %(name)s » de %(place)s figure deux fois dans le fichier"),
     "import.material_unknown": _l("matière inconnue : « %(code)s »"),

@@ -48,6 +48,6 @@ class Machine(SQLModel, table=True):
     state: str = Field(default="unknown", max_length=20)  # printers.base.PrinterState
     state_detail: str = Field(default="", max_length=300)
     state_checked_at: datetime | None = None
-    key_status: str = Field(default="stored", max_length=10)  # awaiting, stored, refused (printer key)
+    key_status: str = Field(default="stored", max_length=10)  # awaiting, stored, refused, missing (printer key)
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)

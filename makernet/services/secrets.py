@@ -1,65 +1,23 @@
-"""Printer API keys are sealed at rest with a key derived from the installation's secret.
+"""Printer API keys are sealed at rest in the database with a key derived from the installation's secret.
 
-The sealing key comes from the secret through HKDF-SHA256 with its own salt and purpose, so it is
-independent of the key Flask signs sessions with: knowing one tells nothing of the other. Keys sealed
-by earlier versions (`sealed:` then a SHA-256 of the secret) still open; the upgrade to 0011 and
-`makernet secrets rotate` re-seal them the current way (`sealed:v2:`).
+How a value is sealed is `makernet.services.sealing`'s. Keys sealed by earlier versions still open; the upgrade to
+0011 and `makernet secrets rotate` re-seal them the current way (`sealed:v2:`). Places with their own
+worker keep their printers' keys on their own machine (`makernet.services.place_keys`): none is stored here.
 """
 from __future__ import annotations
 
-import base64
-import hashlib
 import logging
 
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlmodel import select
 
 from makernet.errors import Conflict, InvalidInput
 from makernet.models import Machine
+from makernet.services.sealing import CURRENT, PREFIX, is_sealed, open_with, seal_with  # noqa: F401  (what the 0011 upgrade reads)
 from makernet.services.context import Context
 from printers.base import PrinterError
 from printers.registry import driver_info
 
 log = logging.getLogger(__name__)
-PREFIX = "sealed:"          # every sealed value starts so
-CURRENT = "sealed:v2:"      # sealed with the HKDF-derived key
-SALT = b"makernet sealing key v2"   # fixed: the same secret must give the same key on every host
-PURPOSE = b"makernet printer keys"
-
-
-def sealing_key(secret: str) -> bytes:
-    """The Fernet key that seals printer keys, derived from the installation's secret for that use only."""
-    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=SALT, info=PURPOSE).derive(secret.encode())
-    return base64.urlsafe_b64encode(derived)
-
-
-def _first_key(secret: str) -> bytes:
-    """How keys were sealed before 0011: a plain hash of the secret, kept to read them."""
-    return base64.urlsafe_b64encode(hashlib.sha256(b"makernet printer keys\0" + secret.encode()).digest())
-
-
-def is_sealed(stored: object) -> bool:
-    """Whether a stored setting is sealed (any format)."""
-    return isinstance(stored, str) and stored.startswith(PREFIX)
-
-
-def seal_with(secret: str, plain: str | None) -> str | None:
-    """A key sealed the current way under `secret`."""
-    if not plain:
-        return plain
-    return CURRENT + Fernet(sealing_key(secret)).encrypt(plain.encode()).decode()
-
-
-def open_with(secret: str, stored: str) -> str | None:
-    """The key inside a sealed value, or None when `secret` does not open it."""
-    current = stored.startswith(CURRENT)
-    body = stored[len(CURRENT):] if current else stored[len(PREFIX):]
-    try:
-        return Fernet(sealing_key(secret) if current else _first_key(secret)).decrypt(body.encode()).decode()
-    except (InvalidToken, ValueError):
-        return None
 
 
 def seal(ctx: Context, plain: str | None) -> str | None:

@@ -241,13 +241,15 @@ def test_a_place_worker_cut_from_the_broker_for_a_minute_catches_up_without_repe
     fleet = rabbitmq_fleet
     place_id = fleet.sql("SELECT place_id FROM machine WHERE id = :m", m=fleet.machine_id)[0][0]
     fleet.sql("UPDATE place SET site_worker = true WHERE id = :p", p=place_id)
+    fleet.sql("UPDATE machine SET driver_settings = '{}' WHERE id = :m", m=fleet.machine_id)   # the place's key now
     done = fleet.inst.run("place", "credentials", str(place_id))
     assert done.returncode == 0, done.stderr
     place_url = urlsplit(next(line.split("=", 1)[1] for line in done.stdout.splitlines()
                               if line.startswith("MAKERNET_BROKER_URL=")))
     broker_link = FaultyProxy(place_url.port or 5672)
-    # the place's worker knows the broker only, with its own user: no database, no secret
-    site_env = {k: v for k, v in fleet.inst.env.items() if k not in ("MAKERNET_DATABASE_URL", "MAKERNET_SECRET_KEY")}
+    # the place's worker knows the broker only, with its own user: no database, no secret; it keeps its printer's key
+    site_env = fleet.inst.place_env(done.stdout)
+    fleet.inst.keep_place_key(site_env, fleet.machine_id, fleet.proxy.url, fleet.printer.api_key)
     site_env["MAKERNET_BROKER_URL"] = urlunsplit(place_url._replace(
         netloc=place_url.netloc.rsplit(":", 1)[0] + f":{broker_link.port}"))
     try:

@@ -82,10 +82,13 @@ class _running:
         with psycopg.connect(self.site_database, autocommit=True) as db:
             (place_id,) = db.execute("UPDATE place SET site_worker = true WHERE name = 'FabLab La Rochelle' "
                                      "RETURNING id").fetchone()
+            # its printer's key is the place's now: none is left in the central database
+            (machine_id, url), = db.execute("UPDATE machine SET driver_settings = '{}' WHERE place_id = %s "
+                                            "AND driver = 'octoprint' RETURNING id, host", (place_id,)).fetchall()
         done = self.inst.run("place", "credentials", str(place_id))
         assert done.returncode == 0, done.stderr
-        site_env = {k: v for k, v in self.inst.env.items() if k not in ("MAKERNET_DATABASE_URL", "MAKERNET_SECRET_KEY")}
-        site_env.update(line.split("=", 1) for line in done.stdout.splitlines() if line.startswith("MAKERNET_"))
+        site_env = self.inst.place_env(done.stdout)
+        self.inst.keep_place_key(site_env, machine_id, url, self.printer.api_key)   # the printer's key, kept at the place only
         self.inst.start("site", "worker", "--place", str(place_id), "--concurrency", "2", env=site_env)
 
     def __exit__(self, *exc: object) -> None:

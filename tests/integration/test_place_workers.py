@@ -1,10 +1,10 @@
 """Places with their own worker on RabbitMQ: confined credentials, authenticated reports.
 
-A real RabbitMQ (a virtual host of this run), PostgreSQL, `makernet serve`, `worker`, `beat` and a place's own
-`makernet worker --place N` as processes, a real OctoPrint. Two places, each with the broker user
-`makernet place credentials N` gives it: place A (the demo's FabLab La Rochelle) prints through its own worker;
-place B (Fab-lab de l'Aunis) has a plate waiting in its queue, and A's credentials can neither reach it nor
-report about it.
+A real RabbitMQ (a virtual host of this run), PostgreSQL, `makernet serve`, `worker`, `beat` and each place's own
+`makernet worker --place N` as processes, real OctoPrint servers. Two places, each with the broker user
+`makernet place credentials N` gives it: place A (the demo's FabLab La Rochelle) and place B (Fab-lab de l'Aunis)
+connect their printers and print through their own workers, which keep their printers' keys; A's credentials can
+neither reach B's queue nor report about B.
 """
 from __future__ import annotations
 
@@ -23,11 +23,13 @@ from kombu import Exchange, Queue
 from sqlalchemy import create_engine, text
 
 from makernet.demo import DEMO_PASSWORD
+from makernet.services.context import broker_vhost
 from tests.support.api import ADMIN, COORDINATOR, OPERATOR, OTHER_OPERATOR, REQUESTER, ApiClient
 from tests.support.octoprint import ADMIN_USER, OctoPrintServer, gcode_lasting, print_starts
 from tests.support.processes import MAKERNET, MakerNetInstallation
-from tests.support.services import postgres_database, rabbitmq_vhost
+from tests.support.services import _rabbitmqctl, postgres_database, rabbitmq_vhost
 from tests.support.waiting import wait_for
+from makernet.services.place_keys import PlaceKeys
 
 pytestmark = [pytest.mark.integration]
 
@@ -155,46 +157,67 @@ def test_a_places_credentials_open_its_own_queue_and_nothing_else(region: Region
 
 
 @pytest.fixture
-def printer(tmp_path: Path) -> Iterator[OctoPrintServer]:
-    with OctoPrintServer(tmp_path / "octoprint").start() as server:
-        yield server
+def printers(tmp_path: Path) -> Iterator[tuple[OctoPrintServer, OctoPrintServer]]:
+    with OctoPrintServer(tmp_path / "octoprint-a").start() as a, OctoPrintServer(tmp_path / "octoprint-b").start() as b:
+        yield a, b
 
 
 @pytest.mark.octoprint
-def test_a_place_prints_through_its_own_worker_and_its_reports_about_another_place_are_refused(
-        region: Region, printer: OctoPrintServer, tmp_path: Path) -> None:
-    _load(region, "--octoprint", printer.url, "--api-key", printer.api_key)
+def test_two_places_print_through_their_own_workers_keep_their_keys_and_cannot_report_for_each_other(
+        region: Region, printers: tuple[OctoPrintServer, OctoPrintServer]) -> None:
+    _load(region)
     a, b = region.place_id("FabLab La Rochelle"), region.place_id("Fab-lab de l'Aunis")
     region.sql("UPDATE platelayout SET gcode = :g", g=gcode_lasting(2).decode())
+    # both run their own worker; their plates go to the printers they connect below, none to the demo's
     region.sql("UPDATE place SET site_worker = true WHERE id IN (:a, :b)", a=a, b=b)
-    # B gets a printer of its own (its worker never runs here): its plates wait in its queue
-    columns = [c for (c,) in region.sql("SELECT column_name FROM information_schema.columns "
-                                        "WHERE table_name = 'machine' AND column_name NOT IN ('id', 'place_id', 'name')")]
-    region.sql("UPDATE machine SET active = false WHERE place_id = :b", b=b)
-    region.sql(f"INSERT INTO machine (place_id, name, {', '.join(columns)}) SELECT :b, 'OctoPrint B', "
-               f"{', '.join(columns)} FROM machine WHERE place_id = :a AND driver = 'octoprint'", a=a, b=b)
-    machine_a, machine_b = (region.sql("SELECT id FROM machine WHERE place_id = :p AND driver = 'octoprint'", p=p)[0][0]
-                            for p in (a, b))
-    url_a, _url_b = region.credentials(a), region.credentials(b)
+    region.sql("UPDATE machine SET active = false WHERE place_id IN (:a, :b)", a=a, b=b)
     inst = region.inst
+    env = {place: inst.place_env(inst.run("place", "credentials", str(place)).stdout, f"place-{place}")
+           for place in (a, b)}
+    # every message published in the installation's virtual host, copied by RabbitMQ's firehose
+    capture = _firehose(region)
     inst.start("worker", "worker", "--concurrency", "4")
     inst.start("beat", "beat")
-    # A's worker knows the broker only, with A's own user: no database, no secret
-    site_env = {k: v for k, v in inst.env.items() if k not in ("MAKERNET_DATABASE_URL", "MAKERNET_SECRET_KEY")}
-    inst.start("site", "worker", "--place", str(a), "--concurrency", "2", env={**site_env, "MAKERNET_BROKER_URL": url_a})
+    for place in (a, b):
+        inst.start(f"site-{place}", "worker", "--place", str(place), "--concurrency", "2", env=env[place])
     inst.serve()
-    logs = lambda: "\n".join(f"--- {n}\n{inst.log(n)[-2500:]}" for n in ("worker", "site"))  # noqa: E731
+    logs = lambda: "\n".join(f"--- {n}\n{inst.log(n)[-2500:]}" for n in ("worker", f"site-{a}", f"site-{b}"))  # noqa: E731
     with httpx.Client(base_url=inst.url, timeout=20) as http:
         api = ApiClient(http)
 
-        # A's plate: sent by A's worker, its start and readings reported through the reports exchange, applied
-        plate_a = _accepted_plate(api, a, OPERATOR)
-        job = lambda jid: region.sql("SELECT status FROM job WHERE id = :j", j=jid)[0][0]  # noqa: E731
-        wait_for("A's plate done through its own worker", lambda: job(plate_a["id"]) == "done", 90, logs)
-        assert print_starts(printer, plate_a["upload_name"]) == 1
+        # each operator connects its printer: its own worker asks OctoPrint for a key, the operator approves it
+        # there, and the key stays on the place's machine; the central side learns only that there is one
+        machines = {}
+        for place, operator, printer in ((a, OPERATOR, printers[0]), (b, OTHER_OPERATOR, printers[1])):
+            machines[place] = api.ok("post", f"/places/{place}/printers", operator, status=201, json={
+                "name": "Prusa atelier", "url": printer.url, "printer_profile": "prusa-mk3", "user": ADMIN_USER})["id"]
+            assert printer.decide_key_requests(approve=True) == 1
+        key = lambda m: region.sql("SELECT key_status, active FROM machine WHERE id = :m", m=m)[0]  # noqa: E731
+        wait_for("both keys kept", lambda: all(key(m) == ("stored", True) for m in machines.values()), 60, logs)
+        kept = {place: _kept_key(inst.instance_dir / f"place-{place}", machines[place], printer.url)
+                for place, printer in zip((a, b), printers)}
+        assert all(kept.values()) and kept[a] != kept[b]
 
-        # B's plate: claimed, its dispatch waiting in B's queue
+        # each place prints through its own worker
+        job = lambda jid: region.sql("SELECT status FROM job WHERE id = :j", j=jid)[0][0]  # noqa: E731
+        plates = {a: _accepted_plate(api, a, OPERATOR), b: _accepted_plate(api, b, OTHER_OPERATOR)}
+        wait_for("both plates done", lambda: all(job(p["id"]) == "done" for p in plates.values()), 90, logs)
+        assert [print_starts(printer, plates[place]["upload_name"]) for place, printer in zip((a, b), printers)] == [1, 1]
+
+        # no printer key crossed the broker or reached the central database
+        messages = _drain(capture)
+        assert any(printers[1].url in m and f"place.{b}" in m for m in messages), "the capture saw B's messages"
+        for place in (a, b):
+            assert not [m for m in messages if kept[place] in m], f"place {place}'s key crossed the broker"
+            assert kept[place] not in _database_text(region), f"place {place}'s key is in the central database"
+        assert region.sql("SELECT driver_settings::text FROM machine WHERE id IN (:a, :b)",
+                          a=machines[a], b=machines[b]) == [("{}",), ("{}",)]
+
+        # B's worker goes away; B's next plate waits in its queue
+        inst.kill(f"site-{b}")
+        machine_b = machines[b]
         plate_b = _accepted_plate(api, b, OTHER_OPERATOR)
+        api.ok("post", f"/machines/{machine_b}/bed-clear", OTHER_OPERATOR)
         wait_for("B's plate claimed", lambda: job(plate_b["id"]) == "dispatching", 30, logs)
         before = _state(region, b, machine_b, plate_b["id"])
 
@@ -202,6 +225,7 @@ def test_a_place_prints_through_its_own_worker_and_its_reports_about_another_pla
         reading = {"machine_id": machine_b, "state": "ready", "raw_state": "Operational",
                    "file_name": plate_b["upload_name"], "completion": 100.0, "error": None, "print_lost": False}
         started = {"outcome": "started", "detail": ""}
+        url_a = env[a]["MAKERNET_BROKER_URL"]
         user_a = unquote(urlsplit(url_a).username or "")
         as_a = Celery("forger", broker=url_a, set_as_current=False)
         # as A's worker is set up: it may declare nothing, its own queue is its default
@@ -232,10 +256,48 @@ def test_a_place_prints_through_its_own_worker_and_its_reports_about_another_pla
         assert page.count("<code>apply_dispatch</code>") == 2 and "FabLab La Rochelle (n° %d)" % a in page
         assert f"jobs [{plate_b['id']}]" in page and "no place&#39;s broker user" in page
         assert "refused a apply_readings report" in inst.log("worker")
-        # A's own reports still count: its machine keeps being read through its worker
-        checked = region.sql("SELECT state_checked_at FROM machine WHERE id = :m", m=machine_a)[0][0]
+        # A's own reports still count: its printer keeps being read through its worker
+        checked = region.sql("SELECT state_checked_at FROM machine WHERE id = :m", m=machines[a])[0][0]
         wait_for("A's printer read again", lambda: region.sql(
-            "SELECT state_checked_at FROM machine WHERE id = :m", m=machine_a)[0][0] != checked, 30, logs)
+            "SELECT state_checked_at FROM machine WHERE id = :m", m=machines[a])[0][0] != checked, 30, logs)
+        assert len(refused()) == 4   # the places' own reports were all applied
+
+
+def _firehose(region: Region) -> amqp.Connection:
+    """Turn on RabbitMQ's firehose in the installation's virtual host: a copy of every message published or
+    delivered there goes to `amq.rabbitmq.trace`, which a queue of the test's (as the central user) takes."""
+    _rabbitmqctl("trace_on", "-p", broker_vhost(region.broker_url))
+    connection = connect(region.broker_url)
+    channel = connection.channel()
+    channel.queue_declare("test.capture", durable=False, auto_delete=False)
+    channel.queue_bind("test.capture", "amq.rabbitmq.trace", "#")
+    return connection
+
+
+def _drain(connection: amqp.Connection) -> list[str]:
+    """Every captured message, as text: its routing key, headers (properties) and body."""
+    channel, messages = connection.channel(), []
+    while (message := channel.basic_get("test.capture", no_ack=True)) is not None:
+        body = message.body.decode("utf-8", "replace") if isinstance(message.body, bytes) else str(message.body)
+        messages.append(f"{message.delivery_info.get('routing_key')} {message.properties} {body}")
+    connection.close()
+    return messages
+
+
+def _kept_key(folder: Path, machine_id: int, url: str) -> str:
+    """The key a place's worker keeps for its printer, opened with the place's own secret; the file holds it
+    sealed only."""
+    stored = (folder / "printer-keys.json").read_text()
+    key = PlaceKeys(folder, (folder / "secret_key").read_text().strip()).key(machine_id, url)
+    assert key and key not in stored
+    return key
+
+
+def _database_text(region: Region) -> str:
+    """Every row of every table of the central database, as text."""
+    tables = [t for (t,) in region.sql("SELECT table_name FROM information_schema.tables "
+                                       "WHERE table_schema = 'public' AND table_type = 'BASE TABLE'")]
+    return "\n".join(str(row) for table in tables for row in region.sql(f'SELECT t::text FROM "{table}" t'))
 
 
 def _admin_page(url: str, path: str) -> str:
@@ -271,27 +333,3 @@ def _state(region: Region, place_id: int, machine_id: int, job_id: int) -> tuple
                        m=machine_id),
             region.sql("SELECT count(*) FROM stockentry WHERE place_id = :p", p=place_id),
             region.sql("SELECT count(*) FROM auditentry WHERE entity = 'job' AND entity_id = :j", j=job_id))
-
-
-@pytest.mark.octoprint
-def test_a_place_connects_a_printer_through_its_own_worker(region: Region, printer: OctoPrintServer) -> None:
-    _load(region)
-    a = region.place_id("FabLab La Rochelle")
-    region.sql("UPDATE place SET site_worker = true WHERE id = :a", a=a)
-    url_a = region.credentials(a)
-    inst = region.inst
-    inst.start("worker", "worker", "--concurrency", "2")
-    site_env = {k: v for k, v in inst.env.items() if k not in ("MAKERNET_DATABASE_URL", "MAKERNET_SECRET_KEY")}
-    inst.start("site", "worker", "--place", str(a), "--concurrency", "2", env={**site_env, "MAKERNET_BROKER_URL": url_a})
-    inst.serve()
-    logs = lambda: "\n".join(f"--- {n}\n{inst.log(n)[-2500:]}" for n in ("worker", "site"))  # noqa: E731
-    with httpx.Client(base_url=inst.url, timeout=20) as http:
-        machine = ApiClient(http).ok("post", f"/places/{a}/printers", OPERATOR, status=201, json={
-            "name": "Prusa atelier", "url": printer.url, "printer_profile": "prusa-mk3", "user": ADMIN_USER})
-        # the place's worker asks OctoPrint, posts itself the next look into its own queue until the operator
-        # decides, then reports the key through the reports exchange
-        wait_for("the key request at the printer", lambda: "waiting for approval" in inst.log("site"), 30, logs)
-        assert printer.decide_key_requests(approve=True) == 1
-        key = lambda: region.sql("SELECT key_status, active FROM machine WHERE id = :m", m=machine["id"])[0]  # noqa: E731
-        wait_for("the key stored", lambda: key() == ("stored", True), 30, logs)
-    assert region.sql("SELECT count(*) FROM auditentry WHERE entity = 'report'") == [(0,)]

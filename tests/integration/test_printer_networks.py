@@ -83,7 +83,6 @@ def test_a_place_worker_reaches_only_printers_in_its_own_networks(tmp_path: Path
                                         printer_networks="127.0.0.1/32")
             engine = create_engine(database_url.replace("postgresql://", "postgresql+psycopg://"))
             # the place's worker knows the broker only, and the networks of its own LAN
-            site_env = {k: v for k, v in inst.env.items() if k not in ("MAKERNET_DATABASE_URL", "MAKERNET_SECRET_KEY")}
             logs = lambda: "\n".join(f"--- {n}\n{inst.log(n)[-2000:]}" for n in ("serve", "worker", "site"))  # noqa: E731
             try:
                 for args in (("db", "upgrade"), ("demo", "--yes-load-demo-users", "--octoprint", link.url,
@@ -94,9 +93,11 @@ def test_a_place_worker_reaches_only_printers_in_its_own_networks(tmp_path: Path
                     place_id, machine_id = connection.execute(text(
                         "SELECT place_id, id FROM machine WHERE driver = 'octoprint'")).one()
                     connection.execute(text("UPDATE place SET site_worker = true WHERE id = :p"), {"p": place_id})
+                    connection.execute(text("UPDATE machine SET driver_settings = '{}' WHERE id = :m"), {"m": machine_id})
                 done = inst.run("place", "credentials", str(place_id))   # its own broker user
                 assert done.returncode == 0, done.stderr
-                site_env.update(line.split("=", 1) for line in done.stdout.splitlines() if line.startswith("MAKERNET_"))
+                site_env = inst.place_env(done.stdout)
+                inst.keep_place_key(site_env, machine_id, link.url, printer.api_key)   # kept at the place only
                 inst.start("worker", "worker", "--concurrency", "4")
                 inst.start("beat", "beat")
                 inst.start("site", "worker", "--place", str(place_id), "--concurrency", "2",

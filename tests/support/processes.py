@@ -44,6 +44,20 @@ class MakerNetInstallation:
             self.processes[name] = subprocess.Popen([MAKERNET, *args], env=env or self.env, stdout=log,
                                                     stderr=subprocess.STDOUT)
 
+    def place_env(self, credentials: str, name: str = "place") -> dict[str, str]:
+        """The environment of a place's own worker: the lines `makernet place credentials N` printed, an instance
+        folder of its own (where it keeps its printers' keys), no database and no secret of the central side."""
+        env = {k: v for k, v in self.env.items() if k not in ("MAKERNET_DATABASE_URL", "MAKERNET_SECRET_KEY")}
+        env.update(line.split("=", 1) for line in credentials.splitlines() if line.startswith("MAKERNET_"))
+        env["MAKERNET_INSTANCE_DIR"] = str(self.instance_dir / name)
+        return env
+
+    def keep_place_key(self, env: dict[str, str], machine_id: int, url: str, key: str) -> None:
+        """`makernet place key M` on the place's machine: a key the operator already has, kept there."""
+        done = subprocess.run([MAKERNET, "place", "key", str(machine_id), "--url", url, "--key-stdin"], env=env,
+                              input=key + "\n", capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+
     def kill(self, name: str) -> None:
         """SIGKILL a process, as a power cut or the OOM killer would."""
         process = self.processes.pop(name)

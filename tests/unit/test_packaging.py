@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 LOCK = tomllib.loads((ROOT / "uv.lock").read_text(encoding="utf-8"))
 DEPLOY_REQUIREMENTS = ROOT / "deploy" / "requirements.txt"
+PLACE_REQUIREMENTS = ROOT / "deploy" / "place-requirements.txt"
 OWN = {"makernet", "workers", "printers", "tests", "bench"}
 PINNED = re.compile(r"^([A-Za-z0-9._-]+)(?:\[[^\]]*\])?==([^\s;\\]+)")
 
@@ -70,13 +71,24 @@ def _undeclared(imported: dict[str, str], declared: set[str]) -> list[str]:
 
 
 def test_every_library_the_code_imports_is_a_declared_dependency():
-    declared = _declared(PYPROJECT["project"]["dependencies"])
+    project = PYPROJECT["project"]
+    declared = _declared(project["dependencies"] + project["optional-dependencies"]["server"])
     assert _undeclared(_imported_top_modules(("makernet", "workers", "printers")), declared) == []
+
+
+def test_a_places_worker_needs_nothing_but_the_base_dependencies():
+    """`pip install "makernet[place]"` is the base alone: no web framework, database layer, planner or PDFs."""
+    project = PYPROJECT["project"]
+    assert project["optional-dependencies"]["place"] == []
+    base = _declared(project["dependencies"])
+    assert not base & {"flask", "sqlalchemy", "sqlmodel", "scipy", "numpy", "reportlab", "psycopg", "redis"}
+    assert _runtime_closure(_locked_packages(), ()) == _pinned(PLACE_REQUIREMENTS)
 
 
 def test_every_library_the_tests_import_is_declared_for_the_tests():
     project = PYPROJECT["project"]
-    declared = _declared(project["dependencies"] + project["optional-dependencies"]["test"])
+    declared = _declared(project["dependencies"] + project["optional-dependencies"]["server"]
+                         + project["optional-dependencies"]["test"])
     assert _undeclared(_imported_top_modules(("tests", "bench")), declared) == []
 
 
@@ -102,20 +114,27 @@ def _as_pep508(entry: dict) -> str:
 
 
 def test_deploy_requirements_pin_exactly_the_locked_versions_with_hashes():
-    """deploy/requirements.txt is `uv export` of the lock: regenerate it (see deploy/README.md) when the lock moves."""
-    text = DEPLOY_REQUIREMENTS.read_text(encoding="utf-8")
-    pinned = {canonicalize_name(m[1]): m[2] for line in text.splitlines() if (m := PINNED.match(line))}
+    """deploy/requirements.txt (the server's) and deploy/place-requirements.txt (a place's worker's) are `uv export`
+    of the lock: regenerate them (see deploy/README.md) when the lock moves."""
     locked = _locked_packages()
-    runtime = _runtime_closure(locked)
-    assert set(pinned) == runtime
-    assert {name: locked[name]["version"] for name in runtime} == pinned
-    assert text.count("--hash=sha256:") >= len(pinned)
-    assert "-e " not in text and "makernet" not in pinned  # the wheel is installed beside it, not from a checkout
+    for path, extras in ((DEPLOY_REQUIREMENTS, ("server",)), (PLACE_REQUIREMENTS, ())):
+        text = path.read_text(encoding="utf-8")
+        pinned = {canonicalize_name(m[1]): m[2] for line in text.splitlines() if (m := PINNED.match(line))}
+        runtime = _runtime_closure(locked, extras)
+        assert set(pinned) == runtime, path.name
+        assert {name: locked[name]["version"] for name in runtime} == pinned, path.name
+        assert text.count("--hash=sha256:") >= len(pinned)
+        assert "-e " not in text and "makernet" not in pinned  # the wheel is installed beside it, not from a checkout
 
 
-def _runtime_closure(locked: dict[str, dict]) -> set[str]:
-    """The distributions the project needs to run (no test tools), following the lock's edges and extras."""
-    wanted, visited = [("makernet", ())], set()
+def _pinned(path: Path) -> set[str]:
+    return {canonicalize_name(m[1]) for line in path.read_text(encoding="utf-8").splitlines() if (m := PINNED.match(line))}
+
+
+def _runtime_closure(locked: dict[str, dict], extras: tuple[str, ...]) -> set[str]:
+    """The distributions the project needs to run with these extras (no test tools), following the lock's edges
+    and extras."""
+    wanted, visited = [("makernet", extras)], set()
     while wanted:
         key = wanted.pop()
         if key in visited:

@@ -286,10 +286,11 @@ def test_a_place_with_its_own_worker_gets_its_plates_and_polls_on_its_own_queue(
     assert production.dispatch_job(ctx, first.id) == "sent to the place's worker"
     (plan,), = ctx.tasks.take("site_dispatch")
     assert ctx.tasks.queues == [f"place.{first_machine_place(app, first)}"]
-    assert plan["api_key"] == "key" and plan["file_name"] == first.upload_name and "G28" in plan["gcode"]
+    assert plan["api_key"] is None and plan["file_name"] == first.upload_name and "G28" in plan["gcode"]
     assert printer.uploads == []  # the central worker never talked to the printer
 
-    report = printer_io.dispatch_on_printer(printer_io.DispatchPlan(**plan), ())  # what the site worker runs
+    # what the site worker runs, with the key it keeps
+    report = printer_io.dispatch_on_printer(printer_io.DispatchPlan(**plan | {"api_key": "key"}), ())
     assert report["outcome"] == "started"
     assert production.apply_outcome(ctx, first.id, report) == "printing"
     assert production.apply_outcome(ctx, first.id, report) == "stale"  # a repeated report changes nothing

@@ -17,7 +17,7 @@ from sqlmodel import select
 from makernet.cli import main
 from makernet.errors import Conflict, InvalidInput
 from makernet.models import Machine
-from makernet.services import secrets
+from makernet.services import sealing, secrets
 from makernet.services.context import Context
 from tests.support.fakes import FakePrinter
 
@@ -52,10 +52,10 @@ def test_a_key_is_sealed_with_the_current_derivation_which_the_first_one_cannot_
 
 
 def test_the_sealing_key_is_not_the_secret_nor_what_signs_sessions(app: Flask) -> None:
-    key = base64.urlsafe_b64decode(secrets.sealing_key("test"))
+    key = base64.urlsafe_b64decode(sealing.sealing_key("test"))
     assert key not in (b"test".ljust(32, b"\0"), hashlib.sha256(b"test").digest(),
                        hashlib.sha256(b"makernet printer keys\0test").digest())
-    assert secrets.sealing_key("test") != secrets.sealing_key("test2") and len(key) == 32
+    assert sealing.sealing_key("test") != sealing.sealing_key("test2") and len(key) == 32
 
 
 def test_a_key_sealed_the_first_way_still_opens(app: Flask, printer: FakePrinter) -> None:

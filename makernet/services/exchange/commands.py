@@ -219,6 +219,8 @@ def _check_machine(s: Session, actor: Actor, row: dict, seen: Seen) -> dict:
     if url in seen.unreachable:
         raise RowError("import.address_not_allowed", host=urlsplit(url).hostname)
     key = text_cell(row, "api_key", 300, required=False)
+    if key and place.site_worker:   # its own worker keeps its printers' keys: none is written here
+        raise RowError("import.key_at_place", place=place.name)
     # the spreadsheet names OctoPrint, as fab-labs know their printers' host
     plan = {"place_id": place.id, "name": name, "kind": kind, "driver": "octoprint" if url else MANUAL,
             "printer_profile": text_cell(row, "printer_profile", 60, required=False) or None,

@@ -22,7 +22,7 @@ from makernet.services.fleet.queries import central_printers
 from makernet.services.printer_io import connections_from_message, read_statuses, split_by_networks, status_from_dict
 from makernet.services.production.operations import ACTIVE, claim_next_job, move_plates_off
 from makernet.services.production.worker import apply_to_job
-from makernet.services.places.views import connection_message
+from makernet.services.places.views import connection_message, without_secrets
 from makernet.services.secrets import seal
 from printers.base import Capability
 from printers.registry import drivers_that
@@ -31,21 +31,29 @@ from printers.push import PushListener
 
 
 def apply_key_result(ctx: Context, machine_id: int, result: dict) -> str:
-    """Store a granted key sealed and put the printer to work, or say why there is none."""
+    """Put a printer to work once its host granted a key, or say why there is none.
+
+    The key is stored sealed here for a place without its own worker; a place's own worker keeps it on its
+    machine and reports only that it has one (`kept_at_place`): nothing of it is stored here, and a key that
+    came with such a report anyway is dropped."""
     with ctx.db.transaction() as tx:
         s = tx.session
         machine = s.get(Machine, machine_id)
         if machine is None or machine.key_status != "awaiting":
             return "stale"
-        if result["outcome"] == "granted":
+        at_place = s.get(Place, machine.place_id).site_worker
+        if result["outcome"] == "granted" and (at_place or result.get("api_key")):
+            settings = without_secrets(machine) if at_place else {
+                **(machine.driver_settings or {}), "api_key": seal(ctx, result["api_key"])}
             s.execute(update(Machine).where(Machine.id == machine_id).values(
-                driver_settings={**(machine.driver_settings or {}), "api_key": seal(ctx, result["api_key"])},
-                key_status="stored", active=True, bed_clear=True,
+                driver_settings=settings, key_status="stored", active=True, bed_clear=True,
                 state="unknown", state_detail="key stored; first reading on the next poll"))
             return "stored"
+        detail = ("the key stayed with the place's own worker, which this place no longer runs: ask again"
+                  if result["outcome"] == "granted" else result.get("detail", result["outcome"]))
         s.execute(update(Machine).where(Machine.id == machine_id).values(
-            key_status="refused", state_detail=f"no key: {result.get('detail', result['outcome'])}"[:300]))
-        return result["outcome"]
+            key_status="refused", state_detail=f"no key: {detail}"[:300]))
+        return "refused" if result["outcome"] == "granted" else result["outcome"]
 
 
 log = logging.getLogger(__name__)
@@ -112,7 +120,7 @@ def poll_printers(ctx: Context) -> int:
                       .where(Machine.active == True, Machine.driver.in_(drivers_that(Capability.STATUS)))  # type: ignore[attr-defined]  # noqa: E712
                       .order_by(Machine.id)).all()
         central = [m.id for m, remote in rows if not remote]
-        messages = {m.id: (m.place_id, connection_message(ctx, m)) for m, is_remote in rows if is_remote}
+        messages = {m.id: (m.place_id, connection_message(ctx, m, keys=False)) for m, is_remote in rows if is_remote}
     # a printer's connection goes to its place's worker only if this installation may reach its address too
     allowed, refused = split_by_networks(connections_from_message([msg for _p, msg in messages.values()]),
                                          ctx.settings.printer_networks)

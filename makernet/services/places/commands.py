@@ -16,9 +16,9 @@ from makernet.models import Item, Job, Machine, Place
 from makernet.services.access import Actor, own_place
 from makernet.services.context import Context
 from makernet.services.events import MachineServiceChanged, PlaceConditionsChanged, PlaceResumed, record
-from makernet.services.places.views import machine_view, place_view
+from makernet.services.places.views import machine_view, place_view, without_secrets
 from makernet.services.transitions import created
-from printers.registry import MANUAL
+from printers.registry import MANUAL, driver_info
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -97,10 +97,25 @@ def update_conditions(ctx: Context, actor: Actor, place_id: int, *, staff_availa
         changed = sorted(name for name, value in wanted.items() if getattr(place, name) != value)
         if changed:
             s.execute(update(Place).where(Place.id == place.id).values(**wanted))
+            if "site_worker" in changed:
+                _keys_left_behind(s, place.id)
             record(ctx, tx, PlaceConditionsChanged(place.id, tuple(changed), place.active, actor.user_id))
             s.flush()
             s.refresh(place)
         return place_view(s, place) | {"changed": changed}
+
+
+def _keys_left_behind(s: Session, place_id: int) -> None:
+    """A place took on its own worker, or gave it up: its printers' keys stay where they were (sealed here, or
+    on the place's machine), out of reach of the worker that now drives them. Those kept here are dropped
+    (a place's own worker keeps its keys: none stays in the central database), and each printer that had one
+    asks for a new key from its page."""
+    for machine in s.exec(select(Machine).where(Machine.place_id == place_id, Machine.key_status == "stored")).all():
+        if not driver_info(machine.driver).secret_settings and without_secrets(machine) == machine.driver_settings:
+            continue   # nothing secret to reach it with (a manual work centre)
+        machine.driver_settings, machine.key_status = without_secrets(machine), "missing"
+        machine.state_detail = "the place's worker changed: ask for a new key on the place's page"
+        s.add(machine)
 
 
 def resume_work(ctx: Context, actor: Actor, place_id: int) -> dict:

@@ -5,7 +5,7 @@ from sqlmodel import select
 
 from makernet.models import Machine, Place
 from makernet.services.context import Context
-from makernet.services.secrets import reveal
+from makernet.services.secrets import is_sealed, reveal
 from printers.base import Capability, MachineConnection
 from printers.registry import driver_info
 
@@ -40,15 +40,25 @@ def can(machine: Machine, capability: Capability) -> bool:
     return driver_info(machine.driver).can(capability)
 
 
-def connection_of(ctx: Context, machine: Machine) -> MachineConnection:
-    """How its driver reaches the machine, secret settings revealed: only for a task message or a call."""
-    settings = {name: reveal(ctx, value) or "" for name, value in (machine.driver_settings or {}).items()}
+def without_secrets(machine: Machine) -> dict:
+    """A machine's driver settings without its secrets: whatever its driver keeps secret, or is sealed."""
+    secret = {*driver_info(machine.driver).secret_settings, "api_key"}
+    return {name: value for name, value in (machine.driver_settings or {}).items()
+            if name not in secret and not is_sealed(value)}
+
+
+def connection_of(ctx: Context, machine: Machine, *, keys: bool = True) -> MachineConnection:
+    """How its driver reaches the machine, secret settings revealed: only for a task message or a call.
+    Without `keys`, secret settings are left out: for a place's own worker, which keeps its printers' keys."""
+    stored = (machine.driver_settings or {}) if keys else without_secrets(machine)
+    settings = {name: reveal(ctx, value) or "" for name, value in stored.items()}
     return MachineConnection(machine.driver, machine.host, settings.get("api_key") or None,
                              ctx.settings.printer_timeout, settings)
 
 
-def connection_message(ctx: Context, machine: Machine) -> dict:
-    """A machine's connection as plain values for a worker (a place's own, behind its NAT)."""
-    conn = connection_of(ctx, machine)
+def connection_message(ctx: Context, machine: Machine, *, keys: bool = True) -> dict:
+    """A machine's connection as plain values for a worker; for a place's own worker (`keys=False`),
+    without the printer's secrets, which stay at the place."""
+    conn = connection_of(ctx, machine, keys=keys)
     return {"machine_id": machine.id, "driver": conn.driver, "url": conn.url, "api_key": conn.api_key,
             "timeout": conn.timeout, "settings": dict(conn.settings)}

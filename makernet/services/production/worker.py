@@ -48,7 +48,7 @@ def prepare(ctx: Context, job_id: int) -> tuple[DispatchPlan, bool] | None:
             return None
         machine = s.get(Machine, job.machine_id)
         place = s.get(Place, machine.place_id)
-        conn = connection_of(ctx, machine)
+        conn = connection_of(ctx, machine, keys=not place.site_worker)   # a place's own worker has the keys
         plan = DispatchPlan(job_id=job.id, machine_id=machine.id, place_id=place.id, driver=conn.driver,
                             url=conn.url, api_key=conn.api_key, timeout=conn.timeout, file_name=job.upload_name or "",
                             gcode=s.get(PlateLayout, job.plate_layout_id).gcode, settings=dict(conn.settings))
