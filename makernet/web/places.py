@@ -103,12 +103,20 @@ def save_conditions(place_id: int) -> object:
     form = ConditionsForm(prefix="conditions")
     form.accepted_item_ids.choices = options((i["id"], i["name"]) for i in catalogue.list_items(ctx()))
     return _change(place_id, "conditions", form, _("Conditions enregistrées : les prochaines propositions en tiendront compte."),
-                   lambda f: places.update_conditions(
+                   lambda f: _keys_to_ask_again(places.update_conditions(
                        ctx(), actor(), place_id, staff_available=f.staff_available.data,
                        opening_hours={key: f[f"hours_{key}"].spans for key, _n in DAYS},
                        batch_limit=f.batch_limit.data, hourly_value_cents=cents(f.hourly_value.data),
                        accepted_item_ids=f.accepted_item_ids.data or [], auto_accept=f.auto_accept.data,
-                       offline_policy=f.offline_policy.data, site_worker=f.site_worker.data))
+                       offline_policy=f.offline_policy.data, site_worker=f.site_worker.data)))
+
+
+def _keys_to_ask_again(saved: dict) -> dict:
+    """Say so when the printers moved to a worker that does not hold their keys."""
+    if "site_worker" in saved["changed"] and any(m["key_status"] == "missing" for m in saved["machines"]):
+        flash(_("Les imprimantes sont désormais pilotées par un autre worker, qui n'a pas leurs clés : "
+                "redemandez la clé de chaque imprimante OctoPrint sur la page du lieu."), "error")
+    return saved
 
 
 @bp.post("/places/<int:place_id>/machines")
