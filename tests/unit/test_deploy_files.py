@@ -218,6 +218,8 @@ def test_the_place_env_example_names_only_what_a_places_worker_reads_and_loads()
     text = (DEPLOY / "place.env.example").read_text()
     examples = dict(re.findall(r"^# (MAKERNET_[A-Z_]+)=(.*)$", text, re.M))
     assert set(examples) == {"MAKERNET_BROKER_URL", "MAKERNET_PRINTER_NETWORKS", "MAKERNET_PRINTER_TIMEOUT",
-                             "MAKERNET_LOG_FORMAT"}
+                             "MAKERNET_LOG_FORMAT", "MAKERNET_SECRET_KEY"}
+    # the place's own secret (it seals its printers' keys) is optional and shown empty: never the central one
+    assert examples["MAKERNET_SECRET_KEY"] == ""
     settings = load_settings(examples)
     assert settings.broker_url.startswith("amqps://") and not settings.database_url and not settings.secret_key
