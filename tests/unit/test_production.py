@@ -1,6 +1,7 @@
 """Plates from claim to completion, with a scripted printer at the driver boundary."""
 from __future__ import annotations
 
+import ipaddress
 from datetime import date, timedelta
 from functools import partial
 
@@ -206,6 +207,29 @@ def test_manual_batches_are_reported_once_by_their_operator(app, api):  # noqa: 
     again = api.call("post", f"/jobs/{batch['id']}/report", OPERATOR, json={"units_made": 9})
     assert again.status_code == 409
     assert consumption(app).count((batch["id"], -250)) == 1
+
+
+def test_a_printer_reported_by_hand_runs_its_queue_to_the_end(app, api):  # noqa: ANN001
+    """The demo's printers have no host: each plate is printed by hand, reported, the bed cleared, the next one
+    handed over at once — with the printer networks set, as a region sets them, and no worker to dispatch."""
+    ctx = app.extensions["makernet"]
+    ctx.settings = ctx.settings.with_overrides(printer_networks=((ipaddress.ip_network("10.0.0.0/8")),))
+    order = accepted_order(api, quantity=60)
+    plates = lambda: api.ok("get", f"/jobs?work_order_id={order['id']}", OPERATOR)  # noqa: E731
+    machines = {p["machine_id"] for p in plates()}
+    assert len(machines) > 1 and sorted(p["status"] for p in plates() if p["status"] != "queued") == ["printing"] * len(machines)
+    reported = 0
+    while any(p["status"] != "done" for p in plates()):
+        printing = [p for p in plates() if p["status"] == "printing"]
+        assert printing, [p["status"] for p in plates()]   # never stuck: a plate is always in hand
+        for plate in printing:
+            api.ok("post", f"/jobs/{plate['id']}/report", OPERATOR, json={"units_made": plate["units"]})
+            reported += 1
+            waiting = [p["id"] for p in plates() if p["machine_id"] == plate["machine_id"] and p["status"] == "queued"]
+            cleared = api.ok("post", f"/machines/{plate['machine_id']}/bed-clear", OPERATOR)
+            assert cleared["dispatched_job_id"] == (waiting[0] if waiting else None)
+    assert reported == len(plates()) and sum(p["units_made"] for p in plates()) == 60
+    assert ctx.tasks.take("dispatch_job") == []   # nothing sent to a host that does not exist
 
 
 def test_every_state_change_of_a_plate_is_in_the_audit_trail(app, api, printer):  # noqa: ANN001

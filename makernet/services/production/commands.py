@@ -11,7 +11,7 @@ from makernet.services.access import Actor, own_job, own_machine
 from makernet.services.context import Context
 from makernet.services.places.views import can, machine_view
 from printers.base import Capability
-from makernet.services.production.operations import ACTIVE, claim_next_job, complete_job
+from makernet.services.production.operations import ACTIVE, complete_job, take_next_plate
 from makernet.services.production.views import job_view
 from makernet.services.stock.operations import consume_for_job
 from makernet.services.transitions import move
@@ -27,9 +27,7 @@ def confirm_bed_clear(ctx: Context, actor: Actor, machine_id: int) -> dict:
         if running is not None:
             raise Conflict("job.machine_busy", machine=machine.name, id=running.id, status=running.status)
         s.execute(update(Machine).where(Machine.id == machine.id).values(bed_clear=True))
-        job_id = claim_next_job(s, machine.id) if can(machine, Capability.START) else None
-        if job_id is not None:
-            tx.after_commit(lambda: ctx.tasks.enqueue("dispatch_job", job_id))
+        job_id = take_next_plate(ctx, tx, machine)
         s.refresh(machine)
         return machine_view(machine) | {"dispatched_job_id": job_id}
 

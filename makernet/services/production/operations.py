@@ -18,7 +18,7 @@ from makernet.services.context import Context
 from makernet.services.stock.operations import consume_for_job
 from makernet.services.transitions import created, move
 from printers.base import Capability, PrinterState
-from printers.registry import drivers_that
+from printers.registry import driver_info, drivers_that
 
 
 def move_plates_off(s: Session, machine_ids: list[int]) -> None:
@@ -78,9 +78,7 @@ def start_work_order(ctx: Context, tx: Transaction, order: WorkOrder) -> list[in
         created(s, Job, job.id, job.status, note=f"{job.units} units on machine {job.machine_id}")
     s.flush()
     for machine in printers:
-        claimed = claim_next_job(s, machine.id)
-        if claimed is not None:
-            tx.after_commit(lambda j=claimed: ctx.tasks.enqueue("dispatch_job", j))
+        take_next_plate(ctx, tx, machine)
     return [job.id for job in jobs]
 
 
@@ -176,3 +174,18 @@ def claim_next_job(s: Session, machine_id: int) -> int | None:
             dispatch_attempts=Job.dispatch_attempts + 1, dispatched_at=utcnow()) is None:
         raise Conflict("job.taken_meanwhile", id=job.id)
     return job.id
+
+
+def take_next_plate(ctx: Context, tx: Transaction, machine: Machine) -> int | None:
+    """Give a printer its next plate if its bed is clear and nothing runs on it: sent to the printer after
+    commit, or, on a printer reported by hand (no host to start it), printing at once, for the operator to
+    print and then report its counts."""
+    job_id = claim_next_job(tx.session, machine.id)
+    if job_id is None:
+        return None
+    if driver_info(machine.driver).can(Capability.START):
+        tx.after_commit(lambda: ctx.tasks.enqueue("dispatch_job", job_id))
+    else:
+        move(tx.session, Job, JobStatus, job_id, "confirm_start", note="printed by hand: the operator reports its counts",
+             started_at=utcnow(), progress=0.0)
+    return job_id
