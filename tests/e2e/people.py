@@ -1,0 +1,31 @@
+"""What every page a person meets must hold to: it fits the screen, it speaks French, it offers the next step."""
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page
+
+# English that must not reach a French page: words of printer hosts' states, of the code's own notes, of
+# English sentences. Terms French users use as they are (G-code, PLA, PETG, OctoPrint…) are not in it.
+ENGLISH = re.compile(r"\b(the|and|with|ready|operational|unknown|printing|queued|done|failed|job|jobs|key|keys|"
+                     r"waiting|approval|error|offline|printer|printers|refused|connection|stored|missing|batch|"
+                     r"plate|plates|stale|reading|poll|dispatch|dispatching|started|cancelled|units|made|"
+                     r"rejected|none|null|true|false)\b", re.IGNORECASE)
+
+
+def english_on(page: Page) -> list[str]:
+    """English words in what the page shows in its main part (form values and code excluded)."""
+    text = page.locator("main").inner_text()
+    return sorted({m.group(0) for m in ENGLISH.finditer(text)})
+
+
+def overflow_of(page: Page) -> int:
+    """How many pixels the page is wider than the window (0: it fits)."""
+    return int(page.evaluate("document.documentElement.scrollWidth - window.innerWidth"))
+
+
+def check_page(page: Page, where: str) -> None:
+    """The page fits the window and speaks French."""
+    assert overflow_of(page) <= 0, f"{where}: {overflow_of(page)} px wider than the window"
+    words = english_on(page)
+    assert not words, f"{where}: English words on a French page: {words}"
