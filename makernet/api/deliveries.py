@@ -12,6 +12,7 @@ from makernet.services.demand import MAX_LINES
 from makernet.services import deliveries
 from makernet.services.access import Actor
 from makernet.services.context import current_context as ctx
+from makernet.services.listing import Rows, Window
 
 bp = Blueprint("deliveries_api", __name__, url_prefix="/api/v1")
 Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
@@ -51,9 +52,9 @@ def create_delivery(actor: Actor, body: DeliveryIn) -> dict:
                                       mode=body.mode, destination=body.destination)
 
 
-@endpoint(bp, "get", "/deliveries", "Deliveries this user may see, by request_id or status")
-def list_deliveries(actor: Actor) -> list:
-    return deliveries.list_deliveries(ctx(), actor, query_int("request_id"), request.args.get("status"))
+@endpoint(bp, "get", "/deliveries", "Deliveries this user may see, by request_id or status", paged=True)
+def list_deliveries(actor: Actor, window: Window) -> Rows:
+    return deliveries.list_deliveries(ctx(), actor, query_int("request_id"), request.args.get("status"), window)
 
 
 @endpoint(bp, "get", "/deliveries/{delivery_id}", "One delivery")

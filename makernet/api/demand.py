@@ -8,6 +8,7 @@ from makernet.api.schemas import ReasonIn, RequestIn
 from makernet.services import demand
 from makernet.services.access import Actor
 from makernet.services.context import current_context as ctx
+from makernet.services.listing import Rows, Window
 
 bp = Blueprint("demand_api", __name__, url_prefix="/api/v1")
 
@@ -21,9 +22,9 @@ def create_request(actor: Actor, body: RequestIn) -> dict:
         latitude=body.latitude, longitude=body.longitude)
 
 
-@endpoint(bp, "get", "/requests", "Requests this user may see")
-def list_requests(actor: Actor) -> list:
-    return demand.list_requests(ctx(), actor, request.args.get("status"))
+@endpoint(bp, "get", "/requests", "Requests this user may see, newest first", paged=True)
+def list_requests(actor: Actor, window: Window) -> Rows:
+    return demand.list_requests(ctx(), actor, request.args.get("status"), window)
 
 
 @endpoint(bp, "get", "/requests/{request_id}", "One request with its lines and counts")

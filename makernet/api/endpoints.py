@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, jsonify, request
 from pydantic import BaseModel, ValidationError
@@ -14,6 +15,7 @@ from makernet.errors import InvalidInput, MakerNetError, Unauthorized
 from makernet.messages import render
 from makernet.services.accounts import actor_from_token
 from makernet.services.context import current_context
+from makernet.services.listing import Rows, Window
 
 
 class BodyError(MakerNetError):
@@ -27,15 +29,16 @@ class BodyError(MakerNetError):
 
 def endpoint(bp: Blueprint, method: str, path: str, summary: str, *, body: type[BaseModel] | None = None,
              success: int = 200, public: bool = False, produces: str | None = None,
-             returns: type[BaseModel] | None = None) -> Callable:
+             returns: type[BaseModel] | None = None, paged: bool = False) -> Callable:
     """Declare an endpoint: the view gets `actor` (unless public) and the parsed `body`.
 
     `produces` is the success content type; by default JSON, or PDF/CSV for paths ending so; `returns` documents
-    the success answer's schema.
+    the success answer's schema. A `paged` list's view gets the `window` the query string asks for and returns
+    `Rows`: the answer is that page, with the total in X-Total-Count and the next and previous pages in Link.
     """
     produces = produces or {"pdf": "application/pdf", "csv": "text/csv"}.get(path.rsplit(".", 1)[-1],
                                                                                "application/json")
-    OPERATIONS.append(Operation(method.lower(), path, summary, body, success, public, produces, returns))
+    OPERATIONS.append(Operation(method.lower(), path, summary, body, success, public, produces, returns, paged))
     rule = re.sub(r"\{(\w+)\}", r"<int:\1>", path)
 
     def decorate(view: Callable) -> Callable:
@@ -45,15 +48,29 @@ def endpoint(bp: Blueprint, method: str, path: str, summary: str, *, body: type[
                 kwargs["actor"] = actor_from_token(current_context(), _bearer_token())
             if body is not None:
                 kwargs["body"] = parse_body(body)
+            if paged:
+                kwargs["window"] = Window.of(request.args.get("page"), request.args.get("per_page"))
             result = view(**kwargs)
             if isinstance(result, Response):  # files (PDF, CSV) go out as the view made them
                 return result
+            if isinstance(result, Rows):
+                return jsonify(list(result)), success, _paging_headers(result)
             return jsonify(result), success
 
         bp.add_url_rule(rule, endpoint=view.__name__, view_func=handler, methods=[method.upper()])
         return handler
 
     return decorate
+
+
+def _paging_headers(rows: Rows) -> dict[str, str]:
+    """The list's total, and links to the pages beside this one (the query string kept, its page changed)."""
+    links = []
+    for rel, page in (("next", rows.window.page + 1), ("prev", rows.window.page - 1)):
+        if 1 <= page <= rows.pages and (rel == "prev" or rows.has_next):
+            query = urlencode({**request.args.to_dict(), "page": page, "per_page": rows.window.per_page})
+            links.append(f'<{request.base_url}?{query}>; rel="{rel}"')
+    return {"X-Total-Count": str(rows.total), **({"Link": ", ".join(links)} if links else {})}
 
 
 def _bearer_token() -> str:

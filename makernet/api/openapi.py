@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from flask import Blueprint
 from pydantic import BaseModel
 
+from makernet.services.listing import MAX_PER_PAGE
+
 bp = Blueprint("openapi_api", __name__, url_prefix="/api/v1")
 
 
@@ -21,6 +23,7 @@ class Operation:
     public: bool = False
     produces: str = "application/json"
     returns: type[BaseModel] | None = None   # the success answer's schema, when one is declared
+    paged: bool = False                      # a list cut in pages (`page`, `per_page`; total and next in headers)
 
 
 OPERATIONS: list[Operation] = []  # every endpoint declared with `endpoints.endpoint`, in every area
@@ -50,6 +53,9 @@ def build_document(operations: list[Operation]) -> dict:
         if params:
             entry["parameters"] = [{"name": p, "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
                                    for p in params]
+        if op.paged:
+            entry.setdefault("parameters", []).extend(PAGING_PARAMETERS)
+            entry["responses"][str(op.success)]["headers"] = PAGING_HEADERS
         if op.returns is not None:
             _add_schema(op.returns, schemas)
             entry["responses"][str(op.success)]["content"][op.produces]["schema"] = {
@@ -71,6 +77,19 @@ def build_document(operations: list[Operation]) -> dict:
         "components": {"schemas": schemas, "securitySchemes": {"token": {"type": "http", "scheme": "bearer"}}},
         "security": [{"token": []}],
     }
+
+
+PAGING_PARAMETERS = [
+    {"name": "page", "in": "query", "required": False, "description": "which page, from 1",
+     "schema": {"type": "integer", "minimum": 1, "maximum": 10**9, "default": 1}},
+    {"name": "per_page", "in": "query", "required": False, "description": "rows per page",
+     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 100}},
+]
+PAGING_HEADERS = {
+    "X-Total-Count": {"description": "how many rows the whole list has", "schema": {"type": "integer"}},
+    "Link": {"description": "RFC 8288 links to the `next` and `prev` pages, where there are some",
+             "schema": {"type": "string"}},
+}
 
 
 ERROR_SCHEMAS = {

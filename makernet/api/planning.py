@@ -8,6 +8,7 @@ from makernet.api.schemas import AcceptIn, ReasonIn, WorkOrderIn
 from makernet.services import planning
 from makernet.services.access import Actor
 from makernet.services.context import current_context as ctx
+from makernet.services.listing import Rows, Window
 
 bp = Blueprint("planning_api", __name__, url_prefix="/api/v1")
 
@@ -19,9 +20,9 @@ def create_work_order(actor: Actor, body: WorkOrderIn) -> dict:
                              quantity=body.quantity, design_version_id=body.design_version_id, reason=body.reason)
 
 
-@endpoint(bp, "get", "/work-orders", "Work orders of this user's places or territory")
-def list_work_orders(actor: Actor) -> list:
-    return planning.list_work_orders(ctx(), actor, request.args.get("status"))
+@endpoint(bp, "get", "/work-orders", "Work orders of this user's places or territory, newest first", paged=True)
+def list_work_orders(actor: Actor, window: Window) -> Rows:
+    return planning.list_work_orders(ctx(), actor, request.args.get("status"), window)
 
 
 @endpoint(bp, "get", "/work-orders/{work_order_id}", "One work order")

@@ -8,13 +8,14 @@ from makernet.api.schemas import BatchReportIn
 from makernet.services import production
 from makernet.services.access import Actor
 from makernet.services.context import current_context as ctx
+from makernet.services.listing import Rows, Window
 
 bp = Blueprint("production_api", __name__, url_prefix="/api/v1")
 
 
-@endpoint(bp, "get", "/jobs", "Jobs (plates, batches), by work_order_id or machine_id")
-def list_jobs(actor: Actor) -> list:
-    return production.list_jobs(ctx(), actor, query_int("work_order_id"), query_int("machine_id"))
+@endpoint(bp, "get", "/jobs", "Jobs (plates, batches), by work_order_id or machine_id", paged=True)
+def list_jobs(actor: Actor, window: Window) -> Rows:
+    return production.list_jobs(ctx(), actor, query_int("work_order_id"), query_int("machine_id"), window)
 
 
 @endpoint(bp, "post", "/jobs/{job_id}/report", "Report the counts of a manual batch (operators)",

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select
 from sqlmodel import Session, select
 
 from makernet.errors import Forbidden, InvalidInput, NotFound
@@ -203,25 +202,6 @@ def report_territory(actor: Actor, departements: list[str] | None) -> list[str] 
     if outside:
         raise InvalidInput("access.outside_territory", field="departements", departements=outside)
     return chosen
-
-
-def requests_seen(query: Select, actor: Actor) -> Select:
-    """Narrow a query of requests (joined to their organisation) to the rows a requester or coordinator
-    may see; operators' rows are checked one by one with `can_see_request`."""
-    if actor.role == "requester":
-        return query.where(Request.organisation_id == actor.organisation_id)
-    if actor.role == "coordinator":
-        return query.where(Organisation.departement.in_(actor.territory))  # type: ignore[attr-defined]
-    return query
-
-
-def work_orders_seen(query: Select, actor: Actor) -> Select:
-    """Narrow a query of work orders (joined to their place) to those of the actor's places or territory."""
-    if actor.role == "coordinator":
-        return query.where(Place.departement.in_(actor.territory))  # type: ignore[attr-defined]
-    if actor.role != "admin":
-        return query.where(Place.organisation_id == actor.organisation_id)
-    return query
 
 
 def own_place(s: Session, actor: Actor, place_id: int) -> Place:

@@ -8,11 +8,14 @@ from werkzeug.wrappers import Response
 from makernet.errors import MakerNetError
 from makernet.services import catalogue, deliveries, demand
 from makernet.services.context import current_context as ctx
+from makernet.services.listing import Window
 from makernet.web.feedback import attach, flash_error, page_blueprint
 from makernet.web.forms import ActionForm, options
 from makernet.web.forms_deliveries import ReceiptForm
 from makernet.web.forms_demand import MergeForm, ReasonForm, RequestForm, split_form
 from makernet.web.session import actor, roles
+
+PAGE_ROWS = 50   # rows of a list page
 
 bp = page_blueprint("demand", __name__)
 LINE_FIELDS = {"needed_by": "needed_by", "delivery_point": "delivery_point", "priority": "priority",
@@ -22,8 +25,10 @@ LINE_FIELDS = {"needed_by": "needed_by", "delivery_point": "delivery_point", "pr
 @bp.get("/requests")
 @roles("requester", "coordinator", "operator")
 def my_requests() -> str:
-    """The requests I may see, newest first, with where each stands."""
-    return render_template("demand/list.html", requests=demand.list_requests(ctx(), actor()))
+    """The requests I may see, newest first, with where each stands: a page of them, filtered by state."""
+    status = request.args.get("status") or None
+    rows = demand.list_requests(ctx(), actor(), status, Window.of(request.args.get("page"), None, PAGE_ROWS))
+    return render_template("demand/list.html", requests=rows, status=status, statuses=demand.STATUSES)
 
 
 @bp.route("/requests/new", methods=["GET", "POST"])

@@ -8,9 +8,10 @@ from makernet.domain.states import DeliveryStatus
 from makernet.errors import InvalidInput
 from makernet.models import Delivery, DeliveryLine, Item, Organisation, Place, Request, RequestLine
 from makernet.models.deliveries import CollectionPoint
-from makernet.services.access import Actor, can_see_delivery, visible_delivery, visible_place, visible_request
+from makernet.services.access import Actor, visible_delivery, visible_place, visible_request
 from makernet.services.context import Context
 from makernet.services.deliveries.views import UNDER_WAY, delivery_view, point_view
+from makernet.services.listing import Rows, Window, deliveries_seen, page_of
 
 
 def get_delivery(ctx: Context, actor: Actor, delivery_id: int) -> dict:
@@ -19,8 +20,10 @@ def get_delivery(ctx: Context, actor: Actor, delivery_id: int) -> dict:
         return delivery_view(s, visible_delivery(s, actor, delivery_id))
 
 
-def list_deliveries(ctx: Context, actor: Actor, request_id: int | None = None, status: str | None = None) -> list[dict]:
-    """Deliveries the actor may see, newest first, optionally of one request or in one state."""
+def list_deliveries(ctx: Context, actor: Actor, request_id: int | None = None, status: str | None = None,
+                    window: Window | None = None) -> Rows:
+    """Deliveries the actor may see, newest first, optionally of one request or in one state: one page of them,
+    or all without a window."""
     if status is not None and status not in {st.value for st in DeliveryStatus}:
         raise InvalidInput("filter.status_unknown", field="status", value=status)
     with ctx.db.reading() as s:
@@ -29,7 +32,8 @@ def list_deliveries(ctx: Context, actor: Actor, request_id: int | None = None, s
             query = query.where(Delivery.request_id == request_id)
         if status is not None:
             query = query.where(Delivery.status == status)
-        return [delivery_view(s, d) for d in s.exec(query.limit(1000)).all() if can_see_delivery(s, actor, d)]
+        query = deliveries_seen(query, actor)
+        return page_of(s, query, window, lambda d: delivery_view(s, d))
 
 
 def awaiting(ctx: Context, actor: Actor, request_id: int) -> dict:

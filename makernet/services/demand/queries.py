@@ -6,10 +6,11 @@ from sqlmodel import Session, select
 from makernet.domain.states import RequestStatus
 from makernet.errors import InvalidInput
 from makernet.models import AuditEntry, Delivery, Item, Organisation, Request, RequestLine
-from makernet.services.access import Actor, can_see_request, requests_seen, visible_request
+from makernet.services.access import Actor, visible_request
 from makernet.services.context import Context
 from makernet.services.deliveries.views import delivery_view
 from makernet.services.demand.views import request_view
+from makernet.services.listing import Rows, Window, page_of, requests_seen
 
 
 def get_request(ctx: Context, actor: Actor, request_id: int) -> dict:
@@ -18,17 +19,19 @@ def get_request(ctx: Context, actor: Actor, request_id: int) -> dict:
         return request_view(s, visible_request(s, actor, request_id))
 
 
-def list_requests(ctx: Context, actor: Actor, status: str | None = None) -> list[dict]:
-    """The requests this actor may see, newest first."""
-    if status is not None and status not in {st.value for st in RequestStatus}:
+STATUSES = tuple(status.value for status in RequestStatus)   # what a list of requests filters on
+
+
+def list_requests(ctx: Context, actor: Actor, status: str | None = None, window: Window | None = None) -> Rows:
+    """The requests this actor may see, newest first: one page of them, or all without a window."""
+    if status is not None and status not in STATUSES:
         raise InvalidInput("filter.status_unknown", field="status", value=status)
     with ctx.db.reading() as s:
         query = select(Request).order_by(Request.id.desc())  # type: ignore[union-attr]
         if status:
             query = query.where(Request.status == status)
         query = requests_seen(query.join(Organisation, Organisation.id == Request.organisation_id), actor)
-        rows = [r for r in s.exec(query.limit(500)).all() if can_see_request(s, actor, r)]
-        return [request_view(s, r) for r in rows]
+        return page_of(s, query, window, lambda r: request_view(s, r))
 
 
 STEPS = ("submitted", "approved", "allocated", "in_production", "shipped", "closed")

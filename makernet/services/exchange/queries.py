@@ -10,7 +10,8 @@ from sqlmodel import Session, select
 from makernet.errors import InvalidInput
 from makernet.models import (Delivery, DeliveryLine, DesignVersion, Item, Job, Machine, Material, Organisation, Place,
                              Request, RequestLine, WorkOrder)
-from makernet.services.access import Actor, can_see_delivery, can_see_request, requests_seen, sees_place
+from makernet.services.access import Actor, can_see_delivery, can_see_request, sees_place
+from makernet.services.listing import requests_seen
 from makernet.services.context import Context
 from makernet.services.stock.queries import stock_states
 

@@ -10,7 +10,8 @@ from makernet.domain.states import WorkOrderStatus
 from makernet.errors import InvalidInput, NotFound
 from makernet.models import (DesignVersion, Item, Machine, Material, Organisation, Place, PlateLayout, Request,
                              StockEntry, WorkOrder)
-from makernet.services.access import Actor, can_see_work_order, work_orders_seen
+from makernet.services.access import Actor, can_see_work_order
+from makernet.services.listing import Rows, Window, page_of, work_orders_seen
 from makernet.services.context import Context
 from makernet.services.demand.queries import request_page
 from makernet.services.planning.operations import allocated_quantity
@@ -131,8 +132,9 @@ def get_work_order(ctx: Context, actor: Actor, work_order_id: int) -> dict:
         return work_order_view(s, order)
 
 
-def list_work_orders(ctx: Context, actor: Actor, status: str | None = None) -> list[dict]:
-    """Work orders of the actor's places (operators) or territory (coordinators)."""
+def list_work_orders(ctx: Context, actor: Actor, status: str | None = None, window: Window | None = None) -> Rows:
+    """Work orders of the actor's places (operators) or territory (coordinators), newest first: one page of
+    them, or all without a window."""
     if status is not None and status not in {st.value for st in WorkOrderStatus}:
         raise InvalidInput("filter.status_unknown", field="status", value=status)
     with ctx.db.reading() as s:
@@ -140,4 +142,4 @@ def list_work_orders(ctx: Context, actor: Actor, status: str | None = None) -> l
         if status:
             query = query.where(WorkOrder.status == status)
         query = work_orders_seen(query, actor)
-        return [work_order_view(s, o) for o in s.exec(query.limit(500)).all()]
+        return page_of(s, query, window, lambda o: work_order_view(s, o))

@@ -12,10 +12,13 @@ from makernet.services.context import Context
 from makernet.services.places.views import can, machine_view
 from printers.base import Capability
 from makernet.services.production.views import job_view
+from makernet.services.listing import Rows, Window, jobs_seen, page_of
 
 
-def list_jobs(ctx: Context, actor: Actor, work_order_id: int | None = None, machine_id: int | None = None) -> list[dict]:
-    """Jobs of the actor's places (or territory), optionally of one work order or machine."""
+def list_jobs(ctx: Context, actor: Actor, work_order_id: int | None = None, machine_id: int | None = None,
+              window: Window | None = None) -> Rows:
+    """Jobs of the actor's places (or territory), optionally of one work order or machine, in making order:
+    one page of them, or all without a window."""
     with ctx.db.reading() as s:
         query = select(Job).order_by(Job.id)  # type: ignore[arg-type]
         if work_order_id is not None:
@@ -25,8 +28,8 @@ def list_jobs(ctx: Context, actor: Actor, work_order_id: int | None = None, mach
             query = query.where(Job.work_order_id == work_order_id)
         if machine_id is not None:
             query = query.where(Job.machine_id == machine_id)
-        jobs = s.exec(query.limit(1000)).all()
-        return [job_view(j) for j in jobs if can_see_work_order(s, actor, s.get(WorkOrder, j.work_order_id))]
+        query = jobs_seen(query, actor)
+        return page_of(s, query, window, job_view)
 
 
 def get_machine(ctx: Context, actor: Actor, machine_id: int) -> dict:
