@@ -68,6 +68,12 @@ def printer_units_per_day(hours: float, units_per_plate: int, print_minutes: int
     return (hours + PRINTER_EXTRA_HOURS) * 60 / print_minutes * units_per_plate
 
 
+def units_per_open_day(days: tuple[float, ...]) -> float:
+    """Units a place makes on an average open day of the coming week: the figure pages and explanations quote."""
+    open_days = [units for units in days[:7] if units > 0]
+    return sum(open_days) / len(open_days) if open_days else 0.0
+
+
 def manual_units_per_day(hours: float, kind: str) -> float:
     """Units one staffed manual work centre makes in a day open `hours`."""
     return max(0.0, hours) * MANUAL_UNITS_PER_HOUR.get(kind, DEFAULT_MANUAL_UNITS_PER_HOUR)

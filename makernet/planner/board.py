@@ -53,7 +53,11 @@ class Board:
             dict, {lane: dict(days) for lane, days in self.backlog_dated.items()})
         self.material = {(p.place_id, m): q for p in inp.places for m, q in p.free_material.items()}
         self.given: dict[tuple[int, int], int] = defaultdict(int)
-        self.forbidden = {(r.line_id, r.place_id) for r in inp.rules if r.kind == "forbid"}
+        # forbidden pairs, each with who kept the place off the line (the first rule's word)
+        self.forbidden: dict[tuple[int, int], str] = {}
+        for rule in inp.rules:
+            if rule.kind == "forbid":
+                self.forbidden.setdefault((rule.line_id, rule.place_id), rule.why)
         self.shares: list[Share] = []
         self._distance: dict[tuple[int, int], float] = {}
 

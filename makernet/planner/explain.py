@@ -1,9 +1,13 @@
 """Plain French words for why each proposal was made, and why some units were left over."""
 from __future__ import annotations
 
-from makernet.domain.planning import PRIORITY_WORDS, day_of
+from makernet.domain.planning import PRIORITY_WORDS, day_of, units_per_open_day
 from makernet.planner.board import Board, Share
-from makernet.planner.model import Proposal, Unplanned
+from makernet.planner.model import DemandLine, PlaceSupply, Proposal, Unplanned
+
+# why a place got none of a line it was kept off: a coordinator's forbid, or the place's own answer
+FORBIDDEN_WORDS = {"coordination": "écartée par la coordination", "declined": "a refusé cette ligne",
+                   "partial": "n'a accepté qu'une partie de cette ligne"}
 
 
 def proposals_of(board: Board) -> tuple[Proposal, ...]:
@@ -27,12 +31,12 @@ def _explained(board: Board, share: Share, proposal: Proposal) -> Proposal:
     line, place = board.lines[share.line_id], board.places[share.place_id]
     today = board.inp.today
     item = board.inp.item_names.get(line.item_id, "unités")
-    daily = place.daily_capacity.get(line.item_id, (0.0,))[0] if place.daily_capacity.get(line.item_id) else 0.0
+    daily = units_per_open_day(place.daily_capacity.get(line.item_id, ()))
     parts = [f"{share.quantity} unités sur {line.quantity} à planifier de cette ligne ({item}), "
              f"à {proposal.distance_km:.0f} km du point de livraison."]
     if share.pinned:
         parts.append("Affectation épinglée par la coordination.")
-    parts.append(f"Capacité de {place.name} : environ {daily:.0f} par jour, "
+    parts.append(f"Capacité de {place.name} : environ {daily:.0f} par jour{_with_machines(place, line.item_id)}, "
                  f"{place.backlog.get(line.item_id, 0)} déjà en file avant ce plan.")
     needed = day_of(line.needed_by, today).strftime("%d/%m")
     if proposal.ready_day is None:
@@ -46,6 +50,16 @@ def _explained(board: Board, share: Share, proposal: Proposal) -> Proposal:
     if nearer:
         parts.append(nearer)
     return Proposal(**{**proposal.__dict__, "explanation": " ".join(parts)})
+
+
+def _with_machines(place: PlaceSupply, item_id: int) -> str:
+    """The machines the place's capacity counts for the item, in words (nothing when not known)."""
+    printers, stations = place.machines.get(item_id, (0, 0))
+    if printers:
+        return f" avec {printers} imprimante{'s' if printers > 1 else ''}"
+    if stations:
+        return f" avec {stations} poste{'s' if stations > 1 else ''}"
+    return ""
 
 
 def _nearer_place_not_used(board: Board, share: Share) -> str:
@@ -64,7 +78,7 @@ def _why_not(board: Board, line_id: int, place_id: int) -> str:
     """Why a place got none of a line, in a few words."""
     line, place = board.lines[line_id], board.places[place_id]
     if (line_id, place_id) in board.forbidden:
-        return "écartée par la coordination"
+        return FORBIDDEN_WORDS.get(board.forbidden[line_id, place_id], FORBIDDEN_WORDS["coordination"])
     if not place.makes(line.item_id):
         return "ne fait pas cet article ou n'a pas de machine disponible"
     if board.material_left(line, place_id) <= 0:
@@ -74,6 +88,13 @@ def _why_not(board: Board, line_id: int, place_id: int) -> str:
     if board.capacity_left(place_id, line.item_id, line.needed_by - board.inp.transit_days) <= 0:
         return "capacité déjà prise jusqu'à l'échéance"
     return "sa capacité sert des demandes plus urgentes ou plus proches d'elle"
+
+
+def _all_kept_off(board: Board, line: DemandLine) -> str:
+    """Every place that makes the item is kept off the line: which, and by whom."""
+    kept = [f"{place.name} ({_why_not(board, line.line_id, place_id)})" for place_id, place in board.places.items()
+            if place.makes(line.item_id)]
+    return f"Aucune place qui fait cet article ne peut prendre cette ligne : {', '.join(kept)}."
 
 
 def unplanned_of(board: Board) -> tuple[Unplanned, ...]:
@@ -88,7 +109,7 @@ def unplanned_of(board: Board) -> tuple[Unplanned, ...]:
         elif not any(p.makes(line.item_id) for p in board.places.values()):
             reason = "Aucune place active n'a de machine disponible pour cet article."
         elif not any(board.allowed(line_id, p) for p in board.places):
-            reason = "Toutes les places qui font cet article ont été écartées par la coordination."
+            reason = _all_kept_off(board, line)
         elif all(board.material_left(line, p) <= 0 for p in board.places if board.allowed(line_id, p)):
             reason = "Matière insuffisante dans les places qui font cet article."
         else:

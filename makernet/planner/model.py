@@ -27,6 +27,8 @@ class PlaceSupply:
     # item id -> (needed-by day, units) of that backlog. Places make work that can still be on
     # time by due date, then work already late; backlog of unknown due date is made first
     backlog_due: dict[int, tuple[tuple[int, int], ...]] = field(default_factory=dict)
+    # item id -> (printers, manual work centres) its daily capacity counts: what explanations name
+    machines: dict[int, tuple[int, int]] = field(default_factory=dict)
 
     def makes(self, item_id: int) -> bool:
         """Whether the place accepts and can make the item at all."""
@@ -70,6 +72,9 @@ class Rule:
     line_id: int
     place_id: int
     quantity: int | None = None   # pin: how many units (None: as many as the place can)
+    # forbid: who kept the place off the line, in the explanations: a coordinator's rule ("coordination"),
+    # or the place's own answer to earlier work of the line ("declined", "partial")
+    why: str = "coordination"
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ class WorkProposed(Event):
 
 @dataclass(frozen=True)
 class WorkRefused(Event):
-    """A place declined planner work, or accepted only part of it: the rest is to plan again."""
+    """A place declined proposed work, or accepted only part of it: the rest is to plan again."""
 
     work_order_id: int
     request_line_id: int

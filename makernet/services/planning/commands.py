@@ -65,14 +65,14 @@ def accept_work_order(ctx: Context, actor: Actor, work_order_id: int, quantity: 
         if not accept_order(tx.session, order, quantity, actor.user_id, note):
             raise Conflict("work_order.decided_meanwhile", id=work_order_id)
         start_work_order(ctx, tx, order)
-        if quantity < order.quantity and order.plan_run_id is not None:
+        if quantity < order.quantity:
             record(ctx, tx, WorkRefused(order.id, order.request_line_id, "partial",
                                         f"acceptée en partie : {quantity} sur {order.quantity}", actor.user_id, today))
         return work_order_view(tx.session, order)
 
 
 def decline_work_order(ctx: Context, actor: Actor, work_order_id: int, reason: str, today: date | None = None) -> dict:
-    """The place declines proposed work; the units go back to be allocated (planner work: at once)."""
+    """The place declines proposed work; its units are planned again elsewhere at once."""
     actor.require("operator")
     if not reason.strip():
         raise InvalidInput("planning.decline_reason_required", field="reason")
@@ -81,7 +81,6 @@ def decline_work_order(ctx: Context, actor: Actor, work_order_id: int, reason: s
         if move(tx.session, WorkOrder, WorkOrderStatus, order.id, "decline", user_id=actor.user_id,
                 note=reason, reason=reason.strip(), decided_at=utcnow()) is None:
             raise Conflict("work_order.not_declinable", id=work_order_id, status=order.status)
-        if order.plan_run_id is not None:
-            record(ctx, tx, WorkRefused(order.id, order.request_line_id, "decline", f"refusée : {reason.strip()}",
-                                        actor.user_id, today))
+        record(ctx, tx, WorkRefused(order.id, order.request_line_id, "decline", f"refusée : {reason.strip()}",
+                                    actor.user_id, today))
         return work_order_view(tx.session, order)

@@ -2,28 +2,24 @@
 from __future__ import annotations
 
 import math
+from datetime import date
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
 from makernet.domain.states import WorkOrderStatus
 from makernet.errors import InvalidInput, NotFound
-from makernet.models import (DesignVersion, Item, Machine, Material, Organisation, Place, PlateLayout, Request,
-                             StockEntry, WorkOrder)
+from makernet.domain.planning import units_per_open_day
+from makernet.models import Item, Machine, Material, Organisation, Place, Request, StockEntry, WorkOrder
 from makernet.services.access import Actor, can_see_work_order
 from makernet.services.listing import Rows, Window, page_of, work_orders_seen
 from makernet.services.context import Context
 from makernet.services.demand.queries import request_page
+from makernet.services.places.operations import PRINTER_KINDS, place_capacity
 from makernet.services.planning.operations import allocated_quantity
 from makernet.services.planning.views import work_order_view
 
-DEFAULT_OPEN_MINUTES = 600  # printers ran 10-12 h a day in 2020 (FIELD.md) when a place states no hours
-
-
-PRINTER_KINDS = ("fdm_printer",)
-
-
-def allocation_options(ctx: Context, actor: Actor, request_id: int) -> dict:
+def allocation_options(ctx: Context, actor: Actor, request_id: int, today: date | None = None) -> dict:
     """A request's lines with what is left to allocate, and the places that could make them."""
     actor.require("coordinator")
     page = request_page(ctx, actor, request_id)
@@ -33,7 +29,7 @@ def allocation_options(ctx: Context, actor: Actor, request_id: int) -> dict:
         point = _request_point(s, request_id)
         query = select(Place).where(Place.active == True).order_by(Place.name)  # noqa: E712
         places = [p for p in s.exec(query).all() if actor.sees_departement(p.departement)]
-        page["places"] = sorted((_place_option(s, p, page["lines"], point) for p in places),
+        page["places"] = sorted((_place_option(s, p, page["lines"], point, today or date.today()) for p in places),
                                 key=lambda p: (p["distance_km"] is None, p["distance_km"] or 0))
     return page
 
@@ -43,13 +39,13 @@ def _request_point(s: Session, request_id: int) -> tuple[float, float] | None:
     return (request.latitude, request.longitude) if request.latitude is not None else None
 
 
-def _place_option(s: Session, place: Place, lines: list[dict], point: tuple[float, float] | None) -> dict:
-    """One place: machines, capacity per day for each line's item, backlog, low stock, distance."""
+def _place_option(s: Session, place: Place, lines: list[dict], point: tuple[float, float] | None,
+                  today: date) -> dict:
+    """One place: machines, capacity per day of each line's item as the planner counts it, backlog, stock, distance."""
     machines = s.exec(select(Machine).where(Machine.place_id == place.id, Machine.active == True)).all()  # noqa: E712
     printers = [m for m in machines if m.kind in PRINTER_KINDS]
-    open_minutes = open_minutes_per_day(place.opening_hours)
-    capacity = {line["item_id"]: _printer_capacity(s, printers, line["item_id"], open_minutes)
-                for line in lines if _makes(place, line["item_id"])}
+    capacity = {item_id: {"per_day": round(units_per_open_day(c.days)), "printers": c.printers, "stations": c.stations}
+                for item_id, c in place_capacity(s, place, {line["item_id"] for line in lines}, today, 7).items()}
     backlog = s.exec(select(func.coalesce(func.sum(WorkOrder.quantity), 0)).where(
         WorkOrder.place_id == place.id, WorkOrder.status == "proposed")).one() + s.exec(
         select(func.coalesce(func.sum(WorkOrder.accepted_quantity - WorkOrder.units_made), 0)).where(
@@ -59,34 +55,6 @@ def _place_option(s: Session, place: Place, lines: list[dict], point: tuple[floa
             "printers": len(printers), "stations": len(machines) - len(printers),
             "capacity_per_day": capacity, "backlog": int(backlog), "low_stock": _low_stock(s, place.id),
             "distance_km": _distance_km(point, place)}
-
-
-def _makes(place: Place, item_id: int) -> bool:
-    return not place.accepted_item_ids or item_id in place.accepted_item_ids
-
-
-def open_minutes_per_day(hours: dict) -> int:
-    """Average opening minutes per day of the week, from {"mon": [["09:00", "19:00"]], ...}."""
-    total = 0
-    for spans in (hours or {}).values():
-        for start, end in spans:
-            (h1, m1), (h2, m2) = (map(int, start.split(":")), map(int, end.split(":")))
-            total += max(0, (h2 * 60 + m2) - (h1 * 60 + m1))
-    return total // 7 if total else DEFAULT_OPEN_MINUTES
-
-
-def _printer_capacity(s: Session, printers: list[Machine], item_id: int, open_minutes: int) -> int | None:
-    """Units a day the printers can make of an item's newest validated design; None without a plate for them."""
-    design = s.exec(select(DesignVersion).where(DesignVersion.item_id == item_id, DesignVersion.validated == True)  # noqa: E712
-                    .order_by(DesignVersion.id.desc())).first()  # type: ignore[union-attr]
-    if design is None or not printers:
-        return None
-    plates = {p.printer_profile: p for p in s.exec(
-        select(PlateLayout).where(PlateLayout.design_version_id == design.id)).all()}
-    fitting = [plates[m.printer_profile] for m in printers if m.printer_profile in plates]
-    if not fitting:
-        return None
-    return sum((open_minutes // plate.print_minutes) * plate.units_per_plate for plate in fitting)
 
 
 def _low_stock(s: Session, place_id: int) -> list[str]:

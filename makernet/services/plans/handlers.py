@@ -54,7 +54,7 @@ def replan_after_stock_drop(ctx: Context, event: StockDropped) -> None:
 
 
 def replan_refused_work(ctx: Context, event: WorkRefused) -> None:
-    """Planner work a place refused, wholly or in part, is planned again elsewhere at once."""
+    """Work a place refused, wholly or in part, is planned again elsewhere at once (the planner's or by hand)."""
     replan_lines(ctx, {event.request_line_id}, event.trigger, f"Proposition {event.work_order_id} {event.what}",
                  user_id=event.user_id, today=event.today)
 

@@ -7,55 +7,46 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from makernet.domain.planning import (DOWN_STATES, MANUAL_KINDS_FOR, day_of, day_offset, manual_units_per_day,
-                                      open_hours, printer_units_per_day, staffed_printers, staffed_stations)
-from makernet.models import (BomLine, DesignVersion, Item, Machine, Organisation, Place, PlateLayout, Request,
-                             RequestLine, StockEntry, WorkOrder)
+from makernet.domain.planning import day_offset
+from makernet.models import (BomLine, DesignVersion, Item, Organisation, Place, Request, RequestLine, StockEntry,
+                             WorkOrder)
 from makernet.models.plans import PlanningRule
 from makernet.planner.model import DemandLine, PlaceSupply, PlanInput, Rule
+from makernet.services.places.operations import (item_capacity, place_capacity, plate_layouts, validated_designs,
+                                                 working_machines)
 
 PLANNABLE_REQUESTS = ("approved", "allocated", "in_production", "shipped")
-
-
-PRINTER_KINDS = ("fdm_printer",)
 
 
 MIN_HORIZON, MAX_HORIZON = 14, 120
 
 
-ALWAYS_OPEN = 10.0   # hours a day for a place that stated no opening hours (printers ran 10-12 h, FIELD.md)
-
-
 def plan_input(s: Session, today: date, territory: tuple[str, ...] | None,
                line_ids: set[int] | None = None) -> PlanInput:
     """The planner's view of a territory (None: everywhere), optionally of some lines only."""
-    designs = _validated_designs(s)
+    designs = validated_designs(s)
     lines = _open_lines(s, today, territory, line_ids, designs)
     horizon = max([MIN_HORIZON] + [ln.needed_by + 7 for ln in lines])
     places = _places(s, today, territory, min(horizon, MAX_HORIZON), designs)
     ids = {ln.line_id for ln in lines}
     rules = [Rule(r.kind, r.request_line_id, r.place_id, r.quantity) for r in s.exec(
         select(PlanningRule).where(PlanningRule.active == True)).all() if r.request_line_id in ids]  # noqa: E712
-    rules += [Rule("forbid", line_id, place_id) for line_id, place_id in refused_pairs(s, ids)]
+    rules += [Rule("forbid", line_id, place_id, why=why) for (line_id, place_id), why in refused_pairs(s, ids).items()]
     names = {i.id: i.name for i in s.exec(select(Item)).all()}
     return PlanInput(today=today, places=tuple(places), lines=tuple(lines), rules=tuple(rules), item_names=names)
 
 
-def refused_pairs(s: Session, line_ids: set[int]) -> set[tuple[int, int]]:
-    """Lines a place declined, or accepted only part of: not proposed to it again."""
+def refused_pairs(s: Session, line_ids: set[int]) -> dict[tuple[int, int], str]:
+    """Lines a place declined ("declined"), or accepted only part of ("partial"): not proposed to it again."""
     rows = s.exec(select(WorkOrder.request_line_id, WorkOrder.place_id, WorkOrder.status, WorkOrder.quantity,
                          WorkOrder.accepted_quantity).where(WorkOrder.status.in_(("declined", "accepted", "done")))).all()  # type: ignore[attr-defined]
-    return {(ln, p) for ln, p, status, quantity, accepted in rows if ln in line_ids
-            and (status == "declined" or accepted < quantity)}
-
-
-def _validated_designs(s: Session) -> dict[int, list[DesignVersion]]:
-    """Validated design versions per item, newest first."""
-    designs: dict[int, list[DesignVersion]] = defaultdict(list)
-    query = select(DesignVersion).where(DesignVersion.validated == True).order_by(DesignVersion.id.desc())  # type: ignore[union-attr]  # noqa: E712
-    for design in s.exec(query).all():
-        designs[design.item_id].append(design)
-    return designs
+    refused: dict[tuple[int, int], str] = {}
+    for ln, p, status, quantity, accepted in rows:
+        if ln in line_ids and status == "declined":
+            refused[ln, p] = "declined"
+        elif ln in line_ids and accepted < quantity:
+            refused.setdefault((ln, p), "partial")
+    return refused
 
 
 def design_for(designs: dict[int, list[DesignVersion]], item_id: int, kind: str) -> DesignVersion | None:
@@ -116,66 +107,25 @@ def _places(s: Session, today: date, territory: tuple[str, ...] | None, horizon:
     """Active places with their capacity per item and day, backlog and unreserved material."""
     places = [p for p in s.exec(select(Place).where(Place.active == True).order_by(Place.id)).all()  # noqa: E712
               if territory is None or p.departement in territory]
-    machines: dict[int, list[Machine]] = defaultdict(list)
-    for machine in s.exec(select(Machine).where(Machine.active == True)).all():  # noqa: E712
-        if machine.state not in DOWN_STATES:
-            machines[machine.place_id].append(machine)
-    layouts = _layouts(s, designs)
+    machines = working_machines(s)
+    layouts = plate_layouts(s, designs)
     items = s.exec(select(Item).where(Item.active == True)).all()  # noqa: E712
     backlog, reserved, due = _backlog_and_reservations(s, today)
     levels = _stock_levels(s)
     supplies = []
     for place in places:
-        capacity = {item.id: _daily_units(place, machines[place.id], item, layouts.get(item.id, {}), today, horizon)
+        capacity = {item.id: item_capacity(place, machines[place.id], item, layouts.get(item.id, {}), today, horizon)
                     for item in items if not place.accepted_item_ids or item.id in place.accepted_item_ids}
         free = {m: level - reserved.get((place.id, m), 0) for (p, m), level in levels.items() if p == place.id}
         supplies.append(PlaceSupply(
             place_id=place.id, name=place.name, latitude=place.latitude or 0.0, longitude=place.longitude or 0.0,
-            daily_capacity={i: days for i, days in capacity.items() if any(days)},
+            daily_capacity={i: c.days for i, c in capacity.items() if any(c.days)},
+            machines={i: (c.printers, c.stations) for i, c in capacity.items() if any(c.days)},
             backlog={i: u for (p, i), u in backlog.items() if p == place.id},
             backlog_due={i: tuple(sorted(days.items())) for (p, i), days in due.items() if p == place.id},
             free_material=free,
             batch_limit=place.batch_limit, auto_accept=place.auto_accept))
     return supplies
-
-
-def _layouts(s: Session, designs: dict[int, list[DesignVersion]]) -> dict[int, dict[str, PlateLayout]]:
-    """Per item, the plate layout of each printer profile (newest validated design first)."""
-    by_design = defaultdict(list)
-    for layout in s.exec(select(PlateLayout)).all():
-        by_design[layout.design_version_id].append(layout)
-    result: dict[int, dict[str, PlateLayout]] = {}
-    for item_id, versions in designs.items():
-        profiles: dict[str, PlateLayout] = {}
-        for design in versions:
-            for layout in by_design[design.id]:
-                profiles.setdefault(layout.printer_profile, layout)
-        result[item_id] = profiles
-    return result
-
-
-def _daily_units(place: Place, machines: list[Machine], item: Item, layouts: dict[str, PlateLayout],
-                 today: date, horizon: int) -> tuple[float, ...]:
-    """Units of the item the place can make each day: printers with a plate layout, else manual centres.
-
-    The same choice production makes when it turns a work order into jobs.
-    """
-    printers = [m for m in machines if m.kind in PRINTER_KINDS and m.printer_profile in layouts]
-    stations = [m for m in machines if m.kind in MANUAL_KINDS_FOR.get(item.kind, ())]
-    days = []
-    for offset in range(horizon):
-        hours = open_hours(place.opening_hours, day_of(offset, today)) if place.opening_hours else ALWAYS_OPEN
-        if printers:
-            running = staffed_printers(len(printers), place.staff_available)
-            per = [printer_units_per_day(hours, layouts[m.printer_profile].units_per_plate,
-                                         layouts[m.printer_profile].print_minutes) for m in printers]
-            days.append(sum(sorted(per, reverse=True)[:running]))
-        elif stations:
-            staffed = staffed_stations(len(stations), place.staff_available, 0)
-            days.append(sum(manual_units_per_day(hours, m.kind) for m in stations[:staffed]))
-        else:
-            days.append(0.0)
-    return tuple(days)
 
 
 def _backlog_and_reservations(s: Session, today: date) -> tuple[dict[tuple[int, int], int], dict[tuple[int, int], int],
@@ -212,10 +162,4 @@ def capacity_today(s: Session, place_id: int, today: date) -> dict[int, float]:
     place = s.get(Place, place_id)
     if place is None or not place.active:
         return {}
-    designs = _validated_designs(s)
-    layouts = _layouts(s, designs)
-    machines = [m for m in s.exec(select(Machine).where(Machine.place_id == place_id, Machine.active == True)).all()  # noqa: E712
-                if m.state not in DOWN_STATES]
-    items = [i for i in s.exec(select(Item).where(Item.active == True)).all()  # noqa: E712
-             if not place.accepted_item_ids or i.id in place.accepted_item_ids]
-    return {i.id: _daily_units(place, machines, i, layouts.get(i.id, {}), today, 1)[0] for i in items}
+    return {item_id: c.days[0] for item_id, c in place_capacity(s, place, None, today, 1).items()}
