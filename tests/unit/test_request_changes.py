@@ -164,3 +164,28 @@ def test_the_openapi_document_describes_changing_and_cancelling_a_request(client
         "schema"] == {"$ref": "#/components/schemas/RequestChangeIn"}
     assert "needed_by" in document["components"]["schemas"]["RequestChangeIn"]["properties"]
     assert "post" in document["paths"]["/requests/{request_id}/cancel"]
+
+
+def test_a_line_dropped_by_a_change_disappears_and_its_work_order_keeps_its_history(api: ApiClient) -> None:
+    masks, visors = item(api, "masque-tissu"), item(api, "visiere")
+    request = api.ok("post", "/requests", REQUESTER, {"needed_by": SOON, "delivery_point": "Mairie", "lines": [
+        {"item_id": masks, "quantity": 25}, {"item_id": visors, "quantity": 10}]})
+    api.ok("post", f"/requests/{request['id']}/approve", COORDINATOR)
+    place_id = next(p["id"] for p in api.ok("get", "/places", COORDINATOR) if p["name"] == "Atelier couture solidaire")
+    order = api.ok("post", "/work-orders", COORDINATOR, {
+        "request_line_id": request["lines"][0]["id"], "place_id": place_id, "quantity": 25})
+    changed = api.ok("patch", f"/requests/{request['id']}", REQUESTER, {"lines": [{"item_id": visors, "quantity": 12}]})
+    assert [(line["item_id"], line["quantity"]) for line in changed["lines"]] == [(visors, 12)]
+    kept = api.ok("get", f"/work-orders/{order['id']}", SEWING_OPERATOR)
+    assert kept["status"] == "cancelled" and kept["request_line_id"] == request["lines"][0]["id"]
+    again = api.ok("patch", f"/requests/{request['id']}", REQUESTER, {"lines": [
+        {"item_id": visors, "quantity": 12}, {"item_id": masks, "quantity": 5}]})
+    assert [(line["id"], line["quantity"]) for line in again["lines"]] == [
+        (request["lines"][0]["id"], 5), (request["lines"][1]["id"], 12)]
+
+
+def test_a_change_of_the_date_alone_is_kept(api: ApiClient) -> None:
+    request, _order = allocated(api)
+    changed = api.ok("patch", f"/requests/{request['id']}", REQUESTER, {"needed_by": LATER, "priority": "care_staff"})
+    assert (changed["needed_by"], changed["priority"], changed["status"]) == (LATER, "care_staff", "submitted")
+    assert api.ok("get", f"/requests/{request['id']}", REQUESTER)["needed_by"] == LATER

@@ -82,6 +82,7 @@ def change_request(ctx: Context, actor: Actor, request_id: int, *, needed_by: da
             if name != "lines":
                 setattr(request, name, merged[name])
         s.add(request)
+        s.flush()   # before `move` reads the row again
         if lines is not None:
             replace_lines(s, request.id, lines)
         note = "changed: " + ", ".join(changed) + (f"; work orders cancelled: {len(cancelled)}" if cancelled else "")
