@@ -1,10 +1,10 @@
-"""API of demand (/api/v1): post a request, follow it; coordinators approve or reject it."""
+"""API of demand (/api/v1): post a request, follow it, change or cancel it; coordinators approve or reject it."""
 from __future__ import annotations
 
 from flask import Blueprint, request
 
 from makernet.api.endpoints import endpoint
-from makernet.api.schemas import ReasonIn, RequestIn
+from makernet.api.schemas import ReasonIn, RequestChangeIn, RequestIn
 from makernet.services import demand
 from makernet.services.access import Actor
 from makernet.services.context import current_context as ctx
@@ -30,6 +30,19 @@ def list_requests(actor: Actor, window: Window) -> Rows:
 @endpoint(bp, "get", "/requests/{request_id}", "One request with its lines and counts")
 def get_request(actor: Actor, request_id: int) -> dict:
     return demand.get_request(ctx(), actor, request_id)
+
+
+@endpoint(bp, "patch", "/requests/{request_id}", "Change a request before its production started (its requester); "
+          "an approved request goes back to triage, its work orders cancelled", body=RequestChangeIn)
+def change_request(actor: Actor, request_id: int, body: RequestChangeIn) -> dict:
+    lines = None if body.lines is None else [(line.item_id, line.quantity) for line in body.lines]
+    return demand.change_request(ctx(), actor, request_id, lines=lines, **body.model_dump(exclude={"lines"}))
+
+
+@endpoint(bp, "post", "/requests/{request_id}/cancel", "Cancel a request before its production started "
+          "(its requester, or a coordinator); its work orders are cancelled")
+def cancel_request(actor: Actor, request_id: int) -> dict:
+    return demand.cancel_request(ctx(), actor, request_id)
 
 
 @endpoint(bp, "post", "/requests/{request_id}/approve", "Approve a submitted request (coordinators)")

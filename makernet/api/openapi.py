@@ -98,7 +98,7 @@ ERROR_SCHEMAS = {
         "details": {"type": "array", "description": "a body's problems, one per field (or an import's, one per row)",
                     "items": {"$ref": "#/components/schemas/Problem"}}}},
     "Refusal": {"type": "object", "required": ["code", "message"], "properties": {
-        "code": {"type": "string", "description": "stable, dotted, area first: demand.needed_by_past",
+        "code": {"type": "string", "description": "stable, dotted, area first: demand.needed_by_today",
                  "examples": ["request.not_submitted"]},
         "message": {"type": "string", "description": "in the caller's language (Accept-Language: fr, the default, "
                                                      "or en)"},

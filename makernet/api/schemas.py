@@ -54,14 +54,27 @@ class RequestLineIn(Body):
 class RequestIn(Body):
     """A requester's new request."""
 
-    needed_by: date
+    needed_by: Annotated[date, Field(description="tomorrow at the earliest")]
     delivery_point: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
-    lines: Annotated[list[RequestLineIn], Field(min_length=1, max_length=MAX_LINES)]
+    lines: Annotated[list[RequestLineIn], Field(min_length=1, max_length=MAX_LINES, description="each item once")]
     priority: Literal["care_staff", "emergency_services", "vulnerable", "normal"] = "normal"
     beneficiary: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] = ""
     urgency_reason: Text = ""
     latitude: Annotated[float, Field(ge=-90, le=90)] | None = None
     longitude: Annotated[float, Field(ge=-180, le=180)] | None = None
+
+
+class RequestChangeIn(Body):
+    """A requester's change to a request not yet in production: only the fields given change; `lines`, when
+    given, replace every line. An approved request goes back to triage and its work orders are cancelled."""
+
+    needed_by: Annotated[date, Field(description="tomorrow at the earliest")] | None = None
+    delivery_point: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)] | None = None
+    lines: Annotated[list[RequestLineIn], Field(min_length=1, max_length=MAX_LINES,
+                                                description="each item once")] | None = None
+    priority: Literal["care_staff", "emergency_services", "vulnerable", "normal"] | None = None
+    beneficiary: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] | None = None
+    urgency_reason: Text | None = None
 
 
 class ReasonIn(Body):

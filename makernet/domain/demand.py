@@ -18,9 +18,21 @@ def check_quantity(quantity: int) -> tuple[str, dict[str, int]] | None:
 
 
 def check_needed_by(needed_by: date, today: date) -> str | None:
-    """Why a needed-by date is unacceptable, as a refusal code, or None."""
+    """Why a needed-by date is unacceptable, as a refusal code, or None: the earliest is tomorrow."""
     if needed_by < today:
         return "demand.needed_by_past"
+    if needed_by == today:
+        return "demand.needed_by_today"
+    return None
+
+
+def repeated_item(item_ids: list[int]) -> tuple[int, int] | None:
+    """The first line that repeats an item of an earlier line, as (its index, the earlier one's index), or None."""
+    first: dict[int, int] = {}
+    for index, item_id in enumerate(item_ids):
+        if item_id in first:
+            return index, first[item_id]
+        first[item_id] = index
     return None
 
 

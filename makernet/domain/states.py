@@ -82,6 +82,9 @@ TRANSITIONS: dict[type[enum.Enum], dict[str, Transition]] = {
         "resume_production": _t("shipped", "in_production"),        # its only delivery under way was refused
         "close": _t("allocated in_production shipped", "closed"),   # every unit received
         "cancel": _t("submitted approved allocated in_production", "cancelled"),  # merged into another
+        # the requester (or a coordinator) changes or calls off a request before any of it is made
+        "revise": _t("submitted approved allocated", "submitted"),   # changed: back to triage
+        "call_off": _t("submitted approved allocated", "cancelled"),
     },
     WorkOrderStatus: {
         "accept": _t("proposed", "accepted"),

@@ -10,6 +10,10 @@ MESSAGES = {
     "demand.line_quantity_too_small": _l("Ligne %(line)s : la quantité est d'au moins %(least)s."),
     "demand.line_quantity_too_large": _l("Ligne %(line)s : la quantité ne peut pas dépasser %(most)s."),
     "demand.needed_by_past": _l("La date de besoin est passée."),
+    "demand.needed_by_today": _l("La date de besoin est au plus tôt demain : "
+                                 "il faut au moins un jour pour fabriquer et livrer."),
+    "demand.line_item_repeated": _l("Ligne %(line)s : « %(item)s » figure déjà ligne %(first)s ; "
+                                    "indiquez la quantité totale sur une seule ligne."),
     "demand.delivery_point_required": _l("Le lieu de livraison est obligatoire."),
     "demand.priority_unknown": _l("Priorité inconnue : « %(value)s » ; choisissez parmi : %(allowed)s."),
     "demand.reject_reason_required": _l("Indiquez pourquoi la demande est refusée."),
@@ -27,5 +31,11 @@ MESSAGES = {
     "demand.merge_other_organisation": _l("La demande n° %(id)s vient d'une autre organisation."),
     "demand.merged_quantity_too_large": _l("Une fois fusionnée, une ligne dépasserait %(most)s unités."),
     "request.changed_meanwhile": _l("La demande n° %(id)s a changé entre-temps."),
+    "request.production_started": _l(
+        "La production de la demande n° %(id)s a commencé : elle ne peut plus être modifiée ni annulée ici. "
+        "Demandez la modification à la coordination."),
+    "request.no_longer_open": _l("La demande n° %(id)s est %(status)s : elle ne peut plus être modifiée."),
+    "demand.ask_message_required": _l("Écrivez ce que vous souhaitez changer."),
+    "demand.ask_message_too_long": _l("Le message compte au plus %(most)s caractères."),
     "filter.status_unknown": _l("Statut inconnu : « %(value)s »."),
 }

@@ -1,9 +1,8 @@
 """Who may see or change what: the one access policy, used by every area and page.
 
-One function per kind of object and purpose: `visible_*`/`can_see_*`/`*_seen` for reading,
-`own_*` for changing one's own, and two-ended checks for writes that touch a second
-organisation (a transfer's receiving place, a collection point, an imported place's
-organisation). A refusal never tells whether the thing exists.
+One function per kind of object and purpose: `visible_*`/`can_see_*`/`*_seen` for reading, `own_*` for changing
+one's own, and two-ended checks for writes that touch a second organisation (a transfer's receiving place, a
+collection point, an imported place's organisation). A refusal never tells whether the thing exists.
 """
 from __future__ import annotations
 
@@ -45,14 +44,19 @@ def visible_request(s: Session, actor: Actor, request_id: int) -> Request:
 
 
 def can_see_request(s: Session, actor: Actor, request: Request) -> bool:
-    """Requesters see their organisation's requests, coordinators their territory's,
-    operators those their places work on."""
+    """Requesters see their organisation's requests, coordinators their territory's, operators those they work on."""
     if actor.role == "admin" or request.organisation_id == actor.organisation_id:
         return True
     if actor.role == "coordinator":
         organisation = s.get(Organisation, request.organisation_id)
         return actor.sees_departement(organisation.departement)
     return actor.role == "operator" and operator_works_on_request(s, actor, request.id)
+
+
+def own_request(s: Session, actor: Actor, request_id: int, *, coordinators: bool = False) -> Request:
+    """A request of the requester's own organisation (with `coordinators`, also one of a coordinator's territory)."""
+    actor.require("requester", *(("coordinator",) if coordinators else ()))
+    return visible_request(s, actor, request_id)
 
 
 def own_delivery(s: Session, actor: Actor, delivery_id: int) -> Delivery:
@@ -105,8 +109,7 @@ def local_departements(s: Session, actor: Actor) -> set[str]:
 
 
 def may_send_material_to(actor: Actor, place: Place, local: set[str]) -> bool:
-    """The receiving end of a transfer: a place of the sender's organisation or of its local network
-    (`local`, see `local_departements`); for coordinators, a place of their territory."""
+    """A transfer's receiving end: a place of the sender's organisation or `local` network, or the territory's."""
     return place.active and (actor.role == "admin" or place.organisation_id == actor.organisation_id
                              or actor.sees_departement(place.departement)
                              or (actor.role == "operator" and place.departement in local))
@@ -122,15 +125,13 @@ def transfer_target(s: Session, actor: Actor, place_id: int) -> Place:
 
 def check_point_departement(s: Session, actor: Actor, departement: str) -> None:
     """A collection point opens in a coordinator's territory, or where the operator's organisation has a place."""
-    allowed = actor.sees_departement(departement) or (
-        actor.role == "operator" and departement in local_departements(s, actor))
-    if not allowed:
+    if not (actor.sees_departement(departement)
+            or (actor.role == "operator" and departement in local_departements(s, actor))):
         raise InvalidInput("access.point_outside_territory", field="departement")
 
 
 def sees_organisation(s: Session, actor: Actor, organisation: Organisation) -> bool:
-    """Coordinators see the organisations of their territory: by their own département, or, for one
-    without, when every one of its places is in the territory (admins see all)."""
+    """Coordinators see their territory's organisations: by département, or else by all their places (admins: all)."""
     if actor.role == "admin" or organisation.id == actor.organisation_id:
         return True
     if organisation.departement:

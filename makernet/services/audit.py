@@ -2,16 +2,18 @@
 
 State transitions write their own audit entry with their conditional update
 (`transitions.move`). The handlers here subscribe, within the transaction, to the other
-changes worth keeping: who changed a place's conditions, stopped or resumed it, or set a
-work centre aside.
+changes worth keeping: who changed a place's conditions, stopped or resumed it, set a
+work centre aside, or asked for a change to a request under way.
 """
 from __future__ import annotations
 
 from makernet.db import Transaction
 from makernet.models import AuditEntry
 from makernet.services.context import Context
-from makernet.services.events import (MachineServiceChanged, PlaceConditionsChanged, PlaceResumed, PlaceStopped,
-                                      within_transaction)
+from makernet.services.events import (ChangeAsked, MachineServiceChanged, PlaceConditionsChanged, PlaceResumed,
+                                      PlaceStopped, within_transaction)
+
+CHANGE_ASKED = "request_ask"   # the entity of a requester's ask, entity_id its request
 
 
 @within_transaction
@@ -42,3 +44,10 @@ def machine_service_changed(_ctx: Context, tx: Transaction, event: MachineServic
     tx.session.add(AuditEntry(entity="machine", entity_id=event.machine_id,
                               from_state="inactive" if event.active else "active",
                               to_state="active" if event.active else "inactive", user_id=event.user_id))
+
+
+@within_transaction
+def change_asked(_ctx: Context, tx: Transaction, event: ChangeAsked) -> None:
+    """A requester's ask, kept on the request's timeline for the coordination to read."""
+    tx.session.add(AuditEntry(entity=CHANGE_ASKED, entity_id=event.request_id, from_state=event.status,
+                              to_state=event.status, user_id=event.user_id, note=event.message[:500]))

@@ -29,6 +29,16 @@ class RequestApproved(Event):
 
 
 @dataclass(frozen=True)
+class ChangeAsked(Event):
+    """A requester asked the coordination for a change to a request under way (production started)."""
+
+    request_id: int
+    status: str
+    message: str
+    user_id: int | None
+
+
+@dataclass(frozen=True)
 class WorkProposed(Event):
     """Work orders were proposed to places (by hand or by a planner run)."""
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 from makernet.services import audit
-from makernet.services.events import (Event, MachineServiceChanged, PlaceConditionsChanged, PlaceResumed, PlaceStopped,
-                                      PrintersWentDown, StockDropped, WorkRefused)
+from makernet.services.events import (ChangeAsked, Event, MachineServiceChanged, PlaceConditionsChanged, PlaceResumed,
+                                      PlaceStopped, PrintersWentDown, StockDropped, WorkRefused)
 from makernet.services.plans.handlers import replan_after_printers_down, replan_after_stock_drop, replan_refused_work
 
 SUBSCRIBERS: Mapping[type[Event], Sequence[Callable[..., None]]] = {
@@ -21,4 +21,5 @@ SUBSCRIBERS: Mapping[type[Event], Sequence[Callable[..., None]]] = {
     PlaceStopped: (audit.place_stopped,),
     PlaceResumed: (audit.place_resumed,),
     MachineServiceChanged: (audit.machine_service_changed,),
+    ChangeAsked: (audit.change_asked,),
 }

@@ -1,7 +1,7 @@
-"""Forms of requests: a new request with its lines, triage (reject, split, merge)."""
+"""Forms of requests: a new or changed request with its lines, an ask for a change, triage (reject, split, merge)."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -10,7 +10,7 @@ from wtforms import DateField, FieldList, FormField, IntegerField, SelectField, 
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from makernet.services.demand import MAX_LINES, MAX_QUANTITY, PRIORITIES
+from makernet.services.demand import ASK_MOST, MAX_LINES, MAX_QUANTITY, PRIORITIES
 from makernet.web.forms import REQUIRED, options
 from makernet.web.formatting import label
 
@@ -50,15 +50,22 @@ class RequestForm(FlaskForm):
         for line in self.lines:
             line.item_id.choices = options([(0, _l("— choisir —"))] + [(i["id"], i["name"]) for i in items])
 
+    def earliest(self) -> str:
+        """The earliest needed-by date, for the date picker: tomorrow."""
+        return (date.today() + timedelta(days=1)).isoformat()
+
     def validate_needed_by(self, field: DateField) -> None:
-        """Not in the past."""
+        """Tomorrow at the earliest."""
         if field.data and field.data < date.today():
             raise ValidationError(_l("La date de besoin est passée."))
+        if field.data == date.today():
+            raise ValidationError(_l("Choisissez une date à partir de demain : il faut au moins un jour pour "
+                                     "fabriquer et livrer."))
 
     def validate_lines(self, field: FieldList) -> None:
-        """Each line complete, and at least one."""
-        filled = 0
-        for line in field:
+        """Each line complete, each item once, and at least one line."""
+        filled, seen = 0, {}
+        for number, line in enumerate(field, start=1):
             if line.is_blank():
                 continue
             filled += 1
@@ -66,6 +73,10 @@ class RequestForm(FlaskForm):
                 line.item_id.errors.append(_l("Choisissez un article."))
             elif line.item_id.data not in {choice.value for choice in line.item_id.choices}:
                 line.item_id.errors.append(_l("Article inconnu."))
+            elif line.item_id.data in seen:
+                line.item_id.errors.append(_l("Article déjà demandé ligne %(n)s : indiquez la quantité totale sur "
+                                              "une seule ligne.", n=seen[line.item_id.data]))
+            seen.setdefault(line.item_id.data, number)
             if line.quantity.data is None and not line.quantity.errors:
                 line.quantity.errors.append(_l("Indiquez une quantité."))
         if not filled:
@@ -76,6 +87,22 @@ class RequestForm(FlaskForm):
     def filled_lines(self) -> list[tuple[int, int]]:
         """(item id, quantity) of the lines typed in."""
         return [(line.item_id.data, line.quantity.data) for line in self.lines if not line.is_blank()]
+
+
+def request_data(request: dict) -> dict:
+    """A request as its change form starts: its fields, its lines and one blank line for another item."""
+    return {"needed_by": date.fromisoformat(request["needed_by"]), "delivery_point": request["delivery_point"],
+            "beneficiary": request["beneficiary"], "priority": request["priority"],
+            "urgency_reason": request["urgency_reason"],
+            "lines": [{"item_id": line["item_id"], "quantity": line["quantity"]} for line in request["lines"]] + [{}]}
+
+
+class AskForm(FlaskForm):
+    """A requester's message to the coordination: a change they can no longer make themselves."""
+
+    message = TextAreaField(_l("Ce que vous souhaitez changer"), validators=[
+        DataRequired(_l("Écrivez ce que vous souhaitez changer.")), Length(max=ASK_MOST)],
+        description=_l("Par exemple : livrer à la mairie annexe, ou seulement 20 visières au lieu de 40."))
 
 
 class ReasonForm(FlaskForm):

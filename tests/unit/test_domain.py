@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from makernet.domain.demand import check_needed_by, check_quantity, priority_rank
+from makernet.domain.demand import check_needed_by, check_quantity, priority_rank, repeated_item
 from makernet.domain.production import job_id_from_file_name, split_into_plates, upload_name
 from makernet.domain.states import JobStatus, RequestStatus, can_move, sources_of
 
@@ -46,7 +46,13 @@ def test_quantities_and_dates_are_checked_with_coded_reasons() -> None:
     assert check_quantity(0) == ("demand.line_quantity_too_small", {"least": 1})
     assert check_quantity(1_000_001) == ("demand.line_quantity_too_large", {"most": 1_000_000})
     assert check_needed_by(date(2020, 3, 17), date(2020, 3, 18)) == "demand.needed_by_past"
-    assert check_needed_by(date(2020, 3, 18), date(2020, 3, 18)) is None
+    assert check_needed_by(date(2020, 3, 18), date(2020, 3, 18)) == "demand.needed_by_today"
+    assert check_needed_by(date(2020, 3, 19), date(2020, 3, 18)) is None
+
+
+def test_the_first_line_repeating_an_item_is_named_with_the_line_it_repeats() -> None:
+    assert repeated_item([4, 7, 9]) is None
+    assert repeated_item([4, 7, 4, 7]) == (2, 0)
 
 
 def test_care_staff_come_first() -> None:

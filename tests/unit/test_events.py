@@ -54,7 +54,8 @@ def test_one_table_says_who_hears_what_the_planner_after_commit_the_audit_trail_
         "StockDropped": [("makernet.services.plans.handlers", False)],
         "WorkRefused": [("makernet.services.plans.handlers", False)],
         **{kind: [("makernet.services.audit", True)]
-           for kind in ("PlaceConditionsChanged", "PlaceStopped", "PlaceResumed", "MachineServiceChanged")}}
+           for kind in ("PlaceConditionsChanged", "PlaceStopped", "PlaceResumed", "MachineServiceChanged",
+                        "ChangeAsked")}}
 
 
 def operator(app: Flask) -> Actor:

@@ -1,18 +1,20 @@
-"""Requests: submit, approve, reject, split, merge."""
+"""Requests: submit, change, call off, ask for a change; approve, reject, split, merge."""
 from __future__ import annotations
 
 from datetime import date
 
 from sqlmodel import Session, select
 
-from makernet.domain.demand import MAX_LINES, MAX_QUANTITY, PRIORITIES, check_needed_by, check_quantity
+from makernet.domain.demand import MAX_QUANTITY, check_needed_by, check_quantity
 from makernet.domain.states import RequestStatus
 from makernet.errors import Conflict, InvalidInput
-from makernet.models import Item, Organisation, Request, RequestLine, WorkOrder
-from makernet.services.access import Actor, visible_request
+from makernet.models import Organisation, Request, RequestLine, WorkOrder
+from makernet.services.access import Actor, own_request, visible_request
 from makernet.services.context import Context
+from makernet.services.demand.operations import (call_off_work, check_changeable, check_fields, check_lines,
+                                                 replace_lines)
 from makernet.services.demand.views import request_view
-from makernet.services.events import RequestApproved, record
+from makernet.services.events import ChangeAsked, RequestApproved, record
 from makernet.services.transitions import created, move
 
 
@@ -22,14 +24,10 @@ def submit_request(ctx: Context, actor: Actor, *, needed_by: date, delivery_poin
                    longitude: float | None = None, today: date | None = None) -> dict:
     """Record a new request of the actor's organisation; every line is checked before anything is written."""
     actor.require("requester")
-    _check_request_fields(needed_by, delivery_point, lines, priority, today or date.today())
+    check_fields(needed_by, delivery_point, priority, today or date.today())
     with ctx.db.transaction() as tx:
         s = tx.session
-        for index, (item_id, _quantity) in enumerate(lines):
-            item = s.get(Item, item_id)
-            if item is None or not item.active:
-                raise InvalidInput("demand.line_item_unknown", field=f"lines[{index}].item_id", line=index + 1,
-                                   id=item_id)
+        check_lines(s, lines)
         organisation = s.get(Organisation, actor.organisation_id)
         request = Request(
             organisation_id=actor.organisation_id, created_by=actor.user_id, needed_by=needed_by,
@@ -47,25 +45,83 @@ def submit_request(ctx: Context, actor: Actor, *, needed_by: date, delivery_poin
         return request_view(s, request)
 
 
-def _check_request_fields(needed_by: date, delivery_point: str, lines: list[tuple[int, int]],
-                          priority: str, today: date) -> None:
-    """Refuse a request whose fields break a rule, naming the field."""
-    if not lines:
-        raise InvalidInput("demand.no_lines", field="lines")
-    if len(lines) > MAX_LINES:
-        raise InvalidInput("demand.too_many_lines", field="lines", most=MAX_LINES)
-    for index, (_item, quantity) in enumerate(lines):
-        problem = check_quantity(quantity)
-        if problem:
-            code, figures = problem
-            raise InvalidInput(code, field=f"lines[{index}].quantity", line=index + 1, **figures)
-    problem = check_needed_by(needed_by, today)
-    if problem:
-        raise InvalidInput(problem, field="needed_by")
-    if not delivery_point.strip():
-        raise InvalidInput("demand.delivery_point_required", field="delivery_point")
-    if priority not in PRIORITIES:
-        raise InvalidInput("demand.priority_unknown", field="priority", value=priority, allowed=list(PRIORITIES))
+EDITABLE = ("needed_by", "delivery_point", "priority", "beneficiary", "urgency_reason")
+
+
+def change_request(ctx: Context, actor: Actor, request_id: int, *, needed_by: date | None = None,
+                   delivery_point: str | None = None, priority: str | None = None, beneficiary: str | None = None,
+                   urgency_reason: str | None = None, lines: list[tuple[int, int]] | None = None,
+                   today: date | None = None) -> dict:
+    """The requester changes a request before production started on it: it goes back to triage.
+
+    A field left None stays as it is; `lines` replace the request's lines. Nothing changed: nothing happens.
+    A request approved or allocated returns to "submitted", and its work orders are cancelled (the places
+    read why on them).
+    """
+    fields = {"needed_by": needed_by, "delivery_point": delivery_point, "priority": priority,
+              "beneficiary": beneficiary, "urgency_reason": urgency_reason}
+    with ctx.db.transaction() as tx:
+        s = tx.session
+        request = own_request(s, actor, request_id)
+        check_changeable(s, request)
+        values = {name: value.strip() if isinstance(value, str) else value
+                  for name, value in fields.items() if value is not None}
+        merged = {name: values.get(name, getattr(request, name)) for name in EDITABLE}
+        check_fields(merged["needed_by"], merged["delivery_point"], merged["priority"], today or date.today())
+        before = {(line["item_id"], line["quantity"]) for line in request_view(s, request)["lines"]}
+        if lines is not None:
+            check_lines(s, lines)
+        changed = [name for name in EDITABLE if merged[name] != getattr(request, name)]
+        if lines is not None and set(lines) != before:
+            changed.append("lines")
+        if not changed:
+            return request_view(s, request)
+        why = f"Demande n° {request.id} modifiée par le demandeur : elle retourne à l'examen de la coordination."
+        cancelled = call_off_work(s, request.id, why, actor.user_id)
+        for name in changed:
+            if name != "lines":
+                setattr(request, name, merged[name])
+        s.add(request)
+        s.flush()   # before `move` reads the row again
+        if lines is not None:
+            replace_lines(s, request.id, lines)
+        note = "changed: " + ", ".join(changed) + (f"; work orders cancelled: {len(cancelled)}" if cancelled else "")
+        if move(s, Request, RequestStatus, request.id, "revise", user_id=actor.user_id, note=note) is None:
+            raise Conflict("request.changed_meanwhile", id=request_id)
+        return request_view(s, request)
+
+
+def cancel_request(ctx: Context, actor: Actor, request_id: int) -> dict:
+    """The requester (or a coordinator) calls off a request before production started; its work orders are cancelled."""
+    with ctx.db.transaction() as tx:
+        s = tx.session
+        request = own_request(s, actor, request_id, coordinators=True)
+        check_changeable(s, request)
+        by = "le demandeur" if request.organisation_id == actor.organisation_id else "la coordination"
+        cancelled = call_off_work(s, request.id, f"Demande n° {request.id} annulée par {by}.", actor.user_id)
+        note = "called off" + (f"; work orders cancelled: {len(cancelled)}" if cancelled else "")
+        if move(s, Request, RequestStatus, request.id, "call_off", user_id=actor.user_id, note=note,
+                status_reason=f"annulée par {by}") is None:
+            raise Conflict("request.changed_meanwhile", id=request_id)
+        return request_view(s, request)
+
+
+def ask_for_change(ctx: Context, actor: Actor, request_id: int, message: str) -> dict:
+    """The requester asks the coordination for a change it can no longer make itself (production started)."""
+    message = message.strip()
+    if not message:
+        raise InvalidInput("demand.ask_message_required", field="message")
+    if len(message) > ASK_MOST:
+        raise InvalidInput("demand.ask_message_too_long", field="message", most=ASK_MOST)
+    with ctx.db.transaction() as tx:
+        request = own_request(tx.session, actor, request_id)
+        if request.status in ("rejected", "cancelled", "closed"):
+            raise Conflict("request.no_longer_open", id=request_id, status=request.status)
+        record(ctx, tx, ChangeAsked(request.id, request.status, message, actor.user_id))
+        return request_view(tx.session, request)
+
+
+ASK_MOST = 500   # an audit entry's note
 
 
 def approve_request(ctx: Context, actor: Actor, request_id: int) -> dict:

@@ -5,10 +5,12 @@ from sqlmodel import Session, select
 
 from makernet.domain.states import RequestStatus
 from makernet.errors import InvalidInput
-from makernet.models import AuditEntry, Delivery, Item, Organisation, Request, RequestLine
+from makernet.models import AuditEntry, Delivery, Item, Organisation, Request, RequestLine, User
 from makernet.services.access import Actor, visible_request
+from makernet.services.audit import CHANGE_ASKED
 from makernet.services.context import Context
 from makernet.services.deliveries.views import delivery_view
+from makernet.services.demand.operations import CHANGEABLE, production_started
 from makernet.services.demand.views import request_view
 from makernet.services.listing import Rows, Window, page_of, requests_seen
 
@@ -40,8 +42,11 @@ STEPS = ("submitted", "approved", "allocated", "in_production", "shipped", "clos
 def request_timeline(s: Session, request: Request) -> list[dict]:
     """The steps of a request so far, each with when it was reached, and the running counts."""
     reached: dict[str, object] = {}
+    revised = False
     for entry in s.exec(select(AuditEntry).where(AuditEntry.entity == "request", AuditEntry.entity_id == request.id)
                         .order_by(AuditEntry.id)).all():  # type: ignore[arg-type]
+        if entry.from_state is not None and entry.to_state == "submitted":
+            reached, revised = {}, True   # changed by its requester: triage starts again
         reached.setdefault(entry.to_state, entry.at)
     lines = s.exec(select(RequestLine).where(RequestLine.request_id == request.id)).all()
     counts = {key: sum(getattr(line, key) for line in lines)
@@ -51,12 +56,45 @@ def request_timeline(s: Session, request: Request) -> list[dict]:
     steps, furthest = [], max((STEPS.index(state) for state in reached if state in STEPS), default=0)
     for index, key in enumerate(STEPS):
         done = key in reached or index <= furthest or evidence.get(key, False)
-        steps.append({"key": key, "done": bool(done), "at": reached.get(key)})
+        steps.append({"key": key, "done": bool(done), "at": reached.get(key),
+                      "revised": revised and key == "submitted"})
     if request.status in ("rejected", "cancelled"):
         steps = [step for step in steps if step["done"]]
         steps.append({"key": request.status, "done": True, "at": reached.get(request.status),
                       "reason": request.status_reason})
     return [step | {"counts": counts} for step in steps]
+
+
+def request_changes(s: Session, request: Request) -> list[dict]:
+    """What was changed on a request by its requester, and what they asked the coordination, oldest first."""
+    entries = s.exec(select(AuditEntry).where(
+        AuditEntry.entity.in_(("request", CHANGE_ASKED)), AuditEntry.entity_id == request.id)  # type: ignore[attr-defined]
+        .order_by(AuditEntry.id)).all()
+    names = dict(s.exec(select(User.id, User.name).where(
+        User.id.in_({e.user_id for e in entries if e.user_id}))).all())  # type: ignore[union-attr]
+    changes = []
+    for entry in entries:
+        if entry.entity == CHANGE_ASKED:
+            kind = "asked"
+        elif entry.from_state is not None and entry.to_state == "submitted":
+            kind = "changed"
+        else:
+            continue
+        changes.append({"kind": kind, "at": entry.at, "note": entry.note, "by": names.get(entry.user_id, "")})
+    return changes
+
+
+def change_asks(ctx: Context, actor: Actor) -> list[dict]:
+    """Requesters' asks for a change on requests still under way, that the coordination sees, newest first."""
+    actor.require("coordinator")
+    with ctx.db.reading() as s:
+        query = (select(AuditEntry, Request, Organisation).join(Request, Request.id == AuditEntry.entity_id)
+                 .join(Organisation, Organisation.id == Request.organisation_id)
+                 .where(AuditEntry.entity == CHANGE_ASKED, Request.status.not_in(("closed", "cancelled", "rejected")))
+                 .order_by(AuditEntry.id.desc()))  # type: ignore[union-attr]
+        return [{"request_id": request.id, "organisation_name": organisation.name, "status": request.status,
+                 "at": entry.at, "message": entry.note}
+                for entry, request, organisation in s.exec(requests_seen(query, actor).limit(100)).all()]
 
 
 def request_page(ctx: Context, actor: Actor, request_id: int) -> dict:
@@ -69,6 +107,9 @@ def request_page(ctx: Context, actor: Actor, request_id: int) -> dict:
             line["item_name"] = names.get(line["item_id"], "?")
         view["organisation_name"] = s.get(Organisation, request.organisation_id).name
         view["timeline"] = request_timeline(s, request)
+        view["changes"] = request_changes(s, request)
+        view["production_started"] = production_started(s, request.id)
+        view["changeable"] = request.status in CHANGEABLE and not view["production_started"]
         view["deliveries"] = [delivery_view(s, d) for d in s.exec(
             select(Delivery).where(Delivery.request_id == request.id).order_by(Delivery.id)).all()]  # type: ignore[arg-type]
         return view

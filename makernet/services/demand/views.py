@@ -18,5 +18,6 @@ def request_view(s: Session, request: Request) -> dict:
         "created_at": request.created_at.isoformat(),
         "lines": [{"id": line.id, "item_id": line.item_id, "quantity": line.quantity,
                    "units_made": line.units_made, "units_delivered": line.units_delivered,
-                   "units_received": line.units_received} for line in lines],
+                   "units_received": line.units_received} for line in lines
+                  if line.quantity or line.units_made or line.units_delivered],  # quantity 0: dropped by a change
     }
