@@ -36,24 +36,35 @@ def machine(app: Flask, machine_id: int) -> Machine:
         return s.get(Machine, machine_id)
 
 
+def removal_refused(app: Flask, api: ApiClient, code: str) -> None:
+    """Removing the scripted printer is refused with a 409 and this code, and nothing changes."""
+    before = row_counts(app)
+    answer = api.call("delete", f"/machines/{fake_printer(app)}", OPERATOR)
+    assert answer.status_code == 409 and answer.json["error"]["code"] == code
+    assert row_counts(app) == before and machine(app, fake_printer(app)).removed_at is None
+
+
+def first_plate_done(app: Flask, api: ApiClient, printer: FakePrinter) -> dict:
+    """A 20-visor order accepted: its first plate printed and done, the second waiting for a clear bed."""
+    ctx = app.extensions["makernet"]
+    order = accepted_order(api)
+    production.dispatch_job(ctx, jobs(app)[0].id)
+    printer.finish()
+    fleet.poll_machines(ctx, [fake_printer(app)])
+    assert [j.status for j in jobs(app)] == ["done", "queued"]
+    return order
+
+
 def test_a_printer_printing_a_plate_cannot_be_removed(app: Flask, api: ApiClient, printer) -> None:  # noqa: ANN001
     accepted_order(api)
     production.dispatch_job(app.extensions["makernet"], jobs(app)[0].id)
-    before = row_counts(app)
-    answer = api.call("delete", f"/machines/{fake_printer(app)}", OPERATOR)
-    assert answer.status_code == 409 and answer.json["error"]["code"] == "fleet.machine_printing"
-    assert row_counts(app) == before and machine(app, fake_printer(app)).removed_at is None
+    removal_refused(app, api, "fleet.machine_printing")
 
 
 def test_a_removed_printer_hands_its_waiting_plates_to_another_and_loses_its_key(app: Flask, api: ApiClient,  # noqa: ANN001
                                                                                   printer) -> None:
     ctx = app.extensions["makernet"]
-    order = accepted_order(api)
-    first, second = jobs(app)
-    production.dispatch_job(ctx, first.id)
-    printer.finish()
-    fleet.poll_machines(ctx, [fake_printer(app)])   # the first plate is done; the second waits for a clear bed
-    assert [j.status for j in jobs(app)] == ["done", "queued"]
+    order = first_plate_done(app, api, printer)
     other = second_printer(app, order["place_id"])
     removed = api.ok("delete", f"/machines/{fake_printer(app)}", OPERATOR)
     assert removed["removed"] is True
@@ -77,15 +88,8 @@ def test_a_removed_printer_hands_its_waiting_plates_to_another_and_loses_its_key
 
 
 def test_a_printer_whose_plates_no_other_can_take_stays(app: Flask, api: ApiClient, printer) -> None:  # noqa: ANN001
-    ctx = app.extensions["makernet"]
-    accepted_order(api)
-    production.dispatch_job(ctx, jobs(app)[0].id)
-    printer.finish()
-    fleet.poll_machines(ctx, [fake_printer(app)])
-    before = row_counts(app)
-    answer = api.call("delete", f"/machines/{fake_printer(app)}", OPERATOR)
-    assert answer.status_code == 409 and answer.json["error"]["code"] == "production.plates_stranded"
-    assert row_counts(app) == before and machine(app, fake_printer(app)).removed_at is None
+    first_plate_done(app, api, printer)
+    removal_refused(app, api, "production.plates_stranded")
 
 
 def test_another_places_operator_cannot_remove_a_printer_but_a_coordinator_can(app: Flask, api: ApiClient,  # noqa: ANN001

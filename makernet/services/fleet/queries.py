@@ -47,7 +47,8 @@ def test_connection(ctx: Context, actor: Actor, machine_id: int) -> dict:
         if s.get(Place, machine.place_id).site_worker:
             return {"reachable": machine.state not in ("offline", "error"), "version": None, "status": None,
                     "detail": f"read by the place's own worker: {machine.state} ({machine.state_detail}), "
-                              f"last at {machine.state_checked_at}"}
+                              f"last at {machine.state_checked_at}",
+                    "code": machine.state_detail if machine.state_detail.startswith("fleet.") else None}
         conn = connection_of(ctx, machine)
     # resolved and checked now, outside the transaction: the networks or the name's addresses may have changed
     require_printer_network(conn.url or "", ctx.settings.printer_networks)
