@@ -109,6 +109,7 @@ def test_an_octoprint_that_does_not_answer_is_said_so_in_french_with_what_to_do(
     row = next(r for r in text_of(pages.get(f"/places/{fablab(api)}")).split("Tester la connexion")
                if "192.168.1.21" in r)
     assert "OctoPrint ne répond pas à cette adresse (connexion refusée" in row and "fleet." not in row
+    assert "non obtenue" in row and "refusée ou expirée" not in row   # no key was refused: none was had
     page = text_of(pages.get(f"/places/{fablab(api)}"))
     assert "Redemander une clé" in page and "Retirer l'imprimante" in page
     with app.test_request_context("/"), force_locale("en"):
