@@ -82,6 +82,7 @@ class PrinterStatus:
     error: str | None = None     # readable reason when state is OFFLINE/ERROR
     print_lost: bool = False     # the host answered: its printer dropped any print (link lost, error);
                                  # an unreachable host says nothing of the kind: the print may go on
+    reason: str | None = None    # which usual failure `error` is (a REASONS word), for callers to word it
 
 
 @dataclass(frozen=True)
@@ -93,12 +94,28 @@ class StartResult:
     detail: str = ""             # readable explanation when started is False
 
 
+# The usual failures, by a word callers turn into their users' language (the message stays for the logs).
+# A refused port, a silent one and a name that resolves to nothing are one failure, "unreachable", on
+# purpose: told apart, they would let a printer address probe a network.
+UNREACHABLE, KEY_REFUSED, NO_APP_KEYS, KEY_REQUEST_REFUSED, NOT_THE_HOST = (
+    "unreachable", "key_refused", "no_app_keys", "key_request_refused", "not_the_host")
+
+
 class PrinterError(Exception):
-    """Base of every driver error; the message is readable by an operator."""
+    """Base of every driver error; the message is readable by an operator, `reason` names a usual failure."""
+
+    reason: str | None = None
+
+    def __init__(self, message: str = "", *, reason: str | None = None) -> None:
+        super().__init__(message)
+        if reason is not None:
+            self.reason = reason
 
 
 class PrinterUnreachable(PrinterError):
     """Connection refused, DNS failure, or the host is down. Nothing was sent."""
+
+    reason = UNREACHABLE
 
 
 class PrinterBusy(PrinterError):

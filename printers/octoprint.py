@@ -25,18 +25,9 @@ from urllib.parse import quote
 
 import httpx
 
-from printers.base import (
-    AddressRefused,
-    AmbiguousOutcome,
-    MachineConnection,
-    PrinterError,
-    PrinterRejected,
-    PrinterState,
-    PrinterStatus,
-    PrinterUnreachable,
-    StartResult,
-    host_address,
-)
+from printers.base import (KEY_REFUSED, KEY_REQUEST_REFUSED, NO_APP_KEYS, NOT_THE_HOST, AddressRefused, AmbiguousOutcome,
+                           MachineConnection, PrinterError, PrinterRejected, PrinterState, PrinterStatus,
+                           PrinterUnreachable, StartResult, host_address)
 
 # OctoPrint's state text (octoprint.util.comm getStateString) -> our canonical state.
 # Texts starting with "Error" are ERROR too (see state_from_text); anything else is UNKNOWN.
@@ -135,12 +126,12 @@ class OctoPrintDriver:
             answer = response.json()
             return _status_from_job(answer)
         except PrinterRejected as exc:
-            return PrinterStatus(PrinterState.OFFLINE, _REFUSED, error=str(exc))
+            return PrinterStatus(PrinterState.OFFLINE, _REFUSED, error=str(exc), reason=exc.reason)
         except PrinterError as exc:
-            return PrinterStatus(PrinterState.OFFLINE, _UNREACHABLE, error=str(exc))
+            return PrinterStatus(PrinterState.OFFLINE, _UNREACHABLE, error=str(exc), reason=exc.reason)
         except (ValueError, TypeError, AttributeError):
             return PrinterStatus(PrinterState.OFFLINE, _UNREADABLE, error=(
-                f"OctoPrint at {self._base_url} sent a status that is not OctoPrint's job JSON"))
+                f"OctoPrint at {self._base_url} sent a status that is not OctoPrint's job JSON"), reason=NOT_THE_HOST)
 
     def cancel(self) -> None:
         """Cancel the running job; no error if nothing is running."""
@@ -159,15 +150,16 @@ class OctoPrintDriver:
             raise PrinterUnreachable(str(exc)) from exc
         version = self._field(response, "server")
         if not _VERSION.fullmatch(version):
-            raise PrinterRejected(f"{self._base_url} does not answer like OctoPrint")
+            raise PrinterRejected(f"{self._base_url} does not answer like OctoPrint", reason=NOT_THE_HOST)
         return version
 
     def request_app_key(self, app_name: str, user: str | None = None) -> str:
         """Start OctoPrint's Application Keys flow; returns the token to poll the decision with."""
         probe = self._call("GET", "/plugin/appkeys/probe")
         if probe.status_code != 204:
-            raise PrinterRejected(f"OctoPrint at {self._base_url} does not offer application keys "
-                                  f"(HTTP {probe.status_code}); create a key in OctoPrint and enter it instead")
+            raise PrinterRejected(f"OctoPrint at {self._base_url} does not offer application keys (HTTP "
+                                  f"{probe.status_code}): create one in OctoPrint, give it when connecting the printer",
+                                  reason=NO_APP_KEYS)
         body = {"app": app_name, **({"user": user} if user else {})}
         response = self._call("POST", "/plugin/appkeys/request", json=body)
         if response.status_code == 429:
@@ -186,7 +178,7 @@ class OctoPrintDriver:
         if response.status_code == 202:
             return None
         if response.status_code == 404:
-            raise PrinterRejected("the key request was refused in OctoPrint, or it expired")
+            raise PrinterRejected("the key request was refused in OctoPrint, or it expired", reason=KEY_REQUEST_REFUSED)
         self._raise_for_failure(response, "key decision poll")
         return self._field(response, "api_key")
 
@@ -195,7 +187,7 @@ class OctoPrintDriver:
         try:
             return str(response.json()[name])
         except (ValueError, KeyError, TypeError) as exc:
-            raise PrinterRejected(f"{self._base_url} does not answer like OctoPrint") from exc
+            raise PrinterRejected(f"{self._base_url} does not answer like OctoPrint", reason=NOT_THE_HOST) from exc
 
     def _confirm_upload_start(self, file_name: str, response: httpx.Response) -> StartResult:
         """Read effectiveSelect/effectivePrint: OctoPrint answers 201 even when it starts nothing."""
@@ -244,7 +236,8 @@ class OctoPrintDriver:
             raise AmbiguousOutcome(f"OctoPrint at {self._base_url} did not answer {method} {path}; "
                                    "it may have acted on it") from exc
         if 300 <= response.status_code < 400:
-            raise PrinterRejected(f"{self._base_url} redirects (HTTP {response.status_code}): not an OctoPrint answer")
+            raise PrinterRejected(f"{self._base_url} redirects (HTTP {response.status_code}): not an OctoPrint answer",
+                                  reason=NOT_THE_HOST)
         return response
 
     def _raise_for_failure(self, response: httpx.Response, action: str) -> None:
@@ -254,7 +247,7 @@ class OctoPrintDriver:
             return
         if code in (401, 403):
             raise PrinterRejected(f"OctoPrint at {self._base_url} refused the API key (HTTP {code}): "
-                                  "check the application key for this printer")
+                                  "check the application key for this printer", reason=KEY_REFUSED)
         said = f": {_octoprint_error(response)}" if _octoprint_error(response) else ""
         if code >= 500:
             raise AmbiguousOutcome(f"OctoPrint at {self._base_url} failed during the {action} (HTTP {code}){said}")

@@ -1,7 +1,8 @@
-"""API of the fleet (/api/v1): connecting OctoPrint printers, asking for a new key, testing the connection."""
+"""API of the fleet (/api/v1): connecting OctoPrint printers, asking for a new key, testing the connection,
+taking a printer out of its place."""
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, request
 
 from makernet.api.endpoints import endpoint
 from makernet.api.schemas import ConnectPrinterIn, KeyRequestIn
@@ -13,11 +14,20 @@ bp = Blueprint("fleet_api", __name__, url_prefix="/api/v1")
 
 
 @endpoint(bp, "post", "/places/{place_id}/printers", "Connect an OctoPrint printer: approve the key request "
-          "in OctoPrint (operators)", body=ConnectPrinterIn, success=201)
+          "in OctoPrint, or give a key created there as api_key (operators; not at a place with its own worker, "
+          "which keeps its keys)", body=ConnectPrinterIn, success=201)
 def connect_printer(actor: Actor, place_id: int, body: ConnectPrinterIn) -> dict:
     return fleet.connect_printer(ctx(), actor, place_id, name=body.name, url=body.url,
                                  printer_profile=body.printer_profile, user=body.user,
-                                 clears_itself=body.clears_itself)
+                                 clears_itself=body.clears_itself, api_key=body.api_key,
+                                 server_addresses=(request.host_url,))
+
+
+@endpoint(bp, "delete", "/machines/{machine_id}", "Take a printer out of its place (its operators, or a coordinator "
+          "of its territory): refused while it prints a plate; its waiting plates go to the place's other printers "
+          "of the same profile, its key is deleted, its history kept")
+def remove_machine(actor: Actor, machine_id: int) -> dict:
+    return fleet.remove_machine(ctx(), actor, machine_id)
 
 
 @endpoint(bp, "post", "/machines/{machine_id}/request-key", "Ask the printer's OctoPrint for a new key (operators)",

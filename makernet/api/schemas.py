@@ -131,6 +131,8 @@ class ConnectPrinterIn(Body):
     printer_profile: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
     user: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
     clears_itself: bool = False
+    # a key created in OctoPrint, when it hands out none: sealed, never shown again
+    api_key: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
 
 
 class KeyRequestIn(Body):

@@ -26,6 +26,7 @@ from makernet.messages import (
     demand,
     documents,
     exchange,
+    fleet,
     places,
     planning,
     production,
@@ -35,7 +36,8 @@ from makernet.messages.words import WORDS
 
 log = logging.getLogger(__name__)
 SOURCE_LOCALE = "fr"
-AREAS = (accounts, api, backups, catalogue, deliveries, demand, documents, exchange, places, planning, production, stock)
+AREAS = (accounts, api, backups, catalogue, deliveries, demand, documents, exchange, fleet, places, planning, production,
+         stock)
 MESSAGES = {code: text for area in AREAS for code, text in area.MESSAGES.items()}
 IDENTIFIERS = ("id", "ids", "line")  # and every `*_id`: numbers people quote, never grouped by thousands
 
@@ -68,6 +70,12 @@ def _parameter(area: str, name: str, value: object, locale: str) -> str:
 def render_error(error: MakerNetError) -> str:
     """A refusal in the current language."""
     return render(error.code, error.params)
+
+
+def printer_detail(detail: str) -> str:
+    """A printer's state detail as pages show it: a code (a usual failure, a step of its key) in the current
+    language, anything else as the printer's host said it."""
+    return render(detail) if detail in MESSAGES else detail
 
 
 def with_reasons(problems: list[dict]) -> list[dict]:

@@ -50,4 +50,6 @@ class Machine(SQLModel, table=True):
     state_checked_at: datetime | None = None
     key_status: str = Field(default="stored", max_length=10)  # awaiting, stored, refused, missing (printer key)
     active: bool = True
+    # taken out of the place for good: kept (its plates' history names it), hidden, never read or started
+    removed_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)

@@ -215,9 +215,9 @@ def own_place(s: Session, actor: Actor, place_id: int) -> Place:
 
 
 def own_machine(s: Session, actor: Actor, machine_id: int) -> Machine:
-    """A machine of one of the actor's places (any, for admins)."""
+    """A machine of one of the actor's places (any, for admins), unless it was removed."""
     machine = s.get(Machine, machine_id)
-    if machine is None:
+    if machine is None or machine.removed_at is not None:
         raise NotFound("machine.not_found", id=machine_id)
     place = s.get(Place, machine.place_id)
     if actor.role != "admin" and place.organisation_id != actor.organisation_id:

@@ -99,6 +99,7 @@ class PlaceKeys:
 
 
 NO_KEY = "no key for this printer on the place's machine: ask for a new key on the place's page"
+NO_KEY_REASON = "no_key_at_place"   # its code and words: fleet.queries.FAILURES, makernet/messages/fleet.py
 
 
 def with_place_keys(keys: PlaceKeys | None, connections: list[dict]) -> tuple[list[dict], list[dict]]:
@@ -112,7 +113,7 @@ def with_place_keys(keys: PlaceKeys | None, connections: list[dict]) -> tuple[li
         if conn["api_key"] or not needs_key(conn["driver"]):
             usable.append(conn)
         else:
-            status = PrinterStatus(PrinterState.ERROR, "no key", error=NO_KEY)
+            status = PrinterStatus(PrinterState.ERROR, "no key", error=NO_KEY, reason=NO_KEY_REASON)
             keyless.append({"machine_id": conn["machine_id"], **status_to_dict(status)})
     return usable, keyless
 

@@ -55,13 +55,15 @@ class DispatchPlan:
 def status_to_dict(status: PrinterStatus) -> dict:
     """A printer reading as a message-safe dict."""
     return {"state": status.state.value, "raw_state": status.raw_state, "file_name": status.file_name,
-            "completion": status.completion, "error": status.error, "print_lost": status.print_lost}
+            "completion": status.completion, "error": status.error, "print_lost": status.print_lost,
+            "reason": status.reason}
 
 
 def status_from_dict(data: dict) -> PrinterStatus:
     """Back from a message to a printer reading."""
     return PrinterStatus(PrinterState(data["state"]), data["raw_state"], data.get("file_name"),
-                         data.get("completion"), data.get("error"), bool(data.get("print_lost", False)))
+                         data.get("completion"), data.get("error"), bool(data.get("print_lost", False)),
+                         data.get("reason"))
 
 
 def dispatch_on_printer(plan: DispatchPlan, networks: Sequence[Network], client: httpx.Client | None = None) -> dict:
@@ -164,6 +166,7 @@ def split_by_networks(connections: list[tuple[int, MachineConnection]], networks
 
 
 APP_NAME = "MakerNet"
+OUTSIDE, EXPIRED = "outside_networks", "expired"   # failures of our own, beside the drivers' (printers.base)
 
 
 def onboarding_step(payload: dict, networks: Sequence[Network]) -> tuple[dict | None, dict | None]:
@@ -174,7 +177,7 @@ def onboarding_step(payload: dict, networks: Sequence[Network]) -> tuple[dict | 
     outside `networks` (this worker's own) is not contacted.
     """
     if not in_printer_networks(payload["url"], networks):
-        return None, {"outcome": "refused", "detail": not_contacted(payload["url"]).error}
+        return None, {"outcome": "refused", "detail": not_contacted(payload["url"]).error, "reason": OUTSIDE}
     # a request posted before machines named their driver was always OctoPrint's, the one host that hands out keys
     driver_name = payload.get("driver") or drivers_that(Capability.ONBOARDING)[0]
     conn = MachineConnection(driver_name, payload["url"], None, payload.get("timeout", 10.0))
@@ -184,13 +187,14 @@ def onboarding_step(payload: dict, networks: Sequence[Network]) -> tuple[dict | 
             return {**payload, "app_token": driver.request_app_key(APP_NAME, payload.get("user"))}, None
         key = driver.poll_app_key(payload["app_token"])
     except PrinterUnreachable as error:
-        return None, {"outcome": "unreachable", "detail": str(error)}
+        return None, {"outcome": "unreachable", "detail": str(error), "reason": error.reason}
     except PrinterError as error:
-        return None, {"outcome": "refused", "detail": str(error)}
+        return None, {"outcome": "refused", "detail": str(error), "reason": error.reason}
     if key is not None:
         return None, {"outcome": "granted", "api_key": key}
     if payload["deadline"] < time.time():
-        return None, {"outcome": "expired", "detail": "nobody approved the request on the printer's host in time"}
+        return None, {"outcome": "expired", "detail": "nobody approved the request on the printer's host in time",
+                      "reason": EXPIRED}
     return payload, None
 
 
@@ -216,7 +220,7 @@ def require_printer_network(url: str, networks: Sequence[Network]) -> None:
 def not_contacted(url: str | None) -> PrinterStatus:
     """What a printer outside the printer networks shows, never having been asked: unreachable, and why."""
     host = urlsplit(url or "").hostname or ""
-    return PrinterStatus(PrinterState.OFFLINE, "not contacted",
+    return PrinterStatus(PrinterState.OFFLINE, "not contacted", reason=OUTSIDE,
                          error=f"not contacted: {host} is outside the printer networks (MAKERNET_PRINTER_NETWORKS)")
 
 
@@ -254,7 +258,7 @@ def check_connection(conn: MachineConnection) -> dict:
     try:
         version = driver.server_version()
     except PrinterError as error:
-        return {"reachable": False, "version": None, "detail": str(error), "status": None}
+        return {"reachable": False, "version": None, "detail": str(error), "status": None, "reason": error.reason}
     status = driver.status()
     return {"reachable": True, "version": version, "detail": "", "status": status_to_dict(status)}
 

@@ -1,4 +1,5 @@
-"""The fleet: connecting a place's OctoPrint printers (the key request, a new key, "test connection")."""
+"""The fleet: connecting a place's OctoPrint printers (the key request or a typed key, a new key, "test connection"),
+taking one out of the place."""
 from __future__ import annotations
 
 from flask import flash, redirect, request, url_for
@@ -6,6 +7,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from makernet.errors import MakerNetError
+from makernet.messages import printer_detail
 from makernet.services import fleet
 from makernet.services.context import current_context as ctx
 from makernet.web.feedback import flash_error, page_blueprint
@@ -24,13 +26,28 @@ def connect_printer(place_id: int) -> Response:
     """Register a printer by its OctoPrint address and ask OctoPrint for a key."""
     form = request.form
     try:
-        fleet.connect_printer(ctx(), actor(), place_id, name=form.get("name", ""), url=form.get("url", ""),
-                              printer_profile=form.get("printer_profile", ""),
-                              user=form.get("octoprint_user", "").strip() or None)
+        found = fleet.connect_printer(ctx(), actor(), place_id, name=form.get("name", ""), url=form.get("url", ""),
+                                      printer_profile=form.get("printer_profile", ""),
+                                      user=form.get("octoprint_user", "").strip() or None,
+                                      api_key=form.get("api_key", "").strip() or None, server_addresses=(request.host_url,))
     except MakerNetError as error:
         flash_error(error)
     else:
-        flash(_("Demande envoyée : ouvrez OctoPrint et acceptez « MakerNet » dans les dix minutes."), "success")
+        flash(_("Clé enregistrée : MakerNet lit l'imprimante au prochain passage.") if found["key_status"] == "stored"
+              else _("Demande envoyée : ouvrez OctoPrint et acceptez « MakerNet » dans les dix minutes."), "success")
+    return _back(place_id)
+
+
+@bp.post("/places/<int:place_id>/printers/<int:machine_id>/remove")
+@roles("operator", "coordinator")
+def remove_machine(place_id: int, machine_id: int) -> Response:
+    """Take a printer out of the place: its waiting plates go to the place's other printers."""
+    try:
+        found = fleet.remove_machine(ctx(), actor(), machine_id)
+    except MakerNetError as error:
+        flash_error(error)
+    else:
+        flash(_("%(name)s est retirée du lieu.", name=found["name"]), "success")
     return _back(place_id)
 
 
@@ -63,5 +80,5 @@ def test_connection(place_id: int, machine_id: int) -> Response:
     elif found["reachable"]:
         flash(_("Lu par le poste du lieu : %(detail)s", detail=found["detail"]), "success")
     else:
-        flash(_("Connexion impossible : %(detail)s", detail=found["detail"]), "error")
+        flash(_("Connexion impossible : %(detail)s", detail=printer_detail(found.get("code") or found["detail"])), "error")
     return _back(place_id)

@@ -6,6 +6,8 @@ from datetime import date, datetime
 from flask import Flask
 from flask_babel import format_date, format_decimal, format_percent, format_time, get_locale, lazy_gettext as _l
 
+from makernet.messages import printer_detail
+
 LABELS = {
     # request, work order, job and delivery states
     "submitted": _l("Envoyée"), "approved": _l("Approuvée"), "rejected": _l("Refusée"),
@@ -17,6 +19,7 @@ LABELS = {
     # printer states
     "ready": _l("Prête"), "busy": _l("Occupée"), "paused": _l("En pause"), "error": _l("En erreur"),
     "offline": _l("Hors ligne"), "unknown": _l("Inconnu"), "connecting": _l("Connexion"),
+    "by_hand": _l("Déclarée à la main"),
     "starting": _l("Démarrage"), "pausing": _l("Mise en pause"), "finishing": _l("Finition"),
     "cancelling": _l("Annulation"),
     # priorities
@@ -105,5 +108,6 @@ def input_attributes(field: object, attrs: dict, described: list[str]) -> dict:
 
 def init_app(app: Flask) -> None:
     """Make the filters and labels available to every template."""
-    app.jinja_env.filters.update(label=label, day=day, moment=moment, number=number, percent=percent)
+    app.jinja_env.filters.update(label=label, day=day, moment=moment, number=number, percent=percent,
+                                 printer_detail=printer_detail)
     app.jinja_env.globals.update(get_locale=get_locale, input_attributes=input_attributes)

@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from makernet.errors import MakerNetError, NotFound
-from makernet.services import broker, catalogue, places, plans, production, stock
+from makernet.services import broker, catalogue, fleet, places, plans, production, stock
 from makernet.services.context import current_context as ctx
 from makernet.web.feedback import attach, flash_error, page_blueprint
 from makernet.web.forms import ActionForm, cents, options
@@ -46,7 +46,8 @@ def place(place_id: int) -> str:
     found = places.get_place(ctx(), actor(), place_id)
     items = {i["id"]: i["name"] for i in catalogue.list_items(ctx())}
     return render_template("places/detail.html", place=found, levels=stock.levels(ctx(), actor(), place_id),
-                           items=items, hours=opening_rows(found["opening_hours"]), operates=_operates(found))
+                           items=items, hours=opening_rows(found["opening_hours"]), operates=_operates(found),
+                           profiles=fleet.printer_profiles(ctx()))
 
 
 def _conditions_data(place: dict) -> dict:

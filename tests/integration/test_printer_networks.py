@@ -19,7 +19,7 @@ from tests.unit.test_production import accepted_order
 
 pytestmark = [pytest.mark.integration, pytest.mark.octoprint]
 
-REASON = "not contacted: 127.0.0.1 is outside the printer networks (MAKERNET_PRINTER_NETWORKS)"
+REASON = "fleet.outside_networks"   # the code pages word (makernet/messages/fleet.py)
 
 
 def test_a_printer_outside_the_narrowed_networks_is_never_reached_and_its_plates_wait(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy import update
 from sqlmodel import select
 
 from makernet.config import Settings
+from makernet.messages import printer_detail
 from makernet.models import Job, Machine, Place, User
 from makernet.services import fleet, places, production
 from makernet.services.access import Actor
@@ -78,7 +79,7 @@ def test_a_printer_without_a_key_at_the_place_is_not_contacted_and_says_why(tmp_
     usable, keyless = with_place_keys(keys, connections)
     assert [(c["machine_id"], c["api_key"]) for c in usable] == [(1, "KEY-1"), (3, None)]
     assert keyless == [{"machine_id": 2, "state": "error", "raw_state": "no key", "file_name": None,
-                        "completion": None, "error": NO_KEY, "print_lost": False}]
+                        "completion": None, "error": NO_KEY, "print_lost": False, "reason": "no_key_at_place"}]
     assert with_place_keys(None, connections) == (connections, [])   # a central worker: keys come in the message
 
 
@@ -152,7 +153,8 @@ def test_a_place_taking_on_its_own_worker_drops_its_central_keys_and_asks_for_ne
     places.update_conditions(ctx, actor, lab["id"], **conditions, site_worker=True)
     machine = _machine(app, machine_id)
     assert machine.driver_settings == {} and machine.key_status == "missing"
-    assert "ask for a new key" in machine.state_detail
+    assert machine.state_detail == "fleet.worker_changed"
+    assert "redemandez une clé" in printer_detail(machine.state_detail)
 
 
 def test_a_csv_cannot_give_a_key_to_a_place_that_keeps_its_own(app: Flask, api: ApiClient) -> None:

@@ -78,9 +78,9 @@ def test_the_servers_own_addresses_are_refused_even_with_no_networks_set(app: Fl
 
 def test_loopback_is_allowed_only_by_a_network_listed_inside_it(app: Flask, api: ApiClient) -> None:
     networks(app, "0.0.0.0/0")
-    assert connect(api, "http://127.0.0.1:5000").status_code == 422
+    assert connect(api, "http://127.0.0.1:5001").status_code == 422
     networks(app, "127.0.0.0/8")
-    assert connect(api, "http://127.0.0.1:5000").status_code == 201
+    assert connect(api, "http://127.0.0.1:5001").status_code == 201   # (on 5000 listens MakerNet itself)
     assert connect(api, "http://192.168.1.20:5000").status_code == 422
 
 

@@ -1,15 +1,40 @@
-"""Printers as they are read from their hosts: a connection test, the printers central workers follow."""
+"""Printers as they are read from their hosts: a connection test, the printers central workers follow, the codes
+of their usual failures; the printer profiles a printer may have."""
 from __future__ import annotations
 
-from sqlmodel import select
+from sqlmodel import Session, select
 
-from makernet.models import Machine, Place
+from makernet.models import Machine, Place, PlateLayout
 from makernet.services.access import Actor, own_machine
 from makernet.services.context import Context
-from makernet.services.printer_io import check_connection, require_printer_network, split_by_networks
+from makernet.services.place_keys import NO_KEY_REASON
+from makernet.services.printer_io import (EXPIRED, OUTSIDE, check_connection, require_printer_network,
+                                          split_by_networks)
 from makernet.services.places.views import can, connection_of
-from printers.base import Capability, MachineConnection
+from printers.base import (KEY_REFUSED, KEY_REQUEST_REFUSED, NO_APP_KEYS, NOT_THE_HOST, UNREACHABLE, Capability,
+                           MachineConnection)
 from printers.registry import drivers_that
+
+# the usual failures' codes, worded for pages in makernet/messages/fleet.py; any other is shown as its host said it
+FAILURES = {UNREACHABLE: "fleet.unreachable", KEY_REFUSED: "fleet.key_refused", NO_APP_KEYS: "fleet.no_app_keys",
+            KEY_REQUEST_REFUSED: "fleet.key_request_refused", NOT_THE_HOST: "fleet.not_the_host",
+            OUTSIDE: "fleet.outside_networks", EXPIRED: "fleet.key_request_expired", NO_KEY_REASON: "fleet.no_key_at_place"}
+
+
+def failure_detail(reason: str | None, said: str | None) -> str:
+    """A printer's state detail: the code of a usual failure, else what its host said."""
+    return FAILURES.get(reason or "", said or "")[:300]
+
+
+def printer_profiles(ctx: Context) -> list[str]:
+    """The printer profiles the catalogue has plates for: the only ones a printer can get work with."""
+    with ctx.db.reading() as s:
+        return known_profiles(s)
+
+
+def known_profiles(s: Session) -> list[str]:
+    """The printer profiles of the catalogue's plates, in order."""
+    return sorted(set(s.exec(select(PlateLayout.printer_profile)).all()))
 
 
 def test_connection(ctx: Context, actor: Actor, machine_id: int) -> dict:
@@ -22,11 +47,13 @@ def test_connection(ctx: Context, actor: Actor, machine_id: int) -> dict:
         if s.get(Place, machine.place_id).site_worker:
             return {"reachable": machine.state not in ("offline", "error"), "version": None, "status": None,
                     "detail": f"read by the place's own worker: {machine.state} ({machine.state_detail}), "
-                              f"last at {machine.state_checked_at}"}
+                              f"last at {machine.state_checked_at}",
+                    "code": machine.state_detail if machine.state_detail.startswith("fleet.") else None}
         conn = connection_of(ctx, machine)
     # resolved and checked now, outside the transaction: the networks or the name's addresses may have changed
     require_printer_network(conn.url or "", ctx.settings.printer_networks)
-    return check_connection(conn)
+    found = check_connection(conn)
+    return found | {"code": FAILURES.get(found.get("reason") or "")}
 
 
 def central_printers(ctx: Context) -> dict[int, MachineConnection]:

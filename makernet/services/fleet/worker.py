@@ -18,15 +18,14 @@ from makernet.models.base import utcnow
 from makernet.services.context import Context, place_queue
 from makernet.services import operations
 from makernet.services.events import PrintersWentDown, record
-from makernet.services.fleet.queries import central_printers
+from makernet.services.fleet.queries import central_printers, failure_detail
 from makernet.services.printer_io import connections_from_message, read_statuses, split_by_networks, status_from_dict
 from makernet.services.production.operations import ACTIVE, claim_next_job, move_plates_off
 from makernet.services.production.worker import apply_to_job
 from makernet.services.places.views import connection_message, without_secrets
 from makernet.services.secrets import seal
-from printers.base import Capability
+from printers.base import Capability, PrinterState
 from printers.registry import drivers_that
-from printers.base import PrinterState
 from printers.push import PushListener
 
 
@@ -47,12 +46,11 @@ def apply_key_result(ctx: Context, machine_id: int, result: dict) -> str:
                 **(machine.driver_settings or {}), "api_key": seal(ctx, result["api_key"])}
             s.execute(update(Machine).where(Machine.id == machine_id).values(
                 driver_settings=settings, key_status="stored", active=True, bed_clear=True,
-                state="unknown", state_detail="key stored; first reading on the next poll"))
+                state="unknown", state_detail="fleet.key_stored"))
             return "stored"
-        detail = ("the key stayed with the place's own worker, which this place no longer runs: ask again"
-                  if result["outcome"] == "granted" else result.get("detail", result["outcome"]))
-        s.execute(update(Machine).where(Machine.id == machine_id).values(
-            key_status="refused", state_detail=f"no key: {detail}"[:300]))
+        detail = ("fleet.key_left_at_place" if result["outcome"] == "granted"
+                  else failure_detail(result.get("reason"), result.get("detail", result["outcome"])))
+        s.execute(update(Machine).where(Machine.id == machine_id).values(key_status="refused", state_detail=detail))
         return "refused" if result["outcome"] == "granted" else result["outcome"]
 
 
@@ -161,7 +159,7 @@ def apply_readings(ctx: Context, readings: list[dict]) -> int:
         # one executemany for the whole chunk: a round trip per printer would dominate the poll
         s.execute(update(Machine), [
             {"id": machine_id, "state": status.state.value, "state_checked_at": now,
-             "state_detail": (status.error or status.raw_state or "")[:300]}
+             "state_detail": failure_detail(status.reason, status.error or status.raw_state)}
             for machine_id, status in by_machine.items()])
         for job in s.exec(select(Job).where(Job.machine_id.in_(by_machine), Job.status.in_(ACTIVE))).all():  # type: ignore[attr-defined]
             apply_to_job(ctx, s, job, by_machine[job.machine_id], was_idle=job.machine_id in was_idle)

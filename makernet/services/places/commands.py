@@ -114,7 +114,7 @@ def _keys_left_behind(s: Session, place_id: int) -> None:
         if not driver_info(machine.driver).secret_settings and without_secrets(machine) == machine.driver_settings:
             continue   # nothing secret to reach it with (a manual work centre)
         machine.driver_settings, machine.key_status = without_secrets(machine), "missing"
-        machine.state_detail = "the place's worker changed: ask for a new key on the place's page"
+        machine.state_detail = "fleet.worker_changed"
         s.add(machine)
 
 
@@ -137,7 +137,7 @@ def _machine_name(s: Session, place_id: int, name: str, machine_id: int | None =
     name = name.strip()
     if not name or len(name) > 120:
         raise InvalidInput("places.machine_name_length", field="name", most=120)
-    query = select(Machine.id).where(Machine.place_id == place_id, Machine.name == name)
+    query = select(Machine.id).where(Machine.place_id == place_id, Machine.name == name, Machine.removed_at == None)  # noqa: E711
     if machine_id is not None:
         query = query.where(Machine.id != machine_id)
     if s.exec(query).first() is not None:
@@ -162,7 +162,7 @@ def add_machine(ctx: Context, actor: Actor, place_id: int, *, name: str, kind: s
 def _own_manual_machine(s: Session, actor: Actor, machine_id: int) -> Machine:
     """A manual work centre of the operator's place (printers are looked after by onboarding)."""
     machine = s.get(Machine, machine_id)
-    if machine is None:
+    if machine is None or machine.removed_at is not None:
         raise NotFound("machine.not_found", id=machine_id)
     own_place(s, actor, machine.place_id)
     if machine.kind not in MANUAL_KINDS:

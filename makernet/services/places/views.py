@@ -12,7 +12,8 @@ from printers.registry import driver_info
 
 def place_view(s: object, place: Place) -> dict:
     """A place, its conditions and machines, as plain data."""
-    machines = s.exec(select(Machine).where(Machine.place_id == place.id).order_by(Machine.id)).all()  # type: ignore[attr-defined]
+    machines = s.exec(select(Machine).where(Machine.place_id == place.id, Machine.removed_at == None)  # noqa: E711
+                      .order_by(Machine.id)).all()  # type: ignore[attr-defined]
     return {"id": place.id, "organisation_id": place.organisation_id, "name": place.name,
             "commune": place.commune, "departement": place.departement,
             "latitude": place.latitude, "longitude": place.longitude,
@@ -23,6 +24,14 @@ def place_view(s: object, place: Place) -> dict:
             "active": place.active, "machines": [machine_view(m) | {"active": m.active} for m in machines]}
 
 
+BY_HAND = "by_hand"   # what a machine whose driver reads no state shows instead: its counts are reported by hand
+
+
+def shown_state(machine: Machine) -> str:
+    """A machine's state as pages and counts show it: `BY_HAND` for one whose driver reads none (never "unknown")."""
+    return machine.state if can(machine, Capability.STATUS) else BY_HAND
+
+
 def machine_view(machine: Machine) -> dict:
     """A machine as plain data; its secret settings (an API key) are never shown."""
     info = driver_info(machine.driver)
@@ -31,7 +40,7 @@ def machine_view(machine: Machine) -> dict:
             "capabilities": sorted(c.value for c in info.capabilities),
             "settings": {k: v for k, v in (machine.driver_settings or {}).items() if k not in info.secret_settings},
             "printer_profile": machine.printer_profile, "clears_itself": machine.clears_itself,
-            "bed_clear": machine.bed_clear, "state": machine.state, "state_detail": machine.state_detail,
+            "bed_clear": machine.bed_clear, "state": shown_state(machine), "state_detail": machine.state_detail,
             "active": machine.active, "key_status": machine.key_status}
 
 

@@ -42,6 +42,29 @@ def move_plates_off(s: Session, machine_ids: list[int]) -> None:
                  note=f"moved from offline machine {machine.id} to machine {target}")
 
 
+def hand_over_plates(s: Session, machine: Machine) -> list[int]:
+    """A machine leaving its place: its waiting plates (queued, or failed and awaiting a decision) go in turn
+    to the place's other active machines of the same kind and profile, which it returns; refused when none can."""
+    waiting = s.exec(select(Job).where(Job.machine_id == machine.id, Job.status.in_(("queued", "failed")))  # type: ignore[attr-defined]
+                     .order_by(Job.work_order_id, Job.sequence)).all()
+    if not waiting:
+        return []
+    same_profile = (Machine.printer_profile == machine.printer_profile if machine.printer_profile is not None
+                    else Machine.printer_profile.is_(None))  # type: ignore[union-attr]
+    others = s.exec(select(Machine.id).where(
+        Machine.place_id == machine.place_id, Machine.id != machine.id, Machine.active == True,  # noqa: E712
+        Machine.kind == machine.kind, same_profile).order_by(Machine.id)).all()
+    if not others:
+        raise Conflict("production.plates_stranded", machine=machine.name, n=len(waiting),
+                       profile=machine.printer_profile or "—")
+    for index, job in enumerate(waiting):
+        target = others[index % len(others)]
+        s.execute(update(Job).where(Job.id == job.id, Job.status == job.status).values(machine_id=target))
+        if job.status == "queued":
+            move(s, Job, JobStatus, job.id, "reassign", note=f"moved from removed machine {machine.id} to machine {target}")
+    return list(others)
+
+
 PRINTER_KINDS = ("fdm_printer",)
 
 

@@ -9,7 +9,7 @@ from makernet.models import (Delivery, DeliveryLine, Item, Job, Machine, Organis
                              WorkOrder)
 from makernet.services.access import Actor, can_see_work_order, own_machine, queue_place
 from makernet.services.context import Context
-from makernet.services.places.views import can, machine_view
+from makernet.services.places.views import can, machine_view, shown_state
 from printers.base import Capability
 from makernet.services.production.views import job_view
 from makernet.services.listing import Rows, Window, jobs_seen, page_of
@@ -61,7 +61,7 @@ def place_queue(ctx: Context, actor: Actor, place_id: int) -> dict:
             views.append({
                 "id": machine.id, "name": machine.name, "kind": machine.kind, "driver": machine.driver,
                 "is_printer": machine.kind in PRINTER_KINDS, "manual": not can(machine, Capability.STATUS),
-                "state": machine.state, "state_detail": machine.state_detail, "bed_clear": machine.bed_clear,
+                "state": shown_state(machine), "state_detail": machine.state_detail, "bed_clear": machine.bed_clear,
                 "clears_itself": machine.clears_itself, "checked_at": machine.state_checked_at,
                 "running": [r for r in rows if r["status"] in ("dispatching", "printing")],
                 "waiting": [r for r in rows if r["status"] == "queued" and r["order_status"] == "accepted"],

@@ -11,6 +11,7 @@ from makernet.models import (Delivery, DeliveryLine, Item, Job, Machine, Materia
                              RequestLine, StockEntry, WorkOrder)
 from makernet.services.access import Actor, territory_scope
 from makernet.services.context import Context
+from makernet.services.places.views import shown_state
 
 NOT_DEMAND = ("rejected", "cancelled")
 
@@ -150,7 +151,8 @@ def stock_overview(ctx: Context, actor: Actor) -> dict:
 
 
 def printer_states(ctx: Context, actor: Actor) -> dict:
-    """Every machine of the territory with its state and the progress of what runs on it."""
+    """Every machine of the territory with its state and the progress of what runs on it; one whose counts are
+    reported by hand is counted as such ("by_hand"), never as a printer in an unknown state."""
     scope = _departements(actor)
     with ctx.db.reading() as s:
         query = select(Machine, Place).join(Place, Place.id == Machine.place_id).where(
@@ -162,7 +164,7 @@ def printer_states(ctx: Context, actor: Actor) -> dict:
         for machine, place in s.exec(query).all():
             job = running.get(machine.id)
             machines.append({"id": machine.id, "name": machine.name, "kind": machine.kind, "place": place.name,
-                             "state": machine.state, "state_detail": machine.state_detail,
+                             "state": shown_state(machine), "state_detail": machine.state_detail,
                              "bed_clear": machine.bed_clear, "job_id": job.id if job else None,
                              "progress": job.progress if job else None})
     counts: dict[str, int] = defaultdict(int)
