@@ -163,7 +163,7 @@ def test_the_embedded_default_runs_the_demo_from_the_wheel_in_an_empty_folder(ve
     env = _env(tmp_path, port=str(port))
     _run(venv, tmp_path, env, "db", "upgrade")
     _run(venv, tmp_path, env, "demo")
-    assert (tmp_path / "instance" / "makernet.sqlite3").is_file()
+    assert (tmp_path / ".local" / "share" / "makernet" / "makernet.sqlite3").is_file()   # HOME is tmp_path
     log = tmp_path / "serve.log"
     serve = None
     try:
