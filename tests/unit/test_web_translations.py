@@ -25,24 +25,32 @@ def _french_strings() -> set[str]:
                                     (ROOT / "makernet" / "messages", "**.py", "python"),
                                     (ROOT / "templates", "**.html", "jinja2")):
         for _file, _line, message, _comments, _context in extract_from_dir(
-                str(folder), [(pattern, method)], keywords={"_": None, "_l": None, "gettext": None}):
+                str(folder), [(pattern, method)],
+                keywords={"_": None, "_l": None, "gettext": None, "ngettext": (1, 2), "lazy_ngettext": (1, 2)}):
             found.add(message if isinstance(message, str) else message[0])
     return found
 
 
 def test_every_french_string_of_the_pages_has_an_english_translation() -> None:
-    translated = {m.id for m in _source() if m.id and m.string}
+    translated = {_key(m.id)[0] for m in _source() if m.id and all(_key(m.string))}
     missing = sorted(_french_strings() - translated)
     assert not missing, f"translate these in {CATALOGUE / 'messages.po'} (see makernet/translations/README.md): {missing}"
 
 
 def test_the_compiled_catalogue_matches_its_source() -> None:
-    source = {m.id: m.string for m in _source() if m.id}
-    compiled = {m.id: m.string for m in read_mo(io.BytesIO((CATALOGUE / "messages.mo").read_bytes())) if m.id}
+    source = {_key(m.id): _key(m.string) for m in _source() if m.id}
+    compiled = {_key(m.id): _key(m.string) for m in read_mo(io.BytesIO((CATALOGUE / "messages.mo").read_bytes()))
+                if m.id}
     assert compiled == source, "run: pybabel compile -d makernet/translations -l en"
 
 
 def test_translations_keep_their_placeholders() -> None:
     for message in _source():
-        if message.id and message.string:
-            assert set(re.findall(r"%\(\w+\)s", message.id)) == set(re.findall(r"%\(\w+\)s", message.string)), message.id
+        if message.id and message.string:   # a plural's forms all name the same values
+            names = {frozenset(re.findall(r"%\(\w+\)s", text)) for text in _key(message.id) + _key(message.string)}
+            assert len(names) == 1, message.id
+
+
+def _key(text: str | tuple | list) -> tuple[str, ...]:
+    """A catalogue's text as a tuple: (the text,), or a plural's forms."""
+    return (text,) if isinstance(text, str) else tuple(text)

@@ -31,6 +31,32 @@ def list_requests(ctx: Context, actor: Actor, status: str | None = None) -> list
         return [request_view(s, r) for r in rows]
 
 
+def triage_queue(ctx: Context, actor: Actor) -> list[dict]:
+    """The requests a coordinator decides on (submitted, then approved ones awaiting a place), the soonest
+    needed first, each with its organisation's name and its lines' item names."""
+    with ctx.db.reading() as s:
+        query = requests_seen(select(Request).join(Organisation, Organisation.id == Request.organisation_id)
+                              .where(Request.status.in_(("submitted", "approved"))), actor)  # type: ignore[attr-defined]
+        rows = [r for r in s.exec(query.limit(500)).all() if can_see_request(s, actor, r)]
+        names = _item_names(s)
+        organisations = {o.id: o.name for o in s.exec(select(Organisation).where(
+            Organisation.id.in_({r.organisation_id for r in rows}))).all()}  # type: ignore[union-attr]
+        return [_named(request_view(s, r), names) | {"organisation_name": organisations[r.organisation_id]}
+                for r in sorted(rows, key=lambda r: (r.status != "submitted", r.needed_by, r.id))]
+
+
+def _item_names(s: Session) -> dict[int, str]:
+    """Every item's name by its id."""
+    return {item.id: item.name for item in s.exec(select(Item)).all()}
+
+
+def _named(view: dict, names: dict[int, str]) -> dict:
+    """A request's view with each line's item name."""
+    for line in view["lines"]:
+        line["item_name"] = names.get(line["item_id"], "?")
+    return view
+
+
 STEPS = ("submitted", "approved", "allocated", "in_production", "shipped", "closed")
 
 
@@ -60,10 +86,7 @@ def request_page(ctx: Context, actor: Actor, request_id: int) -> dict:
     """A request with its organisation, item names, timeline and deliveries, for its page."""
     with ctx.db.reading() as s:
         request = visible_request(s, actor, request_id)
-        view = request_view(s, request)
-        names = {item.id: item.name for item in s.exec(select(Item)).all()}
-        for line in view["lines"]:
-            line["item_name"] = names.get(line["item_id"], "?")
+        view = _named(request_view(s, request), _item_names(s))
         view["organisation_name"] = s.get(Organisation, request.organisation_id).name
         view["timeline"] = request_timeline(s, request)
         view["deliveries"] = [delivery_view(s, d) for d in s.exec(
