@@ -31,7 +31,7 @@ from makernet.messages import (
     production,
     stock,
 )
-from makernet.messages.words import WORDS
+from makernet.messages.words import WORDS, Plural
 
 log = logging.getLogger(__name__)
 SOURCE_LOCALE = "fr"
@@ -55,7 +55,7 @@ def render(code: str, params: Mapping[str, object] | None = None) -> str:
         return code
     area, locale = code.split(".", 1)[0], current_locale()
     values = _Values({name: _parameter(area, name, value, locale) for name, value in (params or {}).items()})
-    return str(text) % values
+    return (text.agreeing(params or {}) if isinstance(text, Plural) else str(text)) % values
 
 
 def _parameter(area: str, name: str, value: object, locale: str) -> str:
