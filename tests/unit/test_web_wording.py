@@ -37,6 +37,8 @@ def test_a_reported_plate_is_called_a_plate_in_the_flash_the_ledger_and_the_queu
 
     ledger = text_of(pages.get(f"/places/{order['place_id']}/stock?kind=consumption"))
     assert f"Plateau n° {job['id']}" in ledger and f"job {job['id']}" not in ledger
+    entries = api.ok("get", f"/places/{order['place_id']}/ledger", OPERATOR)
+    assert {e["reason"] for e in entries if e["job_id"] == job["id"]} == {f"plateau n° {job['id']}"}
 
 
 def test_a_counted_batch_is_called_a_batch_and_one_good_unit_is_singular(pages: Pages, api: ApiClient) -> None:
