@@ -3,12 +3,11 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import format_decimal, gettext as _, ngettext
-from markupsafe import Markup
 
 from makernet.errors import MakerNetError
 from makernet.services import planning
 from makernet.services.context import current_context as ctx
-from makernet.web.feedback import attach, page_blueprint
+from makernet.web.feedback import attach, flash_with_link, page_blueprint
 from makernet.web.forms import options
 from makernet.web.forms_planning import AcceptForm, AllocateForm, DeclineForm
 from makernet.web.session import actor, roles
@@ -50,8 +49,8 @@ def accept(work_order_id: int) -> object:
                                 "d'attente du lieu.", "Ordre de fabrication n° %(id)s accepté (%(n)s unités) : "
                                 "elles sont dans la file d'attente du lieu.", order["accepted_quantity"],
                                 id=work_order_id, n=format_decimal(order["accepted_quantity"]))
-            flash(Markup('{} <a href="{}">{}</a>').format(accepted, url_for(
-                "production.place_queue", place_id=order["place_id"]), _("Voir la file d'attente")), "success")
+            flash_with_link(accepted, url_for("production.place_queue", place_id=order["place_id"]),
+                            _("Voir la file d'attente"))
             return redirect(url_for("planning.work_orders"))
     return _work_orders_page((work_order_id, form)), 422
 
