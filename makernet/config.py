@@ -21,9 +21,25 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 LOG_FORMATS = ("text", "json")
 
 
+CHECKOUT = Path(__file__).resolve().parents[1]   # the source checkout, when MakerNet runs from one
+
+
+def default_instance_dir(environ: Mapping[str, str] | None = None, checkout: Path = CHECKOUT) -> Path:
+    """Where an embedded installation keeps its data, whatever the current folder: the checkout's own
+    `instance` folder when it already holds a database (where earlier versions kept it), else the user's
+    data folder, $XDG_DATA_HOME/makernet (~/.local/share/makernet)."""
+    environ = os.environ if environ is None else environ
+    if (checkout / "pyproject.toml").is_file() and (checkout / "instance" / "makernet.sqlite3").is_file():
+        return checkout / "instance"
+    data_home = environ.get("XDG_DATA_HOME", "")
+    if not data_home or not Path(data_home).is_absolute():   # the XDG rule: a relative path is ignored
+        data_home = str(Path(environ.get("HOME") or Path.home()) / ".local" / "share")
+    return Path(data_home) / "makernet"
+
+
 def _default_instance_dir() -> Path:
-    """The working folder of an embedded installation."""
-    return Path.cwd() / "instance"
+    """The instance folder when MAKERNET_INSTANCE_DIR is not set."""
+    return default_instance_dir()
 
 
 @dataclass(frozen=True)
@@ -143,4 +159,5 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         raw = environ.get(PREFIX + f.name.upper())
         if raw is not None and raw != "":
             values[f.name] = _parse(f.name, f.type, raw)
+    values.setdefault("instance_dir", default_instance_dir(environ))
     return Settings(**values)

@@ -8,6 +8,7 @@ from pydantic import Field, StringConstraints
 
 from makernet.api.endpoints import endpoint
 from makernet.api.schemas import Body, Id, Text
+from makernet.messages import render
 from makernet.services.demand import MAX_QUANTITY
 from makernet.services.plans import RELEASE_DAYS
 from makernet.services import plans
@@ -87,7 +88,7 @@ def lift_rule(actor: Actor, rule_id: int) -> dict:
           body=DisruptionIn)
 def replan_place(actor: Actor, place_id: int, body: DisruptionIn) -> dict:
     run = plans.request_replan(ctx(), actor, place_id, body.trigger, body.reason)
-    return run or {"changes": [], "proposed_units": 0, "message": "Aucun travail ouvert à replanifier."}
+    return run or {"changes": [], "proposed_units": 0, "message": render("plans.nothing_to_replan")}
 
 
 @endpoint(bp, "post", "/places/{place_id}/withdraw", "A place stops taking work; its open work is re-planned",

@@ -1,6 +1,8 @@
 """What pydantic finds wrong in a body, as the catalogue's codes and their values (one per problem)."""
 from __future__ import annotations
 
+import re
+
 from pydantic_core import ErrorDetails
 
 from makernet.messages import render
@@ -28,7 +30,8 @@ PROBLEMS: dict[str, tuple[str, str | None]] = {
     "literal_error": ("body.not_expected", "expected"), "enum": ("body.not_expected", "expected"),
     "string_pattern_mismatch": ("body.pattern", "pattern"), "json_invalid": ("body.json_invalid", None),
 }
-NAMED = ("expected", "pattern")  # context values the sentence names as they are; the others are its `limit`
+NAMED = ("expected", "pattern")
+QUOTED = re.compile(r"'([^']*)'")  # context values the sentence names as they are; the others are its `limit`
 
 
 def problem(error: ErrorDetails) -> dict:
@@ -36,5 +39,7 @@ def problem(error: ErrorDetails) -> dict:
     code, key = PROBLEMS.get(error["type"], ("body.invalid_value", None))
     context = error.get("ctx") or {}
     params = {} if key is None or key not in context else {key if key in NAMED else "limit": context[key]}
+    if key == "expected" and "expected" in context:   # pydantic says "'a', 'b' or 'c'" in English: the values alone
+        params["expected"] = QUOTED.findall(str(context["expected"])) or str(context["expected"])
     found = {"field": ".".join(str(p) for p in error["loc"]), "code": code, "message": render(code, params)}
     return found | {"params": params} if params else found

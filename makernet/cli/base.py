@@ -5,6 +5,7 @@ import json
 import logging
 import sys
 from datetime import datetime, timezone
+from pathlib import Path
 
 import click
 
@@ -61,12 +62,32 @@ def safe_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
+def where_data(settings: Settings, note: bool = True) -> str:
+    """Where this command reads and writes: the database and, for the embedded SQLite, the instance folder
+    (with a word on a ./instance database of the current folder that is not the one used)."""
+    if not settings.is_sqlite:
+        return f"database {safe_url(settings.effective_database_url)}"
+    return f"database {settings.instance_dir / 'makernet.sqlite3'} (instance folder {settings.instance_dir}, " \
+           f"MAKERNET_INSTANCE_DIR to choose another){_unused_here(settings) if note else ''}"
+
+
+def _unused_here(settings: Settings) -> str:
+    """A word on ./instance/makernet.sqlite3 of the current folder when it is not the database used."""
+    here = Path.cwd() / "instance"
+    if settings.database_url or not (here / "makernet.sqlite3").is_file() \
+            or here.resolve() == settings.instance_dir.resolve():
+        return ""
+    return f"; the database in {here} is not used: set MAKERNET_INSTANCE_DIR={here} to use it"
+
+
 def require_schema(app) -> None:  # noqa: ANN001
-    """Refuse to run on a database that was never migrated."""
+    """Refuse to run on a database that was never migrated, naming the folder and database looked at."""
     from makernet import schema
     current = schema.current_revision(app.extensions["makernet"].db)
     if current is None:
-        raise click.ClickException("the database has no schema yet: run `makernet db upgrade` first")
+        settings = app.extensions["makernet"].settings
+        raise click.ClickException(f"no schema yet in the {where_data(settings, note=False)}: run `makernet db "
+                                   f"upgrade` first{_unused_here(settings)}")
     if current != schema.head_revision():
         raise click.ClickException(f"the database is at revision {current}, this version needs "
                                    f"{schema.head_revision()}: run `makernet db upgrade` first")

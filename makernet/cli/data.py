@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from makernet.cli.base import main, make_app, require_schema, safe_url
+from makernet.cli.base import main, make_app, require_schema, safe_url, where_data
 from makernet.config import load_settings
 
 
@@ -23,6 +23,7 @@ def db_upgrade() -> None:
     try:
         schema.upgrade(database, secret=app.extensions["makernet"].secret)   # to seal printer keys left in clear
         click.echo(f"database at revision {schema.current_revision(database)} ({safe_url(database.url)})")
+        click.echo(f"data: {where_data(app.extensions['makernet'].settings)}")
     finally:
         database.dispose()
 
@@ -84,3 +85,4 @@ def demo(octoprint_url: str | None, api_key: str | None, production_ok: bool) ->
     from makernet.services.secrets import seal
     summary = demo_data.load(ctx.db, octoprint_url=octoprint_url, api_key=api_key, seal=lambda key: seal(ctx, key))
     click.echo(summary)
+    click.echo(f"data: {where_data(ctx.settings)}")

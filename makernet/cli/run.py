@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 
 from makernet.cli.base import (configure_celery_logging, configure_logging, main, make_app, require_broker,
-                               require_schema)
+                               require_schema, where_data)
 from makernet.config import load_settings
 
 
@@ -31,6 +31,7 @@ def serve(host: str | None, port: int | None, threads: int) -> None:
         click.echo("embedded worker, beat and printer event listener started (in-process, memory:// transport)")
     host, port = host or settings.host, port or settings.port
     click.echo(f"MakerNet on http://{host}:{port}/")
+    click.echo(f"data: {where_data(settings)}")
     waitress.serve(app, host=host, port=port, threads=threads, ident="MakerNet")
 
 

@@ -32,7 +32,7 @@ def rotate(old_secret_stdin: bool) -> None:
         done = secrets.rotate(app.extensions["makernet"], old)
     finally:
         app.extensions["makernet"].db.dispose()
-    click.echo(f"{done['resealed']} printer key(s) re-sealed under the new secret key, "
+    click.echo(f"{done['resealed']} printer key{'' if done['resealed'] == 1 else 's'} re-sealed under the new secret key, "
                f"{done['sealed_from_clear']} sealed that were in clear, "
                f"{done['already_current']} already under it. Sessions signed with the old key have ended: "
                "everyone signs in again; API tokens keep working.")

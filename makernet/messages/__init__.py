@@ -32,7 +32,7 @@ from makernet.messages import (
     production,
     stock,
 )
-from makernet.messages.words import WORDS
+from makernet.messages.words import WORDS, Plural
 
 log = logging.getLogger(__name__)
 SOURCE_LOCALE = "fr"
@@ -57,7 +57,7 @@ def render(code: str, params: Mapping[str, object] | None = None) -> str:
         return code
     area, locale = code.split(".", 1)[0], current_locale()
     values = _Values({name: _parameter(area, name, value, locale) for name, value in (params or {}).items()})
-    return str(text) % values
+    return (text.agreeing(params or {}) if isinstance(text, Plural) else str(text)) % values
 
 
 def _parameter(area: str, name: str, value: object, locale: str) -> str:
@@ -76,6 +76,12 @@ def printer_detail(detail: str) -> str:
     """A printer's state detail as pages show it: a code (a usual failure, a step of its key) in the current
     language, anything else as the printer's host said it."""
     return render(detail) if detail in MESSAGES else detail
+
+
+def printer_reason(detail: str) -> str:
+    """A printer's state detail when it is one of MakerNet's codes (a usual failure, a step of its key), in the
+    current language; nothing for the host's own words, which pages keep out of sight (a badge's title)."""
+    return render(detail) if detail in MESSAGES else ""
 
 
 def with_reasons(problems: list[dict]) -> list[dict]:

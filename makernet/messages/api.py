@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from makernet.messages.words import Plural
+
 MESSAGES = {
     "config.invalid_value": _l("%(name)s : valeur non valable « %(value)s »"),
     "config.secret_key_needed": _l(
@@ -24,7 +26,8 @@ MESSAGES = {
         "file."),
     "body.json_invalid": _l("Le corps n'est pas du JSON valable."),
     "body.invalid": _l("Données refusées : %(problems)s"),
-    "body.import_refused": _l("%(n)s problème(s) dans le fichier ; rien n'a été importé."),
+    "body.import_refused": Plural("%(n)s problème dans le fichier ; rien n'a été importé.",
+                                    "%(n)s problèmes dans le fichier ; rien n'a été importé.", "n"),
     "http.not_found": _l("Adresse inconnue de l'API."),
     "http.method_not_allowed": _l("Méthode non permise pour cette adresse."),
     "http.too_large": _l("Le corps envoyé est trop volumineux."),
@@ -45,11 +48,11 @@ MESSAGES = {
     "body.above": _l("plus de %(limit)s"),
     "body.at_most": _l("au plus %(limit)s"),
     "body.below": _l("moins de %(limit)s"),
-    "body.text_too_short": _l("au moins %(limit)s caractère(s)"),
-    "body.text_too_long": _l("au plus %(limit)s caractères"),
-    "body.list_too_short": _l("au moins %(limit)s élément(s)"),
-    "body.list_too_long": _l("au plus %(limit)s éléments"),
-    "body.not_expected": _l("valeur attendue : %(expected)s"),
+    "body.text_too_short": Plural("au moins %(limit)s caractère", "au moins %(limit)s caractères", "limit"),
+    "body.text_too_long": Plural("au plus %(limit)s caractère", "au plus %(limit)s caractères", "limit"),
+    "body.list_too_short": Plural("au moins %(limit)s élément", "au moins %(limit)s éléments", "limit"),
+    "body.list_too_long": Plural("au plus %(limit)s élément", "au plus %(limit)s éléments", "limit"),
+    "body.not_expected": _l("valeur attendue parmi : %(expected)s"),
     "body.pattern": _l("le texte doit suivre le motif « %(pattern)s »"),
     "body.invalid_value": _l("valeur non valable"),
 }

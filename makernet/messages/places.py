@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from makernet.messages.words import Plural
+
 MESSAGES = {
     "places.days_unknown": _l("Jours inconnus : %(days)s ; utilisez %(allowed)s."),
     "places.span_unreadable": _l("%(day)s : chaque créneau a un début et une fin en HH:MM."),
@@ -22,7 +24,9 @@ MESSAGES = {
     "places.machine_is_printer": _l("%(machine)s est une imprimante : elle se gère depuis son raccordement."),
     "places.machine_in_service": _l("%(machine)s est déjà en service."),
     "places.machine_set_aside": _l("%(machine)s est déjà mis de côté."),
-    "places.machine_busy": _l("%(machine)s a encore %(n)s lot(s) à faire : déclarez-les avant de le mettre de côté."),
+    "places.machine_busy": Plural("%(machine)s a encore %(n)s lot à faire : déclarez-le avant de le mettre de côté.",
+                                    "%(machine)s a encore %(n)s lots à faire : déclarez-les avant de le mettre de côté.",
+                                    "n"),
     "places.broker_not_rabbitmq": _l(
         "Les identifiants d'un lieu se créent sur RabbitMQ (MAKERNET_BROKER_URL en amqp:// ou amqps://) ; sur "
         "%(scheme)s, ils ne peuvent pas être limités à la file du lieu."),

@@ -23,6 +23,7 @@ MESSAGES = {
     "plans.rule_quantity_invalid": _l("Seul un épinglage prend une quantité, d'au moins 1."),
     "plans.rule_not_found": _l("Règle n° %(id)s introuvable."),
     "plans.withdraw_reason_required": _l("Indiquez pourquoi le lieu s'arrête."),
+    "plans.nothing_to_replan": _l("Aucun travail ouvert à replanifier."),
     "plans.place_already_stopped": _l("%(place)s ne prend déjà plus de travail."),
     "plans.replan_trigger_unknown": _l(
         "Le motif est une machine en panne (printer_down) ou un manque de matière (stock_out)."),

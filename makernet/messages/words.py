@@ -2,7 +2,26 @@
 the parameter's name: French as the pages show them, English as the codes say them."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from collections.abc import Mapping
+
+from flask_babel import get_translations, lazy_gettext as _l
+
+
+class Plural:
+    """A sentence whose words agree with one of its values, `count`: its singular and plural, as the catalogue
+    holds them (str() gives the French singular, as str() of a lazy sentence gives the French)."""
+
+    def __init__(self, singular: str, plural: str, count: str) -> None:
+        self.singular, self.plural, self.count = singular, plural, count
+
+    def __str__(self) -> str:
+        return self.singular
+
+    def agreeing(self, params: Mapping[str, object]) -> str:
+        """The form for the count given, in the current language."""
+        count = params.get(self.count)
+        n = round(abs(count)) if isinstance(count, (int, float)) and not isinstance(count, bool) else 2
+        return get_translations().ngettext(self.singular, self.plural, n)
 
 REQUEST_STATES = {
     "submitted": _l("« Envoyée »"), "approved": _l("« Approuvée »"), "rejected": _l("« Rejetée »"),

@@ -153,8 +153,7 @@ def _detail_page(page: dict, reject: ReasonForm | None = None, ask: AskForm | No
 @roles("coordinator")
 def triage() -> str:
     """The coordinator's inbox: requests waiting for a decision, most urgent first."""
-    waiting = [r for r in demand.list_requests(ctx(), actor()) if r["status"] in ("submitted", "approved")]
-    waiting.sort(key=lambda r: (r["status"] != "submitted", r["needed_by"]))
+    waiting = demand.triage_queue(ctx(), actor())
     merge = MergeForm()
     merge.into.choices = options((r["id"], f"n° {r['id']}") for r in waiting)
     return render_template("demand/triage.html", requests=waiting, merge=merge, action=ActionForm(),

@@ -1,6 +1,8 @@
 """Documents: the reports page, the production report, cost estimates and delivery notes as PDF."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Response, render_template, request
 
 from makernet.errors import MakerNetError
@@ -8,7 +10,7 @@ from makernet.services import catalogue, documents, exchange, places, stock
 from makernet.services.context import current_context as ctx
 from makernet.web.feedback import attach, page_blueprint
 from makernet.web.forms import options
-from makernet.web.forms_documents import ReportForm, estimate_form, unit_costs_cents
+from makernet.web.forms_documents import ReportForm, current_month, estimate_form, unit_costs_cents
 from makernet.web.session import actor, public_url, roles
 
 bp = page_blueprint("documents", __name__)
@@ -24,6 +26,8 @@ def _pdf(content: bytes, name: str) -> Response:
 def _report_form(formdata: object = None) -> ReportForm:
     """The report form, offering the départements of the coordinator's territory."""
     form = ReportForm(formdata=formdata)
+    if formdata is None:
+        form.start.data, form.end.data = current_month(date.today())
     form.departements.choices = options((d, d) for d in sorted(actor().territory))
     return form
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Response, flash, render_template, request
-from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from makernet.errors import MakerNetError, NotFound
@@ -43,6 +43,6 @@ def import_csv() -> object:
         else:
             report["errors"] = with_reasons(report["errors"])
             if report["imported"]:
-                flash(_("%(n)s ligne(s) importée(s).", n=report["imported"]), "success")
+                flash(ngettext("%(num)s ligne importée.", "%(num)s lignes importées.", report["imported"]), "success")
     status = 422 if form.errors or (report and report["errors"]) else 200
     return render_template("exchange/imports.html", form=form, report=report), status

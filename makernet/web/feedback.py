@@ -32,6 +32,11 @@ def attach(form: FlaskForm, error: MakerNetError, fields: dict[str, str] | None 
         form.form_errors.append(render_error(error))
 
 
+def flash_with_link(text: str, href: str, link: str) -> None:
+    """Say on the next page that an action was done, with a link to where its result is."""
+    flash({"text": text, "href": href, "link": link}, "success")
+
+
 def flash_error(error: MakerNetError) -> None:
     """Say on the next page why an action was refused."""
     flash(render_error(error), "error")

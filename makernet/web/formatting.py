@@ -4,9 +4,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import Flask
-from flask_babel import format_date, format_decimal, format_percent, format_time, get_locale, lazy_gettext as _l
+from flask_babel import format_date, format_decimal, format_percent, format_time, get_locale, lazy_gettext as _l, ngettext
 
-from makernet.messages import printer_detail
+from makernet.messages import printer_detail, printer_reason
 
 LABELS = {
     # request, work order, job and delivery states
@@ -36,7 +36,7 @@ LABELS = {
     "printed": _l("Imprimé en 3D"), "sewn": _l("Cousu"), "laser_cut": _l("Découpé au laser"),
     "assembled": _l("Assemblé"), "fdm_printer": _l("Imprimante 3D"), "sewing_station": _l("Poste de couture"),
     "laser_cutter": _l("Découpeuse laser"), "assembly_bench": _l("Poste d'assemblage"),
-    "g": _l("g"), "piece": _l("pièce(s)"), "cm": _l("cm"),
+    "g": _l("g"), "piece": _l("pièce"), "cm": _l("cm"),
     "direct": _l("Livraison directe"), "collection_point": _l("Point de retrait"), "runner": _l("Coursier bénévole"),
     # ledger entry kinds
     "receipt": _l("Réception"), "consumption": _l("Consommation"), "transfer_out": _l("Transfert sortant"),
@@ -60,6 +60,15 @@ LABELS = {
 def label(code: object) -> str:
     """The label of a code in the page's language; unknown codes are shown as they are."""
     return str(LABELS.get(str(code), code))
+
+
+def amount(value: int | float | None, unit: str) -> str:
+    """A quantity of material with its unit, the unit's word agreeing with it (1 pièce, 12 pièces, 800 g)."""
+    if value is None:
+        return "—"
+    if unit == "piece":
+        return ngettext("%(n)s pièce", "%(n)s pièces", round(abs(value)), n=number(value))
+    return f"{number(value)} {label(unit)}"
 
 
 def day(value: date | datetime | str | None, style: str = "medium") -> str:
@@ -108,6 +117,6 @@ def input_attributes(field: object, attrs: dict, described: list[str]) -> dict:
 
 def init_app(app: Flask) -> None:
     """Make the filters and labels available to every template."""
-    app.jinja_env.filters.update(label=label, day=day, moment=moment, number=number, percent=percent,
-                                 printer_detail=printer_detail)
+    app.jinja_env.filters.update(label=label, amount=amount, day=day, moment=moment, number=number, percent=percent,
+                                 printer_detail=printer_detail, printer_reason=printer_reason)
     app.jinja_env.globals.update(get_locale=get_locale, input_attributes=input_attributes)

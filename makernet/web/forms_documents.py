@@ -1,10 +1,12 @@
 """Forms of printable documents: the production report and the cost estimate."""
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from makernet.web.forms import REQUIRED, DecimalTextField, EurosField
@@ -19,10 +21,18 @@ class ReportForm(FlaskForm):
     class Meta:
         csrf = False
 
-    start = DateField(_l("Du"), validators=[InputRequired(REQUIRED)])
-    end = DateField(_l("Au"), validators=[InputRequired(REQUIRED)])
+    start = DateField(_l("Du"), validators=[Optional()])
+    end = DateField(_l("Au"), validators=[Optional()])
     departements = SelectMultipleField(_l("Départements (aucun coché : tout votre territoire)"),
                                        widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+
+    def validate(self, extra_validators: dict | None = None) -> bool:
+        """The fields' checks, and one error atop the form when the period is not given (not one per date)."""
+        valid = super().validate(extra_validators)
+        if (self.start.data is None or self.end.data is None) and not (self.start.errors or self.end.errors):
+            self.form_errors.append(_l("Indiquez la période du rapport : une date de début et une date de fin."))
+            return False
+        return valid
 
     def validate_end(self, field: DateField) -> None:
         """After the start, and at most a year later."""
@@ -30,6 +40,12 @@ class ReportForm(FlaskForm):
             raise ValidationError(_l("La période se termine avant de commencer."))
         if field.data and self.start.data and (field.data - self.start.data).days >= MAX_REPORT_DAYS:
             raise ValidationError(_l("Un rapport couvre au plus un an."))
+
+
+def current_month(today: date) -> tuple[date, date]:
+    """The first and last days of the month of `today`: a report's period unless another is chosen."""
+    start = today.replace(day=1)
+    return start, (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
 
 
 def estimate_form(materials: list[dict]) -> type[FlaskForm]:

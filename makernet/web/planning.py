@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
-from flask_babel import gettext as _
+from flask_babel import format_decimal, gettext as _, ngettext
 
 from makernet.errors import MakerNetError
 from makernet.services import planning
 from makernet.services.context import current_context as ctx
-from makernet.web.feedback import attach, page_blueprint
+from makernet.web.feedback import attach, flash_with_link, page_blueprint
 from makernet.web.forms import options
 from makernet.web.forms_planning import AcceptForm, AllocateForm, DeclineForm
 from makernet.web.session import actor, roles
@@ -45,8 +45,12 @@ def accept(work_order_id: int) -> object:
         except MakerNetError as error:
             attach(form, error)
         else:
-            flash(_("Ordre de fabrication n° %(id)s accepté (%(n)s unités) : les travaux sont en file.",
-                    id=work_order_id, n=order["accepted_quantity"]), "success")
+            accepted = ngettext("Ordre de fabrication n° %(id)s accepté (%(n)s unité) : elle est dans la file "
+                                "d'attente du lieu.", "Ordre de fabrication n° %(id)s accepté (%(n)s unités) : "
+                                "elles sont dans la file d'attente du lieu.", order["accepted_quantity"],
+                                id=work_order_id, n=format_decimal(order["accepted_quantity"]))
+            flash_with_link(accepted, url_for("production.place_queue", place_id=order["place_id"]),
+                            _("Voir la file d'attente"))
             return redirect(url_for("planning.work_orders"))
     return _work_orders_page((work_order_id, form)), 422
 
@@ -83,7 +87,9 @@ def allocate(request_id: int) -> object:
         except MakerNetError as error:
             attach(form, error)
         else:
-            flash(_("%(n)s unités proposées au lieu (ordre n° %(id)s).", n=order["quantity"], id=order["id"]),
+            flash(ngettext("%(n)s unité proposée au lieu (ordre n° %(id)s).",
+                           "%(n)s unités proposées au lieu (ordre n° %(id)s).", order["quantity"], id=order["id"],
+                           n=format_decimal(order["quantity"])),
                   "success")
             return redirect(url_for("planning.allocate", request_id=request_id))
     return render_template("planning/allocate.html", r=offer, form=form), 422 if form.errors else 200

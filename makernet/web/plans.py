@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
-from flask_babel import gettext as _
+from flask_babel import format_decimal, gettext as _, ngettext
 from werkzeug.wrappers import Response
 
 from makernet.errors import MakerNetError
@@ -49,8 +49,11 @@ def run() -> Response:
     except MakerNetError as error:
         flash_error(error)
         return redirect(url_for("plans.index"))
-    flash(_("Planification faite : %(n)s unités proposées, %(left)s non planifiées.", n=done["proposed_units"],
-            left=done["unplanned_units"]), "success")
+    flash(_("Planification faite : %(proposed)s, %(left)s.",
+            proposed=ngettext("%(n)s unité proposée", "%(n)s unités proposées", done["proposed_units"],
+                              n=format_decimal(done["proposed_units"])),
+            left=ngettext("%(n)s non planifiée", "%(n)s non planifiées", done["unplanned_units"],
+                          n=format_decimal(done["unplanned_units"]))), "success")
     return redirect(url_for("plans.plan_run", run_id=done["id"]))
 
 

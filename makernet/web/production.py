@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from werkzeug.wrappers import Response
 
 from makernet.errors import MakerNetError
@@ -55,7 +55,12 @@ def report(job_id: int) -> object:
         except MakerNetError as error:
             attach(form, error)
         else:
-            flash(_("Lot n° %(id)s enregistré : %(n)s unités bonnes.", id=job_id, n=job["units_made"]), "success")
+            flash(ngettext("Plateau n° %(id)s enregistré : %(num)s unité bonne.",
+                           "Plateau n° %(id)s enregistré : %(num)s unités bonnes.", job["units_made"], id=job_id)
+                  if job["plate"] else
+                  ngettext("Lot n° %(id)s enregistré : %(num)s unité bonne.",
+                           "Lot n° %(id)s enregistré : %(num)s unités bonnes.", job["units_made"], id=job_id),
+                  "success")
             return redirect(url_for("production.place_queue", place_id=place_id) if place_id
                             else url_for("planning.work_orders"))
     if place_id is None:

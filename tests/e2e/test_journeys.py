@@ -84,7 +84,8 @@ def test_an_operator_accepts_work_follows_the_live_queue_and_clears_the_bed(page
     card.get_by_role("button", name="Accepter").click()
     expect(page.get_by_text(f"Ordre de fabrication n° {order['id']} accepté (20 unités)")).to_be_visible()
 
-    page.goto(f"/places/{order['place_id']}/queue")
+    page.locator(".flash").get_by_role("link", name="Voir la file d'attente").click()   # the flash leads there
+    expect(page).to_have_url(re.compile(f"/places/{order['place_id']}/queue$"))
     machine = page.locator("section.card", has_text=f"l'ordre n° {order['id']}").first
     # the embedded worker hands the plate to the (manual) printer: htmx shows it without a reload
     expect(machine.locator("progress")).to_be_visible()
@@ -94,7 +95,7 @@ def test_an_operator_accepts_work_follows_the_live_queue_and_clears_the_bed(page
     machine.get_by_label("Unités bonnes").fill("9")
     machine.get_by_label("Rebuts").fill("1")
     machine.get_by_role("button", name="Enregistrer").click()
-    expect(page.get_by_text(re.compile(r"Lot n° \d+ enregistré : 9 unités bonnes"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Plateau n° \d+ enregistré : 9 unités bonnes"))).to_be_visible()
     machine = page.locator("section.card", has_text="Plateau libre : lancer le suivant").first
     machine.get_by_role("button", name="Plateau libre : lancer le suivant").click()
     expect(page.get_by_text(re.compile("Plateau libre sur Prusa"))).to_be_visible()

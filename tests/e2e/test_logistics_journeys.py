@@ -74,7 +74,7 @@ def test_an_operator_records_a_receipt_prepares_a_delivery_and_downloads_its_not
     page.get_by_role("navigation").get_by_role("link", name="Mon lieu").click()
     page.get_by_role("link", name="Stock et mouvements").click()
     page.get_by_text("Réception de matière").click()
-    page.get_by_label("Matière").first.select_option(label="Élastique (pièce(s))")
+    page.get_by_label("Matière").first.select_option(label="Élastique (pièce)")
     page.get_by_label("Quantité reçue").fill("500")
     page.get_by_label("Coût total (€)").first.fill("25,00")
     page.get_by_label("Provenance").fill("mercerie de la rue Victor-Hugo")

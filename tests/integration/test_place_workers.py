@@ -246,9 +246,9 @@ def test_two_places_print_through_their_own_workers_keep_their_keys_and_cannot_r
         entries = {(sender, kind): note for sender, kind, note in refused()}   # central workers run them in any order
         assert sorted(entries) == sorted([(a, "apply_readings"), (a, "apply_dispatch"), (a, "apply_key"),
                                           (0, "apply_dispatch")])
-        assert f"place(s) [{b}]" in entries[a, "apply_readings"] and f"machines [{machine_b}]" in entries[a, "apply_readings"]
+        assert f"place [{b}]" in entries[a, "apply_readings"] and f"machines [{machine_b}]" in entries[a, "apply_readings"]
         assert f"jobs [{plate_b['id']}]" in entries[a, "apply_dispatch"]
-        assert f"place(s) [{b}]" in entries[a, "apply_key"]
+        assert f"place [{b}]" in entries[a, "apply_key"]
         assert "no place's broker user" in entries[0, "apply_dispatch"]
         assert _state(region, b, machine_b, plate_b["id"]) == before   # nothing applied
         # the admin sees them on the refused reports page

@@ -35,7 +35,7 @@ def test_upgrading_then_rotating_the_secret_keeps_every_printer_key_readable(tmp
         assert wrong.exit_code == 2 and "(secrets.old_secret_wrong)" in wrong.stderr
         assert driver_settings(database) == sealed
         done = cli.invoke(main, ["secrets", "rotate", "--old-secret-stdin"], input=SECRET + "\n", env=env)
-        assert done.exit_code == 0 and done.stdout.startswith("2 printer key(s) re-sealed"), done.output
+        assert done.exit_code == 0 and done.stdout.startswith("2 printer keys re-sealed"), done.output
         rotated = driver_settings(database)
         assert [open_with(NEW, rotated[n]["api_key"]) for n in (1, 2)] == ["CLEARKEY1", "FIRSTWAY2"]
         assert [open_with(SECRET, rotated[n]["api_key"]) for n in (1, 2)] == [None, None]

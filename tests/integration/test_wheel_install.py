@@ -144,7 +144,7 @@ def test_a_region_goes_from_the_wheel_to_its_first_places_signed_in_through_ngin
                 imported = client.post("/imports", data={"kind": "places", "action": "import", "csrf_token": token},
                                        files={"file": ("lieux.csv", PLACES.encode(), "text/csv")},
                                        headers={"Referer": f"{public}/imports"})
-                assert imported.status_code == 200 and "2 ligne(s) importée(s)" in _text(imported.text), imported.text
+                assert imported.status_code == 200 and "2 lignes importées." in _text(imported.text), imported.text
                 listed = _text(client.get("/places").text)
                 assert "Fab-lab de Toulouse" in listed and "Atelier partagé d'Albi" in listed
                 issued = client.post("/api/v1/auth/tokens", json={"email": ADMIN, "password": PASSWORD})
@@ -163,7 +163,7 @@ def test_the_embedded_default_runs_the_demo_from_the_wheel_in_an_empty_folder(ve
     env = _env(tmp_path, port=str(port))
     _run(venv, tmp_path, env, "db", "upgrade")
     _run(venv, tmp_path, env, "demo")
-    assert (tmp_path / "instance" / "makernet.sqlite3").is_file()
+    assert (tmp_path / ".local" / "share" / "makernet" / "makernet.sqlite3").is_file()   # HOME is tmp_path
     log = tmp_path / "serve.log"
     serve = None
     try:

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 import pytest
 
-from makernet.config import load_settings
+from makernet.config import CHECKOUT, default_instance_dir, load_settings
 from makernet.errors import InvalidInput
 
 MAKERNET = str(Path(sys.executable).parent / "makernet")
@@ -71,6 +71,42 @@ def test_bad_arguments_give_one_line_and_no_traceback(tmp_path: Path, args: list
 def test_commands_refuse_a_database_without_schema_and_say_what_to_run(tmp_path: Path) -> None:
     done = run("demo", env={"PATH": "/usr/bin:/bin", "MAKERNET_INSTANCE_DIR": str(tmp_path)})
     assert done.returncode == 2 and "makernet db upgrade" in done.stderr
+    assert f"database {tmp_path / 'makernet.sqlite3'} (instance folder {tmp_path}," in done.stderr
+
+
+def test_the_instance_folder_does_not_depend_on_the_current_folder(tmp_path: Path) -> None:
+    home, checkout = tmp_path / "home", tmp_path / "checkout"
+    assert load_settings({"HOME": str(home)}).instance_dir == home / ".local" / "share" / "makernet"
+    assert load_settings({"HOME": str(home), "XDG_DATA_HOME": str(tmp_path / "data")}).instance_dir == \
+        tmp_path / "data" / "makernet"
+    assert load_settings({"HOME": str(home), "MAKERNET_INSTANCE_DIR": str(tmp_path / "mine")}).instance_dir == \
+        tmp_path / "mine"
+    (checkout / "instance").mkdir(parents=True)
+    (checkout / "pyproject.toml").write_text("")
+    assert default_instance_dir({"HOME": str(home)}, checkout) == home / ".local" / "share" / "makernet"
+    (checkout / "instance" / "makernet.sqlite3").write_bytes(b"")   # a checkout's data from before stays found
+    assert default_instance_dir({"HOME": str(home)}, checkout) == checkout / "instance"
+
+
+def test_a_command_run_from_another_folder_finds_the_data_and_says_where_it_is(tmp_path: Path) -> None:
+    if (CHECKOUT / "instance" / "makernet.sqlite3").is_file():
+        pytest.skip("this checkout keeps its data in ./instance, which every command then uses")
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path / "home")}
+    first, other = tmp_path / "first", tmp_path / "other"
+    first.mkdir(), other.mkdir()
+    data = tmp_path / "home" / ".local" / "share" / "makernet"
+    assert f"data: database {data / 'makernet.sqlite3'}" in run("db", "upgrade", env=env, cwd=first).stdout
+    assert "demo territory loaded" in run("demo", env=env, cwd=first).stdout
+    assert run("token", "create", "admin@demo.makernet.fr", env=env, cwd=other).stdout.startswith("mkn_")
+    assert list(first.iterdir()) == [] and list(other.iterdir()) == []
+
+    (other / "instance").mkdir()   # a database left in ./instance by an earlier version is pointed at
+    (other / "instance" / "makernet.sqlite3").write_bytes((data / "makernet.sqlite3").read_bytes())
+    elsewhere = run("token", "create", "admin@demo.makernet.fr", env={**env, "HOME": str(tmp_path / "new")}, cwd=other)
+    assert elsewhere.returncode == 2 and elsewhere.stderr.count("\n") == 1
+    assert f"no schema yet in the database {tmp_path / 'new' / '.local' / 'share' / 'makernet' / 'makernet.sqlite3'}" \
+        in elsewhere.stderr
+    assert f"set MAKERNET_INSTANCE_DIR={other / 'instance'} to use it" in elsewhere.stderr
 
 
 def test_every_command_has_help() -> None:
@@ -104,3 +140,11 @@ def test_upgrade_demo_and_token_work_from_the_command_line(tmp_path: Path) -> No
     unknown = run("token", "create", "nobody@example.org", env=env)
     assert unknown.returncode == 2 and unknown.stderr == (
         "makernet: Aucun utilisateur n'a l'adresse e-mail nobody@example.org. (accounts.no_user_with_email)\n")
+
+
+def test_the_readme_names_the_instance_setting_and_every_demo_user() -> None:
+    from makernet.demo import USERS
+    readme = (CHECKOUT / "README.md").read_text()
+    assert "MAKERNET_INSTANCE_DIR" in readme and "~/.local/share/makernet" in readme
+    missing = [email for email, _name, _role, _org in USERS if f"| `{email}` |" not in readme]
+    assert len(USERS) == 8 and not missing, f"README.md's demo table misses {missing}"

@@ -141,7 +141,7 @@ def test_a_cost_estimate_prices_the_places_time_and_material(api) -> None:  # no
     assert "Élastique 30 pièces 0,05 € / pièce 1,50 €" in text
     assert "Sous-total matière 25,50 €" in text and "Total du devis 295,50 €" in text
     assert "Soit, par unité 9,85 €" in text
-    assert "1 jour de production sur 4 imprimante(s)" in text
+    assert "1 jour de production sur 4 imprimantes" in text
 
 
 def test_a_cost_estimate_takes_material_prices_from_the_places_own_receipts(app, api) -> None:  # noqa: ANN001

@@ -75,7 +75,7 @@ def test_every_bad_row_is_reported_with_its_line_and_nothing_is_imported(app, ap
     assert reasons[11] == "4 fields, the header has 11"
     assert (report["rows"], report["valid"]) == (10, 1)
     refused = upload(api, "places", text, dry_run=False)
-    assert refused.status_code == 422 and refused.get_json()["error"]["message"].startswith("9 problem(s)")
+    assert refused.status_code == 422 and refused.get_json()["error"]["message"].startswith("9 problems in the file")
     assert refused.get_json()["error"]["code"] == "body.import_refused"
     assert [d["line"] for d in refused.get_json()["details"]] == [3, 4, 5, 6, 7, 8, 9, 10, 11]
     assert counts(app) == before

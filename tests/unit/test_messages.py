@@ -14,6 +14,7 @@ from flask_babel import force_locale
 
 from makernet.errors import Conflict, NotFound
 from makernet.messages import MESSAGES, render, render_error, written
+from makernet.messages.words import Plural
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "makernet"
@@ -81,8 +82,13 @@ def codes_written() -> set[str]:
 
 
 def english() -> dict[str, str]:
-    """The English catalogue: French msgid to English msgstr."""
-    return {m.id: m.string for m in read_po(io.BytesIO(ENGLISH.read_bytes())) if m.id}
+    """The English catalogue: French msgid to English msgstr; a plural's French singular and plural to its
+    English singular and plural."""
+    found = {}
+    for m in read_po(io.BytesIO(ENGLISH.read_bytes())):
+        if m.id:
+            found.update(zip(m.id, m.string) if isinstance(m.id, tuple) else [(m.id, m.string)])
+    return found
 
 
 def test_every_code_raised_in_makernet_has_a_sentence_in_the_catalogue() -> None:
@@ -114,9 +120,9 @@ def test_each_raise_passes_exactly_the_values_its_sentence_names() -> None:
 def test_every_sentence_has_its_english_with_the_same_placeholders() -> None:
     translated = english()
     for code, text in MESSAGES.items():
-        french = str(text)  # outside a request: the French source
-        assert translated.get(french), f"{code}: translate {french!r} in {ENGLISH}"
-        assert set(PLACEHOLDER.findall(french)) == set(PLACEHOLDER.findall(translated[french])), code
+        for french in (text.singular, text.plural) if isinstance(text, Plural) else (str(text),):  # the source
+            assert translated.get(french), f"{code}: translate {french!r} in {ENGLISH}"
+            assert set(PLACEHOLDER.findall(french)) == set(PLACEHOLDER.findall(translated[french])), code
 
 
 def test_codes_are_dotted_with_the_area_first() -> None:

@@ -90,7 +90,7 @@ def test_a_report_is_applied_only_from_the_place_owning_what_it_names_and_admins
     pages.sign_in(ADMIN)
     page = pages.get("/admin/refused-reports")
     assert page.count("<tr><td>") == 4 and f"FabLab La Rochelle (n° {a})" in page
-    assert f"they belong to place(s) [{b}], not to place {a}" in page
+    assert f"they belong to place [{b}], not to place {a}" in page
     assert "no place&#39;s broker user" in page and "unknown ids [-1, 99999]" in page
 
 

@@ -127,5 +127,5 @@ def test_the_rotate_command_reads_the_old_secret_on_stdin_and_says_what_it_did(a
     assert wrong.exit_code == 2 and wrong.stderr.startswith("makernet: ") and "(secrets.old_secret_wrong)" in wrong.stderr
     assert wrong.stderr.count("\n") == 1 and secrets.reveal(ctx, stored(ctx)["api_key"]) == "key"
     done = cli.invoke(main, ["secrets", "rotate", "--old-secret-stdin"], input="test\n", env=env)
-    assert done.exit_code == 0 and done.stdout.startswith("1 printer key(s) re-sealed") and "test" not in done.stdout
+    assert done.exit_code == 0 and done.stdout.startswith("1 printer key re-sealed") and "test" not in done.stdout
     assert secrets.reveal(replace(ctx, secret=NEW), stored(ctx)["api_key"]) == "key"

@@ -150,3 +150,18 @@ def test_a_requester_confirms_receipt_and_the_request_closes(pages: Pages, api: 
     assert done.status_code == 302
     assert api.ok("get", f"/requests/{request_id}", REQUESTER)["status"] == "closed"
     assert "Reçue par M. Dupont" in text_of(pages.get(f"/requests/{request_id}"))
+
+
+def test_triage_shows_who_asks_for_what_by_when_and_why(pages: Pages, api: ApiClient) -> None:
+    items = {i["code"]: i["id"] for i in api.ok("get", "/items", REQUESTER)}
+    created = api.ok("post", "/requests", OTHER_REQUESTER, {
+        "needed_by": SOON, "delivery_point": "Salle polyvalente", "priority": "care_staff",
+        "urgency_reason": "Rentrée des écoles lundi", "lines": [{"item_id": items["visiere"], "quantity": 40},
+                                                                {"item_id": items["masque-tissu"], "quantity": 1250}]})
+    pages.sign_in(COORDINATOR)
+    html = pages.get("/triage")
+    card = text_of(html.split(f'id="request-{created["id"]}"')[1].split("</article>")[0])
+    assert "Mairie de Surgères" in card and "Rentrée des écoles lundi" in card and "Soignants" in card
+    assert "Visière de protection : 40" in card and "Masque tissu AFNOR S76-001 : 1 250" in card
+    assert f"{date.fromisoformat(SOON).day} " in card and "1 290 unités en tout" in card
+    assert "(s)" not in text_of(html)

@@ -55,7 +55,7 @@ def test_an_import_dry_run_lists_every_bad_row_by_line_and_imports_nothing(pages
     done = pages.post("/imports", {"kind": "places", "action": "import",
                                    "file": (io.BytesIO("\n".join(good).encode()), "lieux.csv")},
                       content_type="multipart/form-data")
-    assert done.status_code == 200 and "1 ligne(s) importée(s)" in text_of(done.get_data(as_text=True))
+    assert done.status_code == 200 and "1 ligne importée." in text_of(done.get_data(as_text=True))
     assert row_counts(app)["place"] == before["place"] + 1
 
 

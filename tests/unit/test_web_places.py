@@ -1,6 +1,8 @@
 """An operator sees and sets their own place's conditions and manual work centres; nobody else may."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.support.api import COORDINATOR, OPERATOR, OTHER_OPERATOR, SEWING_OPERATOR, ApiClient
@@ -86,7 +88,8 @@ def test_a_station_with_batches_to_make_stays_in_service(pages: Pages, api: ApiC
     pages.sign_in(SEWING_OPERATOR)
     pages.get(f"/places/{order['place_id']}/settings")
     answer = pages.post(f"/machines/{busy}/active", {"active": "0"})
-    assert "lot(s) à faire" in text_of(pages.get(answer.headers["Location"]))
+    said = text_of(pages.get(answer.headers["Location"]))
+    assert re.search(r"a encore (1 lot à faire : déclarez-le|\d+ lots à faire : déclarez-les) avant", said), said
     assert next(m for m in place(api, "Atelier couture solidaire")["machines"] if m["id"] == busy)["active"]
 
 

@@ -67,7 +67,7 @@ def _why_refused(place_id: int | None, user: str, owner: dict, job_owner: dict, 
         return f"unknown ids {unknown}"
     others = sorted({p for p in (*owner.values(), *job_owner.values()) if p != place_id})
     if others:
-        return f"they belong to place(s) {others}, not to place {place_id}"
+        return f"they belong to place{'s' if len(others) > 1 else ''} {others}, not to place {place_id}"
     return None
 
 

@@ -6,7 +6,7 @@ from sqlmodel import Session, select
 
 from makernet.domain.states import DeliveryStatus
 from makernet.errors import InvalidInput
-from makernet.models import Delivery, DeliveryLine, Item, Organisation, Place, Request, RequestLine
+from makernet.models import Delivery, DeliveryLine, Item, Organisation, Place, Request, RequestLine, User
 from makernet.models.deliveries import CollectionPoint
 from makernet.services.access import Actor, visible_delivery, visible_place, visible_request
 from makernet.services.context import Context
@@ -75,7 +75,8 @@ def _named(s: Session, view: dict) -> dict:
     request = s.get(Request, view["request_id"])
     for line in view["lines"]:
         line["item_name"] = items.get(s.get(RequestLine, line["request_line_id"]).item_id, "?")
-    return view | {"place_name": s.get(Place, view["place_id"]).name,
+    preparer = s.get(User, view["created_by"]) if view["created_by"] is not None else None
+    return view | {"place_name": s.get(Place, view["place_id"]).name, "prepared_by": preparer.name if preparer else "",
                    "requester": s.get(Organisation, request.organisation_id).name,
                    "delivery_point": request.delivery_point, "needed_by": request.needed_by,
                    "units": sum(line["quantity"] for line in view["lines"])}

@@ -27,6 +27,7 @@ def delivery_view(s: Session, delivery: Delivery) -> dict:
     return {"id": delivery.id, "place_id": delivery.place_id, "request_id": delivery.request_id,
             "status": delivery.status, "mode": delivery.mode, "destination": delivery.destination,
             "collection_point_id": delivery.collection_point_id, "carrier_name": delivery.carrier_name,
+            "created_by": delivery.created_by,
             "receiver_name": delivery.receiver_name, "refused_reason": delivery.refused_reason,
             "created_at": stamp(delivery.created_at), "picked_up_at": stamp(delivery.picked_up_at),
             "delivered_at": stamp(delivery.delivered_at), "received_at": stamp(delivery.received_at),

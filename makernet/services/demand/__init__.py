@@ -6,8 +6,8 @@ from makernet.services.demand.commands import (ASK_MOST, MAX_QUANTITY, approve_r
                                                change_request, merge_requests, reject_request, split_request,
                                                submit_request)
 from makernet.services.demand.operations import MAX_LINES, PRIORITIES
-from makernet.services.demand.queries import STATUSES, change_asks, get_request, list_requests, request_page
+from makernet.services.demand.queries import STATUSES, change_asks, get_request, list_requests, request_page, triage_queue
 
 __all__ = ["ASK_MOST", "MAX_LINES", "MAX_QUANTITY", "PRIORITIES", "STATUSES", "approve_request", "ask_for_change",
            "cancel_request", "change_asks", "change_request", "get_request", "list_requests", "merge_requests",
-           "reject_request", "request_page", "split_request", "submit_request"]
+           "reject_request", "request_page", "split_request", "submit_request", "triage_queue"]

@@ -36,6 +36,30 @@ def list_requests(ctx: Context, actor: Actor, status: str | None = None, window:
         return page_of(s, query, window, lambda r: request_view(s, r))
 
 
+def triage_queue(ctx: Context, actor: Actor) -> list[dict]:
+    """The requests a coordinator decides on (submitted, then approved ones awaiting a place), the soonest
+    needed first, each with its organisation's name and its lines' item names."""
+    waiting = [r for r in list_requests(ctx, actor) if r["status"] in ("submitted", "approved")]
+    with ctx.db.reading() as s:
+        names = _item_names(s)
+        organisations = {o.id: o.name for o in s.exec(select(Organisation).where(
+            Organisation.id.in_({r["organisation_id"] for r in waiting}))).all()}  # type: ignore[union-attr]
+    return [_named(r, names) | {"organisation_name": organisations[r["organisation_id"]]}
+            for r in sorted(waiting, key=lambda r: (r["status"] != "submitted", r["needed_by"], r["id"]))]
+
+
+def _item_names(s: Session) -> dict[int, str]:
+    """Every item's name by its id."""
+    return {item.id: item.name for item in s.exec(select(Item)).all()}
+
+
+def _named(view: dict, names: dict[int, str]) -> dict:
+    """A request's view with each line's item name."""
+    for line in view["lines"]:
+        line["item_name"] = names.get(line["item_id"], "?")
+    return view
+
+
 STEPS = ("submitted", "approved", "allocated", "in_production", "shipped", "closed")
 
 
@@ -101,10 +125,7 @@ def request_page(ctx: Context, actor: Actor, request_id: int) -> dict:
     """A request with its organisation, item names, timeline and deliveries, for its page."""
     with ctx.db.reading() as s:
         request = visible_request(s, actor, request_id)
-        view = request_view(s, request)
-        names = {item.id: item.name for item in s.exec(select(Item)).all()}
-        for line in view["lines"]:
-            line["item_name"] = names.get(line["item_id"], "?")
+        view = _named(request_view(s, request), _item_names(s))
         view["organisation_name"] = s.get(Organisation, request.organisation_id).name
         view["timeline"] = request_timeline(s, request)
         view["changes"] = request_changes(s, request)

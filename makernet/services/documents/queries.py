@@ -197,7 +197,7 @@ def _time_lines(s: Session, place: Place, design: DesignVersion, quantity: int, 
                  f"{number(layout.print_minutes)} min chacun")
         lines.append(_time_line(place, label, plates * layout.print_minutes / 60))
         days = math.ceil(plates / (printers * max(1, HOURS_PER_DAY * 60 // layout.print_minutes)))
-        lead = f"{days} jour{'s' if days > 1 else ''} de production sur {printers} imprimante(s)"
+        lead = f"{days} jour{'s' if days > 1 else ''} de production sur {printers} imprimante{'s' if printers > 1 else ''}"
     elif minutes_per_unit is not None:
         label = f"Fabrication : {number(quantity)} × {number(minutes_per_unit, 1)} min"
         lines.append(_time_line(place, label, quantity * minutes_per_unit / 60))

@@ -10,4 +10,4 @@ def job_view(job: Job) -> dict:
             "sequence": job.sequence, "units": job.units, "units_made": job.units_made,
             "units_rejected": job.units_rejected, "status": job.status, "progress": job.progress,
             "upload_name": job.upload_name, "dispatch_attempts": job.dispatch_attempts,
-            "outcome": job.outcome}
+            "outcome": job.outcome, "plate": job.plate_layout_id is not None}

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from makernet.domain import stock as rules
 from makernet.errors import Conflict, InvalidInput
-from makernet.models import StockEntry
+from makernet.models import Job, StockEntry
 
 KINDS = rules.MOVEMENT_KINDS
 
@@ -45,6 +45,8 @@ def consume_for_job(s: Session, job_id: int, place_id: int, needs: list[tuple[in
     Never refused for lack of stock: the units were made, so the material was used;
     a negative level shows the ledger is missing a receipt and raises an alert.
     """
+    job = s.get(Job, job_id)
+    reason = f"{'plateau' if job is not None and job.plate_layout_id is not None else 'lot'} n° {job_id}"
     for material_id, quantity in sorted(needs):   # one lock order for every writer: no deadlock
         key = f"job:{job_id}:material:{material_id}"
         if quantity <= 0:
@@ -53,7 +55,7 @@ def consume_for_job(s: Session, job_id: int, place_id: int, needs: list[tuple[in
         if s.exec(select(StockEntry.id).where(StockEntry.idempotency_key == key)).first():
             continue
         s.add(StockEntry(place_id=place_id, material_id=material_id, quantity=-quantity, kind="consumption",
-                         reason=f"job {job_id}", job_id=job_id, idempotency_key=key))
+                         reason=reason, job_id=job_id, idempotency_key=key))
         s.flush()
 
 

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from makernet.domain import stock as rules
 from makernet.errors import InvalidInput
-from makernet.models import BomLine, Material, Place, StockEntry, WorkOrder
+from makernet.models import BomLine, Job, Material, Place, StockEntry, WorkOrder
 from makernet.models.base import utcnow
 from makernet.services.access import Actor, sees_place, visible_place
 from makernet.services.context import Context
@@ -116,8 +116,20 @@ def ledger_page(ctx: Context, actor: Actor, place_id: int, material_id: int | No
         raise InvalidInput("stock.movement_kind_unknown", field="kind", value=kind)
     entries = [e for e in ledger(ctx, actor, place_id, material_id) if kind is None or e["kind"] == kind]
     names = {m["id"]: m for m in materials(ctx)}
-    return [e | {"material_name": names[e["material_id"]]["name"], "unit": names[e["material_id"]]["unit"]}
-            for e in entries[:SHOWN_ENTRIES]]
+    shown = entries[:SHOWN_ENTRIES]
+    plates = _plates(ctx, {e["job_id"] for e in shown if e["job_id"] is not None})
+    return [e | {"material_name": names[e["material_id"]]["name"], "unit": names[e["material_id"]]["unit"],
+                 "job_made": None if e["job_id"] is None else ("plate" if e["job_id"] in plates else "batch")}
+            for e in shown]
+
+
+def _plates(ctx: Context, job_ids: set[int]) -> set[int]:
+    """Which of these jobs are print plates (the others are batches of a manual work centre)."""
+    if not job_ids:
+        return set()
+    with ctx.db.reading() as s:
+        return set(s.exec(select(Job.id).where(Job.id.in_(job_ids),  # type: ignore[union-attr]
+                                               Job.plate_layout_id.is_not(None))).all())  # type: ignore[union-attr]
 
 
 def surplus_places(ctx: Context, actor: Actor, material_id: int, except_place_id: int) -> list[dict]:
