@@ -226,7 +226,8 @@ def not_contacted(url: str | None) -> PrinterStatus:
 
 def not_contacted_report(url: str | None) -> dict:
     """A dispatch's report when the printer is outside the printer networks: nothing sent, the plate requeued."""
-    return {"outcome": "unreachable", "detail": not_contacted(url).error, "status": None}
+    # the code of that failure (as fleet.queries.FAILURES names it), worded in the reader's language where shown
+    return {"outcome": "unreachable", "detail": "fleet.outside_networks", "status": None}
 
 
 def _addresses_of(host: str) -> list[Address] | None:

@@ -72,7 +72,7 @@ def test_the_first_admin_signs_in_gets_an_api_token_and_imports_the_regions_plac
         imported = pages.post("/imports", {"kind": "places", "action": "import",
                                            "file": (io.BytesIO(PLACES.encode()), "lieux.csv")},
                               content_type="multipart/form-data")
-        assert imported.status_code == 200 and "1 ligne(s) importée(s)" in text_of(imported.get_data(as_text=True))
+        assert imported.status_code == 200 and "1 ligne importée." in text_of(imported.get_data(as_text=True))
     finally:
         app.extensions["makernet"].db.dispose()
 

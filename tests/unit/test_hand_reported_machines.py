@@ -7,7 +7,7 @@ import re
 
 from flask import Flask
 
-from makernet.services import production, reporting
+from makernet.services import reporting
 from makernet.services.access import Actor
 from tests.support.api import COORDINATOR, OPERATOR, ApiClient
 from tests.support.pages import Pages, text_of
@@ -24,7 +24,7 @@ def card(page: str, name: str) -> str:
 def test_a_hand_reported_printer_shows_it_is_reported_by_hand_and_its_plate_taken(app: Flask, api: ApiClient,
                                                                                    client) -> None:  # noqa: ANN001
     order = accepted_order(api)
-    assert production.dispatch_job(app.extensions["makernet"], jobs(app)[0].id) == "printing"
+    assert jobs(app)[0].status == "printing"   # in the operator's hands as soon as the work is accepted
     pages = Pages(client)
     pages.sign_in(OPERATOR)
     text = card(text_of(pages.get(f"/places/{order['place_id']}/queue")), "Prusa 1")

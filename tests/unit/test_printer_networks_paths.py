@@ -24,7 +24,7 @@ from tests.unit.test_production import accepted_order, jobs
 from workers.site import own_networks, site_celery
 
 LAN = "fake://10.20.3.4"
-REASON = "not contacted: 10.20.3.4 is outside the printer networks (MAKERNET_PRINTER_NETWORKS)"
+REASON = "fleet.outside_networks"   # the code pages word in the reader's language
 
 
 def networks(app: Flask, listed: str) -> None:
@@ -73,7 +73,7 @@ def test_a_name_that_resolves_to_nothing_is_unreachable_for_a_poll_when_networks
     networks(app, "10.20.0.0/16")
     fleet.poll_machines(ctx, [machine])   # "p1" resolves to nothing here
     assert printer.reads == 0
-    assert api.ok("get", f"/machines/{machine}", OPERATOR)["state_detail"].startswith("not contacted: p1 ")
+    assert api.ok("get", f"/machines/{machine}", OPERATOR)["state_detail"] == REASON
 
 
 def test_a_dispatch_outside_the_networks_is_not_sent_and_the_plate_waits_then_prints_once(
@@ -140,7 +140,7 @@ def test_a_place_worker_checks_its_own_networks_before_reading_or_starting(
     readings = printer_io.read_statuses(printer_io.connections_from_message(connections), own_lan)
     assert lan_printer.uploads == [] and lan_printer.reads == 0
     assert report == {"outcome": "unreachable", "detail": REASON, "status": None}
-    assert (readings[0]["state"], readings[0]["error"]) == ("offline", REASON)
+    assert (readings[0]["state"], readings[0]["reason"]) == ("offline", "outside_networks")   # its code once applied
 
     assert production.apply_outcome(ctx, first.id, report) == "requeued"   # what the central workers do with it
     assert [j.status for j in jobs(app)] == ["queued", "queued"]
