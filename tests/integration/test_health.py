@@ -16,7 +16,7 @@ REFUSED = "tourne déjà pour cette installation"
 
 
 def report(inst: MakerNetInstallation) -> tuple[int, dict]:
-    answer = httpx.get(inst.url + "/health", timeout=5)
+    answer = httpx.get(inst.url + "/health", timeout=20)   # a loaded CI machine may take seconds to answer
     return answer.status_code, answer.json()
 
 
