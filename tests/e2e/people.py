@@ -26,6 +26,15 @@ def overflow_of(page: Page) -> int:
 
 def check_page(page: Page, where: str) -> None:
     """The page fits the window and speaks French."""
-    assert overflow_of(page) <= 0, f"{where}: {overflow_of(page)} px wider than the window"
+    page.wait_for_load_state("load")   # styles and scripts in place before the page is measured
+    wider = overflow_of(page)
+    assert wider <= 0, f"{where}: {wider} px wider than the window ({_widest(page)})"
     words = english_on(page)
     assert not words, f"{where}: English words on a French page: {words}"
+
+
+def _widest(page: Page) -> list[str]:
+    """The elements that reach past the window's right edge (outside scrolling tables), to say what to fix."""
+    return page.evaluate("""() => [...document.querySelectorAll('main *')]
+        .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-wrap'))
+        .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '') + (e.id ? '#' + e.id : ''))""")
