@@ -87,9 +87,9 @@ def test_an_operator_accepts_work_follows_the_live_queue_and_clears_the_bed(page
     page.locator(".flash").get_by_role("link", name="Voir la file d'attente").click()   # the flash leads there
     expect(page).to_have_url(re.compile(f"/places/{order['place_id']}/queue$"))
     machine = page.locator("section.card", has_text=f"l'ordre n° {order['id']}").first
-    # the embedded worker hands the plate to the (manual) printer: htmx shows it without a reload
-    expect(machine.locator("progress")).to_be_visible()
+    # the printer is reported by hand: its first plate is in the operator's hands as soon as the work is accepted
     expect(machine.get_by_text("Impression", exact=True).first).to_be_visible(timeout=15_000)
+    expect(machine.get_by_text("Déclarer ce plateau…")).to_be_visible()
     shoot(page, "operator-queue-printing")
     machine.get_by_text("Déclarer ce plateau…").click()
     machine.get_by_label("Unités bonnes").fill("9")
