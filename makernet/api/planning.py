@@ -5,7 +5,7 @@ from flask import Blueprint, request
 
 from makernet.api.endpoints import endpoint
 from makernet.api.schemas import AcceptIn, ReasonIn, WorkOrderIn
-from makernet.services import planning
+from makernet.services import planning, reporting
 from makernet.services.access import Actor
 from makernet.services.context import current_context as ctx
 from makernet.services.listing import Rows, Window
@@ -40,3 +40,9 @@ def accept_work_order(actor: Actor, work_order_id: int, body: AcceptIn) -> dict:
           body=ReasonIn)
 def decline_work_order(actor: Actor, work_order_id: int, body: ReasonIn) -> dict:
     return planning.decline_work_order(ctx(), actor, work_order_id, body.reason)
+
+
+@endpoint(bp, "get", "/late-work", "Request lines of the territory overdue or due within 3 days that still miss "
+          "units, with why (coordinators)")
+def late_work(actor: Actor) -> list:
+    return reporting.late_work(ctx(), actor)

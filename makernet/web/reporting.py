@@ -28,3 +28,11 @@ def index() -> str:
 def printers() -> str:
     """The printer states table alone, refreshed live by htmx."""
     return render_template("reporting/_printers.html", printers=reporting.printer_states(ctx(), actor()))
+
+
+@bp.get("/late")
+@roles("coordinator")
+def late() -> str:
+    """Request lines overdue or due within a few days that still miss units, and why."""
+    return render_template("reporting/late.html", lines=reporting.late_work(ctx(), actor()),
+                           within=reporting.AT_RISK_DAYS)

@@ -151,7 +151,7 @@ def test_a_coordinator_triages_allocates_by_hand_and_by_planner_and_reads_supply
     page.get_by_role("button", name="Lancer le planificateur").click()
     expect(page.get_by_role("heading", name=re.compile(r"Planification n° \d+"))).to_be_visible()
     check_page(page, "plan run")
-    for name, where in (("Ordres de fabrication", "work orders"), ("Approvisionnement", "supply"),
+    for name, where in (("En retard", "late work"), ("Ordres de fabrication", "work orders"), ("Approvisionnement", "supply"),
                         ("Stocks", "stocks"), ("Tableau de bord", "dashboard"), ("Rapports", "reports")):
         page.get_by_role("navigation").get_by_role("link", name=name).click()
         check_page(page, where)

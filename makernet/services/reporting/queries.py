@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, text
 from sqlmodel import Session, select
 
+from makernet.domain.planning import TRANSIT_DAYS
 from makernet.models import (Delivery, DeliveryLine, Item, Job, Machine, Material, Organisation, Place, Request,
                              RequestLine, StockEntry, WorkOrder)
 from makernet.services.access import Actor, territory_scope
@@ -171,3 +172,63 @@ def printer_states(ctx: Context, actor: Actor) -> dict:
     for machine in machines:
         counts[machine["state"]] += 1
     return {"machines": machines, "counts": dict(sorted(counts.items()))}
+
+
+AT_RISK_DAYS = 3   # a line due within this many days that still misses units is at risk
+
+
+def late_work(ctx: Context, actor: Actor, today: date | None = None, within: int = AT_RISK_DAYS) -> list[dict]:
+    """Request lines of the territory that are overdue or due within `within` days and still miss units, nearest
+    date first, each with why: what is not yet allocated, answered, made, shipped or received, and work a place
+    expects ready too late (its planned ready date plus the transit day falls after the date needed)."""
+    scope, today = _departements(actor), today or date.today()
+    with ctx.db.reading() as s:
+        query = (select(RequestLine, Request, Organisation, Item)
+                 .join(Request, Request.id == RequestLine.request_id)
+                 .join(Organisation, Organisation.id == Request.organisation_id)
+                 .join(Item, Item.id == RequestLine.item_id)
+                 .where(Request.status.not_in(("closed", "rejected", "cancelled")),  # type: ignore[attr-defined]
+                        Request.needed_by <= today + timedelta(days=within),
+                        RequestLine.units_received < RequestLine.quantity)
+                 .order_by(Request.needed_by, Request.id, RequestLine.id))  # type: ignore[arg-type]
+        if scope is not None:
+            query = query.where(Organisation.departement.in_(scope))  # type: ignore[attr-defined]
+        rows = s.exec(query).all()
+        orders = defaultdict(list)
+        for order, place in s.exec(select(WorkOrder, Place).join(Place, Place.id == WorkOrder.place_id).where(
+                WorkOrder.request_line_id.in_([line.id for line, *_ in rows]),  # type: ignore[attr-defined]
+                WorkOrder.status.in_(("proposed", "accepted")))).all():  # type: ignore[attr-defined]
+            orders[order.request_line_id].append((order, place))
+        return [{"request_id": request.id, "request_line_id": line.id, "organisation": organisation.name,
+                 "item": item.name, "needed_by": request.needed_by.isoformat(), "days_left": (request.needed_by - today).days,
+                 "quantity": line.quantity, "units_received": line.units_received,
+                 "reasons": _late_reasons(request, line, orders[line.id], today)}
+                for line, request, organisation, item in rows]
+
+
+def _late_reasons(request: Request, line: RequestLine, orders: list, today: date) -> list[dict]:
+    """Why a line is late or at risk, as codes with their values (the page words them)."""
+    reasons: list[dict] = []
+    if request.needed_by < today:
+        reasons.append({"code": "overdue", "days": (today - request.needed_by).days})
+    if request.status == "submitted":
+        reasons.append({"code": "not_approved"})
+    # made by any order, or still to be made by an open one: the rest has no place yet
+    covered = line.units_made + sum(max(0, (o.accepted_quantity if o.status == "accepted" else o.quantity)
+                                        - o.units_made) for o, _p in orders)
+    if line.quantity > covered:
+        reasons.append({"code": "unallocated", "units": line.quantity - covered})
+    for order, place in orders:
+        if order.status == "proposed":
+            reasons.append({"code": "awaiting_answer", "units": order.quantity, "place": place.name})
+            continue
+        left = order.accepted_quantity - order.units_made
+        if left > 0:
+            reasons.append({"code": "to_make", "units": left, "place": place.name})
+        if left > 0 and order.ready_by and order.ready_by + timedelta(days=TRANSIT_DAYS) > request.needed_by:
+            reasons.append({"code": "planned_late", "place": place.name, "ready_by": order.ready_by.isoformat()})
+    if line.units_made > line.units_delivered:
+        reasons.append({"code": "to_ship", "units": line.units_made - line.units_delivered})
+    if line.units_delivered > line.units_received:
+        reasons.append({"code": "on_the_way", "units": line.units_delivered - line.units_received})
+    return reasons
