@@ -11,14 +11,13 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.support.api import COORDINATOR, OPERATOR, REQUESTER, ApiClient
+from tests.support.api import OPERATOR, ApiClient, accepted_plate
 from tests.support.octoprint import ADMIN_USER, OctoPrintServer, gcode_lasting, print_starts
 from tests.support.processes import MakerNetInstallation
 from tests.support.services import postgres_database, rabbitmq_vhost
@@ -111,16 +110,8 @@ def test_a_place_prints_through_its_slim_worker(slim: Path, printer: OctoPrintSe
                          logs)
                 assert (tmp_path / "place" / "printer-keys.json").exists()
 
-                visor = next(i for i in api.ok("get", "/items", REQUESTER) if i["code"] == "visiere")
-                request = api.ok("post", "/requests", REQUESTER, json={
-                    "needed_by": (date.today() + timedelta(days=7)).isoformat(), "delivery_point": "Mairie",
-                    "lines": [{"item_id": visor["id"], "quantity": 10}]})
-                api.ok("post", f"/requests/{request['id']}/approve", COORDINATOR)
-                order = api.ok("post", "/work-orders", COORDINATOR, json={
-                    "request_line_id": request["lines"][0]["id"], "place_id": place_id, "quantity": 10})
-                api.ok("post", f"/work-orders/{order['id']}/accept", OPERATOR, json={})
-                (plate,) = api.ok("get", f"/jobs?work_order_id={order['id']}", OPERATOR)
-                done_plate = lambda: api.ok("get", f"/jobs?work_order_id={order['id']}", OPERATOR)[0]["status"]  # noqa: E731
+                plate = accepted_plate(api, place_id, OPERATOR)
+                done_plate = lambda: api.ok("get", f"/jobs?work_order_id={plate['work_order_id']}", OPERATOR)[0]["status"]  # noqa: E731
                 wait_for("the plate printed through the slim worker", lambda: done_plate() == "done", 90, logs)
                 assert print_starts(printer, plate["upload_name"]) == 1
         finally:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import subprocess
 from collections.abc import Iterator
-from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -24,7 +23,7 @@ from sqlalchemy import create_engine, text
 
 from makernet.demo import DEMO_PASSWORD
 from makernet.services.context import broker_vhost
-from tests.support.api import ADMIN, COORDINATOR, OPERATOR, OTHER_OPERATOR, REQUESTER, ApiClient
+from tests.support.api import ADMIN, OPERATOR, OTHER_OPERATOR, ApiClient, accepted_plate
 from tests.support.octoprint import ADMIN_USER, OctoPrintServer, gcode_lasting, print_starts
 from tests.support.processes import MAKERNET, MakerNetInstallation
 from tests.support.services import _rabbitmqctl, postgres_database, rabbitmq_vhost
@@ -200,7 +199,7 @@ def test_two_places_print_through_their_own_workers_keep_their_keys_and_cannot_r
 
         # each place prints through its own worker
         job = lambda jid: region.sql("SELECT status FROM job WHERE id = :j", j=jid)[0][0]  # noqa: E731
-        plates = {a: _accepted_plate(api, a, OPERATOR), b: _accepted_plate(api, b, OTHER_OPERATOR)}
+        plates = {a: accepted_plate(api, a, OPERATOR), b: accepted_plate(api, b, OTHER_OPERATOR)}
         wait_for("both plates done", lambda: all(job(p["id"]) == "done" for p in plates.values()), 90, logs)
         assert [print_starts(printer, plates[place]["upload_name"]) for place, printer in zip((a, b), printers)] == [1, 1]
 
@@ -216,7 +215,7 @@ def test_two_places_print_through_their_own_workers_keep_their_keys_and_cannot_r
         # B's worker goes away; B's next plate waits in its queue
         inst.kill(f"site-{b}")
         machine_b = machines[b]
-        plate_b = _accepted_plate(api, b, OTHER_OPERATOR)
+        plate_b = accepted_plate(api, b, OTHER_OPERATOR)
         api.ok("post", f"/machines/{machine_b}/bed-clear", OTHER_OPERATOR)
         wait_for("B's plate claimed", lambda: job(plate_b["id"]) == "dispatching", 30, logs)
         before = _state(region, b, machine_b, plate_b["id"])
@@ -310,20 +309,6 @@ def _admin_page(url: str, path: str) -> str:
         page = browser.get(path)
         assert page.status_code == 200, page.text[:500]
         return page.text
-
-
-def _accepted_plate(api: ApiClient, place_id: int, operator: str) -> dict:
-    """One plate of ten visors requested, approved, allocated to the place and accepted by its operator."""
-    visor = next(i for i in api.ok("get", "/items", REQUESTER) if i["code"] == "visiere")
-    request = api.ok("post", "/requests", REQUESTER, json={
-        "needed_by": (date.today() + timedelta(days=7)).isoformat(), "delivery_point": "Mairie",
-        "lines": [{"item_id": visor["id"], "quantity": 10}]})
-    api.ok("post", f"/requests/{request['id']}/approve", COORDINATOR)
-    order = api.ok("post", "/work-orders", COORDINATOR, json={
-        "request_line_id": request["lines"][0]["id"], "place_id": place_id, "quantity": 10})
-    api.ok("post", f"/work-orders/{order['id']}/accept", operator, json={})
-    (plate,) = api.ok("get", f"/jobs?work_order_id={order['id']}", operator)
-    return plate
 
 
 def _state(region: Region, place_id: int, machine_id: int, job_id: int) -> tuple:

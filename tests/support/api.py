@@ -5,6 +5,7 @@ a test that wants the French default passes its own Accept-Language header.
 """
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 from makernet.demo import DEMO_PASSWORD
@@ -55,3 +56,17 @@ class ApiClient:
 def _body(answer: Any) -> Any:
     """The JSON of a Flask or httpx response."""
     return answer.get_json() if hasattr(answer, "get_json") else answer.json()
+
+
+def accepted_plate(api: ApiClient, place_id: int, operator: str) -> dict:
+    """One plate of ten visors (the demo's prusa-mk3 layout) requested, approved, allocated to the place and accepted by its operator."""
+    visor = next(i for i in api.ok("get", "/items", REQUESTER) if i["code"] == "visiere")
+    request = api.ok("post", "/requests", REQUESTER, json={
+        "needed_by": (date.today() + timedelta(days=7)).isoformat(), "delivery_point": "Mairie",
+        "lines": [{"item_id": visor["id"], "quantity": 10}]})
+    api.ok("post", f"/requests/{request['id']}/approve", COORDINATOR)
+    order = api.ok("post", "/work-orders", COORDINATOR, json={
+        "request_line_id": request["lines"][0]["id"], "place_id": place_id, "quantity": 10})
+    api.ok("post", f"/work-orders/{order['id']}/accept", operator, json={})
+    (plate,) = api.ok("get", f"/jobs?work_order_id={order['id']}", operator)
+    return plate
