@@ -117,3 +117,18 @@ def test_an_api_list_is_cut_in_pages_that_give_the_total_and_the_next_page(app: 
     listed = document["paths"]["/requests"]["get"]
     assert {p["name"] for p in listed["parameters"]} >= {"page", "per_page"}
     assert set(listed["responses"]["200"]["headers"]) == {"X-Total-Count", "Link"}
+
+
+def test_the_requests_page_counts_its_rows_in_the_readers_language_and_filters_by_state(app: Flask, api: ApiClient) -> None:
+    from tests.support.pages import Pages, text_of
+    pages = Pages(app.test_client())
+    pages.sign_in(REQUESTER)
+    first = accepted_order(api, quantity=10)
+    assert "1 demande " in text_of(pages.get("/requests")) + " "
+    accepted_order(api, quantity=10)
+    assert "2 demandes" in text_of(pages.get("/requests"))
+    allocated = text_of(pages.get("/requests?status=allocated"))
+    assert "2 demandes" in allocated and f"Demande n° {first['request_id']}" in allocated
+    assert f"Demande n° {first['request_id']}" not in text_of(pages.get("/requests?status=closed"))
+    pages.post("/language", {"locale": "en", "next": "/requests"})
+    assert "2 requests" in text_of(pages.get("/requests"))
