@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from makernet.errors import InvalidInput
 from makernet.models import (Delivery, DeliveryLine, DesignVersion, Item, Job, Machine, Material, Organisation, Place,
                              Request, RequestLine, WorkOrder)
-from makernet.services.access import Actor, can_see_delivery, can_see_request, sees_place
+from makernet.services.access import Actor, can_see_delivery, sees_place
 from makernet.services.listing import requests_seen
 from makernet.services.context import Context
 from makernet.services.stock.queries import stock_states
@@ -63,16 +63,10 @@ def _requests(s: Session, actor: Actor) -> tuple[list[str], list[list[object]]]:
              .join(Organisation, Organisation.id == Request.organisation_id)
              .join(RequestLine, RequestLine.request_id == Request.id).join(Item, Item.id == RequestLine.item_id)
              .order_by(Request.id, RequestLine.id))
-    query = requests_seen(query, actor)
-    seen: dict[int, bool] = {}
-    rows = []
-    for request, org, line, item in s.exec(query).all():
-        if request.id not in seen:
-            seen[request.id] = actor.role in ("admin", "requester", "coordinator") or can_see_request(s, actor, request)
-        if seen[request.id]:
-            rows.append([request.id, org.name, org.departement, request.status, request.priority,
-                         request.needed_by.isoformat(), request.delivery_point, _stamp(request.created_at), line.id,
-                         item.code, line.quantity, line.units_made, line.units_delivered, line.units_received])
+    rows = [[request.id, org.name, org.departement, request.status, request.priority, request.needed_by.isoformat(),
+             request.delivery_point, _stamp(request.created_at), line.id, item.code, line.quantity, line.units_made,
+             line.units_delivered, line.units_received]
+            for request, org, line, item in s.exec(requests_seen(query, actor)).all()]
     return header, rows
 
 
