@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 
-from makernet.api.endpoints import endpoint
-from makernet.api.schemas import AcceptIn, ReasonIn, WorkOrderIn
+from makernet.api.endpoints import endpoint, query_int
+from makernet.api.schemas import AcceptIn, ReasonIn, WorkOrderChangeIn, WorkOrderIn
 from makernet.services import planning, reporting
 from makernet.services.access import Actor
 from makernet.services.context import current_context as ctx
@@ -20,14 +20,29 @@ def create_work_order(actor: Actor, body: WorkOrderIn) -> dict:
                              quantity=body.quantity, design_version_id=body.design_version_id, reason=body.reason)
 
 
-@endpoint(bp, "get", "/work-orders", "Work orders of this user's places or territory, newest first", paged=True)
+@endpoint(bp, "get", "/work-orders", "Work orders of this user's places or territory, newest first; `status` and "
+          "`place_id` narrow the list", paged=True)
 def list_work_orders(actor: Actor, window: Window) -> Rows:
-    return planning.list_work_orders(ctx(), actor, request.args.get("status"), window)
+    return planning.list_work_orders(ctx(), actor, request.args.get("status"), window, query_int("place_id"))
 
 
 @endpoint(bp, "get", "/work-orders/{work_order_id}", "One work order")
 def get_work_order(actor: Actor, work_order_id: int) -> dict:
     return planning.get_work_order(ctx(), actor, work_order_id)
+
+
+@endpoint(bp, "patch", "/work-orders/{work_order_id}",
+          "Bring a proposed or accepted work order down to fewer units, saying why (coordinators); the units taken "
+          "back, never ones a machine has begun, are planned again at once", body=WorkOrderChangeIn)
+def change_work_order(actor: Actor, work_order_id: int, body: WorkOrderChangeIn) -> dict:
+    return planning.change_work_order(ctx(), actor, work_order_id, quantity=body.quantity, reason=body.reason)
+
+
+@endpoint(bp, "post", "/work-orders/{work_order_id}/cancel",
+          "Call off all of a work order no machine has begun, saying why (coordinators); planned again at once",
+          body=ReasonIn)
+def cancel_work_order(actor: Actor, work_order_id: int, body: ReasonIn) -> dict:
+    return planning.change_work_order(ctx(), actor, work_order_id, quantity=None, reason=body.reason)
 
 
 @endpoint(bp, "post", "/work-orders/{work_order_id}/accept", "Accept a proposed work order, or part of it (operators)",

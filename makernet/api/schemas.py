@@ -99,6 +99,13 @@ class AcceptIn(Body):
     quantity: Quantity | None = None
 
 
+class WorkOrderChangeIn(Body):
+    """A coordinator brings a work order down to fewer units, saying why; the units taken back are planned again."""
+
+    quantity: Annotated[int, Field(ge=0, le=MAX_QUANTITY, description="the new total, at least what is begun")]
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+
+
 class BatchReportIn(Body):
     """Counts of a finished manual batch."""
 

@@ -14,6 +14,12 @@ MESSAGES = {
     "work_order.decided_meanwhile": _l("L'ordre n° %(id)s a été décidé entre-temps."),
     "planning.decline_reason_required": _l("Indiquez pourquoi le travail est refusé."),
     "work_order.not_declinable": _l("L'ordre n° %(id)s est %(status)s : seul un ordre proposé peut être décliné."),
+    "planning.change_reason_required": _l("Indiquez pourquoi la coordination reprend ce travail."),
+    "work_order.not_changeable": _l(
+        "L'ordre n° %(id)s est %(status)s : seul un ordre proposé ou accepté peut être réduit ou annulé."),
+    "work_order.all_begun": _l("Tout l'ordre n° %(id)s est commencé ou fabriqué : il ne reste rien à reprendre."),
+    "planning.change_out_of_range": _l(
+        "Indiquez entre %(least)s et %(most)s unités : ce qui est déjà commencé reste au lieu."),
     "planning.place_not_taking_work": _l("%(place)s ne prend pas de travail en ce moment."),
     "planning.place_does_not_make_item": _l("%(place)s ne fabrique pas cet article."),
     "planning.no_design_for_requester": _l(

@@ -244,6 +244,14 @@ def own_work_order(s: Session, actor: Actor, work_order_id: int) -> WorkOrder:
     return order
 
 
+def coordinated_work_order(s: Session, actor: Actor, work_order_id: int) -> WorkOrder:
+    """A work order of a place in the coordinator's territory (any, for admins)."""
+    order = s.get(WorkOrder, work_order_id)
+    if order is None or not actor.sees_departement(s.get(Place, order.place_id).departement):
+        raise NotFound("work_order.not_found", id=work_order_id)
+    return order
+
+
 def can_see_work_order(s: Session, actor: Actor, order: WorkOrder) -> bool:
     """Operators see their places' work orders, coordinators their territory's."""
     place = s.get(Place, order.place_id)

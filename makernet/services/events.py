@@ -58,6 +58,19 @@ class WorkRefused(Event):
 
 
 @dataclass(frozen=True)
+class WorkTakenBack(Event):
+    """A coordinator took back units of a work order no machine had begun: they are to plan again."""
+
+    work_order_id: int
+    request_line_id: int
+    place_id: int
+    units: int
+    why: str              # the coordinator's reason, as the place reads it
+    user_id: int | None
+    today: date | None = None
+
+
+@dataclass(frozen=True)
 class PlateFinished(Event):
     """A plate or batch was completed: units counted, material consumed."""
 

@@ -9,13 +9,16 @@ from collections.abc import Callable, Mapping, Sequence
 
 from makernet.services import audit
 from makernet.services.events import (ChangeAsked, Event, MachineServiceChanged, PlaceConditionsChanged, PlaceResumed,
-                                      PlaceStopped, PrintersWentDown, StockDropped, WorkRefused)
-from makernet.services.plans.handlers import replan_after_printers_down, replan_after_stock_drop, replan_refused_work
+                                      PlaceStopped, PrintersWentDown, StockDropped, WorkRefused,
+                                      WorkTakenBack)
+from makernet.services.plans.handlers import (replan_after_printers_down, replan_after_stock_drop, replan_refused_work,
+                                             replan_taken_back_work)
 
 SUBSCRIBERS: Mapping[type[Event], Sequence[Callable[..., None]]] = {
     PrintersWentDown: (replan_after_printers_down,),
     StockDropped: (replan_after_stock_drop,),
     WorkRefused: (replan_refused_work,),
+    WorkTakenBack: (replan_taken_back_work,),
     # the audit trail, within the transaction that makes the change
     PlaceConditionsChanged: (audit.place_conditions_changed,),
     PlaceStopped: (audit.place_stopped,),

@@ -51,7 +51,7 @@ LABELS = {
     "manual": _l("Lancée par la coordination"), "decline": _l("Proposition déclinée"),
     "partial": _l("Proposition acceptée en partie"), "printer_down": _l("Machine en panne"),
     "stock_out": _l("Manque de matière"), "place_out": _l("Lieu qui se retire"), "rule": _l("Règle de la coordination"),
-    "daily": _l("Passage quotidien"),
+    "daily": _l("Passage quotidien"), "taken_back": _l("Travail repris par la coordination"),
     "proposé": _l("Proposé"), "accepté automatiquement": _l("Accepté automatiquement"), "retiré": _l("Retiré"),
     "libéré": _l("Libéré"), "pin": _l("Épinglage"), "forbid": _l("Interdiction"),
 }

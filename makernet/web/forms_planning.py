@@ -24,6 +24,16 @@ class DeclineForm(FlaskForm):
     reason = TextAreaField(_l("Motif du refus"), validators=[DataRequired(_l("Indiquez le motif.")), Length(max=1000)])
 
 
+class TakeBackForm(FlaskForm):
+    """A coordinator brings a work order down to fewer units, or calls off all of it not begun, saying why."""
+
+    quantity = IntegerField(_l("Nouvelle quantité"), validators=[Optional(), NumberRange(min=0, max=MAX_QUANTITY)],
+                            description=_l("Ce qu'une machine a commencé reste au lieu ; le reste est replanifié."),
+                            render_kw={"inputmode": "numeric"})
+    reason = TextAreaField(_l("Motif, que le lieu lira"),
+                           validators=[DataRequired(_l("Indiquez le motif.")), Length(max=1000)])
+
+
 class AllocateForm(FlaskForm):
     """Propose part of a request line to a place."""
 

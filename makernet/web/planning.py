@@ -1,37 +1,79 @@
 """Work orders: places accept, decline or accept part; coordinators allocate requests to places."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal, gettext as _, ngettext
 
 from makernet.errors import MakerNetError
 from makernet.services import planning
+from makernet.services.listing import Window
 from makernet.services.context import current_context as ctx
+from makernet.web.demand import PAGE_ROWS
 from makernet.web.feedback import attach, flash_with_link, page_blueprint
 from makernet.web.forms import options
-from makernet.web.forms_planning import AcceptForm, AllocateForm, DeclineForm
+from makernet.web.forms_planning import AcceptForm, AllocateForm, DeclineForm, TakeBackForm
 from makernet.web.session import actor, roles
 
 bp = page_blueprint("planning", __name__)
 
 
 def _work_orders_page(refused: tuple[int, AcceptForm | DeclineForm] | None = None) -> str:
-    """The work orders page: one accept and one decline form per proposed order (a refused one kept as typed)."""
-    orders = planning.work_orders_page(ctx(), actor())
-    proposed = [o for o in orders if o["status"] == "proposed"]
+    """The work orders page: the proposals waiting for an answer (one accept and one decline form each, a refused
+    one kept as typed), then a page of all orders, filtered by state and place."""
+    status = request.args.get("status") or None
+    place = request.args.get("place", type=int)
+    proposed = planning.work_orders_page(ctx(), actor(), "proposed", place)
+    orders = planning.work_orders_page(ctx(), actor(), status, place, Window.of(request.args.get("page"), None,
+                                                                                  PAGE_ROWS))
     accepts = {o["id"]: AcceptForm(prefix=f"accept{o['id']}", formdata=None) for o in proposed}
     declines = {o["id"]: DeclineForm(prefix=f"decline{o['id']}", formdata=None) for o in proposed}
     if refused is not None:
         (accepts if isinstance(refused[1], AcceptForm) else declines)[refused[0]] = refused[1]
+    filters = {k: v for k, v in (("status", status), ("place", place)) if v}
     return render_template("planning/work_orders.html", proposed=proposed, accepts=accepts, declines=declines,
-                           others=[o for o in orders if o["status"] != "proposed"])
+                           orders=orders, filters=filters, statuses=planning.STATUSES,
+                           places=planning.work_order_places(ctx(), actor()))
 
 
 @bp.get("/work-orders")
 @roles("operator", "coordinator")
 def work_orders() -> str:
-    """Work proposed to my places (operators) or in my territory (coordinators)."""
+    """Work proposed to my places (operators) or in my territory (coordinators), and all orders, page by page."""
     return _work_orders_page()
+
+
+@bp.get("/work-orders/<int:work_order_id>")
+@roles("operator", "coordinator")
+def work_order(work_order_id: int) -> str:
+    """One work order: what, for whom, where its plates stand; a coordinator may bring it down or call it off."""
+    return _work_order_page(work_order_id, TakeBackForm(formdata=None))
+
+
+def _work_order_page(work_order_id: int, form: TakeBackForm, status: int = 200) -> tuple[str, int]:
+    return render_template("planning/work_order.html", o=planning.work_order_page(ctx(), actor(), work_order_id),
+                           form=form), status
+
+
+@bp.post("/work-orders/<int:work_order_id>/take-back")
+@roles("coordinator")
+def take_back(work_order_id: int) -> object:
+    """Bring the order down to the quantity typed, or call off all of it not begun; the rest is planned again."""
+    form = TakeBackForm()
+    whole = request.form.get("action") == "cancel"
+    if form.validate_on_submit():
+        if not whole and form.quantity.data is None:
+            form.quantity.errors = [_("Indiquez la nouvelle quantité, ou annulez ce qui n'est pas commencé.")]
+            return _work_order_page(work_order_id, form, 422)
+        try:
+            order = planning.change_work_order(ctx(), actor(), work_order_id, reason=form.reason.data,
+                                               quantity=None if whole else form.quantity.data)
+        except MakerNetError as error:
+            attach(form, error)
+        else:
+            flash(_("Ordre n° %(id)s : %(reason)s. Le lieu le lit sur l'ordre ; les unités reprises sont "
+                    "replanifiées.", id=work_order_id, reason=order["reason"]), "success")
+            return redirect(url_for("planning.work_order", work_order_id=work_order_id))
+    return _work_order_page(work_order_id, form, 422)
 
 
 @bp.post("/work-orders/<int:work_order_id>/accept")

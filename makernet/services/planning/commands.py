@@ -7,10 +7,11 @@ from makernet.domain.states import RequestStatus, WorkOrderStatus
 from makernet.errors import Conflict, InvalidInput, NotFound
 from makernet.models import Request, RequestLine, WorkOrder
 from makernet.models.base import utcnow
-from makernet.services.access import Actor, own_work_order, visible_request
+from makernet.services.access import Actor, coordinated_work_order, own_work_order, visible_request
 from makernet.services.context import Context
-from makernet.services.events import WorkProposed, WorkRefused, record
-from makernet.services.planning.operations import accept_order, allocatable_place, allocated_quantity, validated_design
+from makernet.services.events import WorkProposed, WorkRefused, WorkTakenBack, record
+from makernet.services.planning.operations import (accept_order, allocatable_place, allocated_quantity, not_begun,
+                                                   take_back, validated_design)
 from makernet.services.planning.views import work_order_view
 from makernet.services.production.operations import start_work_order
 from makernet.services.transitions import created, move
@@ -84,3 +85,34 @@ def decline_work_order(ctx: Context, actor: Actor, work_order_id: int, reason: s
         record(ctx, tx, WorkRefused(order.id, order.request_line_id, "decline", f"refusée : {reason.strip()}",
                                     actor.user_id, today))
         return work_order_view(tx.session, order)
+
+
+def change_work_order(ctx: Context, actor: Actor, work_order_id: int, *, quantity: int | None, reason: str,
+                      today: date | None = None) -> dict:
+    """A coordinator brings a work order down to `quantity` units, or calls off all of it no machine has begun
+    (`quantity` None). The units taken back are planned again at once; the place reads why on the order.
+    """
+    actor.require("coordinator")
+    if not reason.strip():
+        raise InvalidInput("planning.change_reason_required", field="reason")
+    with ctx.db.transaction() as tx:
+        s = tx.session
+        order = coordinated_work_order(s, actor, work_order_id)
+        if order.status not in ("proposed", "accepted"):
+            raise Conflict("work_order.not_changeable", id=work_order_id, status=order.status)
+        current = order.quantity if order.status == "proposed" else order.accepted_quantity
+        free = not_begun(s, order)
+        if not free:
+            raise Conflict("work_order.all_begun", id=work_order_id)
+        least = current - free
+        target = least if quantity is None else quantity
+        if not least <= target < current:
+            raise InvalidInput("planning.change_out_of_range", field="quantity", least=least, most=current - 1)
+        units = current - target
+        taken = "1 unité reprise" if units == 1 else f"{units} unités reprises"
+        why = f"{taken} par la coordination : {reason.strip()}" if target else \
+            f"Annulé par la coordination : {reason.strip()}"
+        take_back(s, order, units, why, actor.user_id)
+        record(ctx, tx, WorkTakenBack(order.id, order.request_line_id, order.place_id, units, reason.strip(),
+                                      actor.user_id, today))
+        return work_order_view(s, order)

@@ -1,12 +1,12 @@
 """Steps of allocation run inside a caller's transaction: accept an order, what is left, where and what to make."""
 from __future__ import annotations
 
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import Session, select
 
-from makernet.domain.states import WorkOrderStatus
+from makernet.domain.states import JobStatus, WorkOrderStatus
 from makernet.errors import Conflict, NotFound
-from makernet.models import DesignVersion, Item, Organisation, Place, Request, WorkOrder
+from makernet.models import DesignVersion, Item, Job, Organisation, Place, Request, WorkOrder
 from makernet.models.base import utcnow
 from makernet.services.access import Actor
 from makernet.services.transitions import move
@@ -51,3 +51,55 @@ def accept_order(s: Session, order: WorkOrder, quantity: int, user_id: int | Non
     done = move(s, WorkOrder, WorkOrderStatus, order.id, "accept", user_id=user_id, note=note,
                 accepted_quantity=quantity, decided_at=utcnow())
     return done is not None
+
+
+def not_begun(s: Session, order: WorkOrder) -> int:
+    """Units of a work order no machine has begun: all of a proposal, the queued plates of accepted work."""
+    if order.status == "proposed":
+        return order.quantity
+    if order.status != "accepted":
+        return 0
+    return int(s.exec(select(func.coalesce(func.sum(Job.units), 0)).where(
+        Job.work_order_id == order.id, Job.status == "queued")).one())
+
+
+def take_back(s: Session, order: WorkOrder, units: int, why: str, user_id: int | None) -> None:
+    """Take `units` not begun off a work order: a proposal shrinks or is withdrawn; accepted work loses its last
+    queued plates (the last one taken shrinks if it holds more than is left to take), and is released when
+    nothing of it had begun, finished when what had begun is all made.
+
+    The order's quantity shrinks with it, so the place does not read as having refused any of it.
+    """
+    if order.status == "proposed":
+        kept = order.quantity - units
+        if kept == 0:
+            done = move(s, WorkOrder, WorkOrderStatus, order.id, "withdraw", user_id=user_id, note=why,
+                        reason=why[:1000], decided_at=utcnow())
+        else:
+            done = s.execute(update(WorkOrder).where(WorkOrder.id == order.id, WorkOrder.status == "proposed")
+                             .values(quantity=kept, reason=why[:1000])).rowcount
+        if not done:
+            raise Conflict("work_order.decided_meanwhile", id=order.id)
+        return
+    left = units
+    queued = s.exec(select(Job).where(Job.work_order_id == order.id, Job.status == "queued")
+                    .order_by(Job.sequence.desc(), Job.id.desc())).all()  # type: ignore[attr-defined]
+    for job in queued:
+        if left == 0:
+            break
+        if job.units <= left:
+            done = move(s, Job, JobStatus, job.id, "withdraw", user_id=user_id, note=why) is not None
+        else:
+            done = bool(s.execute(update(Job).where(Job.id == job.id, Job.status == "queued")
+                                  .values(units=job.units - left)).rowcount)
+        if not done:
+            raise Conflict("work_order.decided_meanwhile", id=order.id)
+        left -= min(job.units, left)
+    kept = order.accepted_quantity - units
+    shrunk = {"quantity": order.quantity - units} if kept else {}   # a released order keeps what it was
+    s.execute(update(WorkOrder).where(WorkOrder.id == order.id).values(accepted_quantity=kept, reason=why[:1000],
+                                                                        **shrunk))
+    if kept == 0:
+        move(s, WorkOrder, WorkOrderStatus, order.id, "release", user_id=user_id, note=why, decided_at=utcnow())
+    elif order.units_made >= kept:
+        move(s, WorkOrder, WorkOrderStatus, order.id, "finish", user_id=user_id, note=why)

@@ -10,13 +10,13 @@ from sqlmodel import Session, select
 from makernet.domain.states import WorkOrderStatus
 from makernet.errors import InvalidInput, NotFound
 from makernet.domain.planning import units_per_open_day
-from makernet.models import Item, Machine, Material, Organisation, Place, Request, StockEntry, WorkOrder
+from makernet.models import Item, Job, Machine, Material, Organisation, Place, Request, StockEntry, WorkOrder
 from makernet.services.access import Actor, can_see_work_order
 from makernet.services.listing import Rows, Window, page_of, work_orders_seen
 from makernet.services.context import Context
 from makernet.services.demand.queries import request_page
 from makernet.services.places.operations import PRINTER_KINDS, place_capacity
-from makernet.services.planning.operations import allocated_quantity
+from makernet.services.planning.operations import allocated_quantity, not_begun
 from makernet.services.planning.views import work_order_view
 
 def allocation_options(ctx: Context, actor: Actor, request_id: int, today: date | None = None) -> dict:
@@ -73,21 +73,51 @@ def _distance_km(point: tuple[float, float] | None, place: Place) -> float | Non
     return round(6371.0 * 2 * math.asin(math.sqrt(a)), 1)
 
 
-def work_orders_page(ctx: Context, actor: Actor, status: str | None = None) -> list[dict]:
+def work_orders_page(ctx: Context, actor: Actor, status: str | None = None, place_id: int | None = None,
+                     window: Window | None = None) -> Rows:
     """Work orders as the pages show them: with item, place, requester and needed-by date."""
-    orders = list_work_orders(ctx, actor, status)
+    orders = list_work_orders(ctx, actor, status, window, place_id)
     with ctx.db.reading() as s:
         items = {i.id: i.name for i in s.exec(select(Item)).all()}
         places = {p.id: p.name for p in s.exec(select(Place)).all()}
         for order in orders:
-            request = s.get(Request, order["request_id"])
-            order.update(item_name=items.get(order["item_id"], "?"), place_name=places.get(order["place_id"], "?"),
-                         needed_by=request.needed_by, delivery_point=request.delivery_point,
-                         priority=request.priority,
-                         requester=s.get(Organisation, request.organisation_id).name)
+            _readable(s, order, items, places)
     return orders
 
 
+def _readable(s: Session, order: dict, items: dict[int, str], places: dict[int, str]) -> None:
+    request = s.get(Request, order["request_id"])
+    order.update(item_name=items.get(order["item_id"], "?"), place_name=places.get(order["place_id"], "?"),
+                 needed_by=request.needed_by, delivery_point=request.delivery_point, priority=request.priority,
+                 requester=s.get(Organisation, request.organisation_id).name)
+
+
+def work_order_page(ctx: Context, actor: Actor, work_order_id: int) -> dict:
+    """One work order as its page shows it: what, for whom, its plates, and what a coordinator may take back."""
+    with ctx.db.reading() as s:
+        order = s.get(WorkOrder, work_order_id)
+        if order is None or not can_see_work_order(s, actor, order):
+            raise NotFound("work_order.not_found", id=work_order_id)
+        view = work_order_view(s, order)
+        item = s.get(Item, view["item_id"])
+        _readable(s, view, {item.id: item.name}, {order.place_id: s.get(Place, order.place_id).name})
+        counts = dict(s.exec(select(Job.status, func.count()).where(Job.work_order_id == order.id)
+                             .group_by(Job.status)).all())
+        view.update(plates=counts, not_begun=not_begun(s, order),
+                    may_take_back=actor.role in ("coordinator", "admin") and actor.sees_departement(
+                        s.get(Place, order.place_id).departement))
+        return view
+
+
+def work_order_places(ctx: Context, actor: Actor) -> list[tuple[int, str]]:
+    """The places whose work orders the actor sees, to filter the list by (id, name), by name."""
+    with ctx.db.reading() as s:
+        places = s.exec(select(Place).order_by(Place.name)).all()
+        return [(p.id, p.name) for p in places if p.organisation_id == actor.organisation_id
+                or actor.sees_departement(p.departement)]
+
+
+STATUSES = tuple(st.value for st in WorkOrderStatus)   # as the lists filter by them
 OPEN_WORK = ("proposed", "accepted", "done")
 
 
@@ -100,14 +130,17 @@ def get_work_order(ctx: Context, actor: Actor, work_order_id: int) -> dict:
         return work_order_view(s, order)
 
 
-def list_work_orders(ctx: Context, actor: Actor, status: str | None = None, window: Window | None = None) -> Rows:
-    """Work orders of the actor's places (operators) or territory (coordinators), newest first: one page of
-    them, or all without a window."""
+def list_work_orders(ctx: Context, actor: Actor, status: str | None = None, window: Window | None = None,
+                     place_id: int | None = None) -> Rows:
+    """Work orders of the actor's places (operators) or territory (coordinators), newest first, of one status
+    or place if asked: one page of them, or all without a window."""
     if status is not None and status not in {st.value for st in WorkOrderStatus}:
         raise InvalidInput("filter.status_unknown", field="status", value=status)
     with ctx.db.reading() as s:
         query = select(WorkOrder).join(Place, Place.id == WorkOrder.place_id).order_by(WorkOrder.id.desc())  # type: ignore[union-attr]
         if status:
             query = query.where(WorkOrder.status == status)
+        if place_id is not None:
+            query = query.where(WorkOrder.place_id == place_id)
         query = work_orders_seen(query, actor)
         return page_of(s, query, window, lambda o: work_order_view(s, o))

@@ -29,7 +29,7 @@ from makernet.services.plans.views import plan_run_view
 from makernet.services.production.operations import start_work_order
 from makernet.services.transitions import created
 
-TRIGGERS = ("manual", "daily", "decline", "partial", "printer_down", "stock_out", "place_out", "rule")
+TRIGGERS = ("manual", "daily", "decline", "partial", "printer_down", "stock_out", "place_out", "rule", "taken_back")
 
 
 STRATEGIES = {"planner": plan, "baseline": plan_baseline}
