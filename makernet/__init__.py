@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 PACKAGE = Path(__file__).resolve().parent
 MIN_SECRET_KEY = 32   # characters of MAKERNET_SECRET_KEY in production: what a guess cannot reach
+MAX_ID = 2**31 - 1    # the largest row id PostgreSQL's integer keys hold
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -50,10 +51,33 @@ def create_app(settings: Settings | None = None) -> Flask:
                                          tasks=CeleryQueue(celery_app), settings=settings, subscribers=SUBSCRIBERS,
                                          secret=app.config["SECRET_KEY"])
 
+    _plain_input(app)
     from makernet import api, web
     api.init_app(app)
     web.init_app(app)
     return app
+
+
+def _plain_input(app: Flask) -> None:
+    """Input the database could not take is refused as bad input, never a server error: an id in an address
+    beyond what the database counts (2^31 - 1) is simply not found, and a NUL character is refused."""
+    from flask import request
+    from werkzeug.routing import IntegerConverter
+
+    class RowId(IntegerConverter):
+        def __init__(self, url_map: object, *args: object, **kwargs: object) -> None:
+            kwargs.setdefault("max", MAX_ID)
+            super().__init__(url_map, *args, **kwargs)  # type: ignore[arg-type]
+
+    app.url_map.converters["int"] = RowId
+
+    @app.before_request
+    def refuse_nul() -> None:
+        fields = [*request.args.items(multi=True), *(request.form.items(multi=True) if request.form else ())]
+        for name, value in fields:
+            if "\x00" in name or "\x00" in value:
+                name = name.replace("\x00", "")
+                raise InvalidInput("input.nul_character", field=name, name=name)
 
 
 def templates_folder() -> Path:

@@ -87,7 +87,7 @@ def parse_body(model: type[BaseModel]) -> BaseModel:
     if not request.is_json:
         raise BodyError("body.not_json_content", 415, [])
     try:
-        return model.model_validate_json(request.get_data() or b"")
+        body = model.model_validate_json(request.get_data() or b"")
     except ValidationError as error:
         details = [problem(e) for e in error.errors()]
         if any(e["type"] == "json_invalid" for e in error.errors()):
@@ -95,6 +95,20 @@ def parse_body(model: type[BaseModel]) -> BaseModel:
         summary = "; ".join(render("body.problem", {"field": d["field"] or "body", "problem": d["message"]})
                             for d in details[:5])
         raise BodyError("body.invalid", 422, details, problems=summary) from None
+    details = [{"field": where, "code": "body.nul_character", "message": render("body.nul_character")}
+               for where in _nul_characters(body.model_dump(mode="json"))]
+    if details:   # no database keeps one in a text
+        raise BodyError("body.invalid", 422, details, problems=render("body.problem", {
+            "field": details[0]["field"], "problem": details[0]["message"]}))
+    return body
+
+
+def _nul_characters(value: object, where: str = "") -> list[str]:
+    """The dotted paths of the texts of a body that hold a NUL character."""
+    if isinstance(value, str):
+        return [where or "body"] if "\x00" in value else []
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    return [found for key, inner in items for found in _nul_characters(inner, f"{where}.{key}" if where else str(key))]
 
 
 def query_int(name: str) -> int | None:

@@ -16,6 +16,8 @@ MESSAGES = {
         "Un autre « %(process)s » tourne déjà pour cette installation : il n'en faut qu'un. Arrêtez-le d'abord, "
         "ou laissez-le travailler."),
     "exchange.export_not_found": _l("Aucun export nommé « %(name)s »."),
+    "input.nul_character": _l("Le champ %(name)s contient un caractère nul (NUL), qu'aucun texte ne peut contenir."),
+    "body.nul_character": _l("un texte ne peut pas contenir de caractère nul (NUL)"),
     "query.not_date": _l("Le paramètre %(name)s est une date au format AAAA-MM-JJ."),
     "query.not_whole_number": _l("Le paramètre %(name)s est un nombre entier positif."),
     "paging.out_of_range": _l("Le paramètre %(name)s est un nombre entier de %(least)s à %(most)s."),

@@ -13,6 +13,7 @@ MESSAGES = {
     "import.columns_unknown": _l("colonnes inconnues : %(unknown)s (attendues : %(expected)s)"),
     "import.empty_file": _l("fichier vide (colonnes attendues : %(expected)s)"),
     "import.field_count": _l("%(fields)s champs, l'en-tête en a %(header)s"),
+    "import.nul_character": _l("cette ligne contient un caractère nul (NUL) : enregistrez le fichier en CSV texte"),
     "import.unreadable": _l("CSV illisible : %(problem)s"),
     "import.required": _l("la colonne %(column)s est obligatoire"),
     "import.not_whole_number": _l("%(column)s doit être un nombre entier, pas '%(value)s'"),

@@ -103,10 +103,15 @@ def import_csv(ctx: Context, actor: Actor, kind: str, data: bytes | str, dry_run
 
 def _read(text: str, sheet: Sheet) -> tuple[list[tuple[int, dict]], list[dict]]:
     """Rows with their line numbers (the header is line 1), or the header's problems."""
+    if "\x00" in text:   # no database keeps one in a text: the file is refused at its first
+        return [], [row_problem(text[:text.index("\x00")].count("\n") + 1, "import.nul_character")]
     first = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first.count)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = [ALIASES.get(h.strip().lower(), h.strip().lower()) for h in next(reader, [])]
+    try:
+        header = [ALIASES.get(h.strip().lower(), h.strip().lower()) for h in next(reader, [])]
+    except csv.Error as error:
+        return [], [row_problem(1, "import.unreadable", problem=str(error))]
     missing = [c for c in sheet.required if c not in header]
     unknown = [c for c in header if c and c not in sheet.required + sheet.optional]
     if missing or unknown or not header:

@@ -16,18 +16,28 @@ class RowError(Exception):
 
 
 
-def integer_cell(row: dict, name: str, low: int, default: int | None = None, required: bool = False) -> int | None:
-    """A whole number of at least `low` (spaces between thousands allowed), or the default when empty."""
+MOST = 1_000_000_000   # the largest whole number a cell may hold: counts, stock and limits stay far below
+
+
+def integer_cell(row: dict, name: str, low: int, default: int | None = None, required: bool = False,
+                 high: int = MOST) -> int | None:
+    """A whole number between `low` and `high` (spaces between thousands allowed), or the default when empty."""
     raw = row.get(name, "")
     if raw == "":
         if required:
             raise RowError("import.required", column=name)
         return default
-    if not re.fullmatch(r"-?\d+", raw.replace(" ", "").replace("\u00a0", "")):
+    digits = raw.replace(" ", "").replace("\u00a0", "")
+    if not re.fullmatch(r"-?\d+", digits):
         raise RowError("import.not_whole_number", column=name, value=raw)
-    value = int(raw.replace(" ", "").replace("\u00a0", ""))
+    if len(digits.lstrip("-").lstrip("0")) > len(str(high)):   # far out either way: never parse a thousand digits
+        value = -high - 1 if digits.startswith("-") else high + 1
+    else:
+        value = int(digits)
     if value < low:
         raise RowError("import.too_small", column=name, least=low)
+    if value > high:
+        raise RowError("import.out_of_range", column=name, least=low, most=high)
     return value
 
 
@@ -40,7 +50,7 @@ def decimal_cell(row: dict, name: str, low: float, high: float) -> Decimal | Non
         value = Decimal(raw)
     except InvalidOperation:
         raise RowError("import.not_number", column=name, value=row[name]) from None
-    if not (low <= value <= high) or not value.is_finite():
+    if not value.is_finite() or not low <= value <= high:   # NaN and infinities first: they do not compare
         raise RowError("import.out_of_range", column=name, least=low, most=high)
     return value
 
