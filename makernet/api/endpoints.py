@@ -38,7 +38,8 @@ def endpoint(bp: Blueprint, method: str, path: str, summary: str, *, body: type[
     """
     produces = produces or {"pdf": "application/pdf", "csv": "text/csv"}.get(path.rsplit(".", 1)[-1],
                                                                                "application/json")
-    OPERATIONS.append(Operation(method.lower(), path, summary, body, success, public, produces, returns, paged))
+    OPERATIONS.append(Operation(method.lower(), path, summary, body, success, public, produces, returns, paged,
+                                bp.name.removesuffix("_api")))
     rule = re.sub(r"\{(\w+)\}", r"<int:\1>", path)
 
     def decorate(view: Callable) -> Callable:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint
+from flask import Blueprint, render_template
 from pydantic import BaseModel
 
 from makernet.services.listing import MAX_PER_PAGE
@@ -24,6 +24,7 @@ class Operation:
     produces: str = "application/json"
     returns: type[BaseModel] | None = None   # the success answer's schema, when one is declared
     paged: bool = False                      # a list cut in pages (`page`, `per_page`; total and next in headers)
+    tag: str = ""                            # the area it belongs to: the docs group operations by it
 
 
 OPERATIONS: list[Operation] = []  # every endpoint declared with `endpoints.endpoint`, in every area
@@ -35,6 +36,12 @@ def openapi() -> dict:
     return build_document(OPERATIONS)
 
 
+@bp.get("/docs")
+def docs() -> str:
+    """The document, browsable: Swagger UI, served from the installation's own files (no CDN)."""
+    return render_template("api/docs.html")
+
+
 def build_document(operations: list[Operation]) -> dict:
     """An OpenAPI 3.1 document for the operations."""
     schemas: dict[str, dict] = {}
@@ -42,6 +49,7 @@ def build_document(operations: list[Operation]) -> dict:
     for op in operations:
         entry: dict = {
             "summary": op.summary,
+            "tags": [op.tag] if op.tag else [],
             "operationId": f"{op.method}_{op.path.strip('/').replace('/', '_').replace('{', '').replace('}', '')}",
             "responses": {
                 str(op.success): {"description": "Success", "content": {op.produces: {"schema": _success_schema(op)}}},

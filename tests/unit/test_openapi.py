@@ -42,7 +42,7 @@ def test_refusals_are_documented_with_their_code_message_and_details(client) -> 
 def test_every_api_route_is_documented(app, client) -> None:  # noqa: ANN001
     document = client.get("/api/v1/openapi.json").get_json()
     for rule in app.url_map.iter_rules():
-        if not rule.rule.startswith("/api/v1/") or rule.rule == "/api/v1/openapi.json":
+        if not rule.rule.startswith("/api/v1/") or rule.rule in ("/api/v1/openapi.json", "/api/v1/docs"):
             continue
         path = re.sub(r"<int:(\w+)>", r"{\1}", rule.rule.removeprefix("/api/v1"))
         for method in rule.methods - {"HEAD", "OPTIONS"}:
@@ -56,3 +56,23 @@ def test_each_body_is_documented_by_its_own_schema(client) -> None:  # noqa: ANN
     receipt = document["paths"]["/deliveries/{delivery_id}/confirm-receipt"]["post"]["requestBody"]
     name = receipt["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
     assert set(document["components"]["schemas"][name]["properties"]) == {"receiver_name"}
+
+
+def test_the_docs_are_browsable_from_the_installation_s_own_files(app, client) -> None:  # noqa: ANN001
+    page = client.get("/api/v1/docs", headers={"Accept-Language": "fr"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Documentation de l'API" in html and 'data-document="/api/v1/openapi.json"' in html
+    sources = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert not [s for s in sources if "//" in s], "everything comes from the installation itself, never a CDN"
+    for asset in ("vendor/swagger-ui/swagger-ui-bundle.js", "vendor/swagger-ui/swagger-ui.css", "js/api-docs.js"):
+        assert f"/static/{asset}" in sources
+        answer = client.get(f"/static/{asset}")
+        assert answer.status_code == 200
+        answer.close()
+
+
+def test_operations_are_grouped_by_area(client) -> None:  # noqa: ANN001
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert document["paths"]["/requests"]["post"]["tags"] == ["demand"]
+    assert document["paths"]["/work-orders/{work_order_id}"]["patch"]["tags"] == ["planning"]
+    assert all(op["tags"] for path in document["paths"].values() for op in path.values())
