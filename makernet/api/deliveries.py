@@ -12,7 +12,7 @@ from makernet.services.demand import MAX_LINES
 from makernet.services import deliveries
 from makernet.services.access import Actor
 from makernet.services.context import current_context as ctx
-from makernet.services.listing import Rows, Window
+from makernet.services.listing import Filters, Rows, Window
 
 bp = Blueprint("deliveries_api", __name__, url_prefix="/api/v1")
 Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
@@ -52,9 +52,10 @@ def create_delivery(actor: Actor, body: DeliveryIn) -> dict:
                                       mode=body.mode, destination=body.destination)
 
 
-@endpoint(bp, "get", "/deliveries", "Deliveries this user may see, by request_id or status", paged=True)
+@endpoint(bp, "get", "/deliveries", "Deliveries this user may see, newest first, by request_id", paged=True,
+          filters=("status", "place_id", "since", "until"), statuses=deliveries.STATUSES, dated="prepared")
 def list_deliveries(actor: Actor, window: Window) -> Rows:
-    return deliveries.list_deliveries(ctx(), actor, query_int("request_id"), request.args.get("status"), window)
+    return deliveries.list_deliveries(ctx(), actor, query_int("request_id"), Filters.of(request.args), window)
 
 
 @endpoint(bp, "get", "/deliveries/{delivery_id}", "One delivery")

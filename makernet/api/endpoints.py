@@ -29,17 +29,20 @@ class BodyError(MakerNetError):
 
 def endpoint(bp: Blueprint, method: str, path: str, summary: str, *, body: type[BaseModel] | None = None,
              success: int = 200, public: bool = False, produces: str | None = None,
-             returns: type[BaseModel] | None = None, paged: bool = False) -> Callable:
+             returns: type[BaseModel] | None = None, paged: bool = False, filters: tuple[str, ...] = (),
+             statuses: tuple[str, ...] = (), dated: str = "") -> Callable:
     """Declare an endpoint: the view gets `actor` (unless public) and the parsed `body`.
 
     `produces` is the success content type; by default JSON, or PDF/CSV for paths ending so; `returns` documents
     the success answer's schema. A `paged` list's view gets the `window` the query string asks for and returns
     `Rows`: the answer is that page, with the total in X-Total-Count and the next and previous pages in Link.
+    `filters` are the query parameters it is narrowed by (`Filters`: status among `statuses`, place_id, since and
+    until, days of what `dated` says), documented with their refusals.
     """
     produces = produces or {"pdf": "application/pdf", "csv": "text/csv"}.get(path.rsplit(".", 1)[-1],
                                                                                "application/json")
     OPERATIONS.append(Operation(method.lower(), path, summary, body, success, public, produces, returns, paged,
-                                bp.name.removesuffix("_api")))
+                                filters, statuses, dated, bp.name.removesuffix("_api")))
     rule = re.sub(r"\{(\w+)\}", r"<int:\1>", path)
 
     def decorate(view: Callable) -> Callable:

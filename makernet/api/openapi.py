@@ -24,6 +24,9 @@ class Operation:
     produces: str = "application/json"
     returns: type[BaseModel] | None = None   # the success answer's schema, when one is declared
     paged: bool = False                      # a list cut in pages (`page`, `per_page`; total and next in headers)
+    filters: tuple[str, ...] = ()            # query parameters narrowing the list: status, place_id, since, until
+    statuses: tuple[str, ...] = ()           # the states `status` may name
+    dated: str = ""                          # what the days of `since` and `until` are: "prepared", "posted"…
     tag: str = ""                            # the area it belongs to: the docs group operations by it
 
 
@@ -64,6 +67,9 @@ def build_document(operations: list[Operation]) -> dict:
         if op.paged:
             entry.setdefault("parameters", []).extend(PAGING_PARAMETERS)
             entry["responses"][str(op.success)]["headers"] = PAGING_HEADERS
+        if op.filters:
+            entry.setdefault("parameters", []).extend(filter_parameters(op))
+            entry["description"] = filters_description(op)
         if op.returns is not None:
             _add_schema(op.returns, schemas)
             entry["responses"][str(op.success)]["content"][op.produces]["schema"] = {
@@ -98,6 +104,35 @@ PAGING_HEADERS = {
     "Link": {"description": "RFC 8288 links to the `next` and `prev` pages, where there are some",
              "schema": {"type": "string"}},
 }
+
+
+
+def filter_parameters(op: Operation) -> list[dict]:
+    """The query parameters a list is narrowed by."""
+    described = {
+        "status": {"description": "only rows in this state", "schema": {"type": "string", "enum": list(op.statuses)}},
+        "place_id": {"description": "only rows of this place", "schema": {"type": "integer", "minimum": 1}},
+        "since": {"description": f"only rows {op.dated} on this day or later (ISO date, days of Europe/Paris)",
+                  "schema": {"type": "string", "format": "date"}},
+        "until": {"description": f"only rows {op.dated} on this day or earlier (ISO date, days of Europe/Paris)",
+                  "schema": {"type": "string", "format": "date"}},
+    }
+    return [{"name": name, "in": "query", "required": False, **described[name]} for name in op.filters]
+
+
+def filters_description(op: Operation) -> str:
+    """What a filtered list's description says of its filters and their refusals."""
+    refusals = ["`paging.out_of_range` (page, per_page)"]
+    if "status" in op.filters:
+        refusals.append("`filter.status_unknown` (a state the list does not have)")
+    if "place_id" in op.filters:
+        refusals += ["`query.not_whole_number` (place_id)",
+                     "`filter.place_unknown` (no such place, or one this user neither sees nor has rows of)"]
+    if "since" in op.filters:
+        refusals += ["`query.not_date` (since, until not YYYY-MM-DD)", "`filter.period_reversed` (until before since)"]
+    return (f"Narrowed by {', '.join(op.filters)}, together; the days are those the rows were {op.dated}, both "
+            f"included. A bad value is refused with status 422 and one of the codes {', '.join(refusals)}; "
+            "nothing is listed then.")
 
 
 ERROR_SCHEMAS = {

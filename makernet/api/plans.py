@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from flask import Blueprint
+from flask import Blueprint, request
 from pydantic import Field, StringConstraints
 
 from makernet.api.endpoints import endpoint
@@ -14,6 +14,7 @@ from makernet.services.plans import RELEASE_DAYS
 from makernet.services import plans
 from makernet.services.access import Actor
 from makernet.services.context import current_context as ctx
+from makernet.services.listing import Filters, Rows, Window
 
 bp = Blueprint("plans_api", __name__, url_prefix="/api/v1")
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
@@ -57,9 +58,10 @@ def run_plan(actor: Actor, body: PlanIn) -> dict:
     return plans.run_plan(ctx(), actor, strategy=body.strategy, release_days=body.release_days)
 
 
-@endpoint(bp, "get", "/plans", "Latest planner runs, with what they changed and why (coordinators)")
-def list_plans(actor: Actor) -> list:
-    return plans.list_plan_runs(ctx(), actor)
+@endpoint(bp, "get", "/plans", "Planner runs, newest first, with what they changed and why (coordinators)",
+          paged=True, filters=("since", "until"), dated="run")
+def list_plans(actor: Actor, window: Window) -> Rows:
+    return plans.list_plan_runs(ctx(), actor, Filters.of(request.args), window)
 
 
 @endpoint(bp, "get", "/plans/{plan_run_id}", "One planner run (coordinators)")

@@ -1,21 +1,23 @@
 """API of production (/api/v1): jobs (plates, batches), batch counts, retries, machines and "bed clear"."""
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, request
 
 from makernet.api.endpoints import endpoint, query_int
 from makernet.api.schemas import BatchReportIn
 from makernet.services import production
 from makernet.services.access import Actor
 from makernet.services.context import current_context as ctx
-from makernet.services.listing import Rows, Window
+from makernet.services.listing import Filters, Rows, Window
 
 bp = Blueprint("production_api", __name__, url_prefix="/api/v1")
 
 
-@endpoint(bp, "get", "/jobs", "Jobs (plates, batches), by work_order_id or machine_id", paged=True)
+@endpoint(bp, "get", "/jobs", "Jobs (plates, batches), by work_order_id or machine_id", paged=True,
+          filters=("status", "place_id", "since", "until"), statuses=production.STATUSES, dated="created")
 def list_jobs(actor: Actor, window: Window) -> Rows:
-    return production.list_jobs(ctx(), actor, query_int("work_order_id"), query_int("machine_id"), window)
+    return production.list_jobs(ctx(), actor, query_int("work_order_id"), query_int("machine_id"), window,
+                                Filters.of(request.args))
 
 
 @endpoint(bp, "post", "/jobs/{job_id}/report", "Report the counts of a manual batch (operators)",

@@ -12,7 +12,7 @@ from makernet.api.schemas import Amount, Body, Cents, Id, Name, Text
 from makernet.services import supply
 from makernet.services.access import Actor
 from makernet.services.context import current_context as ctx
-from makernet.services.listing import Rows, Window
+from makernet.services.listing import Filters, Rows, Window
 
 bp = Blueprint("supply_api", __name__, url_prefix="/api/v1")
 
@@ -71,9 +71,10 @@ def post_supply_request(actor: Actor, body: SupplyRequestIn) -> dict:
                                       needed_by=body.needed_by, description=body.description)
 
 
-@endpoint(bp, "get", "/supply-requests", "Supply requests this user may see, open ones first", paged=True)
+@endpoint(bp, "get", "/supply-requests", "Supply requests this user may see, open ones first", paged=True,
+          filters=("status", "place_id", "since", "until"), statuses=supply.STATUSES, dated="posted")
 def list_supply_requests(actor: Actor, window: Window) -> Rows:
-    return supply.list_supply_requests(ctx(), actor, request.args.get("status"), window)
+    return supply.list_supply_requests(ctx(), actor, Filters.of(request.args), window)
 
 
 @endpoint(bp, "get", "/supply-requests/{supply_request_id}", "One supply request and what it still awaits")

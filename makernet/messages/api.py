@@ -20,6 +20,8 @@ MESSAGES = {
     "body.nul_character": _l("un texte ne peut pas contenir de caractère nul (NUL)"),
     "query.not_date": _l("Le paramètre %(name)s est une date au format AAAA-MM-JJ."),
     "query.not_whole_number": _l("Le paramètre %(name)s est un nombre entier positif."),
+    "filter.place_unknown": _l("Lieu inconnu : n° %(value)s."),
+    "filter.period_reversed": _l("La période finit (%(until)s) avant de commencer (%(since)s)."),
     "paging.out_of_range": _l("Le paramètre %(name)s est un nombre entier de %(least)s à %(most)s."),
     "api.token_missing": _l("Envoyez votre jeton d'API dans l'en-tête « Authorization: Bearer <jeton> »."),
     "body.not_json_content": _l("Envoyez un corps JSON avec l'en-tête « Content-Type: application/json »."),

@@ -8,17 +8,20 @@ answers the total in `X-Total-Count` and the next pages in a `Link` header; page
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, false, func, or_
+from sqlalchemy import Select, and_, exists, false, func, literal, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from makernet.errors import InvalidInput
-from makernet.models import Delivery, Job, Organisation, Place, Request, RequestLine, SupplyRequest, WorkOrder
-from makernet.services.access import Actor
+from makernet.models import (Delivery, Job, Organisation, Place, PlanRun, Request, RequestLine, SupplyRequest,
+                             WorkOrder)
+from makernet.services.access import Actor, sees_place
 
 MAX_PER_PAGE = 500
 
@@ -77,6 +80,77 @@ def page_of(s: Session, query: Select, window: Window | None, view: Callable[[An
     return Rows([view(row) for row in rows], int(total), window)
 
 
+DAYS_IN = ZoneInfo("Europe/Paris")   # a filter's days are the days pages show times in
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a list is narrowed to: one state, one place, the days from `since` to `until` (both included)."""
+
+    status: str | None = None
+    place_id: int | None = None
+    since: date | None = None
+    until: date | None = None
+
+    @classmethod
+    def of(cls, args: Mapping[str, Any]) -> Filters:
+        """From query-string values (missing or empty: not narrowed); a coded refusal for a malformed one."""
+        since, until = _day("since", args.get("since")), _day("until", args.get("until"))
+        if since is not None and until is not None and until < since:
+            raise InvalidInput("filter.period_reversed", field="until", since=since.isoformat(),
+                               until=until.isoformat())
+        place = args.get("place_id") or None
+        if place is not None and not (str(place).isdigit() and 0 < int(place) < 2**31):
+            raise InvalidInput("query.not_whole_number", field="place_id", name="place_id")
+        return cls(str(args.get("status") or "").strip() or None, int(place) if place else None, since, until)
+
+    @property
+    def active(self) -> bool:
+        """Whether the list is narrowed at all."""
+        return any(value is not None for value in (self.status, self.place_id, self.since, self.until))
+
+    def args(self) -> dict[str, str]:
+        """The filters as query-string values, for the links of a filtered list's pages."""
+        values = {"status": self.status, "place_id": self.place_id, "since": self.since, "until": self.until}
+        return {name: str(value) for name, value in values.items() if value is not None}
+
+
+def _day(name: str, raw: object) -> date | None:
+    if raw is None or raw == "":
+        return None
+    try:
+        return date.fromisoformat(str(raw))
+    except ValueError:
+        raise InvalidInput("query.not_date", field=name, name=name) from None
+
+
+def _day_start(day: date) -> datetime:
+    """When a day begins where people live, in UTC as times are stored."""
+    return datetime.combine(day, time.min, DAYS_IN).astimezone(UTC)
+
+
+def filtered(s: Session, actor: Actor, query: Select, filters: Filters, statuses: Collection[str], *,
+             status: Any, place: Any, moment: Any) -> Select:
+    """Narrow a query already narrowed to what the actor sees by the filters, on its `status`, `place` and
+    `moment` columns (a list without states or places has None); an unknown state, or a place the actor neither
+    sees nor has rows of, is refused."""
+    if filters.status is not None:
+        if filters.status not in statuses:
+            raise InvalidInput("filter.status_unknown", field="status", value=filters.status)
+        query = query.where(status == filters.status)
+    if filters.since is not None:
+        query = query.where(moment >= _day_start(filters.since))
+    if filters.until is not None:
+        query = query.where(moment < _day_start(filters.until + timedelta(days=1)))
+    if filters.place_id is not None:
+        chosen = s.get(Place, filters.place_id) if place is not None else None
+        query = query.where(place == filters.place_id) if place is not None else query
+        if chosen is None or not (sees_place(actor, chosen)
+                                  or s.execute(select(query.order_by(None).exists())).scalar()):
+            raise InvalidInput("filter.place_unknown", field="place_id", value=filters.place_id)
+    return query
+
+
 def _territory(actor: Actor, departement: object) -> object:
     """A coordinator's territory as a condition on a département column (false for everyone else)."""
     return departement.in_(actor.territory) if actor.role == "coordinator" else false()  # type: ignore[attr-defined]
@@ -127,3 +201,15 @@ def supply_seen(query: Select, actor: Actor) -> Select:
         return query
     return query.where(or_(Place.organisation_id == actor.organisation_id,
                            supplier.organisation_id == actor.organisation_id, _territory(actor, Place.departement)))
+
+
+def plan_runs_seen(s: Session, query: Select, actor: Actor) -> Select:
+    """Narrow a query of planner runs to those whose territory lies within a coordinator's (admins: all)."""
+    if actor.role == "admin":
+        return query
+    if s.get_bind().dialect.name == "postgresql":
+        each = func.json_array_elements_text(PlanRun.territory).table_valued("value")
+    else:
+        each = func.json_each(PlanRun.territory).table_valued("value")
+    outside = select(literal(1)).select_from(each).where(each.c.value.not_in(actor.territory or ("",)))
+    return query.where(and_(func.json_array_length(PlanRun.territory) > 0, ~exists(outside)))

@@ -8,12 +8,14 @@ from flask_wtf import FlaskForm
 from makernet.errors import MakerNetError
 from makernet.services import deliveries, production
 from makernet.services.context import current_context as ctx
+from makernet.services.listing import Filters, Window
 from makernet.web.feedback import attach, flash_error, page_blueprint
 from makernet.web.forms import ActionForm
 from makernet.web.forms_deliveries import CollectionPointForm, PickUpForm, ReceiptForm, RefuseForm, delivery_form
 from makernet.web.session import actor, roles
 
 bp = page_blueprint("deliveries", __name__)
+PAGE_ROWS = 50   # deliveries of a place's page
 
 
 @bp.route("/places/<int:place_id>/deliveries/new", methods=["GET", "POST"])
@@ -42,21 +44,25 @@ def new_delivery(place_id: int) -> object:
 
 
 def _list_page(place_id: int, kept: tuple[int, FlaskForm] | None = None) -> tuple[str, int]:
-    """A place's deliveries with a pick-up form for each one still at the place."""
-    view = deliveries.place_deliveries(ctx(), actor(), place_id)
+    """A page of a place's deliveries, filtered as asked, with a pick-up form for each one still at the place."""
+    filters = Filters.of(request.args)
+    view = deliveries.place_deliveries(ctx(), actor(), place_id, filters,
+                                       Window.of(request.args.get("page"), None, PAGE_ROWS))
     pickups = {d["id"]: PickUpForm(prefix=f"pickup{d['id']}", formdata=None) for d in view["deliveries"]}
     if kept is not None:
         pickups[kept[0]] = kept[1]
     own = actor().role == "admin" or (actor().role == "operator"
                                       and view["place"]["organisation_id"] == actor().organisation_id)
-    return render_template("deliveries/place.html", v=view, pickups=pickups, action=ActionForm(), operates=own), \
+    return render_template("deliveries/place.html", v=view, pickups=pickups, action=ActionForm(), operates=own,
+                           filters=filters, statuses=deliveries.STATUSES), \
         422 if kept else 200
 
 
 @bp.get("/places/<int:place_id>/deliveries")
 @roles("operator", "coordinator")
 def place_deliveries(place_id: int) -> tuple[str, int]:
-    """Every delivery leaving a place, newest first, with where it stands."""
+    """The deliveries leaving a place, newest first, with where each stands: a page of them, filtered by state
+    and by the days they were prepared."""
     return _list_page(place_id)
 
 

@@ -1,19 +1,21 @@
 """The coordinators' planning screen: run the planner, read why each proposal was made, pin, forbid, re-run."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal, gettext as _, ngettext
 from werkzeug.wrappers import Response
 
 from makernet.errors import MakerNetError
 from makernet.services import plans
 from makernet.services.context import current_context as ctx
+from makernet.services.listing import Window
 from makernet.web.feedback import attach, flash_error, page_blueprint
 from makernet.web.forms import ActionForm, options
 from makernet.web.forms_plans import RuleForm
 from makernet.web.session import actor, roles
 
 bp = page_blueprint("plans", __name__)
+PAGE_ROWS = 30   # planner runs of a page of the screen's history
 
 
 def _line_label(line: dict) -> str:
@@ -24,7 +26,7 @@ def _line_label(line: dict) -> str:
 
 def _screen(form: RuleForm | None = None) -> tuple[str, int]:
     """The planning screen: what is left to plan, the runs and what they changed, the rules in force."""
-    screen = plans.planning_screen(ctx(), actor())
+    screen = plans.planning_screen(ctx(), actor(), Window.of(request.args.get("page"), None, PAGE_ROWS))
     form = form or RuleForm(formdata=None)
     form.request_line_id.choices = options((ln["id"], _line_label(ln)) for ln in screen["lines"])
     form.place_id.choices = options((p["id"], f"{p['name']} ({p['departement']})") for p in screen["places"])

@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 from makernet.errors import MakerNetError
 from makernet.services import production
 from makernet.services.context import current_context as ctx
+from makernet.services.listing import Window
 from makernet.web.feedback import attach, flash_error, page_blueprint
 from makernet.web.forms import ActionForm
 from makernet.web.forms_production import ReportForm
@@ -15,16 +16,21 @@ from makernet.web.session import actor, roles
 
 bp = page_blueprint("production", __name__)
 LIVE_SECONDS = 5
+PAGE_ROWS = 50   # finished plates and batches of a page
 
 
 @bp.get("/places/<int:place_id>/queue")
 @roles("operator", "coordinator")
 def place_queue(place_id: int) -> str:
-    """The queue of every machine of a place; htmx refreshes the machines every few seconds."""
+    """The queue of every machine of a place, whole; htmx refreshes the machines every few seconds. Below, the
+    plates and batches finished there, a page of them."""
     view = production.place_queue(ctx(), actor(), place_id)
-    template = "production/_machines.html" if request.headers.get("HX-Request") else "production/queue.html"
-    return render_template(template, q=view, action=ActionForm(), report=ReportForm(formdata=None),
-                           live_seconds=LIVE_SECONDS)
+    if request.headers.get("HX-Request"):
+        return render_template("production/_machines.html", q=view, action=ActionForm(),
+                               report=ReportForm(formdata=None), live_seconds=LIVE_SECONDS)
+    history = production.place_history(ctx(), actor(), place_id, Window.of(request.args.get("page"), None, PAGE_ROWS))
+    return render_template("production/queue.html", q=view, history=history, action=ActionForm(),
+                           report=ReportForm(formdata=None), live_seconds=LIVE_SECONDS)
 
 
 @bp.post("/machines/<int:machine_id>/bed-clear")
@@ -66,5 +72,6 @@ def report(job_id: int) -> object:
     if place_id is None:
         return redirect(url_for("planning.work_orders"))
     view = production.place_queue(ctx(), actor(), place_id)
-    return render_template("production/queue.html", q=view, action=ActionForm(), report=form, report_for=job_id,
-                           live_seconds=LIVE_SECONDS), 422
+    return render_template("production/queue.html", q=view, history=production.place_history(
+        ctx(), actor(), place_id, Window.of(None, None, PAGE_ROWS)), action=ActionForm(), report=form,
+        report_for=job_id, live_seconds=LIVE_SECONDS), 422

@@ -1,7 +1,9 @@
 """Supply requests: a place asks for material, transport or premises; coordinators answer and follow them."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from dataclasses import replace
+
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -9,6 +11,7 @@ from flask_wtf import FlaskForm
 from makernet.errors import MakerNetError
 from makernet.services import places, stock, supply
 from makernet.services.context import current_context as ctx
+from makernet.services.listing import Filters, Rows, Window
 from makernet.web.feedback import attach, page_blueprint, submit
 from makernet.web.formatting import label
 from makernet.web.forms import cents, options
@@ -26,6 +29,7 @@ bp = page_blueprint("supply", __name__)
 ACTIONS = {"answer": AnswerForm, "supplier": SupplierForm, "surplus": SurplusForm, "receipt": SupplyReceiptForm,
            "close": CloseSupplyForm}
 FIELDS = {"cost_cents": "cost"}
+PAGE_ROWS = 50   # supply requests of a list page
 
 
 def _material_choices() -> list:
@@ -64,17 +68,28 @@ def place_supply(place_id: int) -> object:
         else:
             flash(_("Demande d'approvisionnement n° %(id)s envoyée à la coordination.", id=posted["id"]), "success")
             return redirect(url_for("supply.detail", supply_id=posted["id"]))
-    found = _named([r for r in supply.list_supply_requests(ctx(), actor()) if r["place_id"] == place_id])
+    filters = Filters.of(request.args)
+    found = _page(replace(filters, place_id=place_id))
     operates = current_user.role == "admin" or place_id in _own_place_ids()
-    return render_template("supply/place.html", place=place, requests=found, form=form, operates=operates), \
+    return render_template("supply/place.html", place=place, requests=found, form=form, operates=operates,
+                           filters=replace(filters, place_id=None), statuses=supply.STATUSES), \
         422 if form.errors else 200
+
+
+def _page(filters: Filters) -> Rows:
+    """The page of supply requests the query string asks for, narrowed by `filters`, with material names."""
+    rows = supply.list_supply_requests(ctx(), actor(), filters, Window.of(request.args.get("page"), None, PAGE_ROWS))
+    return Rows(_named(list(rows)), rows.total, rows.window)
 
 
 @bp.get("/supply")
 @roles("coordinator")
 def inbox() -> str:
-    """The coordinators' inbox: every supply request of the territory, open ones with the nearest need first."""
-    return render_template("supply/inbox.html", requests=_named(supply.list_supply_requests(ctx(), actor())))
+    """The coordinators' inbox: the territory's supply requests, open ones with the nearest need first, a page of
+    them, filtered by state, place and the days they were posted."""
+    filters = Filters.of(request.args)
+    return render_template("supply/inbox.html", requests=_page(filters), filters=filters, statuses=supply.STATUSES,
+                           places=[(p["id"], p["name"]) for p in places.list_places(ctx(), actor())])
 
 
 def _detail_page(supply_id: int, kept: tuple[str, FlaskForm] | None = None) -> tuple[str, int]:

@@ -6,6 +6,7 @@ French, and each state offers the next action — no dead end.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -68,6 +69,13 @@ def test_an_operator_with_printers_reported_by_hand_runs_accepted_work_to_the_en
     page.get_by_role("button", name="Préparer la livraison").click()
     expect(page.get_by_text(re.compile(r"Livraison n° \d+ préparée"))).to_be_visible()
     check_page(page, "delivery prepared")
+    page.get_by_label("État").select_option(label="Préparée")   # the place's deliveries, filtered and counted
+    page.get_by_label("Préparées à partir du").fill(date.today().isoformat())
+    page.get_by_role("button", name="Filtrer").click()
+    expect(page.locator("nav.pager").first).to_contain_text(re.compile(r"^\s*\d+ livraisons?\s*$"))
+    check_page(page, "deliveries, filtered")
+    page.get_by_role("link", name="Effacer les filtres").first.click()
+    expect(page.get_by_label("État")).to_have_value("")
 
 
 @WIDTHS

@@ -1,17 +1,18 @@
 """Deliveries as they are read: one, a list, what a request awaits, a place's deliveries."""
 from __future__ import annotations
 
-from sqlalchemy import func
+from dataclasses import replace
+
+from sqlalchemy import Select, func
 from sqlmodel import Session, select
 
 from makernet.domain.states import DeliveryStatus
-from makernet.errors import InvalidInput
 from makernet.models import Delivery, DeliveryLine, Item, Organisation, Place, Request, RequestLine, User
 from makernet.models.deliveries import CollectionPoint
 from makernet.services.access import Actor, visible_delivery, visible_place, visible_request
 from makernet.services.context import Context
 from makernet.services.deliveries.views import UNDER_WAY, delivery_view, point_view
-from makernet.services.listing import Rows, Window, deliveries_seen, page_of
+from makernet.services.listing import Filters, Rows, Window, deliveries_seen, filtered, page_of
 
 
 def get_delivery(ctx: Context, actor: Actor, delivery_id: int) -> dict:
@@ -20,20 +21,25 @@ def get_delivery(ctx: Context, actor: Actor, delivery_id: int) -> dict:
         return delivery_view(s, visible_delivery(s, actor, delivery_id))
 
 
-def list_deliveries(ctx: Context, actor: Actor, request_id: int | None = None, status: str | None = None,
+STATUSES = tuple(st.value for st in DeliveryStatus)
+
+
+def list_deliveries(ctx: Context, actor: Actor, request_id: int | None = None, filters: Filters | None = None,
                     window: Window | None = None) -> Rows:
-    """Deliveries the actor may see, newest first, optionally of one request or in one state: one page of them,
-    or all without a window."""
-    if status is not None and status not in {st.value for st in DeliveryStatus}:
-        raise InvalidInput("filter.status_unknown", field="status", value=status)
+    """Deliveries the actor may see, newest first, optionally of one request, narrowed by state, place and the
+    days they were prepared: one page of them, or all without a window."""
     with ctx.db.reading() as s:
         query = select(Delivery).order_by(Delivery.id.desc())  # type: ignore[union-attr]
         if request_id is not None:
             query = query.where(Delivery.request_id == request_id)
-        if status is not None:
-            query = query.where(Delivery.status == status)
-        query = deliveries_seen(query, actor)
+        query = _filtered(s, actor, deliveries_seen(query, actor), filters or Filters())
         return page_of(s, query, window, lambda d: delivery_view(s, d))
+
+
+def _filtered(s: Session, actor: Actor, query: Select, filters: Filters) -> Select:
+    """Deliveries narrowed by state, place and the days they were prepared."""
+    return filtered(s, actor, query, filters, STATUSES, status=Delivery.status, place=Delivery.place_id,
+                    moment=Delivery.created_at)
 
 
 def awaiting(ctx: Context, actor: Actor, request_id: int) -> dict:
@@ -66,9 +72,6 @@ def list_collection_points(ctx: Context, departement: str | None = None) -> list
         return [point_view(p) for p in s.exec(query.order_by(CollectionPoint.name)).all()]  # type: ignore[arg-type]
 
 
-SHOWN = 100
-
-
 def _named(s: Session, view: dict) -> dict:
     """A delivery with its item names, place, requester and request's delivery point."""
     items = {i.id: i.name for i in s.exec(select(Item)).all()}
@@ -82,14 +85,17 @@ def _named(s: Session, view: dict) -> dict:
                    "units": sum(line["quantity"] for line in view["lines"])}
 
 
-def place_deliveries(ctx: Context, actor: Actor, place_id: int) -> dict:
-    """The deliveries leaving a place (its operators', or a coordinator's territory's), newest first."""
+def place_deliveries(ctx: Context, actor: Actor, place_id: int, filters: Filters | None = None,
+                     window: Window | None = None) -> dict:
+    """The deliveries leaving a place (its operators', or a coordinator's territory's), newest first, narrowed by
+    state and the days they were prepared: one page of them."""
     with ctx.db.reading() as s:
         place = visible_place(s, actor, place_id)
-        rows = s.exec(select(Delivery).where(Delivery.place_id == place.id)
-                      .order_by(Delivery.id.desc()).limit(SHOWN)).all()  # type: ignore[union-attr]
+        query = (select(Delivery).where(Delivery.place_id == place.id)
+                 .order_by(Delivery.id.desc()))  # type: ignore[union-attr]
+        query = _filtered(s, actor, query, replace(filters or Filters(), place_id=None))
         return {"place": {"id": place.id, "name": place.name, "organisation_id": place.organisation_id},
-                "deliveries": [_named(s, delivery_view(s, d)) for d in rows]}
+                "deliveries": page_of(s, query, window, lambda d: _named(s, delivery_view(s, d)))}
 
 
 def delivery_page(ctx: Context, actor: Actor, delivery_id: int) -> dict:

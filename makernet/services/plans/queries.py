@@ -9,6 +9,7 @@ from makernet.models import Item, Organisation, Place, Request, RequestLine, Wor
 from makernet.models.plans import PlanningRule, PlanRun
 from makernet.services.access import Actor, covers_territory, sees_territory_place
 from makernet.services.context import Context
+from makernet.services.listing import Filters, Rows, Window, filtered, page_of, plan_runs_seen
 from makernet.services.planning.operations import allocated_quantity
 from makernet.services.plans.inputs import PLANNABLE_REQUESTS
 from makernet.services.plans.views import plan_run_view, rule_view
@@ -25,13 +26,15 @@ def get_plan_run(ctx: Context, actor: Actor, run_id: int) -> dict:
         return plan_run_view(run)
 
 
-def list_plan_runs(ctx: Context, actor: Actor) -> list[dict]:
-    """The latest planner runs the coordinator may see, newest first."""
+def list_plan_runs(ctx: Context, actor: Actor, filters: Filters | None = None, window: Window | None = None) -> Rows:
+    """The planner runs the coordinator may see, newest first, narrowed to the days they ran: one page of them, or
+    all without a window."""
     actor.require("coordinator")
-
     with ctx.db.reading() as s:
-        runs = s.exec(select(PlanRun).order_by(PlanRun.id.desc()).limit(200)).all()  # type: ignore[union-attr]
-        return [plan_run_view(r) for r in runs if covers_territory(actor, r.territory)]
+        query = plan_runs_seen(s, select(PlanRun).order_by(PlanRun.id.desc()), actor)  # type: ignore[union-attr]
+        query = filtered(s, actor, query, filters or Filters(), (), status=None, place=None,
+                         moment=PlanRun.created_at)
+        return page_of(s, query, window, plan_run_view)
 
 
 def list_rules(ctx: Context, actor: Actor) -> list[dict]:
@@ -64,9 +67,10 @@ def _place_names(s: Session) -> dict[int, str]:
     return {p.id: p.name for p in s.exec(select(Place)).all()}
 
 
-def planning_screen(ctx: Context, actor: Actor) -> dict:
-    """The latest runs, the active pins and forbids, and the lines and places a rule may name."""
-    runs = list_plan_runs(ctx, actor)[:SHOWN_RUNS]
+def planning_screen(ctx: Context, actor: Actor, window: Window | None = None) -> dict:
+    """A page of the runs (the latest first), the active pins and forbids, and the lines and places a rule may
+    name."""
+    runs = list_plan_runs(ctx, actor, None, window or Window(1, SHOWN_RUNS))
     rules = list_rules(ctx, actor)
     with ctx.db.reading() as s:
         lines = _open_lines(s, actor)

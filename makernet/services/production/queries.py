@@ -12,13 +12,18 @@ from makernet.services.context import Context
 from makernet.services.places.views import can, machine_view, shown_state
 from printers.base import Capability
 from makernet.services.production.views import job_view
-from makernet.services.listing import Rows, Window, jobs_seen, page_of
+from makernet.domain.states import JobStatus
+from makernet.services.listing import Filters, Rows, Window, filtered, jobs_seen, page_of
+
+
+STATUSES = tuple(st.value for st in JobStatus)
+FINISHED = ("done", "failed")
 
 
 def list_jobs(ctx: Context, actor: Actor, work_order_id: int | None = None, machine_id: int | None = None,
-              window: Window | None = None) -> Rows:
-    """Jobs of the actor's places (or territory), optionally of one work order or machine, in making order:
-    one page of them, or all without a window."""
+              window: Window | None = None, filters: Filters | None = None) -> Rows:
+    """Jobs of the actor's places (or territory), optionally of one work order or machine, narrowed by state,
+    place and the days they were created, in making order: one page of them, or all without a window."""
     with ctx.db.reading() as s:
         query = select(Job).order_by(Job.id)  # type: ignore[arg-type]
         if work_order_id is not None:
@@ -28,7 +33,8 @@ def list_jobs(ctx: Context, actor: Actor, work_order_id: int | None = None, mach
             query = query.where(Job.work_order_id == work_order_id)
         if machine_id is not None:
             query = query.where(Job.machine_id == machine_id)
-        query = jobs_seen(query, actor)
+        query = filtered(s, actor, jobs_seen(query, actor), filters or Filters(), STATUSES, status=Job.status,
+                         place=WorkOrder.place_id, moment=Job.created_at)
         return page_of(s, query, window, job_view)
 
 
@@ -39,9 +45,6 @@ def get_machine(ctx: Context, actor: Actor, machine_id: int) -> dict:
 
 
 PRINTER_KINDS = ("fdm_printer",)
-
-
-SHOWN_DONE = 5  # finished jobs shown under each machine
 
 
 def place_queue(ctx: Context, actor: Actor, place_id: int) -> dict:
@@ -56,7 +59,8 @@ def place_queue(ctx: Context, actor: Actor, place_id: int) -> dict:
             jobs = s.exec(select(Job, WorkOrder, RequestLine)
                           .join(WorkOrder, WorkOrder.id == Job.work_order_id)
                           .join(RequestLine, RequestLine.id == WorkOrder.request_line_id)
-                          .where(Job.machine_id == machine.id).order_by(Job.work_order_id, Job.sequence)).all()
+                          .where(Job.machine_id == machine.id, Job.status.in_(LIVE))  # type: ignore[attr-defined]
+                          .order_by(Job.work_order_id, Job.sequence)).all()
             rows = [_job_row(job, order, line, items) for job, order, line in jobs]
             views.append({
                 "id": machine.id, "name": machine.name, "kind": machine.kind, "driver": machine.driver,
@@ -65,9 +69,27 @@ def place_queue(ctx: Context, actor: Actor, place_id: int) -> dict:
                 "clears_itself": machine.clears_itself, "checked_at": machine.state_checked_at,
                 "running": [r for r in rows if r["status"] in ("dispatching", "printing")],
                 "waiting": [r for r in rows if r["status"] == "queued" and r["order_status"] == "accepted"],
-                "finished": [r for r in rows if r["status"] in ("done", "failed")][-SHOWN_DONE:],
             })
         return {"place": {"id": place.id, "name": place.name}, "can_operate": can_operate, "machines": views}
+
+
+LIVE = ("queued", "dispatching", "printing")   # the plates a machine's card shows; finished ones are its history
+
+
+def place_history(ctx: Context, actor: Actor, place_id: int, window: Window | None = None) -> Rows:
+    """A place's finished plates and batches (done or failed), the last finished first: one page of them."""
+    with ctx.db.reading() as s:
+        place, _ = queue_place(s, actor, place_id)
+        items = {i.id: i.name for i in s.exec(select(Item)).all()}
+        query = (select(Job).join(WorkOrder, WorkOrder.id == Job.work_order_id)
+                 .where(WorkOrder.place_id == place.id, Job.status.in_(FINISHED))  # type: ignore[attr-defined]
+                 .order_by(Job.finished_at.desc().nulls_last(), Job.id.desc()))  # type: ignore[union-attr]
+
+        def row(job: Job) -> dict:
+            order = s.get(WorkOrder, job.work_order_id)
+            return _job_row(job, order, s.get(RequestLine, order.request_line_id), items) | {
+                "machine_name": s.get(Machine, job.machine_id).name, "finished_at": job.finished_at}
+        return page_of(s, query, window, row)
 
 
 def _job_row(job: Job, order: WorkOrder, line: RequestLine, items: dict[int, str]) -> dict:
