@@ -14,7 +14,6 @@ if TYPE_CHECKING:
 
 PACKAGE = Path(__file__).resolve().parent
 MIN_SECRET_KEY = 32   # characters of MAKERNET_SECRET_KEY in production: what a guess cannot reach
-MAX_ID = 2**31 - 1    # the largest row id PostgreSQL's integer keys hold
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -63,6 +62,8 @@ def _plain_input(app: Flask) -> None:
     beyond what the database counts (2^31 - 1) is simply not found, and a NUL character is refused."""
     from flask import request
     from werkzeug.routing import IntegerConverter
+
+    from makernet.services.fields import MAX_ID
 
     class RowId(IntegerConverter):
         def __init__(self, url_map: object, *args: object, **kwargs: object) -> None:

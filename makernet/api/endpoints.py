@@ -15,6 +15,7 @@ from makernet.errors import InvalidInput, MakerNetError, Unauthorized
 from makernet.messages import render
 from makernet.services.accounts import actor_from_token
 from makernet.services.context import current_context
+from makernet.services.fields import MAX_ID
 from makernet.services.listing import Rows, Window
 
 
@@ -50,6 +51,7 @@ def endpoint(bp: Blueprint, method: str, path: str, summary: str, *, body: type[
         def handler(**kwargs: object) -> object:
             if not public:
                 kwargs["actor"] = actor_from_token(current_context(), _bearer_token())
+            _no_empty_parameters()
             if body is not None:
                 kwargs["body"] = parse_body(body)
             if paged:
@@ -115,11 +117,18 @@ def _nul_characters(value: object, where: str = "") -> list[str]:
     return [found for key, inner in items for found in _nul_characters(inner, f"{where}.{key}" if where else str(key))]
 
 
+def _no_empty_parameters() -> None:
+    """A query parameter given is given a value: `?status=` is refused, not read as "any" (leave it out for that)."""
+    for name, value in request.args.items(multi=True):
+        if value == "":
+            raise InvalidInput("query.empty", field=name, name=name)
+
+
 def query_int(name: str) -> int | None:
     """An optional positive integer from the query string."""
     raw = request.args.get(name)
     if raw is None or raw == "":
         return None
-    if not raw.isdigit() or not 0 < int(raw) < 2**31:
+    if not raw.isdigit() or not 0 < int(raw) <= MAX_ID:
         raise InvalidInput("query.not_whole_number", field=name, name=name)
     return int(raw)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from flask import Blueprint, render_template
 from pydantic import BaseModel
 
+from makernet.services.fields import MAX_ID
 from makernet.services.listing import MAX_PER_PAGE
 
 bp = Blueprint("openapi_api", __name__, url_prefix="/api/v1")
@@ -62,7 +63,8 @@ def build_document(operations: list[Operation]) -> dict:
         }
         params = [seg[1:-1] for seg in op.path.split("/") if seg.startswith("{")]
         if params:
-            entry["parameters"] = [{"name": p, "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+            entry["parameters"] = [{"name": p, "in": "path", "required": True,
+                                    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}
                                    for p in params]
         if op.paged:
             entry.setdefault("parameters", []).extend(PAGING_PARAMETERS)
@@ -111,7 +113,8 @@ def filter_parameters(op: Operation) -> list[dict]:
     """The query parameters a list is narrowed by."""
     described = {
         "status": {"description": "only rows in this state", "schema": {"type": "string", "enum": list(op.statuses)}},
-        "place_id": {"description": "only rows of this place", "schema": {"type": "integer", "minimum": 1}},
+        "place_id": {"description": "only rows of this place", "schema": {"type": "integer", "minimum": 1,
+                                                                             "maximum": MAX_ID}},
         "since": {"description": f"only rows {op.dated} on this day or later (ISO date, days of Europe/Paris)",
                   "schema": {"type": "string", "format": "date"}},
         "until": {"description": f"only rows {op.dated} on this day or earlier (ISO date, days of Europe/Paris)",

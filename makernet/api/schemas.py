@@ -8,10 +8,11 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from makernet.services.accounts import TOKEN_DAYS, TOKEN_MOST_DAYS
 from makernet.services.demand import MAX_LINES, MAX_QUANTITY
+from makernet.services.fields import MAX_ID
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Quantity = Annotated[int, Field(description=f"1 to {MAX_QUANTITY:,} units")]
 Amount = Annotated[int, Field(ge=1, le=100_000_000, description="in the material's unit")]
 Cents = Annotated[int, Field(ge=0, le=10**11)]

@@ -6,6 +6,7 @@ import re
 from makernet.errors import InvalidInput
 
 DEPARTEMENT = re.compile(r"^(\d{2}|2A|2B|97\d)$")
+MAX_ID = 2**31 - 1   # the largest row id PostgreSQL's integer keys hold: ids beyond it are of no row
 
 
 def text_field(value: str, field: str, limit: int, required: bool = True) -> str:

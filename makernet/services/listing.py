@@ -22,6 +22,7 @@ from makernet.errors import InvalidInput
 from makernet.models import (Delivery, Job, Organisation, Place, PlanRun, Request, RequestLine, SupplyRequest,
                              WorkOrder)
 from makernet.services.access import Actor, sees_place
+from makernet.services.fields import MAX_ID
 
 MAX_PER_PAGE = 500
 
@@ -100,7 +101,7 @@ class Filters:
             raise InvalidInput("filter.period_reversed", field="until", since=since.isoformat(),
                                until=until.isoformat())
         place = args.get("place_id") or None
-        if place is not None and not (str(place).isdigit() and 0 < int(place) < 2**31):
+        if place is not None and not (str(place).isdigit() and 0 < int(place) <= MAX_ID):
             raise InvalidInput("query.not_whole_number", field="place_id", name="place_id")
         return cls(str(args.get("status") or "").strip() or None, int(place) if place else None, since, until)
 

@@ -53,6 +53,7 @@ def test_one_table_says_who_hears_what_the_planner_after_commit_the_audit_trail_
         "PrintersWentDown": [("makernet.services.plans.handlers", False)],
         "StockDropped": [("makernet.services.plans.handlers", False)],
         "WorkRefused": [("makernet.services.plans.handlers", False)],
+        "WorkTakenBack": [("makernet.services.plans.handlers", False)],
         **{kind: [("makernet.services.audit", True)]
            for kind in ("PlaceConditionsChanged", "PlaceStopped", "PlaceResumed", "MachineServiceChanged",
                         "ChangeAsked")}}
