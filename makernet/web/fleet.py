@@ -11,6 +11,7 @@ from makernet.messages import printer_detail
 from makernet.services import fleet
 from makernet.services.context import current_context as ctx
 from makernet.web.feedback import flash_error, page_blueprint
+from makernet.web.formatting import label
 from makernet.web.session import actor, roles
 
 bp = page_blueprint("fleet", __name__)
@@ -74,7 +75,8 @@ def test_connection(place_id: int, machine_id: int) -> Response:
         flash_error(error)
         return _back(place_id)
     if found["reachable"] and found.get("version"):
-        state = (found.get("status") or {}).get("raw_state", "")
+        # the printer's state in the page's language, never the host's own English word ("Operational")
+        state = label((found.get("status") or {}).get("state", "unknown"))
         flash(_("Connexion réussie : OctoPrint %(version)s, imprimante « %(state)s ».",
                 version=found["version"], state=state), "success")
     elif found["reachable"]:

@@ -79,6 +79,10 @@ class FakeDriver:
         """Start a file already uploaded."""
         return self.upload_and_start(file_name, b"", 0)
 
+    def server_version(self) -> str:
+        """What the connection test reads first: the host's version."""
+        return "1.11.8"
+
     def status(self) -> PrinterStatus:
         """What the script says the printer shows."""
         p = self.printer

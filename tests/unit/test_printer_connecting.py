@@ -141,3 +141,35 @@ def test_the_connect_form_offers_the_known_profiles_and_a_key_field(api: ApiClie
     assert '<select id="printer-profile" name="printer_profile" required>' in html
     assert '<option value="prusa-mk3">' in html and 'name="api_key"' in html
     assert "Clé d'application (si vous l'avez déjà)" in text_of(html)
+
+
+def test_the_connection_test_says_the_printers_state_in_the_pages_language(app: Flask, api: ApiClient, client,  # noqa: ANN001
+                                                                           printer) -> None:
+    machine_id = next(m["id"] for m in api.ok("get", f"/places/{fablab(api)}", OPERATOR)["machines"]
+                      if m["driver"] == "fake")
+    pages = Pages(client)
+    pages.sign_in(OPERATOR)
+    pages.post(f"/places/{fablab(api)}/printers/{machine_id}/test")
+    page = text_of(pages.get(f"/places/{fablab(api)}"))
+    assert "Connexion réussie : OctoPrint 1.11.8, imprimante « Prête »." in page and "Operational" not in page
+    pages.post("/language", {"locale": "en", "next": "/"})
+    pages.post(f"/places/{fablab(api)}/printers/{machine_id}/test")
+    assert "Connected: OctoPrint 1.11.8, printer “Ready”." in text_of(pages.get(f"/places/{fablab(api)}"))
+
+
+def test_the_printer_list_follows_a_key_request_and_the_first_reading_by_itself_then_stops(
+        app: Flask, api: ApiClient, client) -> None:  # noqa: ANN001
+    ctx = app.extensions["makernet"]
+    machine_id = connect(api).json["id"]
+    pages = Pages(client)
+    pages.sign_in(OPERATOR)
+    live = 'id="printer-table" hx-get='
+    awaiting = pages.get(f"/places/{fablab(api)}")
+    assert live in awaiting and "cette liste se met à jour toute seule" in text_of(awaiting)
+    fleet.apply_key_result(ctx, machine_id, {"outcome": "granted", "api_key": KEY})
+    assert live in pages.get(f"/places/{fablab(api)}")   # the key is there, its first reading not yet
+    with ctx.db.transaction() as tx:
+        tx.session.execute(update(Machine).where(Machine.id == machine_id).values(state="ready",
+                                                                                  state_detail="Operational"))
+    read = pages.get(f"/places/{fablab(api)}")
+    assert live not in read and 'id="printer-table"' in read and "toute seule" not in text_of(read)
