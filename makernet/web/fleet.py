@@ -3,7 +3,7 @@ taking one out of the place."""
 from __future__ import annotations
 
 from flask import flash, redirect, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from werkzeug.wrappers import Response
 
 from makernet.errors import MakerNetError
@@ -48,7 +48,12 @@ def remove_machine(place_id: int, machine_id: int) -> Response:
     except MakerNetError as error:
         flash_error(error)
     else:
-        flash(_("%(name)s est retirée du lieu.", name=found["name"]), "success")
+        said = [_("%(name)s est retirée du lieu.", name=found["name"])]
+        if found["plates_moved"]:   # where its waiting plates went, so the operator knows who prints them now
+            said.append(ngettext("%(num)s plateau en attente passe à %(to)s.",
+                                 "%(num)s plateaux en attente passent à %(to)s.",
+                                 found["plates_moved"], to=", ".join(found["moved_to"])))
+        flash(" ".join(said), "success")
     return _back(place_id)
 
 
