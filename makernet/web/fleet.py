@@ -11,7 +11,7 @@ from makernet.messages import printer_detail
 from makernet.services import fleet
 from makernet.services.context import current_context as ctx
 from makernet.web.feedback import flash_error, page_blueprint
-from makernet.web.formatting import label
+from makernet.web.formatting import label, moment
 from makernet.web.session import actor, roles
 
 bp = page_blueprint("fleet", __name__)
@@ -84,8 +84,13 @@ def test_connection(place_id: int, machine_id: int) -> Response:
         state = label((found.get("status") or {}).get("state", "unknown"))
         flash(_("Connexion réussie : OctoPrint %(version)s, imprimante « %(state)s ».",
                 version=found["version"], state=state), "success")
+    elif "state" in found:   # a place with its own worker: its last reading, in the page's language
+        said = _("Lu par le worker du lieu : imprimante « %(state)s », dernier relevé %(when)s.",
+                 state=label(found["state"]), when=moment(found["read_at"]))
+        flash(f"{said} {printer_detail(found['code'])}" if found.get("code") else said,
+              "success" if found["reachable"] else "error")
     elif found["reachable"]:
-        flash(_("Lu par le poste du lieu : %(detail)s", detail=found["detail"]), "success")
+        flash(_("Machine déclarée à la main : rien à tester."), "success")
     else:
         flash(_("Connexion impossible : %(detail)s", detail=printer_detail(found.get("code") or found["detail"])), "error")
     return _back(place_id)

@@ -112,6 +112,9 @@ def test_an_operator_connects_an_octoprint_printer_runs_plates_on_it_and_takes_i
     expect(printer_row(page)).to_contain_text("en attente d'accord dans OctoPrint")
     # no dead end while waiting: a request OctoPrint lost or let expire can be sent again from here
     expect(printer_row(page).get_by_role("button", name="Redemander une clé")).to_be_visible()
+    printer_row(page).get_by_role("button", name="Tester la connexion").click()   # too early: it says what to do
+    expect(page.get_by_text("MakerNet n'a pas encore sa clé : acceptez « MakerNet » dans OctoPrint")).to_be_visible()
+    check_page(page, "connection tested before approval")
     check_page(page, "printer awaiting approval")
 
     # the operator says yes in OctoPrint's own page; back on MakerNet, the list has followed: key kept, state read

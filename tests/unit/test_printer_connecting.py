@@ -3,7 +3,9 @@ written; a key typed by the operator is sealed, and refused at a place whose own
 whose OctoPrint does not answer says why, in the page's language."""
 from __future__ import annotations
 
+import re
 import socket
+from datetime import datetime, timezone
 
 import pytest
 from flask import Flask
@@ -16,6 +18,7 @@ from makernet.messages import printer_detail
 from makernet.models import Machine, Place
 from makernet.services import fleet, printer_io
 from makernet.services.secrets import is_sealed, reveal
+from printers.base import KEY_REFUSED, PrinterRejected
 from tests.support.api import OPERATOR, ApiClient
 from tests.support.pages import Pages, text_of
 from tests.support.snapshots import row_counts
@@ -173,3 +176,41 @@ def test_the_printer_list_follows_a_key_request_and_the_first_reading_by_itself_
                                                                                   state_detail="Operational"))
     read = pages.get(f"/places/{fablab(api)}")
     assert live not in read and 'id="printer-table"' in read and "toute seule" not in text_of(read)
+
+
+@pytest.mark.parametrize(("key_status", "shown"), [
+    ("awaiting", "OctoPrint répond à cette adresse, mais MakerNet n'a pas encore sa clé : acceptez « MakerNet » "
+                 "dans OctoPrint, puis testez de nouveau."),
+    ("stored", "OctoPrint refuse la clé de MakerNet (HTTP 401 ou 403) : redemandez une clé."),
+])
+def test_a_connection_test_before_the_key_is_approved_says_to_approve_it_not_to_ask_again(
+        app: Flask, api: ApiClient, client, printer, key_status: str, shown: str) -> None:  # noqa: ANN001
+    with app.extensions["makernet"].db.transaction() as tx:
+        machine_id = tx.session.exec(select(Machine.id).where(Machine.host == "fake://p1")).one()
+        tx.session.execute(update(Machine).where(Machine.id == machine_id).values(key_status=key_status))
+    printer.version_error = PrinterRejected("OctoPrint refused the request (HTTP 403)", reason=KEY_REFUSED)
+    pages = Pages(client)
+    pages.sign_in(OPERATOR)
+    pages.post(f"/places/{fablab(api)}/printers/{machine_id}/test")
+    assert f"Connexion impossible : {shown}" in text_of(pages.get(f"/places/{fablab(api)}"))
+
+
+@pytest.mark.parametrize(("state", "detail", "shown"), [
+    ("ready", "Operational", "imprimante « Prête »"), ("offline", "Offline after error", "imprimante « Hors ligne »"),
+    ("offline", "fleet.unreachable", "imprimante « Hors ligne », dernier relevé"),
+])
+def test_at_a_place_with_its_own_worker_the_connection_test_words_its_last_reading_in_french(
+        app: Flask, api: ApiClient, client, printer, state: str, detail: str, shown: str) -> None:  # noqa: ANN001
+    with app.extensions["makernet"].db.transaction() as tx:
+        tx.session.execute(update(Place).where(Place.id == fablab(api)).values(site_worker=True))
+        machine_id = tx.session.exec(select(Machine.id).where(Machine.host == "fake://p1")).one()
+        tx.session.execute(update(Machine).where(Machine.id == machine_id).values(
+            state=state, state_detail=detail, state_checked_at=datetime(2026, 11, 29, 8, 10, tzinfo=timezone.utc)))
+    pages = Pages(client)
+    pages.sign_in(OPERATOR)
+    pages.post(f"/places/{fablab(api)}/printers/{machine_id}/test")
+    page = text_of(pages.get(f"/places/{fablab(api)}"))
+    assert re.search(r"Lu par le worker du lieu : .*, dernier relevé 29 nov\. 2026, \d\d:10\.", page), page[:600]
+    assert shown in page and not re.search(r"read by|Operational|Offline|fleet\.", page)
+    if detail.startswith("fleet."):
+        assert "OctoPrint ne répond pas à cette adresse" in page
