@@ -110,7 +110,9 @@ def test_an_operator_connects_an_octoprint_printer_runs_plates_on_it_and_takes_i
     page.get_by_role("button", name="Raccorder l'imprimante").click()
     expect(page.get_by_text("Demande envoyée")).to_be_visible()
     expect(printer_row(page)).to_contain_text("en attente d'accord dans OctoPrint")
-    # no dead end while waiting: a request OctoPrint lost or let expire can be sent again from here
+    # no dead end while waiting: OctoPrint is a click away, and a request it lost or let expire can be sent again
+    expect(printer_row(page).get_by_role("link", name="ouvrir OctoPrint pour accepter")).to_have_attribute(
+        "href", octoprint.url)
     expect(printer_row(page).get_by_role("button", name="Redemander une clé")).to_be_visible()
     printer_row(page).get_by_role("button", name="Tester la connexion").click()   # too early: it says what to do
     expect(page.get_by_text("MakerNet n'a pas encore sa clé : acceptez « MakerNet » dans OctoPrint")).to_be_visible()

@@ -169,6 +169,9 @@ def test_the_printer_list_follows_a_key_request_and_the_first_reading_by_itself_
     live = 'id="printer-table" hx-get='
     awaiting = pages.get(f"/places/{fablab(api)}")
     assert live in awaiting and "cette liste se met à jour toute seule" in text_of(awaiting)
+    # the next step is one click away: OctoPrint, where the request waits
+    assert '<a href="http://192.168.1.20:5000" target="_blank" rel="noopener noreferrer">ouvrir OctoPrint pour accepter</a>' \
+        in awaiting
     fleet.apply_key_result(ctx, machine_id, {"outcome": "granted", "api_key": KEY})
     assert live in pages.get(f"/places/{fablab(api)}")   # the key is there, its first reading not yet
     with ctx.db.transaction() as tx:
