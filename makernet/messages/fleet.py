@@ -7,6 +7,9 @@ from flask_babel import lazy_gettext as _l
 MESSAGES = {
     "fleet.awaiting_approval": _l("En attente d'accord dans OctoPrint : acceptez « MakerNet » dans les dix minutes."),
     "fleet.key_stored": _l("Clé enregistrée ; premier relevé au prochain passage."),
+    "fleet.key_not_yet": _l(
+        "OctoPrint répond à cette adresse, mais MakerNet n'a pas encore sa clé : acceptez « MakerNet » dans "
+        "OctoPrint, puis testez de nouveau."),
     "fleet.unreachable": _l(
         "OctoPrint ne répond pas à cette adresse (connexion refusée, pas de réponse ou nom inconnu) : vérifiez "
         "l'adresse et le port, et qu'OctoPrint est allumé."),

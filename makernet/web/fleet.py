@@ -3,7 +3,7 @@ taking one out of the place."""
 from __future__ import annotations
 
 from flask import flash, redirect, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from werkzeug.wrappers import Response
 
 from makernet.errors import MakerNetError
@@ -11,6 +11,7 @@ from makernet.messages import printer_detail
 from makernet.services import fleet
 from makernet.services.context import current_context as ctx
 from makernet.web.feedback import flash_error, page_blueprint
+from makernet.web.formatting import label, moment
 from makernet.web.session import actor, roles
 
 bp = page_blueprint("fleet", __name__)
@@ -47,7 +48,12 @@ def remove_machine(place_id: int, machine_id: int) -> Response:
     except MakerNetError as error:
         flash_error(error)
     else:
-        flash(_("%(name)s est retirée du lieu.", name=found["name"]), "success")
+        said = [_("%(name)s est retirée du lieu.", name=found["name"])]
+        if found["plates_moved"]:   # where its waiting plates went, so the operator knows who prints them now
+            said.append(ngettext("%(num)s plateau en attente passe à %(to)s.",
+                                 "%(num)s plateaux en attente passent à %(to)s.",
+                                 found["plates_moved"], to=", ".join(found["moved_to"])))
+        flash(" ".join(said), "success")
     return _back(place_id)
 
 
@@ -74,11 +80,17 @@ def test_connection(place_id: int, machine_id: int) -> Response:
         flash_error(error)
         return _back(place_id)
     if found["reachable"] and found.get("version"):
-        state = (found.get("status") or {}).get("raw_state", "")
+        # the printer's state in the page's language, never the host's own English word ("Operational")
+        state = label((found.get("status") or {}).get("state", "unknown"))
         flash(_("Connexion réussie : OctoPrint %(version)s, imprimante « %(state)s ».",
                 version=found["version"], state=state), "success")
+    elif "state" in found:   # a place with its own worker: its last reading, in the page's language
+        said = _("Lu par le worker du lieu : imprimante « %(state)s », dernier relevé %(when)s.",
+                 state=label(found["state"]), when=moment(found["read_at"]))
+        flash(f"{said} {printer_detail(found['code'])}" if found.get("code") else said,
+              "success" if found["reachable"] else "error")
     elif found["reachable"]:
-        flash(_("Lu par le poste du lieu : %(detail)s", detail=found["detail"]), "success")
+        flash(_("Machine déclarée à la main : rien à tester."), "success")
     else:
         flash(_("Connexion impossible : %(detail)s", detail=printer_detail(found.get("code") or found["detail"])), "error")
     return _back(place_id)

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -28,7 +29,7 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
 
-def _require_chromium() -> None:
+def require_chromium() -> None:
     if Path(CHROMIUM).exists():
         return
     message = f"Debian's Chromium is not installed at {CHROMIUM}"
@@ -46,7 +47,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory, demo_database: Path) -> Iterator[str]:
     """`makernet serve` in a subprocess, on its own SQLite copy of the demo territory; yields its URL."""
-    _require_chromium()
+    require_chromium()
     folder = tmp_path_factory.mktemp("e2e-instance")
     shutil.copy(demo_database, folder / "makernet.sqlite3")
     port = _free_port()
@@ -83,16 +84,31 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
 @pytest.fixture(scope="session")
 def browser(server: str) -> Iterator[object]:
     """Debian's Chromium, headless, driven by Playwright."""
+    with chromium() as launched:
+        yield launched
+
+
+@contextmanager
+def chromium() -> Iterator[object]:
+    """Debian's Chromium launched headless through Playwright, closed after."""
+    require_chromium()
     from playwright.sync_api import sync_playwright
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield launched
+        launched.close()
 
 
 @pytest.fixture
 def page(browser: object, server: str) -> Iterator[object]:
-    """A fresh browser context (no cookies) with a phone-sized or desktop window, French by default."""
+    """A fresh browser context (no cookies) with a desktop window, French by default."""
+    with open_tab(browser, server) as tab:
+        yield tab
+
+
+@contextmanager
+def open_tab(browser: object, server: str) -> Iterator[object]:
+    """A tab in a fresh browser context on `server`, failing the test if a request fails or answers 5xx."""
     context = browser.new_context(base_url=server, viewport=DESKTOP, locale="fr-FR")  # type: ignore[attr-defined]
     context.set_default_timeout(10_000)
     tab = context.new_page()

@@ -43,6 +43,7 @@ class FakePrinter:
     completion: float | None = None
     start_error: PrinterError | None = None
     refuse_start: bool = False
+    version_error: PrinterError | None = None   # what the connection test's first read raises, when set
     uploads: list[str] = field(default_factory=list)
     reads: int = 0               # times a driver asked it what it is doing: 0 means never contacted
 
@@ -78,6 +79,12 @@ class FakeDriver:
     def start_stored(self, file_name: str) -> StartResult:
         """Start a file already uploaded."""
         return self.upload_and_start(file_name, b"", 0)
+
+    def server_version(self) -> str:
+        """What the connection test reads first: the host's version."""
+        if self.printer.version_error is not None:
+            raise self.printer.version_error
+        return "1.11.8"
 
     def status(self) -> PrinterStatus:
         """What the script says the printer shows."""

@@ -3,7 +3,9 @@ written; a key typed by the operator is sealed, and refused at a place whose own
 whose OctoPrint does not answer says why, in the page's language."""
 from __future__ import annotations
 
+import re
 import socket
+from datetime import datetime, timezone
 
 import pytest
 from flask import Flask
@@ -16,6 +18,7 @@ from makernet.messages import printer_detail
 from makernet.models import Machine, Place
 from makernet.services import fleet, printer_io
 from makernet.services.secrets import is_sealed, reveal
+from printers.base import KEY_REFUSED, PrinterRejected
 from tests.support.api import OPERATOR, ApiClient
 from tests.support.pages import Pages, text_of
 from tests.support.snapshots import row_counts
@@ -141,3 +144,76 @@ def test_the_connect_form_offers_the_known_profiles_and_a_key_field(api: ApiClie
     assert '<select id="printer-profile" name="printer_profile" required>' in html
     assert '<option value="prusa-mk3">' in html and 'name="api_key"' in html
     assert "Clé d'application (si vous l'avez déjà)" in text_of(html)
+
+
+def test_the_connection_test_says_the_printers_state_in_the_pages_language(app: Flask, api: ApiClient, client,  # noqa: ANN001
+                                                                           printer) -> None:
+    machine_id = next(m["id"] for m in api.ok("get", f"/places/{fablab(api)}", OPERATOR)["machines"]
+                      if m["driver"] == "fake")
+    pages = Pages(client)
+    pages.sign_in(OPERATOR)
+    pages.post(f"/places/{fablab(api)}/printers/{machine_id}/test")
+    page = text_of(pages.get(f"/places/{fablab(api)}"))
+    assert "Connexion réussie : OctoPrint 1.11.8, imprimante « Prête »." in page and "Operational" not in page
+    pages.post("/language", {"locale": "en", "next": "/"})
+    pages.post(f"/places/{fablab(api)}/printers/{machine_id}/test")
+    assert "Connected: OctoPrint 1.11.8, printer “Ready”." in text_of(pages.get(f"/places/{fablab(api)}"))
+
+
+def test_the_printer_list_follows_a_key_request_and_the_first_reading_by_itself_then_stops(
+        app: Flask, api: ApiClient, client) -> None:  # noqa: ANN001
+    ctx = app.extensions["makernet"]
+    machine_id = connect(api).json["id"]
+    pages = Pages(client)
+    pages.sign_in(OPERATOR)
+    live = 'id="printer-table" hx-get='
+    awaiting = pages.get(f"/places/{fablab(api)}")
+    assert live in awaiting and "cette liste se met à jour toute seule" in text_of(awaiting)
+    # the next step is one click away: OctoPrint, where the request waits
+    assert '<a href="http://192.168.1.20:5000" target="_blank" rel="noopener noreferrer">ouvrir OctoPrint pour accepter</a>' \
+        in awaiting
+    fleet.apply_key_result(ctx, machine_id, {"outcome": "granted", "api_key": KEY})
+    assert live in pages.get(f"/places/{fablab(api)}")   # the key is there, its first reading not yet
+    with ctx.db.transaction() as tx:
+        tx.session.execute(update(Machine).where(Machine.id == machine_id).values(state="ready",
+                                                                                  state_detail="Operational"))
+    read = pages.get(f"/places/{fablab(api)}")
+    assert live not in read and 'id="printer-table"' in read and "toute seule" not in text_of(read)
+
+
+@pytest.mark.parametrize(("key_status", "shown"), [
+    ("awaiting", "OctoPrint répond à cette adresse, mais MakerNet n'a pas encore sa clé : acceptez « MakerNet » "
+                 "dans OctoPrint, puis testez de nouveau."),
+    ("stored", "OctoPrint refuse la clé de MakerNet (HTTP 401 ou 403) : redemandez une clé."),
+])
+def test_a_connection_test_before_the_key_is_approved_says_to_approve_it_not_to_ask_again(
+        app: Flask, api: ApiClient, client, printer, key_status: str, shown: str) -> None:  # noqa: ANN001
+    with app.extensions["makernet"].db.transaction() as tx:
+        machine_id = tx.session.exec(select(Machine.id).where(Machine.host == "fake://p1")).one()
+        tx.session.execute(update(Machine).where(Machine.id == machine_id).values(key_status=key_status))
+    printer.version_error = PrinterRejected("OctoPrint refused the request (HTTP 403)", reason=KEY_REFUSED)
+    pages = Pages(client)
+    pages.sign_in(OPERATOR)
+    pages.post(f"/places/{fablab(api)}/printers/{machine_id}/test")
+    assert f"Connexion impossible : {shown}" in text_of(pages.get(f"/places/{fablab(api)}"))
+
+
+@pytest.mark.parametrize(("state", "detail", "shown"), [
+    ("ready", "Operational", "imprimante « Prête »"), ("offline", "Offline after error", "imprimante « Hors ligne »"),
+    ("offline", "fleet.unreachable", "imprimante « Hors ligne », dernier relevé"),
+])
+def test_at_a_place_with_its_own_worker_the_connection_test_words_its_last_reading_in_french(
+        app: Flask, api: ApiClient, client, printer, state: str, detail: str, shown: str) -> None:  # noqa: ANN001
+    with app.extensions["makernet"].db.transaction() as tx:
+        tx.session.execute(update(Place).where(Place.id == fablab(api)).values(site_worker=True))
+        machine_id = tx.session.exec(select(Machine.id).where(Machine.host == "fake://p1")).one()
+        tx.session.execute(update(Machine).where(Machine.id == machine_id).values(
+            state=state, state_detail=detail, state_checked_at=datetime(2026, 11, 29, 8, 10, tzinfo=timezone.utc)))
+    pages = Pages(client)
+    pages.sign_in(OPERATOR)
+    pages.post(f"/places/{fablab(api)}/printers/{machine_id}/test")
+    page = text_of(pages.get(f"/places/{fablab(api)}"))
+    assert re.search(r"Lu par le worker du lieu : .*, dernier relevé 29 nov\. 2026, \d\d:10\.", page), page[:600]
+    assert shown in page and not re.search(r"read by|Operational|Offline|fleet\.", page)
+    if detail.startswith("fleet."):
+        assert "OctoPrint ne répond pas à cette adresse" in page

@@ -67,7 +67,7 @@ def test_a_removed_printer_hands_its_waiting_plates_to_another_and_loses_its_key
     order = first_plate_done(app, api, printer)
     other = second_printer(app, order["place_id"])
     removed = api.ok("delete", f"/machines/{fake_printer(app)}", OPERATOR)
-    assert removed["removed"] is True
+    assert removed["removed"] is True and (removed["plates_moved"], removed["moved_to"]) == (1, ["Prusa 2 bis"])
     done, moved = jobs(app)
     assert (done.machine_id, done.status) == (fake_printer(app), "done")   # history keeps naming it
     assert (moved.machine_id, moved.status) == (other, "queued")
@@ -84,6 +84,19 @@ def test_a_removed_printer_hands_its_waiting_plates_to_another_and_loses_its_key
     fleet.poll_printers(ctx)
     polled = [machine_id for (ids,) in ctx.tasks.take("poll_machines") for machine_id in ids]
     assert other in polled and fake_printer(app) not in polled
+    del PRINTERS["fake://p2"]
+
+
+def test_removing_a_printer_from_the_place_page_says_which_printer_takes_its_waiting_plate(
+        app: Flask, api: ApiClient, client, printer) -> None:  # noqa: ANN001
+    order = first_plate_done(app, api, printer)
+    second_printer(app, order["place_id"])
+    pages = Pages(client)
+    pages.sign_in(OPERATOR)
+    pages.get(f"/places/{order['place_id']}")
+    assert pages.post(f"/places/{order['place_id']}/printers/{fake_printer(app)}/remove").status_code == 302
+    page = text_of(pages.get(f"/places/{order['place_id']}"))
+    assert "OctoPrint 1 est retirée du lieu. 1 plateau en attente passe à Prusa 2 bis." in page
     del PRINTERS["fake://p2"]
 
 

@@ -123,13 +123,15 @@ def remove_machine(ctx: Context, actor: Actor, machine_id: int) -> dict:
     """Take a printer out of its place for good (its operator, or a coordinator of its territory).
 
     Kept in the database, hidden, never read nor started again: its plates' history still names it. Its
-    waiting plates go to the place's other printers of the same profile; its sealed key is deleted."""
+    waiting plates go to the place's other printers of the same profile (`plates_moved`: how many, `moved_to`: to
+    which printers, by name); its sealed key is deleted."""
     with ctx.db.transaction() as tx:
         s = tx.session
         machine = _removable(s, actor, machine_id)
         if s.exec(select(Job.id).where(Job.machine_id == machine.id, Job.status.in_(ACTIVE))).first():  # type: ignore[attr-defined]
             raise Conflict("fleet.machine_printing", machine=machine.name)
-        hand_over_plates(s, machine)
+        taken = hand_over_plates(s, machine)
+        moved_to = sorted({s.get(Machine, target).name for target in taken.values()})
         s.execute(update(Machine).where(Machine.id == machine.id, Machine.removed_at == None).values(  # noqa: E711
             removed_at=utcnow(), active=False, driver_settings=without_secrets(machine), key_status="missing",
             state_detail=""))
@@ -137,7 +139,7 @@ def remove_machine(ctx: Context, actor: Actor, machine_id: int) -> dict:
                          to_state="removed", user_id=actor.user_id, note=f"{machine.name} removed"))
         s.flush()
         s.refresh(machine)
-        return machine_view(machine) | {"removed": True}
+        return machine_view(machine) | {"removed": True, "plates_moved": len(taken), "moved_to": moved_to}
 
 
 def _removable(s: Session, actor: Actor, machine_id: int) -> Machine:

@@ -45,15 +45,21 @@ def test_connection(ctx: Context, actor: Actor, machine_id: int) -> dict:
             return {"reachable": True, "version": None, "detail": "manual work centre: nothing to connect to",
                     "status": None}
         if s.get(Place, machine.place_id).site_worker:
+            # its last reading, as the place's worker reported it (`state` and `read_at` for pages to word)
+            read_at = machine.state_checked_at.isoformat() if machine.state_checked_at else None
             return {"reachable": machine.state not in ("offline", "error"), "version": None, "status": None,
                     "detail": f"read by the place's own worker: {machine.state} ({machine.state_detail}), "
-                              f"last at {machine.state_checked_at}",
+                              f"last at {machine.state_checked_at}", "state": machine.state, "read_at": read_at,
                     "code": machine.state_detail if machine.state_detail.startswith("fleet.") else None}
-        conn = connection_of(ctx, machine)
+        conn, awaiting = connection_of(ctx, machine), machine.key_status == "awaiting"
     # resolved and checked now, outside the transaction: the networks or the name's addresses may have changed
     require_printer_network(conn.url or "", ctx.settings.printer_networks)
     found = check_connection(conn)
-    return found | {"code": FAILURES.get(found.get("reason") or "")}
+    code = FAILURES.get(found.get("reason") or "")
+    if awaiting and code == "fleet.key_refused":
+        # no key yet, so the host refuses MakerNet: the request waits for approval, asking again would not help
+        code = "fleet.key_not_yet"
+    return found | {"code": code}
 
 
 def central_printers(ctx: Context) -> dict[int, MachineConnection]:

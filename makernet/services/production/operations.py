@@ -42,13 +42,14 @@ def move_plates_off(s: Session, machine_ids: list[int]) -> None:
                  note=f"moved from offline machine {machine.id} to machine {target}")
 
 
-def hand_over_plates(s: Session, machine: Machine) -> list[int]:
+def hand_over_plates(s: Session, machine: Machine) -> dict[int, int]:
     """A machine leaving its place: its waiting plates (queued, or failed and awaiting a decision) go in turn
-    to the place's other active machines of the same kind and profile, which it returns; refused when none can."""
+    to the place's other active machines of the same kind and profile; returns which machine took each plate
+    (job id → machine id); refused when none can."""
     waiting = s.exec(select(Job).where(Job.machine_id == machine.id, Job.status.in_(("queued", "failed")))  # type: ignore[attr-defined]
                      .order_by(Job.work_order_id, Job.sequence)).all()
     if not waiting:
-        return []
+        return {}
     same_profile = (Machine.printer_profile == machine.printer_profile if machine.printer_profile is not None
                     else Machine.printer_profile.is_(None))  # type: ignore[union-attr]
     others = s.exec(select(Machine.id).where(
@@ -57,12 +58,13 @@ def hand_over_plates(s: Session, machine: Machine) -> list[int]:
     if not others:
         raise Conflict("production.plates_stranded", machine=machine.name, n=len(waiting),
                        profile=machine.printer_profile or "—")
+    taken = {}
     for index, job in enumerate(waiting):
-        target = others[index % len(others)]
+        target = taken[job.id] = others[index % len(others)]
         s.execute(update(Job).where(Job.id == job.id, Job.status == job.status).values(machine_id=target))
         if job.status == "queued":
             move(s, Job, JobStatus, job.id, "reassign", note=f"moved from removed machine {machine.id} to machine {target}")
-    return list(others)
+    return taken
 
 
 PRINTER_KINDS = ("fdm_printer",)
