@@ -154,6 +154,19 @@ def test_a_coordinator_triages_allocates_by_hand_and_by_planner_and_reads_supply
     page.get_by_role("button", name="Proposer").click()
     expect(page.get_by_text(re.compile(r"20 unités proposées au lieu"))).to_be_visible()
 
+    # the coordination takes half of it back, saying why: the place reads it, the rest is planned again
+    (order,) = [o for o in http_api.ok("get", "/work-orders?status=proposed", COORDINATOR)
+                if o["request_id"] == by_hand["id"]]
+    page.get_by_role("navigation").get_by_role("link", name="Ordres de fabrication").click()
+    page.get_by_role("link", name=f"Ordre n° {order['id']}").click()
+    check_page(page, "work order")
+    page.get_by_label("Nouvelle quantité").fill("10")
+    page.get_by_label("Motif, que le lieu lira").fill("La Rochelle est déjà très chargée")
+    page.get_by_role("button", name="Réduire à cette quantité").click()
+    expect(page.get_by_text("10 unités reprises par la coordination : La Rochelle est déjà très chargée").first
+           ).to_be_visible()
+    check_page(page, "work order taken back")
+
     page.get_by_role("navigation").get_by_role("link", name="Planification").click()
     check_page(page, "planning")
     page.get_by_role("button", name="Lancer le planificateur").click()
