@@ -4,12 +4,13 @@ and stateful sequences, for each role and without a token. No call may answer a 
 document does not describe (status, content type or body), or accept input the document forbids.
 
 The installation runs in production mode on PostgreSQL (ids beyond its integer keys, NUL characters) with a
-worker and the demo territory. Each role gets `MAKERNET_API_FUZZ_SECONDS` (45 by default); the README gives
+worker and the demo territory. Each role gets `MAKERNET_API_FUZZ_SECONDS` (30 by default); the README gives
 the long run's figure and the command to repeat it.
 """
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -26,7 +27,7 @@ from tests.support.services import postgres_database, redis_key_space
 pytestmark = [pytest.mark.integration, pytest.mark.postgres, pytest.mark.redis]
 
 SCHEMATHESIS = str(Path(sys.executable).parent / "schemathesis")
-SECONDS = int(os.environ.get("MAKERNET_API_FUZZ_SECONDS", "45"))
+SECONDS = int(os.environ.get("MAKERNET_API_FUZZ_SECONDS", "30"))
 ROLES = {"no-token": None, "requester": REQUESTER, "operator": OPERATOR, "coordinator": COORDINATOR, "admin": ADMIN}
 CHECKS = ("not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,"
           "response_schema_conformance,negative_data_rejection")
@@ -67,4 +68,6 @@ def test_generated_calls_get_no_server_error_and_only_answers_the_document_descr
          "--report", "junit", "--report-dir", str(report)],
         capture_output=True, text=True, timeout=SECONDS * 4 + 180, cwd=tmp_path)
     assert done.returncode == 0, (done.stdout[-8000:] + done.stderr[-2000:] + "\n--- serve\n" + served.log("serve"))
-    assert " passed" in done.stdout and "0 generated" not in done.stdout, done.stdout[-3000:]
+    calls = re.search(r"(\d+) generated", done.stdout)
+    assert calls and int(calls.group(1)) > 0, done.stdout[-3000:]
+    print(f"{role}: {calls.group(1)} generated calls in {SECONDS} s, no failure")   # shown with -s
