@@ -46,7 +46,7 @@ class PointDeliveryIn(Body):
 
 
 @endpoint(bp, "post", "/deliveries", "Prepare a delivery of finished units (operators)", body=DeliveryIn,
-          success=201)
+          success=201, roles=("operator",))
 def create_delivery(actor: Actor, body: DeliveryIn) -> DeliveryView:
     return deliveries.create_delivery(ctx(), actor, place_id=body.place_id, request_id=body.request_id,
                                       lines=[(ln.request_line_id, ln.quantity) for ln in body.lines],
@@ -65,24 +65,25 @@ def get_delivery(actor: Actor, delivery_id: int) -> DeliveryView:
 
 
 @endpoint(bp, "post", "/deliveries/{delivery_id}/pick-up", "A runner or driver took the parcel (operators)",
-          body=PickUpIn)
+          body=PickUpIn, roles=("operator",))
 def pick_up_delivery(actor: Actor, delivery_id: int, body: PickUpIn) -> DeliveryView:
     return deliveries.mark_picked_up(ctx(), actor, delivery_id, body.carrier_name)
 
 
-@endpoint(bp, "post", "/deliveries/{delivery_id}/deliver", "The parcel reached its destination (operators)")
+@endpoint(bp, "post", "/deliveries/{delivery_id}/deliver", "The parcel reached its destination (operators)",
+          roles=("operator",))
 def deliver_delivery(actor: Actor, delivery_id: int) -> DeliveryView:
     return deliveries.mark_delivered(ctx(), actor, delivery_id)
 
 
 @endpoint(bp, "post", "/deliveries/{delivery_id}/confirm-receipt", "Confirm receipt of a delivery (requesters)",
-          body=ReceiptIn)
+          body=ReceiptIn, roles=("requester",))
 def confirm_receipt(actor: Actor, delivery_id: int, body: ReceiptIn) -> DeliveryView:
     return deliveries.confirm_receipt(ctx(), actor, delivery_id, body.receiver_name)
 
 
 @endpoint(bp, "post", "/deliveries/{delivery_id}/refuse", "Refuse a delivery, saying why (requesters)",
-          body=ReasonIn)
+          body=ReasonIn, roles=("requester",))
 def refuse_delivery(actor: Actor, delivery_id: int, body: ReasonIn) -> DeliveryView:
     return deliveries.refuse_delivery(ctx(), actor, delivery_id, body.reason)
 
@@ -98,7 +99,7 @@ def list_collection_points(actor: Actor) -> list[CollectionPointView]:
 
 
 @endpoint(bp, "post", "/collection-points", "Open a collection point (coordinators, operators)",
-          body=CollectionPointIn, success=201)
+          body=CollectionPointIn, success=201, roles=("coordinator", "operator"))
 def create_collection_point(actor: Actor, body: CollectionPointIn) -> CollectionPointView:
     return deliveries.create_collection_point(ctx(), actor, name=body.name, address=body.address,
                                               commune=body.commune, departement=body.departement, kind=body.kind,
@@ -106,7 +107,7 @@ def create_collection_point(actor: Actor, body: CollectionPointIn) -> Collection
 
 
 @endpoint(bp, "post", "/collection-points/{point_id}/deliveries", "Prepare a delivery to a collection point "
-          "(operators)", body=PointDeliveryIn, success=201)
+          "(operators)", body=PointDeliveryIn, success=201, roles=("operator",))
 def deliver_to_point(actor: Actor, point_id: int, body: PointDeliveryIn) -> DeliveryView:
     return deliveries.create_delivery(ctx(), actor, place_id=body.place_id, request_id=body.request_id,
                                       lines=[(ln.request_line_id, ln.quantity) for ln in body.lines],

@@ -14,7 +14,7 @@ from makernet.services.demand import RequestView
 bp = Blueprint("demand_api", __name__, url_prefix="/api/v1")
 
 
-@endpoint(bp, "post", "/requests", "Post a request (requesters)", body=RequestIn, success=201)
+@endpoint(bp, "post", "/requests", "Post a request (requesters)", body=RequestIn, success=201, roles=("requester",))
 def create_request(actor: Actor, body: RequestIn) -> RequestView:
     return demand.submit_request(
         ctx(), actor, needed_by=body.needed_by, delivery_point=body.delivery_point,
@@ -34,24 +34,26 @@ def get_request(actor: Actor, request_id: int) -> RequestView:
 
 
 @endpoint(bp, "patch", "/requests/{request_id}", "Change a request before its production started (its requester); "
-          "an approved request goes back to triage, its work orders cancelled", body=RequestChangeIn)
+          "an approved request goes back to triage, its work orders cancelled", body=RequestChangeIn,
+          roles=("requester",))
 def change_request(actor: Actor, request_id: int, body: RequestChangeIn) -> RequestView:
     lines = None if body.lines is None else [(line.item_id, line.quantity) for line in body.lines]
     return demand.change_request(ctx(), actor, request_id, lines=lines, **body.model_dump(exclude={"lines"}))
 
 
 @endpoint(bp, "post", "/requests/{request_id}/cancel", "Cancel a request before its production started "
-          "(its requester, or a coordinator); its work orders are cancelled")
+          "(its requester, or a coordinator); its work orders are cancelled", roles=("requester", "coordinator"))
 def cancel_request(actor: Actor, request_id: int) -> RequestView:
     return demand.cancel_request(ctx(), actor, request_id)
 
 
-@endpoint(bp, "post", "/requests/{request_id}/approve", "Approve a submitted request (coordinators)")
+@endpoint(bp, "post", "/requests/{request_id}/approve", "Approve a submitted request (coordinators)",
+          roles=("coordinator",))
 def approve_request(actor: Actor, request_id: int) -> RequestView:
     return demand.approve_request(ctx(), actor, request_id)
 
 
 @endpoint(bp, "post", "/requests/{request_id}/reject", "Reject a request with a reason (coordinators)",
-          body=ReasonIn)
+          body=ReasonIn, roles=("coordinator",))
 def reject_request(actor: Actor, request_id: int, body: ReasonIn) -> RequestView:
     return demand.reject_request(ctx(), actor, request_id, body.reason)

@@ -36,8 +36,9 @@ def endpoint(bp: Blueprint, method: str, path: str, summary: str, *, body: type[
 
     `produces` is the success content type; by default JSON, or PDF/CSV for paths ending so. The success answer is
     documented from the view's return annotation (a TypedDict of the area's views, a list of them, `Rows[...]`),
-    or from `returns` when given. `roles` are those the operation is open to, documented with their 403. A `paged` list's view gets the `window` the query string asks for and returns
-    `Rows`: the answer is that page, with the total in X-Total-Count and the next and previous pages in Link.
+    or from `returns` when given. `roles` are those the operation is open to, documented with their 403. A `paged`
+    list's view gets the `window` the query string asks for and returns `Rows`: the answer is that page, with the
+    total in X-Total-Count and the next and previous pages in Link.
     `filters` are the query parameters it is narrowed by (`Filters`: status among `statuses`, place_id, since and
     until, days of what `dated` says), documented with their refusals.
     """

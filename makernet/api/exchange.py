@@ -33,17 +33,20 @@ def _export(actor: Actor, kind: str) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="makernet-{kind}.csv"'})
 
 
-@endpoint(bp, "post", "/imports/places", "Import places from CSV (dry_run=true by default; coordinators)")
+@endpoint(bp, "post", "/imports/places", "Import places from CSV (dry_run=true by default; coordinators)",
+          roles=("coordinator",))
 def import_places(actor: Actor) -> ImportReport:
     return _import(actor, "places")
 
 
-@endpoint(bp, "post", "/imports/machines", "Import machines from CSV (dry_run=true by default)")
+@endpoint(bp, "post", "/imports/machines", "Import machines from CSV (dry_run=true by default)",
+          roles=("coordinator", "operator"))
 def import_machines(actor: Actor) -> ImportReport:
     return _import(actor, "machines")
 
 
-@endpoint(bp, "post", "/imports/stock", "Import opening stock from CSV (dry_run=true by default)")
+@endpoint(bp, "post", "/imports/stock", "Import opening stock from CSV (dry_run=true by default)",
+          roles=("coordinator", "operator"))
 def import_stock(actor: Actor) -> ImportReport:
     return _import(actor, "stock")
 
@@ -53,12 +56,14 @@ def export_requests(actor: Actor) -> Response:
     return _export(actor, "requests")
 
 
-@endpoint(bp, "get", "/exports/production.csv", "Finished jobs (plates, batches) as CSV")
+@endpoint(bp, "get", "/exports/production.csv", "Finished jobs (plates, batches) as CSV",
+          roles=("operator", "coordinator"))
 def export_production(actor: Actor) -> Response:
     return _export(actor, "production")
 
 
-@endpoint(bp, "get", "/exports/stock.csv", "Stock levels, reservations and alerts as CSV")
+@endpoint(bp, "get", "/exports/stock.csv", "Stock levels, reservations and alerts as CSV",
+          roles=("operator", "coordinator"))
 def export_stock(actor: Actor) -> Response:
     return _export(actor, "stock")
 

@@ -23,17 +23,19 @@ def list_jobs(actor: Actor, window: Window) -> Rows[JobView]:
 
 
 @endpoint(bp, "post", "/jobs/{job_id}/report", "Report the counts of a manual batch (operators)",
-          body=BatchReportIn)
+          body=BatchReportIn, roles=("operator",))
 def report_batch(actor: Actor, job_id: int, body: BatchReportIn) -> JobView:
     return production.report_batch(ctx(), actor, job_id, body.units_made, body.units_rejected)
 
 
-@endpoint(bp, "post", "/jobs/{job_id}/retry", "Send a failed plate back to its printer's queue (operators)")
+@endpoint(bp, "post", "/jobs/{job_id}/retry", "Send a failed plate back to its printer's queue (operators)",
+          roles=("operator",))
 def retry_job(actor: Actor, job_id: int) -> JobView:
     return production.retry_job(ctx(), actor, job_id)
 
 
-@endpoint(bp, "post", "/jobs/{job_id}/scrap", "Give up a failed plate: its units count as rejects (operators)")
+@endpoint(bp, "post", "/jobs/{job_id}/scrap", "Give up a failed plate: its units count as rejects (operators)",
+          roles=("operator",))
 def scrap_job(actor: Actor, job_id: int) -> JobView:
     return production.scrap_job(ctx(), actor, job_id)
 
@@ -43,6 +45,7 @@ def get_machine(actor: Actor, machine_id: int) -> MachineView:
     return production.get_machine(ctx(), actor, machine_id)
 
 
-@endpoint(bp, "post", "/machines/{machine_id}/bed-clear", "Confirm the bed is clear: the next plate may start (operators)")
+@endpoint(bp, "post", "/machines/{machine_id}/bed-clear", "Confirm the bed is clear: the next plate may start (operators)",
+          roles=("operator",))
 def confirm_bed_clear(actor: Actor, machine_id: int) -> BedClearView:
     return production.confirm_bed_clear(ctx(), actor, machine_id)

@@ -73,25 +73,25 @@ def stock_reservations(actor: Actor, place_id: int) -> list[Reservation]:
 
 
 @endpoint(bp, "post", "/places/{place_id}/stock/receipts", "Record material received (operators)",
-          body=StockReceiptIn, success=201)
+          body=StockReceiptIn, success=201, roles=("operator",))
 def stock_receipt(actor: Actor, place_id: int, body: StockReceiptIn) -> LedgerEntryView:
     return stock.receive(ctx(), actor, place_id, body.material_id, body.quantity, body.reason, body.cost_cents)
 
 
 @endpoint(bp, "post", "/places/{place_id}/stock/adjustments", "Correct a level after a count, with a reason "
-          "(operators)", body=AdjustmentIn, success=201)
+          "(operators)", body=AdjustmentIn, success=201, roles=("operator",))
 def stock_adjustment(actor: Actor, place_id: int, body: AdjustmentIn) -> LedgerEntryView:
     return stock.adjust(ctx(), actor, place_id, body.material_id, body.quantity, body.reason)
 
 
 @endpoint(bp, "post", "/places/{place_id}/stock/scrap", "Write off spoilt material (operators)", body=ScrapIn,
-          success=201)
+          success=201, roles=("operator",))
 def stock_scrap(actor: Actor, place_id: int, body: ScrapIn) -> LedgerEntryView:
     return stock.scrap(ctx(), actor, place_id, body.material_id, body.quantity, body.reason)
 
 
 @endpoint(bp, "post", "/stock/transfers", "Send material to another place: out and in as one operation",
-          body=TransferIn, success=201)
+          body=TransferIn, success=201, roles=("operator", "coordinator"))
 def stock_transfer(actor: Actor, body: TransferIn) -> TransferView:
     return stock.transfer(ctx(), actor, body.from_place_id, body.to_place_id, body.material_id, body.quantity,
                           body.reason)

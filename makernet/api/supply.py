@@ -65,7 +65,7 @@ class CloseIn(Body):
 
 
 @endpoint(bp, "post", "/supply-requests", "Ask for material, transport or premises (operators)",
-          body=SupplyRequestIn, success=201)
+          body=SupplyRequestIn, success=201, roles=("operator",))
 def post_supply_request(actor: Actor, body: SupplyRequestIn) -> SupplyView:
     return supply.post_supply_request(ctx(), actor, place_id=body.place_id, kind=body.kind,
                                       material_id=body.material_id, quantity=body.quantity,
@@ -84,30 +84,30 @@ def get_supply_request(actor: Actor, supply_request_id: int) -> SupplyView:
 
 
 @endpoint(bp, "post", "/supply-requests/{supply_request_id}/answer", "Answer a supply request (coordinators)",
-          body=AnswerIn)
+          body=AnswerIn, roles=("coordinator",))
 def answer_supply_request(actor: Actor, supply_request_id: int, body: AnswerIn) -> SupplyView:
     return supply.answer_supply_request(ctx(), actor, supply_request_id, body.answer)
 
 
 @endpoint(bp, "post", "/supply-requests/{supply_request_id}/assign-supplier",
-          "Assign an outside supplier (coordinators)", body=SupplierIn)
+          "Assign an outside supplier (coordinators)", body=SupplierIn, roles=("coordinator",))
 def assign_supplier(actor: Actor, supply_request_id: int, body: SupplierIn) -> SupplyView:
     return supply.assign_supplier(ctx(), actor, supply_request_id, body.supplier_name, body.answer)
 
 
 @endpoint(bp, "post", "/supply-requests/{supply_request_id}/assign-place",
-          "Serve it from another place's surplus: a transfer (coordinators)", body=SurplusIn)
+          "Serve it from another place's surplus: a transfer (coordinators)", body=SurplusIn, roles=("coordinator",))
 def assign_place(actor: Actor, supply_request_id: int, body: SurplusIn) -> SupplyView:
     return supply.assign_place(ctx(), actor, supply_request_id, body.supplier_place_id, body.quantity, body.answer)
 
 
 @endpoint(bp, "post", "/supply-requests/{supply_request_id}/receipts",
-          "Record material received against the request (operators)", body=SupplyReceiptIn)
+          "Record material received against the request (operators)", body=SupplyReceiptIn, roles=("operator",))
 def receive_supply(actor: Actor, supply_request_id: int, body: SupplyReceiptIn) -> SupplyView:
     return supply.receive_supply(ctx(), actor, supply_request_id, body.quantity, body.cost_cents)
 
 
 @endpoint(bp, "post", "/supply-requests/{supply_request_id}/close", "Mark a supply request fulfilled or cancelled",
-          body=CloseIn)
+          body=CloseIn, roles=("operator", "coordinator"))
 def close_supply_request(actor: Actor, supply_request_id: int, body: CloseIn) -> SupplyView:
     return supply.close_supply_request(ctx(), actor, supply_request_id, body.outcome, body.note)
