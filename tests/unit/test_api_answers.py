@@ -229,7 +229,8 @@ def test_the_check_refuses_an_answer_its_schema_does_not_describe(client, api) -
     line = request["lines"][0]
     for wrong in ({**request, "secret": 1}, {k: v for k, v in request.items() if k != "status"},
                   {**request, "status": "lost"}, {**request, "needed_by": "soon"},
-                  {**request, "created_at": request["created_at"][:19]}, {**request, "lines": [{**line, "quantity": "10"}]}):
+                  {**request, "created_at": request["created_at"][:19]},
+                  {**request, "lines": [{**line, "quantity": "10"}]}):
         try:
             call.check("get", "/requests/1", 200, wrong)
         except AssertionError:
