@@ -12,7 +12,7 @@ class ImportProblem(TypedDict):
     """A bad row (or header) of an imported file."""
 
     line: Annotated[int, Field(description="the file's line (the header is 1)")]
-    code: Annotated[str, Field(description="what is wrong, as a stable code", examples=["import.missing_value"])]
+    code: Annotated[str, Field(description="what is wrong, as a stable code", examples=["import.columns_missing"])]
     params: NotRequired[Annotated[dict[str, Any], Field(description="the values the reason names")]]
     reason: Annotated[str, Field(description="what is wrong, in the caller's language")]
 
