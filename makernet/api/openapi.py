@@ -1,6 +1,7 @@
 """The OpenAPI 3 document, built from the same schemas that validate input, and served at /api/v1/openapi.json."""
 from __future__ import annotations
 
+import typing
 from dataclasses import dataclass
 
 from flask import Blueprint, render_template
@@ -57,7 +58,7 @@ def build_document(operations: list[Operation]) -> dict:
             "tags": [op.tag] if op.tag else [],
             "operationId": f"{op.method}_{op.path.strip('/').replace('/', '_').replace('{', '').replace('}', '')}",
             "responses": {
-                str(op.success): {"description": "Success", "content": {op.produces: {
+                str(op.success): {"description": _answer_description(op), "content": {op.produces: {
                     "schema": _success_schema(op, schemas)}}},
                 **refusals(op),
             },
@@ -176,6 +177,14 @@ def _success_schema(op: Operation, schemas: dict[str, dict]) -> dict:
         return {"type": ["object", "array"]} if op.returns is None else _add_schema(op.returns, schemas,
                                                                                      "serialization")
     return {"type": "string", "format": "binary"} if op.produces == "application/pdf" else {"type": "string"}
+
+
+def _answer_description(op: Operation) -> str:
+    """What the success answer is, from its type's docstring (a list's: of its rows)."""
+    rows = typing.get_origin(op.returns) is list
+    shape = typing.get_args(op.returns)[0] if rows else op.returns
+    doc = (getattr(shape, "__doc__", None) or "").strip().split("\n")[0] if isinstance(shape, type) else ""
+    return f"A list, each: {doc}" if rows and doc else doc or "Success"
 
 
 def _add_schema(shape: object, schemas: dict[str, dict], mode: str = "validation") -> dict:
