@@ -198,6 +198,8 @@ def planner(call: Checked, items: list[dict], lab: int, aunis: int) -> None:
     call("post", f"/places/{lab}/replan", OPERATOR, json={"trigger": "printer_down", "reason": "buse bouchée"})
     call("post", f"/places/{aunis}/replan", COORDINATOR, json={"trigger": "stock_out", "reason": "plus de PLA"})
     call("post", f"/places/{aunis}/withdraw", COORDINATOR, json={"reason": "local fermé"})
+    printer = call("get", f"/places/{aunis}", OTHER_OPERATOR)["machines"][0]
+    call("delete", f"/machines/{printer['id']}", OTHER_OPERATOR)
 
 
 def test_every_json_answer_of_the_main_flow_matches_its_documented_schema(client, api) -> None:  # noqa: ANN001
@@ -216,6 +218,7 @@ def test_every_json_answer_of_the_main_flow_matches_its_documented_schema(client
     report = call("post", "/imports/places", COORDINATOR, data="nom;commune\nFabLab Royan;Royan\n".encode(),
                   content_type="text/csv")
     assert report["dry_run"] and report["errors"]
+    call("post", "/imports/stock", OPERATOR, data=b"lieu;materiau;quantite\n", content_type="text/csv")
     listed = {(method, path) for path, operations in document["paths"].items()
               for method, operation in operations.items()
               if method == "get" and "application/json" in operation["responses"]["200"]["content"]}
