@@ -13,6 +13,7 @@ from makernet.services import deliveries
 from makernet.services.access import Actor
 from makernet.services.context import current_context as ctx
 from makernet.services.listing import Filters, Rows, Window
+from makernet.services.deliveries import Awaited, CollectionPointView, DeliveryView
 
 bp = Blueprint("deliveries_api", __name__, url_prefix="/api/v1")
 Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
@@ -45,8 +46,8 @@ class PointDeliveryIn(Body):
 
 
 @endpoint(bp, "post", "/deliveries", "Prepare a delivery of finished units (operators)", body=DeliveryIn,
-          success=201)
-def create_delivery(actor: Actor, body: DeliveryIn) -> dict:
+          success=201, roles=("operator",))
+def create_delivery(actor: Actor, body: DeliveryIn) -> DeliveryView:
     return deliveries.create_delivery(ctx(), actor, place_id=body.place_id, request_id=body.request_id,
                                       lines=[(ln.request_line_id, ln.quantity) for ln in body.lines],
                                       mode=body.mode, destination=body.destination)
@@ -54,59 +55,60 @@ def create_delivery(actor: Actor, body: DeliveryIn) -> dict:
 
 @endpoint(bp, "get", "/deliveries", "Deliveries this user may see, newest first, by request_id", paged=True,
           filters=("status", "place_id", "since", "until"), statuses=deliveries.STATUSES, dated="prepared")
-def list_deliveries(actor: Actor, window: Window) -> Rows:
+def list_deliveries(actor: Actor, window: Window) -> Rows[DeliveryView]:
     return deliveries.list_deliveries(ctx(), actor, query_int("request_id"), Filters.of(request.args), window)
 
 
 @endpoint(bp, "get", "/deliveries/{delivery_id}", "One delivery")
-def get_delivery(actor: Actor, delivery_id: int) -> dict:
+def get_delivery(actor: Actor, delivery_id: int) -> DeliveryView:
     return deliveries.get_delivery(ctx(), actor, delivery_id)
 
 
 @endpoint(bp, "post", "/deliveries/{delivery_id}/pick-up", "A runner or driver took the parcel (operators)",
-          body=PickUpIn)
-def pick_up_delivery(actor: Actor, delivery_id: int, body: PickUpIn) -> dict:
+          body=PickUpIn, roles=("operator",))
+def pick_up_delivery(actor: Actor, delivery_id: int, body: PickUpIn) -> DeliveryView:
     return deliveries.mark_picked_up(ctx(), actor, delivery_id, body.carrier_name)
 
 
-@endpoint(bp, "post", "/deliveries/{delivery_id}/deliver", "The parcel reached its destination (operators)")
-def deliver_delivery(actor: Actor, delivery_id: int) -> dict:
+@endpoint(bp, "post", "/deliveries/{delivery_id}/deliver", "The parcel reached its destination (operators)",
+          roles=("operator",))
+def deliver_delivery(actor: Actor, delivery_id: int) -> DeliveryView:
     return deliveries.mark_delivered(ctx(), actor, delivery_id)
 
 
 @endpoint(bp, "post", "/deliveries/{delivery_id}/confirm-receipt", "Confirm receipt of a delivery (requesters)",
-          body=ReceiptIn)
-def confirm_receipt(actor: Actor, delivery_id: int, body: ReceiptIn) -> dict:
+          body=ReceiptIn, roles=("requester",))
+def confirm_receipt(actor: Actor, delivery_id: int, body: ReceiptIn) -> DeliveryView:
     return deliveries.confirm_receipt(ctx(), actor, delivery_id, body.receiver_name)
 
 
 @endpoint(bp, "post", "/deliveries/{delivery_id}/refuse", "Refuse a delivery, saying why (requesters)",
-          body=ReasonIn)
-def refuse_delivery(actor: Actor, delivery_id: int, body: ReasonIn) -> dict:
+          body=ReasonIn, roles=("requester",))
+def refuse_delivery(actor: Actor, delivery_id: int, body: ReasonIn) -> DeliveryView:
     return deliveries.refuse_delivery(ctx(), actor, delivery_id, body.reason)
 
 
 @endpoint(bp, "get", "/requests/{request_id}/awaiting", "What a request still awaits: to make, to ship, on the way")
-def request_awaiting(actor: Actor, request_id: int) -> dict:
+def request_awaiting(actor: Actor, request_id: int) -> Awaited:
     return deliveries.awaiting(ctx(), actor, request_id)
 
 
 @endpoint(bp, "get", "/collection-points", "Collection points (drive-through, pick-up), by departement")
-def list_collection_points(actor: Actor) -> list:
+def list_collection_points(actor: Actor) -> list[CollectionPointView]:
     return deliveries.list_collection_points(ctx(), request.args.get("departement"))
 
 
 @endpoint(bp, "post", "/collection-points", "Open a collection point (coordinators, operators)",
-          body=CollectionPointIn, success=201)
-def create_collection_point(actor: Actor, body: CollectionPointIn) -> dict:
+          body=CollectionPointIn, success=201, roles=("coordinator", "operator"))
+def create_collection_point(actor: Actor, body: CollectionPointIn) -> CollectionPointView:
     return deliveries.create_collection_point(ctx(), actor, name=body.name, address=body.address,
                                               commune=body.commune, departement=body.departement, kind=body.kind,
                                               opening_hours=body.opening_hours)
 
 
 @endpoint(bp, "post", "/collection-points/{point_id}/deliveries", "Prepare a delivery to a collection point "
-          "(operators)", body=PointDeliveryIn, success=201)
-def deliver_to_point(actor: Actor, point_id: int, body: PointDeliveryIn) -> dict:
+          "(operators)", body=PointDeliveryIn, success=201, roles=("operator",))
+def deliver_to_point(actor: Actor, point_id: int, body: PointDeliveryIn) -> DeliveryView:
     return deliveries.create_delivery(ctx(), actor, place_id=body.place_id, request_id=body.request_id,
                                       lines=[(ln.request_line_id, ln.quantity) for ln in body.lines],
                                       mode="collection_point", collection_point_id=point_id,

@@ -9,12 +9,13 @@ from makernet.services import demand
 from makernet.services.access import Actor
 from makernet.services.context import current_context as ctx
 from makernet.services.listing import Rows, Window
+from makernet.services.demand import RequestView
 
 bp = Blueprint("demand_api", __name__, url_prefix="/api/v1")
 
 
-@endpoint(bp, "post", "/requests", "Post a request (requesters)", body=RequestIn, success=201)
-def create_request(actor: Actor, body: RequestIn) -> dict:
+@endpoint(bp, "post", "/requests", "Post a request (requesters)", body=RequestIn, success=201, roles=("requester",))
+def create_request(actor: Actor, body: RequestIn) -> RequestView:
     return demand.submit_request(
         ctx(), actor, needed_by=body.needed_by, delivery_point=body.delivery_point,
         lines=[(line.item_id, line.quantity) for line in body.lines], priority=body.priority,
@@ -23,34 +24,36 @@ def create_request(actor: Actor, body: RequestIn) -> dict:
 
 
 @endpoint(bp, "get", "/requests", "Requests this user may see, newest first", paged=True)
-def list_requests(actor: Actor, window: Window) -> Rows:
+def list_requests(actor: Actor, window: Window) -> Rows[RequestView]:
     return demand.list_requests(ctx(), actor, request.args.get("status"), window)
 
 
 @endpoint(bp, "get", "/requests/{request_id}", "One request with its lines and counts")
-def get_request(actor: Actor, request_id: int) -> dict:
+def get_request(actor: Actor, request_id: int) -> RequestView:
     return demand.get_request(ctx(), actor, request_id)
 
 
 @endpoint(bp, "patch", "/requests/{request_id}", "Change a request before its production started (its requester); "
-          "an approved request goes back to triage, its work orders cancelled", body=RequestChangeIn)
-def change_request(actor: Actor, request_id: int, body: RequestChangeIn) -> dict:
+          "an approved request goes back to triage, its work orders cancelled", body=RequestChangeIn,
+          roles=("requester",))
+def change_request(actor: Actor, request_id: int, body: RequestChangeIn) -> RequestView:
     lines = None if body.lines is None else [(line.item_id, line.quantity) for line in body.lines]
     return demand.change_request(ctx(), actor, request_id, lines=lines, **body.model_dump(exclude={"lines"}))
 
 
 @endpoint(bp, "post", "/requests/{request_id}/cancel", "Cancel a request before its production started "
-          "(its requester, or a coordinator); its work orders are cancelled")
-def cancel_request(actor: Actor, request_id: int) -> dict:
+          "(its requester, or a coordinator); its work orders are cancelled", roles=("requester", "coordinator"))
+def cancel_request(actor: Actor, request_id: int) -> RequestView:
     return demand.cancel_request(ctx(), actor, request_id)
 
 
-@endpoint(bp, "post", "/requests/{request_id}/approve", "Approve a submitted request (coordinators)")
-def approve_request(actor: Actor, request_id: int) -> dict:
+@endpoint(bp, "post", "/requests/{request_id}/approve", "Approve a submitted request (coordinators)",
+          roles=("coordinator",))
+def approve_request(actor: Actor, request_id: int) -> RequestView:
     return demand.approve_request(ctx(), actor, request_id)
 
 
 @endpoint(bp, "post", "/requests/{request_id}/reject", "Reject a request with a reason (coordinators)",
-          body=ReasonIn)
-def reject_request(actor: Actor, request_id: int, body: ReasonIn) -> dict:
+          body=ReasonIn, roles=("coordinator",))
+def reject_request(actor: Actor, request_id: int, body: ReasonIn) -> RequestView:
     return demand.reject_request(ctx(), actor, request_id, body.reason)

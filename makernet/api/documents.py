@@ -51,7 +51,7 @@ def delivery_note(actor: Actor, delivery_id: int) -> Response:
 
 
 @endpoint(bp, "get", "/reports/production.pdf", "Production report of a period (start, end) and territory "
-          "(departements=17,79), as PDF (coordinators)")
+          "(departements=17,79), as PDF (coordinators)", roles=("coordinator",))
 def production_report(actor: Actor) -> Response:
     chosen = [d.strip() for d in request.args.get("departements", "").split(",") if d.strip()]
     pdf = documents.production_report_pdf(ctx(), actor, _query_date("start"), _query_date("end"), chosen or None)
@@ -59,7 +59,7 @@ def production_report(actor: Actor) -> Response:
 
 
 @endpoint(bp, "post", "/cost-estimates", "A cost estimate (devis) of a small batch at a place, as PDF",
-          body=EstimateIn, produces="application/pdf")
+          body=EstimateIn, produces="application/pdf", roles=("operator", "coordinator"))
 def cost_estimate(actor: Actor, body: EstimateIn) -> Response:
     pdf = documents.cost_estimate_pdf(ctx(), actor, **body.model_dump())
     return _pdf(pdf, "devis.pdf")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import re
+import typing
 from collections.abc import Callable
 from urllib.parse import urlencode
 
@@ -30,23 +31,26 @@ class BodyError(MakerNetError):
 
 def endpoint(bp: Blueprint, method: str, path: str, summary: str, *, body: type[BaseModel] | None = None,
              success: int = 200, public: bool = False, produces: str | None = None,
-             returns: type[BaseModel] | None = None, paged: bool = False, filters: tuple[str, ...] = (),
-             statuses: tuple[str, ...] = (), dated: str = "") -> Callable:
+             returns: object = None, paged: bool = False, filters: tuple[str, ...] = (),
+             statuses: tuple[str, ...] = (), dated: str = "", roles: tuple[str, ...] = ()) -> Callable:
     """Declare an endpoint: the view gets `actor` (unless public) and the parsed `body`.
 
-    `produces` is the success content type; by default JSON, or PDF/CSV for paths ending so; `returns` documents
-    the success answer's schema. A `paged` list's view gets the `window` the query string asks for and returns
-    `Rows`: the answer is that page, with the total in X-Total-Count and the next and previous pages in Link.
+    `produces` is the success content type; by default JSON, or PDF/CSV for paths ending so. The success answer is
+    documented from the view's return annotation (a TypedDict of the area's views, a list of them, `Rows[...]`),
+    or from `returns` when given. `roles` are those the operation is open to, documented with their 403. A `paged`
+    list's view gets the `window` the query string asks for and returns `Rows`: the answer is that page, with the
+    total in X-Total-Count and the next and previous pages in Link.
     `filters` are the query parameters it is narrowed by (`Filters`: status among `statuses`, place_id, since and
     until, days of what `dated` says), documented with their refusals.
     """
     produces = produces or {"pdf": "application/pdf", "csv": "text/csv"}.get(path.rsplit(".", 1)[-1],
                                                                                "application/json")
-    OPERATIONS.append(Operation(method.lower(), path, summary, body, success, public, produces, returns, paged,
-                                filters, statuses, dated, bp.name.removesuffix("_api")))
     rule = re.sub(r"\{(\w+)\}", r"<int:\1>", path)
 
     def decorate(view: Callable) -> Callable:
+        OPERATIONS.append(Operation(method.lower(), path, summary, body, success, public, produces,
+                                    returns if returns is not None else answer_type(view), paged, filters, statuses,
+                                    dated, bp.name.removesuffix("_api"), roles))
         @functools.wraps(view)
         def handler(**kwargs: object) -> object:
             if not public:
@@ -67,6 +71,15 @@ def endpoint(bp: Blueprint, method: str, path: str, summary: str, *, body: type[
         return handler
 
     return decorate
+
+
+def answer_type(view: Callable) -> object:
+    """What a view's JSON answer is, from its return annotation: a page of `Rows[X]` is a list of X; a file
+    (`Response`) or a bare `dict` or `list` says nothing (None)."""
+    answer = typing.get_type_hints(view).get("return")
+    if typing.get_origin(answer) is Rows:
+        return list[typing.get_args(answer)[0]]  # type: ignore[misc]
+    return None if answer in (None, Response, dict, list, Rows) else answer
 
 
 def _paging_headers(rows: Rows) -> dict[str, str]:

@@ -8,11 +8,12 @@ from makernet.messages import with_reasons
 from makernet.services import exchange
 from makernet.services.access import Actor
 from makernet.services.context import current_context as ctx
+from makernet.services.exchange import ImportReport
 
 bp = Blueprint("exchange_api", __name__, url_prefix="/api/v1")
 
 
-def _import(actor: Actor, kind: str) -> dict:
+def _import(actor: Actor, kind: str) -> ImportReport:
     """Check (dry_run, the default) or import an uploaded CSV; a real import with bad rows writes nothing."""
     upload = request.files.get("file")
     if upload is None and request.mimetype not in ("text/csv", "text/plain", "application/octet-stream"):
@@ -32,18 +33,21 @@ def _export(actor: Actor, kind: str) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="makernet-{kind}.csv"'})
 
 
-@endpoint(bp, "post", "/imports/places", "Import places from CSV (dry_run=true by default; coordinators)")
-def import_places(actor: Actor) -> dict:
+@endpoint(bp, "post", "/imports/places", "Import places from CSV (dry_run=true by default; coordinators)",
+          roles=("coordinator",))
+def import_places(actor: Actor) -> ImportReport:
     return _import(actor, "places")
 
 
-@endpoint(bp, "post", "/imports/machines", "Import machines from CSV (dry_run=true by default)")
-def import_machines(actor: Actor) -> dict:
+@endpoint(bp, "post", "/imports/machines", "Import machines from CSV (dry_run=true by default)",
+          roles=("coordinator", "operator"))
+def import_machines(actor: Actor) -> ImportReport:
     return _import(actor, "machines")
 
 
-@endpoint(bp, "post", "/imports/stock", "Import opening stock from CSV (dry_run=true by default)")
-def import_stock(actor: Actor) -> dict:
+@endpoint(bp, "post", "/imports/stock", "Import opening stock from CSV (dry_run=true by default)",
+          roles=("coordinator", "operator"))
+def import_stock(actor: Actor) -> ImportReport:
     return _import(actor, "stock")
 
 
@@ -52,12 +56,14 @@ def export_requests(actor: Actor) -> Response:
     return _export(actor, "requests")
 
 
-@endpoint(bp, "get", "/exports/production.csv", "Finished jobs (plates, batches) as CSV")
+@endpoint(bp, "get", "/exports/production.csv", "Finished jobs (plates, batches) as CSV",
+          roles=("operator", "coordinator"))
 def export_production(actor: Actor) -> Response:
     return _export(actor, "production")
 
 
-@endpoint(bp, "get", "/exports/stock.csv", "Stock levels, reservations and alerts as CSV")
+@endpoint(bp, "get", "/exports/stock.csv", "Stock levels, reservations and alerts as CSV",
+          roles=("operator", "coordinator"))
 def export_stock(actor: Actor) -> Response:
     return _export(actor, "stock")
 

@@ -1,10 +1,12 @@
 """The OpenAPI 3 document, built from the same schemas that validate input, and served at /api/v1/openapi.json."""
 from __future__ import annotations
 
+import typing
 from dataclasses import dataclass
 
 from flask import Blueprint, render_template
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
+from typing_extensions import is_typeddict
 
 from makernet.services.fields import MAX_ID
 from makernet.services.listing import MAX_PER_PAGE
@@ -23,12 +25,13 @@ class Operation:
     success: int
     public: bool = False
     produces: str = "application/json"
-    returns: type[BaseModel] | None = None   # the success answer's schema, when one is declared
+    returns: object = None                   # the success answer's type: a model, a TypedDict, a list of one
     paged: bool = False                      # a list cut in pages (`page`, `per_page`; total and next in headers)
     filters: tuple[str, ...] = ()            # query parameters narrowing the list: status, place_id, since, until
     statuses: tuple[str, ...] = ()           # the states `status` may name
     dated: str = ""                          # what the days of `since` and `until` are: "prepared", "posted"…
     tag: str = ""                            # the area it belongs to: the docs group operations by it
+    roles: tuple[str, ...] = ()              # the roles it is open to (admins too); none: every signed-in user
 
 
 OPERATIONS: list[Operation] = []  # every endpoint declared with `endpoints.endpoint`, in every area
@@ -56,9 +59,9 @@ def build_document(operations: list[Operation]) -> dict:
             "tags": [op.tag] if op.tag else [],
             "operationId": f"{op.method}_{op.path.strip('/').replace('/', '_').replace('{', '').replace('}', '')}",
             "responses": {
-                str(op.success): {"description": "Success", "content": {op.produces: {"schema": _success_schema(op)}}},
-                "4XX": {"description": "Refused; nothing was changed",
-                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                str(op.success): {"description": _answer_description(op), "content": {op.produces: {
+                    "schema": _success_schema(op, schemas)}}},
+                **refusals(op),
             },
         }
         params = [seg[1:-1] for seg in op.path.split("/") if seg.startswith("{")]
@@ -72,10 +75,6 @@ def build_document(operations: list[Operation]) -> dict:
         if op.filters:
             entry.setdefault("parameters", []).extend(filter_parameters(op))
             entry["description"] = filters_description(op)
-        if op.returns is not None:
-            _add_schema(op.returns, schemas)
-            entry["responses"][str(op.success)]["content"][op.produces]["schema"] = {
-                "$ref": f"#/components/schemas/{op.returns.__name__}"}
         if op.body is not None:
             _add_schema(op.body, schemas)
             entry["requestBody"] = {"required": True, "content": {"application/json": {
@@ -157,16 +156,55 @@ ERROR_SCHEMAS = {
 }
 
 
-def _success_schema(op: Operation) -> dict:
-    """JSON objects or lists; PDF and CSV documents as binary or text."""
+def refusals(op: Operation) -> dict[str, dict]:
+    """The refusals an operation may answer, each an Error: 401 without a valid token, 403 for a role it is not
+    open to, 404 for an id the user does not see (or that does not exist: the answer does not tell), any other 4xx
+    for input refused."""
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    answers = {}
+    if not op.public:
+        answers["401"] = {"description": "No token, or one unknown, revoked or expired (`api.token_missing`, "
+                                         "`accounts.token_invalid`, `accounts.token_expired`)", "content": error}
+    if op.roles:
+        answers["403"] = {"description": f"Only for {', '.join(op.roles)} (and administrators): "
+                                         "`access.role_needed`", "content": error}
+    if "{" in op.path:
+        answers["404"] = {"description": "No such thing among those this user may see", "content": error}
+    answers["4XX"] = {"description": "Refused; nothing was changed", "content": error}
+    return answers
+
+
+def _success_schema(op: Operation, schemas: dict[str, dict]) -> dict:
+    """The answer's schema from its declared type; PDF and CSV documents as binary or text."""
     if op.produces == "application/json":
-        return {"type": ["object", "array"]}
+        return {"type": ["object", "array"]} if op.returns is None else _add_schema(op.returns, schemas,
+                                                                                     "serialization")
     return {"type": "string", "format": "binary"} if op.produces == "application/pdf" else {"type": "string"}
 
 
-def _add_schema(model: type[BaseModel], schemas: dict[str, dict]) -> None:
-    """Put a model's JSON schema, and the models it nests, under components/schemas."""
-    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+def _answer_description(op: Operation) -> str:
+    """What the success answer is, from its type's docstring (a list's: of its rows)."""
+    rows = typing.get_origin(op.returns) is list
+    shape = typing.get_args(op.returns)[0] if rows else op.returns
+    doc = (getattr(shape, "__doc__", None) or "").strip().split("\n")[0] if isinstance(shape, type) else ""
+    return f"A list, each: {doc}" if rows and doc else doc or "Success"
+
+
+def _add_schema(shape: object, schemas: dict[str, dict], mode: str = "validation") -> dict:
+    """Put a type's JSON schema, and the types it nests, under components/schemas; the schema that names it.
+
+    A model or a TypedDict is named after its class (two different ones may not share a name); a list or a union
+    of them is written in place, referring to them."""
+    schema = TypeAdapter(shape).json_schema(ref_template="#/components/schemas/{model}", mode=mode)  # type: ignore[arg-type]
     for name, nested in schema.pop("$defs", {}).items():
-        schemas[name] = nested
-    schemas[model.__name__] = schema
+        _name(schemas, name, nested)
+    if isinstance(shape, type) and (issubclass(shape, BaseModel) or is_typeddict(shape)):
+        _name(schemas, shape.__name__, schema)
+        return {"$ref": f"#/components/schemas/{shape.__name__}"}
+    return schema
+
+
+def _name(schemas: dict[str, dict], name: str, schema: dict) -> None:
+    """Keep a schema under its name, refusing a second, different one of the same name."""
+    if schemas.setdefault(name, schema) != schema:
+        raise ValueError(f"two different schemas are named {name}")

@@ -7,15 +7,16 @@ from makernet.api.endpoints import endpoint
 from makernet.services import places
 from makernet.services.access import Actor
 from makernet.services.context import current_context as ctx
+from makernet.services.places import PlaceView
 
 bp = Blueprint("places_api", __name__, url_prefix="/api/v1")
 
 
 @endpoint(bp, "get", "/places", "Places this user may see, with their machines")
-def list_places(actor: Actor) -> list:
+def list_places(actor: Actor) -> list[PlaceView]:
     return places.list_places(ctx(), actor)
 
 
 @endpoint(bp, "get", "/places/{place_id}", "One place with its conditions and machines")
-def get_place(actor: Actor, place_id: int) -> dict:
+def get_place(actor: Actor, place_id: int) -> PlaceView:
     return places.get_place(ctx(), actor, place_id)

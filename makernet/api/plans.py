@@ -15,6 +15,7 @@ from makernet.services import plans
 from makernet.services.access import Actor
 from makernet.services.context import current_context as ctx
 from makernet.services.listing import Filters, Rows, Window
+from makernet.services.plans import NothingToReplan, PlanRunResult, PlanRunView, RuleResult, RuleView, Withdrawal
 
 bp = Blueprint("plans_api", __name__, url_prefix="/api/v1")
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
@@ -53,47 +54,47 @@ class WithdrawIn(Body):
 
 
 @endpoint(bp, "post", "/plans", "Run the planner: propose work orders for approved lines (coordinators)",
-          body=PlanIn, success=201)
-def run_plan(actor: Actor, body: PlanIn) -> dict:
+          body=PlanIn, success=201, roles=("coordinator",))
+def run_plan(actor: Actor, body: PlanIn) -> PlanRunResult:
     return plans.run_plan(ctx(), actor, strategy=body.strategy, release_days=body.release_days)
 
 
 @endpoint(bp, "get", "/plans", "Planner runs, newest first, with what they changed and why (coordinators)",
-          paged=True, filters=("since", "until"), dated="run")
-def list_plans(actor: Actor, window: Window) -> Rows:
+          paged=True, filters=("since", "until"), dated="run", roles=("coordinator",))
+def list_plans(actor: Actor, window: Window) -> Rows[PlanRunView]:
     return plans.list_plan_runs(ctx(), actor, Filters.of(request.args), window)
 
 
-@endpoint(bp, "get", "/plans/{plan_run_id}", "One planner run (coordinators)")
-def get_plan(actor: Actor, plan_run_id: int) -> dict:
+@endpoint(bp, "get", "/plans/{plan_run_id}", "One planner run (coordinators)", roles=("coordinator",))
+def get_plan(actor: Actor, plan_run_id: int) -> PlanRunView:
     return plans.get_plan_run(ctx(), actor, plan_run_id)
 
 
 @endpoint(bp, "post", "/planning-rules", "Pin a line to a place or forbid the pair; the line is re-planned (coordinators)",
-          body=RuleIn, success=201)
-def add_rule(actor: Actor, body: RuleIn) -> dict:
+          body=RuleIn, success=201, roles=("coordinator",))
+def add_rule(actor: Actor, body: RuleIn) -> RuleResult:
     return plans.add_rule(ctx(), actor, kind=body.kind, request_line_id=body.request_line_id,
                              place_id=body.place_id, quantity=body.quantity, note=body.note)
 
 
-@endpoint(bp, "get", "/planning-rules", "Active pins and forbids (coordinators)")
-def list_rules(actor: Actor) -> list:
+@endpoint(bp, "get", "/planning-rules", "Active pins and forbids (coordinators)", roles=("coordinator",))
+def list_rules(actor: Actor) -> list[RuleView]:
     return plans.list_rules(ctx(), actor)
 
 
-@endpoint(bp, "post", "/planning-rules/{rule_id}/lift", "Lift a pin or forbid (coordinators)")
-def lift_rule(actor: Actor, rule_id: int) -> dict:
+@endpoint(bp, "post", "/planning-rules/{rule_id}/lift", "Lift a pin or forbid (coordinators)", roles=("coordinator",))
+def lift_rule(actor: Actor, rule_id: int) -> RuleView:
     return plans.lift_rule(ctx(), actor, rule_id)
 
 
 @endpoint(bp, "post", "/places/{place_id}/replan", "Report lost capacity (printer down, stock-out): re-plan its open work",
-          body=DisruptionIn)
-def replan_place(actor: Actor, place_id: int, body: DisruptionIn) -> dict:
+          body=DisruptionIn, roles=("operator", "coordinator"))
+def replan_place(actor: Actor, place_id: int, body: DisruptionIn) -> PlanRunResult | NothingToReplan:
     run = plans.request_replan(ctx(), actor, place_id, body.trigger, body.reason)
     return run or {"changes": [], "proposed_units": 0, "message": render("plans.nothing_to_replan")}
 
 
 @endpoint(bp, "post", "/places/{place_id}/withdraw", "A place stops taking work; its open work is re-planned",
-          body=WithdrawIn)
-def withdraw_place(actor: Actor, place_id: int, body: WithdrawIn) -> dict:
+          body=WithdrawIn, roles=("operator", "coordinator"))
+def withdraw_place(actor: Actor, place_id: int, body: WithdrawIn) -> Withdrawal:
     return plans.withdraw_place(ctx(), actor, place_id, body.reason)

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from makernet.services.access import ROLES
 from makernet.services.accounts import TOKEN_DAYS, TOKEN_MOST_DAYS
 from makernet.services.demand import MAX_LINES, MAX_QUANTITY
 from makernet.services.fields import MAX_ID
@@ -38,10 +39,11 @@ class TokenIn(Body):
 class TokenOut(BaseModel):
     """A new API token: shown only in this answer; its hash alone is kept."""
 
-    token: str
-    user_id: int
-    role: str
-    name: str
+    token: Annotated[str, Field(description="the token, to send as `Authorization: Bearer <token>`")]
+    user_id: Annotated[int, Field(description="the user it acts for")]
+    role: Annotated[Literal[ROLES], Field(description="the user's role")]  # type: ignore[valid-type]
+    name: Annotated[str, Field(description="the token's name, as the user's token list shows it",
+                               examples=["api"])]
     expires_at: Annotated[datetime | None, Field(description="when it stops working (ISO 8601, UTC); null: never")]
 
 

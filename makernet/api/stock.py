@@ -11,6 +11,7 @@ from makernet.api.schemas import Amount, Body, Cents, Id, Text
 from makernet.services import stock
 from makernet.services.access import Actor
 from makernet.services.context import current_context as ctx
+from makernet.services.stock import LedgerEntryView, Reservation, StockAlert, StockLevel, TransferView
 
 bp = Blueprint("stock_api", __name__, url_prefix="/api/v1")
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
@@ -52,45 +53,45 @@ class TransferIn(Body):
 
 
 @endpoint(bp, "get", "/places/{place_id}/stock", "Stock levels of a place, from its ledger")
-def get_stock(actor: Actor, place_id: int) -> list:
+def get_stock(actor: Actor, place_id: int) -> list[StockLevel]:
     return stock.levels(ctx(), actor, place_id)
 
 
 @endpoint(bp, "get", "/places/{place_id}/ledger", "Ledger entries of a place, newest first")
-def get_ledger(actor: Actor, place_id: int) -> list:
+def get_ledger(actor: Actor, place_id: int) -> list[LedgerEntryView]:
     return stock.ledger(ctx(), actor, place_id, query_int("material_id"))
 
 
 @endpoint(bp, "get", "/stock/alerts", "Low or exhausted materials at the places this user sees")
-def stock_alerts(actor: Actor) -> list:
+def stock_alerts(actor: Actor) -> list[StockAlert]:
     return stock.alerts(ctx(), actor)
 
 
 @endpoint(bp, "get", "/places/{place_id}/reservations", "Material promised to the place's accepted work orders")
-def stock_reservations(actor: Actor, place_id: int) -> list:
+def stock_reservations(actor: Actor, place_id: int) -> list[Reservation]:
     return stock.reservations(ctx(), actor, place_id)
 
 
 @endpoint(bp, "post", "/places/{place_id}/stock/receipts", "Record material received (operators)",
-          body=StockReceiptIn, success=201)
-def stock_receipt(actor: Actor, place_id: int, body: StockReceiptIn) -> dict:
+          body=StockReceiptIn, success=201, roles=("operator",))
+def stock_receipt(actor: Actor, place_id: int, body: StockReceiptIn) -> LedgerEntryView:
     return stock.receive(ctx(), actor, place_id, body.material_id, body.quantity, body.reason, body.cost_cents)
 
 
 @endpoint(bp, "post", "/places/{place_id}/stock/adjustments", "Correct a level after a count, with a reason "
-          "(operators)", body=AdjustmentIn, success=201)
-def stock_adjustment(actor: Actor, place_id: int, body: AdjustmentIn) -> dict:
+          "(operators)", body=AdjustmentIn, success=201, roles=("operator",))
+def stock_adjustment(actor: Actor, place_id: int, body: AdjustmentIn) -> LedgerEntryView:
     return stock.adjust(ctx(), actor, place_id, body.material_id, body.quantity, body.reason)
 
 
 @endpoint(bp, "post", "/places/{place_id}/stock/scrap", "Write off spoilt material (operators)", body=ScrapIn,
-          success=201)
-def stock_scrap(actor: Actor, place_id: int, body: ScrapIn) -> dict:
+          success=201, roles=("operator",))
+def stock_scrap(actor: Actor, place_id: int, body: ScrapIn) -> LedgerEntryView:
     return stock.scrap(ctx(), actor, place_id, body.material_id, body.quantity, body.reason)
 
 
 @endpoint(bp, "post", "/stock/transfers", "Send material to another place: out and in as one operation",
-          body=TransferIn, success=201)
-def stock_transfer(actor: Actor, body: TransferIn) -> dict:
+          body=TransferIn, success=201, roles=("operator", "coordinator"))
+def stock_transfer(actor: Actor, body: TransferIn) -> TransferView:
     return stock.transfer(ctx(), actor, body.from_place_id, body.to_place_id, body.material_id, body.quantity,
                           body.reason)

@@ -13,6 +13,7 @@ from makernet.services import supply
 from makernet.services.access import Actor
 from makernet.services.context import current_context as ctx
 from makernet.services.listing import Filters, Rows, Window
+from makernet.services.supply import SupplyView
 
 bp = Blueprint("supply_api", __name__, url_prefix="/api/v1")
 
@@ -64,8 +65,8 @@ class CloseIn(Body):
 
 
 @endpoint(bp, "post", "/supply-requests", "Ask for material, transport or premises (operators)",
-          body=SupplyRequestIn, success=201)
-def post_supply_request(actor: Actor, body: SupplyRequestIn) -> dict:
+          body=SupplyRequestIn, success=201, roles=("operator",))
+def post_supply_request(actor: Actor, body: SupplyRequestIn) -> SupplyView:
     return supply.post_supply_request(ctx(), actor, place_id=body.place_id, kind=body.kind,
                                       material_id=body.material_id, quantity=body.quantity,
                                       needed_by=body.needed_by, description=body.description)
@@ -73,40 +74,40 @@ def post_supply_request(actor: Actor, body: SupplyRequestIn) -> dict:
 
 @endpoint(bp, "get", "/supply-requests", "Supply requests this user may see, open ones first", paged=True,
           filters=("status", "place_id", "since", "until"), statuses=supply.STATUSES, dated="posted")
-def list_supply_requests(actor: Actor, window: Window) -> Rows:
+def list_supply_requests(actor: Actor, window: Window) -> Rows[SupplyView]:
     return supply.list_supply_requests(ctx(), actor, Filters.of(request.args), window)
 
 
 @endpoint(bp, "get", "/supply-requests/{supply_request_id}", "One supply request and what it still awaits")
-def get_supply_request(actor: Actor, supply_request_id: int) -> dict:
+def get_supply_request(actor: Actor, supply_request_id: int) -> SupplyView:
     return supply.get_supply_request(ctx(), actor, supply_request_id)
 
 
 @endpoint(bp, "post", "/supply-requests/{supply_request_id}/answer", "Answer a supply request (coordinators)",
-          body=AnswerIn)
-def answer_supply_request(actor: Actor, supply_request_id: int, body: AnswerIn) -> dict:
+          body=AnswerIn, roles=("coordinator",))
+def answer_supply_request(actor: Actor, supply_request_id: int, body: AnswerIn) -> SupplyView:
     return supply.answer_supply_request(ctx(), actor, supply_request_id, body.answer)
 
 
 @endpoint(bp, "post", "/supply-requests/{supply_request_id}/assign-supplier",
-          "Assign an outside supplier (coordinators)", body=SupplierIn)
-def assign_supplier(actor: Actor, supply_request_id: int, body: SupplierIn) -> dict:
+          "Assign an outside supplier (coordinators)", body=SupplierIn, roles=("coordinator",))
+def assign_supplier(actor: Actor, supply_request_id: int, body: SupplierIn) -> SupplyView:
     return supply.assign_supplier(ctx(), actor, supply_request_id, body.supplier_name, body.answer)
 
 
 @endpoint(bp, "post", "/supply-requests/{supply_request_id}/assign-place",
-          "Serve it from another place's surplus: a transfer (coordinators)", body=SurplusIn)
-def assign_place(actor: Actor, supply_request_id: int, body: SurplusIn) -> dict:
+          "Serve it from another place's surplus: a transfer (coordinators)", body=SurplusIn, roles=("coordinator",))
+def assign_place(actor: Actor, supply_request_id: int, body: SurplusIn) -> SupplyView:
     return supply.assign_place(ctx(), actor, supply_request_id, body.supplier_place_id, body.quantity, body.answer)
 
 
 @endpoint(bp, "post", "/supply-requests/{supply_request_id}/receipts",
-          "Record material received against the request (operators)", body=SupplyReceiptIn)
-def receive_supply(actor: Actor, supply_request_id: int, body: SupplyReceiptIn) -> dict:
+          "Record material received against the request (operators)", body=SupplyReceiptIn, roles=("operator",))
+def receive_supply(actor: Actor, supply_request_id: int, body: SupplyReceiptIn) -> SupplyView:
     return supply.receive_supply(ctx(), actor, supply_request_id, body.quantity, body.cost_cents)
 
 
 @endpoint(bp, "post", "/supply-requests/{supply_request_id}/close", "Mark a supply request fulfilled or cancelled",
-          body=CloseIn)
-def close_supply_request(actor: Actor, supply_request_id: int, body: CloseIn) -> dict:
+          body=CloseIn, roles=("operator", "coordinator"))
+def close_supply_request(actor: Actor, supply_request_id: int, body: CloseIn) -> SupplyView:
     return supply.close_supply_request(ctx(), actor, supply_request_id, body.outcome, body.note)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, and_, exists, false, func, literal, or_
@@ -53,10 +53,14 @@ def _whole(name: str, raw: object, default: int, least: int, most: int) -> int:
     return int(text)
 
 
-class Rows(list):
-    """One page of a list (its rows, in order), with the list's total and the window it was cut with."""
+Row = TypeVar("Row")
 
-    def __init__(self, rows: list, total: int, window: Window) -> None:
+
+class Rows(list[Row], Generic[Row]):
+    """One page of a list (its rows, in order), with the list's total and the window it was cut with; `Rows[View]`
+    says what each row is (the API documents the page as a list of them)."""
+
+    def __init__(self, rows: list[Row], total: int, window: Window) -> None:
         super().__init__(rows)
         self.total, self.window = total, window
 
@@ -70,7 +74,7 @@ class Rows(list):
         return self.window.page < self.pages
 
 
-def page_of(s: Session, query: Select, window: Window | None, view: Callable[[Any], dict]) -> Rows:
+def page_of(s: Session, query: Select, window: Window | None, view: Callable[[Any], Row]) -> Rows[Row]:
     """The views of one window of a query's rows, with how many rows the whole query has; of all its rows
     without a window."""
     if window is None:

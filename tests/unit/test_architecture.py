@@ -14,7 +14,7 @@ SERVICES = ROOT / "makernet" / "services"
 # what an area package may hold: one meaning per file name, the same in every area
 AREA_FILES = {"__init__", "commands", "queries", "operations", "views", "worker", "handlers", "inputs"}
 # what services/ holds beside the areas: what every area shares
-SHARED = {"__init__", "access", "audit", "context", "events", "fields", "listing", "place_keys", "printer_io", "sealing", "secrets", "subscriptions",
+SHARED = {"__init__", "access", "audit", "context", "events", "fields", "listing", "place_keys", "shapes", "printer_io", "sealing", "secrets", "subscriptions",
           "transitions"}
 # composition roots choose what to load and when; a lazy load of a heavy dependency says why
 LAZY_IMPORTS_ALLOWED = {

@@ -76,3 +76,62 @@ def test_operations_are_grouped_by_area(client) -> None:  # noqa: ANN001
     assert document["paths"]["/requests"]["post"]["tags"] == ["demand"]
     assert document["paths"]["/work-orders/{work_order_id}"]["patch"]["tags"] == ["planning"]
     assert all(op["tags"] for path in document["paths"].values() for op in path.values())
+
+
+def json_answers(document: dict) -> list[tuple[str, str, dict]]:
+    """Each JSON success answer of the document: its operation and its schema."""
+    return [(f"{method.upper()} {path}", code, response["content"]["application/json"]["schema"])
+            for path, operations in document["paths"].items() for method, operation in operations.items()
+            for code, response in operation["responses"].items()
+            if code.startswith("2") and "application/json" in response.get("content", {})]
+
+
+def undescribed(schema: dict, schemas: dict, seen: set[str], where: str) -> list[str]:
+    """Where a schema (and those it refers to) says nothing precise: a generic object or list, a value of any
+    kind, an object property without a description."""
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        if name in seen:
+            return []
+        seen.add(name)
+        return undescribed(schemas[name], schemas, seen, name)
+    if schema == {} or schema.get("type") == ["object", "array"] or (
+            schema.get("type") == "object" and "properties" not in schema and "additionalProperties" not in schema):
+        return [f"{where}: {schema}"]
+    found = [f"{where}.{name}: no description" for name, prop in schema.get("properties", {}).items()
+             if not prop.get("description")]
+    inner = [*schema.get("properties", {}).items(), *(("[]", s) for s in schema.get("anyOf", [])),
+             *((("items", schema["items"]),) if "items" in schema else ())]
+    if isinstance(schema.get("additionalProperties"), dict):
+        inner.append(("{}", schema["additionalProperties"]))
+    return found + [problem for name, sub in inner for problem in undescribed(sub, schemas, seen, f"{where}.{name}")]
+
+
+def test_every_json_answer_has_its_real_schema_with_each_field_described(client) -> None:  # noqa: ANN001
+    document = client.get("/api/v1/openapi.json").get_json()
+    answers = json_answers(document)
+    assert len(answers) > 50
+    problems = [f"{operation} {code}: {problem}" for operation, code, schema in answers
+                for problem in undescribed(schema, document["components"]["schemas"], set(), "answer")]
+    assert not problems, "\n".join(problems)
+    work_order = document["paths"]["/work-orders/{work_order_id}"]["get"]["responses"]["200"]
+    assert work_order["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/WorkOrderView"}
+    page = document["paths"]["/work-orders"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert page == {"type": "array", "items": {"$ref": "#/components/schemas/WorkOrderView"}}
+    status = document["components"]["schemas"]["WorkOrderView"]["properties"]["status"]
+    assert document["components"]["schemas"][status["$ref"].rsplit("/", 1)[-1]]["enum"][:2] == ["proposed", "accepted"]
+
+
+def test_refusals_a_caller_may_meet_are_documented_per_operation(client) -> None:  # noqa: ANN001
+    document = client.get("/api/v1/openapi.json").get_json()
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            assert responses["4XX"]["content"] == error
+            assert ("401" in responses) == (operation.get("security") != []), f"{method} {path}"
+            assert ("404" in responses) == ("{" in path), f"{method} {path}"
+            assert all(responses[code]["content"] == error for code in ("401", "403", "404") if code in responses)
+    approve = document["paths"]["/requests/{request_id}/approve"]["post"]["responses"]
+    assert "coordinator" in approve["403"]["description"]
+    assert "403" not in document["paths"]["/items"]["get"]["responses"]

@@ -6,6 +6,7 @@ from sqlmodel import Session, select
 from makernet.models import BomLine, DesignVersion, Item, Material, PlateLayout
 from makernet.services.access import Actor
 from makernet.services.context import Context
+from makernet.services.catalogue.views import ItemView
 
 
 def admin_catalogue(ctx: Context, actor: Actor) -> dict:
@@ -36,7 +37,7 @@ def _design(s: Session, design: DesignVersion, materials: dict[int, Material]) -
                         "print_minutes": p.print_minutes, "gcode_bytes": len(p.gcode.encode())} for p in plates]}
 
 
-def list_items(ctx: Context) -> list[dict]:
+def list_items(ctx: Context) -> list[ItemView]:
     """Active items with their design versions and bills of materials."""
     with ctx.db.reading() as s:
         items = s.exec(select(Item).where(Item.active == True).order_by(Item.code)).all()  # noqa: E712

@@ -15,6 +15,7 @@ from makernet.services.context import Context
 from makernet.services.events import DeliveryShipped, ReceiptConfirmed, record
 from makernet.services.deliveries.views import UNDER_WAY, delivery_lines, delivery_view, point_view
 from makernet.services.transitions import created, move
+from makernet.services.deliveries.views import CollectionPointView, DeliveryView
 
 MODES = ("direct", "collection_point", "runner")
 
@@ -24,7 +25,7 @@ POINT_KINDS = ("pick_up", "drive_through")
 
 def create_delivery(ctx: Context, actor: Actor, *, place_id: int, request_id: int,
                     lines: list[tuple[int, int]], mode: str = "direct", destination: str = "",
-                    collection_point_id: int | None = None, carrier_name: str = "") -> dict:
+                    collection_point_id: int | None = None, carrier_name: str = "") -> DeliveryView:
     """Prepare a delivery of finished units from one of the actor's places to a request."""
     actor.require("operator")
     if mode not in MODES:
@@ -84,7 +85,7 @@ def _add_line(s: Session, delivery: Delivery, index: int, line_id: int, quantity
     s.flush()
 
 
-def mark_picked_up(ctx: Context, actor: Actor, delivery_id: int, carrier_name: str = "") -> dict:
+def mark_picked_up(ctx: Context, actor: Actor, delivery_id: int, carrier_name: str = "") -> DeliveryView:
     """A runner or driver took the parcel from the place."""
     with ctx.db.transaction() as tx:
         s = tx.session
@@ -96,7 +97,7 @@ def mark_picked_up(ctx: Context, actor: Actor, delivery_id: int, carrier_name: s
         return delivery_view(s, delivery)
 
 
-def mark_delivered(ctx: Context, actor: Actor, delivery_id: int) -> dict:
+def mark_delivered(ctx: Context, actor: Actor, delivery_id: int) -> DeliveryView:
     """The parcel reached its delivery point or collection point; the requester has yet to confirm."""
     with ctx.db.transaction() as tx:
         s = tx.session
@@ -107,7 +108,7 @@ def mark_delivered(ctx: Context, actor: Actor, delivery_id: int) -> dict:
         return delivery_view(s, delivery)
 
 
-def confirm_receipt(ctx: Context, actor: Actor, delivery_id: int, receiver_name: str) -> dict:
+def confirm_receipt(ctx: Context, actor: Actor, delivery_id: int, receiver_name: str) -> DeliveryView:
     """The requester confirms the units arrived; a request fully received is closed."""
     actor.require("requester")
     if not receiver_name.strip():
@@ -129,7 +130,7 @@ def confirm_receipt(ctx: Context, actor: Actor, delivery_id: int, receiver_name:
         return delivery_view(s, delivery)
 
 
-def refuse_delivery(ctx: Context, actor: Actor, delivery_id: int, reason: str) -> dict:
+def refuse_delivery(ctx: Context, actor: Actor, delivery_id: int, reason: str) -> DeliveryView:
     """The requester refuses a delivery, saying why; its units go back to the place's stock of finished units."""
     actor.require("requester")
     if not reason.strip():
@@ -152,7 +153,7 @@ def refuse_delivery(ctx: Context, actor: Actor, delivery_id: int, reason: str) -
 
 
 def create_collection_point(ctx: Context, actor: Actor, *, name: str, address: str, commune: str = "",
-                            departement: str = "", kind: str = "pick_up", opening_hours: str = "") -> dict:
+                            departement: str = "", kind: str = "pick_up", opening_hours: str = "") -> CollectionPointView:
     """Open a place where requesters collect their units (a drive-through, a town-hall pick-up point)."""
     actor.require("coordinator", "operator")
     if kind not in POINT_KINDS:

@@ -13,9 +13,10 @@ from makernet.services.access import Actor, visible_delivery, visible_place, vis
 from makernet.services.context import Context
 from makernet.services.deliveries.views import UNDER_WAY, delivery_view, point_view
 from makernet.services.listing import Filters, Rows, Window, deliveries_seen, filtered, page_of
+from makernet.services.deliveries.views import Awaited, CollectionPointView, DeliveryView
 
 
-def get_delivery(ctx: Context, actor: Actor, delivery_id: int) -> dict:
+def get_delivery(ctx: Context, actor: Actor, delivery_id: int) -> DeliveryView:
     """One delivery the actor may see."""
     with ctx.db.reading() as s:
         return delivery_view(s, visible_delivery(s, actor, delivery_id))
@@ -25,7 +26,7 @@ STATUSES = tuple(st.value for st in DeliveryStatus)
 
 
 def list_deliveries(ctx: Context, actor: Actor, request_id: int | None = None, filters: Filters | None = None,
-                    window: Window | None = None) -> Rows:
+                    window: Window | None = None) -> Rows[DeliveryView]:
     """Deliveries the actor may see, newest first, optionally of one request, narrowed by state, place and the
     days they were prepared: one page of them, or all without a window."""
     with ctx.db.reading() as s:
@@ -42,7 +43,7 @@ def _filtered(s: Session, actor: Actor, query: Select, filters: Filters) -> Sele
                     moment=Delivery.created_at)
 
 
-def awaiting(ctx: Context, actor: Actor, request_id: int) -> dict:
+def awaiting(ctx: Context, actor: Actor, request_id: int) -> Awaited:
     """What a request still awaits, line by line: to make, to ship, on the way, received."""
     with ctx.db.reading() as s:
         request = visible_request(s, actor, request_id)
@@ -63,7 +64,7 @@ def awaiting(ctx: Context, actor: Actor, request_id: int) -> dict:
                 "deliveries": [delivery_view(s, d) for d in deliveries]}
 
 
-def list_collection_points(ctx: Context, departement: str | None = None) -> list[dict]:
+def list_collection_points(ctx: Context, departement: str | None = None) -> list[CollectionPointView]:
     """Active collection points, optionally of one département."""
     with ctx.db.reading() as s:
         query = select(CollectionPoint).where(CollectionPoint.active == True)  # noqa: E712

@@ -16,12 +16,13 @@ from makernet.services.demand.operations import (call_off_work, check_changeable
 from makernet.services.demand.views import request_view
 from makernet.services.events import ChangeAsked, RequestApproved, record
 from makernet.services.transitions import created, move
+from makernet.services.demand.views import RequestView
 
 
 def submit_request(ctx: Context, actor: Actor, *, needed_by: date, delivery_point: str,
                    lines: list[tuple[int, int]], priority: str = "normal", beneficiary: str = "",
                    urgency_reason: str = "", latitude: float | None = None,
-                   longitude: float | None = None, today: date | None = None) -> dict:
+                   longitude: float | None = None, today: date | None = None) -> RequestView:
     """Record a new request of the actor's organisation; every line is checked before anything is written."""
     actor.require("requester")
     check_fields(needed_by, delivery_point, priority, today or date.today())
@@ -51,7 +52,7 @@ EDITABLE = ("needed_by", "delivery_point", "priority", "beneficiary", "urgency_r
 def change_request(ctx: Context, actor: Actor, request_id: int, *, needed_by: date | None = None,
                    delivery_point: str | None = None, priority: str | None = None, beneficiary: str | None = None,
                    urgency_reason: str | None = None, lines: list[tuple[int, int]] | None = None,
-                   today: date | None = None) -> dict:
+                   today: date | None = None) -> RequestView:
     """The requester changes a request before production started on it: it goes back to triage.
 
     A field left None stays as it is; `lines` replace the request's lines. Nothing changed: nothing happens.
@@ -91,7 +92,7 @@ def change_request(ctx: Context, actor: Actor, request_id: int, *, needed_by: da
         return request_view(s, request)
 
 
-def cancel_request(ctx: Context, actor: Actor, request_id: int) -> dict:
+def cancel_request(ctx: Context, actor: Actor, request_id: int) -> RequestView:
     """The requester (or a coordinator) calls off a request before production started; its work orders are cancelled."""
     with ctx.db.transaction() as tx:
         s = tx.session
@@ -124,7 +125,7 @@ def ask_for_change(ctx: Context, actor: Actor, request_id: int, message: str) ->
 ASK_MOST = 500   # an audit entry's note
 
 
-def approve_request(ctx: Context, actor: Actor, request_id: int) -> dict:
+def approve_request(ctx: Context, actor: Actor, request_id: int) -> RequestView:
     """A coordinator approves a submitted request for allocation."""
     actor.require("coordinator")
     with ctx.db.transaction() as tx:
@@ -135,7 +136,7 @@ def approve_request(ctx: Context, actor: Actor, request_id: int) -> dict:
         return request_view(tx.session, request)
 
 
-def reject_request(ctx: Context, actor: Actor, request_id: int, reason: str) -> dict:
+def reject_request(ctx: Context, actor: Actor, request_id: int, reason: str) -> RequestView:
     """A coordinator rejects a request, saying why."""
     actor.require("coordinator")
     if not reason.strip():

@@ -13,9 +13,10 @@ from makernet.services.deliveries.views import delivery_view
 from makernet.services.demand.operations import CHANGEABLE, production_started
 from makernet.services.demand.views import request_view
 from makernet.services.listing import Rows, Window, page_of, requests_seen
+from makernet.services.demand.views import RequestView
 
 
-def get_request(ctx: Context, actor: Actor, request_id: int) -> dict:
+def get_request(ctx: Context, actor: Actor, request_id: int) -> RequestView:
     """One request with its lines and running counts."""
     with ctx.db.reading() as s:
         return request_view(s, visible_request(s, actor, request_id))
@@ -24,7 +25,7 @@ def get_request(ctx: Context, actor: Actor, request_id: int) -> dict:
 STATUSES = tuple(status.value for status in RequestStatus)   # what a list of requests filters on
 
 
-def list_requests(ctx: Context, actor: Actor, status: str | None = None, window: Window | None = None) -> Rows:
+def list_requests(ctx: Context, actor: Actor, status: str | None = None, window: Window | None = None) -> Rows[RequestView]:
     """The requests this actor may see, newest first: one page of them, or all without a window."""
     if status is not None and status not in STATUSES:
         raise InvalidInput("filter.status_unknown", field="status", value=status)

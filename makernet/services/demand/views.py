@@ -1,12 +1,45 @@
 """A request as plain data."""
 from __future__ import annotations
 
+from typing import Annotated, Literal
+
+from pydantic import Field
 from sqlmodel import Session, select
 
+from makernet.domain.demand import PRIORITIES
+from makernet.domain.states import RequestStatus
 from makernet.models import Request, RequestLine
+from makernet.services.shapes import Count, Day, Id, Stamp, TypedDict
 
 
-def request_view(s: Session, request: Request) -> dict:
+class RequestLineView(TypedDict):
+    """An item of a request, how many, and how far they got."""
+
+    id: Annotated[Id, Field(description="the line's id")]
+    item_id: Annotated[Id, Field(description="the item asked for")]
+    quantity: Annotated[Count, Field(description="units asked for")]
+    units_made: Annotated[int, Field(description="good units made so far")]
+    units_delivered: Annotated[int, Field(description="units shipped (refused deliveries not counted)")]
+    units_received: Annotated[int, Field(description="units the requester confirmed received")]
+
+
+class RequestView(TypedDict):
+    """A requester's request: where and by when, for whom, its lines and how far they got."""
+
+    id: Annotated[Id, Field(description="the request's id")]
+    organisation_id: Annotated[Id, Field(description="the requesting organisation")]
+    status: Annotated[RequestStatus, Field(description="where it stands")]
+    needed_by: Annotated[Day, Field(description="the day the units are needed")]
+    delivery_point: Annotated[str, Field(description="where they go", examples=["Mairie, 1 rue Audry de Puyravault"])]
+    priority: Annotated[Literal[PRIORITIES], Field(description="who it is for, the most urgent first")]  # type: ignore[valid-type]
+    beneficiary: Annotated[str, Field(description="who will use the units, in words")]
+    urgency_reason: Annotated[str, Field(description="why it is urgent, in words")]
+    status_reason: Annotated[str, Field(description="why it was rejected or cancelled, in words")]
+    created_at: Annotated[Stamp, Field(description="when it was posted")]
+    lines: Annotated[list[RequestLineView], Field(description="its lines; those a change dropped are left out")]
+
+
+def request_view(s: Session, request: Request) -> RequestView:
     """A request as plain data, lines included."""
     lines = s.exec(select(RequestLine).where(RequestLine.request_id == request.id)
                    .order_by(RequestLine.id)).all()  # type: ignore[arg-type]

@@ -4,5 +4,6 @@ The area's front door: the use cases entry points (pages, API, CLI, tasks) call.
 """
 from makernet.services.exchange.commands import import_csv
 from makernet.services.exchange.queries import KINDS, export_csv
+from makernet.services.exchange.views import ImportProblem, ImportReport
 
-__all__ = ["KINDS", "export_csv", "import_csv"]
+__all__ = ["export_csv", "import_csv", "ImportProblem", "ImportReport", "KINDS"]

@@ -21,6 +21,7 @@ from makernet.services.secrets import seal
 from makernet.services.stock.operations import record_receipt
 from printers.base import AddressRefused, host_address
 from printers.registry import MANUAL, driver_info
+from makernet.services.exchange.views import ImportReport
 
 MAX_ROWS = 5000
 PRODUCER_KINDS = ("fab_lab", "sewing_workshop", "other")
@@ -73,7 +74,7 @@ def decode(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def import_csv(ctx: Context, actor: Actor, kind: str, data: bytes | str, dry_run: bool = True) -> dict:
+def import_csv(ctx: Context, actor: Actor, kind: str, data: bytes | str, dry_run: bool = True) -> ImportReport:
     """Check every row; unless it is a dry run and if no row is bad, write them all in one transaction."""
     actor.require("coordinator", *(() if kind == "places" else ("operator",)))
     sheet = SHEETS.get(kind)

@@ -6,6 +6,8 @@ from makernet.services.fleet.commands import connect_printer, remove_machine, re
 from makernet.services.fleet.queries import printer_profiles, test_connection
 from makernet.services.fleet.worker import (apply_key_result, apply_readings, poll_machines, poll_printers,
                                             run_central_listener, start_central_listener)
+from makernet.services.fleet.views import ConnectionTest, PrinterReading, RemovedMachine
 
-__all__ = ["apply_key_result", "apply_readings", "connect_printer", "poll_machines", "poll_printers", "printer_profiles",
-           "remove_machine", "request_new_key", "run_central_listener", "start_central_listener", "test_connection"]
+__all__ = ["apply_key_result", "apply_readings", "connect_printer", "ConnectionTest", "poll_machines",
+           "poll_printers", "printer_profiles", "PrinterReading", "remove_machine", "RemovedMachine",
+           "request_new_key", "run_central_listener", "start_central_listener", "test_connection"]

@@ -28,6 +28,8 @@ from makernet.services.production.operations import ACTIVE, hand_over_plates
 from makernet.services.secrets import seal
 from printers.base import AddressRefused, Capability, PrinterError, host_address
 from printers.registry import DriverInfo, driver_info, drivers_that
+from makernet.services.fleet.views import RemovedMachine
+from makernet.services.places.views import MachineView
 
 APPROVAL_WINDOW = 600.0  # seconds the operator has to approve the request on the printer's host
 
@@ -82,7 +84,7 @@ KEY = re.compile(r"[A-Za-z0-9_.~+/=-]{8,200}")   # an application or API key as 
 
 def connect_printer(ctx: Context, actor: Actor, place_id: int, *, name: str, url: str, printer_profile: str,
                     user: str | None = None, clears_itself: bool = False, driver: str | None = None,
-                    api_key: str | None = None, server_addresses: tuple[str, ...] = ()) -> dict:
+                    api_key: str | None = None, server_addresses: tuple[str, ...] = ()) -> MachineView:
     """Register a printer of one of the actor's places and ask its host for a key (or store the one typed)."""
     actor.require("operator")
     info = _onboarding_driver(driver)
@@ -119,7 +121,7 @@ def connect_printer(ctx: Context, actor: Actor, place_id: int, *, name: str, url
         return machine_view(machine)
 
 
-def remove_machine(ctx: Context, actor: Actor, machine_id: int) -> dict:
+def remove_machine(ctx: Context, actor: Actor, machine_id: int) -> RemovedMachine:
     """Take a printer out of its place for good (its operator, or a coordinator of its territory).
 
     Kept in the database, hidden, never read nor started again: its plates' history still names it. Its
@@ -154,7 +156,7 @@ def _removable(s: Session, actor: Actor, machine_id: int) -> Machine:
     return machine
 
 
-def request_new_key(ctx: Context, actor: Actor, machine_id: int, user: str | None = None) -> dict:
+def request_new_key(ctx: Context, actor: Actor, machine_id: int, user: str | None = None) -> MachineView:
     """Ask the printer's host for a new key (the old one was revoked, or refused)."""
     actor.require("operator")
     with ctx.db.reading() as s:

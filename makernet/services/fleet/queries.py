@@ -14,6 +14,7 @@ from makernet.services.places.views import can, connection_of
 from printers.base import (KEY_REFUSED, KEY_REQUEST_REFUSED, NO_APP_KEYS, NOT_THE_HOST, UNREACHABLE, Capability,
                            MachineConnection)
 from printers.registry import drivers_that
+from makernet.services.fleet.views import ConnectionTest
 
 # the usual failures' codes, worded for pages in makernet/messages/fleet.py; any other is shown as its host said it
 FAILURES = {UNREACHABLE: "fleet.unreachable", KEY_REFUSED: "fleet.key_refused", NO_APP_KEYS: "fleet.no_app_keys",
@@ -37,7 +38,7 @@ def known_profiles(s: Session) -> list[str]:
     return sorted(set(s.exec(select(PlateLayout.printer_profile)).all()))
 
 
-def test_connection(ctx: Context, actor: Actor, machine_id: int) -> dict:
+def test_connection(ctx: Context, actor: Actor, machine_id: int) -> ConnectionTest:
     """Ask the printer's host directly what it is and what it is doing."""
     with ctx.db.reading() as s:
         machine = own_machine(s, actor, machine_id)

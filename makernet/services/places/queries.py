@@ -8,16 +8,17 @@ from makernet.models import Place
 from makernet.services.access import Actor, local_departements, may_send_material_to, sees_place
 from makernet.services.context import Context
 from makernet.services.places.views import place_view
+from makernet.services.places.views import PlaceView
 
 
-def list_places(ctx: Context, actor: Actor) -> list[dict]:
+def list_places(ctx: Context, actor: Actor) -> list[PlaceView]:
     """The places this actor may see: their own, or their territory's."""
     with ctx.db.reading() as s:
         places = s.exec(select(Place).order_by(Place.id)).all()  # type: ignore[arg-type]
         return [place_view(s, p) for p in places if sees_place(actor, p)]
 
 
-def get_place(ctx: Context, actor: Actor, place_id: int) -> dict:
+def get_place(ctx: Context, actor: Actor, place_id: int) -> PlaceView:
     """One place with its machines."""
     with ctx.db.reading() as s:
         place = s.get(Place, place_id)

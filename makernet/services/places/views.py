@@ -1,16 +1,67 @@
 """Places and machines as plain data; a printer's key is never shown."""
 from __future__ import annotations
 
+from typing import Annotated, Literal
+
+from pydantic import Field
 from sqlmodel import select
 
 from makernet.models import Machine, Place
 from makernet.services.context import Context
 from makernet.services.secrets import is_sealed, reveal
-from printers.base import Capability, MachineConnection
+from makernet.services.shapes import Departement, Id, TypedDict
+from printers.base import Capability, MachineConnection, PrinterState
 from printers.registry import driver_info
 
 
-def place_view(s: object, place: Place) -> dict:
+class MachineView(TypedDict):
+    """A printer, laser cutter, sewing station or assembly bench; its key is never shown."""
+
+    id: Annotated[Id, Field(description="the machine's id")]
+    place_id: Annotated[Id, Field(description="the place it stands in")]
+    name: Annotated[str, Field(description="its name at the place", examples=["Prusa 1"])]
+    kind: Annotated[str, Field(description="fdm_printer, laser_cutter, sewing_station, assembly_bench…")]
+    driver: Annotated[str, Field(description="how MakerNet reaches it: octoprint, manual…", examples=["octoprint"])]
+    driver_label: Annotated[str, Field(description="the driver's name as pages show it")]
+    host: Annotated[str | None, Field(description="its host's address; null for a manual work centre")]
+    capabilities: Annotated[list[Capability], Field(description="what its driver can do")]
+    settings: Annotated[dict[str, str], Field(description="its driver's other settings, secrets left out")]
+    printer_profile: Annotated[str | None, Field(description="the printer profile its plates are sliced for")]
+    clears_itself: Annotated[bool, Field(description="a belt printer or auto-ejecting bed: no bed clear asked")]
+    bed_clear: Annotated[bool, Field(description="an operator confirmed the bed is empty: the next plate may start")]
+    state: Annotated[PrinterState | Literal["by_hand"], Field(description=(
+        "its printer's state as last read; by_hand for a machine whose counts are reported by hand"))]
+    state_detail: Annotated[str, Field(description="what its host said, or the code of a usual failure")]
+    active: Annotated[bool, Field(description="it takes work")]
+    key_status: Annotated[Literal["awaiting", "stored", "refused", "missing"], Field(description=(
+        "its printer key: awaiting approval on the host, stored, refused, or missing"))]
+
+
+class PlaceView(TypedDict):
+    """A fab-lab or workshop, its stated conditions and its machines."""
+
+    id: Annotated[Id, Field(description="the place's id")]
+    organisation_id: Annotated[Id, Field(description="the organisation that runs it")]
+    name: Annotated[str, Field(description="its name", examples=["FabLab La Rochelle"])]
+    commune: Annotated[str, Field(description="its commune", examples=["La Rochelle"])]
+    departement: Departement
+    latitude: Annotated[float | None, Field(description="where it is (WGS 84), when known")]
+    longitude: Annotated[float | None, Field(description="where it is (WGS 84), when known")]
+    staff_available: Annotated[int, Field(description="how many people work there")]
+    opening_hours: Annotated[dict[str, list[list[str]]], Field(description=(
+        "when it works, by day: {\"mon\": [[\"09:00\", \"18:00\"]]}"))]
+    batch_limit: Annotated[int | None, Field(description="most units it accepts in one work order; null: no limit")]
+    hourly_value_cents: Annotated[int, Field(description="the value of its time per hour, in cents")]
+    accepted_item_ids: Annotated[list[int], Field(description="the items it makes; empty: all")]
+    auto_accept: Annotated[bool, Field(description="it accepts the work proposed to it at once")]
+    offline_policy: Annotated[str, Field(description=(
+        "the plates of a printer gone offline: held for it (hold) or moved to the place's other printers (move)"))]
+    site_worker: Annotated[bool, Field(description="it runs its own worker beside its printers, which keeps their keys")]
+    active: Annotated[bool, Field(description="it takes work")]
+    machines: Annotated[list[MachineView], Field(description="its machines, taken-out ones left out")]
+
+
+def place_view(s: object, place: Place) -> PlaceView:
     """A place, its conditions and machines, as plain data."""
     machines = s.exec(select(Machine).where(Machine.place_id == place.id, Machine.removed_at == None)  # noqa: E711
                       .order_by(Machine.id)).all()  # type: ignore[attr-defined]
@@ -21,7 +72,7 @@ def place_view(s: object, place: Place) -> dict:
             "batch_limit": place.batch_limit, "hourly_value_cents": place.hourly_value_cents,
             "accepted_item_ids": place.accepted_item_ids, "auto_accept": place.auto_accept,
             "offline_policy": place.offline_policy, "site_worker": place.site_worker,
-            "active": place.active, "machines": [machine_view(m) | {"active": m.active} for m in machines]}
+            "active": place.active, "machines": [machine_view(m) for m in machines]}
 
 
 BY_HAND = "by_hand"   # what a machine whose driver reads no state shows instead: its counts are reported by hand
@@ -32,7 +83,7 @@ def shown_state(machine: Machine) -> str:
     return machine.state if can(machine, Capability.STATUS) else BY_HAND
 
 
-def machine_view(machine: Machine) -> dict:
+def machine_view(machine: Machine) -> MachineView:
     """A machine as plain data; its secret settings (an API key) are never shown."""
     info = driver_info(machine.driver)
     return {"id": machine.id, "place_id": machine.place_id, "name": machine.name, "kind": machine.kind,

@@ -15,10 +15,11 @@ from makernet.services.planning.operations import (accept_order, allocatable_pla
 from makernet.services.planning.views import work_order_view
 from makernet.services.production.operations import start_work_order
 from makernet.services.transitions import created, move
+from makernet.services.planning.views import WorkOrderView
 
 
 def allocate(ctx: Context, actor: Actor, *, request_line_id: int, place_id: int, quantity: int,
-             design_version_id: int | None = None, reason: str = "") -> dict:
+             design_version_id: int | None = None, reason: str = "") -> WorkOrderView:
     """Propose part of a request line to a place; a place that chose auto-accept takes it at once."""
     actor.require("coordinator")
     with ctx.db.transaction() as tx:
@@ -51,7 +52,7 @@ def allocate(ctx: Context, actor: Actor, *, request_line_id: int, place_id: int,
 
 
 def accept_work_order(ctx: Context, actor: Actor, work_order_id: int, quantity: int | None = None,
-                      today: date | None = None) -> dict:
+                      today: date | None = None) -> WorkOrderView:
     """The place accepts all of a proposed work order, or part of it (the rest is planned again)."""
     actor.require("operator")
 
@@ -72,7 +73,7 @@ def accept_work_order(ctx: Context, actor: Actor, work_order_id: int, quantity: 
         return work_order_view(tx.session, order)
 
 
-def decline_work_order(ctx: Context, actor: Actor, work_order_id: int, reason: str, today: date | None = None) -> dict:
+def decline_work_order(ctx: Context, actor: Actor, work_order_id: int, reason: str, today: date | None = None) -> WorkOrderView:
     """The place declines proposed work; its units are planned again elsewhere at once."""
     actor.require("operator")
     if not reason.strip():
@@ -88,7 +89,7 @@ def decline_work_order(ctx: Context, actor: Actor, work_order_id: int, reason: s
 
 
 def change_work_order(ctx: Context, actor: Actor, work_order_id: int, *, quantity: int | None, reason: str,
-                      today: date | None = None) -> dict:
+                      today: date | None = None) -> WorkOrderView:
     """A coordinator brings a work order down to `quantity` units, or calls off all of it no machine has begun
     (`quantity` None). The units taken back are planned again at once; the place reads why on the order.
     """

@@ -18,6 +18,7 @@ from makernet.services.demand.queries import request_page
 from makernet.services.places.operations import PRINTER_KINDS, place_capacity
 from makernet.services.planning.operations import allocated_quantity, not_begun
 from makernet.services.planning.views import work_order_view
+from makernet.services.planning.views import WorkOrderView
 
 def allocation_options(ctx: Context, actor: Actor, request_id: int, today: date | None = None) -> dict:
     """A request's lines with what is left to allocate, and the places that could make them."""
@@ -121,7 +122,7 @@ STATUSES = tuple(st.value for st in WorkOrderStatus)   # as the lists filter by 
 OPEN_WORK = ("proposed", "accepted", "done")
 
 
-def get_work_order(ctx: Context, actor: Actor, work_order_id: int) -> dict:
+def get_work_order(ctx: Context, actor: Actor, work_order_id: int) -> WorkOrderView:
     """One work order the actor may see."""
     with ctx.db.reading() as s:
         order = s.get(WorkOrder, work_order_id)
@@ -131,7 +132,7 @@ def get_work_order(ctx: Context, actor: Actor, work_order_id: int) -> dict:
 
 
 def list_work_orders(ctx: Context, actor: Actor, status: str | None = None, window: Window | None = None,
-                     place_id: int | None = None) -> Rows:
+                     place_id: int | None = None) -> Rows[WorkOrderView]:
     """Work orders of the actor's places (operators) or territory (coordinators), newest first, of one status
     or place if asked: one page of them, or all without a window."""
     if status is not None and status not in {st.value for st in WorkOrderStatus}:

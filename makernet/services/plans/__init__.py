@@ -6,7 +6,9 @@ from makernet.services.plans.commands import RELEASE_DAYS, add_rule, lift_rule, 
 from makernet.services.plans.inputs import capacity_today, plan_input
 from makernet.services.plans.queries import get_plan_run, list_plan_runs, list_rules, plan_run_page, planning_screen
 from makernet.services.plans.worker import plan_daily, replan_place
+from makernet.services.plans.views import NothingToReplan, PlanRunResult, PlanRunView, RuleResult, RuleView, Withdrawal
 
-__all__ = ["RELEASE_DAYS", "add_rule", "capacity_today", "get_plan_run", "lift_rule", "list_plan_runs", "list_rules",
-           "plan_daily", "plan_input", "plan_run_page", "planning_screen", "replan_place", "request_replan", "run_plan",
-           "withdraw_place"]
+__all__ = ["add_rule", "capacity_today", "get_plan_run", "lift_rule", "list_plan_runs", "list_rules",
+           "NothingToReplan", "plan_daily", "plan_input", "plan_run_page", "planning_screen", "PlanRunResult",
+           "PlanRunView", "RELEASE_DAYS", "replan_place", "request_replan", "RuleResult", "RuleView", "run_plan",
+           "withdraw_place", "Withdrawal"]

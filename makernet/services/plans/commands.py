@@ -19,12 +19,13 @@ from makernet.services.planning.operations import allocatable_place
 from makernet.services.plans.views import rule_view
 from makernet.services.plans.worker import propose, replan_place
 from makernet.services.transitions import move
+from makernet.services.plans.views import PlanRunResult, RuleResult, RuleView, Withdrawal
 
 MAX_RELEASE_DAYS = 120
 
 
 def run_plan(ctx: Context, actor: Actor, *, strategy: str = "planner", today: date | None = None,
-             release_days: int | None = RELEASE_DAYS) -> dict:
+             release_days: int | None = RELEASE_DAYS) -> PlanRunResult:
     """A coordinator runs the planner over the approved lines and places of their territory.
 
     Work places would start within `release_days` is proposed; the rest is planned and held
@@ -40,7 +41,7 @@ def run_plan(ctx: Context, actor: Actor, *, strategy: str = "planner", today: da
 
 
 def add_rule(ctx: Context, actor: Actor, *, kind: str, request_line_id: int, place_id: int,
-             quantity: int | None = None, note: str = "", today: date | None = None) -> dict:
+             quantity: int | None = None, note: str = "", today: date | None = None) -> RuleResult:
     """Pin a line to a place or forbid the pair; the line is planned again at once."""
     actor.require("coordinator")
 
@@ -83,7 +84,7 @@ def _release_for_rule(s: Session, rule: PlanningRule, user_id: int | None) -> li
     return changes
 
 
-def lift_rule(ctx: Context, actor: Actor, rule_id: int) -> dict:
+def lift_rule(ctx: Context, actor: Actor, rule_id: int) -> RuleView:
     """Lift a pin or a forbid; it no longer weighs on the next runs."""
     actor.require("coordinator")
     with ctx.db.transaction() as tx:
@@ -96,7 +97,7 @@ def lift_rule(ctx: Context, actor: Actor, rule_id: int) -> dict:
         return rule_view(rule)
 
 
-def withdraw_place(ctx: Context, actor: Actor, place_id: int, reason: str, today: date | None = None) -> dict:
+def withdraw_place(ctx: Context, actor: Actor, place_id: int, reason: str, today: date | None = None) -> Withdrawal:
     """A place drops out (its operator or a coordinator says so): it gets no more work, its open work is re-planned."""
     actor.require("operator", "coordinator")
     if not reason.strip():
@@ -113,7 +114,7 @@ def withdraw_place(ctx: Context, actor: Actor, place_id: int, reason: str, today
 
 
 def request_replan(ctx: Context, actor: Actor, place_id: int, trigger: str, reason: str,
-                   today: date | None = None) -> dict | None:
+                   today: date | None = None) -> PlanRunResult | None:
     """A coordinator or the place's operator reports lost capacity (a printer down, a stock-out): re-plan."""
     actor.require("operator", "coordinator")
     if trigger not in ("printer_down", "stock_out"):

@@ -13,9 +13,10 @@ from makernet.services.listing import Filters, Rows, Window, filtered, page_of, 
 from makernet.services.planning.operations import allocated_quantity
 from makernet.services.plans.inputs import PLANNABLE_REQUESTS
 from makernet.services.plans.views import plan_run_view, rule_view
+from makernet.services.plans.views import PlanRunView, RuleView
 
 
-def get_plan_run(ctx: Context, actor: Actor, run_id: int) -> dict:
+def get_plan_run(ctx: Context, actor: Actor, run_id: int) -> PlanRunView:
     """One planner run: what it proposed, changed and left over, and why."""
     actor.require("coordinator")
 
@@ -26,7 +27,7 @@ def get_plan_run(ctx: Context, actor: Actor, run_id: int) -> dict:
         return plan_run_view(run)
 
 
-def list_plan_runs(ctx: Context, actor: Actor, filters: Filters | None = None, window: Window | None = None) -> Rows:
+def list_plan_runs(ctx: Context, actor: Actor, filters: Filters | None = None, window: Window | None = None) -> Rows[PlanRunView]:
     """The planner runs the coordinator may see, newest first, narrowed to the days they ran: one page of them, or
     all without a window."""
     actor.require("coordinator")
@@ -37,7 +38,7 @@ def list_plan_runs(ctx: Context, actor: Actor, filters: Filters | None = None, w
         return page_of(s, query, window, plan_run_view)
 
 
-def list_rules(ctx: Context, actor: Actor) -> list[dict]:
+def list_rules(ctx: Context, actor: Actor) -> list[RuleView]:
     """The coordinator's active pins and forbids."""
     actor.require("coordinator")
     with ctx.db.reading() as s:

@@ -28,6 +28,7 @@ from makernet.services.plans.operations import release_accepted, withdraw_propos
 from makernet.services.plans.views import plan_run_view
 from makernet.services.production.operations import start_work_order
 from makernet.services.transitions import created
+from makernet.services.plans.views import PlanRunResult
 
 TRIGGERS = ("manual", "daily", "decline", "partial", "printer_down", "stock_out", "place_out", "rule", "taken_back")
 
@@ -38,7 +39,7 @@ STRATEGIES = {"planner": plan, "baseline": plan_baseline}
 def propose(ctx: Context, *, user_id: int | None, territory: tuple[str, ...] | None, trigger: str,
             reason: str = "", line_ids: set[int] | None = None, today: date | None = None,
             strategy: str = "planner", changes: list[dict] | None = None,
-            release_days: int | None = RELEASE_DAYS) -> dict:
+            release_days: int | None = RELEASE_DAYS) -> PlanRunResult:
     """Run the planner on open lines and write its proposals as work orders, in one transaction.
 
     Work a place would start only after `release_days` is planned but held for a later
@@ -160,7 +161,7 @@ def plan_daily(ctx: Context, today: date | None = None) -> list[dict]:
 
 
 def replan_place(ctx: Context, place_id: int, reason: str, trigger: str = "printer_down",
-                 today: date | None = None, user_id: int | None = None) -> dict | None:
+                 today: date | None = None, user_id: int | None = None) -> PlanRunResult | None:
     """A place can do less than planned (printer down, stock-out, dropping out): re-plan its open work.
 
     Its proposals not yet accepted are withdrawn; if it can no longer work at all, the

@@ -7,7 +7,8 @@ from makernet.services.production.operations import complete_job, in_making_orde
 from makernet.services.production.queries import (STATUSES, get_machine, list_jobs, place_history, place_queue,
                                                   ready_to_ship)
 from makernet.services.production.worker import apply_outcome, dispatch_job
+from makernet.services.production.views import BedClearView, JobView
 
-__all__ = ["STATUSES", "apply_outcome", "complete_job", "confirm_bed_clear", "dispatch_job", "get_machine",
-           "in_making_order",
-           "list_jobs", "place_history", "place_queue", "ready_to_ship", "report_batch", "retry_job", "scrap_job"]
+__all__ = ["apply_outcome", "BedClearView", "complete_job", "confirm_bed_clear", "dispatch_job", "get_machine",
+           "in_making_order", "JobView", "list_jobs", "place_history", "place_queue", "ready_to_ship",
+           "report_batch", "retry_job", "scrap_job", "STATUSES"]

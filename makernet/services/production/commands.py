@@ -15,9 +15,10 @@ from makernet.services.production.operations import ACTIVE, complete_job, take_n
 from makernet.services.production.views import job_view
 from makernet.services.stock.operations import consume_for_job
 from makernet.services.transitions import move
+from makernet.services.production.views import BedClearView, JobView
 
 
-def confirm_bed_clear(ctx: Context, actor: Actor, machine_id: int) -> dict:
+def confirm_bed_clear(ctx: Context, actor: Actor, machine_id: int) -> BedClearView:
     """The operator says the bed is empty: the next plate may go."""
     actor.require("operator")
     with ctx.db.transaction() as tx:
@@ -32,7 +33,7 @@ def confirm_bed_clear(ctx: Context, actor: Actor, machine_id: int) -> dict:
         return machine_view(machine) | {"dispatched_job_id": job_id}
 
 
-def report_batch(ctx: Context, actor: Actor, job_id: int, units_made: int, units_rejected: int = 0) -> dict:
+def report_batch(ctx: Context, actor: Actor, job_id: int, units_made: int, units_rejected: int = 0) -> JobView:
     """An operator reports the count of a manual batch (sewing, assembly, laser)."""
     actor.require("operator")
     with ctx.db.transaction() as tx:
@@ -50,7 +51,7 @@ def report_batch(ctx: Context, actor: Actor, job_id: int, units_made: int, units
         return job_view(s.get(Job, job_id))
 
 
-def retry_job(ctx: Context, actor: Actor, job_id: int) -> dict:
+def retry_job(ctx: Context, actor: Actor, job_id: int) -> JobView:
     """The operator sends a failed plate back to its printer's queue."""
     actor.require("operator")
     with ctx.db.transaction() as tx:
@@ -61,7 +62,7 @@ def retry_job(ctx: Context, actor: Actor, job_id: int) -> dict:
         return job_view(tx.session.get(Job, job_id))
 
 
-def scrap_job(ctx: Context, actor: Actor, job_id: int) -> dict:
+def scrap_job(ctx: Context, actor: Actor, job_id: int) -> JobView:
     """The operator gives up a failed plate: its units count as rejects, its material as used."""
     actor.require("operator")
     with ctx.db.transaction() as tx:

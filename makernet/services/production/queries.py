@@ -14,6 +14,8 @@ from printers.base import Capability
 from makernet.services.production.views import job_view
 from makernet.domain.states import JobStatus
 from makernet.services.listing import Filters, Rows, Window, filtered, jobs_seen, page_of
+from makernet.services.places.views import MachineView
+from makernet.services.production.views import JobView
 
 
 STATUSES = tuple(st.value for st in JobStatus)
@@ -21,7 +23,7 @@ FINISHED = ("done", "failed")
 
 
 def list_jobs(ctx: Context, actor: Actor, work_order_id: int | None = None, machine_id: int | None = None,
-              window: Window | None = None, filters: Filters | None = None) -> Rows:
+              window: Window | None = None, filters: Filters | None = None) -> Rows[JobView]:
     """Jobs of the actor's places (or territory), optionally of one work order or machine, narrowed by state,
     place and the days they were created, in making order: one page of them, or all without a window."""
     with ctx.db.reading() as s:
@@ -38,7 +40,7 @@ def list_jobs(ctx: Context, actor: Actor, work_order_id: int | None = None, mach
         return page_of(s, query, window, job_view)
 
 
-def get_machine(ctx: Context, actor: Actor, machine_id: int) -> dict:
+def get_machine(ctx: Context, actor: Actor, machine_id: int) -> MachineView:
     """One machine of the actor's places."""
     with ctx.db.reading() as s:
         return machine_view(own_machine(s, actor, machine_id))

@@ -13,6 +13,7 @@ from makernet.models import (Delivery, DeliveryLine, Item, Job, Machine, Materia
 from makernet.services.access import Actor, territory_scope
 from makernet.services.context import Context
 from makernet.services.places.views import shown_state
+from makernet.services.reporting.views import LateLine
 
 NOT_DEMAND = ("rejected", "cancelled")
 
@@ -177,7 +178,7 @@ def printer_states(ctx: Context, actor: Actor) -> dict:
 AT_RISK_DAYS = 3   # a line due within this many days that still misses units is at risk
 
 
-def late_work(ctx: Context, actor: Actor, today: date | None = None, within: int = AT_RISK_DAYS) -> list[dict]:
+def late_work(ctx: Context, actor: Actor, today: date | None = None, within: int = AT_RISK_DAYS) -> list[LateLine]:
     """Request lines of the territory that are overdue or due within `within` days and still miss units, nearest
     date first, each with why: what is not yet allocated, answered, made, shipped or received, and work a place
     expects ready too late (its planned ready date plus the transit day falls after the date needed)."""

@@ -10,6 +10,7 @@ from makernet.services.context import Context
 from makernet.services.events import StockDropped, record
 from makernet.services.stock.operations import lock_stock, record_receipt, withdraw, write_transfer
 from makernet.services.stock.views import entry_view
+from makernet.services.stock.views import LedgerEntryView, TransferView
 
 
 def _material(s: Session, material_id: int) -> Material:
@@ -26,7 +27,7 @@ def _reason(reason: str, refusal: str) -> str:
 
 
 def receive(ctx: Context, actor: Actor, place_id: int, material_id: int, quantity: int, reason: str = "",
-            cost_cents: int | None = None) -> dict:
+            cost_cents: int | None = None) -> LedgerEntryView:
     """Record material arriving at one of the actor's places."""
     with ctx.db.transaction() as tx:
         place = stock_place(tx.session, actor, place_id)
@@ -36,7 +37,7 @@ def receive(ctx: Context, actor: Actor, place_id: int, material_id: int, quantit
         return entry_view(entry)
 
 
-def adjust(ctx: Context, actor: Actor, place_id: int, material_id: int, quantity: int, reason: str) -> dict:
+def adjust(ctx: Context, actor: Actor, place_id: int, material_id: int, quantity: int, reason: str) -> LedgerEntryView:
     """Correct a level after a count (signed quantity); never below zero."""
     why = _reason(reason, "stock.adjustment_reason_required")
     if quantity == 0:
@@ -57,7 +58,7 @@ def adjust(ctx: Context, actor: Actor, place_id: int, material_id: int, quantity
         return entry_view(entry)
 
 
-def scrap(ctx: Context, actor: Actor, place_id: int, material_id: int, quantity: int, reason: str) -> dict:
+def scrap(ctx: Context, actor: Actor, place_id: int, material_id: int, quantity: int, reason: str) -> LedgerEntryView:
     """Write off spoilt material (a wet spool, torn fabric)."""
     why = _reason(reason, "stock.scrap_reason_required")
     with ctx.db.transaction() as tx:
@@ -69,7 +70,7 @@ def scrap(ctx: Context, actor: Actor, place_id: int, material_id: int, quantity:
 
 
 def transfer(ctx: Context, actor: Actor, from_place_id: int, to_place_id: int, material_id: int,
-             quantity: int, reason: str = "") -> dict:
+             quantity: int, reason: str = "") -> TransferView:
     """Send material from a place (the actor's, or in a coordinator's territory) to another place."""
     with ctx.db.transaction() as tx:
         s = tx.session

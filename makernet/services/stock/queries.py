@@ -14,6 +14,7 @@ from makernet.services.access import Actor, sees_place, visible_place
 from makernet.services.context import Context
 from makernet.services.stock.operations import KINDS
 from makernet.services.stock.views import entry_view
+from makernet.services.stock.views import LedgerEntryView, Reservation, StockAlert, StockLevel
 
 USE_KINDS = ("consumption", "scrap")          # what sets the current rate of use
 
@@ -53,7 +54,7 @@ def _reservation_rows(s: Session, place_ids: list[int], grouped: bool) -> list:
     return [row for row in s.exec(query).all() if row[2]]
 
 
-def levels(ctx: Context, actor: Actor, place_id: int) -> list[dict]:
+def levels(ctx: Context, actor: Actor, place_id: int) -> list[StockLevel]:
     """Current level of every material at a place: the sum of its ledger entries, with what is promised."""
     with ctx.db.reading() as s:
         place = visible_place(s, actor, place_id)
@@ -66,7 +67,7 @@ def levels(ctx: Context, actor: Actor, place_id: int) -> list[dict]:
                  "threshold": m.low_stock_threshold} for m, st in rows]
 
 
-def reservations(ctx: Context, actor: Actor, place_id: int) -> list[dict]:
+def reservations(ctx: Context, actor: Actor, place_id: int) -> list[Reservation]:
     """What each accepted work order of a place still needs, material by material."""
     with ctx.db.reading() as s:
         place = visible_place(s, actor, place_id)
@@ -74,7 +75,7 @@ def reservations(ctx: Context, actor: Actor, place_id: int) -> list[dict]:
                 for _p, m, q, wo in sorted(_reservation_rows(s, [place.id], grouped=False), key=lambda r: (r[3], r[1]))]
 
 
-def alerts(ctx: Context, actor: Actor) -> list[dict]:
+def alerts(ctx: Context, actor: Actor) -> list[StockAlert]:
     """Low or exhausted materials at every place the actor sees, the most urgent first."""
     with ctx.db.reading() as s:
         places = {p.id: p for p in s.exec(select(Place).where(Place.active == True)).all()  # noqa: E712
@@ -88,7 +89,7 @@ def alerts(ctx: Context, actor: Actor) -> list[dict]:
                  "available": st.available, "days_left": st.days_left, "alert": st.alert} for p, m, st in found]
 
 
-def ledger(ctx: Context, actor: Actor, place_id: int, material_id: int | None = None) -> list[dict]:
+def ledger(ctx: Context, actor: Actor, place_id: int, material_id: int | None = None) -> list[LedgerEntryView]:
     """The ledger entries of a place, newest first."""
     with ctx.db.reading() as s:
         visible_place(s, actor, place_id)

@@ -17,6 +17,7 @@ from makernet.services.stock.operations import lock_stock, record_receipt, write
 from makernet.services.stock.queries import stock_states
 from makernet.services.supply.views import OPEN, supply_view
 from makernet.services.transitions import created, move
+from makernet.services.supply.views import SupplyView
 
 KINDS = ("material", "transport", "premises")
 CLOSING = {"fulfilled": "fulfil", "cancelled": "cancel"}   # outcome -> transition
@@ -24,7 +25,7 @@ CLOSING = {"fulfilled": "fulfil", "cancelled": "cancel"}   # outcome -> transiti
 
 def post_supply_request(ctx: Context, actor: Actor, *, place_id: int, kind: str, material_id: int | None = None,
                         quantity: int | None = None, needed_by: date | None = None, description: str = "",
-                        today: date | None = None) -> dict:
+                        today: date | None = None) -> SupplyView:
     """A place asks for material (what, how much, by when), transport or premises."""
     if kind not in KINDS:
         raise InvalidInput("supply.kind_unknown", field="kind", value=kind, allowed=list(KINDS))
@@ -48,7 +49,7 @@ def post_supply_request(ctx: Context, actor: Actor, *, place_id: int, kind: str,
         return supply_view(s, supply)
 
 
-def answer_supply_request(ctx: Context, actor: Actor, supply_id: int, answer: str) -> dict:
+def answer_supply_request(ctx: Context, actor: Actor, supply_id: int, answer: str) -> SupplyView:
     """A coordinator answers in words (where to find elastic, who may lend a van)."""
     if not answer.strip():
         raise InvalidInput("supply.answer_empty", field="answer")
@@ -67,7 +68,7 @@ def _record_answer(s: Session, supply: SupplyRequest, actor: Actor, answer: str)
     s.flush()
 
 
-def assign_supplier(ctx: Context, actor: Actor, supply_id: int, supplier_name: str, answer: str = "") -> dict:
+def assign_supplier(ctx: Context, actor: Actor, supply_id: int, supplier_name: str, answer: str = "") -> SupplyView:
     """A coordinator names an outside supplier (local industry, a kitty); the place records what arrives."""
     if not supplier_name.strip():
         raise InvalidInput("supply.supplier_required", field="supplier_name")
@@ -83,7 +84,7 @@ def assign_supplier(ctx: Context, actor: Actor, supply_id: int, supplier_name: s
 
 
 def assign_place(ctx: Context, actor: Actor, supply_id: int, supplier_place_id: int, quantity: int | None = None,
-                 answer: str = "") -> dict:
+                 answer: str = "") -> SupplyView:
     """A coordinator sends another place's surplus: a transfer written now, out of one place and into the other."""
     with ctx.db.transaction() as tx:
         s = tx.session
@@ -111,7 +112,7 @@ def assign_place(ctx: Context, actor: Actor, supply_id: int, supplier_place_id: 
         return _count_supplied(s, supply, wanted, actor)
 
 
-def receive_supply(ctx: Context, actor: Actor, supply_id: int, quantity: int, cost_cents: int | None = None) -> dict:
+def receive_supply(ctx: Context, actor: Actor, supply_id: int, quantity: int, cost_cents: int | None = None) -> SupplyView:
     """The requesting place records material arriving from the assigned supplier."""
     with ctx.db.transaction() as tx:
         s = tx.session
@@ -125,7 +126,7 @@ def receive_supply(ctx: Context, actor: Actor, supply_id: int, quantity: int, co
         return _count_supplied(s, supply, quantity, actor)
 
 
-def _count_supplied(s: Session, supply: SupplyRequest, quantity: int, actor: Actor) -> dict:
+def _count_supplied(s: Session, supply: SupplyRequest, quantity: int, actor: Actor) -> SupplyView:
     """Add what arrived; the request is fulfilled once it has all it asked for."""
     s.execute(update(SupplyRequest).where(SupplyRequest.id == supply.id).values(
         quantity_supplied=SupplyRequest.quantity_supplied + quantity))
@@ -138,7 +139,7 @@ def _count_supplied(s: Session, supply: SupplyRequest, quantity: int, actor: Act
     return supply_view(s, supply)
 
 
-def close_supply_request(ctx: Context, actor: Actor, supply_id: int, outcome: str, note: str = "") -> dict:
+def close_supply_request(ctx: Context, actor: Actor, supply_id: int, outcome: str, note: str = "") -> SupplyView:
     """Mark a request fulfilled (transport found, premises lent, material enough) or cancelled."""
     if outcome not in ("fulfilled", "cancelled"):
         raise InvalidInput("supply.outcome_unknown", field="outcome")

@@ -10,9 +10,10 @@ from makernet.services.access import Actor, visible_supply_request
 from makernet.services.context import Context
 from makernet.services.listing import Filters, Rows, Window, filtered, page_of, supply_seen
 from makernet.services.supply.views import OPEN, supply_view
+from makernet.services.supply.views import SupplyView
 
 
-def get_supply_request(ctx: Context, actor: Actor, supply_id: int) -> dict:
+def get_supply_request(ctx: Context, actor: Actor, supply_id: int) -> SupplyView:
     """One supply request with what it still awaits and the movements that answered it."""
     with ctx.db.reading() as s:
         return supply_view(s, visible_supply_request(s, actor, supply_id))
@@ -22,7 +23,7 @@ STATUSES = tuple(st.value for st in SupplyRequestStatus)
 
 
 def list_supply_requests(ctx: Context, actor: Actor, filters: Filters | None = None,
-                         window: Window | None = None) -> Rows:
+                         window: Window | None = None) -> Rows[SupplyView]:
     """Supply requests the actor may see, open ones with the nearest need first, narrowed by state, place and the
     days they were posted: one page of them, or all without a window."""
     with ctx.db.reading() as s:

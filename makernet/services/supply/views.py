@@ -1,15 +1,45 @@
 """A supply request as plain data."""
 from __future__ import annotations
 
+from typing import Annotated, Literal
+
+from pydantic import Field
 from sqlmodel import Session, select
 
+from makernet.domain.states import SupplyRequestStatus
 from makernet.models import Material, Place, StockEntry, SupplyRequest
-from makernet.services.stock.views import entry_view
+from makernet.services.shapes import Day, Id, Stamp, TypedDict
+from makernet.services.stock.views import LedgerEntryView, entry_view
 
 OPEN = ("open", "assigned")
 
 
-def supply_view(s: Session, supply: SupplyRequest) -> dict:
+class SupplyView(TypedDict):
+    """A place's call for material (what, how much, by when), transport or premises, and how it was answered."""
+
+    id: Annotated[Id, Field(description="the supply request's id")]
+    place_id: Annotated[Id, Field(description="the place asking")]
+    place_name: Annotated[str, Field(description="its name")]
+    kind: Annotated[Literal["material", "transport", "premises"], Field(description="what is asked for")]
+    material_id: Annotated[int | None, Field(description="the material asked for (kind material)")]
+    material_code: Annotated[str | None, Field(description="its code")]
+    unit: Annotated[str | None, Field(description="its unit")]
+    quantity: Annotated[int | None, Field(description="how much, in the material's unit")]
+    quantity_supplied: Annotated[int, Field(description="how much was received so far")]
+    awaiting: Annotated[int, Field(description="how much is still awaited (0 once closed)")]
+    needed_by: Annotated[Day | None, Field(description="by when")]
+    description: Annotated[str, Field(description="what is needed, in words")]
+    status: Annotated[SupplyRequestStatus, Field(description="where it stands")]
+    answer: Annotated[str, Field(description="the coordination's answer, in words")]
+    supplier_place_id: Annotated[int | None, Field(description="the place sending its surplus, if one does")]
+    supplier_name: Annotated[str, Field(description="the outside supplier assigned, if one is")]
+    created_at: Annotated[Stamp, Field(description="when it was posted")]
+    answered_at: Annotated[Stamp | None, Field(description="when it was first answered")]
+    closed_at: Annotated[Stamp | None, Field(description="when it was fulfilled or cancelled")]
+    movements: Annotated[list[LedgerEntryView], Field(description="the ledger entries that answered it at the place")]
+
+
+def supply_view(s: Session, supply: SupplyRequest) -> SupplyView:
     """A supply request as plain data, with what it still awaits."""
     s.refresh(supply)
     place = s.get(Place, supply.place_id)
