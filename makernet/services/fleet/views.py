@@ -37,3 +37,7 @@ class RemovedMachine(MachineView):
     """A printer taken out of its place for good; its history is kept."""
 
     removed: Annotated[Literal[True], Field(description="always true")]
+    plates_moved: Annotated[int, Field(ge=0, description="plates that waited for it, handed to the place's other "
+                                                         "printers of the same profile", examples=[1])]
+    moved_to: Annotated[list[str], Field(description="the printers that took them, by name",
+                                         examples=[["Prusa 1"]])]
