@@ -130,8 +130,12 @@ def _day(name: str, raw: object) -> date | None:
 
 
 def _day_start(day: date) -> datetime:
-    """When a day begins where people live, in UTC as times are stored."""
-    return datetime.combine(day, time.min, DAYS_IN).astimezone(UTC)
+    """When a day begins where people live, in UTC as times are stored (the calendar's first and last days, which
+    no time zone can move, stand for all time before or after)."""
+    try:
+        return datetime.combine(day, time.min, DAYS_IN).astimezone(UTC)
+    except OverflowError:
+        return (datetime.min if day.year == 1 else datetime.max).replace(tzinfo=UTC)
 
 
 def filtered(s: Session, actor: Actor, query: Select, filters: Filters, statuses: Collection[str], *,
@@ -146,7 +150,8 @@ def filtered(s: Session, actor: Actor, query: Select, filters: Filters, statuses
     if filters.since is not None:
         query = query.where(moment >= _day_start(filters.since))
     if filters.until is not None:
-        query = query.where(moment < _day_start(filters.until + timedelta(days=1)))
+        query = query.where(moment < _day_start(filters.until + timedelta(days=1))) if filters.until < date.max \
+            else query
     if filters.place_id is not None:
         chosen = s.get(Place, filters.place_id) if place is not None else None
         query = query.where(place == filters.place_id) if place is not None else query

@@ -96,3 +96,16 @@ def test_a_nul_character_in_a_csv_file_is_refused_at_its_line(app, api: ApiClien
     assert report.status_code == 422
     assert [(e["line"], e["code"]) for e in report.get_json()["details"]] == [(3, "import.nul_character")]
     assert data_counts(app) == before
+
+
+@pytest.mark.parametrize("days", ["since=0001-01-01&until=0022-01-01", "until=9999-12-31", "since=9999-12-31"])
+@pytest.mark.parametrize("path", ["/plans", "/deliveries", "/supply-requests", "/jobs"])
+def test_the_calendar_s_first_and_last_days_filter_lists_without_error(api: ApiClient, path: str, days: str) -> None:
+    answer = api.call("get", f"{path}?{days}", COORDINATOR)
+    assert answer.status_code == 200, answer.get_data(as_text=True)[:300]
+
+
+def test_the_pages_filter_by_the_calendar_s_first_and_last_days_too(client) -> None:  # noqa: ANN001
+    pages = Pages(client)
+    pages.sign_in(COORDINATOR)
+    pages.get("/supply?since=0001-01-01&until=9999-12-31")
