@@ -60,12 +60,16 @@ def test_an_admins_token_reads_every_family_in_the_text_format(api: ApiClient) -
 
 def test_plates_and_printers_are_counted_by_state_from_the_database(app: Flask, api: ApiClient) -> None:
     accepted_order(api)   # plates: one dispatching, the next queued
-    with app.extensions["makernet"].db.engine.begin() as connection:
-        connection.execute(text("UPDATE machine SET state = 'error' WHERE id = (SELECT min(id) FROM machine)"))
+    with app.extensions["makernet"].db.engine.begin() as connection:   # one printer behind OctoPrint, in error
+        connection.execute(text("UPDATE machine SET state = 'error', driver = 'octoprint' "
+                                "WHERE id = (SELECT min(id) FROM machine)"))
     figures = scrape(api)
     plates = rows(app, "SELECT status, count(*) FROM job GROUP BY status")
-    printers = rows(app, "SELECT state, count(*) FROM machine WHERE active GROUP BY state")
-    assert sum(plates.values()) >= 2 and printers.get("error") == 1
+    # a machine whose driver reads no state is counted as reported by hand, never as a printer in an unknown state
+    printers = rows(app, "SELECT CASE WHEN driver = 'octoprint' THEN state ELSE 'by_hand' END, count(*) "
+                         "FROM machine WHERE active GROUP BY 1")
+    assert sum(plates.values()) >= 2 and printers.get("error") == 1 and printers.get("by_hand", 0) > 1
+    assert figures.value("makernet_printers", state="unknown") == 0
     for state, count in plates.items():
         assert figures.value("makernet_plates", state=state) == count
     for state, count in printers.items():

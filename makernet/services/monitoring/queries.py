@@ -12,6 +12,7 @@ from makernet.services.access import Actor
 from makernet.services.context import Context, place_queue
 from makernet.services.monitoring.views import Family, parse_labels, render
 from makernet.services.monitoring.worker import DURATION, DURATION_BUCKETS, REQUESTS, TASKS, Tally
+from makernet.services.places.views import BY_HAND, shown_state
 from printers.base import PrinterState
 
 
@@ -82,10 +83,12 @@ def _plates(s: Session) -> Family:
 
 
 def _printers(s: Session) -> Family:
-    family = Family("makernet_printers", "gauge", "Active machines by their last known state.")
-    found = dict(s.exec(select(Machine.state, func.count(Machine.id)).where(
-        Machine.active == True).group_by(Machine.state)).all())  # noqa: E712
-    for state in sorted({*(state.value for state in PrinterState), *found}):
+    family = Family("makernet_printers", "gauge", "Active machines by their last known state; those whose counts "
+                                                  "are reported by hand as by_hand, never as unknown.")
+    found: dict[str, int] = defaultdict(int)
+    for machine in s.exec(select(Machine).where(Machine.active == True)).all():  # noqa: E712
+        found[shown_state(machine)] += 1
+    for state in sorted({*(state.value for state in PrinterState), BY_HAND, *found}):
         family.add(found.get(state, 0), state=state)
     return family
 
