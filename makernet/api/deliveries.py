@@ -7,6 +7,7 @@ from flask import Blueprint, request
 from pydantic import Field, StringConstraints
 
 from makernet.api.endpoints import endpoint, query_int
+from makernet.api.openapi import QueryParameter
 from makernet.api.schemas import Body, DeliveryIn, DeliveryLineIn, Id, Name, ReasonIn, ReceiptIn
 from makernet.services.demand import MAX_LINES
 from makernet.services import deliveries
@@ -53,8 +54,9 @@ def create_delivery(actor: Actor, body: DeliveryIn) -> DeliveryView:
                                       mode=body.mode, destination=body.destination)
 
 
-@endpoint(bp, "get", "/deliveries", "Deliveries this user may see, newest first, by request_id", paged=True,
-          filters=("status", "place_id", "since", "until"), statuses=deliveries.STATUSES, dated="prepared")
+@endpoint(bp, "get", "/deliveries", "Deliveries this user may see, newest first", paged=True,
+          filters=("status", "place_id", "since", "until"), statuses=deliveries.STATUSES, dated="prepared",
+          query=(QueryParameter.id_of("request_id", "only the deliveries of this request"),))
 def list_deliveries(actor: Actor, window: Window) -> Rows[DeliveryView]:
     return deliveries.list_deliveries(ctx(), actor, query_int("request_id"), Filters.of(request.args), window)
 
@@ -93,7 +95,9 @@ def request_awaiting(actor: Actor, request_id: int) -> Awaited:
     return deliveries.awaiting(ctx(), actor, request_id)
 
 
-@endpoint(bp, "get", "/collection-points", "Collection points (drive-through, pick-up), by departement")
+@endpoint(bp, "get", "/collection-points", "Collection points (drive-through, pick-up)",
+          query=(QueryParameter("departement", "only those of this département (\"17\", \"2A\", \"971\"); "
+                                "none for another", {"type": "string"}),))
 def list_collection_points(actor: Actor) -> list[CollectionPointView]:
     return deliveries.list_collection_points(ctx(), request.args.get("departement"))
 

@@ -8,7 +8,7 @@ from makernet.api.schemas import ReasonIn, RequestChangeIn, RequestIn
 from makernet.services import demand
 from makernet.services.access import Actor
 from makernet.services.context import current_context as ctx
-from makernet.services.listing import Rows, Window
+from makernet.services.listing import Filters, Rows, Window
 from makernet.services.demand import RequestView
 
 bp = Blueprint("demand_api", __name__, url_prefix="/api/v1")
@@ -23,9 +23,10 @@ def create_request(actor: Actor, body: RequestIn) -> RequestView:
         latitude=body.latitude, longitude=body.longitude)
 
 
-@endpoint(bp, "get", "/requests", "Requests this user may see, newest first", paged=True)
+@endpoint(bp, "get", "/requests", "Requests this user may see, newest first", paged=True,
+          filters=("status", "since", "until"), statuses=demand.STATUSES, dated="sent")
 def list_requests(actor: Actor, window: Window) -> Rows[RequestView]:
-    return demand.list_requests(ctx(), actor, request.args.get("status"), window)
+    return demand.list_requests(ctx(), actor, Filters.of(request.args), window)
 
 
 @endpoint(bp, "get", "/requests/{request_id}", "One request with its lines and counts")

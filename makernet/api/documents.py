@@ -8,6 +8,7 @@ from flask import Blueprint, Response, request
 from pydantic import Field, StringConstraints
 
 from makernet.api.endpoints import endpoint
+from makernet.api.openapi import QueryParameter
 from makernet.api.schemas import Body, Id, Name
 from makernet.errors import InvalidInput
 from makernet.services import documents
@@ -50,8 +51,12 @@ def delivery_note(actor: Actor, delivery_id: int) -> Response:
     return _pdf(pdf, f"bon-de-livraison-{delivery_id}.pdf")
 
 
-@endpoint(bp, "get", "/reports/production.pdf", "Production report of a period (start, end) and territory "
-          "(departements=17,79), as PDF (coordinators)", roles=("coordinator",))
+@endpoint(bp, "get", "/reports/production.pdf", "Production report of a period and territory, as PDF (coordinators)",
+          roles=("coordinator",), query=(
+              QueryParameter.day("start", "the period's first day", required=True),
+              QueryParameter.day("end", "its last day", required=True),
+              QueryParameter("departements", "départements of the territory, comma-separated (all of the "
+                             "coordinator's by default)", {"type": "string"})))
 def production_report(actor: Actor) -> Response:
     chosen = [d.strip() for d in request.args.get("departements", "").split(",") if d.strip()]
     pdf = documents.production_report_pdf(ctx(), actor, _query_date("start"), _query_date("end"), chosen or None)

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, jsonify, request
 from pydantic import BaseModel, ValidationError
 
-from makernet.api.openapi import OPERATIONS, Operation
+from makernet.api.openapi import OPERATIONS, Operation, QueryParameter
 from makernet.api.problems import problem
 from makernet.errors import InvalidInput, MakerNetError, Unauthorized
 from makernet.messages import render
@@ -32,7 +32,8 @@ class BodyError(MakerNetError):
 def endpoint(bp: Blueprint, method: str, path: str, summary: str, *, body: type[BaseModel] | None = None,
              success: int = 200, public: bool = False, produces: str | None = None,
              returns: object = None, paged: bool = False, filters: tuple[str, ...] = (),
-             statuses: tuple[str, ...] = (), dated: str = "", roles: tuple[str, ...] = ()) -> Callable:
+             statuses: tuple[str, ...] = (), dated: str = "", roles: tuple[str, ...] = (),
+             query: tuple[QueryParameter, ...] = (), csv_body: bool = False) -> Callable:
     """Declare an endpoint: the view gets `actor` (unless public) and the parsed `body`.
 
     `produces` is the success content type; by default JSON, or PDF/CSV for paths ending so. The success answer is
@@ -41,7 +42,7 @@ def endpoint(bp: Blueprint, method: str, path: str, summary: str, *, body: type[
     list's view gets the `window` the query string asks for and returns `Rows`: the answer is that page, with the
     total in X-Total-Count and the next and previous pages in Link.
     `filters` are the query parameters it is narrowed by (`Filters`: status among `statuses`, place_id, since and
-    until, days of what `dated` says), documented with their refusals.
+    until, days of what `dated` says), documented with their refusals; `query` documents any other parameter; `csv_body` an uploaded CSV file.
     """
     produces = produces or {"pdf": "application/pdf", "csv": "text/csv"}.get(path.rsplit(".", 1)[-1],
                                                                                "application/json")
@@ -50,7 +51,7 @@ def endpoint(bp: Blueprint, method: str, path: str, summary: str, *, body: type[
     def decorate(view: Callable) -> Callable:
         OPERATIONS.append(Operation(method.lower(), path, summary, body, success, public, produces,
                                     returns if returns is not None else answer_type(view), paged, filters, statuses,
-                                    dated, bp.name.removesuffix("_api"), roles))
+                                    dated, bp.name.removesuffix("_api"), roles, query, csv_body))
         @functools.wraps(view)
         def handler(**kwargs: object) -> object:
             if not public:
@@ -135,6 +136,19 @@ def _no_empty_parameters() -> None:
     for name, value in request.args.items(multi=True):
         if value == "":
             raise InvalidInput("query.empty", field=name, name=name)
+
+
+FLAGS = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False, "oui": True, "non": False}
+
+
+def query_flag(name: str, default: bool) -> bool:
+    """A yes-or-no query parameter (true/false, 1/0, yes/no, oui/non), or the default when it is not given."""
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    if raw.lower() not in FLAGS:
+        raise InvalidInput("query.not_flag", field=name, name=name)
+    return FLAGS[raw.lower()]
 
 
 def query_int(name: str) -> int | None:

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from makernet.api.endpoints import BodyError, endpoint
+from makernet.api.endpoints import FLAGS, BodyError, endpoint, query_flag
+from makernet.api.openapi import QueryParameter
 from makernet.messages import with_reasons
 from makernet.services import exchange
 from makernet.services.access import Actor
@@ -13,13 +14,17 @@ from makernet.services.exchange import ImportReport
 bp = Blueprint("exchange_api", __name__, url_prefix="/api/v1")
 
 
+DRY_RUN = QueryParameter("dry_run", "check only, write nothing (the default); false imports a file with no bad row",
+                         {"type": "string", "enum": list(FLAGS), "default": "true"})
+
+
 def _import(actor: Actor, kind: str) -> ImportReport:
     """Check (dry_run, the default) or import an uploaded CSV; a real import with bad rows writes nothing."""
     upload = request.files.get("file")
     if upload is None and request.mimetype not in ("text/csv", "text/plain", "application/octet-stream"):
         raise BodyError("body.not_csv_content", 415, [])
     data = upload.read() if upload is not None else request.get_data()
-    dry_run = request.args.get("dry_run", "true").lower() not in ("false", "0", "no", "non")
+    dry_run = query_flag("dry_run", True)
     report = exchange.import_csv(ctx(), actor, kind, data, dry_run)
     report["errors"] = with_reasons(report["errors"])
     if report["errors"] and not dry_run:
@@ -34,19 +39,19 @@ def _export(actor: Actor, kind: str) -> Response:
 
 
 @endpoint(bp, "post", "/imports/places", "Import places from CSV (dry_run=true by default; coordinators)",
-          roles=("coordinator",))
+          roles=("coordinator",), query=(DRY_RUN,), csv_body=True)
 def import_places(actor: Actor) -> ImportReport:
     return _import(actor, "places")
 
 
 @endpoint(bp, "post", "/imports/machines", "Import machines from CSV (dry_run=true by default)",
-          roles=("coordinator", "operator"))
+          roles=("coordinator", "operator"), query=(DRY_RUN,), csv_body=True)
 def import_machines(actor: Actor) -> ImportReport:
     return _import(actor, "machines")
 
 
 @endpoint(bp, "post", "/imports/stock", "Import opening stock from CSV (dry_run=true by default)",
-          roles=("coordinator", "operator"))
+          roles=("coordinator", "operator"), query=(DRY_RUN,), csv_body=True)
 def import_stock(actor: Actor) -> ImportReport:
     return _import(actor, "stock")
 

@@ -15,6 +15,24 @@ bp = Blueprint("openapi_api", __name__, url_prefix="/api/v1")
 
 
 @dataclass(frozen=True)
+class QueryParameter:
+    """A query parameter of an operation, beyond paging and the list filters."""
+
+    name: str
+    description: str
+    schema: dict
+    required: bool = False
+
+    @classmethod
+    def id_of(cls, name: str, description: str) -> QueryParameter:
+        return cls(name, description, {"type": "integer", "minimum": 1, "maximum": MAX_ID})
+
+    @classmethod
+    def day(cls, name: str, description: str, required: bool = False) -> QueryParameter:
+        return cls(name, description, {"type": "string", "format": "date"}, required)
+
+
+@dataclass(frozen=True)
 class Operation:
     """One documented endpoint."""
 
@@ -32,6 +50,8 @@ class Operation:
     dated: str = ""                          # what the days of `since` and `until` are: "prepared", "posted"…
     tag: str = ""                            # the area it belongs to: the docs group operations by it
     roles: tuple[str, ...] = ()              # the roles it is open to (admins too); none: every signed-in user
+    query: tuple[QueryParameter, ...] = ()   # its other query parameters
+    csv_body: bool = False                   # it takes a CSV file (text/csv, or a form's `file`)
 
 
 OPERATIONS: list[Operation] = []  # every endpoint declared with `endpoints.endpoint`, in every area
@@ -72,6 +92,10 @@ def build_document(operations: list[Operation]) -> dict:
         if op.paged:
             entry.setdefault("parameters", []).extend(PAGING_PARAMETERS)
             entry["responses"][str(op.success)]["headers"] = PAGING_HEADERS
+        if op.query:
+            entry.setdefault("parameters", []).extend(
+                {"name": q.name, "in": "query", "required": q.required, "description": q.description, "schema": q.schema}
+                for q in op.query)
         if op.filters:
             entry.setdefault("parameters", []).extend(filter_parameters(op))
             entry["description"] = filters_description(op)
@@ -79,6 +103,8 @@ def build_document(operations: list[Operation]) -> dict:
             _add_schema(op.body, schemas)
             entry["requestBody"] = {"required": True, "content": {"application/json": {
                 "schema": {"$ref": f"#/components/schemas/{op.body.__name__}"}}}}
+        if op.csv_body:
+            entry["requestBody"] = {"required": True, "content": CSV_BODY}
         if op.public:
             entry["security"] = []
         paths.setdefault(op.path, {})[op.method] = entry
@@ -100,6 +126,12 @@ PAGING_PARAMETERS = [
     {"name": "per_page", "in": "query", "required": False, "description": "rows per page",
      "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 100}},
 ]
+CSV_BODY = {
+    "text/csv": {"schema": {"type": "string", "description": "UTF-8 (or Windows-1252) CSV; semicolon, comma or tab "
+                                                              "separated; the first line names the columns"}},
+    "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
+        "file": {"type": "string", "format": "binary", "description": "the CSV file, as a form uploads it"}}}},
+}
 PAGING_HEADERS = {
     "X-Total-Count": {"description": "how many rows the whole list has", "schema": {"type": "integer"}},
     "Link": {"description": "RFC 8288 links to the `next` and `prev` pages, where there are some",

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 
-from makernet.api.endpoints import endpoint, query_int
+from makernet.api.endpoints import endpoint
 from makernet.api.schemas import AcceptIn, ReasonIn, WorkOrderChangeIn, WorkOrderIn
 from makernet.services import planning, reporting
 from makernet.services.access import Actor
 from makernet.services.context import current_context as ctx
-from makernet.services.listing import Rows, Window
+from makernet.services.listing import Filters, Rows, Window
 from makernet.services.planning import WorkOrderView
 from makernet.services.reporting import LateLine
 
@@ -22,10 +22,10 @@ def create_work_order(actor: Actor, body: WorkOrderIn) -> WorkOrderView:
                              quantity=body.quantity, design_version_id=body.design_version_id, reason=body.reason)
 
 
-@endpoint(bp, "get", "/work-orders", "Work orders of this user's places or territory, newest first; `status` and "
-          "`place_id` narrow the list", paged=True)
+@endpoint(bp, "get", "/work-orders", "Work orders of this user's places or territory, newest first", paged=True,
+          filters=("status", "place_id", "since", "until"), statuses=planning.STATUSES, dated="proposed")
 def list_work_orders(actor: Actor, window: Window) -> Rows[WorkOrderView]:
-    return planning.list_work_orders(ctx(), actor, request.args.get("status"), window, query_int("place_id"))
+    return planning.list_work_orders(ctx(), actor, Filters.of(request.args), window)
 
 
 @endpoint(bp, "get", "/work-orders/{work_order_id}", "One work order")

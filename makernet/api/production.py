@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, request
 
 from makernet.api.endpoints import endpoint, query_int
+from makernet.api.openapi import QueryParameter
 from makernet.api.schemas import BatchReportIn
 from makernet.services import production
 from makernet.services.access import Actor
@@ -15,8 +16,10 @@ from makernet.services.production import BedClearView, JobView
 bp = Blueprint("production_api", __name__, url_prefix="/api/v1")
 
 
-@endpoint(bp, "get", "/jobs", "Jobs (plates, batches), by work_order_id or machine_id", paged=True,
-          filters=("status", "place_id", "since", "until"), statuses=production.STATUSES, dated="created")
+@endpoint(bp, "get", "/jobs", "Jobs (plates, batches), newest first", paged=True,
+          filters=("status", "place_id", "since", "until"), statuses=production.STATUSES, dated="created",
+          query=(QueryParameter.id_of("work_order_id", "only the plates and batches of this work order"),
+                 QueryParameter.id_of("machine_id", "only those of this machine")))
 def list_jobs(actor: Actor, window: Window) -> Rows[JobView]:
     return production.list_jobs(ctx(), actor, query_int("work_order_id"), query_int("machine_id"), window,
                                 Filters.of(request.args))

@@ -7,6 +7,7 @@ from flask import Blueprint
 from pydantic import Field, StringConstraints
 
 from makernet.api.endpoints import endpoint, query_int
+from makernet.api.openapi import QueryParameter
 from makernet.api.schemas import Amount, Body, Cents, Id, Text
 from makernet.services import stock
 from makernet.services.access import Actor
@@ -57,7 +58,8 @@ def get_stock(actor: Actor, place_id: int) -> list[StockLevel]:
     return stock.levels(ctx(), actor, place_id)
 
 
-@endpoint(bp, "get", "/places/{place_id}/ledger", "Ledger entries of a place, newest first")
+@endpoint(bp, "get", "/places/{place_id}/ledger", "Ledger entries of a place, newest first",
+          query=(QueryParameter.id_of("material_id", "only the entries of this material"),))
 def get_ledger(actor: Actor, place_id: int) -> list[LedgerEntryView]:
     return stock.ledger(ctx(), actor, place_id, query_int("material_id"))
 

@@ -18,6 +18,7 @@ MESSAGES = {
     "exchange.export_not_found": _l("Aucun export nommé « %(name)s »."),
     "input.nul_character": _l("Le champ %(name)s contient un caractère nul (NUL), qu'aucun texte ne peut contenir."),
     "body.nul_character": _l("un texte ne peut pas contenir de caractère nul (NUL)"),
+    "query.not_flag": _l("Le paramètre %(name)s vaut true ou false (ou 1/0, yes/no, oui/non)."),
     "query.empty": _l("Le paramètre %(name)s est vide : donnez-lui une valeur, ou ne l'envoyez pas."),
     "query.not_date": _l("Le paramètre %(name)s est une date au format AAAA-MM-JJ."),
     "query.not_whole_number": _l("Le paramètre %(name)s est un nombre entier positif."),

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from makernet.errors import MakerNetError
 from makernet.services import catalogue, deliveries, demand
 from makernet.services.context import current_context as ctx
-from makernet.services.listing import Window
+from makernet.services.listing import Filters, Window
 from makernet.web.feedback import attach, flash_error, page_blueprint
 from makernet.web.forms import ActionForm, options
 from makernet.web.forms_deliveries import ReceiptForm
@@ -30,9 +30,9 @@ LINE_FIELDS = {"needed_by": "needed_by", "delivery_point": "delivery_point", "pr
 @roles("requester", "coordinator", "operator")
 def my_requests() -> str:
     """The requests I may see, newest first, with where each stands: a page of them, filtered by state."""
-    status = request.args.get("status") or None
-    rows = demand.list_requests(ctx(), actor(), status, Window.of(request.args.get("page"), None, PAGE_ROWS))
-    return render_template("demand/list.html", requests=rows, status=status, statuses=demand.STATUSES)
+    filters = Filters(status=request.args.get("status") or None)
+    rows = demand.list_requests(ctx(), actor(), filters, Window.of(request.args.get("page"), None, PAGE_ROWS))
+    return render_template("demand/list.html", requests=rows, status=filters.status, statuses=demand.STATUSES)
 
 
 @bp.route("/requests/new", methods=["GET", "POST"])

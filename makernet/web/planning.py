@@ -6,7 +6,7 @@ from flask_babel import format_decimal, gettext as _, ngettext
 
 from makernet.errors import MakerNetError
 from makernet.services import planning
-from makernet.services.listing import Window
+from makernet.services.listing import Filters, Window
 from makernet.services.context import current_context as ctx
 from makernet.web.demand import PAGE_ROWS
 from makernet.web.feedback import attach, flash_with_link, page_blueprint
@@ -20,16 +20,13 @@ bp = page_blueprint("planning", __name__)
 def _work_orders_page(refused: tuple[int, AcceptForm | DeclineForm] | None = None) -> str:
     """The work orders page: the proposals waiting for an answer (one accept and one decline form each, a refused
     one kept as typed), then a page of all orders, filtered by state and place."""
-    status = request.args.get("status") or None
-    place = request.args.get("place", type=int)
-    proposed = planning.work_orders_page(ctx(), actor(), "proposed", place)
-    orders = planning.work_orders_page(ctx(), actor(), status, place, Window.of(request.args.get("page"), None,
-                                                                                  PAGE_ROWS))
+    filters = Filters.of(request.args)
+    proposed = planning.work_orders_page(ctx(), actor(), Filters(status="proposed", place_id=filters.place_id))
+    orders = planning.work_orders_page(ctx(), actor(), filters, Window.of(request.args.get("page"), None, PAGE_ROWS))
     accepts = {o["id"]: AcceptForm(prefix=f"accept{o['id']}", formdata=None) for o in proposed}
     declines = {o["id"]: DeclineForm(prefix=f"decline{o['id']}", formdata=None) for o in proposed}
     if refused is not None:
         (accepts if isinstance(refused[1], AcceptForm) else declines)[refused[0]] = refused[1]
-    filters = {k: v for k, v in (("status", status), ("place", place)) if v}
     return render_template("planning/work_orders.html", proposed=proposed, accepts=accepts, declines=declines,
                            orders=orders, filters=filters, statuses=planning.STATUSES,
                            places=planning.work_order_places(ctx(), actor()))

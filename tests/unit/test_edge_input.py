@@ -109,3 +109,15 @@ def test_the_pages_filter_by_the_calendar_s_first_and_last_days_too(client) -> N
     pages = Pages(client)
     pages.sign_in(COORDINATOR)
     pages.get("/supply?since=0001-01-01&until=9999-12-31")
+
+
+def test_a_yes_or_no_parameter_takes_only_yes_or_no_and_an_empty_one_is_refused(app, api: ApiClient) -> None:  # noqa: ANN001
+    before = data_counts(app)
+    sheet = b"place;material;quantity\nFabLab La Rochelle;pla;5\n"
+    maybe = api.call("post", "/imports/stock?dry_run=maybe", OPERATOR, data=sheet, headers={"Content-Type": "text/csv"})
+    assert maybe.status_code == 422 and maybe.get_json()["error"]["code"] == "query.not_flag"
+    empty = api.call("get", "/requests?status=", REQUESTER)
+    assert empty.status_code == 422 and empty.get_json()["error"]["code"] == "query.empty"
+    assert data_counts(app) == before
+    oui = api.call("post", "/imports/stock?dry_run=oui", OPERATOR, data=sheet, headers={"Content-Type": "text/csv"})
+    assert oui.status_code == 200 and oui.get_json()["dry_run"] is True

@@ -135,3 +135,22 @@ def test_refusals_a_caller_may_meet_are_documented_per_operation(client) -> None
     approve = document["paths"]["/requests/{request_id}/approve"]["post"]["responses"]
     assert "coordinator" in approve["403"]["description"]
     assert "403" not in document["paths"]["/items"]["get"]["responses"]
+
+
+def test_every_query_parameter_the_api_reads_is_documented(client) -> None:  # noqa: ANN001
+    """The views read query parameters by name (request.args, query_int, query_flag, _query_date) or through the
+    list filters: each of those names is a documented query parameter of some operation."""
+    from pathlib import Path
+    source = "\n".join(p.read_text() for p in Path("makernet/api").glob("*.py"))
+    read = set(re.findall(r'(?:request\.args\.get|query_int|query_flag|_query_date)\("(\w+)"', source))
+    assert {"request_id", "work_order_id", "machine_id", "material_id", "departement", "departements", "start",
+            "end", "dry_run"} <= read
+    document = client.get("/api/v1/openapi.json").get_json()
+    documented = {p["name"] for ops in document["paths"].values() for op in ops.values()
+                  for p in op.get("parameters", []) if p["in"] == "query"}
+    assert read - {"page", "per_page"} <= documented, sorted(read - documented)
+    assert {"status", "place_id", "since", "until"} <= documented
+    imports = document["paths"]["/imports/stock"]["post"]
+    assert set(imports["requestBody"]["content"]) == {"text/csv", "multipart/form-data"}
+    work_orders = {p["name"] for p in document["paths"]["/work-orders"]["get"]["parameters"]}
+    assert {"status", "place_id", "since", "until", "page", "per_page"} <= work_orders

@@ -128,7 +128,7 @@ def test_the_work_orders_list_pages_and_filters_by_state_and_place(app, api, cli
     everything = text_of(pages.get("/work-orders"))
     assert "4 ordres" in everything
     assert "3 ordres" in text_of(pages.get("/work-orders?status=accepted"))
-    assert "1 ordre" in text_of(pages.get(f"/work-orders?place={place_named(app, AUNIS)}"))
+    assert "1 ordre" in text_of(pages.get(f"/work-orders?place_id={place_named(app, AUNIS)}"))
     none = text_of(pages.get("/work-orders?status=declined"))
     assert "0 ordre" in none and "Aucun ordre ne répond à ces critères." in none
     pages.get("/work-orders?status=nonsense", status=422)

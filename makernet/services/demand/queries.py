@@ -4,7 +4,6 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from makernet.domain.states import RequestStatus
-from makernet.errors import InvalidInput
 from makernet.models import AuditEntry, Delivery, Item, Organisation, Request, RequestLine, User
 from makernet.services.access import Actor, visible_request
 from makernet.services.audit import CHANGE_ASKED
@@ -12,7 +11,7 @@ from makernet.services.context import Context
 from makernet.services.deliveries.views import delivery_view
 from makernet.services.demand.operations import CHANGEABLE, production_started
 from makernet.services.demand.views import request_view
-from makernet.services.listing import Rows, Window, page_of, requests_seen
+from makernet.services.listing import Filters, Rows, Window, filtered, page_of, requests_seen
 from makernet.services.demand.views import RequestView
 
 
@@ -25,15 +24,15 @@ def get_request(ctx: Context, actor: Actor, request_id: int) -> RequestView:
 STATUSES = tuple(status.value for status in RequestStatus)   # what a list of requests filters on
 
 
-def list_requests(ctx: Context, actor: Actor, status: str | None = None, window: Window | None = None) -> Rows[RequestView]:
-    """The requests this actor may see, newest first: one page of them, or all without a window."""
-    if status is not None and status not in STATUSES:
-        raise InvalidInput("filter.status_unknown", field="status", value=status)
+def list_requests(ctx: Context, actor: Actor, filters: Filters | None = None,
+                  window: Window | None = None) -> Rows[RequestView]:
+    """The requests this actor may see, newest first, narrowed by state and the days they were sent: one page of
+    them, or all without a window."""
     with ctx.db.reading() as s:
         query = select(Request).order_by(Request.id.desc())  # type: ignore[union-attr]
-        if status:
-            query = query.where(Request.status == status)
         query = requests_seen(query.join(Organisation, Organisation.id == Request.organisation_id), actor)
+        query = filtered(s, actor, query, filters or Filters(), STATUSES, status=Request.status, place=None,
+                         moment=Request.created_at)
         return page_of(s, query, window, lambda r: request_view(s, r))
 
 

@@ -8,11 +8,11 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from makernet.domain.states import WorkOrderStatus
-from makernet.errors import InvalidInput, NotFound
+from makernet.errors import NotFound
 from makernet.domain.planning import units_per_open_day
 from makernet.models import Item, Job, Machine, Material, Organisation, Place, Request, StockEntry, WorkOrder
 from makernet.services.access import Actor, can_see_work_order
-from makernet.services.listing import Rows, Window, page_of, work_orders_seen
+from makernet.services.listing import Filters, Rows, Window, filtered, page_of, work_orders_seen
 from makernet.services.context import Context
 from makernet.services.demand.queries import request_page
 from makernet.services.places.operations import PRINTER_KINDS, place_capacity
@@ -74,10 +74,9 @@ def _distance_km(point: tuple[float, float] | None, place: Place) -> float | Non
     return round(6371.0 * 2 * math.asin(math.sqrt(a)), 1)
 
 
-def work_orders_page(ctx: Context, actor: Actor, status: str | None = None, place_id: int | None = None,
-                     window: Window | None = None) -> Rows:
+def work_orders_page(ctx: Context, actor: Actor, filters: Filters | None = None, window: Window | None = None) -> Rows:
     """Work orders as the pages show them: with item, place, requester and needed-by date."""
-    orders = list_work_orders(ctx, actor, status, window, place_id)
+    orders = list_work_orders(ctx, actor, filters, window)
     with ctx.db.reading() as s:
         items = {i.id: i.name for i in s.exec(select(Item)).all()}
         places = {p.id: p.name for p in s.exec(select(Place)).all()}
@@ -131,17 +130,12 @@ def get_work_order(ctx: Context, actor: Actor, work_order_id: int) -> WorkOrderV
         return work_order_view(s, order)
 
 
-def list_work_orders(ctx: Context, actor: Actor, status: str | None = None, window: Window | None = None,
-                     place_id: int | None = None) -> Rows[WorkOrderView]:
-    """Work orders of the actor's places (operators) or territory (coordinators), newest first, of one status
-    or place if asked: one page of them, or all without a window."""
-    if status is not None and status not in {st.value for st in WorkOrderStatus}:
-        raise InvalidInput("filter.status_unknown", field="status", value=status)
+def list_work_orders(ctx: Context, actor: Actor, filters: Filters | None = None,
+                     window: Window | None = None) -> Rows[WorkOrderView]:
+    """Work orders of the actor's places (operators) or territory (coordinators), newest first, narrowed by
+    state, place and the days they were proposed: one page of them, or all without a window."""
     with ctx.db.reading() as s:
         query = select(WorkOrder).join(Place, Place.id == WorkOrder.place_id).order_by(WorkOrder.id.desc())  # type: ignore[union-attr]
-        if status:
-            query = query.where(WorkOrder.status == status)
-        if place_id is not None:
-            query = query.where(WorkOrder.place_id == place_id)
-        query = work_orders_seen(query, actor)
+        query = filtered(s, actor, work_orders_seen(query, actor), filters or Filters(), STATUSES,
+                         status=WorkOrder.status, place=WorkOrder.place_id, moment=WorkOrder.created_at)
         return page_of(s, query, window, lambda o: work_order_view(s, o))
