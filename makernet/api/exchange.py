@@ -27,7 +27,8 @@ def _import(actor: Actor, kind: str) -> ImportReport:
     dry_run = query_flag("dry_run", True)
     report = exchange.import_csv(ctx(), actor, kind, data, dry_run)
     report["errors"] = with_reasons(report["errors"])
-    if report["errors"] and not dry_run:
+    # a file not read at all (its header, its encoding) is refused even on a dry run: there is nothing to check
+    if report["errors"] and (not dry_run or any(e["line"] == 1 for e in report["errors"])):
         raise BodyError("body.import_refused", 422, report["errors"], n=len(report["errors"]))
     return report
 

@@ -109,6 +109,7 @@ def build_document(operations: list[Operation]) -> dict:
             entry["security"] = []
         paths.setdefault(op.path, {})[op.method] = entry
     schemas.update(ERROR_SCHEMAS)
+    _link_created_to_their_operations(paths)
     return {
         "openapi": "3.1.0",
         "info": {"title": "MakerNet API", "version": "1",
@@ -138,6 +139,29 @@ PAGING_HEADERS = {
              "schema": {"type": "string"}},
 }
 
+
+
+def _link_created_to_their_operations(paths: dict[str, dict]) -> None:
+    """OpenAPI links from what a POST on a collection creates to every operation on it: `POST /requests` answers
+    a request whose `id` is the `request_id` of `GET /requests/{request_id}`, `POST .../approve`… so a client (and
+    the generated tests' stateful phase) can follow the flow."""
+    for path, operations in paths.items():
+        post = operations.get("post")
+        if post is None or path.endswith("}"):
+            continue
+        answer = next((a for code, a in post["responses"].items() if code in ("200", "201")), None)
+        if answer is None or "application/json" not in answer.get("content", {}):
+            continue
+        links = {}
+        for target, target_operations in paths.items():
+            if not target.startswith(path + "/{"):
+                continue
+            parameter = target[len(path) + 2:].split("}", 1)[0]
+            for method, operation in target_operations.items():
+                links[operation["operationId"]] = {"operationId": operation["operationId"],
+                                                   "parameters": {parameter: "$response.body#/id"}}
+        if links:
+            answer["links"] = links
 
 
 def filter_parameters(op: Operation) -> list[dict]:

@@ -215,10 +215,10 @@ def test_every_json_answer_of_the_main_flow_matches_its_documented_schema(client
     work_orders_answered(call, items, lab, aunis)
     stock_and_supply(call, items, lab, aunis, workshop)
     planner(call, items, lab, aunis)
-    report = call("post", "/imports/places", COORDINATOR, data="nom;commune\nFabLab Royan;Royan\n".encode(),
+    report = call("post", "/imports/places", COORDINATOR, data="nom;commune;departement\nFabLab Royan;Royan;ZZ\n".encode(),
                   content_type="text/csv")
     assert report["dry_run"] and report["errors"]
-    call("post", "/imports/stock", OPERATOR, data=b"lieu;materiau;quantite\n", content_type="text/csv")
+    call("post", "/imports/stock", OPERATOR, data=b"place;material;quantity\n", content_type="text/csv")
     listed = {(method, path) for path, operations in document["paths"].items()
               for method, operation in operations.items()
               if method == "get" and "application/json" in operation["responses"]["200"]["content"]}

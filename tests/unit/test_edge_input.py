@@ -65,11 +65,11 @@ def test_nan_and_infinities_are_refused_in_a_latitude_and_a_cost(app, api: ApiCl
 
 def test_a_bare_carriage_return_in_the_header_is_an_unreadable_file_named_at_line_one(api: ApiClient) -> None:
     report = upload(api, "places", 'name;"departement\rx";commune\nFab-lab;79;Niort\n')
-    assert report.status_code == 200
-    assert [(e["line"], e["code"]) for e in report.get_json()["errors"]] in (
+    assert report.status_code == 422
+    assert [(e["line"], e["code"]) for e in report.get_json()["details"]] in (
         [(1, "import.unreadable")], [(1, "import.columns_wrong")])
     broken = upload(api, "places", 'name;departement\r"x\n')
-    assert broken.status_code == 200 and broken.get_json()["errors"][0]["line"] == 1
+    assert broken.status_code == 422 and broken.get_json()["details"][0]["line"] == 1
 
 
 def test_a_nul_character_is_refused_in_a_body_a_query_and_a_form(app, api: ApiClient, client) -> None:  # noqa: ANN001

@@ -154,3 +154,19 @@ def test_every_query_parameter_the_api_reads_is_documented(client) -> None:  # n
     assert set(imports["requestBody"]["content"]) == {"text/csv", "multipart/form-data"}
     work_orders = {p["name"] for p in document["paths"]["/work-orders"]["get"]["parameters"]}
     assert {"status", "place_id", "since", "until", "page", "per_page"} <= work_orders
+
+
+def test_what_a_post_creates_links_to_the_operations_on_it(client) -> None:  # noqa: ANN001
+    document = client.get("/api/v1/openapi.json").get_json()
+    validate(document)
+    created = document["paths"]["/requests"]["post"]["responses"]["201"]["links"]
+    assert created["post_requests_request_id_approve"] == {
+        "operationId": "post_requests_request_id_approve", "parameters": {"request_id": "$response.body#/id"}}
+    assert "get_requests_request_id" in created and "patch_requests_request_id" in created
+    orders = document["paths"]["/work-orders"]["post"]["responses"]
+    assert "post_work-orders_work_order_id_accept" in next(iter(orders.values()))["links"]
+    operation_ids = {op["operationId"] for ops in document["paths"].values() for op in ops.values()}
+    for ops in document["paths"].values():
+        for op in ops.values():
+            for answer in op["responses"].values():
+                assert all(link["operationId"] in operation_ids for link in answer.get("links", {}).values())
