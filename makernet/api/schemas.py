@@ -14,7 +14,9 @@ from makernet.services.fields import MAX_ID
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-Quantity = Annotated[int, Field(description=f"1 to {MAX_QUANTITY:,} units")]
+# the bounds are documented here and checked by the use case, which words the refusal for the line or order it is in
+Quantity = Annotated[int, Field(description=f"1 to {MAX_QUANTITY:,} units",
+                                json_schema_extra={"minimum": 1, "maximum": MAX_QUANTITY})]
 Amount = Annotated[int, Field(ge=1, le=100_000_000, description="in the material's unit")]
 Cents = Annotated[int, Field(ge=0, le=10**11)]
 

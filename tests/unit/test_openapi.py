@@ -170,3 +170,9 @@ def test_what_a_post_creates_links_to_the_operations_on_it(client) -> None:  # n
         for op in ops.values():
             for answer in op["responses"].values():
                 assert all(link["operationId"] in operation_ids for link in answer.get("links", {}).values())
+
+
+def test_quantities_are_documented_with_the_bounds_the_use_cases_check(client) -> None:  # noqa: ANN001
+    schemas = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    line = schemas["RequestLineIn"]["properties"]["quantity"]
+    assert (line["minimum"], line["maximum"]) == (1, 1_000_000)
