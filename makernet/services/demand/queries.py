@@ -10,7 +10,7 @@ from makernet.services.audit import CHANGE_ASKED
 from makernet.services.context import Context
 from makernet.services.deliveries.views import delivery_view
 from makernet.services.demand.operations import CHANGEABLE, production_started
-from makernet.services.demand.views import request_view
+from makernet.services.demand.views import lines_of, request_view
 from makernet.services.listing import Filters, Rows, Window, filtered, page_of, requests_seen
 from makernet.services.demand.views import RequestView
 
@@ -33,7 +33,9 @@ def list_requests(ctx: Context, actor: Actor, filters: Filters | None = None,
         query = requests_seen(query.join(Organisation, Organisation.id == Request.organisation_id), actor)
         query = filtered(s, actor, query, filters or Filters(), STATUSES, status=Request.status, place=None,
                          moment=Request.created_at)
-        return page_of(s, query, window, lambda r: request_view(s, r))
+        lines: dict[int, list] = {}
+        return page_of(s, query, window, lambda r: request_view(s, r, lines[r.id]),
+                       first=lambda rows: lines.update(lines_of(s, [r.id for r in rows])))
 
 
 def triage_queue(ctx: Context, actor: Actor) -> list[dict]:
