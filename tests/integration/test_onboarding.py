@@ -19,10 +19,17 @@ from tests.support.processes import MakerNetInstallation
 pytestmark = [pytest.mark.integration, pytest.mark.octoprint]
 
 
+@pytest.fixture(scope="module")
+def octoprint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OctoPrintServer]:
+    """A real OctoPrint for the module's tests: each answers only the key requests its own installation made."""
+    with OctoPrintServer(tmp_path_factory.mktemp("octoprint")).start() as printer:
+        yield printer
+
+
 @pytest.fixture
-def setup(tmp_path: Path) -> Iterator[tuple[MakerNetInstallation, OctoPrintServer, ApiClient]]:
-    """The embedded default with demo data, and a real OctoPrint nobody has connected yet."""
-    printer = OctoPrintServer(tmp_path / "octoprint").start()
+def setup(tmp_path: Path, octoprint: OctoPrintServer) -> Iterator[tuple[MakerNetInstallation, OctoPrintServer, ApiClient]]:
+    """The embedded default with demo data of its own, and a real OctoPrint this installation has not connected yet."""
+    assert octoprint.request("GET", "/api/plugin/appkeys").json().get("pending", {}) == {}, "a key request left over"
     # OctoPrint runs on loopback here: listed, as the server's own addresses are refused otherwise
     inst = MakerNetInstallation(tmp_path / "instance", printer_networks="127.0.0.0/8")
     try:
@@ -30,10 +37,9 @@ def setup(tmp_path: Path) -> Iterator[tuple[MakerNetInstallation, OctoPrintServe
             assert inst.run(*args).returncode == 0
         inst.serve()
         with httpx.Client(base_url=inst.url, timeout=20) as http:
-            yield inst, printer, ApiClient(http)
+            yield inst, octoprint, ApiClient(http)
     finally:
         inst.stop()
-        printer.close()
 
 
 def fablab_id(api: ApiClient) -> int:
