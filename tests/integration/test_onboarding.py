@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,21 +20,36 @@ from tests.support.processes import MakerNetInstallation
 pytestmark = [pytest.mark.integration, pytest.mark.octoprint]
 
 
+@pytest.fixture(scope="module")
+def octoprint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OctoPrintServer]:
+    """A real OctoPrint for the module's tests: each answers only the key requests its own installation made."""
+    with OctoPrintServer(tmp_path_factory.mktemp("octoprint")).start() as printer:
+        yield printer
+
+
+@pytest.fixture(scope="module")
+def demo_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`makernet db upgrade` then `makernet demo`, run once for the module: each test gets a copy of the file."""
+    inst = MakerNetInstallation(tmp_path_factory.mktemp("demo-instance"), printer_networks="127.0.0.0/8")
+    for args in (("db", "upgrade"), ("demo",)):
+        done = inst.run(*args)
+        assert done.returncode == 0, done.stderr
+    return inst.instance_dir / "makernet.sqlite3"
+
+
 @pytest.fixture
-def setup(tmp_path: Path) -> Iterator[tuple[MakerNetInstallation, OctoPrintServer, ApiClient]]:
-    """The embedded default with demo data, and a real OctoPrint nobody has connected yet."""
-    printer = OctoPrintServer(tmp_path / "octoprint").start()
+def setup(tmp_path: Path, octoprint: OctoPrintServer, demo_data: Path) -> Iterator[tuple[MakerNetInstallation, OctoPrintServer, ApiClient]]:
+    """The embedded default with demo data of its own, and a real OctoPrint this installation has not connected yet."""
+    assert octoprint.request("GET", "/api/plugin/appkeys").json().get("pending", {}) == {}, "a key request left over"
     # OctoPrint runs on loopback here: listed, as the server's own addresses are refused otherwise
     inst = MakerNetInstallation(tmp_path / "instance", printer_networks="127.0.0.0/8")
+    shutil.copy(demo_data, inst.instance_dir / "makernet.sqlite3")
     try:
-        for args in (("db", "upgrade"), ("demo",)):
-            assert inst.run(*args).returncode == 0
         inst.serve()
         with httpx.Client(base_url=inst.url, timeout=20) as http:
-            yield inst, printer, ApiClient(http)
+            yield inst, octoprint, ApiClient(http)
     finally:
         inst.stop()
-        printer.close()
 
 
 def fablab_id(api: ApiClient) -> int:

@@ -22,6 +22,7 @@ from tests.support.octoprint import ADMIN_USER, OctoPrintServer, gcode_lasting, 
 from tests.support.processes import MakerNetInstallation
 from tests.support.services import postgres_database, rabbitmq_vhost
 from tests.support.waiting import wait_for
+from tests.support.wheel import built_wheel
 
 pytestmark = [pytest.mark.integration, pytest.mark.postgres, pytest.mark.octoprint]
 
@@ -38,9 +39,7 @@ def _uv() -> str:
 def slim(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """`makernet[place]` in a fresh venv: the locked place requirements, then the wheel."""
     folder = tmp_path_factory.mktemp("place-install")
-    subprocess.run([_uv(), "build", "--quiet", "--out-dir", str(folder / "dist"), str(ROOT)],
-                   check=True, capture_output=True, timeout=300)
-    wheel = next((folder / "dist").glob("makernet-*-py3-none-any.whl"))
+    wheel = built_wheel(tmp_path_factory, _uv())
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(folder / "venv")], check=True, timeout=120)
     python = str(folder / "venv" / "bin" / "python")
     for args in (("--require-hashes", "-r", str(ROOT / "deploy" / "place-requirements.txt")),

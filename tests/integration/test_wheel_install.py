@@ -23,6 +23,7 @@ from tests.support import nginx
 from tests.support.octoprint import free_port
 from tests.support.services import postgres_database, redis_key_space
 from tests.support.waiting import stop_process
+from tests.support.wheel import built_wheel
 
 pytestmark = [pytest.mark.integration, pytest.mark.postgres, pytest.mark.redis]
 
@@ -53,9 +54,7 @@ def venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("wheel")
     # the source archive first, then the wheel from it, as a release is made: a wheel built in the
     # checkout would also take whatever an earlier build left in its build/ folder
-    subprocess.run([_uv(), "build", "--quiet", "--out-dir", str(folder / "dist"), str(ROOT)],
-                   check=True, capture_output=True, timeout=300)
-    wheel = next((folder / "dist").glob("makernet-*-py3-none-any.whl"))
+    wheel = built_wheel(tmp_path_factory, _uv())
     subprocess.run([sys.executable, "-m", "venv", str(folder / "venv")], check=True, timeout=120)
     python = folder / "venv" / "bin" / "python"
     subprocess.run([_uv(), "pip", "install", "--quiet", "--python", str(python), "--require-hashes",

@@ -10,6 +10,7 @@ import pytest
 
 from makernet.config import CHECKOUT, default_instance_dir, load_settings
 from makernet.errors import InvalidInput
+from tests.support.cli import command as in_process
 
 MAKERNET = str(Path(sys.executable).parent / "makernet")
 
@@ -69,7 +70,7 @@ def test_bad_arguments_give_one_line_and_no_traceback(tmp_path: Path, args: list
 
 
 def test_commands_refuse_a_database_without_schema_and_say_what_to_run(tmp_path: Path) -> None:
-    done = run("demo", env={"PATH": "/usr/bin:/bin", "MAKERNET_INSTANCE_DIR": str(tmp_path)})
+    done = in_process("demo", env={"PATH": "/usr/bin:/bin", "MAKERNET_INSTANCE_DIR": str(tmp_path)})
     assert done.returncode == 2 and "makernet db upgrade" in done.stderr
     assert f"database {tmp_path / 'makernet.sqlite3'} (instance folder {tmp_path}," in done.stderr
 
@@ -95,14 +96,15 @@ def test_a_command_run_from_another_folder_finds_the_data_and_says_where_it_is(t
     first, other = tmp_path / "first", tmp_path / "other"
     first.mkdir(), other.mkdir()
     data = tmp_path / "home" / ".local" / "share" / "makernet"
-    assert f"data: database {data / 'makernet.sqlite3'}" in run("db", "upgrade", env=env, cwd=first).stdout
-    assert "demo territory loaded" in run("demo", env=env, cwd=first).stdout
-    assert run("token", "create", "admin@demo.makernet.fr", env=env, cwd=other).stdout.startswith("mkn_")
+    assert f"data: database {data / 'makernet.sqlite3'}" in in_process("db", "upgrade", env=env, cwd=first).stdout
+    assert "demo territory loaded" in in_process("demo", env=env, cwd=first).stdout
+    assert in_process("token", "create", "admin@demo.makernet.fr", env=env, cwd=other).stdout.startswith("mkn_")
     assert list(first.iterdir()) == [] and list(other.iterdir()) == []
 
     (other / "instance").mkdir()   # a database left in ./instance by an earlier version is pointed at
     (other / "instance" / "makernet.sqlite3").write_bytes((data / "makernet.sqlite3").read_bytes())
-    elsewhere = run("token", "create", "admin@demo.makernet.fr", env={**env, "HOME": str(tmp_path / "new")}, cwd=other)
+    elsewhere = in_process("token", "create", "admin@demo.makernet.fr", env={**env, "HOME": str(tmp_path / "new")},
+                           cwd=other)
     assert elsewhere.returncode == 2 and elsewhere.stderr.count("\n") == 1
     assert f"no schema yet in the database {tmp_path / 'new' / '.local' / 'share' / 'makernet' / 'makernet.sqlite3'}" \
         in elsewhere.stderr
@@ -133,11 +135,11 @@ def test_every_command_has_help() -> None:
 def test_upgrade_demo_and_token_work_from_the_command_line(tmp_path: Path) -> None:
     env = {"PATH": "/usr/bin:/bin", "MAKERNET_INSTANCE_DIR": str(tmp_path)}
     from makernet.schema import head_revision
-    assert f"revision {head_revision()} " in run("db", "upgrade", env=env).stdout
-    assert "demo territory loaded" in run("demo", env=env).stdout
-    assert "already loaded" in run("demo", env=env).stdout
-    assert run("token", "create", "admin@demo.makernet.fr", env=env).stdout.startswith("mkn_")
-    unknown = run("token", "create", "nobody@example.org", env=env)
+    assert f"revision {head_revision()} " in in_process("db", "upgrade", env=env).stdout
+    assert "demo territory loaded" in in_process("demo", env=env).stdout
+    assert "already loaded" in in_process("demo", env=env).stdout
+    assert in_process("token", "create", "admin@demo.makernet.fr", env=env).stdout.startswith("mkn_")
+    unknown = in_process("token", "create", "nobody@example.org", env=env)
     assert unknown.returncode == 2 and unknown.stderr == (
         "makernet: Aucun utilisateur n'a l'adresse e-mail nobody@example.org. (accounts.no_user_with_email)\n")
 

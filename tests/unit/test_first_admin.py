@@ -19,6 +19,7 @@ from makernet.demo import DEMO_PASSWORD
 from makernet.errors import InvalidInput
 from makernet.services import accounts
 from makernet.services.accounts.operations import COMMON_PASSWORDS, MIN_PASSWORD
+from tests.support.cli import command
 from tests.support.pages import Pages, text_of
 
 MAKERNET = str(Path(sys.executable).parent / "makernet")
@@ -141,7 +142,8 @@ def test_demo_refuses_production_mode_and_says_why_unless_told_yes(instance: Pat
     for words in ("production mode", repr(DEMO_PASSWORD), "makernet admin create", "--yes-load-demo-users"):
         assert words in refused.stderr, words
     assert rows(instance) == {"user": 0, "organisation": 0}
-    loaded = run(instance, "demo", "--yes-load-demo-users", **PRODUCTION)
+    production = {"PATH": "/usr/bin:/bin", "MAKERNET_INSTANCE_DIR": str(instance), **PRODUCTION}
+    loaded = command("demo", "--yes-load-demo-users", env=production)
     assert loaded.returncode == 0 and "demo territory loaded" in loaded.stdout, loaded.stderr
     assert rows(instance)["user"] == 8
 
