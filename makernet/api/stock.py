@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from flask import Blueprint
+from flask import Blueprint, request
 from pydantic import Field, StringConstraints
 
 from makernet.api.endpoints import endpoint, query_int
@@ -12,6 +12,7 @@ from makernet.api.schemas import Amount, Body, Cents, Id, Text
 from makernet.services import stock
 from makernet.services.access import Actor
 from makernet.services.context import current_context as ctx
+from makernet.services.listing import Rows, Window
 from makernet.services.stock import LedgerEntryView, Reservation, StockAlert, StockLevel, TransferView
 
 bp = Blueprint("stock_api", __name__, url_prefix="/api/v1")
@@ -58,10 +59,12 @@ def get_stock(actor: Actor, place_id: int) -> list[StockLevel]:
     return stock.levels(ctx(), actor, place_id)
 
 
-@endpoint(bp, "get", "/places/{place_id}/ledger", "Ledger entries of a place, newest first",
-          query=(QueryParameter.id_of("material_id", "only the entries of this material"),))
-def get_ledger(actor: Actor, place_id: int) -> list[LedgerEntryView]:
-    return stock.ledger(ctx(), actor, place_id, query_int("material_id"))
+@endpoint(bp, "get", "/places/{place_id}/ledger", "Ledger entries of a place, newest first", paged=True,
+          query=(QueryParameter.id_of("material_id", "only the entries of this material"),
+                 QueryParameter("kind", "only the movements of this kind (`stock.movement_kind_unknown` for another)",
+                                {"type": "string", "enum": list(stock.KINDS)})))
+def get_ledger(actor: Actor, place_id: int, window: Window) -> Rows[LedgerEntryView]:
+    return stock.ledger(ctx(), actor, place_id, query_int("material_id"), request.args.get("kind"), window)
 
 
 @endpoint(bp, "get", "/stock/alerts", "Low or exhausted materials at the places this user sees")

@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 
 from makernet.services import places, reporting, stock
 from makernet.services.context import current_context as ctx
+from makernet.services.listing import Window
 from makernet.web.feedback import page_blueprint, submit
 from makernet.web.formatting import label
 from makernet.web.forms import cents, options
@@ -40,15 +41,21 @@ def _forms(place_id: int, held: set[int], kept: tuple[str, FlaskForm] | None) ->
     return forms
 
 
+LEDGER_ROWS = 50   # ledger entries of a page
+
+
 def _stock_page(place_id: int, kept: tuple[str, FlaskForm] | None = None) -> tuple[str, int]:
     """The stock page of a place, filtered as asked, with its movement forms."""
     place = places.get_place(ctx(), actor(), place_id)
     levels = stock.levels(ctx(), actor(), place_id)
     material_id = request.args.get("material_id", type=int)
     kind = request.args.get("kind") if request.args.get("kind") in stock.KINDS else None
-    ledger = stock.ledger_page(ctx(), actor(), place_id, material_id, kind)
+    ledger = stock.ledger_page(ctx(), actor(), place_id, material_id, kind,
+                               Window.of(request.args.get("page"), None, LEDGER_ROWS))
     return render_template("stock/place.html", place=place, levels=levels, ledger=ledger, kinds=stock.KINDS,
                            chosen={"material_id": material_id, "kind": kind},
+                           pager_args={"place_id": place_id, **{k: v for k, v in (("material_id", material_id),
+                                                                                  ("kind", kind)) if v}},
                            forms=_forms(place_id, {lv["material_id"] for lv in levels}, kept), operates=operates(place),
                            alerts=[lv for lv in levels if lv["alert"]]), 422 if kept else 200
 

@@ -138,3 +138,24 @@ def test_the_days_of_stock_left_follow_the_current_rate_and_raise_alerts(api) ->
     alerts = api.ok("get", "/stock/alerts", COORDINATOR)
     assert [(a["place_id"], a["code"], a["alert"]) for a in alerts] == [(workshop, "elastique", "low")]
     assert api.ok("get", "/stock/alerts", OPERATOR) == []
+
+
+def test_the_ledger_is_paged_with_its_total_and_filtered_by_kind_in_the_api_and_the_page(app, api, client) -> None:  # noqa: ANN001
+    from tests.support.pages import Pages, text_of
+    lab, pla = place_id(api, "FabLab La Rochelle"), material_id(api, "pla")
+    for grams in (100, 200, 300):
+        api.ok("post", f"/places/{lab}/stock/receipts", OPERATOR, json={"material_id": pla, "quantity": grams})
+    with app.extensions["makernet"].db.reading() as s:
+        total = s.exec(select(func.count()).where(StockEntry.place_id == lab)).one()
+        receipts = s.exec(select(func.count()).where(StockEntry.place_id == lab, StockEntry.kind == "receipt")).one()
+    answer = api.call("get", f"/places/{lab}/ledger?per_page=2", OPERATOR)
+    assert answer.headers["X-Total-Count"] == str(total) and len(answer.get_json()) == 2
+    assert 'rel="next"' in answer.headers["Link"]
+    kind = api.call("get", f"/places/{lab}/ledger?kind=receipt&per_page=500", OPERATOR)
+    assert kind.headers["X-Total-Count"] == str(receipts) and {e["kind"] for e in kind.get_json()} == {"receipt"}
+    unknown = api.call("get", f"/places/{lab}/ledger?kind=vol", OPERATOR)
+    assert unknown.status_code == 422 and unknown.get_json()["error"]["code"] == "stock.movement_kind_unknown"
+    pages = Pages(client)
+    pages.sign_in(OPERATOR)
+    shown = text_of(pages.get(f"/places/{lab}/stock?kind=receipt"))
+    assert f"{receipts} mouvement" in shown and "300 g" in shown.replace("\u202f", " ").replace("\xa0", " ")

@@ -12,6 +12,7 @@ from makernet.models import BomLine, Job, Material, Place, StockEntry, WorkOrder
 from makernet.models.base import utcnow
 from makernet.services.access import Actor, sees_place, visible_place
 from makernet.services.context import Context
+from makernet.services.listing import Rows, Window, page_of
 from makernet.services.stock.operations import KINDS
 from makernet.services.stock.views import entry_view
 from makernet.services.stock.views import LedgerEntryView, Reservation, StockAlert, StockLevel
@@ -89,18 +90,20 @@ def alerts(ctx: Context, actor: Actor) -> list[StockAlert]:
                  "available": st.available, "days_left": st.days_left, "alert": st.alert} for p, m, st in found]
 
 
-def ledger(ctx: Context, actor: Actor, place_id: int, material_id: int | None = None) -> list[LedgerEntryView]:
-    """The ledger entries of a place, newest first."""
+def ledger(ctx: Context, actor: Actor, place_id: int, material_id: int | None = None, kind: str | None = None,
+           window: Window | None = None) -> Rows[LedgerEntryView]:
+    """The ledger entries of a place, newest first, of one material and one kind of movement if asked: one page of
+    them, or all without a window."""
+    if kind is not None and kind not in KINDS:
+        raise InvalidInput("stock.movement_kind_unknown", field="kind", value=kind)
     with ctx.db.reading() as s:
         visible_place(s, actor, place_id)
         query = select(StockEntry).where(StockEntry.place_id == place_id)
         if material_id is not None:
             query = query.where(StockEntry.material_id == material_id)
-        entries = s.exec(query.order_by(StockEntry.id.desc()).limit(1000)).all()  # type: ignore[union-attr]
-        return [entry_view(e) for e in entries]
-
-
-SHOWN_ENTRIES = 200
+        if kind is not None:
+            query = query.where(StockEntry.kind == kind)
+        return page_of(s, query.order_by(StockEntry.id.desc()), window, entry_view)  # type: ignore[union-attr]
 
 
 def materials(ctx: Context) -> list[dict]:
@@ -111,17 +114,15 @@ def materials(ctx: Context) -> list[dict]:
 
 
 def ledger_page(ctx: Context, actor: Actor, place_id: int, material_id: int | None = None,
-                kind: str | None = None) -> list[dict]:
-    """A place's ledger entries, newest first, of one material and one kind of movement if asked."""
-    if kind is not None and kind not in KINDS:
-        raise InvalidInput("stock.movement_kind_unknown", field="kind", value=kind)
-    entries = [e for e in ledger(ctx, actor, place_id, material_id) if kind is None or e["kind"] == kind]
+                kind: str | None = None, window: Window | None = None) -> Rows:
+    """A page of a place's ledger entries as the stock page shows them, newest first, of one material and one kind
+    of movement if asked: with the material's name and unit, and whether a plate or a batch consumed it."""
+    entries = ledger(ctx, actor, place_id, material_id, kind, window)
     names = {m["id"]: m for m in materials(ctx)}
-    shown = entries[:SHOWN_ENTRIES]
-    plates = _plates(ctx, {e["job_id"] for e in shown if e["job_id"] is not None})
-    return [e | {"material_name": names[e["material_id"]]["name"], "unit": names[e["material_id"]]["unit"],
-                 "job_made": None if e["job_id"] is None else ("plate" if e["job_id"] in plates else "batch")}
-            for e in shown]
+    plates = _plates(ctx, {e["job_id"] for e in entries if e["job_id"] is not None})
+    return Rows([e | {"material_name": names[e["material_id"]]["name"], "unit": names[e["material_id"]]["unit"],
+                      "job_made": None if e["job_id"] is None else ("plate" if e["job_id"] in plates else "batch")}
+                 for e in entries], entries.total, entries.window)
 
 
 def _plates(ctx: Context, job_ids: set[int]) -> set[int]:
