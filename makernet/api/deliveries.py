@@ -13,7 +13,7 @@ from makernet.services.demand import MAX_LINES
 from makernet.services import deliveries
 from makernet.services.access import Actor
 from makernet.services.context import current_context as ctx
-from makernet.services.listing import Filters, Rows, Window
+from makernet.services.listing import Filters, Rows, Window, page_list
 from makernet.services.deliveries import Awaited, CollectionPointView, DeliveryView
 
 bp = Blueprint("deliveries_api", __name__, url_prefix="/api/v1")
@@ -95,11 +95,11 @@ def request_awaiting(actor: Actor, request_id: int) -> Awaited:
     return deliveries.awaiting(ctx(), actor, request_id)
 
 
-@endpoint(bp, "get", "/collection-points", "Collection points (drive-through, pick-up)",
+@endpoint(bp, "get", "/collection-points", "Collection points (drive-through, pick-up)", paged=True,
           query=(QueryParameter("departement", "only those of this département (\"17\", \"2A\", \"971\"); "
                                 "none for another", {"type": "string"}),))
-def list_collection_points(actor: Actor) -> list[CollectionPointView]:
-    return deliveries.list_collection_points(ctx(), request.args.get("departement"))
+def list_collection_points(actor: Actor, window: Window) -> Rows[CollectionPointView]:
+    return page_list(deliveries.list_collection_points(ctx(), request.args.get("departement")), window)
 
 
 @endpoint(bp, "post", "/collection-points", "Open a collection point (coordinators, operators)",

@@ -7,14 +7,15 @@ from makernet.api.endpoints import endpoint
 from makernet.services import places
 from makernet.services.access import Actor
 from makernet.services.context import current_context as ctx
+from makernet.services.listing import Rows, Window, page_list
 from makernet.services.places import PlaceView
 
 bp = Blueprint("places_api", __name__, url_prefix="/api/v1")
 
 
-@endpoint(bp, "get", "/places", "Places this user may see, with their machines")
-def list_places(actor: Actor) -> list[PlaceView]:
-    return places.list_places(ctx(), actor)
+@endpoint(bp, "get", "/places", "Places this user may see, with their machines", paged=True)
+def list_places(actor: Actor, window: Window) -> Rows[PlaceView]:
+    return page_list(places.list_places(ctx(), actor), window)
 
 
 @endpoint(bp, "get", "/places/{place_id}", "One place with its conditions and machines")

@@ -14,7 +14,7 @@ from makernet.services.plans import RELEASE_DAYS
 from makernet.services import plans
 from makernet.services.access import Actor
 from makernet.services.context import current_context as ctx
-from makernet.services.listing import Filters, Rows, Window
+from makernet.services.listing import Filters, Rows, Window, page_list
 from makernet.services.plans import NothingToReplan, PlanRunResult, PlanRunView, RuleResult, RuleView, Withdrawal
 
 bp = Blueprint("plans_api", __name__, url_prefix="/api/v1")
@@ -77,9 +77,10 @@ def add_rule(actor: Actor, body: RuleIn) -> RuleResult:
                              place_id=body.place_id, quantity=body.quantity, note=body.note)
 
 
-@endpoint(bp, "get", "/planning-rules", "Active pins and forbids (coordinators)", roles=("coordinator",))
-def list_rules(actor: Actor) -> list[RuleView]:
-    return plans.list_rules(ctx(), actor)
+@endpoint(bp, "get", "/planning-rules", "Active pins and forbids (coordinators)", roles=("coordinator",),
+          paged=True)
+def list_rules(actor: Actor, window: Window) -> Rows[RuleView]:
+    return page_list(plans.list_rules(ctx(), actor), window)
 
 
 @endpoint(bp, "post", "/planning-rules/{rule_id}/lift", "Lift a pin or forbid (coordinators)", roles=("coordinator",))

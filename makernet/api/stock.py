@@ -12,7 +12,7 @@ from makernet.api.schemas import Amount, Body, Cents, Id, Text
 from makernet.services import stock
 from makernet.services.access import Actor
 from makernet.services.context import current_context as ctx
-from makernet.services.listing import Rows, Window
+from makernet.services.listing import Rows, Window, page_list
 from makernet.services.stock import LedgerEntryView, Reservation, StockAlert, StockLevel, TransferView
 
 bp = Blueprint("stock_api", __name__, url_prefix="/api/v1")
@@ -54,9 +54,9 @@ class TransferIn(Body):
     reason: Text = ""
 
 
-@endpoint(bp, "get", "/places/{place_id}/stock", "Stock levels of a place, from its ledger")
-def get_stock(actor: Actor, place_id: int) -> list[StockLevel]:
-    return stock.levels(ctx(), actor, place_id)
+@endpoint(bp, "get", "/places/{place_id}/stock", "Stock levels of a place, from its ledger", paged=True)
+def get_stock(actor: Actor, place_id: int, window: Window) -> Rows[StockLevel]:
+    return page_list(stock.levels(ctx(), actor, place_id), window)
 
 
 @endpoint(bp, "get", "/places/{place_id}/ledger", "Ledger entries of a place, newest first", paged=True,
@@ -67,14 +67,15 @@ def get_ledger(actor: Actor, place_id: int, window: Window) -> Rows[LedgerEntryV
     return stock.ledger(ctx(), actor, place_id, query_int("material_id"), request.args.get("kind"), window)
 
 
-@endpoint(bp, "get", "/stock/alerts", "Low or exhausted materials at the places this user sees")
-def stock_alerts(actor: Actor) -> list[StockAlert]:
-    return stock.alerts(ctx(), actor)
+@endpoint(bp, "get", "/stock/alerts", "Low or exhausted materials at the places this user sees", paged=True)
+def stock_alerts(actor: Actor, window: Window) -> Rows[StockAlert]:
+    return page_list(stock.alerts(ctx(), actor), window)
 
 
-@endpoint(bp, "get", "/places/{place_id}/reservations", "Material promised to the place's accepted work orders")
-def stock_reservations(actor: Actor, place_id: int) -> list[Reservation]:
-    return stock.reservations(ctx(), actor, place_id)
+@endpoint(bp, "get", "/places/{place_id}/reservations", "Material promised to the place's accepted work orders",
+          paged=True)
+def stock_reservations(actor: Actor, place_id: int, window: Window) -> Rows[Reservation]:
+    return page_list(stock.reservations(ctx(), actor, place_id), window)
 
 
 @endpoint(bp, "post", "/places/{place_id}/stock/receipts", "Record material received (operators)",

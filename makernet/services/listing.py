@@ -90,6 +90,11 @@ def page_of(s: Session, query: Select, window: Window | None, view: Callable[[An
     return Rows([view(row) for row in rows], total, window)
 
 
+def page_list(rows: list[Row], window: Window) -> Rows[Row]:
+    """One window of a list worked out whole (bounded by what is open or configured, not by history)."""
+    return Rows(rows[window.offset:window.offset + window.per_page], len(rows), window)
+
+
 DAYS_IN = ZoneInfo("Europe/Paris")   # a filter's days are the days pages show times in
 
 

@@ -176,3 +176,20 @@ def test_quantities_are_documented_with_the_bounds_the_use_cases_check(client) -
     schemas = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
     line = schemas["RequestLineIn"]["properties"]["quantity"]
     assert (line["minimum"], line["maximum"]) == (1, 1_000_000)
+
+
+def test_every_list_comes_a_page_at_a_time_with_its_total(client, api) -> None:  # noqa: ANN001
+    document = client.get("/api/v1/openapi.json").get_json()
+    lists = []
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            answer = operation["responses"].get("200", {})
+            schema = answer.get("content", {}).get("application/json", {}).get("schema", {})
+            if method == "get" and schema.get("type") == "array":
+                lists.append(path)
+                assert {"page", "per_page"} <= {p["name"] for p in operation["parameters"]}, path
+                assert "X-Total-Count" in answer["headers"], path
+    assert {"/places", "/items", "/late-work", "/stock/alerts", "/places/{place_id}/ledger"} <= set(lists)
+    from tests.support.api import COORDINATOR
+    places = api.call("get", "/places?per_page=1", COORDINATOR)
+    assert len(places.get_json()) == 1 and int(places.headers["X-Total-Count"]) > 1
