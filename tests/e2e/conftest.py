@@ -82,10 +82,17 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def browser(server: str) -> Iterator[object]:
-    """Debian's Chromium, headless, driven by Playwright."""
+def launched_chromium() -> Iterator[object]:
+    """Debian's Chromium, headless, driven by Playwright: one per test process, since Playwright's sync API runs
+    one event loop per thread (every journey opens its own contexts in it)."""
     with chromium() as launched:
         yield launched
+
+
+@pytest.fixture(scope="session")
+def browser(server: str, launched_chromium: object) -> object:
+    """The browser of the journeys on the shared demo server."""
+    return launched_chromium
 
 
 @contextmanager

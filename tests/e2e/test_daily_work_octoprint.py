@@ -18,7 +18,7 @@ import httpx
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.e2e.conftest import DESKTOP, PHONE, chromium, open_tab, require_chromium, shoot
+from tests.e2e.conftest import DESKTOP, PHONE, open_tab, require_chromium, shoot
 from tests.e2e.people import check_page
 from tests.e2e.test_journeys import place_id, proposed, sign_in
 from tests.support.api import OPERATOR, OTHER_OPERATOR, ApiClient
@@ -70,9 +70,8 @@ def api(fablab: MakerNetInstallation) -> Iterator[ApiClient]:
 
 
 @pytest.fixture(scope="module")
-def browser(fablab: MakerNetInstallation) -> Iterator[object]:
-    with chromium() as launched:
-        yield launched
+def browser(fablab: MakerNetInstallation, launched_chromium: object) -> object:
+    return launched_chromium
 
 
 @pytest.fixture
@@ -146,8 +145,11 @@ def test_an_operator_connects_an_octoprint_printer_runs_plates_on_it_and_takes_i
     for turn in (1, 2):
         # the plate goes to OctoPrint and prints; the live page says when it is done and offers the next
         expect(card.get_by_role("button", name="Plateau libre : lancer le suivant")).to_be_visible(timeout=LIVE)
-        expect(card.locator(".jobs li", has=page.locator(".badge", has_text="Terminé"))).to_have_count(turn)
-        expect(card.locator(".jobs li").filter(has_text="10 bonnes, aucun rebut")).to_have_count(turn)
+        page.reload()   # the finished plates are listed, page by page, below the live machines
+        card = printer_card(page)
+        finished = page.locator("#history ~ ul.jobs li", has_text=PRINTER)
+        expect(finished.filter(has=page.locator(".badge", has_text="Terminé"))).to_have_count(turn)
+        expect(finished.filter(has_text="10 bonnes, aucun rebut")).to_have_count(turn)
         check_page(page, f"plate {turn} done")
         if turn == 1:
             card.get_by_role("button", name="Plateau libre : lancer le suivant").click()
