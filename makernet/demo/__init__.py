@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from makernet.db import Database
 from makernet.models import BomLine, DesignVersion, Item, Machine, Material, Organisation, Place, PlateLayout, User
-from makernet.services.accounts import hash_password
+from makernet.services.accounts import PUBLISHED_PASSWORD_HASH, hash_password
 from makernet.services.stock import record_receipt
 
 DEMO_PASSWORD = "makernet-demo"
@@ -73,9 +73,9 @@ def _load_territory(s: Session) -> None:
                                   longitude=lon, territory=territory)
         s.add(orgs[name])
     s.flush()
+    published = hash_password(DEMO_PASSWORD, PUBLISHED_PASSWORD_HASH)   # one salt for all: the password is public
     for email, name, role, org in USERS:
-        s.add(User(email=email, name=name, role=role, organisation_id=orgs[org].id,
-                   password_hash=hash_password(DEMO_PASSWORD)))
+        s.add(User(email=email, name=name, role=role, organisation_id=orgs[org].id, password_hash=published))
     materials = {code: Material(code=code, name=name, unit=unit, low_stock_threshold=low)
                  for code, name, unit, low in MATERIALS}
     s.add_all(materials.values())

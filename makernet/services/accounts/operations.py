@@ -33,9 +33,13 @@ COMMON_PASSWORDS = frozenset({
 })
 
 
-def hash_password(password: str) -> str:
-    """A salted hash for storage."""
-    return generate_password_hash(password)
+def hash_password(password: str, method: str = "scrypt") -> str:
+    """A salted hash for storage: scrypt by default, costly to guess from."""
+    return generate_password_hash(password, method=method)
+
+
+PUBLISHED_PASSWORD_HASH = "pbkdf2:sha256:1000"   # for the demo's password, printed in the README: a costly hash of
+                                                 # a password everyone knows protects nothing and slows each sign-in
 
 
 def check_new_password(password: str, email: str = "") -> None:
