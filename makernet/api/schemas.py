@@ -18,7 +18,7 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Quantity = Annotated[int, Field(description=f"1 to {MAX_QUANTITY:,} units",
                                 json_schema_extra={"minimum": 1, "maximum": MAX_QUANTITY})]
 Amount = Annotated[int, Field(ge=1, le=100_000_000, description="in the material's unit")]
-Cents = Annotated[int, Field(ge=0, le=10**11)]
+Cents = Annotated[int, Field(ge=0, le=2_000_000_000, description="euro cents, up to 20 million euros")]
 
 
 class Body(BaseModel):

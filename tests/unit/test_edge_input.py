@@ -121,3 +121,12 @@ def test_a_yes_or_no_parameter_takes_only_yes_or_no_and_an_empty_one_is_refused(
     assert data_counts(app) == before
     oui = api.call("post", "/imports/stock?dry_run=oui", OPERATOR, data=sheet, headers={"Content-Type": "text/csv"})
     assert oui.status_code == 200 and oui.get_json()["dry_run"] is True
+
+
+def test_a_cost_beyond_what_the_database_counts_is_refused(app, api: ApiClient) -> None:  # noqa: ANN001
+    before = data_counts(app)
+    lab = next(p["id"] for p in api.ok("get", "/places", COORDINATOR) if p["name"] == "FabLab La Rochelle")
+    answer = api.call("post", f"/places/{lab}/stock/receipts", OPERATOR,
+                      {"material_id": 1, "quantity": 1, "reason": "", "cost_cents": 99_999_999_999})
+    assert answer.status_code == 422 and answer.get_json()["details"][0]["field"] == "cost_cents"
+    assert data_counts(app) == before
