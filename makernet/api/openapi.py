@@ -14,6 +14,9 @@ from makernet.services.listing import MAX_PER_PAGE
 bp = Blueprint("openapi_api", __name__, url_prefix="/api/v1")
 
 
+ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_ID}   # a row's id, in a path or a query
+
+
 @dataclass(frozen=True)
 class QueryParameter:
     """A query parameter of an operation, beyond paging and the list filters."""
@@ -25,7 +28,7 @@ class QueryParameter:
 
     @classmethod
     def id_of(cls, name: str, description: str) -> QueryParameter:
-        return cls(name, description, {"type": "integer", "minimum": 1, "maximum": MAX_ID})
+        return cls(name, description, ID_SCHEMA)
 
     @classmethod
     def day(cls, name: str, description: str, required: bool = False) -> QueryParameter:
@@ -87,7 +90,7 @@ def build_document(operations: list[Operation]) -> dict:
         params = [seg[1:-1] for seg in op.path.split("/") if seg.startswith("{")]
         if params:
             entry["parameters"] = [{"name": p, "in": "path", "required": True,
-                                    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}
+                                    "schema": ID_SCHEMA}
                                    for p in params]
         if op.paged:
             entry.setdefault("parameters", []).extend(PAGING_PARAMETERS)
@@ -168,8 +171,7 @@ def filter_parameters(op: Operation) -> list[dict]:
     """The query parameters a list is narrowed by."""
     described = {
         "status": {"description": "only rows in this state", "schema": {"type": "string", "enum": list(op.statuses)}},
-        "place_id": {"description": "only rows of this place", "schema": {"type": "integer", "minimum": 1,
-                                                                             "maximum": MAX_ID}},
+        "place_id": {"description": "only rows of this place", "schema": ID_SCHEMA},
         "since": {"description": f"only rows {op.dated} on this day or later (ISO date, days of Europe/Paris)",
                   "schema": {"type": "string", "format": "date"}},
         "until": {"description": f"only rows {op.dated} on this day or earlier (ISO date, days of Europe/Paris)",

@@ -53,6 +53,11 @@ def accept_order(s: Session, order: WorkOrder, quantity: int, user_id: int | Non
     return done is not None
 
 
+def units_taken_back(units: int) -> str:
+    """How a take-back's units read on the order and in the planner run's reason."""
+    return "1 unité reprise" if units == 1 else f"{units} unités reprises"
+
+
 def not_begun(s: Session, order: WorkOrder) -> int:
     """Units of a work order no machine has begun: all of a proposal, the queued plates of accepted work."""
     if order.status == "proposed":

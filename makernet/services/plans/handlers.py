@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 from makernet.models import BomLine, Machine, Material, WorkOrder
 from makernet.services.context import Context
 from makernet.services.events import PrintersWentDown, StockDropped, WorkRefused, WorkTakenBack
+from makernet.services.planning.operations import units_taken_back
 from makernet.services.plans.worker import replan_lines
 from makernet.services.stock.operations import level_of
 
@@ -61,9 +62,8 @@ def replan_refused_work(ctx: Context, event: WorkRefused) -> None:
 
 def replan_taken_back_work(ctx: Context, event: WorkTakenBack) -> None:
     """Units a coordinator took back from a place are planned again at once."""
-    taken = "1 unité reprise" if event.units == 1 else f"{event.units} unités reprises"
     replan_lines(ctx, {event.request_line_id}, "taken_back",
-                 f"Ordre {event.work_order_id} : {taken} par la coordination : {event.why}",
+                 f"Ordre {event.work_order_id} : {units_taken_back(event.units)} par la coordination : {event.why}",
                  user_id=event.user_id, today=event.today)
 
 
