@@ -4,11 +4,11 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from flask import Blueprint, request
-from pydantic import Field, StringConstraints
+from pydantic import Field
 
 from makernet.api.endpoints import endpoint, query_int
 from makernet.api.openapi import QueryParameter
-from makernet.api.schemas import Body, DeliveryIn, DeliveryLineIn, Id, Name, ReasonIn, ReceiptIn
+from makernet.api.schemas import Body, DeliveryIn, DeliveryLineIn, Id, Name, ReasonIn, ReceiptIn, trimmed
 from makernet.services.demand import MAX_LINES
 from makernet.services import deliveries
 from makernet.services.access import Actor
@@ -17,22 +17,22 @@ from makernet.services.listing import Filters, Rows, Window, page_list
 from makernet.services.deliveries import Awaited, CollectionPointView, DeliveryView
 
 bp = Blueprint("deliveries_api", __name__, url_prefix="/api/v1")
-Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
+Short = trimmed(300)
 
 
 class PickUpIn(Body):
     """Who took the parcel (a volunteer runner, a driver)."""
 
-    carrier_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
+    carrier_name: trimmed(200) = ""
 
 
 class CollectionPointIn(Body):
     """A drive-through or pick-up point where requesters collect their units."""
 
     name: Name
-    address: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
-    commune: Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)] = ""
-    departement: Annotated[str, StringConstraints(strip_whitespace=True, max_length=3)] = ""
+    address: trimmed(300, 1)
+    commune: trimmed(120) = ""
+    departement: trimmed(3) = ""
     kind: Literal["pick_up", "drive_through"] = "pick_up"
     opening_hours: Short = ""
 
@@ -43,7 +43,7 @@ class PointDeliveryIn(Body):
     place_id: Id
     request_id: Id
     lines: Annotated[list[DeliveryLineIn], Field(min_length=1, max_length=MAX_LINES)]
-    carrier_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
+    carrier_name: trimmed(200) = ""
 
 
 @endpoint(bp, "post", "/deliveries", "Prepare a delivery of finished units (operators)", body=DeliveryIn,

@@ -4,10 +4,10 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from flask import Blueprint, request
-from pydantic import Field, StringConstraints
+from pydantic import Field
 
 from makernet.api.endpoints import endpoint
-from makernet.api.schemas import Body, Id, Text
+from makernet.api.schemas import Body, Id, Text, trimmed
 from makernet.messages import render
 from makernet.services.demand import MAX_QUANTITY
 from makernet.services.plans import RELEASE_DAYS
@@ -18,7 +18,7 @@ from makernet.services.listing import Filters, Rows, Window, page_list
 from makernet.services.plans import NothingToReplan, PlanRunResult, PlanRunView, RuleResult, RuleView, Withdrawal
 
 bp = Blueprint("plans_api", __name__, url_prefix="/api/v1")
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+Reason = trimmed(1000, 1)
 
 
 class PlanIn(Body):

@@ -2,17 +2,30 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 from makernet.services.access import ROLES
 from makernet.services.accounts import TOKEN_DAYS, TOKEN_MOST_DAYS
 from makernet.services.demand import MAX_LINES, MAX_QUANTITY
 from makernet.services.fields import MAX_ID
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+def trimmed(most: int, least: int = 0) -> Any:
+    """Text bounded as it is sent, so the document's `maxLength` holds for what a client sends, then stripped of the
+    blanks around it; what is left must still be `least` long (a reason of blanks alone is no reason)."""
+    def strip(value: str) -> str:
+        value = value.strip()
+        if len(value) < least:
+            raise PydanticCustomError("string_too_short", "at least {min_length} characters", {"min_length": least})
+        return value
+    return Annotated[str, StringConstraints(min_length=least or None, max_length=most), AfterValidator(strip)]
+
+
+Text = trimmed(1000)
+Name = trimmed(200, 1)
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 # the bounds are documented here and checked by the use case, which words the refusal for the line or order it is in
 Quantity = Annotated[int, Field(description=f"1 to {MAX_QUANTITY:,} units",
@@ -60,10 +73,10 @@ class RequestIn(Body):
     """A requester's new request."""
 
     needed_by: Annotated[date, Field(description="tomorrow at the earliest")]
-    delivery_point: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+    delivery_point: trimmed(300, 1)
     lines: Annotated[list[RequestLineIn], Field(min_length=1, max_length=MAX_LINES, description="each item once")]
     priority: Literal["care_staff", "emergency_services", "vulnerable", "normal"] = "normal"
-    beneficiary: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] = ""
+    beneficiary: trimmed(300) = ""
     urgency_reason: Text = ""
     latitude: Annotated[float, Field(ge=-90, le=90)] | None = None
     longitude: Annotated[float, Field(ge=-180, le=180)] | None = None
@@ -74,18 +87,18 @@ class RequestChangeIn(Body):
     given, replace every line. An approved request goes back to triage and its work orders are cancelled."""
 
     needed_by: Annotated[date, Field(description="tomorrow at the earliest")] | None = None
-    delivery_point: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)] | None = None
+    delivery_point: trimmed(300, 1) | None = None
     lines: Annotated[list[RequestLineIn], Field(min_length=1, max_length=MAX_LINES,
                                                 description="each item once")] | None = None
     priority: Literal["care_staff", "emergency_services", "vulnerable", "normal"] | None = None
-    beneficiary: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] | None = None
+    beneficiary: trimmed(300) | None = None
     urgency_reason: Text | None = None
 
 
 class ReasonIn(Body):
     """Why: for a rejection or a decline."""
 
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+    reason: trimmed(1000, 1)
 
 
 class WorkOrderIn(Body):
@@ -108,7 +121,7 @@ class WorkOrderChangeIn(Body):
     """A coordinator brings a work order down to fewer units, saying why; the units taken back are planned again."""
 
     quantity: Annotated[int, Field(ge=0, le=MAX_QUANTITY, description="the new total, at least what is begun")]
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+    reason: trimmed(1000, 1)
 
 
 class BatchReportIn(Body):
@@ -132,25 +145,25 @@ class DeliveryIn(Body):
     request_id: Id
     lines: Annotated[list[DeliveryLineIn], Field(min_length=1, max_length=MAX_LINES)]
     mode: Literal["direct", "collection_point", "runner"] = "direct"
-    destination: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] = ""
+    destination: trimmed(300) = ""
 
 
 class ConnectPrinterIn(Body):
     """A printer to connect through its OctoPrint: MakerNet asks it for an application key."""
 
     name: Name
-    url: Annotated[str, StringConstraints(strip_whitespace=True, min_length=8, max_length=300)]
-    printer_profile: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
-    user: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
+    url: trimmed(300, 8)
+    printer_profile: trimmed(60, 1)
+    user: trimmed(100) | None = None
     clears_itself: bool = False
     # a key created in OctoPrint, when it hands out none: sealed, never shown again
-    api_key: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
+    api_key: trimmed(200) | None = None
 
 
 class KeyRequestIn(Body):
     """Ask again for a printer key, optionally naming the OctoPrint user who will approve it."""
 
-    user: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
+    user: trimmed(100) | None = None
 
 
 class ReceiptIn(Body):

@@ -4,11 +4,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from flask import Blueprint, request
-from pydantic import Field, StringConstraints
+from pydantic import Field
 
 from makernet.api.endpoints import endpoint, query_int
 from makernet.api.openapi import QueryParameter
-from makernet.api.schemas import Amount, Body, Cents, Id, Text
+from makernet.api.schemas import Amount, Body, Cents, Id, Text, trimmed
 from makernet.services import stock
 from makernet.services.access import Actor
 from makernet.services.context import current_context as ctx
@@ -16,7 +16,7 @@ from makernet.services.listing import Rows, Window, page_list
 from makernet.services.stock import LedgerEntryView, Reservation, StockAlert, StockLevel, TransferView
 
 bp = Blueprint("stock_api", __name__, url_prefix="/api/v1")
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+Reason = trimmed(500, 1)
 
 
 class StockReceiptIn(Body):

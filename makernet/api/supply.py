@@ -2,13 +2,11 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Literal
 
 from flask import Blueprint, request
-from pydantic import StringConstraints
-
 from makernet.api.endpoints import endpoint
-from makernet.api.schemas import Amount, Body, Cents, Id, Name, Text
+from makernet.api.schemas import Amount, Body, Cents, Id, Name, Text, trimmed
 from makernet.services import supply
 from makernet.services.access import Actor
 from makernet.services.context import current_context as ctx
@@ -32,7 +30,7 @@ class SupplyRequestIn(Body):
 class AnswerIn(Body):
     """A coordinator's answer in words."""
 
-    answer: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+    answer: trimmed(1000, 1)
 
 
 class SupplierIn(Body):
