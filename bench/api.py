@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import multiprocessing
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -102,6 +104,36 @@ def load(url: str, token: str, kind: str, clients: int, seconds: float, item_id:
     out.put(asyncio.run(run()))
 
 
+WRK_SCRIPT = """
+wrk.method = "%(method)s"
+wrk.body = %(body)s
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer %(token)s"
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %%d %%d %%d %%d\\n", summary.requests, latency:percentile(50),
+                         latency:percentile(99), e.status + e.connect + e.read + e.write + e.timeout))
+end
+"""
+
+
+def load_wrk(url: str, token: str, kind: str, clients: int, seconds: float, item_id: int) -> tuple[int, float, float, int]:
+    """wrk keeps `clients` requests in flight: (answers, p50 s, p99 s, answers other than success or errors)."""
+    body = {"needed_by": (date.today() + timedelta(days=14)).isoformat(), "delivery_point": "Hôtel de ville",
+            "lines": [{"item_id": item_id, "quantity": 20}]}
+    script = WRK_SCRIPT % {"method": "POST" if kind == "intake" else "GET", "token": token,
+                           "body": json.dumps(json.dumps(body)) if kind == "intake" else "nil"}
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as lua:
+        lua.write(script)
+        lua.flush()
+        path = "/api/v1/requests" + ("" if kind == "intake" else "?per_page=50")
+        done = subprocess.run(["wrk", "-t", "1", "-c", str(clients), "-d", f"{seconds:g}s", "--timeout", "30s",
+                               "-s", lua.name, url + path], capture_output=True, text=True, check=True)
+    figures = next(line for line in done.stdout.splitlines() if line.startswith("RESULT")).split()[1:]
+    answers, p50, p99, other = (int(f) for f in figures)
+    return answers, p50 / 1e6, p99 / 1e6, other
+
+
 def token(url: str, email: str) -> str:
     answer = httpx.post(f"{url}/api/v1/auth/tokens", json={"email": email, "password": PASSWORD}, timeout=30)
     answer.raise_for_status()
@@ -140,7 +172,8 @@ def main() -> None:
                 "Authorization": f"Bearer {requester}"}).json() if i["code"] == "visiere")
             database = database_url.rsplit("/", 1)[-1]
             print(f"gunicorn --workers {args.workers} --threads {args.threads}, PostgreSQL, {args.seconds:g} s a step, "
-                  f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start")
+                  f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start, load from "
+                  + ("wrk" if WRK else "a Python client (wrk is not installed)"))
             print(f"{'call':<8} {'clients':>7} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'other':>6} "
                   f"{'app ms CPU/req':>15} {'PG ms CPU/req':>14}")
             for kind, who in (("intake", requester), ("list", coordinator)):
@@ -152,24 +185,31 @@ def main() -> None:
     print("reproduce: .venv/bin/python -m bench.api " + " ".join(sys.argv[1:]))
 
 
+WRK = shutil.which("wrk")
+
+
 def step(kind: str, who: str, clients: int, seconds: float, url: str, item_id: int, web: int, database: str) -> None:
-    """One step: the load process runs, the app's and PostgreSQL's CPU are read around it."""
-    out: multiprocessing.Queue = multiprocessing.Queue()
-    warm = multiprocessing.Process(target=load, args=(url, who, kind, clients, 1.0, item_id, out))
-    warm.start()   # a second unmeasured: connections and the database pools opened
-    out.get()
-    warm.join()
-    process = multiprocessing.Process(target=load, args=(url, who, kind, clients, seconds, item_id, out))
+    """One step: the load runs, the app's and PostgreSQL's CPU are read around it."""
+    measure(kind, who, clients, 1.0, url, item_id)   # a second unmeasured: connections and the database pools opened
     app_pids, pg_pids = children(web), postgres_backends(database)
     app_before, pg_before = cpu_seconds(app_pids), cpu_seconds(pg_pids)
+    n, p50, p99, unexpected = measure(kind, who, clients, seconds, url, item_id)
+    app_used, pg_used = cpu_seconds(app_pids) - app_before, cpu_seconds(pg_pids) - pg_before
+    print(f"{kind:<8} {clients:>7} {n / seconds:>8.0f} {p50 * 1000:>8.1f} {p99 * 1000:>8.1f} "
+          f"{unexpected:>6} {app_used / max(n, 1) * 1000:>15.2f} {pg_used / max(n, 1) * 1000:>14.2f}")
+
+
+def measure(kind: str, who: str, clients: int, seconds: float, url: str, item_id: int) -> tuple[int, float, float, int]:
+    """(answers, p50 s, p99 s, unexpected answers) of one load run, from wrk or the Python client."""
+    if WRK:
+        return load_wrk(url, who, kind, clients, seconds, item_id)
+    out: multiprocessing.Queue = multiprocessing.Queue()
+    process = multiprocessing.Process(target=load, args=(url, who, kind, clients, seconds, item_id, out))
     process.start()
     latencies, unexpected = out.get()
     process.join()
-    app_used, pg_used = cpu_seconds(app_pids) - app_before, cpu_seconds(pg_pids) - pg_before
-    n = len(latencies)
-    cuts = statistics.quantiles(latencies, n=100) if n > 1 else [0.0] * 99
-    print(f"{kind:<8} {clients:>7} {n / seconds:>8.0f} {cuts[49] * 1000:>8.1f} {cuts[98] * 1000:>8.1f} "
-          f"{unexpected:>6} {app_used / max(n, 1) * 1000:>15.2f} {pg_used / max(n, 1) * 1000:>14.2f}")
+    cuts = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [0.0] * 99
+    return len(latencies), cuts[49], cuts[98], unexpected
 
 
 if __name__ == "__main__":

@@ -39,11 +39,11 @@ def submit_request(ctx: Context, actor: Actor, *, needed_by: date, delivery_poin
         )
         s.add(request)
         s.flush()
-        for item_id, quantity in lines:
-            s.add(RequestLine(request_id=request.id, item_id=item_id, quantity=quantity))
+        rows = [RequestLine(request_id=request.id, item_id=item_id, quantity=quantity) for item_id, quantity in lines]
+        s.add_all(rows)
         created(s, Request, request.id, request.status, user_id=actor.user_id)
         s.flush()
-        return request_view(s, request)
+        return request_view(s, request, rows)
 
 
 EDITABLE = ("needed_by", "delivery_point", "priority", "beneficiary", "urgency_reason")
