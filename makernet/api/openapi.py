@@ -1,8 +1,10 @@
 """The OpenAPI 3 document, built from the same schemas that validate input, and served at /api/v1/openapi.json."""
 from __future__ import annotations
 
+import json
 import typing
 from dataclasses import dataclass
+from pathlib import Path
 
 from flask import Blueprint, render_template
 from pydantic import BaseModel, TypeAdapter
@@ -15,6 +17,9 @@ bp = Blueprint("openapi_api", __name__, url_prefix="/api/v1")
 
 
 ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_ID}   # a row's id, in a path or a query
+# real answers of the demo's main flow, one per operation it calls ("get /requests/{id}"), recorded by
+# tests/unit/test_api_answers.py, which also checks that each still matches its operation's schema
+EXAMPLES = Path(__file__).with_name("examples.json")
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,7 @@ def build_document(operations: list[Operation]) -> dict:
     """An OpenAPI 3.1 document for the operations."""
     schemas: dict[str, dict] = {}
     paths: dict[str, dict] = {}
+    examples = json.loads(EXAMPLES.read_text(encoding="utf-8")) if EXAMPLES.exists() else {}
     for op in operations:
         entry: dict = {
             "summary": op.summary,
@@ -92,6 +98,8 @@ def build_document(operations: list[Operation]) -> dict:
             entry["parameters"] = [{"name": p, "in": "path", "required": True,
                                     "schema": ID_SCHEMA}
                                    for p in params]
+        if f"{op.method} {op.path}" in examples:
+            entry["responses"][str(op.success)]["content"][op.produces]["example"] = examples[f"{op.method} {op.path}"]
         if op.paged:
             entry.setdefault("parameters", []).extend(PAGING_PARAMETERS)
             entry["responses"][str(op.success)]["headers"] = PAGING_HEADERS

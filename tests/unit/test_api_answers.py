@@ -4,12 +4,15 @@ documented at all fails."""
 from __future__ import annotations
 
 import copy
+import json
+import os
 import re
 from datetime import date, timedelta
 from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from makernet.api.openapi import EXAMPLES
 from makernet.demo import DEMO_PASSWORD
 from tests.support.api import (COORDINATOR, OPERATOR, OTHER_OPERATOR, REQUESTER, SEWING_OPERATOR, ApiClient)
 
@@ -39,6 +42,7 @@ class Checked:
 
     def __init__(self, api: ApiClient, document: dict) -> None:
         self.api, self.document, self.seen = api, document, set()
+        self.answers: dict[str, Any] = {}   # the first answer of each operation: "get /requests/{id}" -> body
         self.schemas = closed(document["components"]["schemas"])
         self.templates = [(re.compile(re.sub(r"\{\w+\}", r"\\d+", path) + "$"), path) for path in document["paths"]]
 
@@ -51,6 +55,12 @@ class Checked:
     def check(self, method: str, path: str, status: int, body: Any) -> Any:
         """Validate one answer against the schema its operation documents for that status."""
         template = next(t for pattern, t in self.templates if pattern.match(path.split("?")[0]))
+        self.validate(method, template, status, body)
+        self.seen.add((method.lower(), template))
+        self.answers.setdefault(f"{method.lower()} {template}", body)
+        return body
+
+    def validate(self, method: str, template: str, status: int, body: Any) -> None:
         responses = self.document["paths"][template][method.lower()]["responses"]
         assert str(status) in responses, f"{method} {template} answered {status}, which is not documented"
         schema = responses[str(status)]["content"]["application/json"]["schema"]
@@ -58,8 +68,6 @@ class Checked:
                                          format_checker=Draft202012Validator.FORMAT_CHECKER)
         problems = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(body)]
         assert not problems, f"{method} {template}: " + "; ".join(problems[:10])
-        self.seen.add((method.lower(), template))
-        return body
 
 
 def place_id(call: Checked, name: str) -> int:
@@ -223,6 +231,36 @@ def test_every_json_answer_of_the_main_flow_matches_its_documented_schema(client
               for method, operation in operations.items()
               if method == "get" and "application/json" in operation["responses"]["200"]["content"]}
     assert not listed - call.seen, f"GET operations never checked: {sorted(listed - call.seen)}"
+    if os.environ.get("MAKERNET_RECORD_EXAMPLES"):
+        EXAMPLES.write_text(json.dumps({key: shortened(key, body) for key, body in sorted(call.answers.items())},
+                                       ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    documented = {f"{method} {path}" for path, operations in document["paths"].items()
+                  for method, operation in operations.items()
+                  if any("example" in media for answer in operation["responses"].values()
+                         for media in answer.get("content", {}).values())}
+    assert not set(call.answers) - documented, (
+        f"operations with no example answer: {sorted(set(call.answers) - documented)}; record them with "
+        "MAKERNET_RECORD_EXAMPLES=1 .venv/bin/python -m pytest tests/unit/test_api_answers.py")
+
+
+def shortened(key: str, body: Any) -> Any:
+    """An answer as the document shows it: two rows of a list, and no live token."""
+    if isinstance(body, list):
+        return body[:2]
+    if key == "post /auth/tokens":
+        return {**body, "token": "mkn_" + "x" * 43}
+    return body
+
+
+def test_every_example_answer_in_the_document_matches_its_schema(client, api) -> None:  # noqa: ANN001
+    document = client.get("/api/v1/openapi.json").get_json()
+    call = Checked(api, document)
+    examples = [(method, path, int(status), media["example"]) for path, operations in document["paths"].items()
+                for method, operation in operations.items() for status, answer in operation["responses"].items()
+                for media in answer.get("content", {}).values() if "example" in media]
+    assert len(examples) >= 60, len(examples)
+    for method, path, status, example in examples:
+        call.validate(method, path, status, example)
 
 
 def test_the_check_refuses_an_answer_its_schema_does_not_describe(client, api) -> None:  # noqa: ANN001
