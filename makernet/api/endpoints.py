@@ -33,7 +33,8 @@ def endpoint(bp: Blueprint, method: str, path: str, summary: str, *, body: type[
              success: int = 200, public: bool = False, produces: str | None = None,
              returns: object = None, paged: bool = False, filters: tuple[str, ...] = (),
              statuses: tuple[str, ...] = (), dated: str = "", roles: tuple[str, ...] = (),
-             query: tuple[QueryParameter, ...] = (), csv_body: bool = False) -> Callable:
+             query: tuple[QueryParameter, ...] = (), csv_body: bool = False,
+             refused: tuple[tuple[str, str], ...] = ()) -> Callable:
     """Declare an endpoint: the view gets `actor` (unless public) and the parsed `body`.
 
     `produces` is the success content type; by default JSON, or PDF/CSV for paths ending so. The success answer is
@@ -42,7 +43,8 @@ def endpoint(bp: Blueprint, method: str, path: str, summary: str, *, body: type[
     list's view gets the `window` the query string asks for and returns `Rows`: the answer is that page, with the
     total in X-Total-Count and the next and previous pages in Link.
     `filters` are the query parameters it is narrowed by (`Filters`: status among `statuses`, place_id, since and
-    until, days of what `dated` says), documented with their refusals; `query` documents any other parameter; `csv_body` an uploaded CSV file.
+    until, days of what `dated` says), documented with their refusals; `query` documents any other parameter; `csv_body` an uploaded CSV file;
+    `refused` the refusals of its own, (status, description), beyond 401, 403, 404 and any other 4xx.
     """
     produces = produces or {"pdf": "application/pdf", "csv": "text/csv"}.get(path.rsplit(".", 1)[-1],
                                                                                "application/json")
@@ -51,7 +53,7 @@ def endpoint(bp: Blueprint, method: str, path: str, summary: str, *, body: type[
     def decorate(view: Callable) -> Callable:
         OPERATIONS.append(Operation(method.lower(), path, summary, body, success, public, produces,
                                     returns if returns is not None else answer_type(view), paged, filters, statuses,
-                                    dated, bp.name.removesuffix("_api"), roles, query, csv_body))
+                                    dated, bp.name.removesuffix("_api"), roles, query, csv_body, refused))
         @functools.wraps(view)
         def handler(**kwargs: object) -> object:
             if not public:

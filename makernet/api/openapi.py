@@ -60,6 +60,7 @@ class Operation:
     roles: tuple[str, ...] = ()              # the roles it is open to (admins too); none: every signed-in user
     query: tuple[QueryParameter, ...] = ()   # its other query parameters
     csv_body: bool = False                   # it takes a CSV file (text/csv, or a form's `file`)
+    refused: tuple[tuple[str, str], ...] = ()   # refusals of its own beyond the usual ones: (status, description)
 
 
 OPERATIONS: list[Operation] = []  # every endpoint declared with `endpoints.endpoint`, in every area
@@ -236,6 +237,8 @@ def refusals(op: Operation) -> dict[str, dict]:
                                          "`access.role_needed`", "content": error}
     if "{" in op.path:
         answers["404"] = {"description": "No such thing among those this user may see", "content": error}
+    for status, description in op.refused:
+        answers[status] = {"description": description, "content": error}
     answers["4XX"] = {"description": "Refused; nothing was changed", "content": error}
     return answers
 

@@ -129,12 +129,16 @@ def test_refusals_a_caller_may_meet_are_documented_per_operation(client) -> None
         for method, operation in operations.items():
             responses = operation["responses"]
             assert responses["4XX"]["content"] == error
-            assert ("401" in responses) == (operation.get("security") != []), f"{method} {path}"
+            signs_in = path == "/auth/tokens"   # public, but refuses a wrong password
+            assert ("401" in responses) == (operation.get("security") != [] or signs_in), f"{method} {path}"
             assert ("404" in responses) == ("{" in path), f"{method} {path}"
             assert all(responses[code]["content"] == error for code in ("401", "403", "404") if code in responses)
     approve = document["paths"]["/requests/{request_id}/approve"]["post"]["responses"]
     assert "coordinator" in approve["403"]["description"]
     assert "403" not in document["paths"]["/items"]["get"]["responses"]
+    tokens = document["paths"]["/auth/tokens"]["post"]["responses"]
+    assert "accounts.sign_in_refused" in tokens["401"]["description"]
+    assert "accounts.throttled" in tokens["429"]["description"] and tokens["429"]["content"] == error
 
 
 def test_every_query_parameter_the_api_reads_is_documented(client) -> None:  # noqa: ANN001
