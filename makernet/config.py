@@ -66,6 +66,9 @@ class Settings:
     default_locale: str = "fr"
     plan_daily_at: str = "06:00"      # French time of the daily planner run; "off": none
     log_format: str = "text"          # "json": one JSON object per log line, for a log collector
+    smtp_url: str = ""                # smtp://user:password@host:587 (STARTTLS when offered), smtps://host:465 (TLS);
+                                      # empty: e-mails stay in the outbox an admin reads in the app
+    mail_from: str = ""               # the sender of e-mails; empty: MakerNet <makernet@the public URL's host>
 
     @property
     def daily_plan_time(self) -> tuple[int, int] | None:

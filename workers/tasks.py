@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from makernet.services import broker, fleet, operations, plans, production
+from makernet.services import broker, fleet, notices, operations, plans, production
 from makernet.services.context import current_context
 from workers import site  # noqa: F401  (a central worker runs the printer tasks too, for places without their own)
 
@@ -67,6 +67,21 @@ def replan_place(place_id: int, reason: str, trigger: str) -> int:
 
     run = plans.replan_place(current_context(), place_id, reason, trigger)
     return run["id"] if run else 0
+
+
+@shared_task(name="makernet.tell")
+def tell(event_name: str, values: dict, stamp: str) -> int:
+    """Write what an event tells its recipients, and post their e-mails."""
+    return len(notices.tell(current_context(), event_name, values, stamp))
+
+
+@shared_task(name="makernet.send_mail", bind=True, max_retries=None)
+def send_mail(self, notification_id: int) -> str:  # noqa: ANN001 - Celery's bound task
+    """Send one e-mail; when the SMTP server could not take it, try again later, each time later."""
+    status = notices.send_mail(current_context(), notification_id)
+    if status == "pending":
+        raise self.retry(countdown=notices.retry_in(self.request.retries + 1))
+    return status
 
 
 @shared_task(name="makernet.plan_daily")

@@ -18,6 +18,7 @@ from makernet.api import (
     documents,
     exchange,
     fleet,
+    notices,
     openapi,
     places,
     planning,
@@ -32,7 +33,7 @@ from makernet.messages import plain, render, render_error
 
 log = logging.getLogger(__name__)
 AREAS = (accounts, catalogue, demand, places, fleet, planning, plans, production, stock, supply, deliveries, documents,
-         exchange, openapi)  # one blueprint each, named <area>_api, all under /api/v1
+         exchange, notices, openapi)  # one blueprint each, named <area>_api, all under /api/v1
 
 
 def init_app(app: Flask) -> None:

@@ -27,6 +27,7 @@ from makernet.messages import (
     documents,
     exchange,
     fleet,
+    notices,
     places,
     planning,
     production,
@@ -36,8 +37,8 @@ from makernet.messages.words import WORDS, Plural
 
 log = logging.getLogger(__name__)
 SOURCE_LOCALE = "fr"
-AREAS = (accounts, api, backups, catalogue, deliveries, demand, documents, exchange, fleet, places, planning, production,
-         stock)
+AREAS = (accounts, api, backups, catalogue, deliveries, demand, documents, exchange, fleet, notices, places, planning,
+         production, stock)
 MESSAGES = {code: text for area in AREAS for code, text in area.MESSAGES.items()}
 IDENTIFIERS = ("id", "ids", "line")  # and every `*_id`: numbers people quote, never grouped by thousands
 

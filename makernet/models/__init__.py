@@ -6,6 +6,7 @@ from makernet.models.demand import Request, RequestLine
 from makernet.models.operations import Heartbeat
 from makernet.models.accounts import ApiToken, Organisation, User
 from makernet.models.monitoring import MetricCounter
+from makernet.models.notices import Notification
 from makernet.models.places import Machine, Place
 from makernet.models.planning import WorkOrder
 from makernet.models.plans import PlanningRule, PlanRun
@@ -15,6 +16,6 @@ from makernet.models.supply import SupplyRequest
 
 __all__ = [
     "ApiToken", "AuditEntry", "BomLine", "Delivery", "DeliveryLine", "DesignVersion", "Heartbeat", "Item",
-    "Job", "Machine", "Material", "MetricCounter", "Organisation", "Place", "PlanningRule", "PlanRun", "PlateLayout",
+    "Job", "Machine", "Material", "MetricCounter", "Notification", "Organisation", "Place", "PlanningRule", "PlanRun", "PlateLayout",
     "Request", "RequestLine", "StockEntry", "SupplyRequest", "User", "WorkOrder",
 ]

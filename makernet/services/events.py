@@ -22,6 +22,21 @@ class Event:
 
 
 @dataclass(frozen=True)
+class RequestSubmitted(Event):
+    """A requester posted a request: the coordination has it to triage."""
+
+    request_id: int
+
+
+@dataclass(frozen=True)
+class RequestRejected(Event):
+    """A coordinator rejected a request, saying why."""
+
+    request_id: int
+    reason: str
+
+
+@dataclass(frozen=True)
 class RequestApproved(Event):
     """A coordinator approved a request for allocation."""
 

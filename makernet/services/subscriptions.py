@@ -8,16 +8,24 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 from makernet.services import audit
-from makernet.services.events import (ChangeAsked, Event, MachineServiceChanged, PlaceConditionsChanged, PlaceResumed,
-                                      PlaceStopped, PrintersWentDown, StockDropped, WorkRefused,
-                                      WorkTakenBack)
+from makernet.services.events import (ChangeAsked, DeliveryShipped, Event, MachineServiceChanged,
+                                      PlaceConditionsChanged, PlaceResumed, PlaceStopped, PrintersWentDown,
+                                      RequestApproved, RequestRejected, RequestSubmitted, StockDropped, WorkProposed,
+                                      WorkRefused, WorkTakenBack)
+from makernet.services.notices import notify
 from makernet.services.plans.handlers import (replan_after_printers_down, replan_after_stock_drop, replan_refused_work,
                                              replan_taken_back_work)
 
 SUBSCRIBERS: Mapping[type[Event], Sequence[Callable[..., None]]] = {
-    PrintersWentDown: (replan_after_printers_down,),
+    PrintersWentDown: (replan_after_printers_down, notify),
     StockDropped: (replan_after_stock_drop,),
-    WorkRefused: (replan_refused_work,),
+    WorkRefused: (replan_refused_work, notify),
+    # people are told (notices: in the app, by e-mail)
+    RequestSubmitted: (notify,),
+    RequestApproved: (notify,),
+    RequestRejected: (notify,),
+    WorkProposed: (notify,),
+    DeliveryShipped: (notify,),
     WorkTakenBack: (replan_taken_back_work,),
     # the audit trail, within the transaction that makes the change
     PlaceConditionsChanged: (audit.place_conditions_changed,),

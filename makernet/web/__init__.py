@@ -21,6 +21,7 @@ from makernet.web import (
     headers,
     home,
     monitoring,
+    notices,
     places,
     planning,
     plans,
@@ -32,7 +33,7 @@ from makernet.web import (
 )
 
 AREAS = (home, accounts, catalogue, demand, places, fleet, planning, plans, production, stock, supply, deliveries,
-         reporting, documents, exchange, monitoring)  # one blueprint each, named as its area
+         reporting, documents, exchange, monitoring, notices)  # one blueprint each, named as its area
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 
 
@@ -65,5 +66,6 @@ def init_app(app: Flask) -> None:
     formatting.init_app(app)
     feedback.init_app(app)
     monitoring.init_app(app)
+    notices.init_app(app)
     for area in AREAS:
         app.register_blueprint(area.bp)

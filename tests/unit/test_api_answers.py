@@ -14,7 +14,9 @@ from jsonschema import Draft202012Validator
 
 from makernet.api.openapi import EXAMPLES
 from makernet.demo import DEMO_PASSWORD
-from tests.support.api import (COORDINATOR, OPERATOR, OTHER_OPERATOR, REQUESTER, SEWING_OPERATOR, ApiClient)
+from makernet.services import notices
+from tests.support.api import (ADMIN, COORDINATOR, OPERATOR, OTHER_OPERATOR, REQUESTER, SEWING_OPERATOR,
+                               ApiClient)
 
 SOON = (date.today() + timedelta(days=7)).isoformat()
 
@@ -210,6 +212,21 @@ def planner(call: Checked, items: list[dict], lab: int, aunis: int) -> None:
     call("delete", f"/machines/{printer['id']}", OTHER_OPERATOR)
 
 
+def told(call: Checked, app) -> None:  # noqa: ANN001
+    """What people were told along the way, as the workers write and mail it: listed, read; the outbox."""
+    ctx = app.extensions["makernet"]
+    with app.app_context():
+        for args in ctx.tasks.take("tell"):
+            notices.tell(ctx, *args)
+        for (notification_id,) in ctx.tasks.take("send_mail"):
+            notices.send_mail(ctx, notification_id)
+    first = call("get", "/notifications", COORDINATOR)[0]
+    call("get", "/notifications?unread=true", COORDINATOR)
+    call("post", f"/notifications/{first['id']}/read", COORDINATOR)
+    call("post", "/notifications/read-all", COORDINATOR)
+    call("get", "/outbox", ADMIN)
+
+
 def test_every_json_answer_of_the_main_flow_matches_its_documented_schema(client, api) -> None:  # noqa: ANN001
     document = client.get("/api/v1/openapi.json").get_json()
     call = Checked(api, document)
@@ -223,6 +240,7 @@ def test_every_json_answer_of_the_main_flow_matches_its_documented_schema(client
     work_orders_answered(call, items, lab, aunis)
     stock_and_supply(call, items, lab, aunis, workshop)
     planner(call, items, lab, aunis)
+    told(call, client.application)
     report = call("post", "/imports/places", COORDINATOR, data="nom;commune;departement\nFabLab Royan;Royan;ZZ\n".encode(),
                   content_type="text/csv")
     assert report["dry_run"] and report["errors"]

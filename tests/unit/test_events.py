@@ -47,13 +47,16 @@ def test_an_event_recorded_in_a_transaction_that_rolls_back_is_never_told(app: F
     assert heard == [StockDropped(1, 1)]
 
 
-def test_one_table_says_who_hears_what_the_planner_after_commit_the_audit_trail_within() -> None:
+def test_one_table_says_who_hears_what_the_planner_and_notices_after_commit_the_audit_trail_within() -> None:
+    planner, told = ("makernet.services.plans.handlers", False), ("makernet.services.notices.handlers", False)
     assert {kind.__name__: [(h.__module__, getattr(h, "within_transaction", False)) for h in handlers]
             for kind, handlers in SUBSCRIBERS.items()} == {
-        "PrintersWentDown": [("makernet.services.plans.handlers", False)],
-        "StockDropped": [("makernet.services.plans.handlers", False)],
-        "WorkRefused": [("makernet.services.plans.handlers", False)],
-        "WorkTakenBack": [("makernet.services.plans.handlers", False)],
+        "PrintersWentDown": [planner, told],
+        "StockDropped": [planner],
+        "WorkRefused": [planner, told],
+        "WorkTakenBack": [planner],
+        **{kind: [told] for kind in ("RequestSubmitted", "RequestApproved", "RequestRejected", "WorkProposed",
+                                     "DeliveryShipped")},
         **{kind: [("makernet.services.audit", True)]
            for kind in ("PlaceConditionsChanged", "PlaceStopped", "PlaceResumed", "MachineServiceChanged",
                         "ChangeAsked")}}

@@ -14,7 +14,7 @@ from makernet.services.context import Context
 from makernet.services.demand.operations import (call_off_work, check_changeable, check_fields, check_lines,
                                                  replace_lines)
 from makernet.services.demand.views import request_view
-from makernet.services.events import ChangeAsked, RequestApproved, record
+from makernet.services.events import ChangeAsked, RequestApproved, RequestRejected, RequestSubmitted, record
 from makernet.services.transitions import created, move
 from makernet.services.demand.views import RequestView
 
@@ -43,6 +43,7 @@ def submit_request(ctx: Context, actor: Actor, *, needed_by: date, delivery_poin
         s.add_all(rows)
         created(s, Request, request.id, request.status, user_id=actor.user_id)
         s.flush()
+        record(ctx, tx, RequestSubmitted(request.id))
         return request_view(s, request, rows)
 
 
@@ -146,6 +147,7 @@ def reject_request(ctx: Context, actor: Actor, request_id: int, reason: str) -> 
         if move(tx.session, Request, RequestStatus, request.id, "reject", user_id=actor.user_id,
                 note=reason, status_reason=reason.strip()) is None:
             raise Conflict("request.not_rejectable", id=request_id, status=request.status)
+        record(ctx, tx, RequestRejected(request.id, reason.strip()))
         return request_view(tx.session, request)
 
 

@@ -1,0 +1,143 @@
+"""Who is told what, per event: the recipients (active users only, never another organisation's) and the
+values their message is written with. Each `Told` is one message to each of its users."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, select
+
+from makernet.models import (Delivery, DeliveryLine, Item, Machine, Organisation, Place, Request, RequestLine, User,
+                             WorkOrder)
+from makernet.services.events import (DeliveryShipped, Event, PrintersWentDown, RequestApproved, RequestRejected,
+                                      RequestSubmitted, WorkProposed, WorkRefused)
+
+
+@dataclass(frozen=True)
+class Told:
+    """One message: its kind (which sentences), what it is about (with the event's stamp: the event key), the
+    values its sentences name, the page to act on, and to whom."""
+
+    kind: str
+    about: str
+    params: dict
+    link: str
+    user_ids: tuple[int, ...] = field(default=())
+
+
+def audiences(s: Session, event: Event) -> list[Told]:
+    """The messages an event gives rise to (none for an event nobody is told of)."""
+    for kind, finder in FINDERS.items():
+        if isinstance(event, kind):
+            return [told for told in finder(s, event) if told.user_ids]
+    return []
+
+
+def _members(s: Session, organisation_id: int, roles: Iterable[str]) -> tuple[int, ...]:
+    """The active users of an organisation with one of these roles."""
+    return tuple(s.exec(select(User.id).where(User.organisation_id == organisation_id, User.active,  # type: ignore[arg-type]
+                                              User.role.in_(tuple(roles))).order_by(User.id)).all())  # type: ignore[attr-defined]
+
+
+def _coordinators(s: Session, departement: str) -> tuple[int, ...]:
+    """The active coordinators whose territory covers a département."""
+    rows = s.exec(select(User.id, Organisation.territory).join(Organisation, Organisation.id == User.organisation_id)
+                  .where(User.role == "coordinator", User.active).order_by(User.id)).all()  # type: ignore[arg-type]
+    return tuple(user_id for user_id, territory in rows if departement in (territory or ()))
+
+
+def _what(s: Session, lines: Iterable[tuple[int, int]]) -> list[str]:
+    """(item id, units) as "60 × Visière" pieces (the sentence joins them)."""
+    pairs = list(lines)
+    names = dict(s.exec(select(Item.id, Item.name).where(Item.id.in_([i for i, _ in pairs]))).all())  # type: ignore[union-attr]
+    return [f"{units} × {names.get(item_id, '?')}" for item_id, units in pairs]
+
+
+def _request(s: Session, request_id: int) -> tuple[Request, Organisation, dict]:
+    """A request, its organisation and the values every message about it names."""
+    request = s.get(Request, request_id)
+    organisation = s.get(Organisation, request.organisation_id)
+    lines = s.exec(select(RequestLine.item_id, RequestLine.quantity).where(
+        RequestLine.request_id == request_id, RequestLine.quantity > 0).order_by(RequestLine.id)).all()  # type: ignore[arg-type]
+    return request, organisation, {"request_id": request.id, "organisation": organisation.name,
+                                   "needed_by": request.needed_by, "delivery_point": request.delivery_point,
+                                   "what": _what(s, lines)}
+
+
+def _submitted(s: Session, event: RequestSubmitted) -> list[Told]:
+    _request_row, organisation, params = _request(s, event.request_id)
+    return [Told("request_submitted", f"request:{event.request_id}", params, f"/requests/{event.request_id}",
+                 _coordinators(s, organisation.departement))]
+
+
+def _approved(s: Session, event: RequestApproved) -> list[Told]:
+    request, _organisation, params = _request(s, event.request_id)
+    return [Told("request_approved", f"request:{event.request_id}", params, f"/requests/{event.request_id}",
+                 _members(s, request.organisation_id, ("requester",)))]
+
+
+def _rejected(s: Session, event: RequestRejected) -> list[Told]:
+    request, _organisation, params = _request(s, event.request_id)
+    return [Told("request_rejected", f"request:{event.request_id}", params | {"reason": event.reason},
+                 f"/requests/{event.request_id}", _members(s, request.organisation_id, ("requester",)))]
+
+
+def _proposed(s: Session, event: WorkProposed) -> list[Told]:
+    found = []
+    for order, line, place in s.exec(
+            select(WorkOrder, RequestLine, Place).join(RequestLine, RequestLine.id == WorkOrder.request_line_id)
+            .join(Place, Place.id == WorkOrder.place_id).where(WorkOrder.id.in_(event.work_order_ids))  # type: ignore[union-attr]
+            .order_by(WorkOrder.id)).all():
+        request = s.get(Request, line.request_id)
+        found.append(Told("work_proposed", f"work_order:{order.id}", {
+            "place": place.name, "quantity": order.quantity, "item": s.get(Item, line.item_id).name,
+            "due": order.ready_by or request.needed_by, "request_id": request.id, "work_order_id": order.id},
+            f"/work-orders/{order.id}", _members(s, place.organisation_id, ("operator",))))
+    return found
+
+
+def _refused(s: Session, event: WorkRefused) -> list[Told]:
+    order, line = s.get(WorkOrder, event.work_order_id), s.get(RequestLine, event.request_line_id)
+    place, request = s.get(Place, order.place_id), s.get(Request, line.request_id)
+    organisation = s.get(Organisation, request.organisation_id)
+    return [Told("work_refused", f"work_order:{order.id}:{event.trigger}", {
+        "place": place.name, "answer": ANSWERS[event.trigger], "work_order_id": order.id,
+        "item": s.get(Item, line.item_id).name, "request_id": request.id, "what": event.what},
+        f"/requests/{request.id}", _coordinators(s, organisation.departement))]
+
+
+def _printers_down(s: Session, event: PrintersWentDown) -> list[Told]:
+    return [Told("printer_down", f"machine:{machine.id}", {"machine": machine.name, "place": place.name},
+                 f"/places/{place.id}", _members(s, place.organisation_id, ("operator",)))
+            for machine, place in s.exec(select(Machine, Place).join(Place, Place.id == Machine.place_id)
+                                         .where(Machine.id.in_(event.machine_ids))  # type: ignore[union-attr]
+                                         .order_by(Machine.id)).all()]
+
+
+def _shipped(s: Session, event: DeliveryShipped) -> list[Told]:
+    delivery = s.get(Delivery, event.delivery_id)
+    request, place = s.get(Request, delivery.request_id), s.get(Place, delivery.place_id)
+    lines = s.exec(select(RequestLine.item_id, DeliveryLine.quantity)
+                   .join(RequestLine, RequestLine.id == DeliveryLine.request_line_id)
+                   .where(DeliveryLine.delivery_id == delivery.id).order_by(DeliveryLine.id)).all()  # type: ignore[arg-type]
+    return [Told("delivery_shipped", f"delivery:{delivery.id}", {
+        "delivery_id": delivery.id, "request_id": request.id, "place": place.name, "what": _what(s, lines),
+        "destination": delivery.destination or request.delivery_point},
+        f"/deliveries/{delivery.id}/receipt", _members(s, request.organisation_id, ("requester",)))]
+
+
+FINDERS = {RequestSubmitted: _submitted, RequestApproved: _approved, RequestRejected: _rejected,
+           WorkProposed: _proposed, WorkRefused: _refused, PrintersWentDown: _printers_down,
+           DeliveryShipped: _shipped}
+# each kind's subject and text, as the catalogue (makernet/messages/notices.py) words them
+SENTENCES = {
+    "request_submitted": ("notices.request_submitted.subject", "notices.request_submitted.body"),
+    "request_approved": ("notices.request_approved.subject", "notices.request_approved.body"),
+    "request_rejected": ("notices.request_rejected.subject", "notices.request_rejected.body"),
+    "work_proposed": ("notices.work_proposed.subject", "notices.work_proposed.body"),
+    "work_refused": ("notices.work_refused.subject", "notices.work_refused.body"),
+    "printer_down": ("notices.printer_down.subject", "notices.printer_down.body"),
+    "delivery_shipped": ("notices.delivery_shipped.subject", "notices.delivery_shipped.body"),
+}
+KINDS = tuple(SENTENCES)
+ANSWERS = {"decline": "notices.answer.decline", "partial": "notices.answer.partial"}   # a refusal, as its sentence says it

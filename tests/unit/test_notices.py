@@ -1,0 +1,109 @@
+"""People are told: each event reaches the right people once, in their language, and nobody else."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlmodel import select
+
+from makernet.models import Notification, Organisation, User
+from makernet.services import notices
+from tests.support.api import ADMIN, COORDINATOR, OPERATOR, OTHER_OPERATOR, OTHER_REQUESTER, REQUESTER
+
+SOON = (date.today() + timedelta(days=10)).isoformat()
+
+
+def told(app, tasks) -> list[int]:  # noqa: ANN001
+    """Run the `tell` tasks the use cases posted, as a worker would; the notifications written."""
+    written = []
+    with app.app_context():
+        for args in tasks.take("tell"):
+            written += notices.tell(app.extensions["makernet"], *args)
+    return written
+
+
+def received(app, email: str) -> list[Notification]:  # noqa: ANN001
+    with app.extensions["makernet"].db.reading() as s:
+        return list(s.exec(select(Notification).join(User, User.id == Notification.user_id)
+                           .where(User.email == email).order_by(Notification.id)).all())
+
+
+def a_request(api) -> dict:  # noqa: ANN001
+    visor = next(i["id"] for i in api.ok("get", "/items", REQUESTER) if i["code"] == "visiere")
+    return api.ok("post", "/requests", REQUESTER, json={
+        "needed_by": SOON, "delivery_point": "Hôtel de ville, Rochefort", "lines": [{"item_id": visor, "quantity": 60}]})
+
+
+def test_a_new_request_tells_the_coordinators_of_its_territory_once_and_nobody_else(app, api) -> None:  # noqa: ANN001
+    with app.extensions["makernet"].db.transaction() as tx:   # a coordination of another territory
+        gironde = Organisation(name="Coordination Gironde", kind="coordination", departement="33", territory=["33"])
+        tx.session.add(gironde)
+        tx.session.flush()
+        tx.session.add(User(email="coord.gironde@example.org", name="G", role="coordinator",
+                            organisation_id=gironde.id))
+    tasks = app.extensions["makernet"].tasks
+    request = a_request(api)
+    sent = list(tasks.sent)
+    written = told(app, tasks)
+    assert len(written) == 1
+    [notice] = received(app, COORDINATOR)
+    assert notice.subject == f"Nouvelle demande n° {request['id']} de Mairie de Rochefort"
+    assert "60 × Visière" in notice.body and notice.link == f"/requests/{request['id']}"
+    for email in ("coord.gironde@example.org", REQUESTER, OPERATOR, ADMIN):
+        assert received(app, email) == []
+    assert tasks.take("send_mail") == [(written[0],)]
+    tasks.sent = [entry for entry in sent if entry[0] == "tell"]   # the same task delivered again
+    assert told(app, tasks) == [] and len(received(app, COORDINATOR)) == 1
+    assert tasks.take("send_mail") == []
+
+
+def test_a_decision_on_a_request_tells_its_requesters_in_their_language(app, api) -> None:  # noqa: ANN001
+    tasks = app.extensions["makernet"].tasks
+    first, second = a_request(api), a_request(api)
+    told(app, tasks)
+    with app.extensions["makernet"].db.transaction() as tx:
+        user = tx.session.exec(select(User).where(User.email == REQUESTER)).one()
+        user.locale = "en"
+    api.ok("post", f"/requests/{first['id']}/approve", COORDINATOR)
+    api.ok("post", f"/requests/{second['id']}/reject", COORDINATOR, json={"reason": "déjà couvert par la région"})
+    told(app, tasks)
+    approved, rejected = received(app, REQUESTER)
+    assert approved.subject == f"Your request No. {first['id']} is approved"
+    assert rejected.kind == "request_rejected" and "déjà couvert par la région" in rejected.body
+    assert received(app, OTHER_REQUESTER) == []
+
+
+def test_work_proposed_tells_the_places_operators_with_the_page_to_answer_on(app, api) -> None:  # noqa: ANN001
+    tasks = app.extensions["makernet"].tasks
+    request = a_request(api)
+    api.ok("post", f"/requests/{request['id']}/approve", COORDINATOR)
+    lab = next(p["id"] for p in api.ok("get", "/places", COORDINATOR) if p["name"] == "FabLab La Rochelle")
+    order = api.ok("post", "/work-orders", COORDINATOR, json={
+        "request_line_id": request["lines"][0]["id"], "place_id": lab, "quantity": 20})
+    told(app, tasks)
+    [notice] = received(app, OPERATOR)
+    assert notice.kind == "work_proposed" and notice.link == f"/work-orders/{order['id']}"
+    assert notice.subject == "Travail proposé à FabLab La Rochelle : 20 × Visière de protection"
+    assert received(app, OTHER_OPERATOR) == []
+
+
+def test_the_api_lists_a_users_notifications_and_marks_them_read(app, api) -> None:  # noqa: ANN001
+    a_request(api)
+    told(app, app.extensions["makernet"].tasks)
+    [listed] = api.ok("get", "/notifications?unread=true", COORDINATOR)
+    assert api.call("post", f"/notifications/{listed['id']}/read", REQUESTER).status_code == 404
+    assert api.ok("get", "/notifications", REQUESTER) == []
+    assert api.ok("post", f"/notifications/{listed['id']}/read", COORDINATOR)["read_at"] is not None
+    assert api.ok("get", "/notifications?unread=true", COORDINATOR) == []
+    assert api.ok("post", "/notifications/read-all", COORDINATOR) == {"marked": 0}
+
+
+def test_without_an_smtp_server_e_mails_stay_in_the_outbox_an_admin_reads(app, api, client) -> None:  # noqa: ANN001
+    tasks = app.extensions["makernet"].tasks
+    a_request(api)
+    [notification_id] = told(app, tasks)
+    with app.app_context():
+        assert notices.send_mail(app.extensions["makernet"], notification_id) == "outbox"
+        assert notices.send_mail(app.extensions["makernet"], notification_id) == "outbox"
+    [kept] = api.ok("get", "/outbox", ADMIN)
+    assert kept["to"] == COORDINATOR and kept["mail_status"] == "outbox" and kept["mail_attempts"] == 0
+    assert api.call("get", "/outbox", COORDINATOR).status_code == 403
