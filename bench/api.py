@@ -72,14 +72,18 @@ def postgres_backends(database: str) -> list[int]:
     return [int(line) for line in done.stdout.split()]
 
 
+def intake_body(item_id: int) -> dict:
+    """A valid one-line request of visors, as a town hall's script sends it."""
+    return {"needed_by": (date.today() + timedelta(days=14)).isoformat(), "delivery_point": "Hôtel de ville",
+            "lines": [{"item_id": item_id, "quantity": 20}]}
+
+
 def load(url: str, token: str, kind: str, clients: int, seconds: float, item_id: int, out: multiprocessing.Queue) -> None:
     """The load process: `clients` requests in flight for `seconds`; puts (latencies, unexpected answers)."""
     async def run() -> tuple[list[float], int]:
         latencies: list[float] = []
         unexpected = 0
-        needed_by = (date.today() + timedelta(days=14)).isoformat()
-        body = {"needed_by": needed_by, "delivery_point": "Hôtel de ville", "lines": [{"item_id": item_id,
-                                                                                        "quantity": 20}]}
+        body = intake_body(item_id)
         limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
         async with httpx.AsyncClient(base_url=url, limits=limits, timeout=30,
                                      headers={"Authorization": f"Bearer {token}"}) as client:
@@ -119,10 +123,8 @@ end
 
 def load_wrk(url: str, token: str, kind: str, clients: int, seconds: float, item_id: int) -> tuple[int, float, float, int]:
     """wrk keeps `clients` requests in flight: (answers, p50 s, p99 s, answers other than success or errors)."""
-    body = {"needed_by": (date.today() + timedelta(days=14)).isoformat(), "delivery_point": "Hôtel de ville",
-            "lines": [{"item_id": item_id, "quantity": 20}]}
     script = WRK_SCRIPT % {"method": "POST" if kind == "intake" else "GET", "token": token,
-                           "body": json.dumps(json.dumps(body)) if kind == "intake" else "nil"}
+                           "body": json.dumps(json.dumps(intake_body(item_id))) if kind == "intake" else "nil"}
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as lua:
         lua.write(script)
         lua.flush()

@@ -1,6 +1,7 @@
 """The OpenAPI 3 document, built from the same schemas that validate input, and served at /api/v1/openapi.json."""
 from __future__ import annotations
 
+import functools
 import json
 import typing
 from dataclasses import dataclass
@@ -78,11 +79,17 @@ def docs() -> str:
     return render_template("api/docs.html")
 
 
+@functools.cache
+def recorded_examples() -> dict[str, object]:
+    """The recorded answers, read once per process."""
+    return json.loads(EXAMPLES.read_text(encoding="utf-8")) if EXAMPLES.exists() else {}
+
+
 def build_document(operations: list[Operation]) -> dict:
     """An OpenAPI 3.1 document for the operations."""
     schemas: dict[str, dict] = {}
     paths: dict[str, dict] = {}
-    examples = json.loads(EXAMPLES.read_text(encoding="utf-8")) if EXAMPLES.exists() else {}
+    examples = recorded_examples()
     for op in operations:
         entry: dict = {
             "summary": op.summary,

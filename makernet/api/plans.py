@@ -7,7 +7,7 @@ from flask import Blueprint, request
 from pydantic import Field
 
 from makernet.api.endpoints import endpoint
-from makernet.api.schemas import Body, Id, Text, trimmed
+from makernet.api.schemas import Body, Id, Reason, Text
 from makernet.messages import render
 from makernet.services.demand import MAX_QUANTITY
 from makernet.services.plans import RELEASE_DAYS
@@ -18,7 +18,6 @@ from makernet.services.listing import Filters, Rows, Window, page_list
 from makernet.services.plans import NothingToReplan, PlanRunResult, PlanRunView, RuleResult, RuleView, Withdrawal
 
 bp = Blueprint("plans_api", __name__, url_prefix="/api/v1")
-Reason = trimmed(1000, 1)
 
 
 class PlanIn(Body):

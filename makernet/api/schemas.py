@@ -26,6 +26,7 @@ def trimmed(most: int, least: int = 0) -> Any:
 
 Text = trimmed(1000)
 Name = trimmed(200, 1)
+Reason = trimmed(1000, 1)   # why: a refusal, a change, a disruption
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 # the bounds are documented here and checked by the use case, which words the refusal for the line or order it is in
 Quantity = Annotated[int, Field(description=f"1 to {MAX_QUANTITY:,} units",
@@ -98,7 +99,7 @@ class RequestChangeIn(Body):
 class ReasonIn(Body):
     """Why: for a rejection or a decline."""
 
-    reason: trimmed(1000, 1)
+    reason: Reason
 
 
 class WorkOrderIn(Body):
@@ -121,7 +122,7 @@ class WorkOrderChangeIn(Body):
     """A coordinator brings a work order down to fewer units, saying why; the units taken back are planned again."""
 
     quantity: Annotated[int, Field(ge=0, le=MAX_QUANTITY, description="the new total, at least what is begun")]
-    reason: trimmed(1000, 1)
+    reason: Reason
 
 
 class BatchReportIn(Body):

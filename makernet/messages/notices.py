@@ -32,6 +32,4 @@ MESSAGES = {
         "%(place)s a expédié %(what)s vers %(destination)s. Confirmez la réception à l'arrivée : "
         "le bon de livraison est sur la page de la livraison."),
     "notices.not_found": _l("Notification n° %(id)s introuvable."),
-    "notices.answer.decline": _l("décliné"),
-    "notices.answer.partial": _l("accepté en partie"),
 }

@@ -52,10 +52,12 @@ ORGANISATION_KINDS = {
     "hospital": _l("« Hôpital »"), "fab_lab": _l("« Fab-lab »"), "sewing_workshop": _l("« Atelier de couture »"),
     "coordination": _l("« Coordination »"), "other": _l("« Autre »"),
 }
+REFUSALS = {"decline": _l("décliné"), "partial": _l("accepté en partie")}   # how a place answered proposed work
 # (area of the code, name of the parameter) -> the words its values stand for
 WORDS = {
     ("request", "status"): REQUEST_STATES, ("work_order", "status"): WORK_ORDER_STATES,
     ("job", "status"): JOB_STATES, ("delivery", "status"): DELIVERY_STATES,
     ("supply", "status"): SUPPLY_STATES, ("supply", "outcome"): SUPPLY_STATES, ("supply", "kind"): SUPPLY_KINDS,
     ("access", "role"): ROLES, ("access", "roles"): ROLES, ("planning", "kind"): ORGANISATION_KINDS,
+    ("notices", "answer"): REFUSALS,
 }

@@ -1,7 +1,7 @@
 """Notifications: the bell on every page, the list of what the user was told, marking read; the outbox (admins)."""
 from __future__ import annotations
 
-from flask import Flask, redirect, render_template, request, url_for
+from flask import Flask, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from makernet.services import notices
@@ -16,12 +16,16 @@ PAGE_ROWS = 50
 
 
 def init_app(app: Flask) -> None:
-    """Every page's bell shows how many notifications the signed-in user has not read."""
-    @app.context_processor
-    def bell() -> dict:
-        if not current_user.is_authenticated:
-            return {}
-        return {"unread_notifications": notices.unread_count(ctx(), current_user.actor.user_id)}
+    """Every page's bell shows how many notifications the signed-in user has not read: counted when a page
+    shows the bell, once a request (not for the fragments live regions fetch again every few seconds)."""
+    app.context_processor(lambda: {"unread_count": unread_count})
+
+
+def unread_count() -> int:
+    """The signed-in user's unread notifications, counted once per request."""
+    if "unread_notifications" not in g:
+        g.unread_notifications = notices.unread_count(ctx(), current_user.actor.user_id)
+    return g.unread_notifications
 
 
 @bp.get("/notifications")
@@ -36,7 +40,7 @@ def index() -> str:
 @roles(*EVERYONE)
 def bell() -> str:
     """The bell alone, which pages fetch again every half minute (new notifications without a reload)."""
-    return render_template("notices/_bell.html", unread_notifications=notices.unread_count(ctx(), actor().user_id))
+    return render_template("notices/_bell.html")
 
 
 @bp.post("/notifications/<int:notification_id>/read")

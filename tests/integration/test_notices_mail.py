@@ -14,6 +14,7 @@ from makernet.config import Settings
 from makernet.services import notices
 from tests.support.api import COORDINATOR, REQUESTER, ApiClient
 from tests.support.fakes import RecordingQueue
+from tests.support.notices import run_tell_tasks
 from tests.support.smtp import SmtpServer
 
 SOON = (date.today() + timedelta(days=10)).isoformat()
@@ -42,9 +43,7 @@ def request_told(app: Flask) -> int:
     visor = next(i["id"] for i in api.ok("get", "/items", REQUESTER) if i["code"] == "visiere")
     api.ok("post", "/requests", REQUESTER, json={"needed_by": SOON, "delivery_point": "Mairie",
                                                  "lines": [{"item_id": visor, "quantity": 60}]})
-    with app.app_context():
-        [(event_name, values, stamp)] = app.extensions["makernet"].tasks.take("tell")
-        [notification_id] = notices.tell(app.extensions["makernet"], event_name, values, stamp)
+    [notification_id] = run_tell_tasks(app)
     return notification_id
 
 

@@ -15,6 +15,7 @@ from jsonschema import Draft202012Validator
 from makernet.api.openapi import EXAMPLES
 from makernet.demo import DEMO_PASSWORD
 from makernet.services import notices
+from tests.support.notices import run_tell_tasks
 from tests.support.api import (ADMIN, COORDINATOR, OPERATOR, OTHER_OPERATOR, REQUESTER, SEWING_OPERATOR,
                                ApiClient)
 
@@ -215,9 +216,8 @@ def planner(call: Checked, items: list[dict], lab: int, aunis: int) -> None:
 def told(call: Checked, app) -> None:  # noqa: ANN001
     """What people were told along the way, as the workers write and mail it: listed, read; the outbox."""
     ctx = app.extensions["makernet"]
+    run_tell_tasks(app)
     with app.app_context():
-        for args in ctx.tasks.take("tell"):
-            notices.tell(ctx, *args)
         for (notification_id,) in ctx.tasks.take("send_mail"):
             notices.send_mail(ctx, notification_id)
     first = call("get", "/notifications", COORDINATOR)[0]

@@ -8,17 +8,9 @@ from sqlmodel import select
 from makernet.models import Notification, Organisation, User
 from makernet.services import notices
 from tests.support.api import ADMIN, COORDINATOR, OPERATOR, OTHER_OPERATOR, OTHER_REQUESTER, REQUESTER
+from tests.support.notices import run_tell_tasks
 
 SOON = (date.today() + timedelta(days=10)).isoformat()
-
-
-def told(app, tasks) -> list[int]:  # noqa: ANN001
-    """Run the `tell` tasks the use cases posted, as a worker would; the notifications written."""
-    written = []
-    with app.app_context():
-        for args in tasks.take("tell"):
-            written += notices.tell(app.extensions["makernet"], *args)
-    return written
 
 
 def received(app, email: str) -> list[Notification]:  # noqa: ANN001
@@ -43,7 +35,7 @@ def test_a_new_request_tells_the_coordinators_of_its_territory_once_and_nobody_e
     tasks = app.extensions["makernet"].tasks
     request = a_request(api)
     sent = list(tasks.sent)
-    written = told(app, tasks)
+    written = run_tell_tasks(app)
     assert len(written) == 1
     [notice] = received(app, COORDINATOR)
     assert notice.subject == f"Nouvelle demande n° {request['id']} de Mairie de Rochefort"
@@ -52,20 +44,19 @@ def test_a_new_request_tells_the_coordinators_of_its_territory_once_and_nobody_e
         assert received(app, email) == []
     assert tasks.take("send_mail") == [(written[0],)]
     tasks.sent = [entry for entry in sent if entry[0] == "tell"]   # the same task delivered again
-    assert told(app, tasks) == [] and len(received(app, COORDINATOR)) == 1
+    assert run_tell_tasks(app) == [] and len(received(app, COORDINATOR)) == 1
     assert tasks.take("send_mail") == []
 
 
 def test_a_decision_on_a_request_tells_its_requesters_in_their_language(app, api) -> None:  # noqa: ANN001
-    tasks = app.extensions["makernet"].tasks
     first, second = a_request(api), a_request(api)
-    told(app, tasks)
+    run_tell_tasks(app)
     with app.extensions["makernet"].db.transaction() as tx:
         user = tx.session.exec(select(User).where(User.email == REQUESTER)).one()
         user.locale = "en"
     api.ok("post", f"/requests/{first['id']}/approve", COORDINATOR)
     api.ok("post", f"/requests/{second['id']}/reject", COORDINATOR, json={"reason": "déjà couvert par la région"})
-    told(app, tasks)
+    run_tell_tasks(app)
     approved, rejected = received(app, REQUESTER)
     assert approved.subject == f"Your request No. {first['id']} is approved"
     assert rejected.kind == "request_rejected" and "déjà couvert par la région" in rejected.body
@@ -73,22 +64,28 @@ def test_a_decision_on_a_request_tells_its_requesters_in_their_language(app, api
 
 
 def test_work_proposed_tells_the_places_operators_with_the_page_to_answer_on(app, api) -> None:  # noqa: ANN001
-    tasks = app.extensions["makernet"].tasks
     request = a_request(api)
     api.ok("post", f"/requests/{request['id']}/approve", COORDINATOR)
     lab = next(p["id"] for p in api.ok("get", "/places", COORDINATOR) if p["name"] == "FabLab La Rochelle")
     order = api.ok("post", "/work-orders", COORDINATOR, json={
         "request_line_id": request["lines"][0]["id"], "place_id": lab, "quantity": 20})
-    told(app, tasks)
+    run_tell_tasks(app)
     [notice] = received(app, OPERATOR)
     assert notice.kind == "work_proposed" and notice.link == f"/work-orders/{order['id']}"
     assert notice.subject == "Travail proposé à FabLab La Rochelle : 20 × Visière de protection"
     assert received(app, OTHER_OPERATOR) == []
+    api.ok("post", f"/work-orders/{order['id']}/decline", OPERATOR, json={"reason": "plus de PETG"})
+    run_tell_tasks(app)
+    [declined] = [n for n in received(app, COORDINATOR) if n.kind == "work_refused"]
+    assert declined.subject == f"FabLab La Rochelle a décliné l'ordre n° {order['id']}"
+    assert "plus de PETG" in declined.body
+    # the rest planned again went to the other fab-lab: it is told of its proposal, never of the decline
+    assert [n.kind for n in received(app, OTHER_OPERATOR)] == ["work_proposed"]
 
 
 def test_the_api_lists_a_users_notifications_and_marks_them_read(app, api) -> None:  # noqa: ANN001
     a_request(api)
-    told(app, app.extensions["makernet"].tasks)
+    run_tell_tasks(app)
     [listed] = api.ok("get", "/notifications?unread=true", COORDINATOR)
     assert api.call("post", f"/notifications/{listed['id']}/read", REQUESTER).status_code == 404
     assert api.ok("get", "/notifications", REQUESTER) == []
@@ -98,9 +95,8 @@ def test_the_api_lists_a_users_notifications_and_marks_them_read(app, api) -> No
 
 
 def test_without_an_smtp_server_e_mails_stay_in_the_outbox_an_admin_reads(app, api, client) -> None:  # noqa: ANN001
-    tasks = app.extensions["makernet"].tasks
     a_request(api)
-    [notification_id] = told(app, tasks)
+    [notification_id] = run_tell_tasks(app)
     with app.app_context():
         assert notices.send_mail(app.extensions["makernet"], notification_id) == "outbox"
         assert notices.send_mail(app.extensions["makernet"], notification_id) == "outbox"

@@ -52,10 +52,8 @@ def tell(ctx: Context, event_name: str, values: dict, stamp: str) -> list[int]:
 def _written(told: Told, key: str, user: User) -> Notification:
     """One recipient's message, in their language."""
     with force_locale(user.locale or "fr"):
-        params = {name: render(value) if isinstance(value, str) and value.startswith("notices.") else value
-                  for name, value in told.params.items()}
         subject_code, body_code = SENTENCES[told.kind]
-        subject, body = render(subject_code, params), render(body_code, params)
+        subject, body = render(subject_code, told.params), render(body_code, told.params)
     return Notification(user_id=user.id, kind=told.kind, event_key=key, subject=subject[:300], body=body[:4000],
                         link=told.link, mail_status="pending")
 

@@ -83,17 +83,17 @@ def _rejected(s: Session, event: RequestRejected) -> list[Told]:
 
 
 def _proposed(s: Session, event: WorkProposed) -> list[Told]:
-    found = []
-    for order, line, place in s.exec(
-            select(WorkOrder, RequestLine, Place).join(RequestLine, RequestLine.id == WorkOrder.request_line_id)
+    """One message per order (a planner run proposes many): its order, line, place, request and item read at once."""
+    return [Told("work_proposed", f"work_order:{order.id}", {
+        "place": place.name, "quantity": order.quantity, "item": item_name,
+        "due": order.ready_by or needed_by, "request_id": line.request_id, "work_order_id": order.id},
+        f"/work-orders/{order.id}", _members(s, place.organisation_id, ("operator",)))
+        for order, line, place, needed_by, item_name in s.exec(
+            select(WorkOrder, RequestLine, Place, Request.needed_by, Item.name)
+            .join(RequestLine, RequestLine.id == WorkOrder.request_line_id)
+            .join(Request, Request.id == RequestLine.request_id).join(Item, Item.id == RequestLine.item_id)
             .join(Place, Place.id == WorkOrder.place_id).where(WorkOrder.id.in_(event.work_order_ids))  # type: ignore[union-attr]
-            .order_by(WorkOrder.id)).all():
-        request = s.get(Request, line.request_id)
-        found.append(Told("work_proposed", f"work_order:{order.id}", {
-            "place": place.name, "quantity": order.quantity, "item": s.get(Item, line.item_id).name,
-            "due": order.ready_by or request.needed_by, "request_id": request.id, "work_order_id": order.id},
-            f"/work-orders/{order.id}", _members(s, place.organisation_id, ("operator",))))
-    return found
+            .order_by(WorkOrder.id)).all()]
 
 
 def _refused(s: Session, event: WorkRefused) -> list[Told]:
@@ -101,7 +101,7 @@ def _refused(s: Session, event: WorkRefused) -> list[Told]:
     place, request = s.get(Place, order.place_id), s.get(Request, line.request_id)
     organisation = s.get(Organisation, request.organisation_id)
     return [Told("work_refused", f"work_order:{order.id}:{event.trigger}", {
-        "place": place.name, "answer": ANSWERS[event.trigger], "work_order_id": order.id,
+        "place": place.name, "answer": event.trigger, "work_order_id": order.id,
         "item": s.get(Item, line.item_id).name, "request_id": request.id, "what": event.what},
         f"/requests/{request.id}", _coordinators(s, organisation.departement))]
 
@@ -140,4 +140,3 @@ SENTENCES = {
     "delivery_shipped": ("notices.delivery_shipped.subject", "notices.delivery_shipped.body"),
 }
 KINDS = tuple(SENTENCES)
-ANSWERS = {"decline": "notices.answer.decline", "partial": "notices.answer.partial"}   # a refusal, as its sentence says it
