@@ -55,6 +55,9 @@ LABELS = {
     "daily": _l("Passage quotidien"), "taken_back": _l("Travail repris par la coordination"),
     "proposé": _l("Proposé"), "accepté automatiquement": _l("Accepté automatiquement"), "retiré": _l("Retiré"),
     "libéré": _l("Libéré"), "pin": _l("Épinglage"), "forbid": _l("Interdiction"),
+    # an e-mail's state in the outbox ("failed" is above)
+    "pending": _l("À envoyer"), "sending": _l("Envoi en cours"), "sent": _l("Envoyé"),
+    "outbox": _l("Gardé ici (pas de serveur SMTP)"),
 }
 
 

@@ -1,6 +1,7 @@
 """People are told: each event reaches the right people once, in their language, and nobody else."""
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from sqlmodel import select
@@ -22,7 +23,7 @@ def received(app, email: str) -> list[Notification]:  # noqa: ANN001
 def a_request(api) -> dict:  # noqa: ANN001
     visor = next(i["id"] for i in api.ok("get", "/items", REQUESTER) if i["code"] == "visiere")
     return api.ok("post", "/requests", REQUESTER, json={
-        "needed_by": SOON, "delivery_point": "Hôtel de ville, Rochefort", "lines": [{"item_id": visor, "quantity": 60}]})
+        "needed_by": SOON, "delivery_point": "Hôtel de ville, Rochefort", "lines": [{"item_id": visor, "quantity": 1500}]})
 
 
 def test_a_new_request_tells_the_coordinators_of_its_territory_once_and_nobody_else(app, api) -> None:  # noqa: ANN001
@@ -39,7 +40,8 @@ def test_a_new_request_tells_the_coordinators_of_its_territory_once_and_nobody_e
     assert len(written) == 1
     [notice] = received(app, COORDINATOR)
     assert notice.subject == f"Nouvelle demande n° {request['id']} de Mairie de Rochefort"
-    assert "60 × Visière" in notice.body and notice.link == f"/requests/{request['id']}"
+    assert re.search(r"1\s500 × Visière", notice.body)   # thousands as French writes them
+    assert notice.link == f"/requests/{request['id']}"
     for email in ("coord.gironde@example.org", REQUESTER, OPERATOR, ADMIN):
         assert received(app, email) == []
     assert tasks.take("send_mail") == [(written[0],)]
@@ -59,6 +61,7 @@ def test_a_decision_on_a_request_tells_its_requesters_in_their_language(app, api
     run_tell_tasks(app)
     approved, rejected = received(app, REQUESTER)
     assert approved.subject == f"Your request No. {first['id']} is approved"
+    assert "(1,500 × Visière de protection by " in approved.body
     assert rejected.kind == "request_rejected" and "déjà couvert par la région" in rejected.body
     assert received(app, OTHER_REQUESTER) == []
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
+from makernet.messages import current_locale, written
 from makernet.models import (Delivery, DeliveryLine, Item, Machine, Organisation, Place, Request, RequestLine, User,
                              WorkOrder)
 from makernet.services.events import (DeliveryShipped, Event, PrintersWentDown, RequestApproved, RequestRejected,
@@ -46,11 +47,22 @@ def _coordinators(s: Session, departement: str) -> tuple[int, ...]:
     return tuple(user_id for user_id, territory in rows if departement in (territory or ()))
 
 
-def _what(s: Session, lines: Iterable[tuple[int, int]]) -> list[str]:
-    """(item id, units) as "60 × Visière" pieces (the sentence joins them)."""
+@dataclass(frozen=True)
+class Units:
+    """So many units of an item, as the sentence writes them in its reader's language ("1 500 × Visière")."""
+
+    count: int
+    item: str
+
+    def __str__(self) -> str:
+        return f"{written(self.count, current_locale())} × {self.item}"
+
+
+def _what(s: Session, lines: Iterable[tuple[int, int]]) -> list[Units]:
+    """(item id, units) as the pieces a sentence lists."""
     pairs = list(lines)
     names = dict(s.exec(select(Item.id, Item.name).where(Item.id.in_([i for i, _ in pairs]))).all())  # type: ignore[union-attr]
-    return [f"{units} × {names.get(item_id, '?')}" for item_id, units in pairs]
+    return [Units(units, names.get(item_id, "?")) for item_id, units in pairs]
 
 
 def _request(s: Session, request_id: int) -> tuple[Request, Organisation, dict]:

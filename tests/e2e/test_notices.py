@@ -1,0 +1,87 @@
+"""People are told, in Debian's Chromium: the bell counts what is new without a reload, each notification opens
+the page to act on, and each role's part runs from the notification to the end (the receipt, the outbox)."""
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import PHONE, open_tab, shoot
+from tests.e2e.test_journeys import SOON, item_id, place_id, sign_in
+from tests.support.api import ADMIN, COORDINATOR, REQUESTER, SEWING_OPERATOR, ApiClient
+
+# what the bell does every half minute, and whenever the window comes back to the front
+REFRESHED = """() => { window.dispatchEvent(new Event("focus")); const n = document.querySelector("#bell .count");
+                       return n && n.textContent.trim() === "%s"; }"""
+
+
+def open_notification(page: Page, subject: str | re.Pattern) -> None:
+    """From the bell to the list, then the notification's own page."""
+    page.locator("#bell").click()
+    expect(page.get_by_role("heading", name="Notifications", exact=True)).to_be_visible()
+    page.locator("li.notice", has=page.get_by_role("heading", name=subject)).get_by_role("button", name="Ouvrir").click()
+
+
+def test_each_role_is_told_and_acts_from_its_notification_to_the_end(page: Page, browser, server: str,  # noqa: ANN001
+                                                                     http_api: ApiClient) -> None:
+    for who in (COORDINATOR, SEWING_OPERATOR, REQUESTER):
+        http_api.ok("post", "/notifications/read-all", who)
+    sign_in(page, COORDINATOR)
+    expect(page.locator("#bell .count")).to_have_count(0)
+
+    # a town hall posts a request: the coordinator's bell counts it without a reload
+    request = http_api.ok("post", "/requests", REQUESTER, {
+        "needed_by": SOON.isoformat(), "delivery_point": "Hôtel de ville, Rochefort",
+        "lines": [{"item_id": item_id(http_api, "masque-tissu"), "quantity": 30}]})
+    page.wait_for_function(REFRESHED % "1", polling=300, timeout=15_000)
+    open_notification(page, f"Nouvelle demande n° {request['id']} de Mairie de Rochefort")
+    expect(page).to_have_url(re.compile(f"/requests/{request['id']}$"))
+    expect(page.locator("#bell .count")).to_have_count(0)   # opened: read
+    shoot(page, "coordinator-told-of-a-request")
+    http_api.ok("post", f"/requests/{request['id']}/approve", COORDINATOR)
+    order = http_api.ok("post", "/work-orders", COORDINATOR, {
+        "request_line_id": request["lines"][0]["id"], "place_id": place_id(http_api, "Atelier couture solidaire"),
+        "quantity": 30})
+
+    # the workshop, on a phone: told of the work, it opens the order and accepts it from there
+    with open_tab(browser, server) as phone:
+        phone.set_viewport_size(PHONE)
+        sign_in(phone, SEWING_OPERATOR)
+        phone.wait_for_function(REFRESHED % "1", polling=300, timeout=15_000)
+        open_notification(phone, re.compile(f"Travail proposé à Atelier couture solidaire : 30 × Masque"))
+        expect(phone).to_have_url(re.compile(f"/work-orders/{order['id']}$"))
+        phone.get_by_role("link", name="Accepter ou décliner").click()
+        card = phone.locator("article", has_text=f"Ordre n° {order['id']}")
+        card.get_by_role("button", name="Accepter").click()
+        expect(phone.get_by_text(f"Ordre de fabrication n° {order['id']} accepté")).to_be_visible()
+        shoot(phone, "operator-told-of-work-phone")
+    job = http_api.ok("get", f"/jobs?work_order_id={order['id']}", SEWING_OPERATOR)[0]
+    http_api.ok("post", f"/jobs/{job['id']}/report", SEWING_OPERATOR, {"units_made": 30, "units_rejected": 0})
+    delivery = http_api.ok("post", "/deliveries", SEWING_OPERATOR, {
+        "place_id": order["place_id"], "request_id": order["request_id"],
+        "lines": [{"request_line_id": order["request_line_id"], "quantity": 30}]})
+
+    # the town hall, on a phone: told it was approved and shipped, it confirms receipt from the notification
+    with open_tab(browser, server) as phone:
+        phone.set_viewport_size(PHONE)
+        sign_in(phone, REQUESTER)
+        phone.wait_for_function(REFRESHED % "2", polling=300, timeout=15_000)
+        phone.locator("#bell").click()
+        expect(phone.get_by_role("heading", name=f"Votre demande n° {request['id']} est validée")).to_be_visible()
+        shoot(phone, "requester-notifications-phone")
+        open_notification(phone, f"Livraison n° {delivery['id']} en route pour la demande n° {request['id']}")
+        expect(phone.get_by_role("heading", name=f"Réception de la livraison n° {delivery['id']}")).to_be_visible()
+        phone.get_by_label("Reçu par").fill("Claire Martin")
+        phone.get_by_role("button", name="Confirmer la réception").click()
+        expect(phone.get_by_text("Réception confirmée. Merci !")).to_be_visible()
+
+    # with no SMTP server set, every one of those e-mails waits in the outbox the administrator reads
+    with open_tab(browser, server) as admin:
+        sign_in(admin, ADMIN)
+        admin.get_by_role("navigation").get_by_role("link", name="Boîte d'envoi").click()
+        for to, subject in ((COORDINATOR, f"Nouvelle demande n° {request['id']}"),
+                            (SEWING_OPERATOR, "Travail proposé à Atelier couture solidaire"),
+                            (REQUESTER, f"Livraison n° {delivery['id']} en route")):
+            row = admin.locator("tr", has_text=subject).filter(has_text=to).first
+            expect(row).to_contain_text("Gardé ici (pas de serveur SMTP)")
+        shoot(admin, "admin-outbox")
