@@ -84,13 +84,17 @@ def _make_celery(name: str, task_cls: type[Task], settings: Settings) -> Celery:
 
 
 def beat_schedule(settings: Settings) -> dict[str, dict]:
-    """What beat posts: printer polls every few seconds, its own heartbeat, and the daily planner run."""
+    """What beat posts: printer polls every few seconds, its own heartbeat, reminders of unanswered work every
+    quarter of an hour, and the daily planner run."""
     every = operations.heartbeat_every(settings)
     schedule: dict[str, dict] = {"poll-printers": {"task": "makernet.poll_printers",
                                                    "schedule": settings.poll_interval},
                                  # a heartbeat nobody took in time proves nothing: let it expire
                                  "heartbeat": {"task": "makernet.heartbeat", "schedule": every,
-                                               "options": {"expires": 2 * every}}}
+                                               "options": {"expires": 2 * every}},
+                                 # work left unanswered: its operators reminded, once (an expired post is redone)
+                                 "remind-unanswered": {"task": "makernet.remind_unanswered", "schedule": 900,
+                                                       "options": {"expires": 900}}}
     if settings.daily_plan_time is not None:
         hour, minute = settings.daily_plan_time
         schedule["plan-daily"] = {"task": "makernet.plan_daily", "schedule": crontab(hour=hour, minute=minute),

@@ -75,6 +75,12 @@ def tell(event_name: str, values: dict, stamp: str) -> int:
     return len(notices.tell(current_context(), event_name, values, stamp))
 
 
+@shared_task(name="makernet.remind_unanswered")
+def remind_unanswered() -> int:
+    """Remind places of work they have left unanswered too long (beat posts this)."""
+    return len(notices.remind_unanswered(current_context()))
+
+
 @shared_task(name="makernet.send_mail", bind=True, max_retries=None)
 def send_mail(self, notification_id: int) -> str:  # noqa: ANN001 - Celery's bound task
     """Send one e-mail; when the SMTP server could not take it, try again later, each time later."""

@@ -31,5 +31,16 @@ MESSAGES = {
     "notices.delivery_shipped.body": _l(
         "%(place)s a expédié %(what)s vers %(destination)s. Confirmez la réception à l'arrivée : "
         "le bon de livraison est sur la page de la livraison."),
+    "notices.place_stopped.subject": _l("%(place)s ne prend plus de travail"),
+    "notices.place_stopped.body": _l(
+        "%(place)s s'est retiré : %(reason)s. Son travail proposé est replanifié ; ce qu'il avait accepté lui reste "
+        "tant qu'il ne le rend pas."),
+    "notices.place_resumed.subject": _l("%(place)s reprend du travail"),
+    "notices.place_resumed.body": _l(
+        "%(place)s peut de nouveau recevoir du travail : le prochain passage du planificateur pourra lui en proposer."),
+    "notices.work_reminder.subject": _l("Rappel : l'ordre n° %(work_order_id)s attend votre réponse"),
+    "notices.work_reminder.body": _l(
+        "Le travail proposé à %(place)s (%(quantity)s × %(item)s) attend une réponse depuis plus de %(hours)s heures. "
+        "Acceptez tout, une partie, ou déclinez : sans réponse, la coordination ne peut pas compter dessus."),
     "notices.not_found": _l("Notification n° %(id)s introuvable."),
 }

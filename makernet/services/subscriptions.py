@@ -29,8 +29,8 @@ SUBSCRIBERS: Mapping[type[Event], Sequence[Callable[..., None]]] = {
     WorkTakenBack: (replan_taken_back_work,),
     # the audit trail, within the transaction that makes the change
     PlaceConditionsChanged: (audit.place_conditions_changed,),
-    PlaceStopped: (audit.place_stopped,),
-    PlaceResumed: (audit.place_resumed,),
+    PlaceStopped: (audit.place_stopped, notify),
+    PlaceResumed: (audit.place_resumed, notify),
     MachineServiceChanged: (audit.machine_service_changed,),
     ChangeAsked: (audit.change_asked,),
 }

@@ -58,8 +58,8 @@ def test_one_table_says_who_hears_what_the_planner_and_notices_after_commit_the_
         **{kind: [told] for kind in ("RequestSubmitted", "RequestApproved", "RequestRejected", "WorkProposed",
                                      "DeliveryShipped")},
         **{kind: [("makernet.services.audit", True)]
-           for kind in ("PlaceConditionsChanged", "PlaceStopped", "PlaceResumed", "MachineServiceChanged",
-                        "ChangeAsked")}}
+           for kind in ("PlaceConditionsChanged", "MachineServiceChanged", "ChangeAsked")},
+        **{kind: [("makernet.services.audit", True), told] for kind in ("PlaceStopped", "PlaceResumed")}}
 
 
 def operator(app: Flask) -> Actor:

@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import re
+import typing
 from datetime import date, timedelta
 
 from sqlmodel import select
 
 from makernet.models import Notification, Organisation, User
-from makernet.services import notices
+from makernet.models.base import utcnow
+from makernet.services import notices, places
+from makernet.services.accounts.views import actor_of_user
+from makernet.services.notices.views import Kind
 from tests.support.api import ADMIN, COORDINATOR, OPERATOR, OTHER_OPERATOR, OTHER_REQUESTER, REQUESTER
 from tests.support.notices import run_tell_tasks
 
@@ -106,3 +110,50 @@ def test_without_an_smtp_server_e_mails_stay_in_the_outbox_an_admin_reads(app, a
     [kept] = api.ok("get", "/outbox", ADMIN)
     assert kept["to"] == COORDINATOR and kept["mail_status"] == "outbox" and kept["mail_attempts"] == 0
     assert api.call("get", "/outbox", COORDINATOR).status_code == 403
+
+
+def test_work_left_unanswered_is_recalled_to_its_place_once(app, api) -> None:  # noqa: ANN001
+    request = a_request(api)
+    api.ok("post", f"/requests/{request['id']}/approve", COORDINATOR)
+    lab = next(p["id"] for p in api.ok("get", "/places", COORDINATOR) if p["name"] == "FabLab La Rochelle")
+    order = api.ok("post", "/work-orders", COORDINATOR, json={
+        "request_line_id": request["lines"][0]["id"], "place_id": lab, "quantity": 20})
+    run_tell_tasks(app)
+    ctx = app.extensions["makernet"]
+    with app.app_context():
+        notices.remind_unanswered(ctx)     # the demo's own proposals, left unanswered for days
+        assert [n for n in received(app, OPERATOR) if n.kind == "work_reminder" and str(order["id"]) in n.subject] == []
+        later = utcnow() + notices.REMIND_AFTER + timedelta(minutes=1)
+        [reminder] = notices.remind_unanswered(ctx, now=later)
+        assert notices.remind_unanswered(ctx, now=later + timedelta(hours=5)) == []   # once
+    [told] = [n for n in received(app, OPERATOR) if n.id == reminder]
+    assert told.subject == f"Rappel : l'ordre n° {order['id']} attend votre réponse" and "12 heures" in told.body
+    assert [n.kind for n in received(app, OTHER_OPERATOR)] == []
+    api.ok("post", f"/work-orders/{order['id']}/accept", OPERATOR, json={})
+    other = api.ok("post", "/work-orders", COORDINATOR, json={
+        "request_line_id": request["lines"][0]["id"], "place_id": lab, "quantity": 10})
+    api.ok("post", f"/work-orders/{other['id']}/decline", OPERATOR, json={"reason": "complet"})
+    with app.app_context():   # answered work is never recalled (the declined units, planned again, may be)
+        recalled = set(notices.remind_unanswered(ctx, now=later + timedelta(days=2)))
+    with ctx.db.reading() as s:
+        subjects = [n.subject for n in s.exec(select(Notification).where(Notification.id.in_(recalled))).all()]
+    assert not [subject for subject in subjects if f"n° {order['id']} " in subject or f"n° {other['id']} " in subject]
+
+
+def test_a_place_that_stops_or_resumes_is_told_to_its_territorys_coordinators(app, api) -> None:  # noqa: ANN001
+    aunis = next(p["id"] for p in api.ok("get", "/places", COORDINATOR) if p["name"] == "Fab-lab de l'Aunis")
+    api.ok("post", f"/places/{aunis}/withdraw", OTHER_OPERATOR, json={"reason": "local fermé"})
+    with app.app_context():   # the place's own page resumes it (the API has no call for it)
+        with app.extensions["makernet"].db.reading() as s:
+            user = s.exec(select(User).where(User.email == OTHER_OPERATOR)).one()
+            inès = actor_of_user(user, s.get(Organisation, user.organisation_id))
+        places.resume_work(app.extensions["makernet"], inès, aunis)
+    run_tell_tasks(app)
+    stopped, resumed = received(app, COORDINATOR)
+    assert stopped.subject == "Fab-lab de l'Aunis ne prend plus de travail" and "local fermé" in stopped.body
+    assert resumed.subject == "Fab-lab de l'Aunis reprend du travail"
+    assert received(app, OPERATOR) == [] and received(app, REQUESTER) == []
+
+
+def test_every_kind_told_is_one_the_api_documents() -> None:
+    assert set(typing.get_args(Kind)) == set(notices.KINDS)

@@ -4,26 +4,32 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlmodel import Session, select
 
 from makernet.messages import current_locale, written
 from makernet.models import (Delivery, DeliveryLine, Item, Machine, Organisation, Place, Request, RequestLine, User,
                              WorkOrder)
-from makernet.services.events import (DeliveryShipped, Event, PrintersWentDown, RequestApproved, RequestRejected,
-                                      RequestSubmitted, WorkProposed, WorkRefused)
+from makernet.services.events import (DeliveryShipped, Event, PlaceResumed, PlaceStopped, PrintersWentDown,
+                                      RequestApproved, RequestRejected, RequestSubmitted, WorkProposed, WorkRefused)
 
 
 @dataclass(frozen=True)
 class Told:
-    """One message: its kind (which sentences), what it is about (with the event's stamp: the event key), the
-    values its sentences name, the page to act on, and to whom."""
+    """One message: its kind (which sentences), what it is about, the values its sentences name, the page to act
+    on, and to whom. Its event key is its kind and what it is about, with the moment of the event, or without it
+    for a message told `once` whatever happens again (a reminder)."""
 
     kind: str
     about: str
     params: dict
     link: str
     user_ids: tuple[int, ...] = field(default=())
+    once: bool = False
+
+    def key(self, stamp: str) -> str:
+        return (f"{self.kind}:{self.about}" if self.once else f"{self.kind}:{self.about}:{stamp}")[:120]
 
 
 def audiences(s: Session, event: Event) -> list[Told]:
@@ -138,9 +144,34 @@ def _shipped(s: Session, event: DeliveryShipped) -> list[Told]:
         f"/deliveries/{delivery.id}/receipt", _members(s, request.organisation_id, ("requester",)))]
 
 
+def _place_stopped(s: Session, event: PlaceStopped) -> list[Told]:
+    place = s.get(Place, event.place_id)
+    return [Told("place_stopped", f"place:{place.id}", {"place": place.name, "reason": event.reason},
+                 f"/places/{place.id}", _coordinators(s, place.departement))]
+
+
+def _place_resumed(s: Session, event: PlaceResumed) -> list[Told]:
+    place = s.get(Place, event.place_id)
+    return [Told("place_resumed", f"place:{place.id}", {"place": place.name}, f"/places/{place.id}",
+                 _coordinators(s, place.departement))]
+
+
+def unanswered(s: Session, proposed_before: datetime, hours: int) -> list[Told]:
+    """A reminder, once, to the operators of each place with work proposed before then and still unanswered."""
+    return [Told("work_reminder", f"work_order:{order.id}", {
+        "place": place.name, "quantity": order.quantity, "item": item_name, "work_order_id": order.id,
+        "hours": hours}, f"/work-orders/{order.id}",
+        _members(s, place.organisation_id, ("operator",)), once=True)
+        for order, place, item_name in s.exec(
+            select(WorkOrder, Place, Item.name).join(Place, Place.id == WorkOrder.place_id)
+            .join(RequestLine, RequestLine.id == WorkOrder.request_line_id).join(Item, Item.id == RequestLine.item_id)
+            .where(WorkOrder.status == "proposed", WorkOrder.created_at <= proposed_before)
+            .order_by(WorkOrder.id)).all()]
+
+
 FINDERS = {RequestSubmitted: _submitted, RequestApproved: _approved, RequestRejected: _rejected,
            WorkProposed: _proposed, WorkRefused: _refused, PrintersWentDown: _printers_down,
-           DeliveryShipped: _shipped}
+           DeliveryShipped: _shipped, PlaceStopped: _place_stopped, PlaceResumed: _place_resumed}
 # each kind's subject and text, as the catalogue (makernet/messages/notices.py) words them
 SENTENCES = {
     "request_submitted": ("notices.request_submitted.subject", "notices.request_submitted.body"),
@@ -150,5 +181,8 @@ SENTENCES = {
     "work_refused": ("notices.work_refused.subject", "notices.work_refused.body"),
     "printer_down": ("notices.printer_down.subject", "notices.printer_down.body"),
     "delivery_shipped": ("notices.delivery_shipped.subject", "notices.delivery_shipped.body"),
+    "place_stopped": ("notices.place_stopped.subject", "notices.place_stopped.body"),
+    "place_resumed": ("notices.place_resumed.subject", "notices.place_resumed.body"),
+    "work_reminder": ("notices.work_reminder.subject", "notices.work_reminder.body"),
 }
 KINDS = tuple(SENTENCES)

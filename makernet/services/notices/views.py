@@ -9,7 +9,7 @@ from makernet.models import Notification
 from makernet.services.shapes import Id, Stamp, TypedDict
 
 Kind = Literal["request_submitted", "request_approved", "request_rejected", "work_proposed", "work_refused",
-               "printer_down", "delivery_shipped"]
+               "printer_down", "delivery_shipped", "place_stopped", "place_resumed", "work_reminder"]
 MailStatus = Literal["none", "pending", "sending", "sent", "outbox", "failed"]
 
 

@@ -1,5 +1,6 @@
-"""E-mails, sent by workers once their notification is written: over SMTP when `MAKERNET_SMTP_URL` is set, else
-kept in the outbox an administrator reads in the app (the embedded default: nothing lost, nothing to set up).
+"""Telling, as workers do it: an event's messages written once per recipient, in their language, with a reminder
+of work left unanswered; then each e-mail, sent over SMTP when `MAKERNET_SMTP_URL` is set, else kept in the outbox
+an administrator reads in the app (the embedded default: nothing lost, nothing to set up).
 
 Never twice: a worker claims a message (pending -> sending) in its own transaction before talking to the SMTP
 server, so a second delivery of the same task finds it claimed or sent and does nothing. The Message-ID is the
@@ -10,19 +11,79 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from html import escape
 from urllib.parse import unquote, urlsplit
 
+from flask_babel import force_locale
 from sqlalchemy import update
-from sqlmodel import select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
 
 from makernet.config import Settings
+from makernet.messages import render
 from makernet.models import Notification, User
 from makernet.models.base import utcnow
 from makernet.services.context import Context
+from makernet.services.events import Event
+from makernet.services.notices.operations import FINDERS, SENTENCES, Told, audiences, unanswered
 
 MOST_ATTEMPTS = 8     # about a day of tries with the backoff below, then "failed" for an admin to see
+REMIND_AFTER = timedelta(hours=12)   # work proposed and unanswered this long: its place's operators are reminded
+EVENTS: dict[str, type[Event]] = {kind.__name__: kind for kind in FINDERS}
+
+
+def tell(ctx: Context, event_name: str, values: dict, stamp: str) -> list[int]:
+    """Write the notifications of one event occurrence and post their e-mails; the ids written."""
+    kind = EVENTS.get(event_name)
+    if kind is None:
+        return []
+    event = kind(**{name: tuple(value) if isinstance(value, list) else value for name, value in values.items()})
+    return _write(ctx, lambda s: audiences(s, event), stamp)
+
+
+def remind_unanswered(ctx: Context, now: datetime | None = None) -> list[int]:
+    """Remind, once, the operators of work proposed more than REMIND_AFTER ago and still unanswered (beat posts
+    this every quarter of an hour); the reminders written."""
+    before = (now or utcnow()) - REMIND_AFTER
+    return _write(ctx, lambda s: unanswered(s, before, int(REMIND_AFTER.total_seconds() // 3600)), "")
+
+
+def _write(ctx: Context, find: Callable[[Session], list[Told]], stamp: str) -> list[int]:
+    """Write what `find` says to tell, to each recipient not told it yet, and post the e-mails once committed.
+
+    Told twice (a task delivered again), it writes nothing more: a recipient's message is unique by its event key,
+    and a second writer at the same moment, refused by that key, finds them all written by the first.
+    """
+    try:
+        with ctx.db.transaction() as tx:
+            s = tx.session
+            written = []
+            for told in find(s):
+                key = told.key(stamp)
+                already = set(s.exec(select(Notification.user_id).where(Notification.event_key == key)).all())
+                for user in s.exec(select(User).where(User.id.in_(told.user_ids)).order_by(User.id)).all():  # type: ignore[union-attr]
+                    if user.id not in already:
+                        written.append(_written(told, key, user))
+            s.add_all(written)
+            s.flush()
+            ids = [n.id for n in written]
+            for notification_id in ids:
+                tx.after_commit(lambda i=notification_id: ctx.tasks.enqueue("send_mail", i))
+    except IntegrityError:
+        return []
+    return ids  # type: ignore[return-value]
+
+
+def _written(told: Told, key: str, user: User) -> Notification:
+    """One recipient's message, in their language."""
+    with force_locale(user.locale or "fr"):
+        subject_code, body_code = SENTENCES[told.kind]
+        subject, body = render(subject_code, told.params), render(body_code, told.params)
+    return Notification(user_id=user.id, kind=told.kind, event_key=key, subject=subject[:300], body=body[:4000],
+                        link=told.link, mail_status="pending")
 
 
 def retry_in(attempts: int) -> int:
