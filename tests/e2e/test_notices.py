@@ -48,7 +48,7 @@ def test_each_role_is_told_and_acts_from_its_notification_to_the_end(page: Page,
         phone.set_viewport_size(PHONE)
         sign_in(phone, SEWING_OPERATOR)
         phone.wait_for_function(REFRESHED % "1", polling=300, timeout=15_000)
-        open_notification(phone, re.compile(f"Travail proposé à Atelier couture solidaire : 30 × Masque"))
+        open_notification(phone, re.compile("Travail proposé à Atelier couture solidaire : 30 × Masque"))
         expect(phone).to_have_url(re.compile(f"/work-orders/{order['id']}$"))
         phone.get_by_role("link", name="Accepter ou décliner").click()
         card = phone.locator("article", has_text=f"Ordre n° {order['id']}")

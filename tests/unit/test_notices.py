@@ -30,6 +30,15 @@ def a_request(api) -> dict:  # noqa: ANN001
         "needed_by": SOON, "delivery_point": "Hôtel de ville, Rochefort", "lines": [{"item_id": visor, "quantity": 1500}]})
 
 
+def proposed_to_the_lab(api, quantity: int) -> tuple[dict, int, dict]:  # noqa: ANN001
+    """A request approved and part of it proposed to FabLab La Rochelle: the request, the place, the order."""
+    request = a_request(api)
+    api.ok("post", f"/requests/{request['id']}/approve", COORDINATOR)
+    lab = next(p["id"] for p in api.ok("get", "/places", COORDINATOR) if p["name"] == "FabLab La Rochelle")
+    return request, lab, api.ok("post", "/work-orders", COORDINATOR, json={
+        "request_line_id": request["lines"][0]["id"], "place_id": lab, "quantity": quantity})
+
+
 def test_a_new_request_tells_the_coordinators_of_its_territory_once_and_nobody_else(app, api) -> None:  # noqa: ANN001
     with app.extensions["makernet"].db.transaction() as tx:   # a coordination of another territory
         gironde = Organisation(name="Coordination Gironde", kind="coordination", departement="33", territory=["33"])
@@ -71,11 +80,7 @@ def test_a_decision_on_a_request_tells_its_requesters_in_their_language(app, api
 
 
 def test_work_proposed_tells_the_places_operators_with_the_page_to_answer_on(app, api) -> None:  # noqa: ANN001
-    request = a_request(api)
-    api.ok("post", f"/requests/{request['id']}/approve", COORDINATOR)
-    lab = next(p["id"] for p in api.ok("get", "/places", COORDINATOR) if p["name"] == "FabLab La Rochelle")
-    order = api.ok("post", "/work-orders", COORDINATOR, json={
-        "request_line_id": request["lines"][0]["id"], "place_id": lab, "quantity": 20})
+    request, lab, order = proposed_to_the_lab(api, 20)
     run_tell_tasks(app)
     [notice] = received(app, OPERATOR)
     assert notice.kind == "work_proposed" and notice.link == f"/work-orders/{order['id']}"
@@ -113,11 +118,7 @@ def test_without_an_smtp_server_e_mails_stay_in_the_outbox_an_admin_reads(app, a
 
 
 def test_work_left_unanswered_is_recalled_to_its_place_once(app, api) -> None:  # noqa: ANN001
-    request = a_request(api)
-    api.ok("post", f"/requests/{request['id']}/approve", COORDINATOR)
-    lab = next(p["id"] for p in api.ok("get", "/places", COORDINATOR) if p["name"] == "FabLab La Rochelle")
-    order = api.ok("post", "/work-orders", COORDINATOR, json={
-        "request_line_id": request["lines"][0]["id"], "place_id": lab, "quantity": 20})
+    request, lab, order = proposed_to_the_lab(api, 20)
     run_tell_tasks(app)
     ctx = app.extensions["makernet"]
     with app.app_context():
