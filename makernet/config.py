@@ -71,6 +71,11 @@ class Settings:
     mail_from: str = ""               # the sender of e-mails; empty: MakerNet <makernet@the public URL's host>
 
     @property
+    def site_url(self) -> str:
+        """Where links that leave the app (e-mails, webhooks) point: the public URL, else the address it listens on."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
     def daily_plan_time(self) -> tuple[int, int] | None:
         """(hour, minute) of the daily planner run, or None when there is none."""
         return _clock(self.plan_daily_at)

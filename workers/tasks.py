@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from makernet.services import broker, fleet, notices, operations, plans, production
+from makernet.services import broker, fleet, mail, notices, operations, plans, production, webhooks
 from makernet.services.context import current_context
 from workers import site  # noqa: F401  (a central worker runs the printer tasks too, for places without their own)
 
@@ -81,12 +81,27 @@ def remind_unanswered() -> int:
     return len(notices.remind_unanswered(current_context()))
 
 
+@shared_task(name="makernet.notice_rounds")
+def notice_rounds() -> dict:
+    """Requests at risk, stock low or out, each user's daily summary and digest at their hour (beat posts this)."""
+    return notices.rounds(current_context())
+
+
 @shared_task(name="makernet.send_mail", bind=True, max_retries=None)
 def send_mail(self, notification_id: int) -> str:  # noqa: ANN001 - Celery's bound task
     """Send one e-mail; when the SMTP server could not take it, try again later, each time later."""
-    status = notices.send_mail(current_context(), notification_id)
+    status = mail.send_mail(current_context(), notification_id)
     if status == "pending":
-        raise self.retry(countdown=notices.retry_in(self.request.retries + 1))
+        raise self.retry(countdown=mail.retry_in(self.request.retries + 1))
+    return status
+
+
+@shared_task(name="makernet.post_webhook", bind=True, max_retries=None)
+def post_webhook(self, delivery_id: int) -> str:  # noqa: ANN001 - Celery's bound task
+    """Post one event to a webhook; while its receiver cannot take it, try again later, each time later."""
+    status = webhooks.post_webhook(current_context(), delivery_id)
+    if status == "pending":
+        raise self.retry(countdown=mail.retry_in(self.request.retries + 1))
     return status
 
 

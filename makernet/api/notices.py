@@ -8,11 +8,12 @@ from pydantic import Field
 
 from makernet.api.endpoints import FLAGS, endpoint, query_flag
 from makernet.api.openapi import QueryParameter
-from makernet.services import notices
+from makernet.services import mail, notices
 from makernet.services.access import Actor
 from makernet.services.context import current_context as ctx
 from makernet.services.listing import Rows, Window
-from makernet.services.notices import NotificationView, OutgoingMailView
+from makernet.services.mail import OutgoingMailView
+from makernet.services.notices import NotificationView
 from makernet.services.shapes import TypedDict
 
 bp = Blueprint("notices_api", __name__, url_prefix="/api/v1")
@@ -45,4 +46,4 @@ def read_all_notifications(actor: Actor) -> Marked:
 @endpoint(bp, "get", "/outbox", "E-mails not taken by an SMTP server: kept, waiting or failed (admins)", paged=True,
           roles=("admin",))
 def list_outbox(actor: Actor, window: Window) -> Rows[OutgoingMailView]:
-    return notices.outbox(ctx(), actor, window)
+    return mail.outbox(ctx(), actor, window)

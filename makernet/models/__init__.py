@@ -6,7 +6,7 @@ from makernet.models.demand import Request, RequestLine
 from makernet.models.operations import Heartbeat
 from makernet.models.accounts import ApiToken, Organisation, User
 from makernet.models.monitoring import MetricCounter
-from makernet.models.notices import Notification
+from makernet.models.notices import NoticePreference, Notification, Webhook, WebhookDelivery
 from makernet.models.places import Machine, Place
 from makernet.models.planning import WorkOrder
 from makernet.models.plans import PlanningRule, PlanRun
@@ -15,7 +15,8 @@ from makernet.models.stock import StockEntry
 from makernet.models.supply import SupplyRequest
 
 __all__ = [
-    "ApiToken", "AuditEntry", "BomLine", "Delivery", "DeliveryLine", "DesignVersion", "Heartbeat", "Item",
-    "Job", "Machine", "Material", "MetricCounter", "Notification", "Organisation", "Place", "PlanningRule", "PlanRun", "PlateLayout",
-    "Request", "RequestLine", "StockEntry", "SupplyRequest", "User", "WorkOrder",
+    "ApiToken", "AuditEntry", "BomLine", "Delivery", "DeliveryLine", "DesignVersion", "Heartbeat", "Item", "Job",
+    "Machine", "Material", "MetricCounter", "NoticePreference", "Notification", "Organisation", "Place", "PlanRun",
+    "PlanningRule", "PlateLayout", "Request", "RequestLine", "StockEntry", "SupplyRequest", "User", "Webhook",
+    "WebhookDelivery", "WorkOrder",
 ]

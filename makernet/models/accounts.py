@@ -36,6 +36,7 @@ class User(SQLModel, table=True):
     # a one-time link an admin hands over to set (or reset) the password; only its hash is kept
     invitation_hash: str | None = Field(default=None, max_length=64, unique=True)
     invitation_expires_at: datetime | None = None
+    digest_hour: int = 7      # the hour (French time) of the user's daily e-mails: their digest, a coordinator's summary
     session_epoch: int = 0   # raised at every sign-out: every session signed before it stops working
     created_at: datetime = Field(default_factory=utcnow)
 

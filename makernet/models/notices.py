@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from makernet.models.base import utcnow
@@ -33,3 +33,44 @@ class Notification(SQLModel, table=True):
     mail_attempts: int = 0
     mail_error: str = Field(default="", max_length=500)
     mailed_at: datetime | None = None
+
+
+class NoticePreference(SQLModel, table=True):
+    """How one user wants one kind of notice: "now" (in the app and by e-mail at once), "digest" (in the app at once,
+    by e-mail in the day's digest), "app" (in the app only) or "never". No row: the role's default."""
+
+    user_id: int = Field(foreign_key="user.id", primary_key=True)
+    kind: str = Field(max_length=40, primary_key=True)
+    how: str = Field(max_length=10)
+
+
+class Webhook(SQLModel, table=True):
+    """Where an organisation wants its notices posted as signed JSON (its chat tool, its own system)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    url: str = Field(max_length=500)
+    secret: str = Field(max_length=300)     # the signing secret, sealed; shown once, when the webhook is made
+    active: bool = True
+    created_by: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class WebhookDelivery(SQLModel, table=True):
+    """One event posted to one webhook: the body as signed and sent at every try, and how it went.
+
+    Unique by webhook and event key, so an event told twice posts once."""
+
+    __table_args__ = (UniqueConstraint("webhook_id", "event_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    webhook_id: int = Field(foreign_key="webhook.id", index=True)
+    event_key: str = Field(max_length=120)
+    kind: str = Field(max_length=40)
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    status: str = Field(default="pending", max_length=10, index=True)   # pending, sending, sent, failed
+    attempts: int = 0
+    last_error: str = Field(default="", max_length=500)
+    response_status: int | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    delivered_at: datetime | None = None

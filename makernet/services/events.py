@@ -73,6 +73,22 @@ class WorkRefused(Event):
 
 
 @dataclass(frozen=True)
+class WorkAccepted(Event):
+    """A place took on proposed work (by an operator, or at once by its auto-accept condition)."""
+
+    work_order_id: int
+    units: int
+
+
+@dataclass(frozen=True)
+class PlanProposed(Event):
+    """A planner run proposed work orders: the coordination sees what changed."""
+
+    plan_run_id: int
+    work_order_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class WorkTakenBack(Event):
     """A coordinator took back units of a work order no machine had begun: they are to plan again."""
 
@@ -113,6 +129,38 @@ class DeliveryShipped(Event):
     """A delivery left its place."""
 
     delivery_id: int
+
+
+@dataclass(frozen=True)
+class DeliveryArrived(Event):
+    """A delivery reached its delivery point: its requester has to confirm what arrived."""
+
+    delivery_id: int
+
+
+@dataclass(frozen=True)
+class SupplyRequested(Event):
+    """A place asked the coordination for material, transport or premises."""
+
+    supply_id: int
+
+
+@dataclass(frozen=True)
+class SupplyAnswered(Event):
+    """The coordination answered a place's supply request: in words, with a supplier or a place, or closed it."""
+
+    supply_id: int
+    how: str              # "answer", "supplier", "place", "fulfilled" or "cancelled"
+
+
+@dataclass(frozen=True)
+class AccountLinkOpened(Event):
+    """A one-time link to choose a password was made for a user (an invitation or a reset); the link's token travels
+    sealed, opened only to write the e-mail."""
+
+    user_id: int
+    purpose: str          # "invitation" or "reset"
+    sealed_token: str
 
 
 @dataclass(frozen=True)

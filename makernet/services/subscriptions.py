@@ -8,10 +8,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 from makernet.services import audit
-from makernet.services.events import (ChangeAsked, DeliveryShipped, Event, MachineServiceChanged,
-                                      PlaceConditionsChanged, PlaceResumed, PlaceStopped, PrintersWentDown,
-                                      RequestApproved, RequestRejected, RequestSubmitted, StockDropped, WorkProposed,
-                                      WorkRefused, WorkTakenBack)
+from makernet.services.events import (AccountLinkOpened, ChangeAsked, DeliveryArrived, DeliveryShipped, Event,
+                                      MachineServiceChanged, PlaceConditionsChanged, PlaceResumed, PlaceStopped,
+                                      PlanProposed, PrintersWentDown, RequestApproved, RequestRejected,
+                                      RequestSubmitted, StockDropped, SupplyAnswered, SupplyRequested, WorkAccepted,
+                                      WorkProposed, WorkRefused, WorkTakenBack)
 from makernet.services.notices import notify
 from makernet.services.plans.handlers import (replan_after_printers_down, replan_after_stock_drop, replan_refused_work,
                                              replan_taken_back_work)
@@ -25,8 +26,14 @@ SUBSCRIBERS: Mapping[type[Event], Sequence[Callable[..., None]]] = {
     RequestApproved: (notify,),
     RequestRejected: (notify,),
     WorkProposed: (notify,),
+    WorkAccepted: (notify,),
+    PlanProposed: (notify,),
+    SupplyRequested: (notify,),
+    SupplyAnswered: (notify,),
     DeliveryShipped: (notify,),
-    WorkTakenBack: (replan_taken_back_work,),
+    DeliveryArrived: (notify,),
+    AccountLinkOpened: (notify,),
+    WorkTakenBack: (replan_taken_back_work, notify),
     # the audit trail, within the transaction that makes the change
     PlaceConditionsChanged: (audit.place_conditions_changed,),
     PlaceStopped: (audit.place_stopped, notify),

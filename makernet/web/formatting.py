@@ -57,7 +57,8 @@ LABELS = {
     "libéré": _l("Libéré"), "pin": _l("Épinglage"), "forbid": _l("Interdiction"),
     # an e-mail's state in the outbox ("failed" is above)
     "pending": _l("À envoyer"), "sending": _l("Envoi en cours"), "sent": _l("Envoyé"),
-    "outbox": _l("Gardé ici (pas de serveur SMTP)"),
+    "outbox": _l("Gardé ici (pas de serveur SMTP)"), "digest": _l("Attend le résumé du jour"),
+    "digested": _l("Envoyé dans un résumé"),
 }
 
 

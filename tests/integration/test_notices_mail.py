@@ -11,7 +11,7 @@ from flask import Flask
 
 from makernet import create_app
 from makernet.config import Settings
-from makernet.services import notices
+from makernet.services import mail
 from tests.support.api import COORDINATOR, REQUESTER, ApiClient
 from tests.support.fakes import RecordingQueue
 from tests.support.notices import run_tell_tasks
@@ -51,8 +51,8 @@ def test_an_e_mail_reaches_its_recipient_once_with_its_link(mailing_app: Flask, 
     notification_id = request_told(mailing_app)
     ctx = mailing_app.extensions["makernet"]
     with mailing_app.app_context():
-        assert notices.send_mail(ctx, notification_id) == "sent"
-        assert notices.send_mail(ctx, notification_id) == "sent"   # the task delivered twice: nothing more
+        assert mail.send_mail(ctx, notification_id) == "sent"
+        assert mail.send_mail(ctx, notification_id) == "sent"   # the task delivered twice: nothing more
     [message] = smtp.inbox.to(COORDINATOR)
     assert len(smtp.inbox.messages) == 1
     assert message["Subject"].startswith("Nouvelle demande n° ") and message["From"] == "MakerNet <noreply@example.fr>"
@@ -67,12 +67,12 @@ def test_an_smtp_outage_delays_an_e_mail_and_it_arrives_once_after(mailing_app: 
     ctx = mailing_app.extensions["makernet"]
     smtp.stop()
     with mailing_app.app_context():
-        assert notices.send_mail(ctx, notification_id) == "pending"
-        [waiting] = notices.outbox(ctx, _admin(), None)
+        assert mail.send_mail(ctx, notification_id) == "pending"
+        [waiting] = mail.outbox(ctx, _admin(), None)
         assert waiting["mail_attempts"] == 1 and "Connection" in waiting["mail_error"]
         smtp.start()
-        assert notices.send_mail(ctx, notification_id) == "sent"
-        assert notices.send_mail(ctx, notification_id) == "sent"
+        assert mail.send_mail(ctx, notification_id) == "sent"
+        assert mail.send_mail(ctx, notification_id) == "sent"
     assert len(smtp.inbox.to(COORDINATOR)) == 1
 
 
@@ -81,12 +81,12 @@ def test_after_its_last_try_an_e_mail_is_marked_failed_for_the_admin(mailing_app
     ctx = mailing_app.extensions["makernet"]
     smtp.stop()
     with mailing_app.app_context():
-        statuses = [notices.send_mail(ctx, notification_id) for _ in range(notices.MOST_ATTEMPTS)]
-        assert statuses == ["pending"] * (notices.MOST_ATTEMPTS - 1) + ["failed"]
-        [failed] = notices.outbox(ctx, _admin(), None)
-        assert failed["mail_status"] == "failed" and failed["mail_attempts"] == notices.MOST_ATTEMPTS
+        statuses = [mail.send_mail(ctx, notification_id) for _ in range(mail.MOST_ATTEMPTS)]
+        assert statuses == ["pending"] * (mail.MOST_ATTEMPTS - 1) + ["failed"]
+        [failed] = mail.outbox(ctx, _admin(), None)
+        assert failed["mail_status"] == "failed" and failed["mail_attempts"] == mail.MOST_ATTEMPTS
         smtp.start()
-        assert notices.send_mail(ctx, notification_id) == "failed"
+        assert mail.send_mail(ctx, notification_id) == "failed"
     assert smtp.inbox.messages == []
 
 

@@ -14,7 +14,7 @@ from jsonschema import Draft202012Validator
 
 from makernet.api.openapi import EXAMPLES
 from makernet.demo import DEMO_PASSWORD
-from makernet.services import notices
+from makernet.services import mail
 from tests.support.notices import run_tell_tasks
 from tests.support.api import (ADMIN, COORDINATOR, OPERATOR, OTHER_OPERATOR, REQUESTER, SEWING_OPERATOR,
                                ApiClient)
@@ -219,7 +219,7 @@ def told(call: Checked, app) -> None:  # noqa: ANN001
     run_tell_tasks(app)
     with app.app_context():
         for (notification_id,) in ctx.tasks.take("send_mail"):
-            notices.send_mail(ctx, notification_id)
+            mail.send_mail(ctx, notification_id)
     first = call("get", "/notifications", COORDINATOR)[0]
     call("get", "/notifications?unread=true", COORDINATOR)
     call("post", f"/notifications/{first['id']}/read", COORDINATOR)

@@ -54,9 +54,10 @@ def test_one_table_says_who_hears_what_the_planner_and_notices_after_commit_the_
         "PrintersWentDown": [planner, told],
         "StockDropped": [planner],
         "WorkRefused": [planner, told],
-        "WorkTakenBack": [planner],
+        "WorkTakenBack": [planner, told],
         **{kind: [told] for kind in ("RequestSubmitted", "RequestApproved", "RequestRejected", "WorkProposed",
-                                     "DeliveryShipped")},
+                                     "WorkAccepted", "PlanProposed", "SupplyRequested", "SupplyAnswered",
+                                     "DeliveryShipped", "DeliveryArrived", "AccountLinkOpened")},
         **{kind: [("makernet.services.audit", True)]
            for kind in ("PlaceConditionsChanged", "MachineServiceChanged", "ChangeAsked")},
         **{kind: [("makernet.services.audit", True), told] for kind in ("PlaceStopped", "PlaceResumed")}}

@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from makernet.models import Notification, Organisation, User
 from makernet.models.base import utcnow
-from makernet.services import notices, places
+from makernet.services import mail, notices, places
 from makernet.services.accounts.views import actor_of_user
 from makernet.services.notices.views import Kind
 from tests.support.api import ADMIN, COORDINATOR, OPERATOR, OTHER_OPERATOR, OTHER_REQUESTER, REQUESTER
@@ -110,8 +110,8 @@ def test_without_an_smtp_server_e_mails_stay_in_the_outbox_an_admin_reads(app, a
     a_request(api)
     [notification_id] = run_tell_tasks(app)
     with app.app_context():
-        assert notices.send_mail(app.extensions["makernet"], notification_id) == "outbox"
-        assert notices.send_mail(app.extensions["makernet"], notification_id) == "outbox"
+        assert mail.send_mail(app.extensions["makernet"], notification_id) == "outbox"
+        assert mail.send_mail(app.extensions["makernet"], notification_id) == "outbox"
     [kept] = api.ok("get", "/outbox", ADMIN)
     assert kept["to"] == COORDINATOR and kept["mail_status"] == "outbox" and kept["mail_attempts"] == 0
     assert api.call("get", "/outbox", COORDINATOR).status_code == 403

@@ -18,6 +18,8 @@ from makernet.services.accounts.operations import (check_new_password, checked_c
 from makernet.services.accounts.queries import as_utc, invited_by_token, token_hash
 from makernet.services.accounts.views import session_user_view
 from makernet.services.context import Context
+from makernet.services.events import AccountLinkOpened, record
+from makernet.services.secrets import seal
 from makernet.services.fields import DEPARTEMENT, one_of, text_field
 
 
@@ -209,7 +211,7 @@ def save_organisation(ctx: Context, actor: Actor, *, name: str, kind: str, commu
 
 
 def invite_user(ctx: Context, actor: Actor, *, email: str, name: str, role: str, organisation_id: int) -> dict:
-    """Create an account and its one-time link to choose a password (handed over by the admin)."""
+    """Create an account and its one-time link to choose a password (e-mailed, and shown to the admin to hand over)."""
     actor.require("admin")
     email = checked_email(email)
     name = text_field(name, "name", 200)
@@ -224,6 +226,7 @@ def invite_user(ctx: Context, actor: Actor, *, email: str, name: str, role: str,
         s.add(user)
         s.flush()
         token = open_invitation(s, user)
+        record(ctx, tx, AccountLinkOpened(user.id, "invitation", seal(ctx, token)))
         return {"user_id": user.id, "email": email, "token": token}
 
 
@@ -267,7 +270,9 @@ def reset_password(ctx: Context, actor: Actor, user_id: int) -> dict:
         user = tx.session.get(User, user_id)
         if user is None:
             raise NotFound("accounts.user_not_found", id=user_id)
-        return {"user_id": user.id, "email": user.email, "token": open_invitation(tx.session, user)}
+        token = open_invitation(tx.session, user)
+        record(ctx, tx, AccountLinkOpened(user.id, "reset", seal(ctx, token)))
+        return {"user_id": user.id, "email": user.email, "token": token}
 
 
 def set_user_active(ctx: Context, actor: Actor, user_id: int, active: bool) -> None:

@@ -12,7 +12,7 @@ from makernet.models.deliveries import CollectionPoint
 from makernet.services.access import (Actor, check_point_departement, operator_works_on_request, own_delivery, own_place,
                                       requesters_delivery)
 from makernet.services.context import Context
-from makernet.services.events import DeliveryShipped, ReceiptConfirmed, record
+from makernet.services.events import DeliveryArrived, DeliveryShipped, ReceiptConfirmed, record
 from makernet.services.deliveries.views import UNDER_WAY, delivery_lines, delivery_view, point_view
 from makernet.services.transitions import created, move
 from makernet.services.deliveries.views import CollectionPointView, DeliveryView
@@ -105,6 +105,7 @@ def mark_delivered(ctx: Context, actor: Actor, delivery_id: int) -> DeliveryView
         if move(s, Delivery, DeliveryStatus, delivery.id, "deliver", user_id=actor.user_id,
                 delivered_at=utcnow()) is None:
             raise Conflict("delivery.not_deliverable", id=delivery_id, status=delivery.status)
+        record(ctx, tx, DeliveryArrived(delivery.id))
         return delivery_view(s, delivery)
 
 

@@ -6,13 +6,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from itsdangerous import BadSignature, URLSafeSerializer
 from sqlmodel import Session, select
 
 from makernet.messages import current_locale, written
-from makernet.models import (Delivery, DeliveryLine, Item, Machine, Organisation, Place, Request, RequestLine, User,
-                             WorkOrder)
-from makernet.services.events import (DeliveryShipped, Event, PlaceResumed, PlaceStopped, PrintersWentDown,
-                                      RequestApproved, RequestRejected, RequestSubmitted, WorkProposed, WorkRefused)
+from makernet.models import (Delivery, DeliveryLine, Item, Machine, Material, Organisation, Place, PlanRun, Request,
+                             RequestLine, SupplyRequest, User, WorkOrder)
+from makernet.services.events import (AccountLinkOpened, DeliveryArrived, DeliveryShipped, Event, PlaceResumed,
+                                      PlaceStopped, PlanProposed, PrintersWentDown, RequestApproved, RequestRejected,
+                                      RequestSubmitted, SupplyAnswered, SupplyRequested, WorkAccepted, WorkProposed,
+                                      WorkRefused, WorkTakenBack)
+from makernet.services.notices.views import SEALED_LINK
 
 
 @dataclass(frozen=True)
@@ -40,13 +44,13 @@ def audiences(s: Session, event: Event) -> list[Told]:
     return []
 
 
-def _members(s: Session, organisation_id: int, roles: Iterable[str]) -> tuple[int, ...]:
+def members_of(s: Session, organisation_id: int, roles: Iterable[str]) -> tuple[int, ...]:
     """The active users of an organisation with one of these roles."""
     return tuple(s.exec(select(User.id).where(User.organisation_id == organisation_id, User.active,  # type: ignore[arg-type]
                                               User.role.in_(tuple(roles))).order_by(User.id)).all())  # type: ignore[attr-defined]
 
 
-def _coordinators(s: Session, departement: str) -> tuple[int, ...]:
+def coordinators_of(s: Session, departement: str) -> tuple[int, ...]:
     """The active coordinators whose territory covers a département."""
     rows = s.exec(select(User.id, Organisation.territory).join(Organisation, Organisation.id == User.organisation_id)
                   .where(User.role == "coordinator", User.active).order_by(User.id)).all()  # type: ignore[arg-type]
@@ -85,19 +89,19 @@ def _request(s: Session, request_id: int) -> tuple[Request, Organisation, dict]:
 def _submitted(s: Session, event: RequestSubmitted) -> list[Told]:
     _request_row, organisation, params = _request(s, event.request_id)
     return [Told("request_submitted", f"request:{event.request_id}", params, f"/requests/{event.request_id}",
-                 _coordinators(s, organisation.departement))]
+                 coordinators_of(s, organisation.departement))]
 
 
 def _approved(s: Session, event: RequestApproved) -> list[Told]:
     request, _organisation, params = _request(s, event.request_id)
     return [Told("request_approved", f"request:{event.request_id}", params, f"/requests/{event.request_id}",
-                 _members(s, request.organisation_id, ("requester",)))]
+                 members_of(s, request.organisation_id, ("requester",)))]
 
 
 def _rejected(s: Session, event: RequestRejected) -> list[Told]:
     request, _organisation, params = _request(s, event.request_id)
     return [Told("request_rejected", f"request:{event.request_id}", params | {"reason": event.reason},
-                 f"/requests/{event.request_id}", _members(s, request.organisation_id, ("requester",)))]
+                 f"/requests/{event.request_id}", members_of(s, request.organisation_id, ("requester",)))]
 
 
 def _proposed(s: Session, event: WorkProposed) -> list[Told]:
@@ -105,7 +109,7 @@ def _proposed(s: Session, event: WorkProposed) -> list[Told]:
     return [Told("work_proposed", f"work_order:{order.id}", {
         "place": place.name, "quantity": order.quantity, "item": item_name,
         "due": order.ready_by or needed_by, "request_id": line.request_id, "work_order_id": order.id},
-        f"/work-orders/{order.id}", _members(s, place.organisation_id, ("operator",)))
+        f"/work-orders/{order.id}", members_of(s, place.organisation_id, ("operator",)))
         for order, line, place, needed_by, item_name in s.exec(
             select(WorkOrder, RequestLine, Place, Request.needed_by, Item.name)
             .join(RequestLine, RequestLine.id == WorkOrder.request_line_id)
@@ -121,12 +125,12 @@ def _refused(s: Session, event: WorkRefused) -> list[Told]:
     return [Told("work_refused", f"work_order:{order.id}:{event.trigger}", {
         "place": place.name, "answer": event.trigger, "work_order_id": order.id,
         "item": s.get(Item, line.item_id).name, "request_id": request.id, "what": event.what},
-        f"/requests/{request.id}", _coordinators(s, organisation.departement))]
+        f"/requests/{request.id}", coordinators_of(s, organisation.departement))]
 
 
 def _printers_down(s: Session, event: PrintersWentDown) -> list[Told]:
     return [Told("printer_down", f"machine:{machine.id}", {"machine": machine.name, "place": place.name},
-                 f"/places/{place.id}", _members(s, place.organisation_id, ("operator",)))
+                 f"/places/{place.id}", members_of(s, place.organisation_id, ("operator",)))
             for machine, place in s.exec(select(Machine, Place).join(Place, Place.id == Machine.place_id)
                                          .where(Machine.id.in_(event.machine_ids))  # type: ignore[union-attr]
                                          .order_by(Machine.id)).all()]
@@ -141,19 +145,98 @@ def _shipped(s: Session, event: DeliveryShipped) -> list[Told]:
     return [Told("delivery_shipped", f"delivery:{delivery.id}", {
         "delivery_id": delivery.id, "request_id": request.id, "place": place.name, "what": _what(s, lines),
         "destination": delivery.destination or request.delivery_point},
-        f"/deliveries/{delivery.id}/receipt", _members(s, request.organisation_id, ("requester",)))]
+        f"/deliveries/{delivery.id}/receipt", members_of(s, request.organisation_id, ("requester",)))]
 
 
 def _place_stopped(s: Session, event: PlaceStopped) -> list[Told]:
     place = s.get(Place, event.place_id)
     return [Told("place_stopped", f"place:{place.id}", {"place": place.name, "reason": event.reason},
-                 f"/places/{place.id}", _coordinators(s, place.departement))]
+                 f"/places/{place.id}", coordinators_of(s, place.departement))]
 
 
 def _place_resumed(s: Session, event: PlaceResumed) -> list[Told]:
     place = s.get(Place, event.place_id)
     return [Told("place_resumed", f"place:{place.id}", {"place": place.name}, f"/places/{place.id}",
-                 _coordinators(s, place.departement))]
+                 coordinators_of(s, place.departement))]
+
+
+def _accepted(s: Session, event: WorkAccepted) -> list[Told]:
+    """The requester learns who makes their units, and for when."""
+    order = s.get(WorkOrder, event.work_order_id)
+    line, place = s.get(RequestLine, order.request_line_id), s.get(Place, order.place_id)
+    request = s.get(Request, line.request_id)
+    return [Told("work_accepted", f"work_order:{order.id}", {
+        "place": place.name, "what": _what(s, [(line.item_id, event.units)]), "request_id": request.id,
+        "due": order.ready_by or request.needed_by, "needed_by": request.needed_by},
+        f"/requests/{request.id}", members_of(s, request.organisation_id, ("requester",)))]
+
+
+def _taken_back(s: Session, event: WorkTakenBack) -> list[Told]:
+    """The place learns the coordination changed work it had, and why."""
+    order, place = s.get(WorkOrder, event.work_order_id), s.get(Place, event.place_id)
+    line = s.get(RequestLine, event.request_line_id)
+    return [Told("work_changed", f"work_order:{order.id}", {
+        "place": place.name, "work_order_id": order.id, "what": _what(s, [(line.item_id, event.units)]),
+        "left": order.accepted_quantity if order.status == "accepted" else order.quantity, "reason": event.why},
+        f"/work-orders/{order.id}", members_of(s, place.organisation_id, ("operator",)))]
+
+
+def _plan_proposed(s: Session, event: PlanProposed) -> list[Told]:
+    """The coordinators of the territory the proposals serve learn what a planner run changed."""
+    rows = s.exec(select(WorkOrder.place_id, WorkOrder.quantity, Organisation.departement)
+                  .join(RequestLine, RequestLine.id == WorkOrder.request_line_id)
+                  .join(Request, Request.id == RequestLine.request_id)
+                  .join(Organisation, Organisation.id == Request.organisation_id)
+                  .where(WorkOrder.id.in_(event.work_order_ids))).all()  # type: ignore[union-attr]
+    run = s.get(PlanRun, event.plan_run_id)
+    coordinators = sorted({user for departement in {d for *_, d in rows} for user in coordinators_of(s, departement)})
+    return [Told("plan_changed", f"plan_run:{run.id}", {
+        "plan_run_id": run.id, "orders": len(rows), "units": sum(q for _, q, _ in rows),
+        "places": len({p for p, *_ in rows}), "unplanned": run.unplanned_units},
+        f"/plans/{run.id}", tuple(coordinators))]
+
+
+def _supply(s: Session, supply_id: int) -> tuple[SupplyRequest, Place, dict]:
+    """A supply request, its place and the values every message about it names."""
+    supply = s.get(SupplyRequest, supply_id)
+    place = s.get(Place, supply.place_id)
+    material = s.get(Material, supply.material_id) if supply.material_id is not None else None
+    what = Units(supply.quantity or 0, f"{material.name} ({material.unit})") if material else supply.description[:200]
+    return supply, place, {"supply_id": supply.id, "place": place.name, "kind": supply.kind, "what": what,
+                           "needed_by": supply.needed_by or "—"}
+
+
+def _supply_requested(s: Session, event: SupplyRequested) -> list[Told]:
+    supply, place, params = _supply(s, event.supply_id)
+    return [Told("supply_requested", f"supply:{supply.id}", params, f"/supply-requests/{supply.id}",
+                 coordinators_of(s, place.departement))]
+
+
+def _supply_answered(s: Session, event: SupplyAnswered) -> list[Told]:
+    supply, place, params = _supply(s, event.supply_id)
+    return [Told("supply_answered", f"supply:{supply.id}:{event.how}", params | {
+        "status": supply.status, "answer": supply.answer or "—"}, f"/supply-requests/{supply.id}",
+        members_of(s, place.organisation_id, ("operator",)))]
+
+
+def _arrived(s: Session, event: DeliveryArrived) -> list[Told]:
+    """The requester is asked to confirm what arrived."""
+    delivery = s.get(Delivery, event.delivery_id)
+    request, place = s.get(Request, delivery.request_id), s.get(Place, delivery.place_id)
+    return [Told("delivery_arrived", f"delivery:{delivery.id}", {
+        "delivery_id": delivery.id, "request_id": request.id, "place": place.name,
+        "destination": delivery.destination or request.delivery_point},
+        f"/deliveries/{delivery.id}/receipt", members_of(s, request.organisation_id, ("requester",)))]
+
+
+def _account_link(s: Session, event: AccountLinkOpened) -> list[Told]:
+    """The invitation or reset link, to its user only; the link stays sealed in what is stored."""
+    user = s.get(User, event.user_id)
+    organisation = s.get(Organisation, user.organisation_id)
+    kind = "invitation" if event.purpose == "invitation" else "password_reset"
+    return [Told(kind, f"user:{user.id}", {"name": user.name, "organisation": organisation.name,
+                                            "until": user.invitation_expires_at or "—", "email": user.email},
+                 SEALED_LINK + event.sealed_token, (user.id,))]
 
 
 def unanswered(s: Session, proposed_before: datetime, hours: int) -> list[Told]:
@@ -161,7 +244,7 @@ def unanswered(s: Session, proposed_before: datetime, hours: int) -> list[Told]:
     return [Told("work_reminder", f"work_order:{order.id}", {
         "place": place.name, "quantity": order.quantity, "item": item_name, "work_order_id": order.id,
         "hours": hours}, f"/work-orders/{order.id}",
-        _members(s, place.organisation_id, ("operator",)), once=True)
+        members_of(s, place.organisation_id, ("operator",)), once=True)
         for order, place, item_name in s.exec(
             select(WorkOrder, Place, Item.name).join(Place, Place.id == WorkOrder.place_id)
             .join(RequestLine, RequestLine.id == WorkOrder.request_line_id).join(Item, Item.id == RequestLine.item_id)
@@ -169,20 +252,24 @@ def unanswered(s: Session, proposed_before: datetime, hours: int) -> list[Told]:
             .order_by(WorkOrder.id)).all()]
 
 
+
 FINDERS = {RequestSubmitted: _submitted, RequestApproved: _approved, RequestRejected: _rejected,
            WorkProposed: _proposed, WorkRefused: _refused, PrintersWentDown: _printers_down,
-           DeliveryShipped: _shipped, PlaceStopped: _place_stopped, PlaceResumed: _place_resumed}
-# each kind's subject and text, as the catalogue (makernet/messages/notices.py) words them
-SENTENCES = {
-    "request_submitted": ("notices.request_submitted.subject", "notices.request_submitted.body"),
-    "request_approved": ("notices.request_approved.subject", "notices.request_approved.body"),
-    "request_rejected": ("notices.request_rejected.subject", "notices.request_rejected.body"),
-    "work_proposed": ("notices.work_proposed.subject", "notices.work_proposed.body"),
-    "work_refused": ("notices.work_refused.subject", "notices.work_refused.body"),
-    "printer_down": ("notices.printer_down.subject", "notices.printer_down.body"),
-    "delivery_shipped": ("notices.delivery_shipped.subject", "notices.delivery_shipped.body"),
-    "place_stopped": ("notices.place_stopped.subject", "notices.place_stopped.body"),
-    "place_resumed": ("notices.place_resumed.subject", "notices.place_resumed.body"),
-    "work_reminder": ("notices.work_reminder.subject", "notices.work_reminder.body"),
-}
-KINDS = tuple(SENTENCES)
+           DeliveryShipped: _shipped, PlaceStopped: _place_stopped, PlaceResumed: _place_resumed,
+           WorkAccepted: _accepted, WorkTakenBack: _taken_back, PlanProposed: _plan_proposed,
+           SupplyRequested: _supply_requested, SupplyAnswered: _supply_answered, DeliveryArrived: _arrived,
+           AccountLinkOpened: _account_link}
+
+
+def unsubscribe_token(secret: str, user_id: int, kind: str) -> str:
+    """The token of an e-mail's one-click unsubscribe: the user and the kind, signed with the installation's secret."""
+    return URLSafeSerializer(secret, salt="makernet unsubscribe").dumps([user_id, kind])
+
+
+def unsubscribed(secret: str, token: str) -> tuple[int, str] | None:
+    """The user and kind a token unsubscribes; None for a token not signed here."""
+    try:
+        user_id, kind = URLSafeSerializer(secret, salt="makernet unsubscribe").loads(token)
+    except (BadSignature, TypeError, ValueError):
+        return None
+    return (user_id, kind) if isinstance(user_id, int) and isinstance(kind, str) else None

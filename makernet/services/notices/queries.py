@@ -8,10 +8,7 @@ from makernet.models import Notification, User
 from makernet.services.access import Actor
 from makernet.services.context import Context
 from makernet.services.listing import Rows, Window, page_of
-from makernet.services.notices.views import NotificationView, OutgoingMailView, notification_view, outgoing_view
-
-UNSENT = ("pending", "sending", "outbox", "failed")
-
+from makernet.services.notices.views import NotificationView, Preferences, notification_view, preferences_view
 
 def notifications_of(ctx: Context, actor: Actor, window: Window | None = None,
                      unread: bool = False) -> Rows[NotificationView]:
@@ -30,10 +27,7 @@ def unread_count(ctx: Context, user_id: int) -> int:
             Notification.user_id == user_id, col(Notification.read_at).is_(None))).one()
 
 
-def outbox(ctx: Context, actor: Actor, window: Window | None = None) -> Rows[OutgoingMailView]:
-    """E-mails not (yet) taken by an SMTP server, newest first: kept in the outbox, failed, or waiting."""
-    actor.require("admin")
-    query = (select(Notification, User.email).join(User, User.id == Notification.user_id)
-             .where(col(Notification.mail_status).in_(UNSENT)).order_by(col(Notification.id).desc()))
+def preferences_of(ctx: Context, actor: Actor) -> Preferences:
+    """How the user is told each kind their role gets, and the hour of their daily e-mails."""
     with ctx.db.reading() as s:
-        return page_of(s, query, window, lambda row: outgoing_view(row[0], row[1]))
+        return preferences_view(s, s.get(User, actor.user_id))

@@ -9,7 +9,7 @@ from makernet.models import Request, RequestLine, WorkOrder
 from makernet.models.base import utcnow
 from makernet.services.access import Actor, coordinated_work_order, own_work_order, visible_request
 from makernet.services.context import Context
-from makernet.services.events import WorkProposed, WorkRefused, WorkTakenBack, record
+from makernet.services.events import WorkAccepted, WorkProposed, WorkRefused, WorkTakenBack, record
 from makernet.services.planning.operations import (accept_order, allocatable_place, allocated_quantity, not_begun,
                                                    take_back, units_taken_back, validated_design)
 from makernet.services.planning.views import work_order_view
@@ -67,6 +67,7 @@ def accept_work_order(ctx: Context, actor: Actor, work_order_id: int, quantity: 
         if not accept_order(tx.session, order, quantity, actor.user_id, note):
             raise Conflict("work_order.decided_meanwhile", id=work_order_id)
         start_work_order(ctx, tx, order)
+        record(ctx, tx, WorkAccepted(order.id, quantity))
         if quantity < order.quantity:
             record(ctx, tx, WorkRefused(order.id, order.request_line_id, "partial",
                                         f"acceptée en partie : {quantity} sur {order.quantity}", actor.user_id, today))

@@ -21,7 +21,7 @@ from makernet.models.plans import PlanRun
 from makernet.planner import plan, plan_baseline
 from makernet.planner.model import Proposal
 from makernet.services.context import Context
-from makernet.services.events import WorkProposed, record
+from makernet.services.events import PlanProposed, WorkAccepted, WorkProposed, record
 from makernet.services.planning.operations import accept_order
 from makernet.services.plans.inputs import allocated_by_line, plan_input
 from makernet.services.plans.operations import release_accepted, withdraw_proposals
@@ -88,6 +88,7 @@ def _write_all(ctx: Context, tx: Transaction, run: PlanRun, proposals: tuple[Pro
         created(s, WorkOrder, order.id, order.status, user_id=run.created_by, note=f"plan {run.id}: {order.quantity} units")
     if orders:
         record(ctx, tx, WorkProposed(tuple(order.id for _, order in orders)))
+        record(ctx, tx, PlanProposed(run.id, tuple(order.id for _, order in orders)))
     requests = s.exec(select(RequestLine.request_id).where(
         RequestLine.id.in_({o.request_line_id for _, o in orders}))).all() if orders else []  # type: ignore[union-attr]
     _mark_allocated(s, set(requests), run.created_by)
@@ -142,6 +143,7 @@ def _auto_accept(ctx: Context, tx: Transaction, order: WorkOrder) -> bool:
         accept_order(tx.session, order, order.quantity, None, "auto-accepted by the place's conditions")
         start_work_order(ctx, tx, order)
         savepoint.commit()
+        record(ctx, tx, WorkAccepted(order.id, order.quantity))
         return True
     except Conflict:
         savepoint.rollback()  # no machine can take it as things stand: it waits for the place

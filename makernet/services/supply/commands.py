@@ -12,7 +12,7 @@ from makernet.models import Material, SupplyRequest
 from makernet.models.base import utcnow
 from makernet.services.access import Actor, closable_supply_request, coordinated_supply_request, stock_place, visible_supply_request
 from makernet.services.context import Context
-from makernet.services.events import StockDropped, record
+from makernet.services.events import StockDropped, SupplyAnswered, SupplyRequested, record
 from makernet.services.stock.operations import lock_stock, record_receipt, write_transfer
 from makernet.services.stock.queries import stock_states
 from makernet.services.supply.views import OPEN, supply_view
@@ -46,6 +46,7 @@ def post_supply_request(ctx: Context, actor: Actor, *, place_id: int, kind: str,
         s.add(supply)
         s.flush()
         created(s, SupplyRequest, supply.id, supply.status, user_id=actor.user_id)
+        record(ctx, tx, SupplyRequested(supply.id))
         return supply_view(s, supply)
 
 
@@ -59,6 +60,7 @@ def answer_supply_request(ctx: Context, actor: Actor, supply_id: int, answer: st
         if supply.status not in OPEN:
             raise Conflict("supply.not_answerable", id=supply_id, status=supply.status)
         _record_answer(s, supply, actor, answer)
+        record(ctx, tx, SupplyAnswered(supply.id, "answer"))
         return supply_view(s, supply)
 
 
@@ -80,6 +82,7 @@ def assign_supplier(ctx: Context, actor: Actor, supply_id: int, supplier_name: s
                 supplier_place_id=None) is None:
             raise Conflict("supply.not_assignable", id=supply_id, status=supply.status)
         _record_answer(s, supply, actor, answer or f"Fournisseur : {supplier_name.strip()}")
+        record(ctx, tx, SupplyAnswered(supply.id, "supplier"))
         return supply_view(s, supply)
 
 
@@ -109,6 +112,7 @@ def assign_place(ctx: Context, actor: Actor, supply_id: int, supplier_place_id: 
         record(ctx, tx, StockDropped(supplier.id, supply.material_id))
         s.execute(update(SupplyRequest).where(SupplyRequest.id == supply.id).values(supplier_place_id=supplier.id))
         _record_answer(s, supply, actor, answer or f"Transfert depuis {supplier.name}")
+        record(ctx, tx, SupplyAnswered(supply.id, "place"))
         return _count_supplied(s, supply, wanted, actor)
 
 
@@ -150,4 +154,6 @@ def close_supply_request(ctx: Context, actor: Actor, supply_id: int, outcome: st
         if move(s, SupplyRequest, SupplyRequestStatus, supply.id, CLOSING[outcome], user_id=actor.user_id, note=note,
                 closed_at=utcnow()) is None:
             raise Conflict("supply.not_closable", id=supply_id, status=supply.status, outcome=outcome)
+        if actor.role != "operator":   # closed by the coordination: the place is told
+            record(ctx, tx, SupplyAnswered(supply.id, outcome))
         return supply_view(s, supply)
