@@ -69,6 +69,9 @@ class Settings:
     smtp_url: str = ""                # smtp://user:password@host:587 (STARTTLS when offered), smtps://host:465 (TLS);
                                       # empty: e-mails stay in the outbox an admin reads in the app
     mail_from: str = ""               # the sender of e-mails; empty: MakerNet <makernet@the public URL's host>
+    retry_after_seconds: float = 60.0  # an e-mail or webhook post refused is tried again after this, then twice as
+                                       # long each time, at most sixty times as long...
+    most_tries: int = 8                # ...this many times in all (about a day), then marked failed for people to see
 
     @property
     def site_url(self) -> str:

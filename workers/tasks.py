@@ -92,7 +92,8 @@ def send_mail(self, notification_id: int) -> str:  # noqa: ANN001 - Celery's bou
     """Send one e-mail; when the SMTP server could not take it, try again later, each time later."""
     status = mail.send_mail(current_context(), notification_id)
     if status == "pending":
-        raise self.retry(countdown=mail.retry_in(self.request.retries + 1))
+        wait = mail.retry_in(self.request.retries + 1, current_context().settings.retry_after_seconds)
+        raise self.retry(countdown=wait)
     return status
 
 
@@ -101,7 +102,8 @@ def post_webhook(self, delivery_id: int) -> str:  # noqa: ANN001 - Celery's boun
     """Post one event to a webhook; while its receiver cannot take it, try again later, each time later."""
     status = webhooks.post_webhook(current_context(), delivery_id)
     if status == "pending":
-        raise self.retry(countdown=mail.retry_in(self.request.retries + 1))
+        wait = mail.retry_in(self.request.retries + 1, current_context().settings.retry_after_seconds)
+        raise self.retry(countdown=wait)
     return status
 
 

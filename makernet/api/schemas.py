@@ -27,6 +27,7 @@ def trimmed(most: int, least: int = 0) -> Any:
 Text = trimmed(1000)
 Name = trimmed(200, 1)
 Reason = trimmed(1000, 1)   # why: a refusal, a change, a disruption
+Address = trimmed(500, 1)   # where to post: a webhook's URL
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 # the bounds are documented here and checked by the use case, which words the refusal for the line or order it is in
 Quantity = Annotated[int, Field(description=f"1 to {MAX_QUANTITY:,} units",
@@ -171,3 +172,16 @@ class ReceiptIn(Body):
     """The requester's confirmation that a delivery arrived."""
 
     receiver_name: Name
+
+
+class PreferencesIn(Body):
+    """How to be told each kind of one's role, and the hour of one's daily e-mails; kinds not named keep their way."""
+
+    ways: dict[Annotated[str, Field(max_length=40)], Literal["now", "digest", "app", "never"]] = {}
+    digest_hour: Annotated[int, Field(ge=0, le=23)] | None = None
+
+
+class WebhookIn(Body):
+    """Where to post one's organisation's notices: an http or https address."""
+
+    url: Address

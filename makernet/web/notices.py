@@ -30,8 +30,7 @@ KIND_LABELS = {   # what people are told
     "delivery_arrived": _l("Livraison arrivée, à confirmer"), "request_at_risk": _l("Demande en retard ou à risque"),
     "stock_low": _l("Stock bas"), "stock_out": _l("Rupture de stock"), "daily_summary": _l("Résumé du territoire"),
 }
-WAY_LABELS = {"now": _l("Tout de suite : dans l'application et par e-mail"),
-              "digest": _l("Dans l'application, et par e-mail dans le résumé du jour"),
+WAY_LABELS = {"now": _l("Tout de suite"), "digest": _l("Dans le résumé du jour"),
               "app": _l("Dans l'application seulement"), "never": _l("Jamais")}
 
 

@@ -65,7 +65,7 @@ def test_each_role_is_told_and_acts_from_its_notification_to_the_end(page: Page,
     with open_tab(browser, server) as phone:
         phone.set_viewport_size(PHONE)
         sign_in(phone, REQUESTER)
-        phone.wait_for_function(REFRESHED % "2", polling=300, timeout=15_000)
+        phone.wait_for_function(REFRESHED % "3", polling=300, timeout=15_000)   # approved, taken on, shipped
         phone.locator("#bell").click()
         expect(phone.get_by_role("heading", name=f"Votre demande n° {request['id']} est validée")).to_be_visible()
         shoot(phone, "requester-notifications-phone")
@@ -85,3 +85,45 @@ def test_each_role_is_told_and_acts_from_its_notification_to_the_end(page: Page,
             row = admin.locator("tr", has_text=subject).filter(has_text=to).first
             expect(row).to_contain_text("Gardé ici (pas de serveur SMTP)")
         shoot(admin, "admin-outbox")
+
+
+def test_a_coordinator_chooses_how_to_be_told_and_pipes_the_coordination_into_its_chat(
+        page: Page, browser, server: str, http_api: ApiClient) -> None:  # noqa: ANN001
+    sign_in(page, COORDINATOR)
+    page.locator("#bell").click()
+    page.get_by_role("link", name="Choisir comment être prévenu").click()
+    expect(page.get_by_role("heading", name="Être prévenu", exact=True)).to_be_visible()
+    page.get_by_label("Lieu qui reprend du travail").select_option(label="Jamais")
+    page.get_by_label("Heure du résumé du jour (heure de Paris)").select_option("18")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_text("Vos choix sont enregistrés.")).to_be_visible()
+    expect(page.get_by_label("Lieu qui reprend du travail")).to_have_value("never")
+    assert http_api.ok("get", "/notification-preferences", COORDINATOR)["digest_hour"] == 18
+
+    page.get_by_label("Adresse (http ou https)").fill("ftp://chat.example.org")
+    page.get_by_role("button", name="Ajouter le webhook").click()
+    expect(page.get_by_text("Une adresse http:// ou https://")).to_be_visible()
+    page.get_by_label("Adresse (http ou https)").fill("https://chat.example.org/hooks/coordination")
+    page.get_by_role("button", name="Ajouter le webhook").click()
+    secret = page.locator("#webhook-secret").inner_text()
+    assert len(secret) >= 40
+    shoot(page, "coordinator-notice-settings")
+    page.goto(server + "/notifications/settings")
+    expect(page.locator("#webhook-secret")).to_have_count(0)          # shown once
+    assert secret not in page.content()
+    page.locator("section.webhook", has_text="chat.example.org").get_by_role("button", name="Retirer").click()
+    expect(page.get_by_text("Ce webhook ne recevra plus rien.")).to_be_visible()
+
+    with open_tab(browser, server) as phone:   # an operator, on a phone: their own kinds only, nothing wider
+        phone.set_viewport_size(PHONE)
+        sign_in(phone, SEWING_OPERATOR)
+        phone.goto(server + "/notifications/settings")
+        expect(phone.get_by_label("Travail proposé au lieu")).to_have_value("now")
+        expect(phone.get_by_label("Nouvelle demande à examiner")).to_have_count(0)
+        phone.get_by_label("Travail proposé au lieu").select_option("digest")
+        phone.get_by_role("button", name="Enregistrer").click()
+        expect(phone.get_by_text("Vos choix sont enregistrés.")).to_be_visible()
+        assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        shoot(phone, "operator-notice-settings-phone")
+    http_api.ok("put", "/notification-preferences", SEWING_OPERATOR, {"ways": {"work_proposed": "now"}})
+    http_api.ok("put", "/notification-preferences", COORDINATOR, {"ways": {"place_resumed": "digest"}, "digest_hour": 7})

@@ -225,6 +225,14 @@ def told(call: Checked, app) -> None:  # noqa: ANN001
     call("post", f"/notifications/{first['id']}/read", COORDINATOR)
     call("post", "/notifications/read-all", COORDINATOR)
     call("get", "/outbox", ADMIN)
+    call("get", "/notification-preferences", OPERATOR)
+    call("put", "/notification-preferences", OPERATOR, json={"ways": {"work_proposed": "digest"}, "digest_hour": 18})
+    hook = call("post", "/webhooks", COORDINATOR, json={"url": "https://chat.example.org/hooks/makernet"})
+    visor = next(i for i in call("get", "/items", REQUESTER) if i["code"] == "visiere")
+    requested(call, visor, 10, approve=False)   # told to the coordination: posted to its webhook
+    run_tell_tasks(app)
+    call("get", "/webhooks", COORDINATOR)
+    call("delete", f"/webhooks/{hook['id']}", COORDINATOR)
 
 
 def test_every_json_answer_of_the_main_flow_matches_its_documented_schema(client, api) -> None:  # noqa: ANN001
@@ -267,6 +275,8 @@ def shortened(key: str, body: Any) -> Any:
         return body[:2]
     if key == "post /auth/tokens":
         return {**body, "token": "mkn_" + "x" * 43}
+    if key == "post /webhooks":
+        return {**body, "secret": "x" * 43}
     return body
 
 

@@ -18,7 +18,7 @@ from flask_babel import force_locale
 from sqlalchemy import update
 from sqlmodel import select
 
-from makernet.domain.telling import MOST_ATTEMPTS, retry_in  # noqa: F401  (the tasks wait so long between tries)
+from makernet.domain.telling import retry_in  # noqa: F401  (the tasks wait so long between tries)
 from makernet.errors import Conflict
 from makernet.messages import render
 from makernet.models import Notification, User
@@ -54,7 +54,7 @@ def send_mail(ctx: Context, notification_id: int) -> str:
     except (OSError, smtplib.SMTPException) as error:
         permanent = isinstance(error, smtplib.SMTPRecipientsRefused) or (
             isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500)
-        status = "failed" if permanent or attempts >= MOST_ATTEMPTS else "pending"
+        status = "failed" if permanent or attempts >= ctx.settings.most_tries else "pending"
         _settle(ctx, notification_id, status, f"{type(error).__name__}: {error}"[:500])
         return status
     _settle(ctx, notification_id, "sent", "")

@@ -13,7 +13,6 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from makernet.models import Webhook, WebhookDelivery
-from makernet.domain.telling import MOST_ATTEMPTS
 from makernet.models.base import utcnow
 from makernet.services.context import Context
 from makernet.services.secrets import reveal
@@ -47,7 +46,7 @@ def post_webhook(ctx: Context, delivery_id: int, timeout: float = 10) -> str:
 
     Claimed first like an e-mail (pending -> sending), so a task run twice posts once. A 2xx answer is taken; a
     4xx other than 408 and 429 will not change by trying again (failed at once); anything else is tried again
-    with the e-mails' backoff, MOST_ATTEMPTS times in all."""
+    with the e-mails' backoff, as many times as the installation says."""
     with ctx.db.transaction() as tx:
         s = tx.session
         claimed = s.exec(update(WebhookDelivery).where(  # type: ignore[call-overload]
@@ -78,7 +77,7 @@ def post_webhook(ctx: Context, delivery_id: int, timeout: float = 10) -> str:
 
 def _settle_post(ctx: Context, delivery_id: int, attempts: int, code: int | None, error: str,
                  permanent: bool = False) -> str:
-    status = "sent" if not error else "failed" if permanent or attempts >= MOST_ATTEMPTS else "pending"
+    status = "sent" if not error else "failed" if permanent or attempts >= ctx.settings.most_tries else "pending"
     with ctx.db.transaction() as tx:
         post = tx.session.get(WebhookDelivery, delivery_id)
         post.status, post.last_error, post.response_status = status, error, code
