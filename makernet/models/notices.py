@@ -21,7 +21,7 @@ class Notification(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user.id", index=True)
     kind: str = Field(max_length=40)
-    event_key: str = Field(max_length=120)
+    event_key: str = Field(max_length=120, index=True)   # who was told an event already: read at every telling
     subject: str = Field(max_length=300)
     body: str = Field(max_length=4000)
     link: str = Field(default="", max_length=300)   # the page to act on, from the site's root ("/work-orders/12")

@@ -82,9 +82,11 @@ def read_all() -> object:
 @bp.get("/admin/outbox")
 @roles("admin")
 def outbox() -> str:
-    """E-mails an SMTP server has not taken: kept (no server set), waiting, or failed with their reason."""
+    """E-mails an SMTP server has not taken: kept (no server set), waiting, or failed with their reason; and the
+    webhook posts given up, every organisation's."""
     rows = mail.outbox(ctx(), actor(), Window.of(request.args.get("page"), None, PAGE_ROWS))
-    return render_template("notices/outbox.html", rows=rows)
+    return render_template("notices/outbox.html", rows=rows, failed_posts=webhooks.failed_posts(ctx(), actor()),
+                           kinds=KIND_LABELS)
 
 
 @bp.route("/notifications/settings", methods=["GET", "POST"])

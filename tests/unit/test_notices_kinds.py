@@ -6,12 +6,13 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import select
 
-from makernet.models import NoticePreference, Notification, User
+from makernet.models import NoticePreference, Notification, User, WebhookDelivery
 from makernet.services import accounts, mail, notices
 from makernet.services.access import Actor
 from tests.support.api import (ADMIN, COORDINATOR, OPERATOR, OTHER_OPERATOR, OTHER_REQUESTER, REQUESTER,
                                SEWING_OPERATOR)
 from tests.support.notices import run_tell_tasks
+from tests.support.pages import Pages, text_of
 from tests.unit.test_deliveries import made_masks, ship
 from tests.unit.test_notices import proposed_to_the_lab, received
 
@@ -176,3 +177,17 @@ def test_preferences_refuse_a_kind_of_another_role_or_an_unknown_way_and_change_
     assert chosen["ways"]["work_proposed"] == "digest" and chosen["digest_hour"] == 18
     with ctx.db.reading() as s:
         assert s.exec(select(Notification).where(Notification.user_id == user.id)).all() == []
+
+
+def test_the_admin_reads_webhook_posts_given_up_beside_the_outbox_and_nobody_else_does(app, api, client) -> None:  # noqa: ANN001
+    hook = api.ok("post", "/webhooks", COORDINATOR, json={"url": "https://chat.example.org/hooks/coordination"})
+    with app.extensions["makernet"].db.transaction() as tx:
+        tx.session.add(WebhookDelivery(webhook_id=hook["id"], event_key="request_submitted:request:1:x",
+                                       kind="request_submitted", body="{}", status="failed", attempts=8,
+                                       response_status=500, last_error="HTTP 500"))
+    pages = Pages(client)
+    pages.sign_in(ADMIN)
+    page = text_of(pages.get("/admin/outbox"))
+    assert "Webhooks abandonnés" in page and "chat.example.org/hooks/coordination" in page and "HTTP 500" in page
+    assert "Nouvelle demande à examiner" in page
+    assert api.ok("get", "/webhooks", OPERATOR) == []   # another organisation sees none of it

@@ -1,5 +1,5 @@
 """notices as each user wants them (at once, in a daily digest at their hour, in the app only, never), and
-organisations' webhooks with each signed post
+organisations' webhooks with each signed post; who was told an event, found by its key
 
 Revision ID: 0016_notice_preferences
 Revises: 0015_notifications
@@ -15,6 +15,7 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_index(op.f("ix_notification_event_key"), "notification", ["event_key"])
     with op.batch_alter_table("user") as batch:
         batch.add_column(sa.Column("digest_hour", sa.Integer(), nullable=False, server_default="7"))
     op.create_table(
@@ -66,3 +67,4 @@ def downgrade() -> None:
     op.drop_table("noticepreference")
     with op.batch_alter_table("user") as batch:
         batch.drop_column("digest_hour")
+    op.drop_index(op.f("ix_notification_event_key"), "notification")

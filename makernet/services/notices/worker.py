@@ -122,18 +122,24 @@ def rounds(ctx: Context, now: datetime | None = None) -> dict[str, int]:
     with ctx.db.reading() as s:
         states = stock_states(s, list(s.exec(select(Place.id).where(Place.active)).all()))  # type: ignore[arg-type]
     stock = _write(ctx, lambda s: stock_alerts(s, states, today), "")
-    due = _due(ctx, local.hour)
+    summarised, digested = _due(ctx, local.hour, today)
     summaries_written = _write(ctx, lambda s: summaries(
-        s, s.exec(select(User).where(User.id.in_(due), User.role == "coordinator")).all(),  # type: ignore[union-attr]
-        now - timedelta(days=1), today), "") if due else []
-    digests = [i for user_id in due if (i := _digest(ctx, user_id, today)) is not None]
+        s, s.exec(select(User).where(User.id.in_(summarised))).all(),  # type: ignore[union-attr]
+        now - timedelta(days=1), today), "") if summarised else []
+    digests = [i for user_id in digested if (i := _digest(ctx, user_id, today)) is not None]
     return {"at_risk": len(risky), "stock": len(stock), "summaries": len(summaries_written), "digests": len(digests)}
 
 
-def _due(ctx: Context, hour: int) -> list[int]:
-    """The active users whose daily hour has come (today's e-mails for them, once)."""
+def _due(ctx: Context, hour: int, today: date) -> tuple[list[int], list[int]]:
+    """The active users whose daily hour has come: the coordinators not yet summarised today, and the users with
+    messages waiting for their digest (so a round past everyone's hour reads little)."""
     with ctx.db.reading() as s:
-        return list(s.exec(select(User.id).where(User.active, User.digest_hour <= hour).order_by(User.id)).all())  # type: ignore[arg-type]
+        mine = select(User.id).where(User.active, User.digest_hour <= hour)  # type: ignore[arg-type]
+        told = select(Notification.user_id).where(Notification.event_key == f"summary:{today.isoformat()}")
+        summarised = s.exec(mine.where(User.role == "coordinator", User.id.not_in(told)).order_by(User.id)).all()  # type: ignore[union-attr]
+        waiting = select(Notification.user_id).where(Notification.mail_status == "digest")
+        digested = s.exec(mine.where(User.id.in_(waiting)).order_by(User.id)).all()  # type: ignore[union-attr]
+        return list(summarised), list(digested)
 
 
 def _digest(ctx: Context, user_id: int, today: date) -> int | None:

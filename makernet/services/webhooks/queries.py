@@ -7,7 +7,7 @@ from makernet.errors import NotFound
 from makernet.models import Organisation, Webhook, WebhookDelivery
 from makernet.services.access import Actor
 from makernet.services.context import Context
-from makernet.services.webhooks.views import WebhookView, webhook_view
+from makernet.services.webhooks.views import WebhookView, post_view, webhook_view
 
 LATEST = 20   # posts shown per webhook
 
@@ -32,3 +32,15 @@ def own_organisation(actor: Actor, organisation_id: int | None) -> int:
     if actor.role != "admin":
         raise NotFound("webhooks.organisation_not_found", id=organisation_id)
     return organisation_id
+
+
+def failed_posts(ctx: Context, actor: Actor, most: int = 50) -> list[dict]:
+    """The latest posts given up, every organisation's, for an administrator: where, what, why."""
+    actor.require("admin")
+    with ctx.db.reading() as s:
+        rows = s.exec(select(WebhookDelivery, Webhook.url, Organisation.name)
+                      .join(Webhook, Webhook.id == WebhookDelivery.webhook_id)
+                      .join(Organisation, Organisation.id == Webhook.organisation_id)
+                      .where(WebhookDelivery.status == "failed")
+                      .order_by(col(WebhookDelivery.id).desc()).limit(most)).all()
+        return [post_view(post) | {"url": url, "organisation": name} for post, url, name in rows]
