@@ -83,8 +83,10 @@ def remind_unanswered() -> int:
 
 @shared_task(name="makernet.notice_rounds")
 def notice_rounds() -> dict:
-    """Requests at risk, stock low or out, each user's daily summary and digest at their hour (beat posts this)."""
-    return notices.rounds(current_context())
+    """Requests at risk, stock low or out, each user's daily summary and digest at their hour; e-mails and webhook
+    posts whose task was lost posted again (beat posts this)."""
+    ctx = current_context()
+    return notices.rounds(ctx) | {"mail_again": len(mail.sweep(ctx)), "posts_again": len(webhooks.sweep(ctx))}
 
 
 @shared_task(name="makernet.send_mail", bind=True, max_retries=None)

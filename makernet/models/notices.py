@@ -31,6 +31,7 @@ class Notification(SQLModel, table=True):
     # admin to read), "failed" (given up; `mail_error` says why)
     mail_status: str = Field(default="none", max_length=10, index=True)
     mail_attempts: int = 0
+    mail_tried_at: datetime | None = None   # the last claim: a try that never settled is found from it
     mail_error: str = Field(default="", max_length=500)
     mailed_at: datetime | None = None
 
@@ -70,6 +71,7 @@ class WebhookDelivery(SQLModel, table=True):
     body: str = Field(sa_column=Column(Text, nullable=False))
     status: str = Field(default="pending", max_length=10, index=True)   # pending, sending, sent, failed
     attempts: int = 0
+    tried_at: datetime | None = None
     last_error: str = Field(default="", max_length=500)
     response_status: int | None = None
     created_at: datetime = Field(default_factory=utcnow)

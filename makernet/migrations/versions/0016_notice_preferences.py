@@ -16,6 +16,8 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_index(op.f("ix_notification_event_key"), "notification", ["event_key"])
+    with op.batch_alter_table("notification") as batch:
+        batch.add_column(sa.Column("mail_tried_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
     with op.batch_alter_table("user") as batch:
         batch.add_column(sa.Column("digest_hour", sa.Integer(), nullable=False, server_default="7"))
     op.create_table(
@@ -49,6 +51,7 @@ def upgrade() -> None:
         sa.Column("body", sa.Text(), nullable=False),
         sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("tried_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.Column("last_error", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
         sa.Column("response_status", sa.Integer(), nullable=True),
         sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
@@ -67,4 +70,6 @@ def downgrade() -> None:
     op.drop_table("noticepreference")
     with op.batch_alter_table("user") as batch:
         batch.drop_column("digest_hour")
+    with op.batch_alter_table("notification") as batch:
+        batch.drop_column("mail_tried_at")
     op.drop_index(op.f("ix_notification_event_key"), "notification")

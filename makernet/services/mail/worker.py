@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+from datetime import datetime
 from email.message import EmailMessage
 from html import escape
 from urllib.parse import unquote, urlsplit
@@ -18,7 +19,7 @@ from flask_babel import force_locale
 from sqlalchemy import update
 from sqlmodel import select
 
-from makernet.domain.telling import retry_in  # noqa: F401  (the tasks wait so long between tries)
+from makernet.domain.telling import STALE, lost_since, retry_in  # noqa: F401  (retry_in: the tasks' waits)
 from makernet.errors import Conflict
 from makernet.messages import render
 from makernet.models import Notification, User
@@ -35,7 +36,8 @@ def send_mail(ctx: Context, notification_id: int) -> str:
         # the claim: one conditional update, which only one of two workers can make
         claimed = s.exec(update(Notification).where(  # type: ignore[call-overload]
             Notification.id == notification_id, Notification.mail_status == "pending").values(
-            mail_status="sending" if smtp else "outbox", mail_attempts=Notification.mail_attempts + int(smtp)))
+            mail_status="sending" if smtp else "outbox", mail_attempts=Notification.mail_attempts + int(smtp),
+            mail_tried_at=utcnow()))
         row = s.exec(select(Notification, User.email, User.locale).join(User, User.id == Notification.user_id)
                      .where(Notification.id == notification_id)).first()
         if row is None or not claimed.rowcount or not smtp:
@@ -121,3 +123,18 @@ def deliver(smtp_url: str, message: EmailMessage, timeout: float = 30) -> None:
         if url.username:
             server.login(unquote(url.username), unquote(url.password or ""))
         server.send_message(message)
+
+
+def sweep(ctx: Context, now: datetime | None = None) -> list[int]:
+    """Post again the e-mails whose task was lost: never tried, or tried and not tried again when due, or claimed by a
+    worker that stopped mid-send (sent again under the same Message-ID, which mail readers show once); the ids."""
+    now = now or utcnow()
+    with ctx.db.transaction() as tx:
+        rows = tx.session.exec(select(Notification).where(
+            Notification.mail_status.in_(("pending", "sending")), Notification.created_at < now - STALE)).all()  # type: ignore[attr-defined]
+        lost = [n for n in rows if lost_since(n.mail_status, n.mail_attempts, n.mail_tried_at or n.created_at, now,
+                                              ctx.settings.retry_after_seconds)]
+        for notification in lost:
+            notification.mail_status = "pending"
+            tx.after_commit(lambda i=notification.id: ctx.tasks.enqueue("send_mail", i))
+        return [n.id for n in lost]  # type: ignore[misc]

@@ -2,6 +2,7 @@
 from makernet.services.webhooks.commands import add_webhook, remove_webhook
 from makernet.services.webhooks.queries import failed_posts, webhooks_of
 from makernet.services.webhooks.views import NewWebhook, WebhookView
-from makernet.services.webhooks.worker import post_webhook, signature
+from makernet.services.webhooks.worker import post_webhook, signature, sweep
 
-__all__ = ["NewWebhook", "WebhookView", "add_webhook", "failed_posts", "post_webhook", "remove_webhook", "signature", "webhooks_of"]
+__all__ = ["NewWebhook", "WebhookView", "add_webhook", "failed_posts", "post_webhook", "remove_webhook", "signature",
+           "sweep", "webhooks_of"]

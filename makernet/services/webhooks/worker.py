@@ -7,11 +7,13 @@ import hashlib
 import hmac
 import json
 import time
+from datetime import datetime
 
 import httpx
 from sqlalchemy import update
 from sqlmodel import Session, select
 
+from makernet.domain.telling import STALE, lost_since
 from makernet.models import Webhook, WebhookDelivery
 from makernet.models.base import utcnow
 from makernet.services.context import Context
@@ -51,7 +53,7 @@ def post_webhook(ctx: Context, delivery_id: int, timeout: float = 10) -> str:
         s = tx.session
         claimed = s.exec(update(WebhookDelivery).where(  # type: ignore[call-overload]
             WebhookDelivery.id == delivery_id, WebhookDelivery.status == "pending").values(
-            status="sending", attempts=WebhookDelivery.attempts + 1))
+            status="sending", attempts=WebhookDelivery.attempts + 1, tried_at=utcnow()))
         row = s.exec(select(WebhookDelivery, Webhook).join(Webhook, Webhook.id == WebhookDelivery.webhook_id)
                      .where(WebhookDelivery.id == delivery_id)).first()
         if row is None or not claimed.rowcount:
@@ -84,3 +86,18 @@ def _settle_post(ctx: Context, delivery_id: int, attempts: int, code: int | None
         if status == "sent":
             post.delivered_at = utcnow()
     return status
+
+
+def sweep(ctx: Context, now: datetime | None = None) -> list[int]:
+    """Post again the webhook posts whose task was lost, as the e-mails' sweep does (a receiver reads a post sent
+    again by its X-MakerNet-Delivery id); the ids."""
+    now = now or utcnow()
+    with ctx.db.transaction() as tx:
+        rows = tx.session.exec(select(WebhookDelivery).where(
+            WebhookDelivery.status.in_(("pending", "sending")), WebhookDelivery.created_at < now - STALE)).all()  # type: ignore[attr-defined]
+        lost = [p for p in rows if lost_since(p.status, p.attempts, p.tried_at or p.created_at, now,
+                                              ctx.settings.retry_after_seconds)]
+        for post in lost:
+            post.status = "pending"
+            tx.after_commit(lambda i=post.id: ctx.tasks.enqueue("post_webhook", i))
+        return [p.id for p in lost]  # type: ignore[misc]
