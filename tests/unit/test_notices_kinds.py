@@ -191,3 +191,12 @@ def test_the_admin_reads_webhook_posts_given_up_beside_the_outbox_and_nobody_els
     assert "Webhooks abandonnés" in page and "chat.example.org/hooks/coordination" in page and "HTTP 500" in page
     assert "Nouvelle demande à examiner" in page
     assert api.ok("get", "/webhooks", OPERATOR) == []   # another organisation sees none of it
+
+
+def test_a_webhook_address_that_is_no_usable_url_is_refused_and_nothing_is_made(app, api) -> None:  # noqa: ANN001
+    for url in ("ftp://chat.example.org", "http://[::1", "http://chat.example.org:port", "https://moi:secret@chat.org",
+                "chat.example.org", "https://chat.example.org/a b", "", "https://" + "x" * 500):
+        answer = api.call("post", "/webhooks", COORDINATOR, {"url": url})
+        assert answer.status_code == 422, (url, answer.get_json())
+    assert api.ok("get", "/webhooks", COORDINATOR) == []
+    assert api.call("delete", "/webhooks/999", COORDINATOR).status_code == 404

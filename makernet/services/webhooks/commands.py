@@ -22,10 +22,7 @@ MOST_PER_ORGANISATION = 10
 def add_webhook(ctx: Context, actor: Actor, url: str, organisation_id: int | None = None) -> NewWebhook:
     """Post the organisation's notices to `url` (http or https), signed with a fresh secret shown once."""
     organisation_id = own_organisation(actor, organisation_id)
-    url = text_field(url, "url", 500)
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.username or parts.password:
-        raise InvalidInput("webhooks.url_invalid", field="url")
+    url = _checked_url(text_field(url, "url", 500))
     secret = secrets.token_urlsafe(32)
     with ctx.db.transaction() as tx:
         s = tx.session
@@ -47,3 +44,16 @@ def remove_webhook(ctx: Context, actor: Actor, webhook_id: int) -> None:
         if hook is None or (actor.role != "admin" and hook.organisation_id != actor.organisation_id):
             raise NotFound("webhooks.not_found", id=webhook_id)
         hook.active = False
+
+
+def _checked_url(url: str) -> str:
+    """An http or https address with a host and no credentials in it, or refused."""
+    try:
+        parts = urlsplit(url)
+        parts.port   # noqa: B018 - a port that is no number, or out of range, is refused here
+    except ValueError:   # "http://[::1", "http://host:port"
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or parts.username \
+            or parts.password or any(c.isspace() for c in url):
+        raise InvalidInput("webhooks.url_invalid", field="url")
+    return url

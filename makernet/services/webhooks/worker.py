@@ -69,7 +69,7 @@ def post_webhook(ctx: Context, delivery_id: int, timeout: float = 10) -> str:
                "X-MakerNet-Signature": signature(secret, stamp, body)}
     try:
         answer = httpx.post(url, content=body.encode(), headers=headers, timeout=timeout, follow_redirects=False)
-    except httpx.HTTPError as error:
+    except (httpx.HTTPError, httpx.InvalidURL, ValueError) as error:   # down, refused, or a name that cannot be
         return _settle_post(ctx, delivery_id, attempts, None, f"{type(error).__name__}: {error}"[:500])
     if 200 <= answer.status_code < 300:
         return _settle_post(ctx, delivery_id, attempts, answer.status_code, "")
