@@ -24,7 +24,7 @@ from tests.support.webhooks import Receiver
 
 pytestmark = [pytest.mark.integration, pytest.mark.postgres, pytest.mark.redis]
 TRIES = 5           # an e-mail or a post is tried this many times...
-FIRST_WAIT = 2      # ...after 2, 4, 8 then 16 seconds (minutes, hours in production): about 30 s in all
+FIRST_WAIT = 1      # ...after 1, 2, 4 then 8 seconds (minutes in production): 15 s in all
 
 
 class Installation:
