@@ -69,8 +69,9 @@ def _write(ctx: Context, find: Callable[[Session], list[Told]], stamp: str) -> l
                     if user.id not in already and way != "never":
                         written.append(_written(told, key, user, MAIL_STATUS[way]))
                 if not told.link.startswith(SEALED_LINK):   # a secret link never leaves by webhook
-                    subject, text = _sentences(told, "fr")   # an organisation's shared channel: in French
-                    posts += posts_of(s, key, told.kind, told.about, subject, text, ctx.settings.site_url + told.link,
+                    # an organisation's shared channel: in French
+                    posts += posts_of(s, key, told.kind, told.about, lambda told=told: _sentences(told, "fr"),
+                                      ctx.settings.site_url + told.link,
                                       {u.organisation_id for u in users})
             s.add_all(written + posts)
             s.flush()

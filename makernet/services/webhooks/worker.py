@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 import time
+from collections.abc import Callable
 from datetime import datetime
 
 import httpx
@@ -19,19 +20,20 @@ from makernet.models.base import utcnow
 from makernet.services.context import Context
 from makernet.services.secrets import reveal
 
-def posts(s: Session, key: str, kind: str, about: str, subject: str, text: str, link: str,
+def posts(s: Session, key: str, kind: str, about: str, words: Callable[[], tuple[str, str]], link: str,
           organisation_ids: set[int]) -> list[WebhookDelivery]:
     """The webhook posts of one message (to add to the session that writes it): one per active webhook of the
-    recipients' organisations not posted this event yet."""
-    if not organisation_ids:
-        return []
+    recipients' organisations not posted this event yet. `words` gives its subject and text, asked only when
+    there is a post to write (most organisations have no webhook)."""
     hooks = s.exec(select(Webhook).where(Webhook.organisation_id.in_(organisation_ids), Webhook.active)  # type: ignore[attr-defined]
-                   .order_by(Webhook.id)).all()
-    done = set(s.exec(select(WebhookDelivery.webhook_id).where(WebhookDelivery.event_key == key,
-                                                               WebhookDelivery.webhook_id.in_([h.id for h in hooks]))).all()) \
-        if hooks else set()  # type: ignore[attr-defined]
-    if not hooks or len(done) == len(hooks):
+                   .order_by(Webhook.id)).all() if organisation_ids else []
+    if not hooks:
         return []
+    done = set(s.exec(select(WebhookDelivery.webhook_id).where(
+        WebhookDelivery.event_key == key, WebhookDelivery.webhook_id.in_([h.id for h in hooks]))).all())  # type: ignore[attr-defined]
+    if len(done) == len(hooks):
+        return []
+    subject, text = words()
     body = json.dumps({"event": key, "kind": kind, "about": about, "subject": subject, "text": text, "link": link,
                        "occurred_at": utcnow().isoformat()}, ensure_ascii=False)
     return [WebhookDelivery(webhook_id=hook.id, event_key=key, kind=kind, body=body)
