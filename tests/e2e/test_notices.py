@@ -9,11 +9,21 @@ from playwright.sync_api import Page, expect
 from tests.e2e.conftest import PHONE, open_tab, shoot
 from tests.e2e.test_journeys import SOON, item_id, place_id, sign_in
 from tests.support.api import ADMIN, COORDINATOR, REQUESTER, SEWING_OPERATOR, ApiClient
+from tests.support.waiting import wait_for
 
 # what the bell does every half minute, and whenever the window comes back to the front: at least so many unread
 # (the quarter-hour round may tell of a request at risk meanwhile)
 REFRESHED = """() => { window.dispatchEvent(new Event("focus")); const n = document.querySelector("#bell .count");
                        return n && Number(n.textContent.trim()) >= %s; }"""
+
+
+def told(http_api: ApiClient, who: str, *subjects: str) -> str:
+    """Wait until the worker has told `who` each of `subjects` (telling runs in a task, after the change commits),
+    and give the bell's check for at least as many unread as they have now."""
+    def unread() -> list[str]:
+        return [n["subject"] for n in http_api.ok("get", "/notifications?unread=true", who)]
+    wait_for(f"{who} told {subjects}", lambda: all(any(re.search(s, u) for u in unread()) for s in subjects), 15)
+    return REFRESHED % len(unread())
 
 
 def open_notification(page: Page, subject: str | re.Pattern) -> None:
@@ -34,7 +44,8 @@ def test_each_role_is_told_and_acts_from_its_notification_to_the_end(page: Page,
     request = http_api.ok("post", "/requests", REQUESTER, {
         "needed_by": SOON.isoformat(), "delivery_point": "Hôtel de ville, Rochefort",
         "lines": [{"item_id": item_id(http_api, "masque-tissu"), "quantity": 30}]})
-    page.wait_for_function(REFRESHED % "1", polling=300, timeout=15_000)
+    page.wait_for_function(told(http_api, COORDINATOR, f"Nouvelle demande n° {request['id']} "),
+                           polling=300, timeout=15_000)
     open_notification(page, f"Nouvelle demande n° {request['id']} de Mairie de Rochefort")
     expect(page).to_have_url(re.compile(f"/requests/{request['id']}$"))
     expect(page.locator("#bell .count")).to_have_count(0)   # opened: read
@@ -48,7 +59,8 @@ def test_each_role_is_told_and_acts_from_its_notification_to_the_end(page: Page,
     with open_tab(browser, server) as phone:
         phone.set_viewport_size(PHONE)
         sign_in(phone, SEWING_OPERATOR)
-        phone.wait_for_function(REFRESHED % "1", polling=300, timeout=15_000)
+        phone.wait_for_function(told(http_api, SEWING_OPERATOR, "Travail proposé à Atelier couture solidaire"),
+                                polling=300, timeout=15_000)
         open_notification(phone, re.compile("Travail proposé à Atelier couture solidaire : 30 × Masque"))
         expect(phone).to_have_url(re.compile(f"/work-orders/{order['id']}$"))
         phone.get_by_role("link", name="Accepter ou décliner").click()
@@ -66,7 +78,8 @@ def test_each_role_is_told_and_acts_from_its_notification_to_the_end(page: Page,
     with open_tab(browser, server) as phone:
         phone.set_viewport_size(PHONE)
         sign_in(phone, REQUESTER)
-        phone.wait_for_function(REFRESHED % "3", polling=300, timeout=15_000)   # approved, taken on, shipped
+        phone.wait_for_function(told(http_api, REQUESTER, f"demande n° {request['id']} est validée",
+                                     f"Livraison n° {delivery['id']} en route"), polling=300, timeout=15_000)
         phone.locator("#bell").click()
         expect(phone.get_by_role("heading", name=f"Votre demande n° {request['id']} est validée")).to_be_visible()
         shoot(phone, "requester-notifications-phone")
