@@ -10,13 +10,13 @@ from makernet.models.notices import NoticePreference, Notification, Webhook, Web
 from makernet.models.places import Machine, Place
 from makernet.models.planning import WorkOrder
 from makernet.models.plans import PlanningRule, PlanRun
-from makernet.models.production import Job
-from makernet.models.stock import StockEntry
+from makernet.models.production import Job, OutputDay
+from makernet.models.stock import StockDay, StockEntry
 from makernet.models.supply import SupplyRequest
 
 __all__ = [
     "ApiToken", "AuditEntry", "BomLine", "Delivery", "DeliveryLine", "DesignVersion", "Heartbeat", "Item", "Job",
-    "Machine", "Material", "MetricCounter", "NoticePreference", "Notification", "Organisation", "Place", "PlanRun",
-    "PlanningRule", "PlateLayout", "Request", "RequestLine", "StockEntry", "SupplyRequest", "User", "Webhook",
-    "WebhookDelivery", "WorkOrder",
+    "Machine", "Material", "MetricCounter", "NoticePreference", "Notification", "Organisation", "OutputDay", "Place",
+    "PlanRun", "PlanningRule", "PlateLayout", "Request", "RequestLine", "StockDay", "StockEntry", "SupplyRequest",
+    "User", "Webhook", "WebhookDelivery", "WorkOrder",
 ]

@@ -15,7 +15,7 @@ class Request(SQLModel, table=True):
     organisation_id: int = Field(foreign_key="organisation.id", index=True)
     created_by: int = Field(foreign_key="user.id")
     status: str = Field(default="submitted", max_length=20, index=True)
-    needed_by: date
+    needed_by: date = Field(index=True)
     delivery_point: str = Field(max_length=300)
     latitude: float | None = None
     longitude: float | None = None
@@ -23,7 +23,7 @@ class Request(SQLModel, table=True):
     beneficiary: str = Field(default="", max_length=300)    # who it is for
     urgency_reason: str = Field(default="", max_length=1000)
     status_reason: str = Field(default="", max_length=1000)
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(default_factory=utcnow, index=True)
 
 
 class RequestLine(SQLModel, table=True):

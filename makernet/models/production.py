@@ -1,7 +1,7 @@
 """Jobs: plates and batches on machines."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlmodel import Field, SQLModel
 
@@ -25,6 +25,18 @@ class Job(SQLModel, table=True):
     progress: float | None = None          # percent, as the printer last reported it
     dispatched_at: datetime | None = None
     started_at: datetime | None = None
-    finished_at: datetime | None = None
+    finished_at: datetime | None = Field(default=None, index=True)
     outcome: str = Field(default="", max_length=500)
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class OutputDay(SQLModel, table=True):
+    """Units made and rejected at a place, per item and day (UTC): what dashboards, reports and open data sum,
+    kept up to date in the transaction that finishes each job, so no read goes through every job."""
+
+    day: date = Field(primary_key=True)
+    place_id: int = Field(foreign_key="place.id", primary_key=True, index=True)
+    item_id: int = Field(foreign_key="item.id", primary_key=True)
+    units_made: int = 0
+    units_rejected: int = 0
+    jobs: int = 0

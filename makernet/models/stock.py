@@ -1,7 +1,7 @@
 """The append-only stock ledger."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlmodel import Field, SQLModel
 
@@ -26,3 +26,14 @@ class StockEntry(SQLModel, table=True):
     cost_cents: int | None = None          # what a receipt cost, for the place's cost estimates
     created_by: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class StockDay(SQLModel, table=True):
+    """The ledger of one material at one place summed per day (UTC): the level is the sum of `net`, the rate of
+    use the recent days' `used`. Kept in the transaction that writes each entry, so overviews never sum the ledger."""
+
+    day: date = Field(primary_key=True)
+    place_id: int = Field(foreign_key="place.id", primary_key=True, index=True)
+    material_id: int = Field(foreign_key="material.id", primary_key=True)
+    net: int = 0                           # signed: every entry of the day
+    used: int = 0                          # consumption and scrap, positive

@@ -153,7 +153,7 @@ def _detail_page(page: dict, reject: ReasonForm | None = None, ask: AskForm | No
 @roles("coordinator")
 def triage() -> str:
     """The coordinator's inbox: requests waiting for a decision, most urgent first."""
-    waiting = demand.triage_queue(ctx(), actor())
+    waiting = demand.triage_queue(ctx(), actor(), Window.of(request.args.get("page"), None, PAGE_ROWS))
     merge = MergeForm()
     merge.into.choices = options((r["id"], f"n° {r['id']}") for r in waiting)
     return render_template("demand/triage.html", requests=waiting, merge=merge, action=ActionForm(),

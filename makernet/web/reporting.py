@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import render_template, request
 
-from makernet.services import reporting
+from makernet.services import fleet, reporting
 from makernet.services.context import current_context as ctx
 from makernet.web.feedback import page_blueprint
 from makernet.web.session import actor, roles
@@ -20,14 +20,14 @@ def index() -> str:
     days = days if days in PERIODS else 56
     return render_template("reporting/index.html", d=reporting.dashboard(ctx(), actor(), days), days=days,
                            periods=PERIODS, stock=reporting.stock_overview(ctx(), actor()),
-                           printers=reporting.printer_states(ctx(), actor()))
+                           printers=fleet.territory_printers(ctx(), actor()))
 
 
 @bp.get("/dashboard/printers")
 @roles("coordinator")
 def printers() -> str:
     """The printer states table alone, refreshed live by htmx."""
-    return render_template("reporting/_printers.html", printers=reporting.printer_states(ctx(), actor()))
+    return render_template("reporting/_printers.html", printers=fleet.territory_printers(ctx(), actor()))
 
 
 @bp.get("/late")

@@ -18,15 +18,12 @@ from flask import Flask
 from sqlalchemy import func
 from sqlmodel import select
 
-from makernet import create_app, demo, schema
-from makernet.config import Settings
 from makernet.errors import Conflict
 from makernet.models import Job, Material, Organisation, Place, StockEntry, User
 from makernet.services import catalogue, demand, planning, production, stock
 from makernet.services.access import Actor
 from tests.support.api import COORDINATOR, OPERATOR, OTHER_OPERATOR, REQUESTER
-from tests.support.fakes import RecordingQueue
-from tests.support.services import postgres_database
+from tests.support.services import postgres_demo_app
 
 pytestmark = [pytest.mark.integration, pytest.mark.postgres]
 
@@ -34,15 +31,8 @@ pytestmark = [pytest.mark.integration, pytest.mark.postgres]
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator[Flask]:
     """The demo territory on a fresh PostgreSQL database."""
-    with postgres_database() as url:
-        application = create_app(Settings(instance_dir=tmp_path, secret_key="test-secret-key-of-at-least-32-characters",
-                                          database_url=url, embedded_worker=False))
-        ctx = application.extensions["makernet"]
-        ctx.tasks = RecordingQueue()
-        schema.upgrade(ctx.db)
-        demo.load(ctx.db)
+    with postgres_demo_app(tmp_path) as application:
         yield application
-        ctx.db.dispose()
 
 
 def actor(app: Flask, email: str) -> Actor:

@@ -105,3 +105,23 @@ def _rabbitmqctl(*args: str) -> str:
             pytest.fail(f"{message} (CI needs it to give each run its own virtual host)", pytrace=False)
         pytest.skip(message)
     return done.stdout
+
+
+@contextmanager
+def postgres_demo_app(instance: object) -> Iterator[object]:
+    """The app on the demo territory in a fresh PostgreSQL database, no worker, tasks recorded instead of sent."""
+    from makernet import create_app, demo, schema
+    from makernet.config import Settings
+    from tests.support.fakes import RecordingQueue
+
+    with postgres_database() as url:
+        application = create_app(Settings(instance_dir=instance, secret_key="test-secret-key-of-at-least-32-characters",
+                                          database_url=url, embedded_worker=False))
+        ctx = application.extensions["makernet"]
+        ctx.tasks = RecordingQueue()
+        schema.upgrade(ctx.db)
+        demo.load(ctx.db)
+        try:
+            yield application
+        finally:
+            ctx.db.dispose()

@@ -15,7 +15,7 @@ SERVICES = ROOT / "makernet" / "services"
 AREA_FILES = {"__init__", "commands", "queries", "operations", "views", "worker", "handlers", "inputs"}
 # what services/ holds beside the areas: what every area shares
 SHARED = {"__init__", "access", "audit", "context", "events", "fields", "listing", "place_keys", "shapes", "printer_io", "sealing", "secrets", "subscriptions",
-          "transitions"}
+          "tallies", "transitions"}
 # composition roots choose what to load and when; a lazy load of a heavy dependency says why
 LAZY_IMPORTS_ALLOWED = {
     "makernet/__init__.py": "the application factory wires the app once it is asked for",

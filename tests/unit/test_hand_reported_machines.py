@@ -7,7 +7,7 @@ import re
 
 from flask import Flask
 
-from makernet.services import reporting
+from makernet.services import fleet
 from makernet.services.access import Actor
 from tests.support.api import COORDINATOR, OPERATOR, ApiClient
 from tests.support.pages import Pages, text_of
@@ -37,9 +37,9 @@ def test_a_hand_reported_printer_shows_it_is_reported_by_hand_and_its_plate_take
 def test_the_dashboard_counts_hand_reported_machines_apart_from_unknown_printers(app: Flask, api: ApiClient,
                                                                                 client) -> None:  # noqa: ANN001
     ctx = app.extensions["makernet"]
-    states = reporting.printer_states(ctx, Actor(0, "admin", 0))
+    states = fleet.territory_printers(ctx, Actor(0, "admin", 0))
     assert "unknown" not in states["counts"]          # the demo's machines are all reported by hand
-    assert states["counts"]["by_hand"] == len(states["machines"]) > 0
+    assert states["counts"]["by_hand"] == len(states["machines"]) == states["total"] > 0
     pages = Pages(client)
     pages.sign_in(COORDINATOR)
     printers = text_of(pages.get("/dashboard/printers"))

@@ -1,15 +1,19 @@
-"""Upgrading an installation keeps its printers: the OctoPrint address and sealed key move to the driver settings."""
+"""Upgrading an installation keeps its printers (the OctoPrint address and sealed key move to the driver settings)
+and fills new running totals from the history it holds."""
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from sqlalchemy import text
 
 from makernet import schema
 from makernet.db import Database
-from tests.support.services import postgres_database
+from tests.support.api import ApiClient
+from tests.support.recount import output_days, some_history, stock_days
+from tests.support.services import postgres_database, postgres_demo_app
 
 SEALED = "sealed:gAAAAABkexample"   # moved as stored, never unsealed
 
@@ -61,3 +65,26 @@ def test_a_printers_address_and_sealed_key_move_to_its_driver_settings_on_postgr
         database = Database(url)
         upgrade_and_back(database)
         database.dispose()
+
+
+def totals_filled_from_the_history(application: object) -> None:
+    """Running totals are filled, on upgrade, from the finished plates and the ledger already there."""
+    ctx = application.extensions["makernet"]  # type: ignore[attr-defined]
+    some_history(ApiClient(application.test_client()))  # type: ignore[attr-defined]
+    schema.downgrade(ctx.db, "0016_notice_preferences")
+    schema.upgrade(ctx.db)
+    with ctx.db.reading() as s:
+        made, made_kept = output_days(s)
+        moved, moved_kept = stock_days(s)
+    assert made_kept == made and sum(made.values()) == 25
+    assert moved_kept == moved and moved
+
+
+def test_running_totals_are_filled_from_the_history_on_sqlite(app: Flask) -> None:
+    totals_filled_from_the_history(app)
+
+
+@pytest.mark.postgres
+def test_running_totals_are_filled_from_the_history_on_postgresql(tmp_path: Path) -> None:
+    with postgres_demo_app(tmp_path) as application:
+        totals_filled_from_the_history(application)

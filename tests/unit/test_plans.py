@@ -16,6 +16,7 @@ from makernet.models.plans import PlanRun
 from makernet.services import demand, planning, plans
 from makernet.services.access import Actor
 from makernet.services.context import Context
+from makernet.services.stock.operations import append
 from makernet.services.subscriptions import SUBSCRIBERS
 from tests.support.fakes import RecordingQueue
 
@@ -130,7 +131,7 @@ def test_a_stock_out_keeps_new_work_away_from_the_place_without_material(ctx: Co
     busy = orders(ctx)[0].place_id
     with ctx.db.transaction() as tx:
         for material_id, level in _levels(tx.session, busy).items():
-            tx.session.add(StockEntry(place_id=busy, material_id=material_id, quantity=-level, kind="adjustment"))
+            append(tx.session, StockEntry(place_id=busy, material_id=material_id, quantity=-level, kind="adjustment"))
     plans.replan_place(ctx, busy, "plus de PLA", "stock_out", MONDAY)
     assert orders(ctx, status="proposed") and all(o.place_id != busy for o in orders(ctx, status="proposed"))
 

@@ -1,6 +1,7 @@
 """Requests as they are read: one, a list, a request's page with its timeline."""
 from __future__ import annotations
 
+from sqlalchemy import case
 from sqlmodel import Session, select
 
 from makernet.domain.states import RequestStatus
@@ -38,20 +39,25 @@ def list_requests(ctx: Context, actor: Actor, filters: Filters | None = None,
                        first=lambda rows: lines.update(lines_of(s, [r.id for r in rows])))
 
 
-def triage_queue(ctx: Context, actor: Actor) -> list[dict]:
+def triage_queue(ctx: Context, actor: Actor, window: Window | None = None) -> Rows[dict]:
     """The requests a coordinator decides on (submitted, then approved ones awaiting a place), the soonest
-    needed first, each with its organisation's name and its lines' item names."""
-    with ctx.db.reading() as s:   # narrowed in the database: the triage never reads the whole history
+    needed first, each with its organisation's name and its lines' item names: one page of them, or all without
+    a window. Narrowed, sorted and cut in the database: the triage never reads the whole history."""
+    with ctx.db.reading() as s:
         query = requests_seen(select(Request).join(Organisation, Organisation.id == Request.organisation_id)
                               .where(Request.status.in_(("submitted", "approved"))), actor)  # type: ignore[attr-defined]
+        query = query.order_by(case((Request.status == "submitted", 0), else_=1), Request.needed_by, Request.id)
         lines: dict[int, list] = {}
-        waiting = page_of(s, query, None, lambda r: request_view(s, r, lines[r.id]),
-                          first=lambda rows: lines.update(lines_of(s, [r.id for r in rows])))
+        organisations: dict[int, str] = {}
+
+        def first(rows: list[Request]) -> None:
+            lines.update(lines_of(s, [r.id for r in rows]))
+            organisations.update(s.exec(select(Organisation.id, Organisation.name).where(
+                Organisation.id.in_({r.organisation_id for r in rows}))).all())  # type: ignore[union-attr]
+
         names = _item_names(s)
-        organisations = {o.id: o.name for o in s.exec(select(Organisation).where(
-            Organisation.id.in_({r["organisation_id"] for r in waiting}))).all()}  # type: ignore[union-attr]
-    return [_named(r, names) | {"organisation_name": organisations[r["organisation_id"]]}
-            for r in sorted(waiting, key=lambda r: (r["status"] != "submitted", r["needed_by"], r["id"]))]
+        return page_of(s, query, window, lambda r: _named(request_view(s, r, lines[r.id]), names)
+                       | {"organisation_name": organisations[r.organisation_id]}, first=first)
 
 
 def _item_names(s: Session) -> dict[int, str]:

@@ -16,8 +16,8 @@ from makernet.documents.production_report import (DepartementVolume, ItemVolume,
                                                   build_production_report)
 from makernet.domain.stock import average_unit_cost
 from makernet.errors import InvalidInput
-from makernet.models import (BomLine, Delivery, DeliveryLine, DesignVersion, Item, Job, Machine, Material,
-                             Organisation, Place, PlateLayout, Request, RequestLine, StockEntry, WorkOrder)
+from makernet.models import (BomLine, Delivery, DeliveryLine, DesignVersion, Item, Machine, Material, Organisation,
+                             OutputDay, Place, PlateLayout, Request, RequestLine, StockEntry, WorkOrder)
 from makernet.services.access import Actor, report_territory, stock_place
 from makernet.services.context import Context
 from makernet.services.deliveries.queries import get_delivery
@@ -79,7 +79,7 @@ def production_figures(ctx: Context, actor: Actor, start: date, end: date, depar
     since = datetime.combine(start, time.min, UTC)
     until = datetime.combine(end + timedelta(days=1), time.min, UTC)
     with ctx.db.reading() as s:
-        made = _made(s, territory, since, until)
+        made = _made(s, territory, start, end)
         asked, shipped, received, by_dep = _demand(s, territory, since, until)
         names = {i.id: i.name for i in s.exec(select(Item)).all()}
     item_ids = sorted(set(asked) | set(made["item"]) | set(shipped) | set(received), key=lambda i: names[i])
@@ -96,27 +96,24 @@ def production_figures(ctx: Context, actor: Actor, start: date, end: date, depar
                             daily_made=[(day, made["day"].get(day, 0)) for day in days])
 
 
-def _made(s: Session, territory: list[str] | None, since: datetime, until: datetime) -> dict:
-    """Good and rejected units of jobs finished in the period, by item, place, département and day."""
-    query = (select(Job.finished_at, Job.units_made, Job.units_rejected, RequestLine.item_id, Place.name,
-                    Place.departement)
-             .join(WorkOrder, WorkOrder.id == Job.work_order_id).join(Place, Place.id == WorkOrder.place_id)
-             .join(RequestLine, RequestLine.id == WorkOrder.request_line_id)
-             .where(Job.status == "done", Job.finished_at >= since, Job.finished_at < until))
+def _made(s: Session, territory: list[str] | None, start: date, end: date) -> dict:
+    """Good and rejected units finished in the period, by item, place, département and day, from the running
+    totals per place and day (never every finished plate)."""
+    query = (select(OutputDay.day, OutputDay.item_id, Place.name, Place.departement, func.sum(OutputDay.units_made),
+                    func.sum(OutputDay.units_rejected))
+             .join(Place, Place.id == OutputDay.place_id).where(OutputDay.day >= start, OutputDay.day <= end)
+             .group_by(OutputDay.day, OutputDay.item_id, Place.name, Place.departement))
     if territory is not None:
         query = query.where(Place.departement.in_(territory))  # type: ignore[attr-defined]
     out: dict = {"item": defaultdict(lambda: (0, 0)), "place": defaultdict(lambda: (0, 0)),
                  "dep": defaultdict(int), "day": defaultdict(int)}
-    for finished, good, bad, item_id, place, dep in s.exec(query).all():
+    for day, item_id, place, dep, good, bad in s.exec(query).all():
+        good, bad = int(good), int(bad)
         out["item"][item_id] = (out["item"][item_id][0] + good, out["item"][item_id][1] + bad)
         out["place"][(place, dep)] = (out["place"][(place, dep)][0] + good, out["place"][(place, dep)][1] + bad)
         out["dep"][dep] += good
-        out["day"][_utc(finished).date()] += good
+        out["day"][day if isinstance(day, date) else date.fromisoformat(day)] += good
     return out
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _demand(s: Session, territory: list[str] | None, since: datetime, until: datetime) -> tuple[dict, dict, dict, dict]:

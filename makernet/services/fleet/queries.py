@@ -2,15 +2,18 @@
 of their usual failures; the printer profiles a printer may have."""
 from __future__ import annotations
 
+from collections import defaultdict
+
+from sqlalchemy import case, func
 from sqlmodel import Session, select
 
-from makernet.models import Machine, Place, PlateLayout
-from makernet.services.access import Actor, own_machine
+from makernet.models import Job, Machine, Place, PlateLayout
+from makernet.services.access import Actor, own_machine, territory_scope
 from makernet.services.context import Context
 from makernet.services.place_keys import NO_KEY_REASON
 from makernet.services.printer_io import (EXPIRED, OUTSIDE, check_connection, require_printer_network,
                                           split_by_networks)
-from makernet.services.places.views import can, connection_of
+from makernet.services.places.views import BY_HAND, can, connection_of, shown_state
 from printers.base import (KEY_REFUSED, KEY_REQUEST_REFUSED, NO_APP_KEYS, NOT_THE_HOST, UNREACHABLE, Capability,
                            MachineConnection)
 from printers.registry import drivers_that
@@ -72,3 +75,35 @@ def central_printers(ctx: Context) -> dict[int, MachineConnection]:
             Place.site_worker == False)).all()  # noqa: E712
         connections = [(m.id, connection_of(ctx, m)) for m in rows]
     return dict(split_by_networks(connections, ctx.settings.printer_networks)[0])
+
+
+SHOWN = 50          # machines the territory's table lists: those needing a look first, then those at work
+ACTIVE_JOBS = ("dispatching", "printing")
+NEEDS_A_LOOK = ("error", "offline", "unknown", "paused", "pausing", "cancelling", "connecting")
+AT_WORK = ("printing", "starting", "finishing")
+
+
+def territory_printers(ctx: Context, actor: Actor) -> dict:
+    """The machines of the actor's territory: how many in each state (counted in the database, one whose counts
+    are reported by hand as "by_hand", never as a printer in an unknown state), and a table of at most `SHOWN` of
+    them, those needing a look first, then those at work, with the progress of what runs on them."""
+    actor.require("coordinator")
+    scope = territory_scope(actor)
+    reading = drivers_that(Capability.STATUS)
+    in_territory = (Machine.active == True) & (True if scope is None else Place.departement.in_(scope))  # type: ignore[attr-defined]  # noqa: E712
+    with ctx.db.reading() as s:
+        counts: dict[str, int] = defaultdict(int)
+        for driver, state, n in s.exec(select(Machine.driver, Machine.state, func.count()).join(
+                Place, Place.id == Machine.place_id).where(in_territory).group_by(Machine.driver, Machine.state)).all():
+            counts[state if driver in reading else BY_HAND] += n
+        rank = case((Machine.driver.not_in(reading), 3), (Machine.state.in_(NEEDS_A_LOOK), 0),  # type: ignore[attr-defined]
+                    (Machine.state.in_(AT_WORK), 1), else_=2)  # type: ignore[attr-defined]
+        rows = s.exec(select(Machine, Place.name).join(Place, Place.id == Machine.place_id).where(in_territory)
+                      .order_by(rank, Place.name, Machine.name).limit(SHOWN)).all()
+        running = {job.machine_id: job for job in s.exec(select(Job).where(
+            Job.machine_id.in_([m.id for m, _ in rows]), Job.status.in_(ACTIVE_JOBS))).all()}  # type: ignore[attr-defined]
+        machines = [{"id": m.id, "name": m.name, "kind": m.kind, "place": place, "state": shown_state(m),
+                     "state_detail": m.state_detail, "bed_clear": m.bed_clear,
+                     "job_id": running[m.id].id if m.id in running else None,
+                     "progress": running[m.id].progress if m.id in running else None} for m, place in rows]
+    return {"machines": machines, "counts": dict(sorted(counts.items())), "total": sum(counts.values())}

@@ -12,10 +12,12 @@ from makernet.domain.plates import Decision
 from makernet.domain.production import split_into_plates, upload_name
 from makernet.domain.states import JobStatus, RequestStatus, WorkOrderStatus
 from makernet.errors import Conflict
-from makernet.models import BomLine, Item, Job, Machine, Place, PlateLayout, Request, RequestLine, WorkOrder
+from makernet.models import (BomLine, Item, Job, Machine, OutputDay, Place, PlateLayout, Request, RequestLine,
+                             WorkOrder)
 from makernet.models.base import utcnow
 from makernet.services.context import Context
 from makernet.services.stock.operations import consume_for_job
+from makernet.services.tallies import add_to
 from makernet.services.transitions import created, move
 from printers.base import Capability, PrinterState
 from printers.registry import driver_info, drivers_that
@@ -114,15 +116,18 @@ def _profile(printers: list[Machine], machine_id: int) -> str:
 def complete_job(s: Session, job_id: int, units_made: int | None = None, units_rejected: int = 0) -> bool:
     """Record a finished job once: units on the work order and request line, material consumed."""
     job = s.get(Job, job_id)
-    made = job.units if units_made is None else units_made
+    made, now = job.units if units_made is None else units_made, utcnow()
     if move(s, Job, JobStatus, job_id, "finish", note=f"{made} made, {units_rejected} rejected",
-            units_made=made, units_rejected=units_rejected, finished_at=utcnow(), progress=100.0) is None:
+            units_made=made, units_rejected=units_rejected, finished_at=now, progress=100.0) is None:
         return False
     order = s.get(WorkOrder, job.work_order_id)
     s.execute(update(WorkOrder).where(WorkOrder.id == order.id).values(
         units_made=WorkOrder.units_made + made, units_rejected=WorkOrder.units_rejected + units_rejected))
     s.execute(update(RequestLine).where(RequestLine.id == order.request_line_id).values(
         units_made=RequestLine.units_made + made))
+    item_id = s.exec(select(RequestLine.item_id).where(RequestLine.id == order.request_line_id)).one()
+    add_to(s, OutputDay, {"day": now.date(), "place_id": order.place_id, "item_id": item_id},
+           {"units_made": made, "units_rejected": units_rejected, "jobs": 1})
     boms = s.exec(select(BomLine).where(BomLine.design_version_id == order.design_version_id)).all()
     consume_for_job(s, job_id, order.place_id, [(b.material_id, b.quantity * (made + units_rejected)) for b in boms])
     machine = s.get(Machine, job.machine_id)

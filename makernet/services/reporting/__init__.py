@@ -2,9 +2,9 @@
 
 The area's front door: the use cases entry points (pages, API, CLI, tasks) call.
 """
-from makernet.services.reporting.queries import (AT_RISK_DAYS, dashboard, database_ok, late_work, printer_states,
-                                                 public_figures, stock_overview)
+from makernet.services.reporting.queries import (AT_RISK_DAYS, dashboard, database_ok, late_work, public_figures,
+                                                 stock_overview)
 from makernet.services.reporting.views import LateLine, LateReason
 
-__all__ = ["AT_RISK_DAYS", "dashboard", "database_ok", "late_work", "LateLine", "LateReason", "printer_states",
+__all__ = ["AT_RISK_DAYS", "dashboard", "database_ok", "late_work", "LateLine", "LateReason",
            "public_figures", "stock_overview"]

@@ -2,23 +2,22 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import func, text
+from sqlalchemy import case, func, text
 from sqlmodel import Session, select
 
 from makernet.domain.planning import TRANSIT_DAYS
-from makernet.models import (Delivery, DeliveryLine, Item, Job, Machine, Material, Organisation, Place, Request,
-                             RequestLine, StockEntry, WorkOrder)
+from makernet.models import (Delivery, DeliveryLine, Item, Machine, Material, Organisation, OutputDay, Place,
+                             Request, RequestLine, WorkOrder)
 from makernet.services.access import Actor, territory_scope
 from makernet.services.context import Context
-from makernet.services.places.views import shown_state
 from makernet.services.reporting.views import LateLine
+from makernet.services.stock.queries import stock_states
 
 NOT_DEMAND = ("rejected", "cancelled")
-
-
-ACTIVE_JOBS = ("dispatching", "printing")
 
 
 def public_figures(ctx: Context) -> dict:
@@ -45,134 +44,132 @@ def _departements(actor: Actor) -> tuple[str, ...] | None:
     return territory_scope(actor)
 
 
-def _day(moment: datetime | None) -> date | None:
-    return moment.date() if moment is not None else None
-
-
 def dashboard(ctx: Context, actor: Actor, days: int = 56, today: date | None = None) -> dict:
-    """Demand vs made vs delivered: per day (cumulative) over the last `days`, per item, place and département."""
+    """Demand vs made vs delivered: per day (cumulative) over the last `days`, per item, place and département.
+
+    Each flow is summed in the database by day, item and département (a few thousand rows whatever the history):
+    units made from the running totals per place and day, units asked and received from their lines."""
     scope = _departements(actor)
     today = today or date.today()
     with ctx.db.reading() as s:
-        asked = _asked(s, scope)
-        made = _made(s, scope)
-        received = _received(s, scope)
+        items = dict(s.exec(select(Item.id, Item.name)).all())
+        flows = {"asked": _asked(s, scope), "made": _made(s, scope), "delivered": _received(s, scope)}
         per_place = _per_place(s, scope)
     start = today - timedelta(days=days - 1)
-    series, totals = [], {"asked": 0, "made": 0, "delivered": 0}
-    flows = {"asked": asked, "made": made, "delivered": received}
-    for name, rows in flows.items():  # what happened before the window still counts in the totals
-        totals[name] = sum(row["quantity"] for row in rows if row["day"] is not None and row["day"] < start)
+    by_day: dict[str, dict[date, int]] = {name: defaultdict(int) for name in flows}
+    totals = {name: 0 for name in flows}
+    for name, rows in flows.items():
+        for day, _item, _departement, quantity in rows:
+            if day < start:   # what happened before the window still counts in the cumulative totals
+                totals[name] += quantity
+            else:
+                by_day[name][day] += quantity
+    series = []
     for offset in range(days):
         day = start + timedelta(days=offset)
-        for name, rows in flows.items():
-            totals[name] += sum(row["quantity"] for row in rows if row["day"] == day)
+        for name in flows:
+            totals[name] += by_day[name].get(day, 0)
         series.append({"day": day.isoformat(), **totals})
-    return {"series": series, "totals": dict(totals), "per_item": _group(flows, "item"),
-            "per_departement": _group(flows, "departement"), "per_place": per_place}
+    for name, rows in flows.items():   # and what is dated after today (a clock ahead) in the totals too
+        totals[name] += sum(q for day, *_, q in rows if day > today)
+    return {"series": series, "totals": dict(totals), "per_departement": _group(flows, lambda row: row[2]),
+            "per_item": _group(flows, lambda row: items.get(row[1], "?")), "per_place": per_place}
 
 
-def _asked(s: Session, scope: tuple[str, ...] | None) -> list[dict]:
-    query = (select(Request.created_at, RequestLine.quantity, Item.name, Organisation.departement)
-             .join(RequestLine, RequestLine.request_id == Request.id).join(Item, Item.id == RequestLine.item_id)
+def day_of(s: Session, column: Any) -> Any:
+    """A timestamp column's day in UTC, as the database computes it (the days the running totals are kept in)."""
+    return func.date(func.timezone("UTC", column)) if s.get_bind().dialect.name == "postgresql" else func.date(column)
+
+
+def _dated(rows: Any) -> list[tuple[date, int, str, int]]:
+    """(day, item id, département, units) with the day as a date (SQLite answers text)."""
+    return [(day if isinstance(day, date) else date.fromisoformat(day), item, departement or "?", int(quantity))
+            for day, item, departement, quantity in rows if day is not None]
+
+
+def _asked(s: Session, scope: tuple[str, ...] | None) -> list[tuple[date, int, str, int]]:
+    day = day_of(s, Request.created_at)
+    query = (select(day, RequestLine.item_id, Organisation.departement, func.sum(RequestLine.quantity))
+             .join(RequestLine, RequestLine.request_id == Request.id)
              .join(Organisation, Organisation.id == Request.organisation_id)
-             .where(Request.status.not_in(NOT_DEMAND)))  # type: ignore[attr-defined]
+             .where(Request.status.not_in(NOT_DEMAND))  # type: ignore[attr-defined]
+             .group_by(day, RequestLine.item_id, Organisation.departement))
     if scope is not None:
         query = query.where(Organisation.departement.in_(scope))  # type: ignore[attr-defined]
-    return [{"day": _day(at), "quantity": q, "item": item, "departement": dep} for at, q, item, dep in s.exec(query)]
+    return _dated(s.exec(query).all())
 
 
-def _made(s: Session, scope: tuple[str, ...] | None) -> list[dict]:
-    query = (select(Job.finished_at, Job.units_made, Item.name, Place.departement)
-             .join(WorkOrder, WorkOrder.id == Job.work_order_id).join(Place, Place.id == WorkOrder.place_id)
-             .join(RequestLine, RequestLine.id == WorkOrder.request_line_id).join(Item, Item.id == RequestLine.item_id)
-             .where(Job.status == "done"))
+def _made(s: Session, scope: tuple[str, ...] | None) -> list[tuple[date, int, str, int]]:
+    query = (select(OutputDay.day, OutputDay.item_id, Place.departement, func.sum(OutputDay.units_made))
+             .join(Place, Place.id == OutputDay.place_id)
+             .group_by(OutputDay.day, OutputDay.item_id, Place.departement))
     if scope is not None:
         query = query.where(Place.departement.in_(scope))  # type: ignore[attr-defined]
-    return [{"day": _day(at), "quantity": q, "item": item, "departement": dep} for at, q, item, dep in s.exec(query)]
+    return _dated(s.exec(query).all())
 
 
-def _received(s: Session, scope: tuple[str, ...] | None) -> list[dict]:
-    query = (select(Delivery.received_at, DeliveryLine.quantity, Item.name, Organisation.departement)
+def _received(s: Session, scope: tuple[str, ...] | None) -> list[tuple[date, int, str, int]]:
+    day = day_of(s, Delivery.received_at)
+    query = (select(day, RequestLine.item_id, Organisation.departement, func.sum(DeliveryLine.quantity))
              .join(DeliveryLine, DeliveryLine.delivery_id == Delivery.id)
-             .join(RequestLine, RequestLine.id == DeliveryLine.request_line_id).join(Item, Item.id == RequestLine.item_id)
+             .join(RequestLine, RequestLine.id == DeliveryLine.request_line_id)
              .join(Request, Request.id == Delivery.request_id)
              .join(Organisation, Organisation.id == Request.organisation_id)
-             .where(Delivery.status == "received"))
+             .where(Delivery.status == "received")
+             .group_by(day, RequestLine.item_id, Organisation.departement))
     if scope is not None:
         query = query.where(Organisation.departement.in_(scope))  # type: ignore[attr-defined]
-    return [{"day": _day(at), "quantity": q, "item": item, "departement": dep} for at, q, item, dep in s.exec(query)]
+    return _dated(s.exec(query).all())
 
 
-def _group(flows: dict[str, list[dict]], key: str) -> list[dict]:
+def _group(flows: dict[str, list[tuple]], key: Callable[[tuple], str]) -> list[dict]:
     """Asked, made and delivered summed by one key (item name, département)."""
     table: dict[str, dict[str, int]] = defaultdict(lambda: {"asked": 0, "made": 0, "delivered": 0})
     for name, rows in flows.items():
         for row in rows:
-            table[row[key] or "?"][name] += row["quantity"]
+            table[key(row)][name] += row[-1]
     return [{"name": name, **values} for name, values in sorted(table.items())]
 
 
 def _per_place(s: Session, scope: tuple[str, ...] | None) -> list[dict]:
-    """Per place: accepted, made, rejected and backlog (accepted but not yet made)."""
-    query = select(Place).where(Place.active == True).order_by(Place.name)  # noqa: E712
+    """Per active place: accepted, made, rejected and backlog (accepted but not yet made), in one grouped query."""
+    open_left = case((WorkOrder.status == "accepted", WorkOrder.accepted_quantity - WorkOrder.units_made), else_=0)
+    query = (select(Place.id, Place.name, Place.departement, func.coalesce(func.sum(WorkOrder.accepted_quantity), 0),
+                    func.coalesce(func.sum(WorkOrder.units_made), 0), func.coalesce(func.sum(WorkOrder.units_rejected), 0),
+                    func.coalesce(func.sum(open_left), 0))
+             .outerjoin(WorkOrder, (WorkOrder.place_id == Place.id)
+                        & WorkOrder.status.in_(("accepted", "done")))  # type: ignore[attr-defined]
+             .where(Place.active == True)  # noqa: E712
+             .group_by(Place.id, Place.name, Place.departement).order_by(Place.name))
     if scope is not None:
         query = query.where(Place.departement.in_(scope))  # type: ignore[attr-defined]
-    result = []
-    for place in s.exec(query).all():
-        accepted, made, rejected = s.exec(select(
-            func.coalesce(func.sum(WorkOrder.accepted_quantity), 0), func.coalesce(func.sum(WorkOrder.units_made), 0),
-            func.coalesce(func.sum(WorkOrder.units_rejected), 0))
-            .where(WorkOrder.place_id == place.id, WorkOrder.status.in_(("accepted", "done")))).one()  # type: ignore[attr-defined]
-        open_backlog = s.exec(select(func.coalesce(func.sum(WorkOrder.accepted_quantity - WorkOrder.units_made), 0))
-                              .where(WorkOrder.place_id == place.id, WorkOrder.status == "accepted")).one()
-        result.append({"id": place.id, "name": place.name, "departement": place.departement,
-                       "accepted": int(accepted), "made": int(made), "rejected": int(rejected),
-                       "backlog": max(int(open_backlog), 0)})
-    return result
+    return [{"id": pid, "name": name, "departement": dep, "accepted": int(accepted), "made": int(made),
+             "rejected": int(rejected), "backlog": max(int(left), 0)}
+            for pid, name, dep, accepted, made, rejected, left in s.exec(query).all()]
 
 
 def stock_overview(ctx: Context, actor: Actor) -> dict:
-    """Every material level at every place of the territory, with the ones at or under their alert threshold."""
+    """Every material level at every place of the territory, with what is free, how many days it lasts at the
+    current rate, and the ones at or under their alert threshold (from the running totals, never the ledger)."""
     scope = _departements(actor)
     with ctx.db.reading() as s:
-        query = (select(Place, Material, func.coalesce(func.sum(StockEntry.quantity), 0))
-                 .join(StockEntry, StockEntry.place_id == Place.id).join(Material, Material.id == StockEntry.material_id)
-                 .group_by(Place.id, Material.id).order_by(Place.name, Material.code))
+        query = select(Place).order_by(Place.name)
         if scope is not None:
             query = query.where(Place.departement.in_(scope))  # type: ignore[attr-defined]
-        places: dict[int, dict] = {}
-        for place, material, level in s.exec(query).all():
-            entry = places.setdefault(place.id, {"id": place.id, "name": place.name,
-                                                 "departement": place.departement, "levels": []})
-            entry["levels"].append({"code": material.code, "name": material.name, "unit": material.unit,
-                                    "level": int(level), "threshold": material.low_stock_threshold,
-                                    "low": int(level) <= material.low_stock_threshold})
-    alerts = [{"place": p["name"], **level} for p in places.values() for level in p["levels"] if level["low"]]
-    return {"places": list(places.values()), "alerts": alerts}
-
-
-def printer_states(ctx: Context, actor: Actor) -> dict:
-    """Every machine of the territory with its state and the progress of what runs on it; one whose counts are
-    reported by hand is counted as such ("by_hand"), never as a printer in an unknown state."""
-    scope = _departements(actor)
-    with ctx.db.reading() as s:
-        query = select(Machine, Place).join(Place, Place.id == Machine.place_id).where(
-            Machine.active == True).order_by(Place.name, Machine.name)  # noqa: E712
-        if scope is not None:
-            query = query.where(Place.departement.in_(scope))  # type: ignore[attr-defined]
-        running = {job.machine_id: job for job in s.exec(select(Job).where(Job.status.in_(ACTIVE_JOBS))).all()}  # type: ignore[attr-defined]
-        machines = []
-        for machine, place in s.exec(query).all():
-            job = running.get(machine.id)
-            machines.append({"id": machine.id, "name": machine.name, "kind": machine.kind, "place": place.name,
-                             "state": shown_state(machine), "state_detail": machine.state_detail,
-                             "bed_clear": machine.bed_clear, "job_id": job.id if job else None,
-                             "progress": job.progress if job else None})
-    counts: dict[str, int] = defaultdict(int)
-    for machine in machines:
-        counts[machine["state"]] += 1
-    return {"machines": machines, "counts": dict(sorted(counts.items()))}
+        places = {p.id: p for p in s.exec(query).all()}
+        materials = {m.id: m for m in s.exec(select(Material)).all()}
+        states = stock_states(s, list(places))
+    shown: dict[int, dict] = {}
+    for (place_id, material_id), st in sorted(states.items(), key=lambda pair: (places[pair[0][0]].name,
+                                                                                materials[pair[0][1]].code)):
+        place, material = places[place_id], materials[material_id]
+        entry = shown.setdefault(place_id, {"id": place_id, "name": place.name, "departement": place.departement,
+                                            "levels": []})
+        entry["levels"].append({"code": material.code, "name": material.name, "unit": material.unit,
+                                "level": st.level, "available": st.available, "days_left": st.days_left,
+                                "threshold": material.low_stock_threshold, "low": st.alert is not None})
+    alerts = [{"place": p["name"], **level} for p in shown.values() for level in p["levels"] if level["low"]]
+    return {"places": list(shown.values()), "alerts": alerts}
 
 
 AT_RISK_DAYS = 3   # a line due within this many days that still misses units is at risk

@@ -8,7 +8,7 @@ from makernet.models import Material, StockEntry
 from makernet.services.access import Actor, stock_place, transfer_target
 from makernet.services.context import Context
 from makernet.services.events import StockDropped, record
-from makernet.services.stock.operations import lock_stock, record_receipt, withdraw, write_transfer
+from makernet.services.stock.operations import append, lock_stock, record_receipt, withdraw, write_transfer
 from makernet.services.stock.views import entry_view
 from makernet.services.stock.views import LedgerEntryView, TransferView
 
@@ -51,11 +51,8 @@ def adjust(ctx: Context, actor: Actor, place_id: int, material_id: int, quantity
             record(ctx, tx, StockDropped(place.id, material_id))
             return entry_view(entry)
         lock_stock(s, place.id, material_id)
-        entry = StockEntry(place_id=place.id, material_id=material_id, quantity=quantity, kind="adjustment",
-                           reason=why, created_by=actor.user_id)
-        s.add(entry)
-        s.flush()
-        return entry_view(entry)
+        return entry_view(append(s, StockEntry(place_id=place.id, material_id=material_id, quantity=quantity,
+                                               kind="adjustment", reason=why, created_by=actor.user_id)))
 
 
 def scrap(ctx: Context, actor: Actor, place_id: int, material_id: int, quantity: int, reason: str) -> LedgerEntryView:

@@ -14,7 +14,9 @@ from sqlmodel import Session, select
 
 from makernet.domain import stock as rules
 from makernet.errors import Conflict, InvalidInput
-from makernet.models import Job, StockEntry
+from makernet.models import Job, StockDay, StockEntry
+from makernet.models.base import utcnow
+from makernet.services.tallies import add_to
 
 KINDS = rules.MOVEMENT_KINDS
 
@@ -31,6 +33,19 @@ def lock_stock(s: Session, place_id: int, material_id: int) -> None:
         # SQLite has one writer at a time: a write statement takes that lock now,
         # before the level is read, instead of at the insert
         s.execute(text("UPDATE stockentry SET id = id WHERE 1 = 0"))
+
+
+USE_KINDS = ("consumption", "scrap")          # what sets the current rate of use
+
+
+def append(s: Session, entry: StockEntry) -> StockEntry:
+    """Write one ledger entry and add it to its place's day: the only way an entry is written."""
+    entry.created_at = entry.created_at or utcnow()
+    s.add(entry)
+    s.flush()
+    add_to(s, StockDay, {"day": entry.created_at.date(), "place_id": entry.place_id, "material_id": entry.material_id},
+           {"net": entry.quantity, "used": -entry.quantity if entry.kind in USE_KINDS else 0})
+    return entry
 
 
 def level_of(s: Session, place_id: int, material_id: int) -> int:
@@ -54,9 +69,8 @@ def consume_for_job(s: Session, job_id: int, place_id: int, needs: list[tuple[in
         lock_stock(s, place_id, material_id)
         if s.exec(select(StockEntry.id).where(StockEntry.idempotency_key == key)).first():
             continue
-        s.add(StockEntry(place_id=place_id, material_id=material_id, quantity=-quantity, kind="consumption",
-                         reason=reason, job_id=job_id, idempotency_key=key))
-        s.flush()
+        append(s, StockEntry(place_id=place_id, material_id=material_id, quantity=-quantity, kind="consumption",
+                             reason=reason, job_id=job_id, idempotency_key=key))
 
 
 def record_receipt(s: Session, place_id: int, material_id: int, quantity: int, reason: str,
@@ -68,12 +82,9 @@ def record_receipt(s: Session, place_id: int, material_id: int, quantity: int, r
     if cost_cents is not None and cost_cents < 0:
         raise InvalidInput("stock.cost_negative", field="cost_cents")
     lock_stock(s, place_id, material_id)
-    entry = StockEntry(place_id=place_id, material_id=material_id, quantity=quantity, kind="receipt",
-                       reason=reason, created_by=user_id, cost_cents=cost_cents,
-                       supply_request_id=supply_request_id)
-    s.add(entry)
-    s.flush()
-    return entry
+    return append(s, StockEntry(place_id=place_id, material_id=material_id, quantity=quantity, kind="receipt",
+                                reason=reason, created_by=user_id, cost_cents=cost_cents,
+                                supply_request_id=supply_request_id))
 
 
 def withdraw(s: Session, place_id: int, material_id: int, quantity: int, kind: str, reason: str,
@@ -86,11 +97,8 @@ def withdraw(s: Session, place_id: int, material_id: int, quantity: int, kind: s
     if refusal:
         code, figures = refusal
         raise Conflict(code, field="quantity", **figures)
-    entry = StockEntry(place_id=place_id, material_id=material_id, quantity=-quantity, kind=kind,
-                       reason=reason, created_by=user_id, **links)
-    s.add(entry)
-    s.flush()
-    return entry
+    return append(s, StockEntry(place_id=place_id, material_id=material_id, quantity=-quantity, kind=kind,
+                                reason=reason, created_by=user_id, **links))
 
 
 def write_transfer(s: Session, from_place_id: int, to_place_id: int, material_id: int, quantity: int,
@@ -104,7 +112,6 @@ def write_transfer(s: Session, from_place_id: int, to_place_id: int, material_id
     lock_stock(s, second, material_id)
     links = {"transfer_id": transfer_id, "supply_request_id": supply_request_id}
     withdraw(s, from_place_id, material_id, quantity, "transfer_out", reason, user_id, **links)
-    s.add(StockEntry(place_id=to_place_id, material_id=material_id, quantity=quantity, kind="transfer_in",
-                     reason=reason, created_by=user_id, **links))
-    s.flush()
+    append(s, StockEntry(place_id=to_place_id, material_id=material_id, quantity=quantity, kind="transfer_in",
+                         reason=reason, created_by=user_id, **links))
     return transfer_id

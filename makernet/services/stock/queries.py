@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from makernet.domain import stock as rules
 from makernet.errors import InvalidInput
-from makernet.models import BomLine, Job, Material, Place, StockEntry, WorkOrder
+from makernet.models import BomLine, Job, Material, Place, StockDay, StockEntry, WorkOrder
 from makernet.models.base import utcnow
 from makernet.services.access import Actor, sees_place, visible_place
 from makernet.services.context import Context
@@ -17,22 +17,17 @@ from makernet.services.stock.operations import KINDS
 from makernet.services.stock.views import entry_view
 from makernet.services.stock.views import LedgerEntryView, Reservation, StockAlert, StockLevel
 
-USE_KINDS = ("consumption", "scrap")          # what sets the current rate of use
-
-
 def stock_states(s: Session, place_ids: list[int]) -> dict[tuple[int, int], rules.StockState]:
     """Level, reservations and rate of use of every material held or reserved at these places."""
     if not place_ids:
         return {}
     by_pair = lambda rows: {(int(p), int(m)): int(q) for p, m, q in rows}  # noqa: E731
-    levels_ = by_pair(s.exec(select(StockEntry.place_id, StockEntry.material_id, func.sum(StockEntry.quantity))
-                             .where(StockEntry.place_id.in_(place_ids))  # type: ignore[attr-defined]
-                             .group_by(StockEntry.place_id, StockEntry.material_id)).all())
-    since = utcnow() - timedelta(days=rules.RATE_WINDOW_DAYS)
-    used = by_pair(s.exec(select(StockEntry.place_id, StockEntry.material_id, -func.sum(StockEntry.quantity))
-                          .where(StockEntry.place_id.in_(place_ids), StockEntry.kind.in_(USE_KINDS),  # type: ignore[attr-defined]
-                                 StockEntry.created_at >= since)
-                          .group_by(StockEntry.place_id, StockEntry.material_id)).all())
+    pairs = (StockDay.place_id, StockDay.material_id)
+    levels_ = by_pair(s.exec(select(*pairs, func.sum(StockDay.net)).where(
+        StockDay.place_id.in_(place_ids)).group_by(*pairs)).all())  # type: ignore[attr-defined]
+    since = (utcnow() - timedelta(days=rules.RATE_WINDOW_DAYS - 1)).date()   # the last seven days, today's too
+    used = by_pair(s.exec(select(*pairs, func.sum(StockDay.used)).where(
+        StockDay.place_id.in_(place_ids), StockDay.day >= since).group_by(*pairs)).all())  # type: ignore[attr-defined]
     reserved = by_pair(_reservation_rows(s, place_ids, grouped=True))
     thresholds = {m.id: m.low_stock_threshold for m in s.exec(select(Material)).all()}
     return {pair: rules.stock_state(levels_.get(pair, 0), reserved.get(pair, 0), used.get(pair, 0),

@@ -1,0 +1,18 @@
+"""Running totals kept beside the rows they sum (units made per place and day, stock per place and day): added
+to in the transaction that writes each row, with one upsert, so reads sum a few thousand totals, not the history."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, SQLModel
+
+
+def add_to(s: Session, table: type[SQLModel], keys: dict[str, Any], amounts: dict[str, int]) -> None:
+    """Add `amounts` to the row of `table` at `keys`, creating it at those amounts: one statement, safe when two
+    transactions add to the same row at once (the second waits for the first's row lock, then adds)."""
+    insert = (postgresql.insert if s.get_bind().dialect.name == "postgresql" else sqlite.insert)(table)
+    statement = insert.values(**keys, **amounts)
+    s.execute(statement.on_conflict_do_update(
+        index_elements=list(keys),
+        set_={name: getattr(table, name) + getattr(statement.excluded, name) for name in amounts}))
