@@ -72,6 +72,10 @@ class Settings:
     retry_after_seconds: float = 60.0  # an e-mail or webhook post refused is tried again after this, then twice as
                                        # long each time, at most sixty times as long...
     most_tries: int = 8                # ...this many times in all (about a day), then marked failed for people to see
+    map_dir: str = ""                  # the région's outlines and commune index (deploy/build_map.py); empty: the
+                                       # Nouvelle-Aquitaine shipped in makernet/static/geo/75
+    open_data_threshold: int = 3       # requesters who asked not to be shown (and private persons) count in a
+                                       # commune's open data only where at least this many of them asked
 
     @property
     def site_url(self) -> str:

@@ -86,3 +86,19 @@ def demo(octoprint_url: str | None, api_key: str | None, production_ok: bool) ->
     summary = demo_data.load(ctx.db, octoprint_url=octoprint_url, api_key=api_key, seal=lambda key: seal(ctx, key))
     click.echo(summary)
     click.echo(f"data: {where_data(ctx.settings)}")
+
+
+@main.command(help="Work out the territory's figures per commune and week and the open data files, and publish "
+                   "them now (beat does it every quarter of an hour).")
+def publish() -> None:
+    """Publish the territory's figures and open data."""
+    from makernet.services import territory
+    app = make_app()
+    ctx = app.extensions["makernet"]
+    try:
+        require_schema(app)
+        sizes = territory.publish(ctx)
+        click.echo(f"{len(sizes)} documents published ({sum(sizes.values())} bytes): "
+                   + ", ".join(sorted(name for name in sizes if name.startswith("donnees/"))))
+    finally:
+        ctx.db.dispose()

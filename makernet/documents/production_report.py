@@ -1,7 +1,7 @@
 """The production report of a territory over a period: volumes, demand against delivered, charts."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from reportlab.graphics.charts.barcharts import VerticalBarChart
@@ -13,6 +13,7 @@ from reportlab.platypus import KeepTogether, Spacer
 
 from makernet.documents.french import long_date, number, percent, printable, short_date
 from makernet.documents.layout import ACCENT, INK, WIDTH, para, render, rich, table, value
+from makernet.documents.territory_map import TerritoryMap, map_drawing
 
 ASKED, DELIVERED = colors.HexColor("#9fb3c8"), ACCENT
 
@@ -61,6 +62,9 @@ class ProductionReport:
     places: list[PlaceVolume]
     departements: list[DepartementVolume]
     daily_made: list[tuple[date, int]]
+    territory_map: TerritoryMap | None = None
+    coverage: list[tuple[str, int, int]] = field(default_factory=list)   # (communes, covered, asking) urban, rural
+    near_km: int = 20
 
 
 def _bars(labels: list[str], series: list[list[int]], fills: list, height: float) -> VerticalBarChart:
@@ -127,6 +131,19 @@ def _summary(report: ProductionReport) -> list:
     return [table(["Indicateur", "Valeur"], rows, [WIDTH - 50 * mm, 50 * mm], numeric=(1,))]
 
 
+def _where(report: ProductionReport) -> list:
+    """The map of the territory and its coverage: requesting communes within reach of an active place."""
+    if report.territory_map is None:
+        return []
+    rows = [[kind, number(asking), number(covered), percent(covered, asking)] for kind, covered, asking in report.coverage]
+    return [KeepTogether([
+        rich("Le territoire et sa couverture", "heading"),
+        map_drawing(report.territory_map, WIDTH, 95 * mm, "Communes qui demandent et lieux actifs"),
+        Spacer(1, 2 * mm),
+        table(["Communes qui demandent", "Nombre", f"À moins de {report.near_km} km d'un lieu actif", "Part"], rows,
+              [WIDTH - 110 * mm, 25 * mm, 55 * mm, 30 * mm], numeric=(1, 2, 3))])]
+
+
 def build_production_report(report: ProductionReport) -> bytes:
     """The PDF of a production report."""
     period = f"du {long_date(report.start)} au {long_date(report.end)}"
@@ -140,6 +157,7 @@ def build_production_report(report: ProductionReport) -> bytes:
         rich("Rapport de production", "title"),
         rich(f"{value(report.territory)} – {value(period)}", "subtitle"),
         *_summary(report),
+        *_where(report),
         KeepTogether([rich("Volumes par article", "heading"),
                       table(["Article", "Demandé", "Fabriqué", "Rebuts", "Expédié", "Reçu", "% reçu"], item_rows,
                             [50 * mm] + [col] * 6, numeric=(1, 2, 3, 4, 5, 6))]),

@@ -32,13 +32,14 @@ from makernet.messages import (
     planning,
     production,
     stock,
+    territory,
 )
 from makernet.messages.words import WORDS, Plural
 
 log = logging.getLogger(__name__)
 SOURCE_LOCALE = "fr"
 AREAS = (accounts, api, backups, catalogue, deliveries, demand, documents, exchange, fleet, notices, places, planning,
-         production, stock)
+         production, stock, territory)
 MESSAGES = {code: text for area in AREAS for code, text in area.MESSAGES.items()}
 IDENTIFIERS = ("id", "ids", "line")  # and every `*_id`: numbers people quote, never grouped by thousands
 

@@ -50,7 +50,7 @@ ROLES = {"requester": _l("demandeur"), "operator": _l("opérateur"), "coordinato
 ORGANISATION_KINDS = {
     "municipality": _l("« Commune »"), "care_facility": _l("« Établissement de soins (EHPAD) »"),
     "hospital": _l("« Hôpital »"), "fab_lab": _l("« Fab-lab »"), "sewing_workshop": _l("« Atelier de couture »"),
-    "coordination": _l("« Coordination »"), "other": _l("« Autre »"),
+    "coordination": _l("« Coordination »"), "individual": _l("« Particulier »"), "other": _l("« Autre »"),
 }
 REFUSALS = {"decline": _l("décliné"), "partial": _l("accepté en partie")}   # how a place answered proposed work
 # (area of the code, name of the parameter) -> the words its values stand for

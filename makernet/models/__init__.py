@@ -13,10 +13,11 @@ from makernet.models.plans import PlanningRule, PlanRun
 from makernet.models.production import Job, OutputDay
 from makernet.models.stock import StockDay, StockEntry
 from makernet.models.supply import SupplyRequest
+from makernet.models.territory import Publication
 
 __all__ = [
     "ApiToken", "AuditEntry", "BomLine", "Delivery", "DeliveryLine", "DesignVersion", "Heartbeat", "Item", "Job",
     "Machine", "Material", "MetricCounter", "NoticePreference", "Notification", "Organisation", "OutputDay", "Place",
-    "PlanRun", "PlanningRule", "PlateLayout", "Request", "RequestLine", "StockDay", "StockEntry", "SupplyRequest",
+    "PlanRun", "PlanningRule", "PlateLayout", "Publication", "Request", "RequestLine", "StockDay", "StockEntry", "SupplyRequest",
     "User", "Webhook", "WebhookDelivery", "WorkOrder",
 ]

@@ -19,6 +19,9 @@ class Organisation(SQLModel, table=True):
     latitude: float | None = None
     longitude: float | None = None
     territory: list[str] = Field(default_factory=list, sa_column=json_column())  # coordination: départements
+    # its requests counted commune by commune in the open data; if not (and for private persons), only in a
+    # commune's figures that gather at least OPEN_DATA_THRESHOLD such requesters, else in the département's
+    open_data: bool = True
     created_at: datetime = Field(default_factory=utcnow)
 
 

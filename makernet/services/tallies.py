@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import func
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel
 
@@ -16,3 +17,8 @@ def add_to(s: Session, table: type[SQLModel], keys: dict[str, Any], amounts: dic
     s.execute(statement.on_conflict_do_update(
         index_elements=list(keys),
         set_={name: getattr(table, name) + getattr(statement.excluded, name) for name in amounts}))
+
+
+def day_of(s: Session, column: Any) -> Any:
+    """A timestamp column's day in UTC, as the database computes it (the days the running totals are kept in)."""
+    return func.date(func.timezone("UTC", column)) if s.get_bind().dialect.name == "postgresql" else func.date(column)

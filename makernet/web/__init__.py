@@ -30,10 +30,11 @@ from makernet.web import (
     session,
     stock,
     supply,
+    territory,
 )
 
 AREAS = (home, accounts, catalogue, demand, places, fleet, planning, plans, production, stock, supply, deliveries,
-         reporting, documents, exchange, monitoring, notices)  # one blueprint each, named as its area
+         reporting, territory, documents, exchange, monitoring, notices)  # one blueprint each, named as its area
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 
 

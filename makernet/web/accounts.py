@@ -148,7 +148,7 @@ def organisations() -> object:
             saved = accounts.save_organisation(ctx(), actor(), name=form.name.data, kind=form.kind.data,
                                                commune=form.commune.data or "",
                                                departement=form.departement.data or "",
-                                               territory=form.territory_codes())
+                                               territory=form.territory_codes(), open_data=form.open_data.data)
         except MakerNetError as error:
             attach(form, error)
         else:

@@ -32,7 +32,7 @@ LABELS = {
     # organisation kinds
     "municipality": _l("Commune"), "care_facility": _l("Établissement de soins (EHPAD)"),
     "hospital": _l("Hôpital"), "fab_lab": _l("Fab-lab"), "sewing_workshop": _l("Atelier de couture"),
-    "coordination": _l("Coordination"), "other": _l("Autre"),
+    "coordination": _l("Coordination"), "individual": _l("Particulier"), "other": _l("Autre"),
     # item and machine kinds, units, delivery modes
     "printed": _l("Imprimé en 3D"), "sewn": _l("Cousu"), "laser_cut": _l("Découpé au laser"),
     "assembled": _l("Assemblé"), "fdm_printer": _l("Imprimante 3D"), "sewing_station": _l("Poste de couture"),

@@ -64,6 +64,9 @@ class OrganisationForm(FlaskForm):
     departement = StringField(_l("Département"), validators=[Length(max=3)], render_kw={"inputmode": "numeric"})
     territory = StringField(_l("Territoire (coordinations)"), validators=[Length(max=300)],
                             description=_l("Numéros de départements séparés par des virgules, ex. 16, 17, 79."))
+    open_data = BooleanField(_l("Ses demandes figurent commune par commune dans les données ouvertes"), default=True,
+                             description=_l("Sinon, elles n'y comptent qu'avec celles d'autres demandeurs discrets de "
+                                            "la même commune, ou au niveau du département, comme celles des particuliers."))
 
     def territory_codes(self) -> list[str]:
         """The territory as a list of département codes."""

@@ -1,10 +1,12 @@
 """running totals for reads at a region's scale: units made per place, item and day, and the stock ledger per
-place, material and day, filled from the history already there
+place, material and day, filled from the history already there; what the territory publishes (figures per
+commune, open data files); whether an organisation's requests show commune by commune in the open data
 
 Revision ID: 0017_running_totals
 Revises: 0016_notice_preferences
 """
 import sqlalchemy as sa
+import sqlmodel
 from alembic import op
 
 revision = "0017_running_totals"
@@ -43,6 +45,15 @@ def upgrade() -> None:
     op.create_index("ix_request_created_at", "request", ["created_at"])
     op.create_index("ix_request_needed_by", "request", ["needed_by"])
     op.create_index("ix_job_finished_at", "job", ["finished_at"])
+    op.create_table(
+        "publication",
+        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+        sa.Column("media_type", sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("updated_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("name"),
+    )
+    op.add_column("organisation", sa.Column("open_data", sa.Boolean(), nullable=False, server_default=sa.true()))
     day = "date(timezone('UTC', {}))" if op.get_bind().dialect.name == "postgresql" else "date({})"
     op.execute(f"""INSERT INTO outputday (day, place_id, item_id, units_made, units_rejected, jobs)
         SELECT {day.format('job.finished_at')}, workorder.place_id, requestline.item_id, SUM(job.units_made),
@@ -58,6 +69,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # in place on SQLite too (3.35 and later): rebuilding the table would trip the keys that point at it
+    op.execute("ALTER TABLE organisation DROP COLUMN open_data")
+    op.drop_table("publication")
     op.drop_index("ix_job_finished_at", table_name="job")
     op.drop_index("ix_request_needed_by", table_name="request")
     op.drop_index("ix_request_created_at", table_name="request")

@@ -174,7 +174,7 @@ def revoke_token(ctx: Context, actor: Actor, token_id: int) -> None:
 
 
 ORGANISATION_KINDS = ("municipality", "care_facility", "hospital", "fab_lab", "sewing_workshop", "coordination",
-                      "other")
+                      "individual", "other")
 
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -182,8 +182,9 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 def save_organisation(ctx: Context, actor: Actor, *, name: str, kind: str, commune: str = "",
                       departement: str = "", territory: list[str] | None = None,
-                      organisation_id: int | None = None) -> dict:
-    """Create an organisation, or change one; names are unique."""
+                      organisation_id: int | None = None, open_data: bool = True) -> dict:
+    """Create an organisation, or change one; names are unique. `open_data`: its requests may show commune by
+    commune in the open data (otherwise only among enough others who asked the same, as a private person's)."""
     actor.require("admin")
     name = text_field(name, "name", 200)
     one_of(kind, ORGANISATION_KINDS, "kind")
@@ -204,7 +205,7 @@ def save_organisation(ctx: Context, actor: Actor, *, name: str, kind: str, commu
             raise NotFound("accounts.organisation_not_found", id=organisation_id)
         organisation.name, organisation.kind = name, kind
         organisation.commune, organisation.departement = text_field(commune, "commune", 120, False), departement
-        organisation.territory = codes
+        organisation.territory, organisation.open_data = codes, open_data
         s.add(organisation)
         s.flush()
         return {"id": organisation.id, "name": organisation.name}

@@ -14,6 +14,7 @@ from makernet.documents.delivery_note import DeliveryNote, NoteLine, build_deliv
 from makernet.documents.french import euros, number
 from makernet.documents.production_report import (DepartementVolume, ItemVolume, PlaceVolume, ProductionReport,
                                                   build_production_report)
+from makernet.documents.territory_map import TerritoryMap
 from makernet.domain.stock import average_unit_cost
 from makernet.errors import InvalidInput
 from makernet.models import (BomLine, Delivery, DeliveryLine, DesignVersion, Item, Machine, Material, Organisation,
@@ -21,6 +22,7 @@ from makernet.models import (BomLine, Delivery, DeliveryLine, DesignVersion, Ite
 from makernet.services.access import Actor, report_territory, stock_place
 from makernet.services.context import Context
 from makernet.services.deliveries.queries import get_delivery
+from makernet.services.territory.queries import report_map
 
 MAX_REPORT_DAYS = 366
 
@@ -91,9 +93,14 @@ def production_figures(ctx: Context, actor: Actor, start: date, end: date, depar
                      for d in deps]
     days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
     label = "Départements " + ", ".join(territory) if territory else "Tous les départements"
+    where = report_map(ctx, actor, territory)
+    coverage = [(kind, where["coverage"][key]["covered"], where["coverage"][key]["communes"])
+                for key, kind in (("urban", "Urbaines"), ("rural", "Rurales"))]
     return ProductionReport(territory=label, start=start, end=end, generated_on=today or date.today(), items=items,
                             places=places, departements=departements_,
-                            daily_made=[(day, made["day"].get(day, 0)) for day in days])
+                            daily_made=[(day, made["day"].get(day, 0)) for day in days],
+                            territory_map=TerritoryMap(where["rings"], where["communes"], where["places"]),
+                            coverage=coverage, near_km=where["near_km"])
 
 
 def _made(s: Session, territory: list[str] | None, start: date, end: date) -> dict:

@@ -16,6 +16,7 @@ from makernet.services.access import Actor, territory_scope
 from makernet.services.context import Context
 from makernet.services.reporting.views import LateLine
 from makernet.services.stock.queries import stock_states
+from makernet.services.tallies import day_of
 
 NOT_DEMAND = ("rejected", "cancelled")
 
@@ -74,11 +75,6 @@ def dashboard(ctx: Context, actor: Actor, days: int = 56, today: date | None = N
         totals[name] += sum(q for day, *_, q in rows if day > today)
     return {"series": series, "totals": dict(totals), "per_departement": _group(flows, lambda row: row[2]),
             "per_item": _group(flows, lambda row: items.get(row[1], "?")), "per_place": per_place}
-
-
-def day_of(s: Session, column: Any) -> Any:
-    """A timestamp column's day in UTC, as the database computes it (the days the running totals are kept in)."""
-    return func.date(func.timezone("UTC", column)) if s.get_bind().dialect.name == "postgresql" else func.date(column)
 
 
 def _dated(rows: Any) -> list[tuple[date, int, str, int]]:
