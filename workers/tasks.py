@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from makernet.services import broker, fleet, mail, notices, operations, plans, production, webhooks
+from makernet.services import broker, fleet, mail, notices, operations, plans, production, territory, webhooks
 from makernet.services.context import current_context
 from workers import site  # noqa: F401  (a central worker runs the printer tasks too, for places without their own)
 
@@ -87,6 +87,13 @@ def notice_rounds() -> dict:
     posts whose task was lost posted again (beat posts this)."""
     ctx = current_context()
     return notices.rounds(ctx) | {"mail_again": len(mail.sweep(ctx)), "posts_again": len(webhooks.sweep(ctx))}
+
+
+@shared_task(name="makernet.publish_territory")
+def publish_territory() -> dict[str, int]:
+    """The territory's figures per commune and week and the open data files worked out and published anew (beat
+    posts this)."""
+    return territory.publish(current_context())
 
 
 @shared_task(name="makernet.send_mail", bind=True, max_retries=None)
