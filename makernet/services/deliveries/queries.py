@@ -11,7 +11,7 @@ from makernet.models import Delivery, DeliveryLine, Item, Organisation, Place, R
 from makernet.models.deliveries import CollectionPoint
 from makernet.services.access import Actor, visible_delivery, visible_place, visible_request
 from makernet.services.context import Context
-from makernet.services.deliveries.views import UNDER_WAY, delivery_view, point_view
+from makernet.services.deliveries.views import UNDER_WAY, delivery_view, lines_of_deliveries, point_view
 from makernet.services.listing import Filters, Rows, Window, deliveries_seen, filtered, page_of
 from makernet.services.deliveries.views import Awaited, CollectionPointView, DeliveryView
 
@@ -34,7 +34,9 @@ def list_deliveries(ctx: Context, actor: Actor, request_id: int | None = None, f
         if request_id is not None:
             query = query.where(Delivery.request_id == request_id)
         query = _filtered(s, actor, deliveries_seen(query, actor), filters or Filters())
-        return page_of(s, query, window, lambda d: delivery_view(s, d))
+        lines: dict[int, list] = {}
+        return page_of(s, query, window, lambda d: delivery_view(s, d, lines[d.id]),
+                       first=lambda rows: lines.update(lines_of_deliveries(s, [d.id for d in rows])))
 
 
 def _filtered(s: Session, actor: Actor, query: Select, filters: Filters) -> Select:
@@ -73,9 +75,9 @@ def list_collection_points(ctx: Context, departement: str | None = None) -> list
         return [point_view(p) for p in s.exec(query.order_by(CollectionPoint.name)).all()]  # type: ignore[arg-type]
 
 
-def _named(s: Session, view: dict) -> dict:
+def _named(s: Session, view: dict, items: dict[int, str] | None = None) -> dict:
     """A delivery with its item names, place, requester and request's delivery point."""
-    items = {i.id: i.name for i in s.exec(select(Item)).all()}
+    items = items if items is not None else {i.id: i.name for i in s.exec(select(Item)).all()}
     request = s.get(Request, view["request_id"])
     for line in view["lines"]:
         line["item_name"] = items.get(s.get(RequestLine, line["request_line_id"]).item_id, "?")
@@ -95,8 +97,23 @@ def place_deliveries(ctx: Context, actor: Actor, place_id: int, filters: Filters
         query = (select(Delivery).where(Delivery.place_id == place.id)
                  .order_by(Delivery.id.desc()))  # type: ignore[union-attr]
         query = _filtered(s, actor, query, replace(filters or Filters(), place_id=None))
+        lines: dict[int, list] = {}
+        items = {i.id: i.name for i in s.exec(select(Item)).all()}
+
+        held: list = []   # what every row names, read once for the page and kept for each row to find
+
+        def first(rows: list[Delivery]) -> None:
+            lines.update(lines_of_deliveries(s, [d.id for d in rows]))
+            requests = s.exec(select(Request).where(Request.id.in_({d.request_id for d in rows}))).all()  # type: ignore[attr-defined]
+            held.extend(requests)
+            held.extend(s.exec(select(Organisation).where(Organisation.id.in_({r.organisation_id for r in requests}))).all())  # type: ignore[attr-defined]
+            held.extend(s.exec(select(RequestLine).where(RequestLine.id.in_(
+                {ln.request_line_id for found in lines.values() for ln in found}))).all())  # type: ignore[attr-defined]
+            held.extend(s.exec(select(User).where(User.id.in_({d.created_by for d in rows if d.created_by}))).all())  # type: ignore[attr-defined]
+
         return {"place": {"id": place.id, "name": place.name, "organisation_id": place.organisation_id},
-                "deliveries": page_of(s, query, window, lambda d: _named(s, delivery_view(s, d)))}
+                "deliveries": page_of(s, query, window, lambda d: _named(s, delivery_view(s, d, lines[d.id]), items),
+                                      first=first)}
 
 
 def delivery_page(ctx: Context, actor: Actor, delivery_id: int) -> dict:

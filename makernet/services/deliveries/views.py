@@ -92,9 +92,20 @@ def delivery_lines(s: Session, delivery_id: int) -> list[DeliveryLine]:
                        .order_by(DeliveryLine.id)).all())  # type: ignore[arg-type]
 
 
-def delivery_view(s: Session, delivery: Delivery) -> DeliveryView:
-    """A delivery as plain data."""
-    s.refresh(delivery)
+def lines_of_deliveries(s: Session, delivery_ids: list[int]) -> dict[int, list[DeliveryLine]]:
+    """The lines of these deliveries, in one query."""
+    lines: dict[int, list[DeliveryLine]] = {i: [] for i in delivery_ids}
+    for line in s.exec(select(DeliveryLine).where(DeliveryLine.delivery_id.in_(delivery_ids))  # type: ignore[attr-defined]
+                       .order_by(DeliveryLine.id)).all():  # type: ignore[arg-type]
+        lines[line.delivery_id].append(line)
+    return lines
+
+
+def delivery_view(s: Session, delivery: Delivery, lines: list[DeliveryLine] | None = None) -> DeliveryView:
+    """A delivery as plain data; a list gives each one's lines, read for the whole page at once."""
+    if lines is None:
+        s.refresh(delivery)
+        lines = delivery_lines(s, delivery.id)
     stamp = lambda t: t.isoformat() if t else None  # noqa: E731
     return {"id": delivery.id, "place_id": delivery.place_id, "request_id": delivery.request_id,
             "status": delivery.status, "mode": delivery.mode, "destination": delivery.destination,
@@ -104,4 +115,4 @@ def delivery_view(s: Session, delivery: Delivery) -> DeliveryView:
             "created_at": stamp(delivery.created_at), "picked_up_at": stamp(delivery.picked_up_at),
             "delivered_at": stamp(delivery.delivered_at), "received_at": stamp(delivery.received_at),
             "refused_at": stamp(delivery.refused_at), "receipt_path": f"/deliveries/{delivery.id}/receipt",
-            "lines": [{"request_line_id": ln.request_line_id, "quantity": ln.quantity} for ln in delivery_lines(s, delivery.id)]}
+            "lines": [{"request_line_id": ln.request_line_id, "quantity": ln.quantity} for ln in lines]}

@@ -10,7 +10,8 @@ from sqlmodel import Session, select
 from makernet.domain.states import WorkOrderStatus
 from makernet.errors import NotFound
 from makernet.domain.planning import units_per_open_day
-from makernet.models import Item, Job, Machine, Material, Organisation, Place, Request, StockEntry, WorkOrder
+from makernet.models import (Item, Job, Machine, Material, Organisation, Place, Request, RequestLine, StockEntry,
+                             WorkOrder)
 from makernet.services.access import Actor, can_see_work_order
 from makernet.services.listing import Filters, Rows, Window, filtered, page_of, work_orders_seen
 from makernet.services.context import Context
@@ -80,8 +81,12 @@ def work_orders_page(ctx: Context, actor: Actor, filters: Filters | None = None,
     with ctx.db.reading() as s:
         items = {i.id: i.name for i in s.exec(select(Item)).all()}
         places = {p.id: p.name for p in s.exec(select(Place)).all()}
+        requests = s.exec(select(Request).where(Request.id.in_({o["request_id"] for o in orders}))).all()  # type: ignore[attr-defined]
+        held = [*requests, *s.exec(select(Organisation).where(  # read once for the page, kept for each row to find
+            Organisation.id.in_({r.organisation_id for r in requests}))).all()]  # type: ignore[attr-defined]
         for order in orders:
             _readable(s, order, items, places)
+        del held
     return orders
 
 
@@ -138,4 +143,6 @@ def list_work_orders(ctx: Context, actor: Actor, filters: Filters | None = None,
         query = select(WorkOrder).join(Place, Place.id == WorkOrder.place_id).order_by(WorkOrder.id.desc())  # type: ignore[union-attr]
         query = filtered(s, actor, work_orders_seen(query, actor), filters or Filters(), STATUSES,
                          status=WorkOrder.status, place=WorkOrder.place_id, moment=WorkOrder.created_at)
-        return page_of(s, query, window, lambda o: work_order_view(s, o))
+        held: list = []   # the page's request lines, read at once and kept so that each row finds its own
+        return page_of(s, query, window, lambda o: work_order_view(s, o, fresh=False), first=lambda rows: held.extend(
+            s.exec(select(RequestLine).where(RequestLine.id.in_({o.request_line_id for o in rows}))).all()))  # type: ignore[attr-defined]

@@ -32,9 +32,10 @@ class WorkOrderView(TypedDict):
     ready_by: Annotated[Day | None, Field(description="when the planner expects its units ready")]
 
 
-def work_order_view(s: Session, order: WorkOrder) -> WorkOrderView:
-    """A work order as plain data."""
-    s.refresh(order)
+def work_order_view(s: Session, order: WorkOrder, fresh: bool = True) -> WorkOrderView:
+    """A work order as plain data; read again first unless just read (a list's rows)."""
+    if fresh:
+        s.refresh(order)
     line = s.get(RequestLine, order.request_line_id)
     return {
         "id": order.id, "request_id": line.request_id, "request_line_id": order.request_line_id,

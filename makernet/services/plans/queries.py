@@ -1,16 +1,15 @@
 """Planner runs as they are read: the coordinators' screen, one run with its reasons, rules."""
 from __future__ import annotations
 
-from sqlalchemy import func
+from sqlalchemy import case, func
 from sqlmodel import Session, select
 
 from makernet.errors import NotFound
 from makernet.models import Item, Organisation, Place, Request, RequestLine, WorkOrder
 from makernet.models.plans import PlanningRule, PlanRun
-from makernet.services.access import Actor, covers_territory, sees_territory_place
+from makernet.services.access import Actor, covers_territory, sees_territory_place, territory_scope
 from makernet.services.context import Context
 from makernet.services.listing import Filters, Rows, Window, filtered, page_of, plan_runs_seen
-from makernet.services.planning.operations import allocated_quantity
 from makernet.services.plans.inputs import PLANNABLE_REQUESTS
 from makernet.services.plans.views import plan_run_view, rule_view
 from makernet.services.plans.views import PlanRunView, RuleView
@@ -89,21 +88,28 @@ def planning_screen(ctx: Context, actor: Actor, window: Window | None = None) ->
 
 
 def _open_lines(s: Session, actor: Actor) -> list[dict]:
-    """Lines of approved requests in the territory with units not yet accepted by a place."""
-    rows = s.exec(select(RequestLine, Organisation).join(Request, Request.id == RequestLine.request_id)
-                  .join(Organisation, Organisation.id == Request.organisation_id)
-                  .where(Request.status.in_(PLANNABLE_REQUESTS))  # type: ignore[attr-defined]
-                  .order_by(Request.needed_by, RequestLine.id)).all()
-    proposed = dict(s.exec(select(WorkOrder.request_line_id, func.sum(WorkOrder.quantity))
-                           .where(WorkOrder.status == "proposed").group_by(WorkOrder.request_line_id)).all())
+    """Lines of approved requests in the territory with units not yet accepted by a place: the lines, and what
+    is proposed and accepted of them, each read in one grouped query (never once per line)."""
+    scope = territory_scope(actor)
+    in_scope = (lambda q: q) if scope is None else (lambda q: q.where(Organisation.departement.in_(scope)))  # type: ignore[attr-defined]
+    plannable = in_scope(select(RequestLine.id, RequestLine.quantity).join(Request, Request.id == RequestLine.request_id)
+                         .join(Organisation, Organisation.id == Request.organisation_id)
+                         .where(Request.status.in_(PLANNABLE_REQUESTS))  # type: ignore[attr-defined]
+                         .order_by(Request.needed_by, RequestLine.id))
+    rows = s.exec(plannable).all()
+    taken = case((WorkOrder.status == "proposed", WorkOrder.quantity),
+                 (WorkOrder.status.in_(("accepted", "done")), WorkOrder.accepted_quantity), else_=0)  # type: ignore[attr-defined]
+    waiting = case((WorkOrder.status == "proposed", WorkOrder.quantity), else_=0)
+    sums = {line: (int(allocated), int(proposed)) for line, allocated, proposed in s.exec(in_scope(
+        select(WorkOrder.request_line_id, func.sum(taken), func.sum(waiting))
+        .join(RequestLine, RequestLine.id == WorkOrder.request_line_id).join(Request, Request.id == RequestLine.request_id)
+        .join(Organisation, Organisation.id == Request.organisation_id)
+        .where(Request.status.in_(PLANNABLE_REQUESTS)).group_by(WorkOrder.request_line_id))).all()}  # type: ignore[attr-defined]
     lines = []
-    for line, org in rows:
-        if not actor.sees_departement(org.departement):
-            continue
-        left = line.quantity - allocated_quantity(s, line.id)
-        waiting = int(proposed.get(line.id, 0))
-        if left > 0 or waiting > 0:
-            lines.append({"id": line.id, "left": left, "proposed": waiting})
+    for line_id, quantity in rows:
+        allocated, proposed = sums.get(line_id, (0, 0))
+        if quantity - allocated > 0 or proposed > 0:
+            lines.append({"id": line_id, "left": quantity - allocated, "proposed": proposed})
     return lines
 
 

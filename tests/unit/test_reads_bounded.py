@@ -1,0 +1,72 @@
+"""Every page and list a coordinator reads runs the same number of SQL statements whatever the history holds:
+nothing is read once per row, so a region's season costs what a demo costs (bench/reads.py times it at scale)."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from flask import Flask
+from sqlalchemy import event
+
+from makernet.services import territory
+from tests.support.api import COORDINATOR, ApiClient
+from tests.support.pages import Pages
+from tests.support.recount import some_history
+from tests.support.services import postgres_demo_app
+
+READS = ("/dashboard", "/dashboard/printers", "/stock", "/territory", "/territoire", "/territoire/17", "/requests",
+         "/triage", "/late", "/work-orders", "/places/3/deliveries", "/plans", "/supply", "/exports/requests.csv",
+         "/exports/production.csv", "/exports/deliveries.csv", "/exports/stock.csv", "/donnees/communes-semaines.csv")
+API_READS = ("/requests?per_page=50", "/deliveries?per_page=50", "/work-orders?per_page=50", "/late-work")
+
+
+@contextmanager
+def statements(app: Flask) -> Iterator[list[str]]:
+    """The SQL statements the app's engine runs meanwhile."""
+    seen: list[str] = []
+    engine = app.extensions["makernet"].db.engine
+    listener = lambda *args: seen.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+
+
+def counted(app: Flask, pages: Pages, api: ApiClient) -> dict[str, int]:
+    counts = {}
+    for url in READS:
+        with statements(app) as seen:
+            answer = pages.client.get(url)
+            assert answer.status_code == 200, url
+            answer.get_data()
+        counts[url] = len(seen)
+    for url in API_READS:
+        api.ok("get", url, COORDINATOR)      # its token made once, before counting
+        with statements(app) as seen:
+            api.ok("get", url, COORDINATOR)
+        counts["/api/v1" + url] = len(seen)
+    return counts
+
+
+def test_pages_and_lists_run_as_many_statements_for_a_season_as_for_a_day(app: Flask, api: ApiClient) -> None:
+    pages = Pages(app.test_client())
+    pages.sign_in(COORDINATOR)
+    some_history(api)
+    territory.publish(app.extensions["makernet"])
+    first = counted(app, pages, api)
+    for _ in range(3):             # three times the requests, plates, deliveries, stock movements
+        some_history(api)
+    territory.publish(app.extensions["makernet"])
+    assert counted(app, pages, api) == first
+
+
+@pytest.mark.postgres
+def test_the_territory_is_published_from_postgresql_as_from_sqlite(tmp_path) -> None:  # noqa: ANN001
+    with postgres_demo_app(tmp_path) as application:
+        some_history(ApiClient(application.test_client()))
+        sizes = territory.publish(application.extensions["makernet"])
+        assert sizes["donnees/communes-semaines.csv"] > 100
+        view = territory.public_territory(application.extensions["makernet"], "17")
+        assert view["totals"] == {"asked": 80, "made": 25, "delivered": 20}
