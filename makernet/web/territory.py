@@ -2,13 +2,15 @@
 départements and communes, the open data files, and the map's outlines (served by the app: no tile server)."""
 from __future__ import annotations
 
-from flask import abort, render_template, request, send_from_directory
+from flask import abort, flash, redirect, render_template, request, send_from_directory, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from makernet.services import territory
 from makernet.services.context import current_context as ctx
 from makernet.web.feedback import page_blueprint
+from makernet.web.forms import ActionForm
 from makernet.web.session import actor, roles
 
 bp = page_blueprint("territory", __name__)
@@ -30,7 +32,18 @@ def coordinator() -> str:
     capacity, stock days left, on a map."""
     departement = request.args.get("departement") or None
     view = territory.coordinator_territory(ctx(), actor(), departement)
-    return render_template("territory/coordinator.html", t=view, departement=departement, shown=SHOWN_COMMUNES)
+    return render_template("territory/coordinator.html", t=view, departement=departement, shown=SHOWN_COMMUNES,
+                           action=ActionForm())
+
+
+@bp.post("/territory/publish")
+@roles("coordinator")
+def publish_now() -> Response:
+    """Work the figures and the open data out again now, rather than at the next quarter hour."""
+    if ActionForm().validate_on_submit():
+        territory.publish(ctx())
+        flash(_("Chiffres recalculés : les pages publiques et les données ouvertes sont à jour."), "success")
+    return redirect(url_for("territory.coordinator", departement=request.form.get("departement") or None))
 
 
 @bp.get("/territoire")
