@@ -1,5 +1,6 @@
 """Running totals kept beside the rows they sum (units made per place and day, stock per place and day): added
-to in the transaction that writes each row, with one upsert, so reads sum a few thousand totals, not the history."""
+to in the transaction that writes each row, with one upsert, so reads sum a few thousand totals, not the history;
+and rows replaced whole in one statement (what the territory publishes)."""
 from __future__ import annotations
 
 from typing import Any
@@ -12,11 +13,20 @@ from sqlmodel import Session, SQLModel
 def add_to(s: Session, table: type[SQLModel], keys: dict[str, Any], amounts: dict[str, int]) -> None:
     """Add `amounts` to the row of `table` at `keys`, creating it at those amounts: one statement, safe when two
     transactions add to the same row at once (the second waits for the first's row lock, then adds)."""
+    _upsert(s, table, keys, amounts, lambda new: {name: getattr(table, name) + getattr(new, name) for name in amounts})
+
+
+def put(s: Session, table: type[SQLModel], keys: dict[str, Any], values: dict[str, Any]) -> None:
+    """Write the row of `table` at `keys` with `values`, whether or not it was there: one statement, safe when two
+    transactions write it at once (the last one's values stay)."""
+    _upsert(s, table, keys, values, lambda new: {name: getattr(new, name) for name in values})
+
+
+def _upsert(s: Session, table: type[SQLModel], keys: dict[str, Any], values: dict[str, Any],
+            changes: Any) -> None:
     insert = (postgresql.insert if s.get_bind().dialect.name == "postgresql" else sqlite.insert)(table)
-    statement = insert.values(**keys, **amounts)
-    s.execute(statement.on_conflict_do_update(
-        index_elements=list(keys),
-        set_={name: getattr(table, name) + getattr(statement.excluded, name) for name in amounts}))
+    statement = insert.values(**keys, **values)
+    s.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=changes(statement.excluded)))
 
 
 def day_of(s: Session, column: Any) -> Any:

@@ -14,6 +14,7 @@ from makernet.domain.planning import great_circle_km
 from makernet.models import Publication
 from makernet.models.base import utcnow
 from makernet.services.context import Context
+from makernet.services.tallies import put
 from makernet.services.territory.inputs import Communes, History, communes_in, map_dir, read_history
 from makernet.services.territory.views import INTERNAL, open_data_files
 
@@ -35,10 +36,11 @@ def publish(ctx: Context) -> dict[str, int]:
     documents = {INTERNAL: ("application/json", json.dumps(figures["internal"], ensure_ascii=False))}
     documents.update(open_data_files(figures["public"], figures["updated_at"]))
     now = utcnow()
-    with ctx.db.transaction() as tx:
-        tx.session.execute(delete(Publication))
+    with ctx.db.transaction() as tx:   # each replaced in one statement: two publishing at once never collide
+        s = tx.session
+        s.execute(delete(Publication).where(Publication.name.not_in(list(documents))))  # type: ignore[attr-defined]
         for name, (media_type, body) in documents.items():
-            tx.session.add(Publication(name=name, media_type=media_type, body=body, updated_at=now))
+            put(s, Publication, {"name": name}, {"media_type": media_type, "body": body, "updated_at": now})
     return {name: len(body) for name, (_media, body) in documents.items()}
 
 
