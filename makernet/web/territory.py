@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
-from makernet.services import territory
+from makernet.services import reporting, territory
 from makernet.services.context import current_context as ctx
 from makernet.web.feedback import page_blueprint
 from makernet.web.forms import ActionForm
@@ -32,8 +32,9 @@ def coordinator() -> str:
     capacity, stock days left, on a map."""
     departement = request.args.get("departement") or None
     view = territory.coordinator_territory(ctx(), actor(), departement)
+    late = reporting.late_work(ctx(), actor(), departement=departement)
     return render_template("territory/coordinator.html", t=view, departement=departement, shown=SHOWN_COMMUNES,
-                           action=ActionForm())
+                           action=ActionForm(), late=late)
 
 
 @bp.post("/territory/publish")

@@ -171,7 +171,8 @@ def stock_overview(ctx: Context, actor: Actor) -> dict:
 AT_RISK_DAYS = 3   # a line due within this many days that still misses units is at risk
 
 
-def late_work(ctx: Context, actor: Actor, today: date | None = None, within: int = AT_RISK_DAYS) -> list[LateLine]:
+def late_work(ctx: Context, actor: Actor, today: date | None = None, within: int = AT_RISK_DAYS,
+              departement: str | None = None) -> list[LateLine]:
     """Request lines of the territory that are overdue or due within `within` days and still miss units, nearest
     date first, each with why: what is not yet allocated, answered, made, shipped or received, and work a place
     expects ready too late (its planned ready date plus the transit day falls after the date needed)."""
@@ -187,6 +188,8 @@ def late_work(ctx: Context, actor: Actor, today: date | None = None, within: int
                  .order_by(Request.needed_by, Request.id, RequestLine.id))  # type: ignore[arg-type]
         if scope is not None:
             query = query.where(Organisation.departement.in_(scope))  # type: ignore[attr-defined]
+        if departement is not None:   # one of them (the requester's)
+            query = query.where(Organisation.departement == departement)
         rows = s.exec(query).all()
         orders = defaultdict(list)
         for order, place in s.exec(select(WorkOrder, Place).join(Place, Place.id == WorkOrder.place_id).where(
