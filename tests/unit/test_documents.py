@@ -90,6 +90,9 @@ def test_the_production_report_counts_demand_made_shipped_and_received(app, api)
     assert [(p.name, p.departement, p.made) for p in figures.places] == [("Atelier couture solidaire", "17", 60)]
     assert [(d.code, d.asked, d.made, d.received) for d in figures.departements] == [("17", 120, 60, 25)]
     assert sum(made for _day, made in figures.daily_made) == 60 and len(figures.daily_made) == 3
+    shown = figures.territory_map   # its four départements' outlines, the two communes that asked, three places
+    assert len(shown.rings) >= 4 and len(shown.communes) == 1 and len(shown.places) == 3
+    assert figures.coverage == [("Urbaines", 0, 1), ("Rurales", 0, 0)]   # Rochefort asked: 25 km from the nearest place
     outside = documents.production_figures(ctx, coordinator, today() - timedelta(days=1), today() + timedelta(days=1),
                                            ["79"])
     assert outside.items == [] and outside.territory == "Départements 79"
@@ -106,6 +109,7 @@ def test_the_production_report_pdf_prints_the_figures_charts_and_period_in_frenc
                 "Visière de protection 20 0 0 0 0 0 %", "Atelier couture solidaire 17 60 0", "17 120 60 25 21 %"):
         assert row in text, row
     assert "Unités fabriquées par jour" in text and "Demande et livraisons par article" in text
+    assert "Le territoire et sa couverture" in text and "Urbaines 1 0 0 %" in text, text
 
 
 def test_a_period_without_activity_gives_a_report_that_says_so(api) -> None:  # noqa: ANN001
