@@ -8,7 +8,7 @@ from makernet.api.schemas import AcceptIn, ReasonIn, WorkOrderChangeIn, WorkOrde
 from makernet.services import planning, reporting
 from makernet.services.access import Actor
 from makernet.services.context import current_context as ctx
-from makernet.services.listing import Filters, Rows, Window, page_list
+from makernet.services.listing import Filters, Rows, Window
 from makernet.services.planning import WorkOrderView
 from makernet.services.reporting import LateLine
 
@@ -63,4 +63,4 @@ def decline_work_order(actor: Actor, work_order_id: int, body: ReasonIn) -> Work
 @endpoint(bp, "get", "/late-work", "Request lines of the territory overdue or due within 3 days that still miss "
           "units, with why (coordinators)", roles=("coordinator",), paged=True)
 def late_work(actor: Actor, window: Window) -> Rows[LateLine]:
-    return page_list(reporting.late_work(ctx(), actor), window)
+    return reporting.late_work(ctx(), actor, window=window)

@@ -2,7 +2,7 @@
 from makernet.models.audit import AuditEntry
 from makernet.models.catalogue import BomLine, DesignVersion, Item, Material, PlateLayout
 from makernet.models.deliveries import Delivery, DeliveryLine
-from makernet.models.demand import Request, RequestLine
+from makernet.models.demand import DemandDay, Request, RequestLine
 from makernet.models.operations import Heartbeat
 from makernet.models.accounts import ApiToken, Organisation, User
 from makernet.models.monitoring import MetricCounter
@@ -16,7 +16,8 @@ from makernet.models.supply import SupplyRequest
 from makernet.models.territory import Publication
 
 __all__ = [
-    "ApiToken", "AuditEntry", "BomLine", "Delivery", "DeliveryLine", "DesignVersion", "Heartbeat", "Item", "Job",
+    "ApiToken", "AuditEntry", "BomLine", "Delivery", "DeliveryLine", "DemandDay", "DesignVersion", "Heartbeat", "Item",
+    "Job",
     "Machine", "Material", "MetricCounter", "NoticePreference", "Notification", "Organisation", "OutputDay", "Place",
     "PlanRun", "PlanningRule", "PlateLayout", "Publication", "Request", "RequestLine", "StockDay", "StockEntry", "SupplyRequest",
     "User", "Webhook", "WebhookDelivery", "WorkOrder",

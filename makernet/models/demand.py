@@ -36,3 +36,16 @@ class RequestLine(SQLModel, table=True):
     units_made: int = 0
     units_delivered: int = 0
     units_received: int = 0
+
+
+class DemandDay(SQLModel, table=True):
+    """Units asked, shipped and received per day (UTC), item and requesting département: what dashboards and
+    reports sum, kept up to date in the transaction of each change (a request sent, changed, split, merged,
+    rejected or called off; a delivery prepared, refused or received), so no read goes through every line."""
+
+    day: date = Field(primary_key=True)
+    item_id: int = Field(foreign_key="item.id", primary_key=True)
+    departement: str = Field(primary_key=True, max_length=3)
+    asked: int = 0            # lines of requests sent that day, unless rejected or called off
+    shipped: int = 0          # lines of deliveries prepared that day, unless refused
+    received: int = 0         # lines of deliveries received that day

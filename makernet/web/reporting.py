@@ -5,11 +5,13 @@ from flask import render_template, request
 
 from makernet.services import fleet, reporting
 from makernet.services.context import current_context as ctx
+from makernet.services.listing import Window
 from makernet.web.feedback import page_blueprint
 from makernet.web.session import actor, roles
 
 bp = page_blueprint("reporting", __name__)
 PERIODS = (14, 28, 56, 112)
+PAGE_ROWS = 50   # late lines on a page
 
 
 @bp.get("/dashboard")
@@ -34,5 +36,6 @@ def printers() -> str:
 @roles("coordinator")
 def late() -> str:
     """Request lines overdue or due within a few days that still miss units, and why."""
-    return render_template("reporting/late.html", lines=reporting.late_work(ctx(), actor()),
+    lines = reporting.late_work(ctx(), actor(), window=Window.of(request.args.get("page"), None, PAGE_ROWS))
+    return render_template("reporting/late.html", lines=lines,
                            within=reporting.AT_RISK_DAYS)

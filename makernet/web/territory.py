@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from makernet.services import reporting, territory
 from makernet.services.context import current_context as ctx
+from makernet.services.listing import Window
 from makernet.web.feedback import page_blueprint
 from makernet.web.forms import ActionForm
 from makernet.web.session import actor, roles
@@ -32,7 +33,7 @@ def coordinator() -> str:
     capacity, stock days left, on a map."""
     departement = request.args.get("departement") or None
     view = territory.coordinator_territory(ctx(), actor(), departement)
-    late = reporting.late_work(ctx(), actor(), departement=departement)
+    late = reporting.late_work(ctx(), actor(), departement=departement, window=Window(1, 5))
     return render_template("territory/coordinator.html", t=view, departement=departement, shown=SHOWN_COMMUNES,
                            action=ActionForm(), late=late)
 

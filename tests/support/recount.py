@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
-from makernet.models import (Delivery, DeliveryLine, Job, Organisation, OutputDay, Place, Request, RequestLine,
-                             StockDay, StockEntry, WorkOrder)
+from makernet.models import (Delivery, DeliveryLine, DemandDay, Job, Organisation, OutputDay, Place, Request,
+                             RequestLine, StockDay, StockEntry, WorkOrder)
 from tests.support.api import CARE_HOME, COORDINATOR, OPERATOR, REQUESTER, SEWING_OPERATOR, ApiClient
 
 
@@ -87,3 +87,29 @@ def some_history(api: ApiClient) -> None:
     rejected = api.ok("post", "/requests", REQUESTER, {"needed_by": soon, "delivery_point": "Mairie",
                                                        "lines": [{"item_id": items["visiere"], "quantity": 500}]})
     api.ok("post", f"/requests/{rejected['id']}/reject", COORDINATOR, {"reason": "doublon"})
+
+
+def demand_days(s: Session) -> tuple[Counter, Counter]:
+    """Units asked, shipped and received per (flow, day, item, requesting département): from the requests and
+    deliveries, and from the running totals."""
+    slow: Counter = Counter()
+    for request, line, org in s.exec(select(Request, RequestLine, Organisation)
+                                     .join(RequestLine, RequestLine.request_id == Request.id)
+                                     .join(Organisation, Organisation.id == Request.organisation_id)).all():
+        if request.status not in ("rejected", "cancelled"):
+            slow[("asked", _day(request.created_at), line.item_id, org.departement)] += line.quantity
+    for delivery, line, item_id, org in s.exec(
+            select(Delivery, DeliveryLine, RequestLine.item_id, Organisation)
+            .join(DeliveryLine, DeliveryLine.delivery_id == Delivery.id)
+            .join(RequestLine, RequestLine.id == DeliveryLine.request_line_id)
+            .join(Request, Request.id == Delivery.request_id)
+            .join(Organisation, Organisation.id == Request.organisation_id)).all():
+        if delivery.status != "refused":
+            slow[("shipped", _day(delivery.created_at), item_id, org.departement)] += line.quantity
+        if delivery.status == "received":
+            slow[("received", _day(delivery.received_at), item_id, org.departement)] += line.quantity
+    fast: Counter = Counter()
+    for t in s.exec(select(DemandDay)).all():
+        for flow in ("asked", "shipped", "received"):
+            fast[(flow, t.day, t.item_id, t.departement)] += getattr(t, flow)
+    return +slow, +fast

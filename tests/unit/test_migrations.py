@@ -12,7 +12,7 @@ from sqlalchemy import text
 from makernet import schema
 from makernet.db import Database
 from tests.support.api import ApiClient
-from tests.support.recount import output_days, some_history, stock_days
+from tests.support.recount import demand_days, output_days, some_history, stock_days
 from tests.support.services import postgres_database, postgres_demo_app
 
 SEALED = "sealed:gAAAAABkexample"   # moved as stored, never unsealed
@@ -76,8 +76,10 @@ def totals_filled_from_the_history(application: object) -> None:
     with ctx.db.reading() as s:
         made, made_kept = output_days(s)
         moved, moved_kept = stock_days(s)
+        asked, asked_kept = demand_days(s)
     assert made_kept == made and sum(made.values()) == 25
     assert moved_kept == moved and moved
+    assert asked_kept == asked and asked
 
 
 def test_running_totals_are_filled_from_the_history_on_sqlite(app: Flask) -> None:

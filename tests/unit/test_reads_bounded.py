@@ -2,15 +2,22 @@
 nothing is read once per row, so a region's season costs what a demo costs (bench/reads.py times it at scale)."""
 from __future__ import annotations
 
+import csv
+import io
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date, timedelta
 
 import pytest
 from flask import Flask
 from sqlalchemy import event
+from sqlmodel import select
 
-from makernet.services import territory
-from tests.support.api import COORDINATOR, ApiClient
+from makernet.models import Organisation, User
+from makernet.services import exchange, territory
+from makernet.services.accounts.views import actor_of_user
+from tests.support.api import COORDINATOR, REQUESTER, ApiClient
 from tests.support.pages import Pages
 from tests.support.recount import some_history
 from tests.support.services import postgres_demo_app
@@ -70,3 +77,28 @@ def test_the_territory_is_published_from_postgresql_as_from_sqlite(tmp_path) -> 
         assert sizes["donnees/communes-semaines.csv"] > 100
         view = territory.public_territory(application.extensions["makernet"], "17")
         assert view["totals"] == {"asked": 80, "made": 25, "delivered": 20}
+
+
+@pytest.mark.postgres
+def test_postgresql_writes_each_export_as_python_would(tmp_path) -> None:  # noqa: ANN001
+    """COPY words every value as the Python writer does: formulas quoted, times in UTC, dates, empty cells."""
+    with postgres_demo_app(tmp_path) as application:
+        api = ApiClient(application.test_client())
+        some_history(api)
+        api.ok("post", "/requests", REQUESTER, {"needed_by": (date.today() + timedelta(days=5)).isoformat(),
+                                               "delivery_point": "=HYPERLINK(\"x\"); -2+3 ; « Mairie »",
+                                               "lines": [{"item_id": 1, "quantity": 3}]})
+        ctx = application.extensions["makernet"]
+        with ctx.db.reading() as s:
+            user = s.exec(select(User).where(User.email == COORDINATOR)).one()
+            coordinator = actor_of_user(user, s.get(Organisation, user.organisation_id))
+        rows = lambda text: list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))  # noqa: E731
+        exported = {}
+        for kind in ("requests", "production", "deliveries"):
+            by_database = b"".join(exchange.export_csv(ctx, coordinator, kind)).decode()
+            by_python = b"".join(exchange.export_csv(ctx, coordinator, kind, by_database=False)).decode()
+            assert by_database.startswith("\ufeff") and len(by_database.splitlines()) > 1
+            assert rows(by_database) == rows(by_python), kind
+            exported[kind] = rows(by_database)
+        assert any(cell.startswith("'=HYPERLINK") for row in exported["requests"] for cell in row)
+        assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", row[1]) for row in exported["production"][1:])

@@ -1,5 +1,6 @@
-"""running totals for reads at a region's scale: units made per place, item and day, and the stock ledger per
-place, material and day, filled from the history already there; what the territory publishes (figures per
+"""running totals for reads at a region's scale: units made per place, item and day, the stock ledger per
+place, material and day, and units asked, shipped and received per day, item and département, filled from the
+history already there; what the territory publishes (figures per
 commune, open data files); whether an organisation's requests show commune by commune in the open data
 
 Revision ID: 0017_running_totals
@@ -46,6 +47,17 @@ def upgrade() -> None:
     op.create_index("ix_request_needed_by", "request", ["needed_by"])
     op.create_index("ix_job_finished_at", "job", ["finished_at"])
     op.create_table(
+        "demandday",
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("item_id", sa.Integer(), nullable=False),
+        sa.Column("departement", sqlmodel.sql.sqltypes.AutoString(length=3), nullable=False),
+        sa.Column("asked", sa.Integer(), nullable=False),
+        sa.Column("shipped", sa.Integer(), nullable=False),
+        sa.Column("received", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["item_id"], ["item.id"]),
+        sa.PrimaryKeyConstraint("day", "item_id", "departement"),
+    )
+    op.create_table(
         "publication",
         sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
         sa.Column("media_type", sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
@@ -62,6 +74,30 @@ def upgrade() -> None:
                  JOIN requestline ON requestline.id = workorder.request_line_id
         WHERE job.status = 'done' AND job.finished_at IS NOT NULL
         GROUP BY 1, 2, 3""")
+    op.execute(f"""INSERT INTO demandday (day, item_id, departement, asked, shipped, received)
+        SELECT day, item_id, departement, SUM(asked), SUM(shipped), SUM(received) FROM (
+            SELECT {day.format('request.created_at')} AS day, requestline.item_id AS item_id,
+                   organisation.departement AS departement, requestline.quantity AS asked, 0 AS shipped, 0 AS received
+            FROM requestline JOIN request ON request.id = requestline.request_id
+                             JOIN organisation ON organisation.id = request.organisation_id
+            WHERE request.status NOT IN ('rejected', 'cancelled')
+            UNION ALL
+            SELECT {day.format('delivery.created_at')}, requestline.item_id, organisation.departement, 0,
+                   deliveryline.quantity, 0
+            FROM deliveryline JOIN delivery ON delivery.id = deliveryline.delivery_id
+                              JOIN requestline ON requestline.id = deliveryline.request_line_id
+                              JOIN request ON request.id = delivery.request_id
+                              JOIN organisation ON organisation.id = request.organisation_id
+            WHERE delivery.status != 'refused'
+            UNION ALL
+            SELECT {day.format('delivery.received_at')}, requestline.item_id, organisation.departement, 0, 0,
+                   deliveryline.quantity
+            FROM deliveryline JOIN delivery ON delivery.id = deliveryline.delivery_id
+                              JOIN requestline ON requestline.id = deliveryline.request_line_id
+                              JOIN request ON request.id = delivery.request_id
+                              JOIN organisation ON organisation.id = request.organisation_id
+            WHERE delivery.status = 'received' AND delivery.received_at IS NOT NULL) AS flows
+        GROUP BY day, item_id, departement""")
     op.execute(f"""INSERT INTO stockday (day, place_id, material_id, net, used)
         SELECT {day.format('created_at')}, place_id, material_id, SUM(quantity),
                SUM(CASE WHEN kind IN ('consumption', 'scrap') THEN -quantity ELSE 0 END)
@@ -72,6 +108,7 @@ def downgrade() -> None:
     # in place on SQLite too (3.35 and later): rebuilding the table would trip the keys that point at it
     op.execute("ALTER TABLE organisation DROP COLUMN open_data")
     op.drop_table("publication")
+    op.drop_table("demandday")
     op.drop_index("ix_job_finished_at", table_name="job")
     op.drop_index("ix_request_needed_by", table_name="request")
     op.drop_index("ix_request_created_at", table_name="request")

@@ -13,6 +13,7 @@ from makernet.services.access import (Actor, check_point_departement, operator_w
                                       requesters_delivery)
 from makernet.services.context import Context
 from makernet.services.events import DeliveryArrived, DeliveryShipped, ReceiptConfirmed, record
+from makernet.services.deliveries.operations import tally_delivery
 from makernet.services.deliveries.views import UNDER_WAY, delivery_lines, delivery_view, point_view
 from makernet.services.transitions import created, move
 from makernet.services.deliveries.views import CollectionPointView, DeliveryView
@@ -51,6 +52,7 @@ def create_delivery(ctx: Context, actor: Actor, *, place_id: int, request_id: in
         for index, (line_id, quantity) in enumerate(lines):
             _add_line(s, delivery, index, line_id, quantity)
         move(s, Request, RequestStatus, request.id, "ship", user_id=actor.user_id, note=f"delivery {delivery.id}")
+        tally_delivery(s, delivery.id, request.id, delivery.created_at.date(), shipped=1)
         record(ctx, tx, DeliveryShipped(delivery.id))
         return delivery_view(s, delivery)
 
@@ -117,9 +119,11 @@ def confirm_receipt(ctx: Context, actor: Actor, delivery_id: int, receiver_name:
     with ctx.db.transaction() as tx:
         s = tx.session
         delivery, request = requesters_delivery(s, actor, delivery_id)
+        now = utcnow()
         if move(s, Delivery, DeliveryStatus, delivery.id, "receive", user_id=actor.user_id,
-                receiver_name=receiver_name.strip()[:200], received_at=utcnow()) is None:
+                receiver_name=receiver_name.strip()[:200], received_at=now) is None:
             raise Conflict("delivery.not_receivable", id=delivery_id, status=delivery.status)
+        tally_delivery(s, delivery.id, request.id, now.date(), received=1)
         for line in delivery_lines(s, delivery.id):
             s.execute(update(RequestLine).where(RequestLine.id == line.request_line_id).values(
                 units_received=RequestLine.units_received + line.quantity))
@@ -142,6 +146,7 @@ def refuse_delivery(ctx: Context, actor: Actor, delivery_id: int, reason: str) -
         if move(s, Delivery, DeliveryStatus, delivery.id, "refuse", user_id=actor.user_id, note=reason,
                 refused_reason=reason.strip()[:1000], refused_at=utcnow()) is None:
             raise Conflict("delivery.not_refusable", id=delivery_id, status=delivery.status)
+        tally_delivery(s, delivery.id, request.id, delivery.created_at.date(), shipped=-1)
         for line in delivery_lines(s, delivery.id):
             s.execute(update(RequestLine).where(RequestLine.id == line.request_line_id).values(
                 units_delivered=RequestLine.units_delivered - line.quantity))

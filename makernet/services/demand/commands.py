@@ -12,7 +12,7 @@ from makernet.models import Organisation, Request, RequestLine, WorkOrder
 from makernet.services.access import Actor, own_request, visible_request
 from makernet.services.context import Context
 from makernet.services.demand.operations import (call_off_work, check_changeable, check_fields, check_lines,
-                                                 replace_lines)
+                                                 replace_lines, tallied)
 from makernet.services.demand.views import request_view
 from makernet.services.events import ChangeAsked, RequestApproved, RequestRejected, RequestSubmitted, record
 from makernet.services.transitions import created, move
@@ -42,7 +42,8 @@ def submit_request(ctx: Context, actor: Actor, *, needed_by: date, delivery_poin
         rows = [RequestLine(request_id=request.id, item_id=item_id, quantity=quantity) for item_id, quantity in lines]
         s.add_all(rows)
         created(s, Request, request.id, request.status, user_id=actor.user_id)
-        s.flush()
+        with tallied(s) as counted:
+            counted.append(request.id)
         record(ctx, tx, RequestSubmitted(request.id))
         return request_view(s, request, rows)
 
@@ -79,17 +80,18 @@ def change_request(ctx: Context, actor: Actor, request_id: int, *, needed_by: da
         if not changed:
             return request_view(s, request)
         why = f"Demande n° {request.id} modifiée par le demandeur : elle retourne à l'examen de la coordination."
-        cancelled = call_off_work(s, request.id, why, actor.user_id)
-        for name in changed:
-            if name != "lines":
-                setattr(request, name, merged[name])
-        s.add(request)
-        s.flush()   # before `move` reads the row again
-        if lines is not None:
-            replace_lines(s, request.id, lines)
-        note = "changed: " + ", ".join(changed) + (f"; work orders cancelled: {len(cancelled)}" if cancelled else "")
-        if move(s, Request, RequestStatus, request.id, "revise", user_id=actor.user_id, note=note) is None:
-            raise Conflict("request.changed_meanwhile", id=request_id)
+        with tallied(s, request.id):
+            cancelled = call_off_work(s, request.id, why, actor.user_id)
+            for name in changed:
+                if name != "lines":
+                    setattr(request, name, merged[name])
+            s.add(request)
+            s.flush()   # before `move` reads the row again
+            if lines is not None:
+                replace_lines(s, request.id, lines)
+            note = "changed: " + ", ".join(changed) + (f"; work orders cancelled: {len(cancelled)}" if cancelled else "")
+            if move(s, Request, RequestStatus, request.id, "revise", user_id=actor.user_id, note=note) is None:
+                raise Conflict("request.changed_meanwhile", id=request_id)
         return request_view(s, request)
 
 
@@ -102,9 +104,10 @@ def cancel_request(ctx: Context, actor: Actor, request_id: int) -> RequestView:
         by = "le demandeur" if request.organisation_id == actor.organisation_id else "la coordination"
         cancelled = call_off_work(s, request.id, f"Demande n° {request.id} annulée par {by}.", actor.user_id)
         note = "called off" + (f"; work orders cancelled: {len(cancelled)}" if cancelled else "")
-        if move(s, Request, RequestStatus, request.id, "call_off", user_id=actor.user_id, note=note,
-                status_reason=f"annulée par {by}") is None:
-            raise Conflict("request.changed_meanwhile", id=request_id)
+        with tallied(s, request.id):
+            if move(s, Request, RequestStatus, request.id, "call_off", user_id=actor.user_id, note=note,
+                    status_reason=f"annulée par {by}") is None:
+                raise Conflict("request.changed_meanwhile", id=request_id)
         return request_view(s, request)
 
 
@@ -144,9 +147,10 @@ def reject_request(ctx: Context, actor: Actor, request_id: int, reason: str) -> 
         raise InvalidInput("demand.reject_reason_required", field="reason")
     with ctx.db.transaction() as tx:
         request = visible_request(tx.session, actor, request_id)
-        if move(tx.session, Request, RequestStatus, request.id, "reject", user_id=actor.user_id,
-                note=reason, status_reason=reason.strip()) is None:
-            raise Conflict("request.not_rejectable", id=request_id, status=request.status)
+        with tallied(tx.session, request.id):
+            if move(tx.session, Request, RequestStatus, request.id, "reject", user_id=actor.user_id,
+                    note=reason, status_reason=reason.strip()) is None:
+                raise Conflict("request.not_rejectable", id=request_id, status=request.status)
         record(ctx, tx, RequestRejected(request.id, reason.strip()))
         return request_view(tx.session, request)
 
@@ -177,18 +181,19 @@ def split_request(ctx: Context, actor: Actor, request_id: int, moved: dict[int, 
         _check_split(lines, moved)
         if needed_by is not None and (problem := check_needed_by(needed_by, today or date.today())):
             raise InvalidInput(problem, field="needed_by")
-        twin = Request(**request.model_dump(exclude={"id", "created_at", "status_reason"}))
-        twin.needed_by = needed_by or request.needed_by
-        s.add(twin)
-        s.flush()
-        for line in lines:
-            quantity = moved.get(line.id, 0)
-            if quantity:
-                s.add(RequestLine(request_id=twin.id, item_id=line.item_id, quantity=quantity))
-                line.quantity -= quantity
-                s.delete(line) if line.quantity == 0 else s.add(line)
-        created(s, Request, twin.id, twin.status, user_id=actor.user_id, note=f"split from request {request.id}")
-        s.flush()
+        with tallied(s, request.id) as counted:
+            twin = Request(**request.model_dump(exclude={"id", "created_at", "status_reason"}))
+            twin.needed_by = needed_by or request.needed_by
+            s.add(twin)
+            s.flush()
+            counted.append(twin.id)
+            for line in lines:
+                quantity = moved.get(line.id, 0)
+                if quantity:
+                    s.add(RequestLine(request_id=twin.id, item_id=line.item_id, quantity=quantity))
+                    line.quantity -= quantity
+                    s.delete(line) if line.quantity == 0 else s.add(line)
+            created(s, Request, twin.id, twin.status, user_id=actor.user_id, note=f"split from request {request.id}")
         return request_view(s, twin)
 
 
@@ -218,24 +223,30 @@ def merge_requests(ctx: Context, actor: Actor, into_id: int, other_ids: list[int
         s = tx.session
         target = visible_request(s, actor, into_id)
         kept = {line.item_id: line for line in _unplanned(s, target)}
-        for other_id in others:
-            other = visible_request(s, actor, other_id)
-            if other.organisation_id != target.organisation_id:
-                raise InvalidInput("demand.merge_other_organisation", field="other_ids", id=other_id)
-            for line in _unplanned(s, other):
-                if line.item_id in kept:
-                    kept[line.item_id].quantity += line.quantity
-                    if check_quantity(kept[line.item_id].quantity):
-                        raise InvalidInput("demand.merged_quantity_too_large", field="other_ids", most=MAX_QUANTITY)
-                    s.delete(line)
-                else:
-                    line.request_id = target.id
-                    kept[line.item_id] = line
-                s.add(kept[line.item_id])
-            target.needed_by = min(target.needed_by, other.needed_by)
-            if move(s, Request, RequestStatus, other.id, "cancel", user_id=actor.user_id,
-                    note=f"merged into request {target.id}", status_reason=f"merged into request {target.id}") is None:
-                raise Conflict("request.changed_meanwhile", id=other_id)
+        with tallied(s, target.id, *others):
+            _merge(s, actor, target, kept, others)
         s.add(target)
         s.flush()
         return request_view(s, target)
+
+
+def _merge(s: Session, actor: Actor, target: Request, kept: dict[int, RequestLine], others: list[int]) -> None:
+    """Fold each other request's lines into the target's (same item: added up), and cancel it."""
+    for other_id in others:
+        other = visible_request(s, actor, other_id)
+        if other.organisation_id != target.organisation_id:
+            raise InvalidInput("demand.merge_other_organisation", field="other_ids", id=other_id)
+        for line in _unplanned(s, other):
+            if line.item_id in kept:
+                kept[line.item_id].quantity += line.quantity
+                if check_quantity(kept[line.item_id].quantity):
+                    raise InvalidInput("demand.merged_quantity_too_large", field="other_ids", most=MAX_QUANTITY)
+                s.delete(line)
+            else:
+                line.request_id = target.id
+                kept[line.item_id] = line
+            s.add(kept[line.item_id])
+        target.needed_by = min(target.needed_by, other.needed_by)
+        if move(s, Request, RequestStatus, other.id, "cancel", user_id=actor.user_id,
+                note=f"merged into request {target.id}", status_reason=f"merged into request {target.id}") is None:
+            raise Conflict("request.changed_meanwhile", id=other_id)

@@ -2,6 +2,9 @@
 the work not started on them called off."""
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 from sqlalchemy import func
@@ -10,11 +13,14 @@ from sqlmodel import Session, select
 from makernet.domain.demand import MAX_LINES, PRIORITIES, check_needed_by, check_quantity, repeated_item
 from makernet.domain.states import JobStatus, WorkOrderStatus
 from makernet.errors import Conflict, InvalidInput
-from makernet.models import Delivery, DeliveryLine, Item, Job, PlanningRule, Request, RequestLine, WorkOrder
+from makernet.models import (DeliveryLine, DemandDay, Delivery, Item, Job, Organisation, PlanningRule, Request,
+                             RequestLine, WorkOrder)
 from makernet.models.base import utcnow
+from makernet.services.tallies import add_to
 from makernet.services.transitions import move
 
 CHANGEABLE = ("submitted", "approved", "allocated")   # the sources of the `revise` and `call_off` transitions
+NOT_DEMAND = ("rejected", "cancelled")                # requests whose units are not asked for any more
 STARTED_JOBS = ("dispatching", "printing", "done", "failed")
 
 
@@ -92,6 +98,34 @@ def call_off_work(s: Session, request_id: int, why: str, user_id: int | None) ->
             raise Conflict("request.changed_meanwhile", id=request_id)
         cancelled.append(order.id)
     return cancelled
+
+
+def demand_of(s: Session, request_ids: list[int]) -> Counter:
+    """What these requests ask for now, per (day sent, item, requesting département)."""
+    rows = s.exec(select(Request.created_at, RequestLine.item_id, Organisation.departement, RequestLine.quantity)
+                  .join(RequestLine, RequestLine.request_id == Request.id)
+                  .join(Organisation, Organisation.id == Request.organisation_id)
+                  .where(Request.id.in_(request_ids), Request.status.not_in(NOT_DEMAND))).all()  # type: ignore[attr-defined]
+    asked: Counter = Counter()
+    for sent, item_id, departement, quantity in rows:
+        asked[(sent.date(), item_id, departement)] += quantity
+    return asked
+
+
+@contextmanager
+def tallied(s: Session, *request_ids: int) -> Iterator[list[int]]:
+    """Keep the units asked per day, item and département (`DemandDay`) up to date with whatever the block does
+    to these requests (and to those it appends to the list it is given: a request it creates)."""
+    ids = list(request_ids)
+    before = demand_of(s, ids)
+    yield ids
+    s.flush()
+    after = demand_of(s, ids)
+    for (day, item_id, departement) in set(before) | set(after):
+        if after[(day, item_id, departement)] != before[(day, item_id, departement)]:
+            add_to(s, DemandDay, {"day": day, "item_id": item_id, "departement": departement},
+                   {"asked": after[(day, item_id, departement)] - before[(day, item_id, departement)],
+                    "shipped": 0, "received": 0})
 
 
 def replace_lines(s: Session, request_id: int, lines: list[tuple[int, int]]) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import func
@@ -17,7 +17,7 @@ from makernet.documents.production_report import (DepartementVolume, ItemVolume,
 from makernet.documents.territory_map import TerritoryMap
 from makernet.domain.stock import average_unit_cost
 from makernet.errors import InvalidInput
-from makernet.models import (BomLine, Delivery, DeliveryLine, DesignVersion, Item, Machine, Material, Organisation,
+from makernet.models import (BomLine, Delivery, DemandDay, DesignVersion, Item, Machine, Material, Organisation,
                              OutputDay, Place, PlateLayout, Request, RequestLine, StockEntry, WorkOrder)
 from makernet.services.access import Actor, report_territory, stock_place
 from makernet.services.context import Context
@@ -78,11 +78,9 @@ def production_figures(ctx: Context, actor: Actor, start: date, end: date, depar
     if (end - start).days >= MAX_REPORT_DAYS:
         raise InvalidInput("documents.period_too_long", field="end", most=MAX_REPORT_DAYS)
     territory = report_territory(actor, departements)
-    since = datetime.combine(start, time.min, UTC)
-    until = datetime.combine(end + timedelta(days=1), time.min, UTC)
     with ctx.db.reading() as s:
         made = _made(s, territory, start, end)
-        asked, shipped, received, by_dep = _demand(s, territory, since, until)
+        asked, shipped, received, by_dep = _demand(s, territory, start, end)
         names = {i.id: i.name for i in s.exec(select(Item)).all()}
     item_ids = sorted(set(asked) | set(made["item"]) | set(shipped) | set(received), key=lambda i: names[i])
     items = [ItemVolume(names[i], asked.get(i, 0), made["item"].get(i, (0, 0))[0], made["item"].get(i, (0, 0))[1],
@@ -123,35 +121,26 @@ def _made(s: Session, territory: list[str] | None, start: date, end: date) -> di
     return out
 
 
-def _demand(s: Session, territory: list[str] | None, since: datetime, until: datetime) -> tuple[dict, dict, dict, dict]:
-    """Units asked, shipped and received in the period by item, and asked/received by requester's département."""
-    in_territory = (lambda q: q.where(Organisation.departement.in_(territory))) if territory is not None \
-        else (lambda q: q)  # type: ignore[attr-defined]
-    asked_rows = s.exec(in_territory(
-        select(RequestLine.item_id, Organisation.departement, func.sum(RequestLine.quantity))
-        .join(Request, Request.id == RequestLine.request_id).join(Organisation, Organisation.id == Request.organisation_id)
-        .where(Request.created_at >= since, Request.created_at < until,
-               Request.status.not_in(("rejected", "cancelled")))  # type: ignore[attr-defined]
-        .group_by(RequestLine.item_id, Organisation.departement))).all()
-
-    def delivered(moment: object, *conditions: object) -> list:
-        return s.exec(in_territory(
-            select(RequestLine.item_id, Organisation.departement, func.sum(DeliveryLine.quantity))
-            .join(Delivery, Delivery.id == DeliveryLine.delivery_id)
-            .join(RequestLine, RequestLine.id == DeliveryLine.request_line_id)
-            .join(Request, Request.id == Delivery.request_id).join(Organisation, Organisation.id == Request.organisation_id)
-            .where(moment >= since, moment < until, *conditions)
-            .group_by(RequestLine.item_id, Organisation.departement))).all()
-
-    shipped_rows = delivered(Delivery.created_at, Delivery.status != "refused")
-    received_rows = delivered(Delivery.received_at, Delivery.status == "received")
-    by_item = lambda rows: {i: sum(int(q) for i2, _d, q in rows if i2 == i) for i, _d, _q in rows}  # noqa: E731
+def _demand(s: Session, territory: list[str] | None, start: date, end: date) -> tuple[dict, dict, dict, dict]:
+    """Units asked (requests sent), shipped (deliveries prepared) and received in the period by item, and asked and
+    received by requester's département, from their running totals per day."""
+    query = (select(DemandDay.item_id, DemandDay.departement, func.sum(DemandDay.asked), func.sum(DemandDay.shipped),
+                    func.sum(DemandDay.received))
+             .where(DemandDay.day >= start, DemandDay.day <= end)
+             .group_by(DemandDay.item_id, DemandDay.departement))
+    if territory is not None:
+        query = query.where(DemandDay.departement.in_(territory))  # type: ignore[attr-defined]
+    asked: dict[int, int] = defaultdict(int)
+    shipped: dict[int, int] = defaultdict(int)
+    received: dict[int, int] = defaultdict(int)
     by_dep: dict[str, tuple[int, int]] = defaultdict(lambda: (0, 0))
-    for _i, dep, q in asked_rows:
-        by_dep[dep] = (by_dep[dep][0] + int(q), by_dep[dep][1])
-    for _i, dep, q in received_rows:
-        by_dep[dep] = (by_dep[dep][0], by_dep[dep][1] + int(q))
-    return by_item(asked_rows), by_item(shipped_rows), by_item(received_rows), dict(by_dep)
+    for item_id, dep, a, sh, r in s.exec(query).all():
+        asked[item_id] += int(a)
+        shipped[item_id] += int(sh)
+        received[item_id] += int(r)
+        by_dep[dep] = (by_dep[dep][0] + int(a), by_dep[dep][1] + int(r))
+    keep = lambda table: {i: q for i, q in table.items() if q}  # noqa: E731
+    return keep(asked), keep(shipped), keep(received), {d: v for d, v in by_dep.items() if any(v)}
 
 
 def production_report_pdf(ctx: Context, actor: Actor, start: date, end: date,

@@ -6,20 +6,17 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, text
+from sqlalchemy import func, text
 from sqlmodel import Session, select
 
 from makernet.domain.planning import TRANSIT_DAYS
-from makernet.models import (Delivery, DeliveryLine, Item, Machine, Material, Organisation, OutputDay, Place,
-                             Request, RequestLine, WorkOrder)
+from makernet.models import (DemandDay, Item, Machine, Material, Organisation, OutputDay, Place, Request, RequestLine,
+                             WorkOrder)
 from makernet.services.access import Actor, territory_scope
 from makernet.services.context import Context
+from makernet.services.listing import Rows, Window, page_of
 from makernet.services.reporting.views import LateLine
 from makernet.services.stock.queries import stock_states
-from makernet.services.tallies import day_of
-
-NOT_DEMAND = ("rejected", "cancelled")
-
 
 def public_figures(ctx: Context) -> dict:
     """Units asked, made and delivered, and the production capacity, over the whole instance."""
@@ -48,13 +45,13 @@ def _departements(actor: Actor) -> tuple[str, ...] | None:
 def dashboard(ctx: Context, actor: Actor, days: int = 56, today: date | None = None) -> dict:
     """Demand vs made vs delivered: per day (cumulative) over the last `days`, per item, place and département.
 
-    Each flow is summed in the database by day, item and département (a few thousand rows whatever the history):
-    units made from the running totals per place and day, units asked and received from their lines."""
+    Each flow is read from its running totals by day, item and département (a few thousand rows whatever the
+    history): units made per place and day, units asked and received per requesting département and day."""
     scope = _departements(actor)
     today = today or date.today()
     with ctx.db.reading() as s:
         items = dict(s.exec(select(Item.id, Item.name)).all())
-        flows = {"asked": _asked(s, scope), "made": _made(s, scope), "delivered": _received(s, scope)}
+        flows = {"asked": _demand(s, scope, "asked"), "made": _made(s, scope), "delivered": _demand(s, scope, "received")}
         per_place = _per_place(s, scope)
     start = today - timedelta(days=days - 1)
     by_day: dict[str, dict[date, int]] = {name: defaultdict(int) for name in flows}
@@ -83,15 +80,13 @@ def _dated(rows: Any) -> list[tuple[date, int, str, int]]:
             for day, item, departement, quantity in rows if day is not None]
 
 
-def _asked(s: Session, scope: tuple[str, ...] | None) -> list[tuple[date, int, str, int]]:
-    day = day_of(s, Request.created_at)
-    query = (select(day, RequestLine.item_id, Organisation.departement, func.sum(RequestLine.quantity))
-             .join(RequestLine, RequestLine.request_id == Request.id)
-             .join(Organisation, Organisation.id == Request.organisation_id)
-             .where(Request.status.not_in(NOT_DEMAND))  # type: ignore[attr-defined]
-             .group_by(day, RequestLine.item_id, Organisation.departement))
+def _demand(s: Session, scope: tuple[str, ...] | None, flow: str) -> list[tuple[date, int, str, int]]:
+    """Units asked or received per day, item and requesting département, from their running totals."""
+    column = getattr(DemandDay, flow)
+    query = (select(DemandDay.day, DemandDay.item_id, DemandDay.departement, func.sum(column))
+             .group_by(DemandDay.day, DemandDay.item_id, DemandDay.departement).having(func.sum(column) != 0))
     if scope is not None:
-        query = query.where(Organisation.departement.in_(scope))  # type: ignore[attr-defined]
+        query = query.where(DemandDay.departement.in_(scope))  # type: ignore[attr-defined]
     return _dated(s.exec(query).all())
 
 
@@ -101,20 +96,6 @@ def _made(s: Session, scope: tuple[str, ...] | None) -> list[tuple[date, int, st
              .group_by(OutputDay.day, OutputDay.item_id, Place.departement))
     if scope is not None:
         query = query.where(Place.departement.in_(scope))  # type: ignore[attr-defined]
-    return _dated(s.exec(query).all())
-
-
-def _received(s: Session, scope: tuple[str, ...] | None) -> list[tuple[date, int, str, int]]:
-    day = day_of(s, Delivery.received_at)
-    query = (select(day, RequestLine.item_id, Organisation.departement, func.sum(DeliveryLine.quantity))
-             .join(DeliveryLine, DeliveryLine.delivery_id == Delivery.id)
-             .join(RequestLine, RequestLine.id == DeliveryLine.request_line_id)
-             .join(Request, Request.id == Delivery.request_id)
-             .join(Organisation, Organisation.id == Request.organisation_id)
-             .where(Delivery.status == "received")
-             .group_by(day, RequestLine.item_id, Organisation.departement))
-    if scope is not None:
-        query = query.where(Organisation.departement.in_(scope))  # type: ignore[attr-defined]
     return _dated(s.exec(query).all())
 
 
@@ -128,20 +109,21 @@ def _group(flows: dict[str, list[tuple]], key: Callable[[tuple], str]) -> list[d
 
 
 def _per_place(s: Session, scope: tuple[str, ...] | None) -> list[dict]:
-    """Per active place: accepted, made, rejected and backlog (accepted but not yet made), in one grouped query."""
-    open_left = case((WorkOrder.status == "accepted", WorkOrder.accepted_quantity - WorkOrder.units_made), else_=0)
-    query = (select(Place.id, Place.name, Place.departement, func.coalesce(func.sum(WorkOrder.accepted_quantity), 0),
-                    func.coalesce(func.sum(WorkOrder.units_made), 0), func.coalesce(func.sum(WorkOrder.units_rejected), 0),
-                    func.coalesce(func.sum(open_left), 0))
-             .outerjoin(WorkOrder, (WorkOrder.place_id == Place.id)
-                        & WorkOrder.status.in_(("accepted", "done")))  # type: ignore[attr-defined]
-             .where(Place.active == True)  # noqa: E712
-             .group_by(Place.id, Place.name, Place.departement).order_by(Place.name))
+    """Per active place: units accepted (made, or still to make), made, rejected, and its backlog (accepted but not
+    yet made), from the running totals of what it made and its open orders (never every order it ever had)."""
+    query = select(Place.id, Place.name, Place.departement).where(Place.active == True).order_by(Place.name)  # noqa: E712
     if scope is not None:
         query = query.where(Place.departement.in_(scope))  # type: ignore[attr-defined]
-    return [{"id": pid, "name": name, "departement": dep, "accepted": int(accepted), "made": int(made),
-             "rejected": int(rejected), "backlog": max(int(left), 0)}
-            for pid, name, dep, accepted, made, rejected, left in s.exec(query).all()]
+    places = s.exec(query).all()
+    made = {p: (int(good), int(bad)) for p, good, bad in s.exec(
+        select(OutputDay.place_id, func.sum(OutputDay.units_made), func.sum(OutputDay.units_rejected))
+        .group_by(OutputDay.place_id)).all()}
+    backlog = {p: int(left) for p, left in s.exec(
+        select(WorkOrder.place_id, func.sum(WorkOrder.accepted_quantity - WorkOrder.units_made))
+        .where(WorkOrder.status == "accepted").group_by(WorkOrder.place_id)).all()}
+    return [{"id": pid, "name": name, "departement": dep, "made": made.get(pid, (0, 0))[0],
+             "rejected": made.get(pid, (0, 0))[1], "backlog": max(backlog.get(pid, 0), 0),
+             "accepted": made.get(pid, (0, 0))[0] + max(backlog.get(pid, 0), 0)} for pid, name, dep in places]
 
 
 def stock_overview(ctx: Context, actor: Actor) -> dict:
@@ -172,10 +154,11 @@ AT_RISK_DAYS = 3   # a line due within this many days that still misses units is
 
 
 def late_work(ctx: Context, actor: Actor, today: date | None = None, within: int = AT_RISK_DAYS,
-              departement: str | None = None) -> list[LateLine]:
+              departement: str | None = None, window: Window | None = None) -> Rows[LateLine]:
     """Request lines of the territory that are overdue or due within `within` days and still miss units, nearest
     date first, each with why: what is not yet allocated, answered, made, shipped or received, and work a place
-    expects ready too late (its planned ready date plus the transit day falls after the date needed)."""
+    expects ready too late (its planned ready date plus the transit day falls after the date needed). One page of
+    them (the work orders of that page's lines read at once), or all without a window."""
     scope, today = _departements(actor), today or date.today()
     with ctx.db.reading() as s:
         query = (select(RequestLine, Request, Organisation, Item)
@@ -190,17 +173,19 @@ def late_work(ctx: Context, actor: Actor, today: date | None = None, within: int
             query = query.where(Organisation.departement.in_(scope))  # type: ignore[attr-defined]
         if departement is not None:   # one of them (the requester's)
             query = query.where(Organisation.departement == departement)
-        rows = s.exec(query).all()
-        orders = defaultdict(list)
-        for order, place in s.exec(select(WorkOrder, Place).join(Place, Place.id == WorkOrder.place_id).where(
-                WorkOrder.request_line_id.in_([line.id for line, *_ in rows]),  # type: ignore[attr-defined]
-                WorkOrder.status.in_(("proposed", "accepted")))).all():  # type: ignore[attr-defined]
-            orders[order.request_line_id].append((order, place))
-        return [{"request_id": request.id, "request_line_id": line.id, "organisation": organisation.name,
-                 "item": item.name, "needed_by": request.needed_by.isoformat(), "days_left": (request.needed_by - today).days,
-                 "quantity": line.quantity, "units_received": line.units_received,
-                 "reasons": _late_reasons(request, line, orders[line.id], today)}
-                for line, request, organisation, item in rows]
+        orders: dict[int, list] = defaultdict(list)
+
+        def first(rows: list) -> None:
+            for order, place in s.exec(select(WorkOrder, Place).join(Place, Place.id == WorkOrder.place_id).where(
+                    WorkOrder.request_line_id.in_([line.id for line, *_ in rows]),  # type: ignore[attr-defined]
+                    WorkOrder.status.in_(("proposed", "accepted")))).all():  # type: ignore[attr-defined]
+                orders[order.request_line_id].append((order, place))
+
+        return page_of(s, query, window, lambda row: {
+            "request_id": row[1].id, "request_line_id": row[0].id, "organisation": row[2].name, "item": row[3].name,
+            "needed_by": row[1].needed_by.isoformat(), "days_left": (row[1].needed_by - today).days,
+            "quantity": row[0].quantity, "units_received": row[0].units_received,
+            "reasons": _late_reasons(row[1], row[0], orders[row[0].id], today)}, first=first)
 
 
 def _late_reasons(request: Request, line: RequestLine, orders: list, today: date) -> list[dict]:
