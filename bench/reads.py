@@ -67,8 +67,7 @@ CALLS = {
     "public-departement": ("public", "page", "/territoire/33"),
     "open-data": ("public", "page", "/donnees/communes-semaines.csv"),
 }
-TARGETS = {"page": "p95 ≤ 300 ms", "load": "p50 ≤ 100 ms", "export": "1st byte ≤ 500 ms, ≥ 20 MB/s"}
-MEMORY_MB = 100
+TARGETS, MEMORY_MB = {"page": "p95 ≤ 300 ms", "load": "p50 ≤ 100 ms", "export": "1st byte ≤ 500 ms, ≥ 20 MB/s"}, 100
 
 
 class Worker:
@@ -78,8 +77,7 @@ class Worker:
         self.master = master
 
     def pid(self) -> int:
-        children = Path(f"/proc/{self.master}/task/{self.master}/children").read_text().split()
-        return int(children[0])
+        return int(Path(f"/proc/{self.master}/task/{self.master}/children").read_text().split()[0])
 
     @staticmethod
     def memory(pid: int) -> dict[str, int]:
