@@ -3,19 +3,27 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
 from makernet.models.base import utcnow
 
 
+OPEN_REQUESTS = "status NOT IN ('closed', 'rejected', 'cancelled')"   # still waiting for units
+
+
 class Request(SQLModel, table=True):
     """What an organisation asks for, by when, delivered where."""
+
+    # the late page and the reminders read the open requests by the date they are needed, never the history
+    __table_args__ = (Index("ix_request_open_needed_by", "needed_by", postgresql_where=text(OPEN_REQUESTS),
+                            sqlite_where=text(OPEN_REQUESTS)),)
 
     id: int | None = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True)
     created_by: int = Field(foreign_key="user.id")
     status: str = Field(default="submitted", max_length=20, index=True)
-    needed_by: date = Field(index=True)
+    needed_by: date
     delivery_point: str = Field(max_length=300)
     latitude: float | None = None
     longitude: float | None = None

@@ -44,7 +44,9 @@ def upgrade() -> None:
     op.create_index(op.f("ix_stockday_place_id"), "stockday", ["place_id"])
     # what the delivery and request lists, the late page and the exports filter and sort on
     op.create_index("ix_request_created_at", "request", ["created_at"])
-    op.create_index("ix_request_needed_by", "request", ["needed_by"])
+    open_requests = sa.text("status NOT IN ('closed', 'rejected', 'cancelled')")
+    op.create_index("ix_request_open_needed_by", "request", ["needed_by"], postgresql_where=open_requests,
+                    sqlite_where=open_requests)
     op.create_index("ix_job_finished_at", "job", ["finished_at"])
     op.create_table(
         "demandday",
@@ -110,7 +112,7 @@ def downgrade() -> None:
     op.drop_table("publication")
     op.drop_table("demandday")
     op.drop_index("ix_job_finished_at", table_name="job")
-    op.drop_index("ix_request_needed_by", table_name="request")
+    op.drop_index("ix_request_open_needed_by", table_name="request")
     op.drop_index("ix_request_created_at", table_name="request")
     op.drop_index(op.f("ix_stockday_place_id"), table_name="stockday")
     op.drop_table("stockday")

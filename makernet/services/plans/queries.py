@@ -94,7 +94,8 @@ def _open_lines(s: Session, actor: Actor) -> list[dict]:
     in_scope = (lambda q: q) if scope is None else (lambda q: q.where(Organisation.departement.in_(scope)))  # type: ignore[attr-defined]
     plannable = in_scope(select(RequestLine.id, RequestLine.quantity).join(Request, Request.id == RequestLine.request_id)
                          .join(Organisation, Organisation.id == Request.organisation_id)
-                         .where(Request.status.in_(PLANNABLE_REQUESTS))  # type: ignore[attr-defined]
+                         .where(Request.status.in_(PLANNABLE_REQUESTS),  # type: ignore[attr-defined]
+                                RequestLine.units_made < RequestLine.quantity)   # made in full: nothing to plan
                          .order_by(Request.needed_by, RequestLine.id))
     rows = s.exec(plannable).all()
     taken = case((WorkOrder.status == "proposed", WorkOrder.quantity),
@@ -104,7 +105,8 @@ def _open_lines(s: Session, actor: Actor) -> list[dict]:
         select(WorkOrder.request_line_id, func.sum(taken), func.sum(waiting))
         .join(RequestLine, RequestLine.id == WorkOrder.request_line_id).join(Request, Request.id == RequestLine.request_id)
         .join(Organisation, Organisation.id == Request.organisation_id)
-        .where(Request.status.in_(PLANNABLE_REQUESTS)).group_by(WorkOrder.request_line_id))).all()}  # type: ignore[attr-defined]
+        .where(Request.status.in_(PLANNABLE_REQUESTS), RequestLine.units_made < RequestLine.quantity)  # type: ignore[attr-defined]
+        .group_by(WorkOrder.request_line_id))).all()}
     lines = []
     for line_id, quantity in rows:
         allocated, proposed = sums.get(line_id, (0, 0))

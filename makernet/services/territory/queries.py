@@ -17,6 +17,9 @@ from makernet.services.territory.views import INTERNAL, PUBLIC
 from makernet.services.territory.worker import NEAR_KM, publish
 
 
+FLOWS_DRAWN = 300    # the largest deliveries from a place to a commune a map draws
+
+
 def published(ctx: Context, name: str) -> Publication:
     """One public file as last published (published now if it never was); never the coordinators' figures."""
     if not name.startswith("donnees/"):
@@ -82,7 +85,7 @@ def coordinator_territory(ctx: Context, actor: Actor, departement: str | None = 
     by_place = {p["id"]: p for p in places}
     flows = [f | {"from": [by_place[f["place_id"]]["latitude"], by_place[f["place_id"]]["longitude"]]}
              for f in figures["shipped"] if f["place_id"] in by_place and f["code"] in in_view
-             and by_place[f["place_id"]]["latitude"] is not None]
+             and by_place[f["place_id"]]["latitude"] is not None][:FLOWS_DRAWN]
     waits: dict[int, int] = defaultdict(int)
     for dep in seen:
         for days, units in figures["waits"].get(dep, {}).items():

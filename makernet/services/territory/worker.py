@@ -20,6 +20,7 @@ from makernet.services.territory.views import INTERNAL, open_data_files
 
 NEAR_KM = 20                  # a requesting commune within this distance of an active place is covered
 PRIVATE_KINDS = ("individual",)
+FLOWS_KEPT = 2_000            # the largest flows from a place to a commune kept for the maps (a season has 60,000)
 
 
 def week_of(day: date) -> str:
@@ -85,7 +86,8 @@ def territory_figures(history: History, index: Communes, threshold: int) -> dict
     return {"updated_at": updated,
             "internal": {"updated_at": updated, "cells": _cells(internal), "communes": _communes(internal, index, places),
                          "places": list(places.values()), "waits": {d: dict(w) for d, w in waits.items()},
-                         "shipped": [{"place_id": p, "code": c, "units": u} for (p, c), u in sorted(shipped.items())],
+                         "shipped": [{"place_id": p, "code": c, "units": u} for (p, c), u in
+                                     sorted(shipped.items(), key=lambda pair: -pair[1])[:FLOWS_KEPT]],
                          "departements": index.departement_names, "items": history.items},
             "public": {"updated_at": updated, "cells": _cells(public), "communes": _communes(public, index, places),
                        "places": [_public_place(p, history.items) for p in places.values() if p["active"]],
