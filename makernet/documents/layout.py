@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -38,6 +39,8 @@ STYLES = {
     "number": ParagraphStyle("number", parent=_base["Normal"], fontName="Helvetica", fontSize=9, leading=11,
                              alignment=TA_RIGHT),
 }
+
+rl_config.shapeChecking = 0   # shapes are built by this code, not typed by people: skip checking each attribute set
 
 
 def para(text: str, style: str = "body") -> Paragraph:

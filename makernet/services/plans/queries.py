@@ -47,6 +47,7 @@ def list_rules(ctx: Context, actor: Actor) -> list[RuleView]:
 
 
 SHOWN_RUNS = 30
+SHOWN_LINES = 200   # open lines listed (and offered to a pin or a forbid), the soonest needed first
 
 
 def _line_labels(s: Session, line_ids: set[int]) -> dict[int, dict]:
@@ -73,7 +74,8 @@ def planning_screen(ctx: Context, actor: Actor, window: Window | None = None) ->
     runs = list_plan_runs(ctx, actor, None, window or Window(1, SHOWN_RUNS))
     rules = list_rules(ctx, actor)
     with ctx.db.reading() as s:
-        lines = _open_lines(s, actor)
+        every = _open_lines(s, actor)
+        lines = every[:SHOWN_LINES]
         labels = _line_labels(s, {r["request_line_id"] for r in rules} | {ln["id"] for ln in lines})
         names = _place_names(s)
         active = select(Place).where(Place.active == True).order_by(Place.name)  # type: ignore[arg-type]  # noqa: E712
@@ -83,36 +85,31 @@ def planning_screen(ctx: Context, actor: Actor, window: Window | None = None) ->
         rule.update(line=labels.get(rule["request_line_id"]), place_name=names.get(rule["place_id"], "?"))
     for line in lines:
         line.update(labels[line["id"]])
-    return {"runs": runs, "rules": rules, "lines": lines, "places": places,
-            "units_to_plan": sum(ln["left"] for ln in lines)}
+    return {"runs": runs, "rules": rules, "lines": lines, "places": places, "open_lines": len(every),
+            "units_to_plan": sum(max(ln["left"], 0) for ln in every)}
 
 
 def _open_lines(s: Session, actor: Actor) -> list[dict]:
-    """Lines of approved requests in the territory with units not yet accepted by a place: the lines, and what
-    is proposed and accepted of them, each read in one grouped query (never once per line)."""
+    """Lines of approved requests in the territory with units not yet accepted by a place, the soonest needed
+    first: one query, what is proposed and accepted of each line summed in the database beside it."""
     scope = territory_scope(actor)
-    in_scope = (lambda q: q) if scope is None else (lambda q: q.where(Organisation.departement.in_(scope)))  # type: ignore[attr-defined]
-    plannable = in_scope(select(RequestLine.id, RequestLine.quantity).join(Request, Request.id == RequestLine.request_id)
-                         .join(Organisation, Organisation.id == Request.organisation_id)
-                         .where(Request.status.in_(PLANNABLE_REQUESTS),  # type: ignore[attr-defined]
-                                RequestLine.units_made < RequestLine.quantity)   # made in full: nothing to plan
-                         .order_by(Request.needed_by, RequestLine.id))
-    rows = s.exec(plannable).all()
     taken = case((WorkOrder.status == "proposed", WorkOrder.quantity),
                  (WorkOrder.status.in_(("accepted", "done")), WorkOrder.accepted_quantity), else_=0)  # type: ignore[attr-defined]
     waiting = case((WorkOrder.status == "proposed", WorkOrder.quantity), else_=0)
-    sums = {line: (int(allocated), int(proposed)) for line, allocated, proposed in s.exec(in_scope(
-        select(WorkOrder.request_line_id, func.sum(taken), func.sum(waiting))
-        .join(RequestLine, RequestLine.id == WorkOrder.request_line_id).join(Request, Request.id == RequestLine.request_id)
-        .join(Organisation, Organisation.id == Request.organisation_id)
-        .where(Request.status.in_(PLANNABLE_REQUESTS), RequestLine.units_made < RequestLine.quantity)  # type: ignore[attr-defined]
-        .group_by(WorkOrder.request_line_id))).all()}
-    lines = []
-    for line_id, quantity in rows:
-        allocated, proposed = sums.get(line_id, (0, 0))
-        if quantity - allocated > 0 or proposed > 0:
-            lines.append({"id": line_id, "left": quantity - allocated, "proposed": proposed})
-    return lines
+    sums = (select(WorkOrder.request_line_id, func.sum(taken).label("allocated"), func.sum(waiting).label("proposed"))
+            .group_by(WorkOrder.request_line_id).subquery())
+    query = (select(RequestLine.id, RequestLine.quantity - func.coalesce(sums.c.allocated, 0),
+                    func.coalesce(sums.c.proposed, 0))
+             .join(Request, Request.id == RequestLine.request_id)
+             .join(Organisation, Organisation.id == Request.organisation_id)
+             .outerjoin(sums, sums.c.request_line_id == RequestLine.id)
+             .where(Request.status.in_(PLANNABLE_REQUESTS),  # type: ignore[attr-defined]
+                    RequestLine.units_made < RequestLine.quantity)   # made in full: nothing to plan
+             .order_by(Request.needed_by, RequestLine.id))
+    if scope is not None:
+        query = query.where(Organisation.departement.in_(scope))  # type: ignore[attr-defined]
+    return [{"id": line_id, "left": int(left), "proposed": int(proposed)}
+            for line_id, left, proposed in s.exec(query).all() if left > 0 or proposed > 0]
 
 
 def plan_run_page(ctx: Context, actor: Actor, run_id: int) -> dict:

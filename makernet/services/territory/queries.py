@@ -70,6 +70,24 @@ def public_territory(ctx: Context, departement: str | None = None, commune: str 
 def coordinator_territory(ctx: Context, actor: Actor, departement: str | None = None) -> dict:
     """What a coordinator sees of its territory (an admin of the whole région), every requester counted where it
     is, with each place's production against its capacity and the days of stock left per material (live)."""
+    view, figures, seen = _internal(ctx, actor, departement)
+    places = view["places"]
+    in_view = {c["code"] for c in view["communes"]}
+    by_place = {p["id"]: p for p in places}
+    flows = [f | {"from": [by_place[f["place_id"]]["latitude"], by_place[f["place_id"]]["longitude"]]}
+             for f in figures["shipped"] if f["place_id"] in by_place and f["code"] in in_view
+             and by_place[f["place_id"]]["latitude"] is not None][:FLOWS_DRAWN]
+    waits: dict[int, int] = defaultdict(int)
+    for dep in seen:
+        for days, units in figures["waits"].get(dep, {}).items():
+            waits[int(days)] += units
+    return view | _summary(figures, view["communes"], seen, None) | {
+        "flows": flows, "wait": _wait(waits), "materials": _stock_days(ctx, [p["id"] for p in places])}
+
+
+def _internal(ctx: Context, actor: Actor, departement: str | None) -> tuple[dict, dict, list[str]]:
+    """The coordinators' figures narrowed to the actor's départements (or one of them): its communes and active
+    places, with the whole figures and the départements shown."""
     actor.require("coordinator")
     scope = territory_scope(actor)
     publication = _read(ctx, INTERNAL)
@@ -79,21 +97,10 @@ def coordinator_territory(ctx: Context, actor: Actor, departement: str | None = 
         if departement not in seen:
             raise NotFound("territory.departement_not_found", code=departement)
         seen = [departement]
-    communes = [c for c in figures["communes"] if c["departement"] in seen]
     places = [p for p in figures["places"] if p["departement"] in seen and p["active"]]
-    in_view = {c["code"] for c in communes}
-    by_place = {p["id"]: p for p in places}
-    flows = [f | {"from": [by_place[f["place_id"]]["latitude"], by_place[f["place_id"]]["longitude"]]}
-             for f in figures["shipped"] if f["place_id"] in by_place and f["code"] in in_view
-             and by_place[f["place_id"]]["latitude"] is not None][:FLOWS_DRAWN]
-    waits: dict[int, int] = defaultdict(int)
-    for dep in seen:
-        for days, units in figures["waits"].get(dep, {}).items():
-            waits[int(days)] += units
-    return _summary(figures, communes, seen, None) | {
-        "updated_at": publication.updated_at, "departement_names": {d: figures["departements"][d] for d in seen},
-        "places": sorted(places, key=lambda p: p["name"]), "flows": flows, "wait": _wait(waits),
-        "materials": _stock_days(ctx, [p["id"] for p in places])}
+    return {"updated_at": publication.updated_at, "departement_names": {d: figures["departements"][d] for d in seen},
+            "communes": [c for c in figures["communes"] if c["departement"] in seen],
+            "places": sorted(places, key=lambda p: p["name"])}, figures, seen
 
 
 def _summary(figures: dict, communes: list[dict], deps_shown: list[str], commune: str | None) -> dict:
@@ -159,10 +166,10 @@ def _stock_days(ctx: Context, place_ids: list[int]) -> list[dict]:
 def report_map(ctx: Context, actor: Actor, departements: list[str] | None) -> dict:
     """What a production report draws and quotes of its territory (all of the actor's when None): the
     départements' outlines as rings, the communes that asked, the active places, and the coverage."""
-    view = coordinator_territory(ctx, actor)
+    view, _figures, _seen = _internal(ctx, actor, None)
     shown = set(departements or view["departement_names"])
     outlines = json.loads((map_dir(ctx.settings) / "departements.geojson").read_text(encoding="utf-8"))
-    rings = [[tuple(point) for point in polygon[0]] for feature in outlines["features"]
+    rings = [_thinned(polygon[0]) for feature in outlines["features"]
              if feature["properties"]["code"] in shown
              for polygon in (feature["geometry"]["coordinates"] if feature["geometry"]["type"] == "MultiPolygon"
                              else [feature["geometry"]["coordinates"]])]
@@ -171,3 +178,9 @@ def report_map(ctx: Context, actor: Actor, departements: list[str] | None) -> di
             "places": [(p["longitude"], p["latitude"]) for p in view["places"]
                        if p["departement"] in shown and p["latitude"] is not None],
             "coverage": _coverage(communes), "near_km": NEAR_KM, "updated_at": view["updated_at"]}
+
+
+def _thinned(ring: list, most: int = 200) -> list[tuple[float, float]]:
+    """An outline with at most about `most` points: what a map a page wide can show (and a PDF writes quickly)."""
+    step = max(1, len(ring) // most)
+    return [tuple(point) for point in ring[::step]] + [tuple(ring[-1])]
