@@ -28,6 +28,8 @@ class BodyError(MakerNetError):
         self.status = status
         self.details = details
 
+COUNTED_UP_TO = 10_000   # a list longer than this is not counted to its end: no total, its Link still leads on
+
 
 def endpoint(bp: Blueprint, method: str, path: str, summary: str, *, body: type[BaseModel] | None = None,
              success: int = 200, public: bool = False, produces: str | None = None,
@@ -41,7 +43,8 @@ def endpoint(bp: Blueprint, method: str, path: str, summary: str, *, body: type[
     documented from the view's return annotation (a TypedDict of the area's views, a list of them, `Rows[...]`),
     or from `returns` when given. `roles` are those the operation is open to, documented with their 403. A `paged`
     list's view gets the `window` the query string asks for and returns `Rows`: the answer is that page, with the
-    total in X-Total-Count and the next and previous pages in Link.
+    total in X-Total-Count (counted up to COUNTED_UP_TO rows: a longer list has none) and the next and previous pages
+    in Link.
     `filters` are the query parameters it is narrowed by (`Filters`: status among `statuses`, place_id, since and
     until, days of what `dated` says), documented with their refusals; `query` documents any other parameter; `csv_body` an uploaded CSV file;
     `refused` the refusals of its own, (status, description), beyond 401, 403, 404 and any other 4xx.
@@ -62,7 +65,8 @@ def endpoint(bp: Blueprint, method: str, path: str, summary: str, *, body: type[
             if body is not None:
                 kwargs["body"] = parse_body(body)
             if paged:
-                kwargs["window"] = Window.of(request.args.get("page"), request.args.get("per_page"))
+                kwargs["window"] = Window.of(request.args.get("page"), request.args.get("per_page"),
+                                             counted_up_to=COUNTED_UP_TO)
             result = view(**kwargs)
             if isinstance(result, Response):  # files (PDF, CSV) go out as the view made them
                 return result
@@ -92,7 +96,7 @@ def _paging_headers(rows: Rows) -> dict[str, str]:
         if 1 <= page <= rows.pages and (rel == "prev" or rows.has_next):
             query = urlencode({**request.args.to_dict(), "page": page, "per_page": rows.window.per_page})
             links.append(f'<{request.base_url}?{query}>; rel="{rel}"')
-    return {"X-Total-Count": str(rows.total), **({"Link": ", ".join(links)} if links else {})}
+    return {**({} if rows.more else {"X-Total-Count": str(rows.total)}), **({"Link": ", ".join(links)} if links else {})}
 
 
 def _bearer_token() -> str:

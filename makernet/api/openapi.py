@@ -153,7 +153,8 @@ CSV_BODY = {
         "file": {"type": "string", "format": "binary", "description": "the CSV file, as a form uploads it"}}}},
 }
 PAGING_HEADERS = {
-    "X-Total-Count": {"description": "how many rows the whole list has", "schema": {"type": "integer"}},
+    "X-Total-Count": {"description": "how many rows the whole list has; absent past 10,000 (the list is not counted "
+                                     "to its end: follow Link)", "schema": {"type": "integer"}},
     "Link": {"description": "RFC 8288 links to the `next` and `prev` pages, where there are some",
              "schema": {"type": "string"}},
 }

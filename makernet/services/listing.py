@@ -4,7 +4,8 @@ how many rows there are — never cut silently.
 Every list of requests, plates, deliveries and supply requests goes through here: `*_seen` narrows a query with
 the same rules as the one-by-one checks of `access` (a unit test compares them), `page_of` counts the rows and
 returns one page of them, with the total. The API gives the page and its size as `page` and `per_page` and
-answers the total in `X-Total-Count` and the next pages in a `Link` header; pages show "n de m" with links.
+answers the total in `X-Total-Count` (counted up to 10,000 rows, which keeps a region's lists fast) and the next
+pages in a `Link` header; pages show "n de m" with links.
 """
 from __future__ import annotations
 
@@ -33,11 +34,13 @@ class Window:
 
     page: int = 1
     per_page: int = 100
+    counted_up_to: int | None = None     # count the whole list only this far (None: all of it)
 
     @classmethod
-    def of(cls, page: object, per_page: object, default: int = 100) -> Window:
+    def of(cls, page: object, per_page: object, default: int = 100, counted_up_to: int | None = None) -> Window:
         """From query-string values (None: the first page, `default` rows); a coded refusal for anything else."""
-        return cls(_whole("page", page, 1, 1, 10**9), _whole("per_page", per_page, default, 1, MAX_PER_PAGE))
+        return cls(_whole("page", page, 1, 1, 10**9), _whole("per_page", per_page, default, 1, MAX_PER_PAGE),
+                   counted_up_to)
 
     @property
     def offset(self) -> int:
@@ -60,17 +63,21 @@ class Rows(list[Row], Generic[Row]):
     """One page of a list (its rows, in order), with the list's total and the window it was cut with; `Rows[View]`
     says what each row is (the API documents the page as a list of them)."""
 
-    def __init__(self, rows: list[Row], total: int, window: Window) -> None:
+    def __init__(self, rows: list[Row], total: int, window: Window, more: bool = False) -> None:
         super().__init__(rows)
-        self.total, self.window = total, window
+        self.total, self.window, self.more = total, window, more   # more: longer than `total`, not counted further
 
     @property
     def pages(self) -> int:
-        """How many pages the whole list makes (at least one, empty)."""
-        return max(1, -(-self.total // self.window.per_page))
+        """How many pages the whole list makes (at least one, empty); of a list not counted to its end, those
+        counted and this one, and the next while this one is full."""
+        counted = max(1, -(-self.total // self.window.per_page))
+        return max(counted, self.window.page + (1 if self.has_next else 0)) if self.more else counted
 
     @property
     def has_next(self) -> bool:
+        if self.more:
+            return len(self) == self.window.per_page
         return self.window.page < self.pages
 
 
@@ -83,11 +90,14 @@ def page_of(s: Session, query: Select, window: Window | None, view: Callable[[An
         rows = list(s.exec(query).all())
         total, window = len(rows), Window(1, max(1, len(rows)))
     else:
-        total = int(s.exec(select(func.count()).select_from(query.order_by(None).subquery())).one())
+        counted = query.order_by(None) if window.counted_up_to is None else \
+            query.order_by(None).limit(window.counted_up_to + 1)   # a long list is not counted to its end
+        total = int(s.exec(select(func.count()).select_from(counted.subquery())).one())
         rows = list(s.exec(query.offset(window.offset).limit(window.per_page)).all())
+    more = window.counted_up_to is not None and total > window.counted_up_to
     if first is not None:
         first(rows)
-    return Rows([view(row) for row in rows], total, window)
+    return Rows([view(row) for row in rows], min(total, window.counted_up_to or total), window, more)
 
 
 def page_list(rows: list[Row], window: Window) -> Rows[Row]:

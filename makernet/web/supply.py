@@ -79,7 +79,7 @@ def place_supply(place_id: int) -> object:
 def _page(filters: Filters) -> Rows:
     """The page of supply requests the query string asks for, narrowed by `filters`, with material names."""
     rows = supply.list_supply_requests(ctx(), actor(), filters, Window.of(request.args.get("page"), None, PAGE_ROWS))
-    return Rows(_named(list(rows)), rows.total, rows.window)
+    return Rows(_named(list(rows)), rows.total, rows.window, rows.more)
 
 
 @bp.get("/supply")

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from flask import Flask
 from sqlmodel import select
 
+from makernet.api import endpoints
 from makernet.models import Delivery, Job, Organisation, Request, SupplyRequest, User, WorkOrder
 from makernet.services import deliveries, demand, planning, production, supply
 from makernet.services.access import (Actor, can_see_delivery, can_see_request, can_see_work_order,
                                       visible_supply_request)
 from makernet.services.accounts.views import actor_of_user
+from makernet.services.listing import Window
 from makernet.errors import NotFound
 from tests.support.api import ADMIN, CARE_HOME, COORDINATOR, OPERATOR, OTHER_OPERATOR, REQUESTER, SEWING_OPERATOR, ApiClient
 from tests.unit.test_production import accepted_order
@@ -117,6 +120,26 @@ def test_an_api_list_is_cut_in_pages_that_give_the_total_and_the_next_page(app: 
     listed = document["paths"]["/requests"]["get"]
     assert {p["name"] for p in listed["parameters"]} >= {"page", "per_page"}
     assert set(listed["responses"]["200"]["headers"]) == {"X-Total-Count", "Link"}
+
+
+def test_a_list_longer_than_is_counted_gives_no_total_and_still_leads_to_every_page(
+        app: Flask, api: ApiClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    for _ in range(5):
+        accepted_order(api, quantity=10)
+    monkeypatch.setattr(endpoints, "COUNTED_UP_TO", 3)     # a region's lists are counted up to 10,000
+    seen, url = [], "/requests?per_page=2"
+    while url:
+        answer = api.call("get", url, REQUESTER)
+        assert answer.status_code == 200 and "X-Total-Count" not in answer.headers
+        seen += [r["id"] for r in answer.get_json()]
+        links = {part.split('rel="')[1].rstrip('"'): part.split(">")[0].lstrip("<")
+                 for part in answer.headers.get("Link", "").split(", ") if part}
+        url = links.get("next", "").split("/api/v1", 1)[-1] if "next" in links else None
+    assert len(seen) == len(set(seen)) == 5
+    counted = demand.list_requests(app.extensions["makernet"], actor(app, REQUESTER), None, Window(1, 2, 3))
+    assert (len(counted), counted.total, counted.more, counted.has_next, counted.pages) == (2, 3, True, True, 2)
+    last = demand.list_requests(app.extensions["makernet"], actor(app, REQUESTER), None, Window(3, 2, 3))
+    assert (len(last), last.more, last.has_next, last.pages) == (1, True, False, 3)
 
 
 def test_the_requests_page_counts_its_rows_in_the_readers_language_and_filters_by_state(app: Flask, api: ApiClient) -> None:

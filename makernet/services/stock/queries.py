@@ -117,7 +117,7 @@ def ledger_page(ctx: Context, actor: Actor, place_id: int, material_id: int | No
     plates = _plates(ctx, {e["job_id"] for e in entries if e["job_id"] is not None})
     return Rows([e | {"material_name": names[e["material_id"]]["name"], "unit": names[e["material_id"]]["unit"],
                       "job_made": None if e["job_id"] is None else ("plate" if e["job_id"] in plates else "batch")}
-                 for e in entries], entries.total, entries.window)
+                 for e in entries], entries.total, entries.window, entries.more)
 
 
 def _plates(ctx: Context, job_ids: set[int]) -> set[int]:
