@@ -18,7 +18,7 @@ each call through /proc/PID/clear_refs, VmHWM read after): the largest growth ov
 call, and the resident size after the last run. The API list runs under 8 clients for --seconds (requests per
 second too). Exports are streamed, never held: first byte, total time, size (MB = 10^6 bytes), throughput. An
 answer other than 200 is printed with its status and the end of gunicorn's log. `makernet publish` (what beat
-runs every quarter hour for the territory's pages) is timed once. Targets: p95 ≤ 300 ms for pages and lists,
+runs every five minutes for the territory's pages) is timed once. Targets: p95 ≤ 300 ms for pages and lists,
 p50 ≤ 100 ms for the API list at 8 clients, exports' first byte ≤ 500 ms at ≥ 20 MB/s, ≤ 100 MB growth a call.
 """
 from __future__ import annotations
@@ -275,7 +275,7 @@ def main() -> None:
                 raise SystemExit("gunicorn did not start:\n" + log_path.read_text())
             sessions = {who: sign_in(url, email) for who, email in USERS.items()}
             sessions["public"] = httpx.Client(base_url=url, timeout=TIMEOUT)   # no one signed in
-            started = time.perf_counter()     # what beat does every quarter hour: the territory's figures
+            started = time.perf_counter()     # what beat does every five minutes: the territory's figures
             subprocess.run([str(BIN / "makernet"), "publish"], env=env, check=True, capture_output=True)
             print(f"makernet publish (the territory's figures and open data): "
                   f"{time.perf_counter() - started:.1f} s", flush=True)

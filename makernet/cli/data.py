@@ -89,7 +89,7 @@ def demo(octoprint_url: str | None, api_key: str | None, production_ok: bool) ->
 
 
 @main.command(help="Work out the territory's figures per commune and week and the open data files, and publish "
-                   "them now (beat does it every quarter of an hour).")
+                   "them now (beat does it every five minutes).")
 def publish() -> None:
     """Publish the territory's figures and open data."""
     from makernet.services import territory

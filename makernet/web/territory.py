@@ -16,7 +16,7 @@ from makernet.web.session import actor, roles
 
 bp = page_blueprint("territory", __name__)
 SHOWN_COMMUNES = 50         # rows of a page's commune table: the most asking first (every one is in the files)
-FRESH = 300                 # seconds a proxy or browser may keep a public file (published every quarter hour)
+FRESH = 300                 # seconds a proxy or browser may keep a public file (published every five minutes)
 ABOUT = {"communes-semaines.csv": _l("Unités demandées, fabriquées et livrées par commune et par semaine"),
          "communes-semaines.schema.json": _l("Son schéma (Table Schema)"),
          "communes.geojson": _l("Les mêmes chiffres, cumulés, en un point par commune"),
@@ -41,7 +41,7 @@ def coordinator() -> str:
 @bp.post("/territory/publish")
 @roles("coordinator")
 def publish_now() -> Response:
-    """Work the figures and the open data out again now, rather than at the next quarter hour."""
+    """Work the figures and the open data out again now, rather than in the next five minutes."""
     if ActionForm().validate_on_submit():
         territory.publish(ctx())
         flash(_("Chiffres recalculés : les pages publiques et les données ouvertes sont à jour."), "success")

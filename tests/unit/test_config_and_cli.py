@@ -50,8 +50,8 @@ def test_beat_runs_the_planner_every_morning_at_the_french_time_set_or_not_at_al
     assert (later.hour, later.minute) == ({7}, {30})
     assert "plan-daily" not in beat_schedule(load_settings({"MAKERNET_PLAN_DAILY_AT": "off"}))
     assert "poll-printers" in beat_schedule(load_settings({"MAKERNET_PLAN_DAILY_AT": "off"}))
-    assert schedule["publish-territory"] == {"task": "makernet.publish_territory", "schedule": 900,
-                                             "options": {"expires": 900}}
+    assert schedule["publish-territory"] == {"task": "makernet.publish_territory", "schedule": 300,
+                                             "options": {"expires": 300}}
 
 
 def run(*args: str, env: dict | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -1,7 +1,7 @@
 """Publishing the territory: a task works out, from the history summed in the database, the figures per commune,
 département and week that coordinators read and the public open data files, and writes each one whole with the
-moment it was made. Pages then read a few kilobytes, whatever the history; the beat task keeps them a quarter of
-an hour fresh at most."""
+moment it was made. Pages then read a few kilobytes, whatever the history; the beat task keeps them five minutes
+fresh at most."""
 from __future__ import annotations
 
 import json
