@@ -51,16 +51,17 @@ SHOWN_LINES = 200   # open lines listed (and offered to a pin or a forbid), the 
 
 
 def _line_labels(s: Session, line_ids: set[int]) -> dict[int, dict]:
-    """Each line's request, item, quantity and requester, for labels."""
+    """Each line's request, item, quantity and requester, for labels (the columns only, in one query)."""
     if not line_ids:
         return {}
-    rows = s.exec(select(RequestLine, Request, Item, Organisation)
+    rows = s.exec(select(RequestLine.id, Request.id, Item.name, RequestLine.quantity, Organisation.name,
+                         Request.needed_by, Request.priority, Request.delivery_point)
                   .join(Request, Request.id == RequestLine.request_id).join(Item, Item.id == RequestLine.item_id)
                   .join(Organisation, Organisation.id == Request.organisation_id)
                   .where(RequestLine.id.in_(line_ids))).all()  # type: ignore[union-attr]
-    return {line.id: {"request_id": request.id, "item_name": item.name, "quantity": line.quantity,
-                      "requester": org.name, "needed_by": request.needed_by, "priority": request.priority,
-                      "delivery_point": request.delivery_point} for line, request, item, org in rows}
+    return {line_id: {"request_id": request_id, "item_name": item, "quantity": quantity, "requester": requester,
+                      "needed_by": needed_by, "priority": priority, "delivery_point": point}
+            for line_id, request_id, item, quantity, requester, needed_by, priority, point in rows}
 
 
 def _place_names(s: Session) -> dict[int, str]:
@@ -96,18 +97,16 @@ def _open_lines(s: Session, actor: Actor) -> list[dict]:
     taken = case((WorkOrder.status == "proposed", WorkOrder.quantity),
                  (WorkOrder.status.in_(("accepted", "done")), WorkOrder.accepted_quantity), else_=0)  # type: ignore[attr-defined]
     waiting = case((WorkOrder.status == "proposed", WorkOrder.quantity), else_=0)
-    sums = (select(WorkOrder.request_line_id, func.sum(taken).label("allocated"), func.sum(waiting).label("proposed"))
-            .group_by(WorkOrder.request_line_id).subquery())
-    query = (select(RequestLine.id, RequestLine.quantity - func.coalesce(sums.c.allocated, 0),
-                    func.coalesce(sums.c.proposed, 0))
+    query = (select(RequestLine.id, RequestLine.quantity - func.coalesce(func.sum(taken), 0),
+                    func.coalesce(func.sum(waiting), 0))
              .join(Request, Request.id == RequestLine.request_id)
-             .join(Organisation, Organisation.id == Request.organisation_id)
-             .outerjoin(sums, sums.c.request_line_id == RequestLine.id)
+             .outerjoin(WorkOrder, WorkOrder.request_line_id == RequestLine.id)
              .where(Request.status.in_(PLANNABLE_REQUESTS),  # type: ignore[attr-defined]
                     RequestLine.units_made < RequestLine.quantity)   # made in full: nothing to plan
-             .order_by(Request.needed_by, RequestLine.id))
+             .group_by(RequestLine.id, Request.needed_by).order_by(Request.needed_by, RequestLine.id))
     if scope is not None:
-        query = query.where(Organisation.departement.in_(scope))  # type: ignore[attr-defined]
+        query = query.where(Request.organisation_id.in_(  # type: ignore[attr-defined]
+            select(Organisation.id).where(Organisation.departement.in_(scope))))  # type: ignore[attr-defined]
     return [{"id": line_id, "left": int(left), "proposed": int(proposed)}
             for line_id, left, proposed in s.exec(query).all() if left > 0 or proposed > 0]
 
