@@ -29,14 +29,14 @@ SECRET = "Zorglub"          # in every name, address and free text a requester w
 
 
 def _private_requests(app: Flask, commune: str, how_many: int, units: int, kind: str = "individual",
-                      open_data: bool = True) -> None:
+                      open_data: bool = True, departement: str = "17") -> None:
     """Requesters of a commune of Charente-Maritime each asking for `units` visors today, with personal words."""
     with app.extensions["makernet"].db.transaction() as tx:
         s = tx.session
         visor = s.exec(select(Item).where(Item.code == "visiere")).one()
         for n in range(how_many):
-            org = Organisation(name=f"{SECRET} {kind} {commune} {n}", kind=kind, commune=commune, departement="17",
-                               open_data=open_data)
+            org = Organisation(name=f"{SECRET} {kind} {commune} {n}", kind=kind, commune=commune,
+                               departement=departement, open_data=open_data)
             s.add(org)
             s.flush()
             user = User(email=f"{SECRET.lower()}.{commune.lower()}.{kind}{n}@example.org", name=f"Jeanne {SECRET}",
@@ -70,6 +70,7 @@ def test_the_open_data_validates_and_holds_nothing_personal(app: Flask, api: Api
     some_history(api)
     _private_requests(app, "Rochefort", 2, 7)                       # two private persons: too few to be shown
     _private_requests(app, "Saintes", 3, 5, kind="municipality", open_data=False)   # three who asked: enough
+    _private_requests(app, "Nulle part", 1, 4, kind="municipality", departement="")   # placed nowhere: in no row
     territory.publish(app.extensions["makernet"])
     bodies = _public_bodies(app)
     assert {"/donnees/communes-semaines.csv", "/donnees/lieux.csv", "/donnees/communes.geojson",

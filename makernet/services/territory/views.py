@@ -64,7 +64,8 @@ def open_data_files(public: dict, updated_at: str) -> dict[str, tuple[str, str]]
     communes = {c["code"]: c for c in public["communes"]}
     weekly = [[week, level, *((code, communes[code]["name"], communes[code]["departement"]) if level == "commune"
                               else ("", "", code)), asked, made, delivered]
-              for week, level, code, asked, made, delivered in public["cells"]]
+              for week, level, code, asked, made, delivered in public["cells"]
+              if level == "commune" or code]     # an organisation or place with no département is in no row
     places = [[p["id"], p["name"], p["commune"], p["code"], p["departement"], p["latitude"], p["longitude"],
                " | ".join(p["items"]), p["batch_limit"], p["made"]] for p in public["places"]]
     about = f" Mis à jour le {updated_at} (UTC). Licence Ouverte / Open Licence 2.0 (Etalab)."
