@@ -16,7 +16,7 @@
     return { label: data.labels[key], data: rows.map(function (r) { return r[key]; }),
              borderColor: colours[key], backgroundColor: colours[key], pointRadius: 0, borderWidth: 3 };
   }
-  var ticks = { callback: function (v) { return number.format(v); } };
+  var ticks = { precision: 0, callback: function (v) { return number.format(v); } };   // units: whole numbers
   var over = document.getElementById("chart-over-time");
   if (over) {
     new Chart(over, {

@@ -22,7 +22,7 @@
                          backgroundColor: colours[k] };
               }) },
       options: { maintainAspectRatio: false,
-                 scales: { y: { beginAtZero: true, ticks: { callback: function (v) { return number.format(v); } } } } }
+                 scales: { y: { beginAtZero: true, ticks: { precision: 0, callback: function (v) { return number.format(v); } } } } }
     });
   }
 
