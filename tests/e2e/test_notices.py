@@ -59,7 +59,7 @@ def test_each_role_is_told_and_acts_from_its_notification_to_the_end(page: Page,
     with open_tab(browser, server) as phone:
         phone.set_viewport_size(PHONE)
         sign_in(phone, SEWING_OPERATOR)
-        phone.wait_for_function(told(http_api, SEWING_OPERATOR, "Travail proposé à Atelier couture solidaire"),
+        phone.wait_for_function(told(http_api, SEWING_OPERATOR, "Travail proposé à Atelier couture solidaire : 30 × "),
                                 polling=300, timeout=15_000)
         open_notification(phone, re.compile("Travail proposé à Atelier couture solidaire : 30 × Masque"))
         expect(phone).to_have_url(re.compile(f"/work-orders/{order['id']}$"))
