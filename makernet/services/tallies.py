@@ -3,6 +3,7 @@ to in the transaction that writes each row, with one upsert, so reads sum a few 
 and rows replaced whole in one statement (what the territory publishes)."""
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import func
@@ -32,3 +33,8 @@ def _upsert(s: Session, table: type[SQLModel], keys: dict[str, Any], values: dic
 def day_of(s: Session, column: Any) -> Any:
     """A timestamp column's day in UTC, as the database computes it (the days the running totals are kept in)."""
     return func.date(func.timezone("UTC", column)) if s.get_bind().dialect.name == "postgresql" else func.date(column)
+
+
+def as_day(value: object) -> date:
+    """A day the database answered: a date (PostgreSQL), or its ISO text (SQLite)."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value))

@@ -12,7 +12,7 @@ from makernet.models.deliveries import CollectionPoint
 from makernet.services.access import Actor, visible_delivery, visible_place, visible_request
 from makernet.services.context import Context
 from makernet.services.deliveries.views import UNDER_WAY, delivery_view, lines_of_deliveries, point_view
-from makernet.services.listing import Filters, Rows, Window, deliveries_seen, filtered, page_of
+from makernet.services.listing import Filters, Rows, Window, deliveries_seen, filtered, loaded, page_of
 from makernet.services.deliveries.views import Awaited, CollectionPointView, DeliveryView
 
 
@@ -104,12 +104,11 @@ def place_deliveries(ctx: Context, actor: Actor, place_id: int, filters: Filters
 
         def first(rows: list[Delivery]) -> None:
             lines.update(lines_of_deliveries(s, [d.id for d in rows]))
-            requests = s.exec(select(Request).where(Request.id.in_({d.request_id for d in rows}))).all()  # type: ignore[attr-defined]
+            requests = loaded(s, Request, [d.request_id for d in rows])
             held.extend(requests)
-            held.extend(s.exec(select(Organisation).where(Organisation.id.in_({r.organisation_id for r in requests}))).all())  # type: ignore[attr-defined]
-            held.extend(s.exec(select(RequestLine).where(RequestLine.id.in_(
-                {ln.request_line_id for found in lines.values() for ln in found}))).all())  # type: ignore[attr-defined]
-            held.extend(s.exec(select(User).where(User.id.in_({d.created_by for d in rows if d.created_by}))).all())  # type: ignore[attr-defined]
+            held.extend(loaded(s, Organisation, [r.organisation_id for r in requests]))
+            held.extend(loaded(s, RequestLine, [ln.request_line_id for found in lines.values() for ln in found]))
+            held.extend(loaded(s, User, [d.created_by for d in rows if d.created_by]))
 
         return {"place": {"id": place.id, "name": place.name, "organisation_id": place.organisation_id},
                 "deliveries": page_of(s, query, window, lambda d: _named(s, delivery_view(s, d, lines[d.id]), items),

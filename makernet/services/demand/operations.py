@@ -102,6 +102,8 @@ def call_off_work(s: Session, request_id: int, why: str, user_id: int | None) ->
 
 def demand_of(s: Session, request_ids: list[int]) -> Counter:
     """What these requests ask for now, per (day sent, item, requesting département)."""
+    if not request_ids:   # a request being created: nothing asked before it
+        return Counter()
     rows = s.exec(select(Request.created_at, RequestLine.item_id, Organisation.departement, RequestLine.quantity)
                   .join(RequestLine, RequestLine.request_id == Request.id)
                   .join(Organisation, Organisation.id == Request.organisation_id)

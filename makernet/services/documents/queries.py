@@ -22,6 +22,7 @@ from makernet.models import (BomLine, Delivery, DemandDay, DesignVersion, Item, 
 from makernet.services.access import Actor, report_territory, stock_place
 from makernet.services.context import Context
 from makernet.services.deliveries.queries import get_delivery
+from makernet.services.tallies import as_day
 from makernet.services.territory.queries import report_map
 
 MAX_REPORT_DAYS = 366
@@ -117,7 +118,7 @@ def _made(s: Session, territory: list[str] | None, start: date, end: date) -> di
         out["item"][item_id] = (out["item"][item_id][0] + good, out["item"][item_id][1] + bad)
         out["place"][(place, dep)] = (out["place"][(place, dep)][0] + good, out["place"][(place, dep)][1] + bad)
         out["dep"][dep] += good
-        out["day"][day if isinstance(day, date) else date.fromisoformat(day)] += good
+        out["day"][as_day(day)] += good
     return out
 
 

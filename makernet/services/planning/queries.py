@@ -13,7 +13,7 @@ from makernet.domain.planning import units_per_open_day
 from makernet.models import (Item, Job, Machine, Material, Organisation, Place, Request, RequestLine, StockEntry,
                              WorkOrder)
 from makernet.services.access import Actor, can_see_work_order
-from makernet.services.listing import Filters, Rows, Window, filtered, page_of, work_orders_seen
+from makernet.services.listing import Filters, Rows, Window, filtered, loaded, page_of, work_orders_seen
 from makernet.services.context import Context
 from makernet.services.demand.queries import request_page
 from makernet.services.places.operations import PRINTER_KINDS, place_capacity
@@ -81,20 +81,18 @@ def work_orders_page(ctx: Context, actor: Actor, filters: Filters | None = None,
     with ctx.db.reading() as s:
         items = {i.id: i.name for i in s.exec(select(Item)).all()}
         places = {p.id: p.name for p in s.exec(select(Place)).all()}
-        requests = s.exec(select(Request).where(Request.id.in_({o["request_id"] for o in orders}))).all()  # type: ignore[attr-defined]
-        held = [*requests, *s.exec(select(Organisation).where(  # read once for the page, kept for each row to find
-            Organisation.id.in_({r.organisation_id for r in requests}))).all()]  # type: ignore[attr-defined]
+        requests = {r.id: r for r in loaded(s, Request, [o["request_id"] for o in orders])}
+        requesters = {o.id: o.name for o in loaded(s, Organisation, [r.organisation_id for r in requests.values()])}
         for order in orders:
-            _readable(s, order, items, places)
-        del held
+            request = requests[order["request_id"]]
+            _readable(order, request, requesters[request.organisation_id], items, places)
     return orders
 
 
-def _readable(s: Session, order: dict, items: dict[int, str], places: dict[int, str]) -> None:
-    request = s.get(Request, order["request_id"])
+def _readable(order: dict, request: Request, requester: str, items: dict[int, str], places: dict[int, str]) -> None:
     order.update(item_name=items.get(order["item_id"], "?"), place_name=places.get(order["place_id"], "?"),
                  needed_by=request.needed_by, delivery_point=request.delivery_point, priority=request.priority,
-                 requester=s.get(Organisation, request.organisation_id).name)
+                 requester=requester)
 
 
 def work_order_page(ctx: Context, actor: Actor, work_order_id: int) -> dict:
@@ -105,7 +103,9 @@ def work_order_page(ctx: Context, actor: Actor, work_order_id: int) -> dict:
             raise NotFound("work_order.not_found", id=work_order_id)
         view = work_order_view(s, order)
         item = s.get(Item, view["item_id"])
-        _readable(s, view, {item.id: item.name}, {order.place_id: s.get(Place, order.place_id).name})
+        request = s.get(Request, view["request_id"])
+        _readable(view, request, s.get(Organisation, request.organisation_id).name, {item.id: item.name},
+                  {order.place_id: s.get(Place, order.place_id).name})
         counts = dict(s.exec(select(Job.status, func.count()).where(Job.work_order_id == order.id)
                              .group_by(Job.status)).all())
         view.update(plates=counts, not_begun=not_begun(s, order),
@@ -144,5 +144,5 @@ def list_work_orders(ctx: Context, actor: Actor, filters: Filters | None = None,
         query = filtered(s, actor, work_orders_seen(query, actor), filters or Filters(), STATUSES,
                          status=WorkOrder.status, place=WorkOrder.place_id, moment=WorkOrder.created_at)
         held: list = []   # the page's request lines, read at once and kept so that each row finds its own
-        return page_of(s, query, window, lambda o: work_order_view(s, o, fresh=False), first=lambda rows: held.extend(
-            s.exec(select(RequestLine).where(RequestLine.id.in_({o.request_line_id for o in rows}))).all()))  # type: ignore[attr-defined]
+        return page_of(s, query, window, lambda o: work_order_view(s, o, fresh=False),
+                       first=lambda rows: held.extend(loaded(s, RequestLine, [o.request_line_id for o in rows])))

@@ -18,6 +18,7 @@ from makernet.services.context import Context
 from makernet.services.listing import Rows, Window, page_of
 from makernet.services.reporting.views import LateLine
 from makernet.services.stock.queries import stock_states
+from makernet.services.tallies import as_day
 
 
 def public_figures(ctx: Context) -> dict:
@@ -78,7 +79,7 @@ def dashboard(ctx: Context, actor: Actor, days: int = 56, today: date | None = N
 
 def _dated(rows: Any) -> list[tuple[date, int, str, int]]:
     """(day, item id, département, units) with the day as a date (SQLite answers text)."""
-    return [(day if isinstance(day, date) else date.fromisoformat(day), item, departement or "?", int(quantity))
+    return [(as_day(day), item, departement or "?", int(quantity))
             for day, item, departement, quantity in rows if day is not None]
 
 

@@ -15,7 +15,6 @@ from sqlmodel import Session, select
 from makernet.domain import stock as rules
 from makernet.errors import Conflict, InvalidInput
 from makernet.models import Job, StockDay, StockEntry
-from makernet.models.base import utcnow
 from makernet.services.tallies import add_to
 
 KINDS = rules.MOVEMENT_KINDS
@@ -40,7 +39,6 @@ USE_KINDS = ("consumption", "scrap")          # what sets the current rate of us
 
 def append(s: Session, entry: StockEntry) -> StockEntry:
     """Write one ledger entry and add it to its place's day: the only way an entry is written."""
-    entry.created_at = entry.created_at or utcnow()
     s.add(entry)
     s.flush()
     add_to(s, StockDay, {"day": entry.created_at.date(), "place_id": entry.place_id, "material_id": entry.material_id},

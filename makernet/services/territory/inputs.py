@@ -18,8 +18,9 @@ from sqlmodel import Session, select
 
 from makernet.config import Settings
 from makernet.models import Delivery, DeliveryLine, Item, Organisation, OutputDay, Place, Request, RequestLine
+from makernet.services.demand.operations import NOT_DEMAND
 from makernet.services.places.operations import place_capacity
-from makernet.services.tallies import day_of
+from makernet.services.tallies import as_day, day_of
 
 SHIPPED = Path(__file__).resolve().parents[2] / "static" / "geo" / "75"
 URBAN_POPULATION = 2_000   # INSEE's threshold of an urban commune (its density grid is not shipped: see the README)
@@ -92,10 +93,6 @@ class History:
     items: dict[int, str]
 
 
-def _on(day: object) -> date:
-    return day if isinstance(day, date) else date.fromisoformat(str(day))
-
-
 def read_history(s: Session) -> History:
     day_of_request, day_of_receipt = day_of(s, Request.created_at), day_of(s, Delivery.received_at)
     waited = (func.floor(func.extract("epoch", Delivery.received_at - Request.created_at) / 86400)
@@ -108,12 +105,12 @@ def read_history(s: Session) -> History:
     rows = s.exec(received).all()
     by_day, waits, shipped = defaultdict(int), defaultdict(int), defaultdict(int)
     for organisation, day, days, place, units in rows:
-        by_day[(organisation, _on(day))] += int(units)
+        by_day[(organisation, as_day(day))] += int(units)
         waits[(organisation, max(0, int(days)))] += int(units)
         shipped[(place, organisation)] += int(units)
     asked = s.exec(select(Request.organisation_id, day_of_request, func.sum(RequestLine.quantity))
                    .join(RequestLine, RequestLine.request_id == Request.id)
-                   .where(Request.status.not_in(("rejected", "cancelled")))  # type: ignore[attr-defined]
+                   .where(Request.status.not_in(NOT_DEMAND))  # type: ignore[attr-defined]
                    .group_by(Request.organisation_id, day_of_request)).all()
     made = s.exec(select(OutputDay.place_id, OutputDay.item_id, OutputDay.day, OutputDay.units_made)).all()
     organisations = {o.id: {"kind": o.kind, "open_data": o.open_data, "commune": o.commune,
@@ -123,9 +120,9 @@ def read_history(s: Session) -> History:
                      "longitude": p.longitude, "active": p.active, "accepted_item_ids": p.accepted_item_ids,
                      "batch_limit": p.batch_limit, "capacity": _capacity(s, p)}
               for p in s.exec(select(Place)).all()}
-    return History(organisations, places, [(o, _on(d), int(q)) for o, d, q in asked],
+    return History(organisations, places, [(o, as_day(d), int(q)) for o, d, q in asked],
                    [(o, d, q) for (o, d), q in by_day.items()],
-                   [(p, i, _on(d), int(q)) for p, i, d, q in made], [(o, d, q) for (o, d), q in waits.items()],
+                   [(p, i, as_day(d), int(q)) for p, i, d, q in made], [(o, d, q) for (o, d), q in waits.items()],
                    [(p, o, q) for (p, o), q in shipped.items()], dict(s.exec(select(Item.id, Item.name)).all()))
 
 
