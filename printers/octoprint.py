@@ -1,33 +1,17 @@
-"""OctoPrint driver: talks to one OctoPrint server over its REST API with httpx.
-
-Error policy, so callers can rely on it:
-
-* the host was reached and understood us but will not start now (printing, paused,
-  disconnected from its printer) -> ``StartResult(started=False, detail=...)``, never an
-  exception: "try later" is a normal answer for a printer;
-* nothing was sent (refused, DNS, connect timeout) -> ``PrinterUnreachable``;
-* the request may have arrived (read/write timeout, reset, 5xx, garbled answer to a
-  start) -> ``AmbiguousOutcome``: read ``status().file_name`` before retrying;
-* the host refused the request itself (bad API key, missing file, 4xx) -> ``PrinterRejected``;
-* ``status()`` never raises: whatever stops it reading the printer gives OFFLINE with
-  ``error`` set. ``server_version()`` is the call that raises, for "test connection".
-
-So that no address makes it probe a network: it fetches only OctoPrint's API paths under a bare
-scheme://host[:port], follows no redirection, tells only what it understood and OctoPrint's JSON
-``error`` (never an unknown body), and says "cannot reach" of a refusing and a silent port alike.
+"""OctoPrint driver: talks to one OctoPrint server over its REST API with httpx, in the error vocabulary
+of printers.http (started or not, unreachable, ambiguous, rejected; a status never raises).
 """
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 from urllib.parse import quote
 
 import httpx
 
-from printers.base import (KEY_REFUSED, KEY_REQUEST_REFUSED, NO_APP_KEYS, NOT_THE_HOST, AddressRefused, AmbiguousOutcome,
-                           MachineConnection, PrinterError, PrinterRejected, PrinterState, PrinterStatus,
-                           PrinterUnreachable, StartResult, host_address)
+from printers.base import (KEY_REQUEST_REFUSED, NO_APP_KEYS, AmbiguousOutcome, MachineConnection, PrinterRejected,
+                           PrinterState, PrinterStatus, StartResult)
+from printers.http import HostApi, describe, json_message
 
 # OctoPrint's state text (octoprint.util.comm getStateString) -> our canonical state.
 # Texts starting with "Error" are ERROR too (see state_from_text); anything else is UNKNOWN.
@@ -56,13 +40,6 @@ STATE_TABLE: dict[str, PrinterState] = {
     "Error": PrinterState.ERROR,
 }
 
-# raw_state of a status the driver could not read from OctoPrint (never OctoPrint's words).
-_UNREACHABLE, _REFUSED, _UNREADABLE = "unreachable", "refused", "unreadable answer"
-
-_NOTHING_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout,
-                 httpx.UnsupportedProtocol, httpx.InvalidURL)
-_VERSION = re.compile(r"[0-9][0-9A-Za-z.+_-]{0,39}")
-
 
 def state_from_text(text: str) -> PrinterState:
     """Map OctoPrint's state wording to a PrinterState."""
@@ -77,17 +54,9 @@ class OctoPrintDriver:
     """One printer behind one OctoPrint server."""
 
     def __init__(self, conn: MachineConnection, client: httpx.Client | None = None) -> None:
-        if not conn.url:
-            raise PrinterError("this OctoPrint machine has no URL configured")
-        try:
-            self._base_url, self._refused = host_address(conn.url), None
-        except AddressRefused as exc:   # stored before addresses were checked: each call is refused
-            self._base_url, self._refused = "the printer address given", exc
-        self._api_key = conn.api_key or ""
-        self._timeout = conn.timeout
-        # A shared client is the caller's to close; without one each call opens and closes
-        # its own, so a driver never holds sockets between calls.
-        self._client = client
+        self._api = HostApi("OctoPrint", conn, client, _octoprint_error,
+                            "check the application key for this printer")
+        self._base_url = self._api.base_url
 
     def upload_and_start(self, file_name: str, gcode: bytes, job_id: int) -> StartResult:
         """Upload `gcode` as `file_name` (never overwriting) and start it; confirm it really started."""
@@ -120,18 +89,8 @@ class OctoPrintDriver:
 
     def status(self) -> PrinterStatus:
         """Read state, current file and progress; OFFLINE with `error` when that is impossible."""
-        try:
-            response = self._call("GET", "/api/job")
-            self._raise_for_failure(response, "status request")
-            answer = response.json()
-            return _status_from_job(answer)
-        except PrinterRejected as exc:
-            return PrinterStatus(PrinterState.OFFLINE, _REFUSED, error=str(exc), reason=exc.reason)
-        except PrinterError as exc:
-            return PrinterStatus(PrinterState.OFFLINE, _UNREACHABLE, error=str(exc), reason=exc.reason)
-        except (ValueError, TypeError, AttributeError):
-            return PrinterStatus(PrinterState.OFFLINE, _UNREADABLE, error=(
-                f"OctoPrint at {self._base_url} sent a status that is not OctoPrint's job JSON"), reason=NOT_THE_HOST)
+        return self._api.reading(lambda: _status_from_job(self._api.json(self._call("GET", "/api/job"),
+                                                                          "status request")))
 
     def cancel(self) -> None:
         """Cancel the running job; no error if nothing is running."""
@@ -142,16 +101,7 @@ class OctoPrintDriver:
 
     def server_version(self) -> str:
         """OctoPrint's version, e.g. "1.11.8": the "test connection" check (key included)."""
-        response = self._call("GET", "/api/version")
-        try:
-            self._raise_for_failure(response, "version request")
-        except AmbiguousOutcome as exc:
-            # Nothing to be ambiguous about for a read: the server is just not usable.
-            raise PrinterUnreachable(str(exc)) from exc
-        version = self._field(response, "server")
-        if not _VERSION.fullmatch(version):
-            raise PrinterRejected(f"{self._base_url} does not answer like OctoPrint", reason=NOT_THE_HOST)
-        return version
+        return self._api.checked_version("/api/version", lambda answer: answer["server"])
 
     def request_app_key(self, app_name: str, user: str | None = None) -> str:
         """Start OctoPrint's Application Keys flow; returns the token to poll the decision with."""
@@ -187,7 +137,7 @@ class OctoPrintDriver:
         try:
             return str(response.json()[name])
         except (ValueError, KeyError, TypeError) as exc:
-            raise PrinterRejected(f"{self._base_url} does not answer like OctoPrint", reason=NOT_THE_HOST) from exc
+            raise self._api.not_the_host() from exc
 
     def _confirm_upload_start(self, file_name: str, response: httpx.Response) -> StartResult:
         """Read effectiveSelect/effectivePrint: OctoPrint answers 201 even when it starts nothing."""
@@ -203,7 +153,7 @@ class OctoPrintDriver:
             return StartResult(True, stored_name)
         current = self.status()
         detail = (f"{stored_name} is stored on the printer but was not started: "
-                  f"printer is {_describe(current)}")
+                  f"printer is {describe(current)}")
         if current.state is PrinterState.READY:
             # An idle printer that still did not start: OctoPrint silently drops the start
             # when the key's user lacks the Print or File select permission.
@@ -214,44 +164,13 @@ class OctoPrintDriver:
         """Explain a 409 in the printer's own current terms, not OctoPrint's sometimes wrong text."""
         # OctoPrint says "already printing" even when the printer is merely disconnected.
         current = self.status()
-        return f"printer is {_describe(current)} (OctoPrint: {_octoprint_error(response) or 'HTTP 409'})"
+        return f"printer is {describe(current)} (OctoPrint: {_octoprint_error(response) or 'HTTP 409'})"
 
     def _call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        """Send one request; turn transport failures into the driver's error vocabulary."""
-        if self._refused is not None:
-            raise self._refused
-        # no key yet (onboarding): send none rather than an empty, invalid one
-        headers = {"X-Api-Key": self._api_key} if self._api_key else {}
-        try:
-            if self._client is not None:
-                response = self._client.request(method, self._base_url + path, headers=headers,
-                                                timeout=self._timeout, follow_redirects=False, **kwargs)
-            else:
-                with httpx.Client(timeout=self._timeout, follow_redirects=False) as client:
-                    response = client.request(method, self._base_url + path, headers=headers, **kwargs)
-        except _NOTHING_SENT as exc:
-            # refused, silent or unknown: the same words, so addresses cannot be told apart by them
-            raise PrinterUnreachable(f"cannot reach OctoPrint at {self._base_url}") from exc
-        except httpx.TransportError as exc:
-            raise AmbiguousOutcome(f"OctoPrint at {self._base_url} did not answer {method} {path}; "
-                                   "it may have acted on it") from exc
-        if 300 <= response.status_code < 400:
-            raise PrinterRejected(f"{self._base_url} redirects (HTTP {response.status_code}): not an OctoPrint answer",
-                                  reason=NOT_THE_HOST)
-        return response
+        return self._api.call(method, path, **kwargs)
 
     def _raise_for_failure(self, response: httpx.Response, action: str) -> None:
-        """Raise the matching PrinterError for any answer that is not 2xx."""
-        code = response.status_code
-        if code < 300:
-            return
-        if code in (401, 403):
-            raise PrinterRejected(f"OctoPrint at {self._base_url} refused the API key (HTTP {code}): "
-                                  "check the application key for this printer", reason=KEY_REFUSED)
-        said = f": {_octoprint_error(response)}" if _octoprint_error(response) else ""
-        if code >= 500:
-            raise AmbiguousOutcome(f"OctoPrint at {self._base_url} failed during the {action} (HTTP {code}){said}")
-        raise PrinterRejected(f"OctoPrint at {self._base_url} rejected the {action} (HTTP {code}){said}")
+        self._api.raise_for_failure(response, action)
 
 
 # OctoPrint's own words for a printer that lost its serial link: the print is over
@@ -273,21 +192,6 @@ def _status_from_job(answer: dict[str, Any]) -> PrinterStatus:
                          error=error, print_lost=raw_state.startswith(PRINT_LOST_STATES))
 
 
-def _describe(status: PrinterStatus) -> str:
-    """Short wording of a status for messages, e.g. "Printing job-7.gcode"."""
-    if status.raw_state in (_UNREACHABLE, _REFUSED, _UNREADABLE):
-        return f"not answering ({status.error})"
-    if status.state.is_busy and status.file_name:
-        return f"{status.raw_state} {status.file_name}"
-    return status.raw_state or status.state.value
-
-
 def _octoprint_error(response: httpx.Response) -> str | None:
-    """OctoPrint's own error message, the `error` of its JSON answer; None for any other body,
-    which is never repeated (it may be anything the address leads to)."""
-    try:
-        answer = response.json()
-    except ValueError:
-        return None
-    error = answer.get("error") if isinstance(answer, dict) else None
-    return error.strip()[:200] or None if isinstance(error, str) else None
+    """OctoPrint's own error message, the `error` of its JSON answer."""
+    return json_message(response, "error")

@@ -1,10 +1,10 @@
-"""OctoPrint's push events, as triggers: one socket per printer, a silence watchdog, reconnection.
+"""Printer hosts' push events, as triggers: one socket per printer, a silence watchdog, reconnection.
 
 Events only say "look now": whoever receives one reads the printer over REST and
 records what it says, so a missed, repeated or late event changes nothing but timing.
-OctoPrint sends a `current` message about twice a second on a live socket; a socket
-silent for longer than `silence` seconds is closed and opened again, because sessions
-expire and sockets die without an error.
+OctoPrint sends a `current` message about twice a second on a live socket, Moonraker its
+process statistics every second; a socket silent for longer than `silence` seconds is closed
+and opened again, because sessions expire and sockets die without an error.
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -24,6 +25,9 @@ log = logging.getLogger(__name__)
 
 TRIGGERS = frozenset({"PrintStarted", "PrintDone", "PrintFailed", "PrintCancelled", "PrintPaused",
                       "PrintResumed", "Disconnected", "Connected", "Error", "PrinterStateChanged"})
+# Moonraker's notifications that mean the print or Klippy changed (print_stats and webhooks are subscribed to)
+MOONRAKER_TRIGGERS = frozenset({"notify_status_update", "notify_history_changed", "notify_klippy_disconnected",
+                                "notify_klippy_ready", "notify_klippy_shutdown"})
 
 
 class PushListener:
@@ -48,37 +52,19 @@ class PushListener:
                 task.cancel()
                 del self._tasks[machine_id]
         for machine_id, conn in printers.items():
-            if machine_id not in self._tasks and conn.driver == "octoprint" and conn.url:
+            if machine_id not in self._tasks and conn.driver in _SESSIONS and conn.url:
                 self._tasks[machine_id] = (conn, asyncio.create_task(self._listen(machine_id, conn)))
 
     async def _listen(self, machine_id: int, conn: MachineConnection) -> None:
         """Open, authenticate and read one printer's socket for as long as it is followed."""
         while True:
             try:
-                await self._session(machine_id, conn)
+                await _SESSIONS[conn.driver](self, machine_id, conn)
             except asyncio.CancelledError:
                 raise
             except Exception as error:  # noqa: BLE001 - any failure: the socket is replaced
                 log.info("push socket of machine %s closed: %s", machine_id, error)
             await asyncio.sleep(self.retry)
-
-    async def _session(self, machine_id: int, conn: MachineConnection) -> None:
-        name, session = await asyncio.to_thread(_passive_login, conn)
-        parts = urlsplit(host_address(conn.url or ""))   # scheme://host[:port] only, never a path of the address
-        scheme = "wss" if parts.scheme == "https" else "ws"
-        async with websockets.connect(f"{scheme}://{parts.netloc}/sockjs/websocket",
-                                      open_timeout=conn.timeout, close_timeout=1, ping_interval=None) as socket:
-            self.connections += 1
-            await socket.send(json.dumps({"auth": f"{name}:{session}"}))
-            self.on_event(machine_id, "Connected")  # whatever happened while we were away: look now
-            while True:
-                # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancellation
-                # that arrives as a message does, and the socket would then outlive close().
-                async with asyncio.timeout(self.silence):
-                    message = await socket.recv()
-                for event in _events(message):
-                    if event in TRIGGERS:
-                        self.on_event(machine_id, event)
 
     def close(self, grace: float = 5.0) -> None:
         """Stop listening to every printer and end the thread, within about `grace` seconds.
@@ -124,3 +110,67 @@ def _events(message: str | bytes) -> list[str]:
     items = data if isinstance(data, list) else [data]
     return [item["event"].get("type", "") for item in items
             if isinstance(item, dict) and isinstance(item.get("event"), dict)]
+
+
+def _socket_url(conn: MachineConnection, path: str) -> str:
+    """ws(s)://host[:port]/path under the printer's bare address, never a path of the address."""
+    parts = urlsplit(host_address(conn.url or ""))
+    return f"{'wss' if parts.scheme == 'https' else 'ws'}://{parts.netloc}{path}"
+
+
+async def _read_socket(self: PushListener, machine_id: int, socket: Any, events: Callable[[Any], list[str]]) -> None:
+    """Count the socket, say "look now" once (whatever happened while away), then pass on each trigger."""
+    self.connections += 1
+    self.on_event(machine_id, "Connected")
+    while True:
+        # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancellation
+        # that arrives as a message does, and the socket would then outlive close().
+        async with asyncio.timeout(self.silence):
+            message = await socket.recv()
+        for event in events(message):
+            self.on_event(machine_id, event)
+
+
+async def _octoprint_session(self: PushListener, machine_id: int, conn: MachineConnection) -> None:
+    """OctoPrint's socket, authenticated by a passive login with the printer's key."""
+    name, session = await asyncio.to_thread(_passive_login, conn)
+    async with websockets.connect(_socket_url(conn, "/sockjs/websocket"), open_timeout=conn.timeout,
+                                  close_timeout=1, ping_interval=None) as socket:
+        await socket.send(json.dumps({"auth": f"{name}:{session}"}))
+        await _read_socket(self, machine_id, socket, lambda m: [e for e in _events(m) if e in TRIGGERS])
+
+
+async def _moonraker_session(self: PushListener, machine_id: int, conn: MachineConnection) -> None:
+    """Moonraker's socket: identified with the printer's key (none for a trusted client), subscribed to the print's
+    and Klippy's state, so that a change of either is pushed."""
+    async with websockets.connect(_socket_url(conn, "/websocket"), open_timeout=conn.timeout,
+                                  close_timeout=1, ping_interval=None) as socket:
+        identity = {"client_name": "MakerNet", "version": "1", "type": "other", "url": "https://makernet.fr"}
+        await _rpc(socket, 1, "server.connection.identify",
+                   {**identity, **({"api_key": conn.api_key} if conn.api_key else {})})
+        await _rpc(socket, 2, "printer.objects.subscribe",
+                   {"objects": {"print_stats": ["state", "filename"], "webhooks": ["state"]}})
+        await _read_socket(self, machine_id, socket, _moonraker_events)
+
+
+async def _rpc(socket: Any, number: int, method: str, params: dict) -> None:
+    """One JSON-RPC call on Moonraker's socket, its answer awaited: an error (a key refused) closes the session."""
+    await socket.send(json.dumps({"jsonrpc": "2.0", "method": method, "params": params, "id": number}))
+    while True:
+        answer = json.loads(await asyncio.wait_for(socket.recv(), 10))
+        if answer.get("id") == number:
+            if "error" in answer:
+                raise ConnectionError(f"Moonraker refused {method}: {answer['error'].get('message')}")
+            return
+
+
+def _moonraker_events(message: str | bytes) -> list[str]:
+    """The triggers in one Moonraker socket message (JSON-RPC notifications)."""
+    try:
+        method = json.loads(message).get("method")
+    except (ValueError, AttributeError):
+        return []
+    return [method] if method in MOONRAKER_TRIGGERS else []
+
+
+_SESSIONS = {"octoprint": _octoprint_session, "moonraker": _moonraker_session}

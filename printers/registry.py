@@ -9,6 +9,7 @@ from typing import TypeVar
 
 from printers.base import Capability, Driver, MachineConnection, PrinterError, Setting
 from printers.manual import ManualDriver
+from printers.moonraker import MoonrakerDriver
 from printers.octoprint import OctoPrintDriver
 
 DriverFactory = Callable[..., Driver]
@@ -34,6 +35,16 @@ class DriverInfo:
     def secret_settings(self) -> tuple[str, ...]:
         """The settings sealed at rest and never shown back."""
         return tuple(s.name for s in self.settings if s.secret)
+
+    @property
+    def needs_key(self) -> bool:
+        """Its host answers only with a key (a Moonraker trusting its clients needs none)."""
+        return any(s.secret and s.required for s in self.settings)
+
+    @property
+    def at_an_address(self) -> bool:
+        """Its machines are reached at a network address (a host's), not worked by hand."""
+        return any(s.name == "address" for s in self.settings)
 
 
 _drivers: dict[str, DriverInfo] = {}
@@ -72,6 +83,11 @@ def drivers_that(capability: Capability) -> list[str]:
     return sorted(name for name, info in _drivers.items() if info.can(capability))
 
 
+def host_drivers() -> list[str]:
+    """Names of the drivers of printers reached at an address, sorted: the hosts a printer can be connected through."""
+    return sorted(name for name, info in _drivers.items() if info.at_an_address)
+
+
 def driver_for(conn: MachineConnection, client: object | None = None) -> Driver:
     """Build the driver a machine's connection names, sharing `client` (an httpx.Client) if given."""
     return driver_info(conn.driver).factory(conn, client)
@@ -83,5 +99,9 @@ register("octoprint", label="OctoPrint",
          capabilities=(Capability.START, Capability.CANCEL, Capability.STATUS, Capability.PUSH,
                        Capability.ONBOARDING),
          settings=(Setting("address", "Adresse d'OctoPrint", "url", required=True),
-                   Setting("api_key", "Clé d'application", secret=True)))(OctoPrintDriver)
+                   Setting("api_key", "Clé d'application", required=True, secret=True)))(OctoPrintDriver)
+register("moonraker", label="Klipper (Moonraker)",
+         capabilities=(Capability.START, Capability.CANCEL, Capability.STATUS, Capability.PUSH),
+         settings=(Setting("address", "Adresse de Moonraker", "url", required=True),
+                   Setting("api_key", "Clé d'API de Moonraker", secret=True)))(MoonrakerDriver)
 register(MANUAL, label="Poste manuel")(ManualDriver)

@@ -1,4 +1,4 @@
-"""API of the fleet (/api/v1): connecting OctoPrint printers, asking for a new key, testing the connection,
+"""API of the fleet (/api/v1): connecting printers through OctoPrint, Moonraker or PrusaLink, asking for a new key, testing the connection,
 taking a printer out of its place."""
 from __future__ import annotations
 
@@ -15,11 +15,12 @@ from makernet.services.places import MachineView
 bp = Blueprint("fleet_api", __name__, url_prefix="/api/v1")
 
 
-@endpoint(bp, "post", "/places/{place_id}/printers", "Connect an OctoPrint printer: approve the key request "
-          "in OctoPrint, or give a key created there as api_key (operators; not at a place with its own worker, "
-          "which keeps its keys)", body=ConnectPrinterIn, success=201, roles=("operator",))
+@endpoint(bp, "post", "/places/{place_id}/printers", "Connect a printer through its host: OctoPrint (approve the "
+          "key request in OctoPrint, or give a key created there as api_key), Moonraker or PrusaLink (give the key "
+          "copied from the host; a Moonraker trusting MakerNet needs none) (operators; not at a place with its own "
+          "worker, which keeps its keys)", body=ConnectPrinterIn, success=201, roles=("operator",))
 def connect_printer(actor: Actor, place_id: int, body: ConnectPrinterIn) -> MachineView:
-    return fleet.connect_printer(ctx(), actor, place_id, name=body.name, url=body.url,
+    return fleet.connect_printer(ctx(), actor, place_id, name=body.name, url=body.url, driver=body.driver,
                                  printer_profile=body.printer_profile, user=body.user,
                                  clears_itself=body.clears_itself, api_key=body.api_key,
                                  server_addresses=(request.host_url,))

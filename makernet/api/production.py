@@ -31,6 +31,12 @@ def report_batch(actor: Actor, job_id: int, body: BatchReportIn) -> JobView:
     return production.report_batch(ctx(), actor, job_id, body.units_made, body.units_rejected)
 
 
+@endpoint(bp, "post", "/jobs/{job_id}/stop", "Stop a printing plate on its printer (operators): the printer is told "
+          "to cancel, and the plate then fails, to be retried or scrapped", roles=("operator",))
+def stop_plate(actor: Actor, job_id: int) -> JobView:
+    return production.stop_plate(ctx(), actor, job_id)
+
+
 @endpoint(bp, "post", "/jobs/{job_id}/retry", "Send a failed plate back to its printer's queue (operators)",
           roles=("operator",))
 def retry_job(actor: Actor, job_id: int) -> JobView:

@@ -151,14 +151,17 @@ class DeliveryIn(Body):
 
 
 class ConnectPrinterIn(Body):
-    """A printer to connect through its OctoPrint: MakerNet asks it for an application key."""
+    """A printer to connect through its host: OctoPrint (the default) is asked for an application key; Moonraker
+    and PrusaLink have no approval flow, so their key is given as api_key (none for a Moonraker trusting MakerNet)."""
 
     name: Name
+    driver: Annotated[str | None, Field(max_length=20, description=(
+        "the printer's host: octoprint (default), moonraker (Klipper) or prusalink"))] = None
     url: trimmed(300, 8)
     printer_profile: trimmed(60, 1)
     user: trimmed(100) | None = None
     clears_itself: bool = False
-    # a key created in OctoPrint, when it hands out none: sealed, never shown again
+    # a key created on the host (OctoPrint's when it hands out none, Moonraker's, PrusaLink's): sealed, never shown again
     api_key: trimmed(200) | None = None
 
 

@@ -34,14 +34,17 @@ MESSAGES = {
     "import.place_twice": _l("le lieu « %(name)s » figure deux fois dans le fichier"),
     "import.machine_kind": _l("le type de machine est l'un de : %(allowed)s"),
     "import.machine_exists": _l("%(place)s a déjà une machine nommée « %(name)s »"),
-    "import.url_scheme": _l("octoprint_url commence par http:// ou https://"),
-    "import.url_not_bare": _l("octoprint_url est l'adresse seule de l'imprimante (http://hôte:port), sans chemin "
+    "import.url_scheme": _l("l'adresse de l'imprimante commence par http:// ou https://"),
+    "import.url_not_bare": _l("l'adresse de l'imprimante est son adresse seule (http://hôte:port), sans chemin "
                               "ni identifiants"),
-    "import.address_not_allowed": _l("octoprint_url : %(host)s n'est pas dans les réseaux d'imprimantes de cette "
+    "import.address_not_allowed": _l("adresse de l'imprimante : %(host)s n'est pas dans les réseaux d'imprimantes de cette "
                                      "installation (ou son nom ne s'y résout pas) ; voyez avec son administrateur"),
     "import.key_at_place": _l("%(place)s fait tourner son propre worker, qui garde les clés de ses imprimantes : "
                               "laissez api_key vide et demandez la clé depuis la page du lieu"),
-    "import.url_not_printer": _l("seule une imprimante 3D (fdm_printer) a une adresse OctoPrint"),
+    "import.url_not_printer": _l("seule une imprimante 3D (fdm_printer) a une adresse d'hôte"),
+    "import.host_unknown": _l("l'hôte de l'imprimante est l'un de : %(allowed)s"),
+    "import.host_without_url": _l("un hôte d'imprimante (%(allowed)s) va avec l'adresse de l'imprimante (colonne "
+                                  "adresse)"),
     "import.machine_twice": _l("la machine « %(name)s » de %(place)s figure deux fois dans le fichier"),
     "import.material_unknown": _l("matière inconnue : « %(code)s »"),
     "import.stock_twice": _l("%(code)s à %(place)s figure deux fois dans le fichier"),

@@ -11,16 +11,20 @@ MESSAGES = {
         "OctoPrint répond à cette adresse, mais MakerNet n'a pas encore sa clé : acceptez « MakerNet » dans "
         "OctoPrint, puis testez de nouveau."),
     "fleet.unreachable": _l(
-        "OctoPrint ne répond pas à cette adresse (connexion refusée, pas de réponse ou nom inconnu) : vérifiez "
-        "l'adresse et le port, et qu'OctoPrint est allumé."),
-    "fleet.key_refused": _l("OctoPrint refuse la clé de MakerNet (HTTP 401 ou 403) : redemandez une clé."),
+        "L'hôte de l'imprimante ne répond pas à cette adresse (connexion refusée, pas de réponse ou nom inconnu) : "
+        "vérifiez l'adresse et le port, et que l'hôte (OctoPrint, Moonraker ou PrusaLink) est allumé."),
+    "fleet.key_refused": _l(
+        "L'hôte de l'imprimante refuse la clé de MakerNet (HTTP 401 ou 403) : redemandez une clé (OctoPrint), ou "
+        "retirez l'imprimante et raccordez-la avec sa bonne clé (Moonraker, PrusaLink)."),
     "fleet.no_app_keys": _l(
         "Cet OctoPrint ne distribue pas de clés d'application : créez une clé dans OctoPrint (Paramètres › "
         "Application Keys), retirez l'imprimante et raccordez-la de nouveau en donnant cette clé ; pour un lieu "
         "qui a son propre worker, entrez-la sur sa machine avec « makernet place key »."),
     "fleet.key_request_refused": _l("La demande de clé a été refusée dans OctoPrint, ou elle a expiré : redemandez une clé."),
     "fleet.key_request_expired": _l("Personne n'a accepté « MakerNet » dans OctoPrint à temps : redemandez une clé."),
-    "fleet.not_the_host": _l("Cette adresse ne répond pas comme OctoPrint : vérifiez l'adresse et le port."),
+    "fleet.not_the_host": _l(
+        "Cette adresse ne répond pas comme l'hôte choisi (OctoPrint, Moonraker ou PrusaLink) : vérifiez l'hôte, "
+        "l'adresse et le port."),
     "fleet.outside_networks": _l(
         "Non contactée : son adresse est hors des réseaux d'imprimantes de cette installation "
         "(MAKERNET_PRINTER_NETWORKS)."),
@@ -34,12 +38,22 @@ MESSAGES = {
         "Profil d'imprimante inconnu : « %(value)s » ; choisissez parmi ceux qui ont des plateaux au catalogue : "
         "%(allowed)s."),
     "fleet.address_is_makernet": _l(
-        "%(address)s est l'adresse de MakerNet lui-même, pas celle d'une imprimante : donnez l'adresse de son OctoPrint."),
+        "%(address)s est l'adresse de MakerNet lui-même, pas celle d'une imprimante : donnez l'adresse de son hôte "
+        "(OctoPrint, Moonraker ou PrusaLink)."),
     "fleet.key_invalid": _l(
-        "Une clé d'application a de 8 à 200 caractères : lettres, chiffres et - _ . ~ + / = ; copiez-la depuis OctoPrint."),
+        "Une clé a de 8 à 200 caractères : lettres, chiffres et - _ . ~ + / = ; copiez-la depuis l'hôte de "
+        "l'imprimante."),
     "fleet.key_kept_at_place": _l(
         "%(place)s a son propre worker, qui garde les clés de ses imprimantes : laissez ce champ vide (le worker "
         "demande la clé à OctoPrint) ou entrez la clé sur la machine du lieu avec « makernet place key » (voir "
         "deploy/README.md, « Keys at the place »)."),
+    "fleet.key_required": _l(
+        "%(host)s ne répond qu'avec une clé : copiez-la depuis son interface et donnez-la en raccordant l'imprimante."),
+    "fleet.no_key_needed": _l(
+        "Raccordée sans clé : Moonraker doit compter l'adresse de MakerNet parmi ses clients de confiance "
+        "(trusted_clients)."),
+    "fleet.key_typed_at_place": _l(
+        "Entrez la clé de cette imprimante sur la machine du lieu avec « makernet place key » (voir deploy/README.md, "
+        "« Keys at the place »)."),
     "fleet.machine_printing": _l("%(machine)s imprime un plateau : attendez qu'il soit fini avant de la retirer."),
 }

@@ -9,6 +9,8 @@ MESSAGES = {
         "Les plateaux d'une imprimante sont déclarés par l'imprimante, pas à la main."),
     "production.units_out_of_range": _l("Unités fabriquées et rebutées : entre 0 et %(most)s au total."),
     "job.already_reported": _l("Le plateau ou lot n° %(id)s est %(status)s : il a déjà été déclaré."),
+    "job.not_stoppable": _l("Le plateau n° %(id)s est %(status)s : seul un plateau en cours d'impression, sur une "
+                            "imprimante que MakerNet pilote, peut être arrêté."),
     "job.not_retryable": _l("Le plateau ou lot n° %(id)s est %(status)s : seul un plateau en échec peut être relancé."),
     "job.not_scrappable": _l(
         "Le plateau ou lot n° %(id)s est %(status)s : seul un plateau en échec peut être mis au rebut."),

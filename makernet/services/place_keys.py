@@ -121,7 +121,7 @@ def with_place_keys(keys: PlaceKeys | None, connections: list[dict]) -> tuple[li
 def needs_key(driver: str) -> bool:
     """Whether a driver's printers answer only with a key."""
     try:
-        return bool(driver_info(driver).secret_settings)
+        return driver_info(driver).needs_key
     except PrinterError:
         return False
 

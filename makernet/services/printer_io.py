@@ -10,6 +10,7 @@ import ipaddress
 import socket
 import threading
 import time
+from contextlib import suppress
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ import httpx
 from makernet.config import Network
 from makernet.errors import InvalidInput
 from printers.base import (AmbiguousOutcome, Capability, KeyOnboarding, MachineConnection, PrinterError,
-                           PrinterRejected, PrinterState, PrinterStatus, PrinterUnreachable)
+                           PrinterState, PrinterStatus, PrinterUnreachable)
 from printers.registry import driver_for, drivers_that
 
 POLL_THREADS = 32
@@ -67,12 +68,9 @@ def status_from_dict(data: dict) -> PrinterStatus:
 
 
 def dispatch_on_printer(plan: DispatchPlan, networks: Sequence[Network], client: httpx.Client | None = None) -> dict:
-    """Start a plate unless the printer already runs or finished it; say what happened.
-
-    The printer is read first: after a worker died mid-call or a message came twice,
-    the plate may already be there, and uploading again would print it twice. A printer
-    outside `networks` is not contacted at all: reported unreachable, the plate goes back to its queue.
-    """
+    """Start a plate unless the printer already runs or finished it; say what happened. The printer is read first:
+    after a worker died mid-call or a message came twice, the plate may already be there, and uploading again would
+    print it twice. One outside `networks` is not contacted: reported unreachable, the plate goes back to its queue."""
     if not in_printer_networks(plan.url, networks):
         return not_contacted_report(plan.url)
     driver = driver_for(plan.connection, client or _reader.get()[1])
@@ -88,16 +86,23 @@ def dispatch_on_printer(plan: DispatchPlan, networks: Sequence[Network], client:
         result = driver.upload_and_start(plan.file_name, plan.gcode.encode(), plan.job_id)
     except AmbiguousOutcome as error:
         return {"outcome": "ambiguous", "detail": str(error), "status": None}
-    except PrinterUnreachable as error:
-        return {"outcome": "unreachable", "detail": str(error), "status": None}
-    except (PrinterRejected, PrinterError) as error:
-        return {"outcome": "refused", "detail": str(error), "status": None}
+    except PrinterError as error:   # unreachable: nothing was sent; any other: the host refused
+        return {"outcome": "unreachable" if isinstance(error, PrinterUnreachable) else "refused",
+                "detail": str(error), "status": None}
     if result.started:
         return {"outcome": "started", "detail": "", "status": None}
     after = driver.status()  # "not started" may mean an earlier try of ours is running
     if _is_ours(after, plan.file_name):
         return {"outcome": "already_started", "detail": result.detail, "status": status_to_dict(after)}
     return {"outcome": "refused", "detail": result.detail, "status": status_to_dict(after)}
+
+
+def stop_on_printer(machine_id: int, conn: MachineConnection, networks: Sequence[Network]) -> dict:
+    """Tell a printer to cancel what it prints (nothing if idle), then read it: {"machine_id": ..., **status}."""
+    driver = driver_for(conn, _reader.get()[1]) if in_printer_networks(conn.url, networks) else None
+    with suppress(PrinterError):   # whatever stopped the cancel, the reading says where the printer is
+        driver and driver.cancel()
+    return {"machine_id": machine_id, **status_to_dict(driver.status() if driver else not_contacted(conn.url))}
 
 
 def _is_ours(status: PrinterStatus, file_name: str) -> bool:
@@ -112,11 +117,8 @@ def connections_from_message(items: list[dict]) -> list[tuple[int, MachineConnec
 
 
 class _Reader:
-    """Threads and kept-alive HTTP connections shared by every printer call of this process.
-
-    A poll every few seconds of the same printers would otherwise open new threads and
-    new TCP connections each time, which costs more than the reads themselves.
-    """
+    """Threads and kept-alive HTTP connections shared by every printer call of this process: a poll every few
+    seconds would otherwise open new threads and TCP connections each time, costing more than the reads."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()

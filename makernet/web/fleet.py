@@ -1,5 +1,5 @@
-"""The fleet: connecting a place's OctoPrint printers (the key request or a typed key, a new key, "test connection"),
-taking one out of the place."""
+"""The fleet: connecting a place's printers through OctoPrint (the key request or a typed key), Moonraker or
+PrusaLink (a typed key), a new key, "test connection", taking one out of the place."""
 from __future__ import annotations
 
 from flask import flash, redirect, request, url_for
@@ -24,10 +24,11 @@ def _back(place_id: int) -> Response:
 @bp.post("/places/<int:place_id>/printers")
 @roles("operator")
 def connect_printer(place_id: int) -> Response:
-    """Register a printer by its OctoPrint address and ask OctoPrint for a key."""
+    """Register a printer by its host and address, and ask the host for a key (OctoPrint) or keep the one typed."""
     form = request.form
     try:
         found = fleet.connect_printer(ctx(), actor(), place_id, name=form.get("name", ""), url=form.get("url", ""),
+                                      driver=form.get("driver", "").strip() or None,
                                       printer_profile=form.get("printer_profile", ""),
                                       user=form.get("octoprint_user", "").strip() or None,
                                       api_key=form.get("api_key", "").strip() or None, server_addresses=(request.host_url,))
@@ -35,7 +36,8 @@ def connect_printer(place_id: int) -> Response:
         flash_error(error)
     else:
         flash(_("Clé enregistrée : MakerNet lit l'imprimante au prochain passage.") if found["key_status"] == "stored"
-              else _("Demande envoyée : ouvrez OctoPrint et acceptez « MakerNet » dans les dix minutes."), "success")
+              else _("Demande envoyée : ouvrez OctoPrint et acceptez « MakerNet » dans les dix minutes.")
+              if found["key_status"] == "awaiting" else printer_detail(found["state_detail"]), "success")
     return _back(place_id)
 
 
@@ -82,8 +84,8 @@ def test_connection(place_id: int, machine_id: int) -> Response:
     if found["reachable"] and found.get("version"):
         # the printer's state in the page's language, never the host's own English word ("Operational")
         state = label((found.get("status") or {}).get("state", "unknown"))
-        flash(_("Connexion réussie : OctoPrint %(version)s, imprimante « %(state)s ».",
-                version=found["version"], state=state), "success")
+        flash(_("Connexion réussie : %(host)s %(version)s, imprimante « %(state)s ».",
+                host=found.get("host") or "OctoPrint", version=found["version"], state=state), "success")
     elif "state" in found:   # a place with its own worker: its last reading, in the page's language
         said = _("Lu par le worker du lieu : imprimante « %(state)s », dernier relevé %(when)s.",
                  state=label(found["state"]), when=moment(found["read_at"]))

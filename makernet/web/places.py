@@ -47,7 +47,7 @@ def place(place_id: int) -> str:
     items = {i["id"]: i["name"] for i in catalogue.list_items(ctx())}
     return render_template("places/detail.html", place=found, levels=stock.levels(ctx(), actor(), place_id),
                            items=items, hours=opening_rows(found["opening_hours"]), operates=_operates(found),
-                           profiles=fleet.printer_profiles(ctx()))
+                           profiles=fleet.printer_profiles(ctx()), hosts=fleet.printer_hosts())
 
 
 def _conditions_data(place: dict) -> dict:

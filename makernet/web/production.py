@@ -49,6 +49,23 @@ def bed_clear(machine_id: int) -> Response:
     return redirect(url_for("production.place_queue", place_id=machine["place_id"]))
 
 
+@bp.post("/jobs/<int:job_id>/stop")
+@roles("operator")
+def stop_plate(job_id: int) -> Response:
+    """Stop a printing plate: its printer cancels it, the plate then fails (retry or scrap it)."""
+    place_id = request.args.get("place_id", type=int)
+    if ActionForm().validate_on_submit():
+        try:
+            production.stop_plate(ctx(), actor(), job_id)
+        except MakerNetError as error:
+            flash_error(error)
+        else:
+            flash(_("Arrêt demandé : l'imprimante annule le plateau n° %(id)s, qui passe en échec.", id=job_id),
+                  "success")
+    return redirect(url_for("production.place_queue", place_id=place_id) if place_id
+                    else url_for("planning.work_orders"))
+
+
 @bp.post("/jobs/<int:job_id>/report")
 @roles("operator")
 def report(job_id: int) -> object:

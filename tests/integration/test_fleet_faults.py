@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -19,7 +19,7 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.support.api import COORDINATOR, OPERATOR, REQUESTER, ApiClient
+from tests.support.api import COORDINATOR, OPERATOR, ApiClient, accepted_visors, proposed_visors
 from tests.support.octoprint import OctoPrintServer, gcode_lasting, print_starts
 from tests.support.processes import MakerNetInstallation
 from tests.support.waiting import wait_for
@@ -62,20 +62,15 @@ class Fleet:
 
     def proposal(self, plates: int) -> dict:
         """A request of `plates` plates of visors, approved and proposed to the fab-lab: the work order."""
-        visor = next(i for i in self.api.ok("get", "/items", REQUESTER) if i["code"] == "visiere")
-        request = self.api.ok("post", "/requests", REQUESTER, json={
-            "needed_by": (date.today() + timedelta(days=7)).isoformat(), "delivery_point": "Mairie",
-            "lines": [{"item_id": visor["id"], "quantity": 10 * plates}]})
-        self.api.ok("post", f"/requests/{request['id']}/approve", COORDINATOR)
-        place = next(p for p in self.api.ok("get", "/places", COORDINATOR) if p["name"] == "FabLab La Rochelle")
-        return self.api.ok("post", "/work-orders", COORDINATOR, json={
-            "request_line_id": request["lines"][0]["id"], "place_id": place["id"], "quantity": 10 * plates})
+        return proposed_visors(self.api, self.place_id, plates)
 
     def order(self, plates: int) -> tuple[dict, list[dict]]:
         """A request of `plates` plates of visors, approved, allocated and accepted: its jobs."""
-        order = self.proposal(plates)
-        self.api.ok("post", f"/work-orders/{order['id']}/accept", OPERATOR, json={})
-        return order, self.api.ok("get", f"/jobs?work_order_id={order['id']}", OPERATOR)
+        return accepted_visors(self.api, self.place_id, OPERATOR, plates)
+
+    @property
+    def place_id(self) -> int:
+        return next(p["id"] for p in self.api.ok("get", "/places", COORDINATOR) if p["name"] == "FabLab La Rochelle")
 
     def job(self, job_id: int) -> dict:
         return next(j for j in self.api.ok("get", "/jobs", OPERATOR) if j["id"] == job_id)

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import httpx
 import pytest
 
-from printers.base import MachineConnection, PrinterRejected, PrinterState, PrinterStatus
+from printers.base import MachineConnection, PrinterRejected, PrinterState
 from printers.octoprint import OctoPrintDriver
+from tests.support.waiting import wait_for_status
 from tests.support.octoprint import OctoPrintServer, gcode_lasting
 
 pytestmark = [pytest.mark.integration, pytest.mark.octoprint]
@@ -48,40 +49,28 @@ def driver(server: OctoPrintServer, client: RecordingClient) -> OctoPrintDriver:
     return OctoPrintDriver(MachineConnection("octoprint", server.url, server.api_key), client=client)
 
 
-def wait_for(driver: OctoPrintDriver, condition: Callable[[PrinterStatus], bool],
-             timeout: float) -> PrinterStatus:
-    """Poll the driver's status until `condition` holds; fail with the last status otherwise."""
-    deadline = time.monotonic() + timeout
-    status = driver.status()
-    while not condition(status):
-        assert time.monotonic() < deadline, f"still {status} after {timeout} s"
-        time.sleep(0.05)
-        status = driver.status()
-    return status
-
-
 def test_an_uploaded_print_starts_runs_and_completes_under_our_file_name(
         driver: OctoPrintDriver) -> None:
     result = driver.upload_and_start("job-101.gcode", gcode_lasting(2), job_id=101)
 
     assert (result.started, result.file_name) == (True, "job-101.gcode")
-    printing = wait_for(driver, lambda s: s.state is PrinterState.PRINTING, timeout=2)
+    printing = wait_for_status(driver, lambda s: s.state is PrinterState.PRINTING, timeout=2)
     assert printing.file_name == "job-101.gcode"
-    done = wait_for(driver, lambda s: s.state is PrinterState.READY, timeout=6)
+    done = wait_for_status(driver, lambda s: s.state is PrinterState.READY, timeout=6)
     assert (done.file_name, done.completion) == ("job-101.gcode", 100.0)
 
 
 def test_a_start_while_printing_is_refused_and_nothing_else_starts(
         driver: OctoPrintDriver, server: OctoPrintServer) -> None:
     assert driver.upload_and_start("job-102.gcode", gcode_lasting(3), job_id=102).started
-    wait_for(driver, lambda s: s.state is PrinterState.PRINTING, timeout=2)
+    wait_for_status(driver, lambda s: s.state is PrinterState.PRINTING, timeout=2)
 
     second = driver.upload_and_start("job-103.gcode", gcode_lasting(1), job_id=103)
 
     assert second.started is False
     assert "Printing job-102.gcode" in second.detail
     driver.cancel()
-    idle = wait_for(driver, lambda s: s.state is PrinterState.READY, timeout=5)
+    idle = wait_for_status(driver, lambda s: s.state is PrinterState.READY, timeout=5)
     time.sleep(0.3)  # room for a wrongly queued start to show up
     assert driver.status().file_name == idle.file_name == "job-102.gcode"
     assert driver.status().state is PrinterState.READY
@@ -89,11 +78,11 @@ def test_a_start_while_printing_is_refused_and_nothing_else_starts(
 
 def test_cancel_stops_a_running_print_and_is_harmless_when_idle(driver: OctoPrintDriver) -> None:
     assert driver.upload_and_start("job-104.gcode", gcode_lasting(5), job_id=104).started
-    wait_for(driver, lambda s: s.state is PrinterState.PRINTING, timeout=2)
+    wait_for_status(driver, lambda s: s.state is PrinterState.PRINTING, timeout=2)
 
     driver.cancel()
 
-    cancelled = wait_for(driver, lambda s: s.state is PrinterState.READY, timeout=5)
+    cancelled = wait_for_status(driver, lambda s: s.state is PrinterState.READY, timeout=5)
     # OctoPrint keeps no history: after a cancel, completion is simply gone.
     assert (cancelled.file_name, cancelled.completion) == ("job-104.gcode", None)
     driver.cancel()
@@ -102,13 +91,13 @@ def test_cancel_stops_a_running_print_and_is_harmless_when_idle(driver: OctoPrin
 def test_the_same_file_name_uploaded_twice_starts_the_stored_copy(
         driver: OctoPrintDriver, client: RecordingClient) -> None:
     assert driver.upload_and_start("job-105.gcode", gcode_lasting(0.2), job_id=105).started
-    wait_for(driver, lambda s: s.state is PrinterState.READY and s.completion == 100.0, timeout=5)
+    wait_for_status(driver, lambda s: s.state is PrinterState.READY and s.completion == 100.0, timeout=5)
 
     again = driver.upload_and_start("job-105.gcode", gcode_lasting(0.2), job_id=105)
 
     assert (again.started, again.file_name) == (True, "job-105.gcode")
     assert client.calls[-1] == "POST /api/files/local/job-105.gcode"
-    wait_for(driver, lambda s: s.state is PrinterState.READY and s.completion == 100.0, timeout=5)
+    wait_for_status(driver, lambda s: s.state is PrinterState.READY and s.completion == 100.0, timeout=5)
 
 
 def test_the_server_version_needs_the_right_api_key(driver: OctoPrintDriver,

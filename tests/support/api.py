@@ -58,15 +58,26 @@ def _body(answer: Any) -> Any:
     return answer.get_json() if hasattr(answer, "get_json") else answer.json()
 
 
-def accepted_plate(api: ApiClient, place_id: int, operator: str) -> dict:
-    """One plate of ten visors (the demo's prusa-mk3 layout) requested, approved, allocated to the place and accepted by its operator."""
+def proposed_visors(api: ApiClient, place_id: int, plates: int = 1) -> dict:
+    """A request of `plates` plates of ten visors (the demo's prusa-mk3 layout), approved and proposed to the place:
+    its work order."""
     visor = next(i for i in api.ok("get", "/items", REQUESTER) if i["code"] == "visiere")
     request = api.ok("post", "/requests", REQUESTER, json={
         "needed_by": (date.today() + timedelta(days=7)).isoformat(), "delivery_point": "Mairie",
-        "lines": [{"item_id": visor["id"], "quantity": 10}]})
+        "lines": [{"item_id": visor["id"], "quantity": 10 * plates}]})
     api.ok("post", f"/requests/{request['id']}/approve", COORDINATOR)
-    order = api.ok("post", "/work-orders", COORDINATOR, json={
-        "request_line_id": request["lines"][0]["id"], "place_id": place_id, "quantity": 10})
+    return api.ok("post", "/work-orders", COORDINATOR, json={
+        "request_line_id": request["lines"][0]["id"], "place_id": place_id, "quantity": 10 * plates})
+
+
+def accepted_visors(api: ApiClient, place_id: int, operator: str, plates: int = 1) -> tuple[dict, list[dict]]:
+    """The same, accepted by the place's operator: the work order and its plates."""
+    order = proposed_visors(api, place_id, plates)
     api.ok("post", f"/work-orders/{order['id']}/accept", operator, json={})
-    (plate,) = api.ok("get", f"/jobs?work_order_id={order['id']}", operator)
+    return order, api.ok("get", f"/jobs?work_order_id={order['id']}", operator)
+
+
+def accepted_plate(api: ApiClient, place_id: int, operator: str) -> dict:
+    """One plate of ten visors requested, approved, allocated to the place and accepted by its operator."""
+    (plate,) = accepted_visors(api, place_id, operator)[1]
     return plate

@@ -5,15 +5,12 @@ lives in a venv of its own, cached between runs, and is driven over HTTP only.
 """
 from __future__ import annotations
 
-import fcntl
 import http.client
 import json
-import os
 import secrets
 import shutil
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 import weakref
@@ -22,66 +19,17 @@ from typing import Any
 
 import httpx
 
+from tests.support.host_venv import host_env, host_venv
 from tests.support.waiting import stop_process
 
 OCTOPRINT_VERSION = "1.11.8"
 
 
-def octoprint_venv_path() -> Path:
-    """Where the OctoPrint venv lives: $MAKERNET_OCTOPRINT_VENV or the user cache."""
-    configured = os.environ.get("MAKERNET_OCTOPRINT_VENV")
-    if configured:
-        return Path(configured).expanduser()
-    return Path.home() / ".cache" / "makernet" / f"octoprint-{OCTOPRINT_VERSION}"
-
-
 def ensure_octoprint_venv() -> Path:
-    """Return the OctoPrint venv, creating it first if needed (safe under pytest-xdist)."""
-    venv = octoprint_venv_path()
-    if _venv_is_complete(venv):
-        return venv
-    venv.parent.mkdir(parents=True, exist_ok=True)
-    with open(venv.parent / f".{venv.name}.lock", "w") as lock:
-        # Parallel workers block here; the one holding the lock installs, the rest reuse.
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not _venv_is_complete(venv):
-            _install_octoprint(venv)
-    return venv
-
-
-def _venv_is_complete(venv: Path) -> bool:
-    """The marker is written last, so a half-finished install never counts as ready."""
-    return (venv / "bin" / "octoprint").exists() and (venv / ".makernet-installed").exists()
-
-
-def _install_octoprint(venv: Path) -> None:
-    """Create the venv and install the pinned OctoPrint, with uv when the project has it."""
-    uv = _find_uv()
-    if not (venv / "bin" / "python").exists():
-        # uv installs without pip inside the target, which saves the slow ensurepip step.
-        venv_args = ["--without-pip"] if uv else []
-        subprocess.run([sys.executable, "-m", "venv", *venv_args, str(venv)],
-                       check=True, capture_output=True)
-    requirement = f"octoprint=={OCTOPRINT_VERSION}"
-    if uv:
-        # pip too: OctoPrint logs a traceback at every start when it cannot find pip.
-        command = [str(uv), "pip", "install", "--python", str(venv / "bin" / "python"),
-                   requirement, "pip"]
-    else:
-        command = [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", requirement]
-    result = subprocess.run(command, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise RuntimeError(f"installing {requirement} into {venv} failed:\n{result.stderr[-3000:]}")
-    (venv / ".makernet-installed").write_text(f"{requirement}\n")
-
-
-def _find_uv() -> Path | None:
-    """The uv next to the running interpreter (the project venv), else one on PATH."""
-    beside = Path(sys.executable).parent / "uv"
-    if beside.exists():
-        return beside
-    found = shutil.which("uv")
-    return Path(found) if found else None
+    """The OctoPrint venv ($MAKERNET_OCTOPRINT_VENV or the user cache), installed first if needed."""
+    # pip too: OctoPrint logs a traceback at every start when it cannot find pip
+    return host_venv(f"octoprint-{OCTOPRINT_VERSION}", [f"octoprint=={OCTOPRINT_VERSION}", "pip"],
+                     "MAKERNET_OCTOPRINT_VENV")
 
 
 # Password "makernet", hashed by `octoprint user add` (argon2id): writing it directly saves the
@@ -323,10 +271,7 @@ class OctoPrintServer:
     def _spawn(self) -> None:
         """Launch `octoprint serve` with its console output appended to DIR/octoprint.log."""
         venv = self._venv or ensure_octoprint_venv()
-        # The app venv's variables must not leak into OctoPrint's interpreter.
-        env = {k: v for k, v in os.environ.items()
-               if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "PYTHONWARNINGS")}
-        env["PYTHONUNBUFFERED"] = "1"
+        env = host_env()
         command = [str(venv / "bin" / "octoprint"), "serve", "--iknowwhatimdoing",
                    "--basedir", str(self.basedir), "--host", "127.0.0.1", "--port", str(self.port)]
         with open(self.basedir / "octoprint.log", "ab") as log:

@@ -24,6 +24,7 @@ class FaultyProxy:
         self.accepted = 0        # connections made to the proxy so far: 0 means the target was never reached
         self._listener: socket.socket | None = None
         self._sockets: set[socket.socket] = set()
+        self._muted: set[socket.socket] = set()   # upstream links whose answers are dropped (mute-posts)
         self._lock = threading.Lock()
         self._open()
 
@@ -98,6 +99,10 @@ class FaultyProxy:
                     break
                 if outbound and self.mode == "delay":
                     time.sleep(self.delay)
+                if outbound and self.mode == "mute-posts" and data.startswith(b"POST "):
+                    self._muted.add(sink)
+                if not outbound and source in self._muted:
+                    continue
                 while self.mode == "freeze":  # the link stays open and carries nothing
                     time.sleep(0.05)
                 sink.sendall(data)

@@ -17,6 +17,17 @@ def wait_for(what: str, check: Callable[[], object], timeout: float = 60.0, logs
     raise AssertionError(f"timed out waiting for {what}\n{logs()}")
 
 
+def wait_for_status(driver: object, condition: Callable[[object], bool], timeout: float) -> object:
+    """Poll a printer driver's status until `condition` holds; fail with the last status otherwise."""
+    deadline = time.monotonic() + timeout
+    status = driver.status()  # type: ignore[attr-defined]
+    while not condition(status):
+        assert time.monotonic() < deadline, f"still {status} after {timeout} s"
+        time.sleep(0.05)
+        status = driver.status()  # type: ignore[attr-defined]
+    return status
+
+
 def stop_process(process: subprocess.Popen | None, timeout: float = 10.0) -> None:
     """SIGTERM a process we started, SIGKILL it after `timeout` seconds, and reap it (no zombie, no warning)."""
     if process is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from printers.base import Capability, PrinterError
-from printers.registry import MANUAL, driver_info, drivers_that, register
+from printers.registry import host_drivers, MANUAL, driver_info, drivers_that, register
 from tests.support.fakes import FakeDriver
 
 
@@ -13,8 +13,15 @@ def test_octoprint_declares_its_capabilities_and_a_secret_key_setting() -> None:
     assert octoprint.capabilities == {Capability.START, Capability.CANCEL, Capability.STATUS, Capability.PUSH,
                                       Capability.ONBOARDING}
     assert [(s.name, s.kind, s.required, s.secret) for s in octoprint.settings] == [
-        ("address", "url", True, False), ("api_key", "text", False, True)]
-    assert octoprint.secret_settings == ("api_key",)
+        ("address", "url", True, False), ("api_key", "text", True, True)]
+    assert octoprint.secret_settings == ("api_key",) and octoprint.needs_key and octoprint.at_an_address
+
+
+def test_klipper_and_prusa_hosts_start_read_and_cancel_and_only_prusalink_insists_on_a_key() -> None:
+    moonraker = driver_info("moonraker")
+    assert moonraker.capabilities == {Capability.START, Capability.CANCEL, Capability.STATUS, Capability.PUSH}
+    assert moonraker.secret_settings == ("api_key",) and not moonraker.needs_key   # trusted clients need none
+    assert {"moonraker", "octoprint", "prusalink"} <= set(host_drivers()) and MANUAL not in host_drivers()
 
 
 def test_a_manual_work_centre_can_do_nothing_a_host_does() -> None:

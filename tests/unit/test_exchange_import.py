@@ -114,6 +114,22 @@ def test_a_printer_key_imported_by_csv_is_sealed_at_rest_and_never_shown(app, ap
     assert "CLEAR-KEY-42" not in str(lab) and "sealed:" not in str(lab)
 
 
+def test_printers_of_each_host_are_imported_by_its_name_and_a_host_unknown_or_without_address_is_named(
+        app, api) -> None:  # noqa: ANN001
+    upload(api, "places", twenty_places(), dry_run=False)
+    machines = "\n".join(["lieu;nom;type_machine;hote;adresse;api_key", "Fab-lab 3;Voron;fdm_printer;klipper;"
+                          "http://192.0.2.31:7125;", "Fab-lab 3;MK4;fdm_printer;PrusaLink;http://192.0.2.32;PL-KEY-1234",
+                          "Fab-lab 3;Old MK3;fdm_printer;;http://192.0.2.33:5000;OP-KEY-1234",
+                          "Fab-lab 3;X1;fdm_printer;bambu;http://192.0.2.34;", "Fab-lab 3;K1;fdm_printer;moonraker;;"])
+    reasons = [(e["line"], e["code"]) for e in upload(api, "machines", machines).get_json()["errors"]]
+    assert reasons == [(5, "import.host_unknown"), (6, "import.host_without_url")]
+    good = "\n".join(machines.splitlines()[:4])
+    assert upload(api, "machines", good, dry_run=False).get_json()["errors"] == []
+    with app.extensions["makernet"].db.reading() as s:
+        drivers = dict(s.exec(select(Machine.name, Machine.driver).where(Machine.name.in_(["Voron", "MK4", "Old MK3"]))))
+    assert drivers == {"Voron": "moonraker", "MK4": "prusalink", "Old MK3": "octoprint"}
+
+
 def test_bad_machine_and_stock_rows_are_named(api) -> None:  # noqa: ANN001
     machines = "\n".join(["place;name;kind;octoprint_url", "Atelier inconnu;P1;fdm_printer;",
                           "FabLab La Rochelle;Prusa 1;fdm_printer;", "FabLab La Rochelle;P9;imprimante;",
@@ -123,9 +139,9 @@ def test_bad_machine_and_stock_rows_are_named(api) -> None:  # noqa: ANN001
     assert reasons == [(2, "unknown place 'Atelier inconnu' (import the places first)"),
                        (3, "FabLab La Rochelle already has a machine named 'Prusa 1'"),
                        (4, "kind must be one of: fdm_printer, laser_cutter, sewing_station, assembly_bench"),
-                       (5, "only a 3D printer (fdm_printer) has an OctoPrint URL"),
-                       (6, "octoprint_url must start with http:// or https://"),
-                       (7, "octoprint_url is the printer's bare address (http://host:port), with no path or credentials")]
+                       (5, "only a 3D printer (fdm_printer) has a host address"),
+                       (6, "the printer's address must start with http:// or https://"),
+                       (7, "the printer's address is its bare address (http://host:port), with no path or credentials")]
     stock = "place;material;quantity\nFabLab La Rochelle;or;5\nFabLab La Rochelle;pla;0\nFabLab La Rochelle;pla;\n" \
             "FabLab La Rochelle;petg;10\nFabLab La Rochelle;petg;10\n"
     reasons = [(e["line"], e["reason"]) for e in upload(api, "stock", stock, OPERATOR).get_json()["errors"]]

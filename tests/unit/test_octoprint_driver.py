@@ -367,8 +367,8 @@ def test_the_registry_builds_the_driver_a_machine_names() -> None:
 
 
 def test_an_unknown_driver_name_is_a_readable_error() -> None:
-    with pytest.raises(PrinterError, match="unknown machine driver 'klipper'.*manual, octoprint"):
-        driver_for(MachineConnection("klipper"))
+    with pytest.raises(PrinterError, match="unknown machine driver 'bambu'.*manual, moonraker, octoprint"):
+        driver_for(MachineConnection("bambu"))
 
 
 def test_two_classes_cannot_share_one_driver_name() -> None:

@@ -76,11 +76,11 @@ def test_a_redirection_is_not_followed_and_its_target_never_contacted(servers: l
     # even a shared client that would follow redirections does not
     with httpx.Client(follow_redirects=True) as shared:
         for printer in (driver(redirecting.url), driver(redirecting.url, shared)):
-            with pytest.raises(PrinterError, match="not an OctoPrint answer"):
+            with pytest.raises(PrinterError, match="not OctoPrint.s answer"):
                 printer.server_version()
             status = printer.status()
-            assert status.state is PrinterState.OFFLINE and "not an OctoPrint answer" in (status.error or "")
-            with pytest.raises(PrinterError, match="not an OctoPrint answer"):
+            assert status.state is PrinterState.OFFLINE and "not OctoPrint's answer" in (status.error or "")
+            with pytest.raises(PrinterError, match="not OctoPrint.s answer"):
                 printer.request_app_key("MakerNet")
     assert target.paths == []
     assert redirecting.paths and all(p.startswith(("/api/", "/plugin/appkeys/")) for p in redirecting.paths)

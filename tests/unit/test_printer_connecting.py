@@ -111,19 +111,19 @@ def test_an_octoprint_that_does_not_answer_is_said_so_in_french_with_what_to_do(
     pages.sign_in(OPERATOR)
     row = next(r for r in text_of(pages.get(f"/places/{fablab(api)}")).split("Tester la connexion")
                if "192.168.1.21" in r)
-    assert "OctoPrint ne répond pas à cette adresse (connexion refusée" in row and "fleet." not in row
+    assert "L'hôte de l'imprimante ne répond pas à cette adresse (connexion refusée" in row and "fleet." not in row
     assert "non obtenue" in row and "refusée ou expirée" not in row   # no key was refused: none was had
     page = text_of(pages.get(f"/places/{fablab(api)}"))
     assert "Redemander une clé" in page and "Retirer l'imprimante" in page
     with app.test_request_context("/"), force_locale("en"):
-        assert printer_detail("fleet.unreachable").startswith("OctoPrint does not answer at this address")
+        assert printer_detail("fleet.unreachable").startswith("The printer's host does not answer at this address")
 
 
 @pytest.mark.parametrize(("result", "shown"), [
     ({"outcome": "refused", "detail": "OctoPrint at x refused the API key (HTTP 403)", "reason": "key_refused"},
-     "OctoPrint refuse la clé de MakerNet"),
+     "L'hôte de l'imprimante refuse la clé de MakerNet"),
     ({"outcome": "refused", "detail": "does not offer application keys", "reason": "no_app_keys"},
-     "Clé d'application"),
+     "ne distribue pas de clés d'application"),
     ({"outcome": "expired", "detail": "nobody approved", "reason": "expired"}, "à temps : redemandez une clé"),
 ])
 def test_each_usual_failure_of_a_key_request_has_its_own_french_words(app: Flask, api: ApiClient, client,  # noqa: ANN001
@@ -143,7 +143,8 @@ def test_the_connect_form_offers_the_known_profiles_and_a_key_field(api: ApiClie
     html = pages.get(f"/places/{fablab(api)}")
     assert '<select id="printer-profile" name="printer_profile" required>' in html
     assert '<option value="prusa-mk3">' in html and 'name="api_key"' in html
-    assert "Clé d'application (si vous l'avez déjà)" in text_of(html)
+    assert "Clé de l'hôte" in text_of(html)
+    assert '<option value="octoprint">OctoPrint</option>' in html and '<option value="moonraker">' in html
 
 
 def test_the_connection_test_says_the_printers_state_in_the_pages_language(app: Flask, api: ApiClient, client,  # noqa: ANN001
@@ -154,10 +155,10 @@ def test_the_connection_test_says_the_printers_state_in_the_pages_language(app: 
     pages.sign_in(OPERATOR)
     pages.post(f"/places/{fablab(api)}/printers/{machine_id}/test")
     page = text_of(pages.get(f"/places/{fablab(api)}"))
-    assert "Connexion réussie : OctoPrint 1.11.8, imprimante « Prête »." in page and "Operational" not in page
+    assert "Connexion réussie : Imprimante de test 1.11.8, imprimante « Prête »." in page and "Operational" not in page
     pages.post("/language", {"locale": "en", "next": "/"})
     pages.post(f"/places/{fablab(api)}/printers/{machine_id}/test")
-    assert "Connected: OctoPrint 1.11.8, printer “Ready”." in text_of(pages.get(f"/places/{fablab(api)}"))
+    assert "Connected: Imprimante de test 1.11.8, printer “Ready”." in text_of(pages.get(f"/places/{fablab(api)}"))
 
 
 def test_the_printer_list_follows_a_key_request_and_the_first_reading_by_itself_then_stops(
@@ -184,7 +185,8 @@ def test_the_printer_list_follows_a_key_request_and_the_first_reading_by_itself_
 @pytest.mark.parametrize(("key_status", "shown"), [
     ("awaiting", "OctoPrint répond à cette adresse, mais MakerNet n'a pas encore sa clé : acceptez « MakerNet » "
                  "dans OctoPrint, puis testez de nouveau."),
-    ("stored", "OctoPrint refuse la clé de MakerNet (HTTP 401 ou 403) : redemandez une clé."),
+    ("stored", "L'hôte de l'imprimante refuse la clé de MakerNet (HTTP 401 ou 403) : redemandez une clé (OctoPrint), "
+               "ou retirez l'imprimante et raccordez-la avec sa bonne clé (Moonraker, PrusaLink)."),
 ])
 def test_a_connection_test_before_the_key_is_approved_says_to_approve_it_not_to_ask_again(
         app: Flask, api: ApiClient, client, printer, key_status: str, shown: str) -> None:  # noqa: ANN001
@@ -216,4 +218,4 @@ def test_at_a_place_with_its_own_worker_the_connection_test_words_its_last_readi
     assert re.search(r"Lu par le worker du lieu : .*, dernier relevé 29 nov\. 2026, \d\d:10\.", page), page[:600]
     assert shown in page and not re.search(r"read by|Operational|Offline|fleet\.", page)
     if detail.startswith("fleet."):
-        assert "OctoPrint ne répond pas à cette adresse" in page
+        assert "L'hôte de l'imprimante ne répond pas à cette adresse" in page

@@ -199,7 +199,7 @@ def test_a_csv_of_machines_with_an_address_outside_the_networks_is_refused_by_ro
     assert [(e["line"], e["code"], e["params"]) for e in dry["errors"]] == [
         (3, "import.address_not_allowed", {"host": "10.99.0.5"}), (4, "import.address_not_allowed", {"host": "127.0.0.1"}),
         (5, "import.address_not_allowed", {"host": "printer.invalid"})]
-    assert dry["errors"][0]["reason"] == ("octoprint_url: 10.99.0.5 is not in this installation's printer networks "
+    assert dry["errors"][0]["reason"] == ("printer address: 10.99.0.5 is not in this installation's printer networks "
                                           "(or its name does not resolve here); see its administrator")
     refused = upload(api, machines, dry_run=False)
     assert refused.status_code == 422 and refused.get_json()["error"]["code"] == "body.import_refused"

@@ -20,7 +20,7 @@ from makernet.services.printer_io import in_printer_networks
 from makernet.services.secrets import seal
 from makernet.services.stock.operations import record_receipt
 from printers.base import AddressRefused, host_address
-from printers.registry import MANUAL, driver_info
+from printers.registry import MANUAL, driver_info, host_drivers
 from makernet.services.exchange.views import ImportReport
 
 MAX_ROWS = 5000
@@ -34,7 +34,10 @@ ALIASES = {"nom": "name", "lieu": "place", "département": "departement", "type"
            "personnes": "staff_available", "lot_max": "batch_limit", "valeur_horaire_eur": "hourly_value_eur",
            "articles": "accepted_items", "acceptation_auto": "auto_accept", "type_machine": "kind",
            "profil": "printer_profile", "matière": "material", "matiere": "material", "quantité": "quantity",
-           "cout_eur": "cost_eur", "coût_eur": "cost_eur", "motif": "reason", "vide_seul": "clears_itself"}
+           "cout_eur": "cost_eur", "coût_eur": "cost_eur", "motif": "reason", "vide_seul": "clears_itself",
+           "hote": "host", "hôte": "host", "adresse": "url"}
+# the host software a spreadsheet may name, as fab-labs call it, and the driver it means
+HOSTS = {"octoprint": "octoprint", "moonraker": "moonraker", "klipper": "moonraker", "prusalink": "prusalink"}
 
 
 def row_problem(line: int, code: str, /, **params: object) -> dict:
@@ -142,10 +145,15 @@ def _outside_networks(ctx: Context, rows: list[tuple[int, dict]]) -> frozenset[s
     addresses = set()
     for _line, row in rows:
         try:
-            addresses.add(host_address(row.get("octoprint_url", "")))
+            addresses.add(host_address(_address_cell(row)))
         except AddressRefused:
             pass   # the row's check says what is wrong with its address
     return frozenset(a for a in addresses if not in_printer_networks(a, ctx.settings.printer_networks))
+
+
+def _address_cell(row: dict) -> str:
+    """A machine's host address: the `url` column, or `octoprint_url` of spreadsheets made before other hosts."""
+    return row.get("url") or row.get("octoprint_url", "")
 
 
 def _place_named(s: Session, actor: Actor, name: str) -> Place:
@@ -214,7 +222,10 @@ def _check_machine(s: Session, actor: Actor, row: dict, seen: Seen) -> dict:
         raise RowError("import.machine_kind", allowed=list(MACHINE_KINDS))
     if s.exec(select(Machine.id).where(Machine.place_id == place.id, Machine.name == name)).first():
         raise RowError("import.machine_exists", place=place.name, name=name)
-    url = text_cell(row, "octoprint_url", 300, required=False)
+    url = text_cell(row, "url" if row.get("url") else "octoprint_url", 300, required=False)
+    host = text_cell(row, "host", 20, required=False).lower()
+    if host and HOSTS.get(host) not in host_drivers() or host and not url:
+        raise RowError("import.host_unknown" if url else "import.host_without_url", allowed=sorted(HOSTS))
     if url:
         try:   # the driver reaches its host at a bare address only: no path, query or credentials
             url = host_address(url)
@@ -227,8 +238,8 @@ def _check_machine(s: Session, actor: Actor, row: dict, seen: Seen) -> dict:
     key = text_cell(row, "api_key", 300, required=False)
     if key and place.site_worker:   # its own worker keeps its printers' keys: none is written here
         raise RowError("import.key_at_place", place=place.name)
-    # the spreadsheet names OctoPrint, as fab-labs know their printers' host
-    plan = {"place_id": place.id, "name": name, "kind": kind, "driver": "octoprint" if url else MANUAL,
+    # a printer at an address is OctoPrint's unless the spreadsheet names its host
+    plan = {"place_id": place.id, "name": name, "kind": kind, "driver": HOSTS[host or "octoprint"] if url else MANUAL,
             "printer_profile": text_cell(row, "printer_profile", 60, required=False) or None,
             "host": url.rstrip("/") or None, "driver_settings": {"api_key": key} if key else {},
             "clears_itself": flag_cell(row, "clears_itself")}
@@ -273,7 +284,8 @@ SHEETS = {
     "places": Sheet(("name", "departement"), ("organisation", "organisation_kind", "commune", "latitude", "longitude",
                                               "staff_available", "batch_limit", "hourly_value_eur", "accepted_items",
                                               "auto_accept"), _check_place, _write_place),
-    "machines": Sheet(("place", "name", "kind"), ("printer_profile", "octoprint_url", "api_key", "clears_itself"),
+    "machines": Sheet(("place", "name", "kind"), ("printer_profile", "host", "url", "octoprint_url", "api_key",
+                                                   "clears_itself"),
                       _check_machine, _write_machine),
     "stock": Sheet(("place", "material", "quantity"), ("cost_eur", "reason"), _check_stock, _write_stock),
 }

@@ -1,9 +1,10 @@
-"""Connecting a printer whose host hands out keys (Capability.ONBOARDING: OctoPrint's Application Keys),
-and taking one out of its place.
+"""Connecting a printer through its host (OctoPrint, Klipper's Moonraker, PrusaLink), and taking one out of its place.
 
-The operator gives the printer host's address; MakerNet asks the host for a key, the
-operator approves the request there, and the key is stored sealed in the machine's
-driver settings, never shown again (or the operator types a key created on the host, sealed the same way).
+The operator names the host and gives its address. A host that hands out keys (Capability.ONBOARDING: OctoPrint's
+Application Keys) is asked for one, the operator approves the request there, and the key is stored sealed in the
+machine's driver settings, never shown again; or the operator types a key created on the host, sealed the same
+way: the only way with Moonraker and PrusaLink, which have no approval flow (a Moonraker that trusts MakerNet's
+address needs no key).
 The asking is done by the place's own worker when it has one, so a printer behind the place's NAT can be
 connected too; such a place keeps its keys on its own machine, so a typed key is refused here.
 """
@@ -27,7 +28,7 @@ from makernet.services.printer_io import require_printer_network
 from makernet.services.production.operations import ACTIVE, hand_over_plates
 from makernet.services.secrets import seal
 from printers.base import AddressRefused, Capability, PrinterError, host_address
-from printers.registry import DriverInfo, driver_info, drivers_that
+from printers.registry import DriverInfo, driver_info, drivers_that, host_drivers
 from makernet.services.fleet.views import RemovedMachine
 from makernet.services.places.views import MachineView
 
@@ -45,17 +46,15 @@ def _checked_url(ctx: Context, url: str, label: str) -> str:
     return address
 
 
-def _onboarding_driver(name: str | None) -> DriverInfo:
-    """A driver whose host hands out keys (the first registered, when none is named): the way printers
-    are connected here."""
+def _host_driver(name: str | None) -> DriverInfo:
+    """The driver of a printer host (the first that hands out keys, OctoPrint, when none is named)."""
     name = name or drivers_that(Capability.ONBOARDING)[0]
     try:
         info = driver_info(name)
     except PrinterError:
         info = None
-    if info is None or not info.can(Capability.ONBOARDING):
-        raise InvalidInput("fleet.driver_unknown", field="driver", value=name,
-                           allowed=drivers_that(Capability.ONBOARDING))
+    if info is None or not info.at_an_address:
+        raise InvalidInput("fleet.driver_unknown", field="driver", value=name, allowed=host_drivers())
     return info
 
 
@@ -87,7 +86,7 @@ def connect_printer(ctx: Context, actor: Actor, place_id: int, *, name: str, url
                     api_key: str | None = None, server_addresses: tuple[str, ...] = ()) -> MachineView:
     """Register a printer of one of the actor's places and ask its host for a key (or store the one typed)."""
     actor.require("operator")
-    info = _onboarding_driver(driver)
+    info = _host_driver(driver)
     url = _checked_url(ctx, url, info.label)
     _refuse_own_address(ctx, url, server_addresses)
     if not name.strip():
@@ -105,6 +104,9 @@ def connect_printer(ctx: Context, actor: Actor, place_id: int, *, name: str, url
                                allowed=known_profiles(s) or ["—"])
         if api_key is not None and place.site_worker:
             raise InvalidInput("fleet.key_kept_at_place", field="api_key", place=place.name)
+        asks = api_key is None and info.can(Capability.ONBOARDING)
+        if api_key is None and not asks and info.needs_key and not place.site_worker:
+            raise InvalidInput("fleet.key_required", field="api_key", host=info.label)
         if s.exec(select(Machine.id).where(Machine.place_id == place.id, Machine.host == url,
                                            Machine.removed_at == None)).first():  # noqa: E711
             raise Conflict("fleet.address_taken")
@@ -114,9 +116,12 @@ def connect_printer(ctx: Context, actor: Actor, place_id: int, *, name: str, url
         if api_key is not None:
             machine.driver_settings, machine.key_status, machine.active = {"api_key": seal(ctx, api_key)}, "stored", True
             machine.state_detail = "fleet.key_stored"
+        elif not asks:   # a host with no approval flow: its place's worker keeps the key, or it needs none
+            machine.key_status, machine.active = ("missing", True) if place.site_worker else ("none", True)
+            machine.state_detail = "fleet.key_typed_at_place" if place.site_worker else "fleet.no_key_needed"
         s.add(machine)
         s.flush()
-        if api_key is None:
+        if asks:
             _ask_for_key(ctx, tx, machine, place.site_worker, user)
         return machine_view(machine)
 

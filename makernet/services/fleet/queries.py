@@ -16,7 +16,7 @@ from makernet.services.printer_io import (EXPIRED, OUTSIDE, check_connection, re
 from makernet.services.places.views import BY_HAND, can, connection_of, shown_state
 from printers.base import (KEY_REFUSED, KEY_REQUEST_REFUSED, NO_APP_KEYS, NOT_THE_HOST, UNREACHABLE, Capability,
                            MachineConnection)
-from printers.registry import drivers_that
+from printers.registry import driver_info, drivers_that, host_drivers
 from makernet.services.fleet.views import ConnectionTest
 
 # the usual failures' codes, worded for pages in makernet/messages/fleet.py; any other is shown as its host said it
@@ -28,6 +28,12 @@ FAILURES = {UNREACHABLE: "fleet.unreachable", KEY_REFUSED: "fleet.key_refused", 
 def failure_detail(reason: str | None, said: str | None) -> str:
     """A printer's state detail: the code of a usual failure, else what its host said."""
     return FAILURES.get(reason or "", said or "")[:300]
+
+
+def printer_hosts() -> list[tuple[str, str]]:
+    """The hosts a printer can be connected through, as (driver, label), the one that hands out keys first."""
+    asks = drivers_that(Capability.ONBOARDING)
+    return sorted(((name, driver_info(name).label) for name in host_drivers()), key=lambda h: (h[0] not in asks, h[1]))
 
 
 def printer_profiles(ctx: Context) -> list[str]:
@@ -56,6 +62,7 @@ def test_connection(ctx: Context, actor: Actor, machine_id: int) -> ConnectionTe
                               f"last at {machine.state_checked_at}", "state": machine.state, "read_at": read_at,
                     "code": machine.state_detail if machine.state_detail.startswith("fleet.") else None}
         conn, awaiting = connection_of(ctx, machine), machine.key_status == "awaiting"
+        host = driver_info(machine.driver).label
     # resolved and checked now, outside the transaction: the networks or the name's addresses may have changed
     require_printer_network(conn.url or "", ctx.settings.printer_networks)
     found = check_connection(conn)
@@ -63,7 +70,7 @@ def test_connection(ctx: Context, actor: Actor, machine_id: int) -> ConnectionTe
     if awaiting and code == "fleet.key_refused":
         # no key yet, so the host refuses MakerNet: the request waits for approval, asking again would not help
         code = "fleet.key_not_yet"
-    return found | {"code": code}
+    return found | {"code": code, "host": host}
 
 
 def central_printers(ctx: Context) -> dict[int, MachineConnection]:

@@ -27,6 +27,7 @@ class ConnectionTest(TypedDict):
 
     reachable: Annotated[bool, Field(description="the host answered")]
     version: Annotated[str | None, Field(description="the host software's version")]
+    host: NotRequired[Annotated[str, Field(description="the host software: OctoPrint, Klipper (Moonraker), PrusaLink")]]
     detail: Annotated[str, Field(description="what went wrong, or what was read, in words")]
     status: Annotated[PrinterReading | None, Field(description="the printer's state now; null when not read")]
     code: NotRequired[Annotated[str | None, Field(description="the code of a usual failure, worded by the pages")]]

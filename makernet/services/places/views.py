@@ -33,8 +33,9 @@ class MachineView(TypedDict):
         "its printer's state as last read; by_hand for a machine whose counts are reported by hand"))]
     state_detail: Annotated[str, Field(description="what its host said, or the code of a usual failure")]
     active: Annotated[bool, Field(description="it takes work")]
-    key_status: Annotated[Literal["awaiting", "stored", "refused", "missing"], Field(description=(
-        "its printer key: awaiting approval on the host, stored, refused, or missing"))]
+    key_status: Annotated[Literal["awaiting", "stored", "refused", "missing", "none"], Field(description=(
+        "its printer key: awaiting approval on the host, stored, refused, missing, or none (a host that trusts "
+        "MakerNet's address)"))]
 
 
 class PlaceView(TypedDict):

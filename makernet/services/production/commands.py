@@ -1,4 +1,5 @@
-"""What operators do on the floor: bed clear, batch counts, a failed plate retried or scrapped."""
+"""What operators do on the floor: bed clear, batch counts, a printing plate stopped, a failed plate retried or
+scrapped."""
 from __future__ import annotations
 
 from sqlalchemy import update
@@ -6,10 +7,10 @@ from sqlmodel import select
 
 from makernet.domain.states import JobStatus
 from makernet.errors import Conflict, InvalidInput, NotFound
-from makernet.models import BomLine, Job, Machine, WorkOrder
+from makernet.models import AuditEntry, BomLine, Job, Machine, Place, WorkOrder
 from makernet.services.access import Actor, own_job, own_machine
-from makernet.services.context import Context
-from makernet.services.places.views import can, machine_view
+from makernet.services.context import Context, place_queue
+from makernet.services.places.views import can, connection_message, machine_view
 from printers.base import Capability
 from makernet.services.production.operations import ACTIVE, complete_job, take_next_plate
 from makernet.services.production.views import job_view
@@ -77,3 +78,22 @@ def scrap_job(ctx: Context, actor: Actor, job_id: int) -> JobView:
         boms = s.exec(select(BomLine).where(BomLine.design_version_id == order.design_version_id)).all()
         consume_for_job(s, job.id, order.place_id, [(b.material_id, b.quantity * job.units) for b in boms])
         return job_view(s.get(Job, job_id))
+
+
+def stop_plate(ctx: Context, actor: Actor, job_id: int) -> JobView:
+    """The operator stops a printing plate from MakerNet: its printer is told to cancel (by the place's own worker
+    when it has one), and the reading that follows fails the plate, to be retried or scrapped as any failed one."""
+    actor.require("operator")
+    with ctx.db.transaction() as tx:
+        s = tx.session
+        job = own_job(s, actor, job_id)
+        machine = s.get(Machine, job.machine_id)
+        if job.status != "printing" or not can(machine, Capability.CANCEL):
+            raise Conflict("job.not_stoppable", id=job_id, status=job.status)
+        remote = s.get(Place, machine.place_id).site_worker
+        message = connection_message(ctx, machine, keys=not remote)   # a place's own worker has the keys
+        s.add(AuditEntry(entity="job", entity_id=job.id, from_state=job.status, to_state=job.status,
+                         user_id=actor.user_id, note="stop asked from MakerNet"))
+        tx.after_commit(lambda: ctx.tasks.enqueue("site_stop", message,
+                                                  queue=place_queue(machine.place_id) if remote else None))
+        return job_view(job)

@@ -67,6 +67,7 @@ def place_queue(ctx: Context, actor: Actor, place_id: int) -> dict:
             views.append({
                 "id": machine.id, "name": machine.name, "kind": machine.kind, "driver": machine.driver,
                 "is_printer": machine.kind in PRINTER_KINDS, "manual": not can(machine, Capability.STATUS),
+                "can_stop": can(machine, Capability.CANCEL),
                 "state": shown_state(machine), "state_detail": machine.state_detail, "bed_clear": machine.bed_clear,
                 "clears_itself": machine.clears_itself, "checked_at": machine.state_checked_at,
                 "running": [r for r in rows if r["status"] in ("dispatching", "printing")],
