@@ -152,6 +152,16 @@ def site_dispatch(self, plan: dict) -> str:  # noqa: ANN001 - Celery's bound tas
     return report["outcome"]
 
 
+@shared_task(name="makernet.site_stop", bind=True)
+def site_stop(self, connection: dict) -> str:  # noqa: ANN001 - Celery's bound task
+    """Where the printer can be reached: cancel the plate it prints, report the reading that follows centrally."""
+    connections, keyless = with_place_keys(place_keys(self.app), [connection])
+    readings = keyless + [printer_io.stop_on_printer(machine_id, conn, own_networks(self.app))
+                          for machine_id, conn in printer_io.connections_from_message(connections)]
+    self.app.send_task("makernet.apply_readings", args=[readings])
+    return readings[0]["state"]
+
+
 @shared_task(name="makernet.site_poll", bind=True)
 def site_poll(self, connections: list[dict]) -> int:  # noqa: ANN001 - Celery's bound task
     """At the place: read its printers (with the keys it keeps), report the readings centrally."""
