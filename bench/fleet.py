@@ -1,12 +1,13 @@
-"""Printer fleet benchmark: state refresh time, dispatch latency, worker CPU and memory.
+"""Printer fleet benchmark: state refresh time, dispatch latency, worker CPU and memory, for OctoPrint-only and mixed
+fleets (OctoPrint, Klipper's Moonraker, PrusaLink).
 
-    .venv/bin/python -m bench.fleet                      # N = 10, 100, 1000, 2000 simulated + 8 real OctoPrint
-    .venv/bin/python -m bench.fleet --sizes 100 --real 0  # a quick run
+    .venv/bin/python -m bench.fleet                      # N = 10, 100, 1000, 2000 simulated, both fleets, + real hosts
+    .venv/bin/python -m bench.fleet --sizes 100 --real 0 --real-mixed 0  # a quick run
 
-Needs the machine's PostgreSQL and Redis (each run gets its own database and key
-prefix). One `makernet worker` process (threads pool) serves every printer; printers
-are a lightweight simulator of OctoPrint's REST API on loopback, then real OctoPrint
-servers with their Virtual Printer.
+Needs the machine's PostgreSQL and Redis (each run gets its own database and key prefix). One `makernet worker`
+process (threads pool) serves every printer; printers are a lightweight simulator of the hosts' APIs on loopback
+(a mixed fleet takes its hosts in turn), then real servers: OctoPrint with its Virtual Printer, Moonraker with its
+Klippy, PrusaLink with its simulated Prusa firmware.
 """
 from __future__ import annotations
 
@@ -18,13 +19,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
 
 from sqlalchemy import func
 from sqlmodel import select
 
-from bench import octoprint_sim
+from bench import printer_sim
 from makernet import create_app, schema
 from makernet.config import Settings
 from makernet.models import (
@@ -44,6 +46,7 @@ from makernet.models.base import utcnow
 from makernet.services import fleet, production
 from makernet.services.access import Actor
 from makernet.services.secrets import seal
+from tests.support.moonraker import MoonrakerServer, klipper_gcode_lasting
 from tests.support.octoprint import OctoPrintServer, free_port, gcode_lasting
 from tests.support.services import postgres_database, redis_key_space
 
@@ -51,7 +54,11 @@ PRINTERS_PER_PLACE = 10
 MAKERNET = str(Path(sys.executable).parent / "makernet")
 
 
-def build_fleet(ctx: object, urls: list[tuple[str, str]]) -> list[int]:
+# a plate of about a second on each host, under the printer profile its printers have
+PROFILES = {"octoprint": ("bench", gcode_lasting), "moonraker": ("bench-klipper", klipper_gcode_lasting)}
+
+
+def build_fleet(ctx: object, urls: list[tuple[str, str, str]]) -> list[int]:
     """Places of ten printers each, one visor request accepted everywhere; returns machine ids."""
     with ctx.db.transaction() as tx:  # type: ignore[attr-defined]
         s = tx.session
@@ -66,18 +73,17 @@ def build_fleet(ctx: object, urls: list[tuple[str, str]]) -> list[int]:
         design = DesignVersion(item_id=item.id, label="v3", validated=True)
         s.add(design)
         s.flush()
-        layout = PlateLayout(design_version_id=design.id, printer_profile="bench", units_per_plate=10,
-                             print_minutes=1, gcode=gcode_lasting(1.0).decode())
-        s.add(layout)
+        s.add_all([PlateLayout(design_version_id=design.id, printer_profile=profile, units_per_plate=10,
+                               print_minutes=1, gcode=gcode(1.0).decode()) for profile, gcode in PROFILES.values()])
         machines = []
         for start in range(0, len(urls), PRINTERS_PER_PLACE):
             place = Place(organisation_id=org.id, name=f"Fab-lab {start // PRINTERS_PER_PLACE + 1}", departement="17")
             s.add(place)
             s.flush()
-            for url, key in urls[start:start + PRINTERS_PER_PLACE]:
+            for driver, url, key in urls[start:start + PRINTERS_PER_PLACE]:
                 machines.append(Machine(place_id=place.id, name=f"Imprimante {len(machines) + 1}", kind="fdm_printer",
-                                        driver="octoprint", host=url, driver_settings={"api_key": seal(ctx, key)},
-                                        printer_profile="bench", bed_clear=False))
+                                        driver=driver, host=url, driver_settings={"api_key": seal(ctx, key)},
+                                        printer_profile=PROFILES[driver][0], bed_clear=False))
         s.add_all(machines)
         s.flush()
         return [m.id for m in machines]
@@ -91,7 +97,7 @@ def queue_plates(ctx: object, machine_ids: list[int], plates_each: int) -> None:
         user = s.exec(select(User)).first()
         item = s.exec(select(Item)).first()
         design = s.exec(select(DesignVersion)).first()
-        layout = s.exec(select(PlateLayout)).first()
+        layouts = {layout.printer_profile: layout.id for layout in s.exec(select(PlateLayout))}
         request = Request(organisation_id=town.id, created_by=user.id, needed_by=utcnow().date(), delivery_point="Mairie",
                           status="allocated")
         s.add(request)
@@ -107,7 +113,7 @@ def queue_plates(ctx: object, machine_ids: list[int], plates_each: int) -> None:
             s.flush()
             for n in range(plates_each):
                 job = Job(work_order_id=order.id, machine_id=machine_id, units=10, sequence=n + 1,
-                          plate_layout_id=layout.id)
+                          plate_layout_id=layouts[machine.printer_profile])
                 s.add(job)
                 s.flush()
                 job.upload_name = f"makernet-job-{job.id}-visiere.gcode"
@@ -197,7 +203,7 @@ class WorkerProcess:
         self.process.wait(30)
 
 
-def measure(label: str, urls: list[tuple[str, str]], dispatches: int, rate: float, workdir: Path) -> dict:
+def measure(label: str, urls: list[tuple[str, str, str]], dispatches: int, rate: float, workdir: Path) -> dict:
     """One fleet size: refresh time (3 runs), dispatch latency, worker CPU and memory."""
     with ExitStack() as stack:
         database_url = stack.enter_context(postgres_database())
@@ -239,6 +245,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10,100,1000,2000", help="simulated fleet sizes")
     parser.add_argument("--real", type=int, default=8, help="real OctoPrint servers (0 to skip)")
+    parser.add_argument("--real-mixed", type=int, default=2, help="real servers of each host, side by side (0 to skip)")
+    parser.add_argument("--fleets", default="octoprint;octoprint,moonraker", help="simulated fleets: hosts, in turn")
     parser.add_argument("--dispatches", type=int, default=100, help="bed-clear dispatches per size")
     parser.add_argument("--rate", type=float, default=10.0, help="bed-clear confirmations per second")
     parser.add_argument("--workdir", default=None, help="keep logs here instead of a temporary folder")
@@ -250,27 +258,38 @@ def main() -> None:
         workdir.mkdir(parents=True, exist_ok=True)
         sim_port = free_port()
         ready = multiprocessing.Event()
-        sim = multiprocessing.Process(target=octoprint_sim.serve, args=(sim_port, 1.0, ready), daemon=True)
+        sim = multiprocessing.Process(target=printer_sim.serve, args=(sim_port, 1.0, ready), daemon=True)
         sim.start()
         ready.wait(10)
         try:
-            for n in sizes:
-                urls = [(f"http://127.0.0.1:{sim_port}", f"bench-key-{i}") for i in range(n)]
-                rows.append(measure(f"simulated {n}", urls, min(args.dispatches, n), args.rate, workdir))
-                print_row(rows[-1], flush=True)
+            for hosts in (fleet.split(",") for fleet in args.fleets.split(";")):
+                for n in sizes:
+                    urls = [(hosts[i % len(hosts)], f"http://127.0.0.1:{sim_port}", f"bench-key-{i}") for i in range(n)]
+                    rows.append(measure(f"{'+'.join(hosts)} {n}", urls, min(args.dispatches, n), args.rate, workdir))
+                    print_row(rows[-1], flush=True)
         finally:
             sim.terminate()
-        if args.real:
-            servers = [OctoPrintServer(workdir / f"octoprint-{i}").start() for i in range(args.real)]
+        for label, servers in real_fleets(args.real, args.real_mixed, workdir):
             try:
-                urls = [(s.url, s.api_key) for s in servers]
-                rows.append(measure(f"real OctoPrint {args.real}", urls, args.real, min(args.rate, 4.0), workdir))
+                urls = [(driver, s.url, s.api_key) for driver, s in servers]
+                rows.append(measure(label, urls, len(urls), min(args.rate, 4.0), workdir))
                 print_row(rows[-1], flush=True)
             finally:
-                for server in servers:
+                for _driver, server in servers:
                     server.close()
     print("\nTargets: every printer's state fresh within 5 s at 2,000 printers; dispatch p50 <= 1 s, p99 <= 3 s.")
     print("Reproduce: .venv/bin/python -m bench.fleet " + " ".join(sys.argv[1:]))
+
+
+def real_fleets(octoprints: int, each: int, workdir: Path) -> Iterator[tuple[str, list[tuple[str, object]]]]:
+    """Real servers, started when their fleet is measured: OctoPrint alone, then each host side by side."""
+    if octoprints:
+        yield f"real OctoPrint {octoprints}", [("octoprint", OctoPrintServer(workdir / f"octoprint-{i}").start())
+                                               for i in range(octoprints)]
+    if each:
+        yield f"real mixed {3 * each}" if False else f"real mixed {2 * each}", [
+            *[("octoprint", OctoPrintServer(workdir / f"mixed-octoprint-{i}").start()) for i in range(each)],
+            *[("moonraker", MoonrakerServer(workdir / f"mixed-moonraker-{i}").start()) for i in range(each)]]
 
 
 def print_row(row: dict, flush: bool = False) -> None:

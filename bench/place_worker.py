@@ -9,7 +9,7 @@ deploy/place-requirements.txt) into a fresh venv without pip, and counts what it
 from `makernet place credentials N`, its printers' keys kept with `makernet place key`. This script plays the
 central side: every poll interval (5 s by default in MakerNet; 1 s here, busier than real) it sends the place's
 worker a poll of its printers, and a plate to each idle one; printers are the simulator of OctoPrint's REST API
-(bench/octoprint_sim.py), plates last 5 s. The worker's resident memory (the whole process tree) is sampled
+(bench/printer_sim.py), plates last 5 s. The worker's resident memory (the whole process tree) is sampled
 every 0.2 s. Targets: at most 60 MB installed, at most 80 MB resident.
 """
 from __future__ import annotations
@@ -29,7 +29,7 @@ from pathlib import Path
 import httpx
 from celery import Celery
 
-from bench import octoprint_sim
+from bench import printer_sim
 from tests.support.octoprint import free_port
 from tests.support.services import rabbitmq_vhost
 
@@ -124,7 +124,7 @@ def measure(venv: Path, work: Path, broker_url: str, printers: int, busy: float,
         subprocess.run([slim, "place", "key", str(n), "--url", url, "--key-stdin"], env=place, check=True,
                        input=f"bench-key-{n}\n", text=True, capture_output=True)
     ready = multiprocessing.Event()
-    simulator = multiprocessing.Process(target=octoprint_sim.serve, args=(port, 5.0, ready), daemon=True)
+    simulator = multiprocessing.Process(target=printer_sim.serve, args=(port, 5.0, ready), daemon=True)
     simulator.start()
     ready.wait(10)
     log = open(work / "place-worker.log", "wb")

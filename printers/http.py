@@ -25,7 +25,7 @@ from typing import Any
 import httpx
 
 from printers.base import (KEY_REFUSED, NOT_THE_HOST, AddressRefused, AmbiguousOutcome, MachineConnection, PrinterError,
-                           PrinterRejected, PrinterState, PrinterStatus, PrinterUnreachable, host_address)
+                           PrinterRejected, PrinterState, PrinterStatus, PrinterUnreachable, StartResult, host_address)
 
 # raw_state of a status the driver could not read from its host (never the host's words)
 UNREACHABLE, REFUSED, UNREADABLE = "unreachable", "refused", "unreadable answer"
@@ -37,7 +37,7 @@ class HostApi:
     """One host's HTTP API: calls under its bare address, failures turned into the drivers' errors."""
 
     def __init__(self, label: str, conn: MachineConnection, client: httpx.Client | None,
-                 error_of: Callable[[httpx.Response], str | None], key_hint: str) -> None:
+                 error_of: Callable[[httpx.Response], str | None], key_hint: str, digest_user: str | None = None) -> None:
         if not conn.url:
             raise PrinterError(f"this {label} machine has no URL configured")
         self.label, self.error_of, self.key_hint = label, error_of, key_hint
@@ -46,6 +46,8 @@ class HostApi:
         except AddressRefused as exc:   # stored before addresses were checked: each call is refused
             self.base_url, self._refused = "the printer address given", exc
         self.api_key = conn.api_key or ""
+        # a host that answers the key with a digest challenge gets the key as this user's digest password
+        self.digest = httpx.DigestAuth(digest_user, self.api_key) if digest_user and self.api_key else None
         self.timeout = conn.timeout
         # A shared client is the caller's to close; without one each call opens and closes
         # its own, so a driver never holds sockets between calls.
@@ -57,11 +59,19 @@ class HostApi:
         return f"{self.label} at {self.base_url}"
 
     def call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        """Send one request; turn transport failures into the driver's error vocabulary."""
+        """Send one request with the key as X-Api-Key, again with HTTP digest if the host asks for that instead;
+        turn transport failures into the driver's error vocabulary."""
+        response = self._send(method, path, True, **kwargs)
+        if response.status_code == 401 and self.digest is not None \
+                and "digest" in response.headers.get("WWW-Authenticate", "").lower():
+            response = self._send(method, path, False, auth=self.digest, **kwargs)
+        return response
+
+    def _send(self, method: str, path: str, key_header: bool, **kwargs: Any) -> httpx.Response:
         if self._refused is not None:
             raise self._refused
         # no key yet (onboarding, a trusted client): send none rather than an empty, invalid one
-        headers = {"X-Api-Key": self.api_key} if self.api_key else {}
+        headers = {"X-Api-Key": self.api_key} if self.api_key and key_header else {}
         headers.update(kwargs.pop("headers", {}))
         try:
             if self._client is not None:
@@ -92,6 +102,18 @@ class HostApi:
         if code >= 500:
             raise AmbiguousOutcome(f"{self.where} failed during the {action} (HTTP {code}){said}")
         raise PrinterRejected(f"{self.where} rejected the {action} (HTTP {code}){said}")
+
+    def started_or_not(self, response: httpx.Response, file_name: str, refusal: int, now: Callable[[], PrinterStatus],
+                       missing: int = 404) -> StartResult:
+        """What a host's answer to "start this stored file" means: started, not now (its `refusal` status: the
+        printer's state and the host's words say why), or no such file (`missing`)."""
+        if response.status_code == missing:
+            raise PrinterRejected(f"file {file_name} is not on the printer at {self.base_url}")
+        if response.status_code == refusal:
+            said = self.error_of(response) or f"HTTP {refusal}"
+            return StartResult(False, file_name, f"printer is {describe(now())} ({self.label}: {said})")
+        self.raise_for_failure(response, f"start of {file_name}")
+        return StartResult(True, file_name)
 
     def json(self, response: httpx.Response, action: str) -> Any:
         """The JSON of a 2xx answer (PrinterError otherwise; ValueError for a body that is no JSON)."""

@@ -106,12 +106,9 @@ class MoonrakerDriver:
         """Start a file already on the host (after an ambiguous upload)."""
         if not self._is_stored(file_name):
             raise PrinterRejected(f"file {file_name} is not on the printer at {self._api.base_url}")
-        response = self._api.call("POST", f"/printer/print/start?filename={quote(file_name)}")
-        if response.status_code == 400:   # Klippy's refusal, e.g. "SD busy": the printer has other work
-            return StartResult(False, file_name, f"printer is {describe(self.status())} "
-                                                 f"(Moonraker: {_moonraker_error(response) or 'HTTP 400'})")
-        self._api.raise_for_failure(response, f"start of {file_name}")
-        return StartResult(True, file_name)
+        # 400 is Klippy's refusal, e.g. "SD busy": the printer has other work
+        return self._api.started_or_not(self._api.call("POST", f"/printer/print/start?filename={quote(file_name)}"),
+                                        file_name, 400, self.status)
 
     def status(self) -> PrinterStatus:
         """Read Klippy's state, the print's file and progress; OFFLINE with `error` when that is impossible."""

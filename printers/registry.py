@@ -11,6 +11,7 @@ from printers.base import Capability, Driver, MachineConnection, PrinterError, S
 from printers.manual import ManualDriver
 from printers.moonraker import MoonrakerDriver
 from printers.octoprint import OctoPrintDriver
+from printers.prusalink import PrusaLinkDriver
 
 DriverFactory = Callable[..., Driver]
 _T = TypeVar("_T")
@@ -104,4 +105,8 @@ register("moonraker", label="Klipper (Moonraker)",
          capabilities=(Capability.START, Capability.CANCEL, Capability.STATUS, Capability.PUSH),
          settings=(Setting("address", "Adresse de Moonraker", "url", required=True),
                    Setting("api_key", "Clé d'API de Moonraker", secret=True)))(MoonrakerDriver)
+register("prusalink", label="PrusaLink",
+         capabilities=(Capability.START, Capability.CANCEL, Capability.STATUS),
+         settings=(Setting("address", "Adresse de PrusaLink", "url", required=True),
+                   Setting("api_key", "Clé d'API de PrusaLink", required=True, secret=True)))(PrusaLinkDriver)
 register(MANUAL, label="Poste manuel")(ManualDriver)

@@ -19,6 +19,7 @@ from sqlalchemy import create_engine, text
 from tests.support.api import COORDINATOR, OPERATOR, ApiClient, accepted_visors
 from tests.support.moonraker import MoonrakerServer, klipper_gcode_lasting, klippy_starts
 from tests.support.processes import MakerNetInstallation
+from tests.support.prusalink import PrusaLinkServer, gcode_lasting
 from tests.support.redis_server import RedisServer
 from tests.support.services import postgres_database
 from tests.support.waiting import wait_for
@@ -45,7 +46,14 @@ def moonraker_host(tmp_path: Path) -> Host:
                 lambda: server.request("POST", "/printer/print/cancel"), server.close)
 
 
-HOSTS = {"moonraker": pytest.param(moonraker_host, marks=pytest.mark.moonraker, id="moonraker")}
+def prusalink_host(tmp_path: Path) -> Host:
+    server = PrusaLinkServer().start()   # its own folder: PrusaLink refuses storage under /tmp
+    return Host("prusalink", server.url, server.api_key, lambda seconds: gcode_lasting(seconds, "visieres"),
+                lambda: len(server.firmware.prints), server.cancel_on_host, server.close)
+
+
+HOSTS = {"moonraker": pytest.param(moonraker_host, marks=pytest.mark.moonraker, id="moonraker"),
+         "prusalink": pytest.param(prusalink_host, marks=pytest.mark.prusalink, id="prusalink")}
 
 
 class Lab:
@@ -104,13 +112,15 @@ def lab(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Lab]:
                 inst.start("beat", "beat")
                 inst.serve()
                 lab = Lab(inst, host, database_url)
-                # the fab-lab's printers worked by hand are set aside: its plates go to the host's printer
-                lab.sql("UPDATE machine SET active = false WHERE place_id = :p AND driver = 'manual'",
-                        p=lab.place["id"])
-                lab.sql("UPDATE platelayout SET gcode = :g", g=host.gcode(4).decode())
-                yield lab
-                lab.http.close()
-                lab.engine.dispose()
+                try:
+                    # the fab-lab's printers worked by hand are set aside: its plates go to the host's printer
+                    lab.sql("UPDATE machine SET active = false WHERE place_id = :p AND driver = 'manual'",
+                            p=lab.place["id"])
+                    lab.sql("UPDATE platelayout SET gcode = :g", g=host.gcode(4).decode())
+                    yield lab
+                finally:
+                    lab.http.close()
+                    lab.engine.dispose()
             finally:
                 inst.stop()
     finally:

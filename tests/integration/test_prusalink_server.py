@@ -26,7 +26,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.prusalink]
 @pytest.fixture
 def server() -> Iterator[PrusaLinkServer]:
     """A fresh PrusaLink and printer per test: starting one (about 1 s) beats waiting out the
-    11 s PrusaLink keeps a FINISHED or STOPPED printer from taking a new print."""
+    seconds PrusaLink keeps a FINISHED or STOPPED printer from taking a new print (11 s; 3 s in tests)."""
     with PrusaLinkServer() as prusalink:
         yield prusalink
 
@@ -89,7 +89,7 @@ def test_an_upload_printed_after_upload_runs_to_finished(server: PrusaLinkServer
     assert server.job() is None  # the job is gone at once; only the legacy /api/job keeps the file
     assert server.request("GET", "/api/job").json()["job"]["file"]["name"] == "calibration cube.gcode"
     record_answers(server, "finished")
-    assert server.start_print("calibration cube.gcode").status_code == 409  # not before IDLE, 11 s on
+    assert server.start_print("calibration cube.gcode").status_code == 409  # not before IDLE, a few seconds on
     assert server.upload("calibration cube.gcode", gcode).status_code == 409
     assert print_starts(server, "calibration cube.gcode") == 1
     assert [record.outcome for record in server.firmware.prints] == ["finished"]

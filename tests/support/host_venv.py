@@ -1,4 +1,5 @@
-"""Printer host software (OctoPrint, Moonraker with Klipper, PrusaLink) in venvs of their own, cached between runs.
+"""Printer host software (OctoPrint, Moonraker with Klipper, PrusaLink) in venvs of their own, cached between runs,
+and what their test servers share.
 
 A host's pins clash with the app's (OctoPrint's Flask and Click with Celery's, for one), so each lives in its own
 venv under the user cache, installed once from PyPI and driven over HTTP only.
@@ -12,6 +13,9 @@ import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
+
+import httpx
 
 MARKER = ".makernet-installed"
 
@@ -65,3 +69,29 @@ def host_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "PYTHONWARNINGS")}
     env["PYTHONUNBUFFERED"] = "1"
     return env
+
+
+class HostServer:
+    """What the tests' real printer hosts share: `with` starts and closes one, `request` calls its API with its key."""
+
+    url: str
+    api_key: str
+    running: bool
+
+    def start(self) -> Any:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Any:
+        return self.start() if not self.running else self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """One call to the host's API with its key as X-Api-Key."""
+        headers = {"X-Api-Key": self.api_key, **kwargs.pop("headers", {})}
+        with httpx.Client(base_url=self.url, timeout=kwargs.pop("timeout", 10.0)) as client:
+            return client.request(method, path, headers=headers, **kwargs)

@@ -21,7 +21,7 @@ from typing import Any
 
 import httpx
 
-from tests.support.host_venv import host_env, host_venv
+from tests.support.host_venv import HostServer, host_env, host_venv
 from tests.support.octoprint import free_port
 from tests.support.waiting import stop_process
 
@@ -110,7 +110,7 @@ def klippy_starts(server: MoonrakerServer) -> int:
     return log.read_text(errors="replace").count("Starting SD card print (position 0)") if log.exists() else 0
 
 
-class MoonrakerServer:
+class MoonrakerServer(HostServer):
     """One Moonraker server and its Klippy, in their own data directory; `trusted`: loopback needs no key."""
 
     def __init__(self, basedir: Path | None = None, trusted: bool = False) -> None:
@@ -182,11 +182,11 @@ class MoonrakerServer:
         if self._owns_basedir:
             shutil.rmtree(self.basedir, ignore_errors=True)
 
-    def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        """One authenticated call to Moonraker's API."""
-        headers = {"X-Api-Key": self.api_key, **kwargs.pop("headers", {})}
-        with httpx.Client(base_url=self.url, timeout=kwargs.pop("timeout", 10.0)) as client:
-            return client.request(method, path, headers=headers, **kwargs)
+    @property
+    def running(self) -> bool:
+        """Both processes are alive."""
+        return all(self._processes.get(n, (None,))[0] is not None and self._processes[n][0].poll() is None
+                   for n in ("klippy", "moonraker"))
 
     def result(self, path: str) -> Any:
         """The `result` of a GET."""

@@ -19,7 +19,7 @@ from typing import Any
 
 import httpx
 
-from tests.support.host_venv import host_env, host_venv
+from tests.support.host_venv import HostServer, host_env, host_venv
 from tests.support.waiting import stop_process
 
 OCTOPRINT_VERSION = "1.11.8"
@@ -123,7 +123,7 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-class OctoPrintServer:
+class OctoPrintServer(HostServer):
     """One real OctoPrint server with its Virtual Printer, in its own base directory."""
 
     def __init__(self, basedir: Path | None = None, venv: Path | None = None,
@@ -185,18 +185,6 @@ class OctoPrintServer:
         self.stop()
         if self._owns_basedir:
             shutil.rmtree(self.basedir, ignore_errors=True)
-
-    def __enter__(self) -> OctoPrintServer:
-        return self.start() if not self.running else self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        """One authenticated call to the server's REST API."""
-        headers = {"X-Api-Key": self.api_key, **kwargs.pop("headers", {})}
-        with httpx.Client(base_url=self.url, timeout=kwargs.pop("timeout", 10.0)) as client:
-            return client.request(method, path, headers=headers, **kwargs)
 
     def job(self) -> dict[str, Any]:
         """The raw GET /api/job answer."""

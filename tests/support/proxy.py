@@ -99,7 +99,7 @@ class FaultyProxy:
                     break
                 if outbound and self.mode == "delay":
                     time.sleep(self.delay)
-                if outbound and self.mode == "mute-posts" and data.startswith(b"POST "):
+                if outbound and self.mode.startswith("mute-") and data.startswith(self.mode[5:-1].upper().encode() + b" "):
                     self._muted.add(sink)
                 if not outbound and source in self._muted:
                     continue

@@ -126,7 +126,7 @@ def test_printers_of_each_host_are_imported_by_its_name_and_a_host_unknown_or_wi
     good = "\n".join(machines.splitlines()[:4])
     assert upload(api, "machines", good, dry_run=False).get_json()["errors"] == []
     with app.extensions["makernet"].db.reading() as s:
-        drivers = dict(s.exec(select(Machine.name, Machine.driver).where(Machine.name.in_(["Voron", "MK4", "Old MK3"]))))
+        drivers = dict(s.exec(select(Machine.name, Machine.driver).where(Machine.name.in_(["Voron", "MK4", "Old MK3"]))).all())
     assert drivers == {"Voron": "moonraker", "MK4": "prusalink", "Old MK3": "octoprint"}
 
 

@@ -1,9 +1,12 @@
-"""A lightweight stand-in for OctoPrint's REST API, many printers on one port, for load only.
+"""A lightweight stand-in for the printer hosts' APIs (OctoPrint, Moonraker), many printers on one port, for load
+only.
 
-Printer n is the one called with the API key "bench-key-<n>" (MakerNet talks to a printer's host at its
-bare address, so printers share the address and differ by key): GET /api/job, POST /api/files/local
-(upload, select, print), GET /api/version. A print lasts `print_seconds`. Correctness is proven against real OctoPrint
-in the tests; this only lets the fleet benchmark reach thousands of printers on loopback.
+Printer n is the one called with the API key "bench-key-<n>" (MakerNet talks to a printer's host at its bare address,
+so printers share the address and differ by key), whichever host's paths it is called on: OctoPrint's GET /api/job,
+POST /api/files/local (upload, select, print), GET /api/version; Moonraker's GET /printer/objects/query,
+/server/files/metadata, /server/history/list, /server/info, POST /server/files/upload (with print). A print lasts
+`print_seconds`. Correctness is proven against the real hosts in the tests; this only lets the fleet benchmark reach
+thousands of printers on loopback.
 """
 from __future__ import annotations
 
@@ -35,6 +38,15 @@ class Printers:
         done = min(100.0, 100.0 * (time.time() - started) / self.print_seconds)
         state = "Operational" if done >= 100.0 else "Printing"
         return {"state": state, "job": {"file": {"name": name}}, "progress": {"completion": done}}
+
+    def moonraker_objects(self, printer: int) -> dict:
+        """What Moonraker's GET /printer/objects/query answers for the objects MakerNet reads."""
+        job = self.job(printer)
+        name, done = job["job"]["file"]["name"], job["progress"]["completion"]
+        state = "standby" if name is None else "printing" if done < 100.0 else "complete"
+        return {"result": {"status": {"webhooks": {"state": "ready", "state_message": "Printer is ready"},
+                                      "print_stats": {"state": state, "filename": name or "", "message": ""},
+                                      "virtual_sdcard": {"progress": (done or 0.0) / 100}}}}
 
     def start(self, printer: int, name: str) -> bool:
         """Start a file unless the printer is busy."""
@@ -79,17 +91,25 @@ def handler_for(printers: Printers) -> type[BaseHTTPRequestHandler]:
                 return self._answer(200, printers.job(printer))
             if api == "/api/version":
                 return self._answer(200, {"server": "1.11.8-sim", "api": "0.1"})
-            return self._answer(404, {"error": "not simulated"})
+            if api.startswith("/printer/objects/query"):
+                return self._answer(200, printers.moonraker_objects(printer))
+            if api.startswith("/server/history/list"):
+                return self._answer(200, {"result": {"count": 0, "jobs": []}})
+            if api.startswith("/server/info"):
+                return self._answer(200, {"result": {"moonraker_version": "0.11.0-sim", "klippy_state": "ready"}})
+            return self._answer(404, {"error": {"code": 404, "message": "not simulated"}})
 
         def do_POST(self) -> None:  # noqa: N802
             length = int(self.headers.get("Content-Length", 0))
             body = self.rfile.read(length)
             printer = self._printer()
-            if printer is None or self.path != "/api/files/local":
+            if printer is None or self.path not in ("/api/files/local", "/server/files/upload"):
                 return self._answer(404, {"error": "not simulated"})
             name = re.search(rb'filename="([^"]+)"', body)
             name = name.group(1).decode() if name else "unknown.gcode"
             started = printers.start(printer, name)
+            if self.path == "/server/files/upload":
+                return self._answer(201, {"item": {"path": name, "root": "gcodes"}, "print_started": started})
             self._answer(201, {"done": True, "effectiveSelect": started, "effectivePrint": started,
                                "files": {"local": {"name": name, "origin": "local"}}})
 
