@@ -15,7 +15,6 @@ import argparse
 import multiprocessing
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,8 +26,9 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from bench import printer_sim
+from bench.worker_process import WorkerProcess
 from makernet import create_app, schema
-from makernet.config import Settings
+from makernet.config import Settings, parse_networks
 from makernet.models import (
     DesignVersion,
     Item,
@@ -48,14 +48,16 @@ from makernet.services.access import Actor
 from makernet.services.secrets import seal
 from tests.support.moonraker import MoonrakerServer, klipper_gcode_lasting
 from tests.support.octoprint import OctoPrintServer, free_port, gcode_lasting
+from tests.support.prusalink import PrusaLinkServer, gcode_lasting as prusa_gcode_lasting
 from tests.support.services import postgres_database, redis_key_space
 
 PRINTERS_PER_PLACE = 10
-MAKERNET = str(Path(sys.executable).parent / "makernet")
+LOOPBACK = "127.0.0.0/8"
 
 
 # a plate of about a second on each host, under the printer profile its printers have
-PROFILES = {"octoprint": ("bench", gcode_lasting), "moonraker": ("bench-klipper", klipper_gcode_lasting)}
+PROFILES = {"octoprint": ("bench", gcode_lasting), "moonraker": ("bench-klipper", klipper_gcode_lasting),
+            "prusalink": ("bench-prusa", prusa_gcode_lasting)}
 
 
 def build_fleet(ctx: object, urls: list[tuple[str, str, str]]) -> list[int]:
@@ -177,39 +179,14 @@ def _collect(ctx: object, clicked: dict[int, float], latencies: list[float]) -> 
         latencies.append(now - clicked.pop(job_id))
 
 
-class WorkerProcess:
-    """One `makernet worker` process, with its CPU time and memory read from /proc."""
-
-    def __init__(self, env: dict[str, str], log: Path, concurrency: int) -> None:
-        with open(log, "ab") as out:
-            self.process = subprocess.Popen([MAKERNET, "worker", "--concurrency", str(concurrency),
-                                             "--loglevel", "WARNING"], env=env, stdout=out, stderr=subprocess.STDOUT)
-        time.sleep(3.0)
-
-    def cpu_seconds(self) -> float:
-        """User plus system CPU time of the worker and its threads."""
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-    def rss_mb(self) -> float:
-        """Resident memory in MB."""
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-        return 0.0
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(30)
-
-
 def measure(label: str, urls: list[tuple[str, str, str]], dispatches: int, rate: float, workdir: Path) -> dict:
     """One fleet size: refresh time (3 runs), dispatch latency, worker CPU and memory."""
     with ExitStack() as stack:
         database_url = stack.enter_context(postgres_database())
         broker_url, prefix = stack.enter_context(redis_key_space())
         settings = Settings(instance_dir=workdir, database_url=database_url, broker_url=broker_url,
-                            broker_key_prefix=prefix, secret_key="bench-secret-key-of-at-least-32-characters", poll_interval=2.0, printer_timeout=5.0)
+                            broker_key_prefix=prefix, secret_key="bench-secret-key-of-at-least-32-characters", poll_interval=2.0,
+                            printer_timeout=5.0, printer_networks=parse_networks(LOOPBACK))
         app = create_app(settings)
         ctx = app.extensions["makernet"]
         schema.upgrade(ctx.db)
@@ -219,7 +196,8 @@ def measure(label: str, urls: list[tuple[str, str, str]], dispatches: int, rate:
         env = {k: v for k, v in os.environ.items() if not k.startswith("MAKERNET_")}
         env.update({"MAKERNET_DATABASE_URL": database_url, "MAKERNET_BROKER_URL": broker_url,
                     "MAKERNET_BROKER_KEY_PREFIX": prefix, "MAKERNET_SECRET_KEY": "bench-secret-key-of-at-least-32-characters",
-                    "MAKERNET_INSTANCE_DIR": str(workdir), "MAKERNET_PRINTER_TIMEOUT": "5"})
+                    "MAKERNET_INSTANCE_DIR": str(workdir), "MAKERNET_PRINTER_TIMEOUT": "5",
+                    "MAKERNET_PRINTER_NETWORKS": LOOPBACK})   # the simulator and the real hosts are on this machine
         worker = WorkerProcess(env, workdir / f"worker-{label}.log", concurrency=8)
         stack.callback(worker.stop)
         full_refresh(ctx, len(urls), repeat_every=5.0)  # the worker is up and its connections warm
@@ -246,7 +224,8 @@ def main() -> None:
     parser.add_argument("--sizes", default="10,100,1000,2000", help="simulated fleet sizes")
     parser.add_argument("--real", type=int, default=8, help="real OctoPrint servers (0 to skip)")
     parser.add_argument("--real-mixed", type=int, default=2, help="real servers of each host, side by side (0 to skip)")
-    parser.add_argument("--fleets", default="octoprint;octoprint,moonraker", help="simulated fleets: hosts, in turn")
+    parser.add_argument("--fleets", default="octoprint;octoprint,moonraker,prusalink",
+                        help="simulated fleets, ';' between fleets: hosts a fleet takes in turn")
     parser.add_argument("--dispatches", type=int, default=100, help="bed-clear dispatches per size")
     parser.add_argument("--rate", type=float, default=10.0, help="bed-clear confirmations per second")
     parser.add_argument("--workdir", default=None, help="keep logs here instead of a temporary folder")
@@ -282,14 +261,15 @@ def main() -> None:
 
 
 def real_fleets(octoprints: int, each: int, workdir: Path) -> Iterator[tuple[str, list[tuple[str, object]]]]:
-    """Real servers, started when their fleet is measured: OctoPrint alone, then each host side by side."""
+    """Real servers, started when their fleet is measured: OctoPrint alone, then the three hosts side by side."""
     if octoprints:
         yield f"real OctoPrint {octoprints}", [("octoprint", OctoPrintServer(workdir / f"octoprint-{i}").start())
                                                for i in range(octoprints)]
     if each:
-        yield f"real mixed {3 * each}" if False else f"real mixed {2 * each}", [
+        yield f"real mixed {3 * each}", [
             *[("octoprint", OctoPrintServer(workdir / f"mixed-octoprint-{i}").start()) for i in range(each)],
-            *[("moonraker", MoonrakerServer(workdir / f"mixed-moonraker-{i}").start()) for i in range(each)]]
+            *[("moonraker", MoonrakerServer(workdir / f"mixed-moonraker-{i}").start()) for i in range(each)],
+            *[("prusalink", PrusaLinkServer().start()) for _ in range(each)]]
 
 
 def print_row(row: dict, flush: bool = False) -> None:

@@ -1,10 +1,12 @@
-"""A lightweight stand-in for the printer hosts' APIs (OctoPrint, Moonraker), many printers on one port, for load
-only.
+"""A lightweight stand-in for the printer hosts' APIs (OctoPrint, Moonraker, PrusaLink), many printers on one port,
+for load only.
 
 Printer n is the one called with the API key "bench-key-<n>" (MakerNet talks to a printer's host at its bare address,
 so printers share the address and differ by key), whichever host's paths it is called on: OctoPrint's GET /api/job,
 POST /api/files/local (upload, select, print), GET /api/version; Moonraker's GET /printer/objects/query,
-/server/files/metadata, /server/history/list, /server/info, POST /server/files/upload (with print). A print lasts
+/server/files/metadata, /server/history/list, /server/info, POST /server/files/upload (with print); PrusaLink's
+GET /api/v1/status and PUT /api/v1/files/local/<name> (with Print-After-Upload), its /api/job being OctoPrint's.
+A print lasts
 `print_seconds`. Correctness is proven against the real hosts in the tests; this only lets the fleet benchmark reach
 thousands of printers on loopback.
 """
@@ -47,6 +49,14 @@ class Printers:
         return {"result": {"status": {"webhooks": {"state": "ready", "state_message": "Printer is ready"},
                                       "print_stats": {"state": state, "filename": name or "", "message": ""},
                                       "virtual_sdcard": {"progress": (done or 0.0) / 100}}}}
+
+    def prusalink_status(self, printer: int) -> dict:
+        """What PrusaLink's GET /api/v1/status answers."""
+        job = self.job(printer)
+        name, done = job["job"]["file"]["name"], job["progress"]["completion"]
+        state = "IDLE" if name is None else "PRINTING" if done < 100.0 else "FINISHED"
+        return {"printer": {"state": state, "status_printer": {"ok": True, "message": "OK"}},
+                **({"job": {"id": printer, "progress": done}} if state == "PRINTING" else {})}
 
     def start(self, printer: int, name: str) -> bool:
         """Start a file unless the printer is busy."""
@@ -91,6 +101,8 @@ def handler_for(printers: Printers) -> type[BaseHTTPRequestHandler]:
                 return self._answer(200, printers.job(printer))
             if api == "/api/version":
                 return self._answer(200, {"server": "1.11.8-sim", "api": "0.1"})
+            if api == "/api/v1/status":
+                return self._answer(200, printers.prusalink_status(printer))
             if api.startswith("/printer/objects/query"):
                 return self._answer(200, printers.moonraker_objects(printer))
             if api.startswith("/server/history/list"):
@@ -112,6 +124,14 @@ def handler_for(printers: Printers) -> type[BaseHTTPRequestHandler]:
                 return self._answer(201, {"item": {"path": name, "root": "gcodes"}, "print_started": started})
             self._answer(201, {"done": True, "effectiveSelect": started, "effectivePrint": started,
                                "files": {"local": {"name": name, "origin": "local"}}})
+
+        def do_PUT(self) -> None:  # noqa: N802
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            printer = self._printer()
+            if printer is None or not self.path.startswith("/api/v1/files/local/"):
+                return self._answer(404, {"error": "not simulated"})
+            printers.start(printer, self.path.rsplit("/", 1)[1])
+            self._answer(201)
 
     return Handler
 
