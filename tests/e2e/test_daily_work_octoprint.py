@@ -105,7 +105,7 @@ def test_an_operator_connects_an_octoprint_printer_runs_plates_on_it_and_takes_i
     page.get_by_label("Nom", exact=True).fill(PRINTER)
     page.get_by_label("Adresse de l'hôte").fill(octoprint.url)
     page.get_by_label("Profil d'impression").select_option("prusa-mk3")
-    page.get_by_label("Utilisateur OctoPrint qui acceptera (facultatif)").fill(ADMIN_USER)
+    page.get_by_label("Utilisateur OctoPrint qui acceptera").fill(ADMIN_USER)
     page.get_by_role("button", name="Raccorder l'imprimante").click()
     expect(page.get_by_text("Demande envoyée")).to_be_visible()
     expect(printer_row(page)).to_contain_text("en attente d'accord dans OctoPrint")
