@@ -30,7 +30,6 @@ STATES: dict[str, PrinterState] = {
     "ERROR": PrinterState.ERROR,
 }
 DIGEST_USER = "maker"
-ENDED = ("FINISHED", "STOPPED")   # a print has just ended: which file it was says whose plate is done or stopped
 
 
 def status_from(status: dict[str, Any], last_file: str | None) -> PrinterStatus:
@@ -78,8 +77,6 @@ class PrusaLinkDriver:
 
     def _read(self) -> PrinterStatus:
         status = self._api.json(self._api.call("GET", "/api/v1/status"), "status request")
-        if STATES.get(status["printer"]["state"]) is PrinterState.READY and status["printer"]["state"] not in ENDED:
-            return status_from(status, None)   # idle: which file it printed last changes nothing, and costs a call
         legacy = self._api.call("GET", "/api/job")
         last_file = ((self._api.json(legacy, "job request").get("job") or {}).get("file") or {}).get("name") \
             if legacy.status_code == 200 else None

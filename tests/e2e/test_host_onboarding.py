@@ -1,7 +1,8 @@
 """An operator connects a Klipper printer (Moonraker) at desktop width and a Prusa (PrusaLink) at phone width from
-the place's page, in Debian's Chromium: the host chosen, its key pasted (a wrong one first, shown refused in plain
-French), the connection tested; on an installation of its own that may reach printers on loopback, against the real
-hosts. Every page met goes through `check_page`.
+the place's page, in Debian's Chromium: the host chosen, its key pasted, the printer read, the connection tested; on
+an installation of its own that may reach printers on loopback, against the real hosts (a wrong key, refused and
+shown, is the host journeys' first step: tests/integration/test_host_journeys.py). Every page met goes through
+`check_page`.
 """
 from __future__ import annotations
 
@@ -53,16 +54,9 @@ def test_an_operator_connects_a_klipper_or_prusa_printer_with_the_key_copied_fro
             page.set_viewport_size(window)
             sign_in(page, operator)
             page.get_by_role("navigation").get_by_role("link", name="Mon lieu").click()
-            connect(page, label, printer, server.url, "0123456789abcdef0123")
-            row = page.locator("#printer-onboarding tbody tr", has_text=printer)
-            expect(row).to_contain_text("refuse la clé de MakerNet", timeout=LIVE)   # read by the worker, in French
-            check_page(page, f"{host} key refused")
-            page.on("dialog", lambda dialog: dialog.accept())
-            row.get_by_role("button", name="Retirer l'imprimante").click()
-            expect(page.get_by_text(f"{printer} est retirée du lieu.")).to_be_visible()
-
             connect(page, label, printer, server.url, server.api_key)
-            expect(row.locator(".badge")).to_have_text("Prête", timeout=LIVE)
+            row = page.locator("#printer-onboarding tbody tr", has_text=printer)
+            expect(row.locator(".badge")).to_have_text("Prête", timeout=LIVE)   # read by the worker, shown live
             row.get_by_role("button", name="Tester la connexion").click()
             expect(page.get_by_text(f"Connexion réussie : {label}")).to_be_visible()
             check_page(page, f"{host} printer connected")

@@ -116,7 +116,7 @@ def lab(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Lab]:
                     # the fab-lab's printers worked by hand are set aside: its plates go to the host's printer
                     lab.sql("UPDATE machine SET active = false WHERE place_id = :p AND driver = 'manual'",
                             p=lab.place["id"])
-                    lab.sql("UPDATE platelayout SET gcode = :g", g=host.gcode(4).decode())
+                    lab.sql("UPDATE platelayout SET gcode = :g", g=host.gcode(3).decode())
                     yield lab
                 finally:
                     lab.http.close()
@@ -158,7 +158,7 @@ def test_a_fab_labs_day_on_the_hosts_printer_from_its_key_to_units_and_material_
     lab.api.ok("post", f"/machines/{printer['id']}/bed-clear", OPERATOR)
     _, (stopped,) = lab.order(1)
     lab.wait_job(stopped["id"], "printing")
-    wait_for("the plate a few seconds in", lambda: (lab.job(stopped["id"])["progress"] or 0) > 5, logs=lab.logs)
+    wait_for("the plate a moment in", lambda: (lab.job(stopped["id"])["progress"] or 0) > 5, logs=lab.logs)
     lab.api.ok("post", f"/jobs/{stopped['id']}/stop", OPERATOR)
     assert "cancelled" in lab.wait_job(stopped["id"], "failed", timeout=30)["outcome"]
     lab.api.ok("post", f"/jobs/{stopped['id']}/retry", OPERATOR)
@@ -170,7 +170,7 @@ def test_a_fab_labs_day_on_the_hosts_printer_from_its_key_to_units_and_material_
     lab.api.ok("post", f"/machines/{printer['id']}/bed-clear", OPERATOR)
     _, (cancelled,) = lab.order(1)
     lab.wait_job(cancelled["id"], "printing")
-    wait_for("the plate a few seconds in", lambda: (lab.job(cancelled["id"])["progress"] or 0) > 5, logs=lab.logs)
+    wait_for("the plate a moment in", lambda: (lab.job(cancelled["id"])["progress"] or 0) > 5, logs=lab.logs)
     lab.host.cancel_on_host()
     assert "cancelled" in lab.wait_job(cancelled["id"], "failed", timeout=30)["outcome"]
     assert lab.host.starts() == 5

@@ -47,7 +47,15 @@ def _compile(venv: Path) -> None:
 # to reboot after each port open (and the 20 s power-panic wait after a crash mid-print).
 # Everything else, HTTP API and printer handling alike, is PrusaLink's own code.
 FAST_BOOT_LAUNCHER = (
-    "import sys\n"
+    "import os, sys, threading, time\n"
+    # PrusaLink ends with the test process that started it: an orphan would go on reopening its serial port,
+    # and a later test's pseudo-terminal may get the same device number
+    "parent = os.getppid()\n"
+    "def watch_parent():\n"
+    "    while os.getppid() == parent:\n"
+    "        time.sleep(1)\n"
+    "    os._exit(1)\n"
+    "threading.Thread(target=watch_parent, daemon=True).start()\n"
     "from prusa.link import __main__ as entry\n"
     "from prusa.link.printer_adapter import state_manager\n"
     "from prusa.link.serial.serial_adapter import SerialAdapter\n"
