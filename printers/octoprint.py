@@ -69,7 +69,7 @@ class OctoPrintDriver:
             return self.start_stored(file_name)
         if response.status_code == 409:
             # "currently being printed": this very file is running, maybe from an earlier try.
-            return StartResult(False, file_name, self._not_started_detail(response))
+            return self._api.started_or_not(response, file_name, 409, self.status)
         self._raise_for_failure(response, f"upload of {file_name}")
         return self._confirm_upload_start(file_name, response)
 
@@ -77,12 +77,9 @@ class OctoPrintDriver:
         """Select and start a file already on the host (after an ambiguous upload)."""
         response = self._call("POST", f"/api/files/local/{quote(file_name)}",
                               json={"command": "select", "print": True})
-        if response.status_code == 204:
-            return StartResult(True, file_name)
-        if response.status_code == 409:
-            return StartResult(False, file_name, self._not_started_detail(response))
-        if response.status_code == 404:
-            raise PrinterRejected(f"file {file_name} is not on the printer at {self._base_url}")
+        if response.status_code in (204, 404, 409):   # started, no such file, or not now
+            # OctoPrint says "already printing" even when the printer is merely disconnected: its state says why
+            return self._api.started_or_not(response, file_name, 409, self.status)
         self._raise_for_failure(response, f"start of {file_name}")
         raise AmbiguousOutcome(f"OctoPrint at {self._base_url} answered HTTP "
                                f"{response.status_code} to the start of {file_name}")
@@ -159,12 +156,6 @@ class OctoPrintDriver:
             # when the key's user lacks the Print or File select permission.
             detail += "; check that this API key's user may select files and print"
         return StartResult(False, stored_name, detail)
-
-    def _not_started_detail(self, response: httpx.Response) -> str:
-        """Explain a 409 in the printer's own current terms, not OctoPrint's sometimes wrong text."""
-        # OctoPrint says "already printing" even when the printer is merely disconnected.
-        current = self.status()
-        return f"printer is {describe(current)} (OctoPrint: {_octoprint_error(response) or 'HTTP 409'})"
 
     def _call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         return self._api.call(method, path, **kwargs)
