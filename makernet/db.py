@@ -1,10 +1,12 @@
 """The database engine and the unit of work services run their use cases in."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import json
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import event
+from sqlalchemy import ColumnElement, Integer, any_, bindparam, event, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
@@ -58,6 +60,16 @@ class Database:
         for action in self._before_dispose:
             action()
         self.engine.dispose()
+
+
+def among(s: Session, column: ColumnElement, ids: Collection[int]) -> ColumnElement[bool]:
+    """`column IN ids` as one bound parameter, whatever the number of ids (an IN list of one parameter per id
+    stops at the driver's limit of 65,535): an array on PostgreSQL, a JSON array read by json_each on SQLite."""
+    values = sorted({int(i) for i in ids})
+    if s.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, values, type_=ARRAY(Integer)))
+    each = func.json_each(bindparam(None, json.dumps(values))).table_valued("value")
+    return column.in_(select(each.c.value))
 
 
 def _make_engine(url: str) -> Engine:

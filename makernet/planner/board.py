@@ -1,12 +1,15 @@
 """The board a plan is built on: what each place and line has left, and the order work is made in."""
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 
+import numpy as np
+
 from makernet.domain.demand import priority_rank
-from makernet.domain.planning import great_circle_km
-from makernet.planner.model import DemandLine, PlaceSupply, PlanInput
+from makernet.planner.lanes import Lane, distance_matrix
+from makernet.planner.model import DemandLine, PlanInput
 
 UNLIMITED = 10**9
 
@@ -31,23 +34,30 @@ class Board:
         self.places = {p.place_id: p for p in inp.places}
         self.lines = {ln.line_id: ln for ln in inp.lines}
         self.remaining = {ln.line_id: ln.quantity for ln in inp.lines}
-        self.load: dict[tuple[int, int], int] = defaultdict(int)      # every unit to make, late ones too
+        self.place_ids = list(self.places)
+        self.column = {place_id: k for k, place_id in enumerate(self.place_ids)}
+        self.row = {ln.line_id: k for k, ln in enumerate(inp.lines)}
+        self.distances = distance_matrix([(ln.latitude, ln.longitude) for ln in inp.lines],
+                                         [(p.latitude, p.longitude) for p in inp.places])
+        self.size = _days_covered(inp)
+        self.lanes = {(p.place_id, item_id): Lane(days, self.size)
+                      for p in inp.places for item_id, days in p.daily_capacity.items()}
         # the backlog as places make it: of unknown due date (first), per last on-time day, already late
-        self.first: dict[tuple[int, int], int] = defaultdict(int)
         self.backlog_dated: dict[tuple[int, int], dict[int, int]] = defaultdict(dict)
         self.overdue: dict[tuple[int, int], int] = defaultdict(int)
         for place in inp.places:
             for item_id, units in place.backlog.items():
-                lane = (place.place_id, item_id)
-                self.load[lane] += units
+                lane = self.lane(place.place_id, item_id)
+                lane.load += units
                 known = 0
                 for needed_by, quantity in place.backlog_due.get(item_id, ()):
                     known += quantity
                     if needed_by - inp.transit_days >= 0:
-                        _add(self.backlog_dated[lane], needed_by - inp.transit_days, quantity)
+                        _add(self.backlog_dated[place.place_id, item_id], needed_by - inp.transit_days, quantity)
+                        lane.add_due(needed_by - inp.transit_days, quantity)
                     else:
-                        self.overdue[lane] += quantity
-                self.first[lane] += max(0, units - known)
+                        self.overdue[place.place_id, item_id] += quantity
+                lane.first += max(0, units - known)
         # on-time work per last day: the dated backlog, then what this run gives on time
         self.dated: dict[tuple[int, int], dict[int, int]] = defaultdict(
             dict, {lane: dict(days) for lane, days in self.backlog_dated.items()})
@@ -59,15 +69,22 @@ class Board:
             if rule.kind == "forbid":
                 self.forbidden.setdefault((rule.line_id, rule.place_id), rule.why)
         self.shares: list[Share] = []
-        self._distance: dict[tuple[int, int], float] = {}
+
+    def lane(self, place_id: int, item_id: int) -> Lane:
+        """The place's lane for the item (an empty one if it cannot make it)."""
+        key = (place_id, item_id)
+        if key not in self.lanes:
+            self.lanes[key] = Lane((), self.size)
+        return self.lanes[key]
+
+    @property
+    def first(self) -> dict[tuple[int, int], int]:
+        """Backlog of unknown due date per lane, made before anything else."""
+        return defaultdict(int, {key: lane.first for key, lane in self.lanes.items()})
 
     def distance_km(self, line_id: int, place_id: int) -> float:
         """Great-circle distance from the place to the line's delivery point."""
-        key = (line_id, place_id)
-        if key not in self._distance:
-            line, place = self.lines[line_id], self.places[place_id]
-            self._distance[key] = great_circle_km(place.latitude, place.longitude, line.latitude, line.longitude)
-        return self._distance[key]
+        return float(self.distances[self.row[line_id], self.column[place_id]])
 
     def allowed(self, line_id: int, place_id: int) -> bool:
         """Whether the place may be given this line at all (item, design, coordinator's word)."""
@@ -81,19 +98,11 @@ class Board:
         By a day: before that day, after the work due by then, without making any work due
         later late (it may move back, not past its own day).
         """
-        place, lane = self.places[place_id], (place_id, item_id)
-        horizon = place.horizon(item_id)
-        left = place.cumulative(item_id, horizon) - self.load[lane]
-        if last_day is not None:
-            days = [last_day] + [d for d in self.dated[lane] if d > last_day]
-            left = min([left] + [self.room_by(place_id, item_id, d) for d in days])
-        return max(0, left)
+        return self.lane(place_id, item_id).left(last_day)
 
     def room_by(self, place_id: int, item_id: int, last_day: int) -> int:
         """Capacity up to a day less the work that must be made by then (may be negative)."""
-        place, lane = self.places[place_id], (place_id, item_id)
-        due = self.first[lane] + sum(u for d, u in self.dated[lane].items() if d <= last_day)
-        return place.cumulative(item_id, min(last_day, place.horizon(item_id))) - due
+        return self.lane(place_id, item_id).room_by(last_day)
 
     def dated_days(self, place_id: int, item_id: int) -> list[int]:
         """The last days of the on-time work already on the place's lane."""
@@ -125,7 +134,7 @@ class Board:
             return 0
         best = min(best, self.batch_left(line_id, place_id))
         if best > 0:
-            best = min(best, self.capacity_left(place_id, line.item_id, last))
+            best = min(best, self.lane(place_id, line.item_id).left(last))
         if best > 0:
             best = min(best, self.material_left(line, place_id))
         return max(0, best)
@@ -137,10 +146,12 @@ class Board:
             return 0
         line = self.lines[line_id]
         self.remaining[line_id] -= quantity
-        self.load[place_id, line.item_id] += quantity
+        lane = self.lane(place_id, line.item_id)
+        lane.load += quantity
         last_day = line.needed_by - self.inp.transit_days
         if not late and last_day >= 0:
             _add(self.dated[place_id, line.item_id], last_day, quantity)
+            lane.add_due(last_day, quantity)
         self.given[line_id, place_id] += quantity
         for material_id, per_unit in line.bill.items():
             self.material[place_id, material_id] = self.material.get((place_id, material_id), 0) - per_unit * quantity
@@ -149,8 +160,9 @@ class Board:
 
     def places_by_distance(self, line_id: int) -> list[int]:
         """The places allowed for a line, nearest first."""
-        ids = [p for p in self.places if self.allowed(line_id, p)]
-        return sorted(ids, key=lambda p: (self.distance_km(line_id, p), p))
+        row = self.distances[self.row[line_id]]
+        order = np.argsort(row, kind="stable")
+        return [self.place_ids[k] for k in order.tolist() if self.allowed(line_id, self.place_ids[k])]
 
     def apply_pins(self) -> None:
         """Give pinned work first: the coordinator's word comes before the optimisation."""
@@ -187,40 +199,47 @@ class Board:
         As places make their work: backlog of unknown due date first; then work that can be on
         time, by due date, new and old together; then late work, the old before the new.
         """
-        on_time = defaultdict(int)
+        on_time: dict[tuple[int, int], int] = defaultdict(int)
         for share in shares:
             if not self._late(share):
                 on_time[share.place_id, self.lines[share.line_id].item_id] += share.quantity
-        before = defaultdict(int)   # new work of the same kind (on time / late) already ahead in the lane
+        backlog = {key: _running(days) for key, days in self.backlog_dated.items()}
+        before: dict[tuple, int] = defaultdict(int)   # new work of the same kind (on time / late) already ahead
         days = []
         for share in shares:
-            line, place = self.lines[share.line_id], self.places[share.place_id]
-            lane, late = (share.place_id, line.item_id), self._late(share)
-            dated = self.backlog_dated.get(lane, {})
+            line = self.lines[share.line_id]
+            key, late = (share.place_id, line.item_id), self._late(share)
+            lane = self.lane(*key)
+            dated_days, dated_units = backlog.get(key, ((), (0,)))
             if late:
-                ahead = self.first[lane] + sum(dated.values()) + on_time[lane] + self.overdue[lane]
+                ahead = lane.first + dated_units[-1] + on_time[key] + self.overdue[key]
             else:
-                last = line.needed_by - self.inp.transit_days
-                ahead = self.first[lane] + sum(u for d, u in dated.items() if d <= last)
-            ahead += before[lane, late]
-            before[lane, late] += share.quantity
-            days.append((self._day_reaching(place, line.item_id, ahead + 1),
-                         self._day_reaching(place, line.item_id, ahead + share.quantity)))
+                ahead = lane.first + dated_units[bisect_right(dated_days, line.needed_by - self.inp.transit_days)]
+            ahead += before[key, late]
+            before[key, late] += share.quantity
+            days.append((lane.day_reaching(ahead + 1), lane.day_reaching(ahead + share.quantity)))
         return days
 
     def _late(self, share: Share) -> bool:
         """Whether a share is made with the late work (given late, or its line's last day is past)."""
         return share.late or self.lines[share.line_id].needed_by - self.inp.transit_days < 0
 
-    @staticmethod
-    def _day_reaching(place: PlaceSupply, item_id: int, units: int) -> int | None:
-        """The first day by whose end the place has made `units` of the item."""
-        total = 0.0
-        for day, capacity in enumerate(place.daily_capacity.get(item_id, ())):
-            total += capacity
-            if total + 1e-9 >= units:
-                return day
-        return None
+
+def _running(days: dict[int, int]) -> tuple[list[int], list[int]]:
+    """Due days in order, and the units due by each (the first entry: none yet)."""
+    ordered = sorted(days)
+    running = [0]
+    for day in ordered:
+        running.append(running[-1] + days[day])
+    return ordered, running
+
+
+def _days_covered(inp: PlanInput) -> int:
+    """How many days the lanes must count: every horizon, due date and backlog date of the input."""
+    last = [len(days) for p in inp.places for days in p.daily_capacity.values()]
+    last += [ln.needed_by - inp.transit_days + 1 for ln in inp.lines]
+    last += [d - inp.transit_days + 1 for p in inp.places for due in p.backlog_due.values() for d, _ in due]
+    return max([1] + last)
 
 
 def _add(days: dict[int, int], day: int, units: int) -> None:

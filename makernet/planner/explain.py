@@ -1,8 +1,10 @@
 """Plain French words for why each proposal was made, and why some units were left over."""
 from __future__ import annotations
 
+import numpy as np
+
 from makernet.domain.planning import PRIORITY_WORDS, day_of, units_per_open_day
-from makernet.planner.board import Board, Share
+from makernet.planner.board import Board
 from makernet.planner.model import DemandLine, PlaceSupply, Proposal, Unplanned
 
 # why a place got none of a line it was kept off: a coordinator's forbid, or the place's own answer
@@ -10,8 +12,8 @@ FORBIDDEN_WORDS = {"coordination": "écartée par la coordination", "declined": 
                    "partial": "n'a accepté qu'une partie de cette ligne"}
 
 
-def proposals_of(board: Board) -> tuple[Proposal, ...]:
-    """The board's shares as proposals, in the order the places should make them, explained."""
+def proposals_of(board: Board, explained: bool = True) -> tuple[Proposal, ...]:
+    """The board's shares as proposals, in the order the places should make them (explained, if asked)."""
     shares = board.production_order()
     proposals = []
     for share, (start, ready) in zip(shares, board.schedule(shares)):
@@ -22,19 +24,23 @@ def proposals_of(board: Board) -> tuple[Proposal, ...]:
                             distance_km=round(board.distance_km(line.line_id, share.place_id), 1),
                             ready_day=ready, needed_by=line.needed_by, on_time=on_time, pinned=share.pinned,
                             start_day=start)
-        proposals.append(_explained(board, share, proposal))
+        proposals.append(_explained(board, proposal) if explained else proposal)
     return tuple(proposals)
 
 
-def _explained(board: Board, share: Share, proposal: Proposal) -> Proposal:
+def explained(board: Board, proposal: Proposal) -> Proposal:
     """The proposal with its explanation: distance, capacity, due date, what was nearer."""
-    line, place = board.lines[share.line_id], board.places[share.place_id]
+    return _explained(board, proposal)
+
+
+def _explained(board: Board, proposal: Proposal) -> Proposal:
+    line, place = board.lines[proposal.line_id], board.places[proposal.place_id]
     today = board.inp.today
     item = board.inp.item_names.get(line.item_id, "unités")
     daily = units_per_open_day(place.daily_capacity.get(line.item_id, ()))
-    parts = [f"{share.quantity} unités sur {line.quantity} à planifier de cette ligne ({item}), "
+    parts = [f"{proposal.quantity} unités sur {line.quantity} à planifier de cette ligne ({item}), "
              f"à {proposal.distance_km:.0f} km du point de livraison."]
-    if share.pinned:
+    if proposal.pinned:
         parts.append("Affectation épinglée par la coordination.")
     parts.append(f"Capacité de {place.name} : environ {daily:.0f} par jour{_with_machines(place, line.item_id)}, "
                  f"{place.backlog.get(line.item_id, 0)} déjà en file avant ce plan.")
@@ -46,7 +52,7 @@ def _explained(board: Board, share: Share, proposal: Proposal) -> Proposal:
         verdict = "à temps" if proposal.on_time else "en retard, faute de capacité plus tôt ailleurs"
         parts.append(f"Prêtes vers le {ready} pour un besoin le {needed} : {verdict}.")
     parts.append(f"Priorité : {PRIORITY_WORDS.get(line.priority, line.priority)}.")
-    nearer = _nearer_place_not_used(board, share)
+    nearer = _nearer_place_not_used(board, proposal.line_id, proposal.place_id)
     if nearer:
         parts.append(nearer)
     return Proposal(**{**proposal.__dict__, "explanation": " ".join(parts)})
@@ -62,15 +68,16 @@ def _with_machines(place: PlaceSupply, item_id: int) -> str:
     return ""
 
 
-def _nearer_place_not_used(board: Board, share: Share) -> str:
-    """Name the nearest place that would have been closer, and why it did not get the work."""
-    line = board.lines[share.line_id]
-    mine = board.distance_km(line.line_id, share.place_id)
-    for place_id, place in board.places.items():
-        distance = board.distance_km(line.line_id, place_id)
-        if place_id == share.place_id or distance >= mine or board.given.get((line.line_id, place_id)):
+def _nearer_place_not_used(board: Board, line_id: int, place_id: int) -> str:
+    """Name a place that would have been closer and got none of the line, and why."""
+    distances = board.distances[board.row[line_id]]
+    mine = distances[board.column[place_id]]
+    for col in np.nonzero(distances < mine)[0].tolist():
+        other = board.place_ids[col]
+        if board.given.get((line_id, other)):
             continue
-        return f"Plus proche mais non retenue : {place.name} ({distance:.0f} km), {_why_not(board, line.line_id, place_id)}."
+        return (f"Plus proche mais non retenue : {board.places[other].name} ({distances[col]:.0f} km), "
+                f"{_why_not(board, line_id, other)}.")
     return ""
 
 
@@ -98,21 +105,34 @@ def _all_kept_off(board: Board, line: DemandLine) -> str:
 
 
 def unplanned_of(board: Board) -> tuple[Unplanned, ...]:
-    """Units the run could not place, with the reason."""
+    """Units the run could not place, with the reason (worked out once for lines alike)."""
+    kept_off = {line_id for line_id, _ in board.forbidden}
+    reasons: dict[tuple, str] = {}
     left = []
     for line_id, quantity in board.remaining.items():
         if quantity <= 0:
             continue
         line = board.lines[line_id]
-        if line.design_version_id is None:
-            reason = "Aucune version de l'article n'est validée pour ce type de demandeur."
-        elif not any(p.makes(line.item_id) for p in board.places.values()):
-            reason = "Aucune place active n'a de machine disponible pour cet article."
-        elif not any(board.allowed(line_id, p) for p in board.places):
-            reason = _all_kept_off(board, line)
-        elif all(board.material_left(line, p) <= 0 for p in board.places if board.allowed(line_id, p)):
-            reason = "Matière insuffisante dans les places qui font cet article."
+        alike = (line.item_id, line.design_version_id is None, tuple(sorted(line.bill.items())))
+        if line_id in kept_off:
+            reason = _unplanned_reason(board, line)
         else:
-            reason = "Capacité des places épuisée sur l'horizon de planification."
+            if alike not in reasons:
+                reasons[alike] = _unplanned_reason(board, line)
+            reason = reasons[alike]
         left.append(Unplanned(line_id, quantity, reason))
     return tuple(left)
+
+
+def _unplanned_reason(board: Board, line: DemandLine) -> str:
+    """Why units of a line were left over, in plain words."""
+    line_id = line.line_id
+    if line.design_version_id is None:
+        return "Aucune version de l'article n'est validée pour ce type de demandeur."
+    if not any(p.makes(line.item_id) for p in board.places.values()):
+        return "Aucune place active n'a de machine disponible pour cet article."
+    if not any(board.allowed(line_id, p) for p in board.places):
+        return _all_kept_off(board, line)
+    if all(board.material_left(line, p) <= 0 for p in board.places if board.allowed(line_id, p)):
+        return "Matière insuffisante dans les places qui font cet article."
+    return "Capacité des places épuisée sur l'horizon de planification."

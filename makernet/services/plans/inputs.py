@@ -4,11 +4,13 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import func
+from sqlalchemy import case, func
 from sqlmodel import Session, select
 
+from makernet.db import among
+
 from makernet.domain.planning import day_offset
-from makernet.models import (BomLine, DesignVersion, Item, Organisation, Place, Request, RequestLine, StockEntry,
+from makernet.models import (BomLine, DesignVersion, Item, Organisation, Place, Request, RequestLine, StockDay,
                              WorkOrder)
 from makernet.models.plans import PlanningRule
 from makernet.planner.model import DemandLine, PlaceSupply, PlanInput, Rule
@@ -37,9 +39,15 @@ def plan_input(s: Session, today: date, territory: tuple[str, ...] | None,
 
 
 def refused_pairs(s: Session, line_ids: set[int]) -> dict[tuple[int, int], str]:
-    """Lines a place declined ("declined"), or accepted only part of ("partial"): not proposed to it again."""
+    """Lines a place declined ("declined"), or accepted only part of ("partial"): not proposed to it again.
+
+    Read for the requests still plannable only: the history of closed requests is never scanned."""
     rows = s.exec(select(WorkOrder.request_line_id, WorkOrder.place_id, WorkOrder.status, WorkOrder.quantity,
-                         WorkOrder.accepted_quantity).where(WorkOrder.status.in_(("declined", "accepted", "done")))).all()  # type: ignore[attr-defined]
+                         WorkOrder.accepted_quantity)
+                  .join(RequestLine, RequestLine.id == WorkOrder.request_line_id)
+                  .join(Request, Request.id == RequestLine.request_id)
+                  .where(Request.status.in_(PLANNABLE_REQUESTS),  # type: ignore[attr-defined]
+                         WorkOrder.status.in_(("declined", "accepted", "done")))).all()  # type: ignore[attr-defined]
     refused: dict[tuple[int, int], str] = {}
     for ln, p, status, quantity, accepted in rows:
         if ln in line_ids and status == "declined":
@@ -56,29 +64,47 @@ def design_for(designs: dict[int, list[DesignVersion]], item_id: int, kind: str)
 
 def _open_lines(s: Session, today: date, territory: tuple[str, ...] | None, line_ids: set[int] | None,
                 designs: dict[int, list[DesignVersion]]) -> list[DemandLine]:
-    """Approved lines with units not yet allocated, each with the design it would be made to."""
-    query = (select(RequestLine, Request, Organisation).join(Request, Request.id == RequestLine.request_id)
+    """Approved lines with units not yet allocated, each with the design it would be made to.
+
+    One statement whatever the history: the units taken per line are summed in the database, for the
+    requests still plannable only, and lines with nothing left are dropped there."""
+    taken = _taken_by_line(s)
+    left = (RequestLine.quantity - func.coalesce(taken.c.taken, 0)).label("left")
+    query = (select(RequestLine.id, RequestLine.item_id, left, Request.id, Request.needed_by, Request.priority,
+                    Request.latitude, Request.longitude, Organisation.kind, Organisation.latitude,
+                    Organisation.longitude)
+             .join(Request, Request.id == RequestLine.request_id)
              .join(Organisation, Organisation.id == Request.organisation_id)
-             .where(Request.status.in_(PLANNABLE_REQUESTS)))  # type: ignore[attr-defined]
+             .outerjoin(taken, taken.c.line_id == RequestLine.id)
+             .where(Request.status.in_(PLANNABLE_REQUESTS), left > 0))  # type: ignore[attr-defined]
     if territory is not None:
         query = query.where(Organisation.departement.in_(territory))  # type: ignore[attr-defined]
-    rows = [r for r in s.exec(query.order_by(RequestLine.id)).all() if line_ids is None or r[0].id in line_ids]
-    taken = allocated_by_line(s, {r[0].id for r in rows})
+    if line_ids is not None:
+        query = query.where(among(s, RequestLine.id, line_ids))
     bills = _bills(s)
     lines = []
-    for line, request, organisation in rows:
-        left = line.quantity - taken.get(line.id, 0)
-        if left <= 0:
-            continue
-        design = design_for(designs, line.item_id, organisation.kind)
+    for line_id, item_id, units, request_id, needed_by, priority, lat, lon, kind, org_lat, org_lon in s.exec(
+            query.order_by(RequestLine.id)).all():
+        design = design_for(designs, item_id, kind)
         lines.append(DemandLine(
-            line_id=line.id, request_id=request.id, item_id=line.item_id, quantity=left,
-            needed_by=day_offset(request.needed_by, today), priority=request.priority,
-            latitude=request.latitude if request.latitude is not None else organisation.latitude or 0.0,
-            longitude=request.longitude if request.longitude is not None else organisation.longitude or 0.0,
+            line_id=line_id, request_id=request_id, item_id=item_id, quantity=int(units),
+            needed_by=day_offset(needed_by, today), priority=priority,
+            latitude=lat if lat is not None else org_lat or 0.0,
+            longitude=lon if lon is not None else org_lon or 0.0,
             design_version_id=design.id if design else None, bill=bills.get(design.id, {}) if design else {},
-            requester_kind=organisation.kind, order=request.id))
+            requester_kind=kind, order=request_id))
     return lines
+
+
+def _taken_by_line(s: Session):  # noqa: ANN202 - a subquery
+    """Units of each plannable line proposed, accepted or made somewhere (the rule of allocated_quantity)."""
+    units = case((WorkOrder.status == "proposed", WorkOrder.quantity), else_=WorkOrder.accepted_quantity)
+    return (select(WorkOrder.request_line_id.label("line_id"), func.sum(units).label("taken"))
+            .join(RequestLine, RequestLine.id == WorkOrder.request_line_id)
+            .join(Request, Request.id == RequestLine.request_id)
+            .where(Request.status.in_(PLANNABLE_REQUESTS),  # type: ignore[attr-defined]
+                   WorkOrder.status.in_(("proposed", "accepted", "done")))  # type: ignore[attr-defined]
+            .group_by(WorkOrder.request_line_id).subquery())
 
 
 def allocated_by_line(s: Session, line_ids: set[int]) -> dict[int, int]:
@@ -89,7 +115,7 @@ def allocated_by_line(s: Session, line_ids: set[int]) -> dict[int, int]:
     for line_id, status, quantity, accepted in s.exec(select(
             WorkOrder.request_line_id, WorkOrder.status, WorkOrder.quantity, WorkOrder.accepted_quantity)
             .where(WorkOrder.status.in_(("proposed", "accepted", "done")),  # type: ignore[attr-defined]
-                   WorkOrder.request_line_id.in_(line_ids))).all():  # type: ignore[attr-defined]
+                   among(s, WorkOrder.request_line_id, line_ids))).all():
         taken[line_id] += quantity if status == "proposed" else accepted
     return taken
 
@@ -151,9 +177,9 @@ def _backlog_and_reservations(s: Session, today: date) -> tuple[dict[tuple[int, 
 
 
 def _stock_levels(s: Session) -> dict[tuple[int, int], int]:
-    """Level of every material at every place: the sum of its ledger entries."""
-    rows = s.exec(select(StockEntry.place_id, StockEntry.material_id, func.sum(StockEntry.quantity))
-                  .group_by(StockEntry.place_id, StockEntry.material_id)).all()
+    """Level of every material at every place: the sum of its ledger, kept per day (never the entries)."""
+    rows = s.exec(select(StockDay.place_id, StockDay.material_id, func.sum(StockDay.net))
+                  .group_by(StockDay.place_id, StockDay.material_id)).all()
     return {(p, m): int(total) for p, m, total in rows}
 
 

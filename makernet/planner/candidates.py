@@ -1,0 +1,145 @@
+"""Which places could take which lines, and how many units: per item, as matrices of lines × places.
+
+The board's room for every pair at once (what the line still needs, the place's batch
+limit, its capacity in all and by the line's last day, its unreserved material, the
+coordinators' forbids), computed with array operations rather than pair by pair.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from makernet.domain.planning import on_time_weight, priority_weight
+from makernet.planner.board import UNLIMITED, Board
+
+ON_TIME_VALUE = 1000.0   # a unit on time is worth 1000 km of travel
+LATE_VALUE = 400.0       # a late unit is still worth making, well after the on-time ones
+TOLERANCE = 1e-7
+
+
+@dataclass
+class Candidates:
+    """The lines of one item that still need units, the places that can make it, and each pair's room."""
+
+    board: Board
+    item: int
+    lines: np.ndarray          # rows of the board's lines
+    places: np.ndarray         # columns of the board's places
+    last: np.ndarray           # per line: the last day its units can be made on time
+    on_value: np.ndarray       # per line: what a unit on time is worth
+    late_value: np.ndarray
+    room_on: np.ndarray = field(repr=False)    # lines x places: units that could be made on time
+    room_all: np.ndarray = field(repr=False)   # lines x places: units that could be made at all
+    _bills: dict[int, np.ndarray] | None = field(default=None, repr=False)
+    _distances: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def days(self) -> np.ndarray:
+        """The distinct last days of the lines that can still be on time."""
+        return np.unique(self.last[self.last >= 0])
+
+    def distances(self) -> np.ndarray:
+        """Kilometres of every pair."""
+        if self._distances is None:
+            self._distances = self.board.distances[np.ix_(self.lines, self.places)]
+        return self._distances
+
+    def nearest(self, count: int) -> np.ndarray:
+        """Each line's `count` nearest places with room for it (lines x places, as a mask)."""
+        possible = self.room_all > 0
+        if len(self.places) <= count:
+            return possible
+        distance = np.where(possible, self.distances(), np.inf)
+        nearest = np.argpartition(distance, count - 1, axis=1)[:, :count]
+        mask = np.zeros_like(possible)
+        np.put_along_axis(mask, nearest, True, axis=1)
+        return mask & possible
+
+    def improving(self, chosen: np.ndarray, on: np.ndarray, late: np.ndarray, per_line: int) -> np.ndarray:
+        """Pairs left out whose reduced cost (on time or late) is negative: they would improve the plan.
+        At most `per_line` per line, the most improving."""
+        score = np.minimum(np.where(self.room_on > 0, on, np.inf), late)
+        score[chosen | (self.room_all <= 0)] = np.inf
+        good = score < -TOLERANCE
+        if per_line < score.shape[1] and good.any():
+            best = np.argpartition(score, per_line - 1, axis=1)[:, :per_line]
+            keep = np.zeros_like(good)
+            np.put_along_axis(keep, best, True, axis=1)
+            good &= keep
+        return good
+
+    def bill_columns(self) -> dict[int, np.ndarray]:
+        """Material id -> quantity per unit for each line (0 for lines that do not use it)."""
+        if self._bills is None:
+            columns: dict[int, np.ndarray] = defaultdict(lambda: np.zeros(len(self.lines)))
+            for k, row in enumerate(self.lines.tolist()):
+                for material_id, per_unit in self.board.inp.lines[row].bill.items():
+                    columns[material_id][k] = per_unit
+            self._bills = dict(columns)
+        return self._bills
+
+
+def candidates_of(board: Board) -> list[Candidates]:
+    """Per item, the pairs that could take work now (after pins)."""
+    inp = board.inp
+    by_item: dict[int, list[int]] = defaultdict(list)
+    for row, line in enumerate(inp.lines):
+        if board.remaining[line.line_id] > 0 and line.design_version_id is not None:
+            by_item[line.item_id].append(row)
+    groups = []
+    for item_id, rows in sorted(by_item.items()):
+        places = [col for col, place_id in enumerate(board.place_ids)
+                  if board.places[place_id].makes(item_id) and board.lane(place_id, item_id).left() > 0]
+        if places:
+            groups.append(_group(board, item_id, np.array(rows), np.array(places)))
+    return groups
+
+
+def _group(board: Board, item_id: int, rows: np.ndarray, cols: np.ndarray) -> Candidates:
+    """One item's lines and places, with every pair's room."""
+    inp = board.inp
+    lines = [inp.lines[k] for k in rows.tolist()]
+    place_ids = [board.place_ids[c] for c in cols.tolist()]
+    remaining = np.array([board.remaining[ln.line_id] for ln in lines], dtype=np.int64)
+    last = np.array([ln.needed_by - inp.transit_days for ln in lines], dtype=np.int64)
+    batch = np.array([board.places[p].batch_limit if board.places[p].batch_limit is not None else UNLIMITED
+                      for p in place_ids], dtype=np.int64)
+    room = np.minimum(remaining[:, None], batch[None, :])
+    position = {p: k for k, p in enumerate(place_ids)}
+    line_at = {ln.line_id: k for k, ln in enumerate(lines)}
+    for (line_id, place_id), given in board.given.items():   # pinned work already counts in the batch
+        if line_id in line_at and place_id in position and given:
+            k, c = line_at[line_id], position[place_id]
+            room[k, c] = min(room[k, c], max(0, batch[c] - given))
+    for line_id, place_id in board.forbidden:
+        if line_id in line_at and place_id in position:
+            room[line_at[line_id], position[place_id]] = 0
+    _within_material(board, lines, place_ids, room)
+    lanes = [board.lane(p, item_id) for p in place_ids]
+    total = np.array([lane.left() for lane in lanes], dtype=np.int64)
+    room_all = np.minimum(room, total[None, :])
+    size = len(lanes[0].due)
+    by_day = np.stack([np.minimum(lane.least_from(), lane.left()) for lane in lanes], axis=1)   # days x places
+    on_time = np.maximum(0, by_day[np.clip(last, 0, size - 1)])
+    room_on = np.where(last[:, None] >= 0, np.minimum(room, on_time), 0)
+    on_value = np.array([ON_TIME_VALUE * on_time_weight(ln.priority, ln.needed_by) for ln in lines])
+    late_value = np.array([LATE_VALUE * priority_weight(ln.priority) for ln in lines])
+    return Candidates(board, item_id, rows, cols, last, on_value, late_value, room_on, room_all)
+
+
+def _within_material(board: Board, lines: list, place_ids: list[int], room: np.ndarray) -> None:
+    """Clip each pair's room to the units the place's unreserved material allows for the line's design."""
+    by_bill: dict[tuple, list[int]] = defaultdict(list)
+    for k, line in enumerate(lines):
+        if line.bill:
+            by_bill[tuple(sorted(line.bill.items()))].append(k)
+    for bill, ks in by_bill.items():
+        allows = np.full(len(place_ids), UNLIMITED, dtype=np.int64)
+        for material_id, per_unit in bill:
+            if per_unit > 0:
+                level = np.array([board.material.get((p, material_id), 0) for p in place_ids], dtype=np.int64)
+                allows = np.minimum(allows, level // per_unit)
+        allows = np.maximum(0, allows)
+        room[ks] = np.minimum(room[ks], allows[None, :])

@@ -1,0 +1,95 @@
+"""A place's capacity for one item, day by day, and the work on it: the arithmetic every plan repeats.
+
+Kept as arrays over the days (capacity made by each day, work due by each day), so that what
+a lane can still take by a deadline is one lookup, and giving it work one vector update,
+whatever the number of lines and due days on it.
+"""
+from __future__ import annotations
+
+from bisect import bisect_left
+
+import numpy as np
+
+from makernet.domain.planning import great_circle_km
+
+EARTH_RADIUS_KM = 6371.0
+
+
+class Lane:
+    """Capacity and work of one item at one place; days run from today (0) to the board's last day."""
+
+    __slots__ = ("horizon", "made_by", "total", "first", "due", "load", "_room", "_least", "running")
+
+    def __init__(self, days: tuple[float, ...], size: int) -> None:
+        running = np.cumsum(np.asarray(days, dtype=float)) if days else np.zeros(0)
+        self.horizon = len(days) - 1
+        self.running = running.tolist()          # capacity made by the end of each day, unrounded
+        whole = np.floor(running + 1e-9) if days else np.zeros(1)
+        # whole units made by the end of each day; after the horizon, no more than by its last day
+        self.made_by = np.concatenate([whole, np.full(max(0, size - len(whole)), whole[-1])]).astype(np.int64)
+        self.total = int(self.made_by[max(0, self.horizon)]) if days else 0
+        self.first = 0                            # backlog of unknown due date: made before anything else
+        self.due = np.zeros(len(self.made_by), dtype=np.int64)   # on-time work that must be made by each day
+        self.load = 0                             # every unit to make, late ones too
+        self._room: np.ndarray | None = None
+        self._least: np.ndarray | None = None
+
+    def add_due(self, last_day: int, units: int) -> None:
+        """On-time work that must be ready by the end of `last_day`."""
+        self.due[min(last_day, len(self.due) - 1):] += units
+        self._room = self._least = None
+
+    def room(self) -> np.ndarray:
+        """Per day: capacity up to that day less the work that must be made by then (may be negative)."""
+        if self._room is None:
+            self._room = self.made_by - self.first - self.due
+        return self._room
+
+    def room_by(self, day: int) -> int:
+        """Capacity up to a day less the work due by then; before today, nothing was made."""
+        if day < 0:
+            return -self.first
+        return int(self.room()[min(day, len(self.due) - 1)])
+
+    def least_from(self) -> np.ndarray:
+        """Per day: the least room of that day and every later one (what new work due that day may use)."""
+        if self._least is None:
+            self._least = np.minimum.accumulate(self.room()[::-1])[::-1]
+        return self._least
+
+    def left(self, last_day: int | None = None) -> int:
+        """Units the lane can still make (by a day: without pushing any work past its own day)."""
+        left = self.total - self.load
+        if last_day is not None:
+            if last_day < 0:
+                return 0   # nothing can be ready before today
+            left = min(left, int(self.least_from()[min(last_day, len(self.due) - 1)]))
+        return max(0, left)
+
+    def day_reaching(self, units: int) -> int | None:
+        """The first day by whose end the place has made `units` of the item."""
+        day = bisect_left(self.running, units - 1e-9)
+        return day if day < len(self.running) else None
+
+
+def distance_matrix(lines: list[tuple[float, float]], places: list[tuple[float, float]]) -> np.ndarray:
+    """Great-circle km from every place (columns) to every line's delivery point (rows).
+
+    The haversine of two points is (1 - u1 . u2) / 2 for their unit vectors: one matrix product
+    for every pair at once.
+    """
+    if not lines or not places:
+        return np.zeros((len(lines), len(places)))
+    a, b = _unit(lines), _unit(places)
+    half = np.clip((1.0 - a @ b.T) / 2.0, 0.0, 1.0)
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(half))
+
+
+def _unit(points: list[tuple[float, float]]) -> np.ndarray:
+    """Points on the sphere as unit vectors."""
+    latitude, longitude = np.radians(np.asarray(points, dtype=float)).T
+    return np.column_stack([np.cos(latitude) * np.cos(longitude), np.cos(latitude) * np.sin(longitude),
+                            np.sin(latitude)])
+
+
+__all__ = ["Lane", "distance_matrix", "great_circle_km"]

@@ -1,0 +1,267 @@
+"""The planner's linear programme, started on each line's nearest places and grown by pricing until optimal.
+
+Every line × place pair that could take work is a pair of columns (units on time, units late).
+Over a nation that is millions of columns, nearly all of them far away and useless: the
+programme starts from each line's `NEAREST` places and is solved by HiGHS; every pair left
+out is then priced with the solution's duals, the few that would improve the plan most for
+each line are added, and HiGHS goes on from where it was (warm start), until no pair left out
+would improve it. The result is the optimum of the whole programme (no pair left out has a
+negative reduced cost) on a fraction of its columns.
+
+A place's capacity by deadline is a running total per lane and due day (`c[j] = c[j-1] +
+on-time units due that day`, bounded by what the lane can make by then), so that the programme
+grows with lines + days, not lines × days.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+from scipy.sparse import coo_matrix
+
+from makernet.planner.board import UNLIMITED, Board
+from makernet.planner.candidates import Candidates, candidates_of
+
+NEAREST = 2              # places per line the programme starts from
+ADDED_PER_LINE = 2       # pairs a line may gain per round of pricing
+MOST_ROUNDS = 100
+INFINITY = highspy.kHighsInf
+
+
+@dataclass
+class Solution:
+    """The programme's optimal units per pair of columns, and how it was reached."""
+
+    pairs: list[tuple[int, int]]      # (line id, place id)
+    on_time: np.ndarray
+    late: np.ndarray
+    rounds: int = 0
+    columns: int = 0
+
+
+def solve(board: Board) -> Solution:
+    """The optimum of the whole programme over every pair that could take work (see the module).
+
+    Items that share no material share no row: each set of them is a programme of its own.
+    """
+    parts = [_solve(board, groups) for groups in _independent(candidates_of(board))]
+    pairs = [pair for part in parts for pair in part.pairs]
+    order = sorted(range(len(pairs)), key=lambda k: (board.row[pairs[k][0]], board.column[pairs[k][1]]))
+    on_time = np.concatenate([part.on_time for part in parts] + [np.zeros(0)])
+    late = np.concatenate([part.late for part in parts] + [np.zeros(0)])
+    return Solution([pairs[k] for k in order], on_time[order], late[order],
+                    max([part.rounds for part in parts] + [0]), len(pairs))
+
+
+def _independent(groups: list[Candidates]) -> list[list[Candidates]]:
+    """The items' groups, gathered into sets that share materials."""
+    sets: list[tuple[set[int], list[Candidates]]] = []
+    for group in groups:
+        materials = set(group.bill_columns())
+        joined = [s for s in sets if s[0] & materials]
+        merged = (materials.union(*(s[0] for s in joined)), [g for s in joined for g in s[1]] + [group])
+        sets = [s for s in sets if s not in joined] + [merged]
+    return [members for _, members in sets]
+
+
+def _solve(board: Board, groups: list[Candidates]) -> Solution:
+    """Column generation over one set of items."""
+    programme = Programme(board, groups)
+    chosen = [group.nearest(NEAREST) for group in groups]
+    for group, mask in zip(groups, chosen):
+        programme.add_pairs(group, mask)
+    for rounds in range(1, MOST_ROUNDS + 1):
+        if not programme.run():
+            break   # the last optimum found (of fewer pairs) is still a plan that holds
+        added = False
+        for g, group in enumerate(groups):
+            extra = group.improving(chosen[g], *programme.prices(group), ADDED_PER_LINE)
+            if extra.any():
+                programme.add_pairs(group, extra)
+                chosen[g] |= extra
+                added = True
+        if not added:
+            break
+    return programme.solution(rounds)
+
+
+class QuietHighs(highspy.Highs):
+    """HiGHS as the planner drives it: silent. The wrapper's interrupt callbacks are left out: setting them
+    up prints the solver's banner on the process's console, and a plan is never interrupted."""
+
+    def __init__(self) -> None:
+        super(highspy.Highs, self).__init__()
+        self.setOptionValue("output_flag", False)
+
+
+class Programme:
+    """The programme in HiGHS: rows for lines, lanes and materials first, pairs of columns as they come."""
+
+    def __init__(self, board: Board, groups: list[Candidates]) -> None:
+        self.board = board
+        self.highs = QuietHighs()
+        self.rows = 0
+        lines = np.unique(np.concatenate([group.lines for group in groups]))
+        remaining = np.array([board.remaining[board.inp.lines[k].line_id] for k in lines.tolist()], dtype=float)
+        self.line_row = dict(zip(lines.tolist(), self._rows(np.full(len(lines), -INFINITY), remaining).tolist()))
+        self.day_row: dict[tuple[int, int], tuple[np.ndarray, int]] = {}   # lane -> (its due days, first row)
+        self.total_row: dict[tuple[int, int], int] = {}
+        self.material_row: dict[tuple[int, int], int] = {}
+        self.day_rows_of: dict[int, np.ndarray] = {}
+        self.values: np.ndarray | None = None   # the last optimal solution, column by column
+        for group in groups:
+            self._lanes(group)
+            for material_id in group.bill_columns():
+                for col in group.places.tolist():
+                    level = max(0, board.material.get((board.place_ids[col], material_id), 0))
+                    self.material_row[col, material_id] = int(self._rows(np.array([-INFINITY]), np.array([level]))[0])
+        self.pairs: list[tuple[int, int]] = []      # (line row, place column) of each pair of columns
+        self.on_column: list[int] = []
+        self.late_column: list[int] = []
+        self.columns = int(self.highs.getNumCol())
+
+    def _rows(self, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
+        """Empty rows with these bounds; their indices."""
+        count = len(upper)
+        self.highs.addRows(count, lower.astype(float), upper.astype(float), 0, np.zeros(0, dtype=np.int32),
+                           np.zeros(0, dtype=np.int32), np.zeros(0))
+        first = self.rows
+        self.rows += count
+        return np.arange(first, first + count)
+
+    def _lanes(self, group: Candidates) -> None:
+        """Per lane, running totals of on-time units by due day within its room by then; all its work within what
+        it can still make."""
+        board = self.board
+        for col in group.places.tolist():
+            place_id = board.place_ids[col]
+            lane = board.lane(place_id, group.item)
+            days = np.union1d(group.days, np.array(board.dated_days(place_id, group.item), dtype=np.int64))
+            rows = self._rows(np.zeros(len(days)), np.zeros(len(days)))
+            total = int(self._rows(np.array([-INFINITY]), np.array([lane.left()]))[0])
+            self.day_row[col, group.item] = (days, int(rows[0]) if len(days) else -1)
+            self.total_row[col, group.item] = total
+            if not len(days):
+                continue
+            # c[j] enters row j with +1 and row j + 1 with -1; the last one also counts in the lane's total
+            k = np.arange(len(days))
+            matrix_rows = np.concatenate([rows, rows[1:], [total]])
+            matrix_cols = np.concatenate([k, k[:-1], [len(days) - 1]])
+            values = np.concatenate([np.ones(len(k)), -np.ones(len(k) - 1), [1.0]])
+            room = np.maximum(0, lane.room()[np.minimum(days, len(lane.due) - 1)]).astype(float)
+            self._columns(np.zeros(len(days)), room, matrix_rows, matrix_cols, values)
+
+    def _columns(self, cost: np.ndarray, upper: np.ndarray, rows: np.ndarray, cols: np.ndarray,
+                 values: np.ndarray) -> np.ndarray:
+        """New columns (entries given by local column number); their indices."""
+        count = len(cost)
+        matrix = coo_matrix((values, (rows, cols)), shape=(self.rows, count)).tocsc()
+        self.highs.addCols(count, cost.astype(float), np.zeros(count), upper.astype(float), matrix.nnz,
+                           matrix.indptr[:-1].astype(np.int32), matrix.indices.astype(np.int32),
+                           matrix.data.astype(float))
+        first = int(self.highs.getNumCol()) - count
+        return np.arange(first, first + count)
+
+    def add_pairs(self, group: Candidates, mask: np.ndarray) -> None:
+        """The pairs of the mask, each as two columns: units on time, units late."""
+        board = self.board
+        at, places = np.nonzero(mask)
+        if not len(at):
+            return
+        lines, cols = group.lines[at], group.places[places]
+        n = len(at)
+        distance = board.distances[lines, cols]
+        line_rows = np.array([self.line_row[k] for k in lines.tolist()])
+        last = group.last[at]
+        # on time: the line, the running total of its due day, its material
+        day_rows = np.full(n, -1)
+        for c in np.unique(places).tolist():
+            days, first = self.day_row[int(group.places[c]), group.item]
+            mine = np.nonzero((places == c) & (last >= 0))[0]
+            if len(mine) and len(days):
+                day_rows[mine] = first + np.searchsorted(days, last[mine])
+        totals = np.array([self.total_row[c, group.item] for c in cols.tolist()])
+        rows, locals_, values = [line_rows, line_rows, totals], [np.arange(n), n + np.arange(n), n + np.arange(n)], \
+            [np.ones(n), np.ones(n), np.ones(n)]
+        on_time = np.nonzero(day_rows >= 0)[0]
+        rows.append(day_rows[on_time])
+        locals_.append(on_time)
+        values.append(-np.ones(len(on_time)))
+        for material_id, per_unit in group.bill_columns().items():
+            uses = np.nonzero(per_unit[at] > 0)[0]
+            material = np.array([self.material_row[c, material_id] for c in cols[uses].tolist()], dtype=np.int64)
+            rows += [material, material]
+            locals_ += [uses, n + uses]
+            values += [per_unit[at][uses], per_unit[at][uses]]
+        cost = np.concatenate([distance - group.on_value[at], distance - group.late_value[at]])
+        upper = np.concatenate([group.room_on[at, places], group.room_all[at, places]])
+        new = self._columns(cost, upper, np.concatenate(rows), np.concatenate(locals_), np.concatenate(values))
+        self.pairs += list(zip(lines.tolist(), cols.tolist()))
+        self.on_column += new[:n].tolist()
+        self.late_column += new[n:].tolist()
+        self._batches(lines, cols, new[:n], new[n:], group.room_all[at, places])
+
+    def _batches(self, lines: np.ndarray, cols: np.ndarray, on: np.ndarray, late: np.ndarray,
+                 room: np.ndarray) -> None:
+        """A place no more than its batch limit of a line (pins already count in it), where it binds."""
+        board = self.board
+        limit = np.array([board.batch_left(board.inp.lines[k].line_id, board.place_ids[c])
+                          if board.places[board.place_ids[c]].batch_limit is not None else UNLIMITED
+                          for k, c in zip(lines.tolist(), cols.tolist())], dtype=float)
+        remaining = np.array([board.remaining[board.inp.lines[k].line_id] for k in lines.tolist()], dtype=float)
+        tight = np.nonzero(limit < remaining)[0]
+        if not len(tight):
+            return
+        starts = np.arange(0, 2 * len(tight), 2, dtype=np.int32)
+        index = np.column_stack([on[tight], late[tight]]).ravel().astype(np.int32)
+        self.highs.addRows(len(tight), np.full(len(tight), -INFINITY), limit[tight], len(index), starts, index,
+                           np.ones(len(index)))
+        self.rows += len(tight)
+
+    def run(self) -> bool:
+        """HiGHS from where it stopped (from scratch if that fails); whether it found the optimum."""
+        for _ in range(2):
+            self.highs.run()
+            if self.highs.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+                self.values = np.asarray(self.highs.getSolution().col_value)
+                return True
+            self.highs.clearSolver()   # a warm start can end short of a verdict: start again
+        return False
+
+    def prices(self, group: Candidates) -> tuple[np.ndarray, np.ndarray]:
+        """Reduced costs of every pair of the group, on time and late (lines x places of the group)."""
+        dual = np.asarray(self.highs.getSolution().row_dual)
+        line_dual = dual[[self.line_row[k] for k in group.lines.tolist()]]
+        total_dual = dual[[self.total_row[c, group.item] for c in group.places.tolist()]]
+        shared = group.distances() - line_dual[:, None]
+        for material_id, per_unit in group.bill_columns().items():
+            duals = dual[[self.material_row[c, material_id] for c in group.places.tolist()]]
+            shared -= per_unit[:, None] * duals[None, :]
+        late = shared - total_dual[None, :] - group.late_value[:, None]
+        on = shared + dual[self._day_rows(group)] - group.on_value[:, None]
+        return on, late
+
+    def _day_rows(self, group: Candidates) -> np.ndarray:
+        """The running-total row each pair's on-time units would enter (lines x places; any row for those that
+        cannot be on time)."""
+        if group.item not in self.day_rows_of:
+            rows = np.zeros((len(group.lines), len(group.places)), dtype=np.int64)
+            for c, col in enumerate(group.places.tolist()):
+                days, first = self.day_row[col, group.item]
+                if len(days):
+                    rows[:, c] = first + np.minimum(np.searchsorted(days, np.maximum(group.last, 0)), len(days) - 1)
+            self.day_rows_of[group.item] = rows
+        return self.day_rows_of[group.item]
+
+    def solution(self, rounds: int) -> Solution:
+        """The programme's units per pair, pairs in the order of the lines and places given."""
+        values = self.values
+        if values is None:
+            return Solution([], np.zeros(0), np.zeros(0), rounds)
+        values = np.concatenate([values, np.zeros(len(self.on_column) * 2)])   # pairs added after it: none
+        order = sorted(range(len(self.pairs)), key=self.pairs.__getitem__)
+        board = self.board
+        pairs = [(board.inp.lines[self.pairs[k][0]].line_id, board.place_ids[self.pairs[k][1]]) for k in order]
+        return Solution(pairs, values[np.array(self.on_column, dtype=np.int64)[order]],
+                        values[np.array(self.late_column, dtype=np.int64)[order]], rounds, len(self.pairs))
