@@ -65,6 +65,7 @@ class Settings:
     remember_days: float = 30.0       # ...or this long on a device where "stay signed in" was ticked
     default_locale: str = "fr"
     plan_daily_at: str = "06:00"      # French time of the daily planner run; "off": none
+    plan_run_timeout: float = 300.0   # seconds a planner run may go without news before it is given up (failed)
     log_format: str = "text"          # "json": one JSON object per log line, for a log collector
     smtp_url: str = ""                # smtp://user:password@host:587 (STARTTLS when offered), smtps://host:465 (TLS);
                                       # empty: e-mails stay in the outbox an admin reads in the app

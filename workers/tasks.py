@@ -63,10 +63,20 @@ def apply_key(self, machine_id: int, result: dict) -> str:  # noqa: ANN001 - Cel
 
 @shared_task(name="makernet.replan_place")
 def replan_place(place_id: int, reason: str, trigger: str) -> int:
-    """A place can do less than planned (a printer down, a stock-out): re-plan its waiting proposals."""
+    """A place can do less than planned (a printer down, a stock-out): withdraw its waiting proposals and post the
+    run that re-plans them."""
 
     run = plans.replan_place(current_context(), place_id, reason, trigger)
     return run["id"] if run else 0
+
+
+@shared_task(name="makernet.run_plan", bind=True, max_retries=None)
+def run_plan(self, run_id: int) -> str:  # noqa: ANN001 - Celery's bound task
+    """Make one planner run, step by step; while a run of its territory is in progress, ask again a little later."""
+    status = plans.execute_run(current_context(), run_id)
+    if status == "waiting":
+        raise self.retry(countdown=plans.WAIT_SECONDS)
+    return status
 
 
 @shared_task(name="makernet.tell")
@@ -118,9 +128,9 @@ def post_webhook(self, delivery_id: int) -> str:  # noqa: ANN001 - Celery's boun
 
 @shared_task(name="makernet.plan_daily")
 def plan_daily() -> int:
-    """The morning planner run over every coordination's territory (beat posts it)."""
+    """The morning planner runs, one per coordination's territory, posted to the workers (beat posts this)."""
 
-    return sum(run["proposed_units"] for run in plans.plan_daily(current_context()))
+    return len(plans.plan_daily(current_context()))
 
 
 @shared_task(name="makernet.heartbeat", bind=True)

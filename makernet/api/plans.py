@@ -1,9 +1,10 @@
-"""API of plans (/api/v1): planner runs, coordinators' pins and forbids, re-planning after a disruption."""
+"""API of plans (/api/v1): planner runs (started at once, made by a worker, followed until done), coordinators'
+pins and forbids, re-planning after a disruption."""
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 
-from flask import Blueprint, request
+from flask import Blueprint, request, url_for
 from pydantic import Field
 
 from makernet.api.endpoints import endpoint
@@ -15,7 +16,8 @@ from makernet.services import plans
 from makernet.services.access import Actor
 from makernet.services.context import current_context as ctx
 from makernet.services.listing import Filters, Rows, Window, page_list
-from makernet.services.plans import NothingToReplan, PlanRunResult, PlanRunView, RuleResult, RuleView, Withdrawal
+from makernet.services.plans import (NothingToReplan, PlanRunProgress, PlanRunStarted, PlanRunView, RuleResult,
+                                     RuleView, Withdrawal)
 
 bp = Blueprint("plans_api", __name__, url_prefix="/api/v1")
 
@@ -52,24 +54,43 @@ class WithdrawIn(Body):
     reason: Reason
 
 
-@endpoint(bp, "post", "/plans", "Run the planner: propose work orders for approved lines (coordinators)",
-          body=PlanIn, success=201, roles=("coordinator",))
-def run_plan(actor: Actor, body: PlanIn) -> PlanRunResult:
-    return plans.run_plan(ctx(), actor, strategy=body.strategy, release_days=body.release_days)
+Progress = TypeVar("Progress", bound=PlanRunProgress)
 
 
-@endpoint(bp, "get", "/plans", "Planner runs, newest first, with what they changed and why (coordinators)",
-          paged=True, filters=("since", "until"), dated="run", roles=("coordinator",))
+def worded(run: Progress) -> Progress:
+    """A run with the reason it failed, if it did, in the caller's language."""
+    failure = run["failure"]
+    return run if failure is None else run | {"failure": failure | {  # type: ignore[return-value]
+        "message": render(failure["code"], failure["params"])}}
+
+
+@endpoint(bp, "post", "/plans", "Start the planner over the territory's approved lines; answered at once (202) with "
+          "the run a worker makes, to follow at its link until done (coordinators)",
+          body=PlanIn, success=202, roles=("coordinator",), refused=(
+              ("409", "A run of an overlapping territory is queued or running (`plans.run_in_progress`, its id in "
+                      "`params.id`): follow it, and start again once it is done"),))
+def run_plan(actor: Actor, body: PlanIn) -> PlanRunStarted:
+    run = plans.start_plan(ctx(), actor, strategy=body.strategy, release_days=body.release_days)
+    return run | {"link": url_for("plans_api.get_plan", plan_run_id=run["id"])}  # type: ignore[return-value]
+
+
+@endpoint(bp, "get", "/plans", "Planner runs, newest first, with how far they have gone, what they changed and why "
+          "(coordinators)", paged=True, filters=("since", "until"), dated="run", roles=("coordinator",))
 def list_plans(actor: Actor, window: Window) -> Rows[PlanRunView]:
-    return plans.list_plan_runs(ctx(), actor, Filters.of(request.args), window)
+    runs = plans.list_plan_runs(ctx(), actor, Filters.of(request.args), window)
+    runs[:] = [worded(run) for run in runs]
+    return runs
 
 
-@endpoint(bp, "get", "/plans/{plan_run_id}", "One planner run (coordinators)", roles=("coordinator",))
+@endpoint(bp, "get", "/plans/{plan_run_id}", "One planner run: its status, step and progress while a worker makes "
+          "it, then what it proposed, changed, held and left over, or why it failed (coordinators)",
+          roles=("coordinator",))
 def get_plan(actor: Actor, plan_run_id: int) -> PlanRunView:
-    return plans.get_plan_run(ctx(), actor, plan_run_id)
+    return worded(plans.get_plan_run(ctx(), actor, plan_run_id))
 
 
-@endpoint(bp, "post", "/planning-rules", "Pin a line to a place or forbid the pair; the line is re-planned (coordinators)",
+@endpoint(bp, "post", "/planning-rules", "Pin a line to a place or forbid the pair; a run re-planning the line is "
+          "posted (coordinators)",
           body=RuleIn, success=201, roles=("coordinator",))
 def add_rule(actor: Actor, body: RuleIn) -> RuleResult:
     return plans.add_rule(ctx(), actor, kind=body.kind, request_line_id=body.request_line_id,
@@ -87,14 +108,15 @@ def lift_rule(actor: Actor, rule_id: int) -> RuleView:
     return plans.lift_rule(ctx(), actor, rule_id)
 
 
-@endpoint(bp, "post", "/places/{place_id}/replan", "Report lost capacity (printer down, stock-out): re-plan its open work",
-          body=DisruptionIn, roles=("operator", "coordinator"))
-def replan_place(actor: Actor, place_id: int, body: DisruptionIn) -> PlanRunResult | NothingToReplan:
+@endpoint(bp, "post", "/places/{place_id}/replan", "Report lost capacity (printer down, stock-out): its proposals "
+          "are withdrawn and a run re-planning them is posted", body=DisruptionIn, roles=("operator", "coordinator"))
+def replan_place(actor: Actor, place_id: int, body: DisruptionIn) -> PlanRunProgress | NothingToReplan:
     run = plans.request_replan(ctx(), actor, place_id, body.trigger, body.reason)
     return run or {"changes": [], "proposed_units": 0, "message": render("plans.nothing_to_replan")}
 
 
-@endpoint(bp, "post", "/places/{place_id}/withdraw", "A place stops taking work; its open work is re-planned",
+@endpoint(bp, "post", "/places/{place_id}/withdraw", "A place stops taking work; a run re-planning its open work "
+          "is posted",
           body=WithdrawIn, roles=("operator", "coordinator"))
 def withdraw_place(actor: Actor, place_id: int, body: WithdrawIn) -> Withdrawal:
     return plans.withdraw_place(ctx(), actor, place_id, body.reason)

@@ -35,6 +35,18 @@ MESSAGES = {
         "Le motif est une machine en panne (printer_down) ou un manque de matière (stock_out)."),
     "plans.replan_reason_required": _l("Indiquez ce qui s'est passé."),
     "plans.run_not_found": _l("Passage du planificateur n° %(id)s introuvable."),
+    "plans.run_in_progress": _l(
+        "Un passage du planificateur est déjà en cours pour ce territoire (n° %(id)s) : suivez-le ; relancez une "
+        "fois qu'il est fini s'il le faut."),
+    "plans.run_stale": _l(
+        "Le passage a été abandonné : le worker qui le faisait ne donnait plus de nouvelles. Rien n'a été écrit ; "
+        "relancez le planificateur."),
+    "plans.run_not_taken": _l(
+        "Le passage a été abandonné : aucun worker ne l'a pris à temps. Rien n'a été écrit ; vérifiez que les "
+        "workers tournent, puis relancez le planificateur."),
+    "plans.run_failed": _l(
+        "Le calcul a échoué : aucune proposition n'a été écrite. Relancez le planificateur ; si l'échec se répète, "
+        "prévenez un administrateur (le journal du worker dit pourquoi)."),
     "plans.strategy_unknown": _l("Stratégie inconnue : « %(value)s » ; choisissez parmi : %(allowed)s."),
     "plans.trigger_unknown": _l("Déclencheur inconnu : « %(value)s »."),
 }

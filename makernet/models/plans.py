@@ -1,15 +1,22 @@
 """Planner runs and coordinators' rules (pins and forbids)."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
+from sqlalchemy import JSON, Column, Index, text
 from sqlmodel import Field, SQLModel
 
 from makernet.models.base import json_column, utcnow
 
+ACTIVE_RUNS = "status IN ('queued', 'running')"   # a territory has at most one run so (waiting ones wait their turn)
+
 
 class PlanRun(SQLModel, table=True):
-    """One run of the planner: what triggered it, what it proposed, what changed and why."""
+    """One run of the planner: what triggered it, how far it has gone, what it proposed, what changed and why."""
+
+    # two runs of one territory never overlap: the database refuses a second one queued or running
+    __table_args__ = (Index("ix_planrun_active_territory", "territory_key", unique=True,
+                            postgresql_where=text(ACTIVE_RUNS), sqlite_where=text(ACTIVE_RUNS)),)
 
     id: int | None = Field(default=None, primary_key=True)
     strategy: str = Field(default="planner", max_length=20)   # planner, baseline
@@ -27,6 +34,19 @@ class PlanRun(SQLModel, table=True):
     held_units: int = 0
     created_by: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(default_factory=utcnow)
+    # waiting (its territory busy), queued, running, done, failed; a row written whole (as before runs were
+    # tasks) is a finished one
+    status: str = Field(default="done", max_length=10, index=True)
+    step: str = Field(default="", max_length=10)          # while running: reading, solving, writing
+    territory_key: str = Field(default="*", max_length=400)  # its départements sorted, comma-separated; * all
+    plan_day: date | None = None                          # the day it plans from
+    line_ids: list[int] | None = Field(default=None, sa_column=Column(JSON, nullable=True))  # None: every open line
+    release_days: int | None = None                       # None: every proposal made now, none held
+    error: str = Field(default="", max_length=80)         # a failed run's code (makernet.messages)...
+    error_params: dict = Field(default_factory=dict, sa_column=json_column())   # ...and its values
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    updated_at: datetime = Field(default_factory=utcnow)  # its last news: a run silent too long is given up
 
 
 class PlanningRule(SQLModel, table=True):

@@ -56,10 +56,16 @@ def allocatable_from(scenario: Scenario, item: str, kind: str, day: int) -> int:
 
 
 class NullQueue:
-    """The simulation sends nothing to printers."""
+    """The simulation sends nothing to printers; a planner run posted (a re-plan after a disruption, a decline) is
+    made at once, in order, as a worker would make it."""
+
+    def __init__(self) -> None:
+        self.ctx: Context | None = None
 
     def enqueue(self, task_name: str, *args: object, **options: object) -> None:
-        """Drop the task."""
+        """Make a planner run now; drop any other task."""
+        if task_name == "run_plan" and self.ctx is not None:
+            plans.execute_run(self.ctx, *args)  # type: ignore[arg-type]
 
 
 @dataclass
@@ -89,8 +95,10 @@ class Simulation:
         self.folder = folder or Path(tempfile.mkdtemp(prefix="makernet-sim-"))
         self.db = Database(f"sqlite:///{self.folder / f'{strategy}.sqlite3'}")
         schema.upgrade(self.db)
-        self.ctx = Context(db=self.db, tasks=NullQueue(), subscribers=SUBSCRIBERS,
+        queue = NullQueue()
+        self.ctx = Context(db=self.db, tasks=queue, subscribers=SUBSCRIBERS,
                            settings=Settings(instance_dir=self.folder, secret_key="sim"))
+        queue.ctx = self.ctx
         with self.db.transaction() as tx:
             self.loaded: Loaded = load(tx.session, scenario)
         self.rng = random.Random(scenario.seed * 7919)

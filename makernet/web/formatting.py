@@ -55,6 +55,9 @@ LABELS = {
     "daily": _l("Passage quotidien"), "taken_back": _l("Travail repris par la coordination"),
     "proposé": _l("Proposé"), "accepté automatiquement": _l("Accepté automatiquement"), "retiré": _l("Retiré"),
     "libéré": _l("Libéré"), "pin": _l("Épinglage"), "forbid": _l("Interdiction"),
+    # a planner run while a worker makes it ("queued", "done" and "failed" are above), and its steps
+    "waiting": _l("Attend son tour"), "running": _l("En cours"), "reading": _l("lecture des demandes"),
+    "solving": _l("calcul"), "writing": _l("écriture des propositions"),
     # an e-mail's state in the outbox ("failed" is above)
     "pending": _l("À envoyer"), "sending": _l("Envoi en cours"), "sent": _l("Envoyé"),
     "outbox": _l("Gardé ici (pas de serveur SMTP)"), "digest": _l("Attend le résumé du jour"),

@@ -54,7 +54,7 @@ def test_a_coordinator_runs_the_planner_reads_its_reasons_and_pins_a_line(page: 
     page.get_by_label("Unités épinglées").fill("30")
     page.get_by_label("Pourquoi").fill("la Rochelle a déjà l'élastique")
     page.get_by_role("button", name="Appliquer et replanifier la ligne").click()
-    expect(page.get_by_text("Ligne épinglée : elle a été replanifiée.")).to_be_visible()
+    expect(page.get_by_text("Ligne épinglée : un passage du planificateur la replanifie.")).to_be_visible()
     expect(page.get_by_text("Règle de la coordination").first).to_be_visible()
     pinned = page.locator("article", has_text="FabLab La Rochelle").filter(has_text=f"demande n° {request['id']}")
     expect(pinned.first.locator(".explanation")).to_contain_text("Affectation épinglée par la coordination.")

@@ -16,6 +16,7 @@ from makernet.api.openapi import EXAMPLES
 from makernet.demo import DEMO_PASSWORD
 from makernet.services import mail
 from tests.support.notices import run_tell_tasks
+from tests.support.runs import run_posted_plans
 from tests.support.api import (ADMIN, COORDINATOR, OPERATOR, OTHER_OPERATOR, REQUESTER, SEWING_OPERATOR,
                                ApiClient)
 
@@ -199,11 +200,15 @@ def planner(call: Checked, items: list[dict], lab: int, aunis: int) -> None:
     """The coordination runs the planner, pins a line, lifts the pin; places report lost capacity or drop out."""
     visor = next(i for i in items if i["code"] == "visiere")
     request = requested(call, visor, 30)
+    app = call.api.client.application
+    run_posted_plans(app)   # the re-plans the places' answers posted: a run of the territory is never started twice
     run = call("post", "/plans", COORDINATOR, json={"release_days": None})
+    run_posted_plans(app)   # what the worker does with it
     call("get", "/plans", COORDINATOR)
     call("get", f"/plans/{run['id']}", COORDINATOR)
     rule = call("post", "/planning-rules", COORDINATOR, json={
         "kind": "pin", "request_line_id": request["lines"][0]["id"], "place_id": lab, "note": "au plus près"})
+    run_posted_plans(app)
     call("get", "/planning-rules", COORDINATOR)
     call("post", f"/planning-rules/{rule['id']}/lift", COORDINATOR)
     call("post", f"/places/{lab}/replan", OPERATOR, json={"trigger": "printer_down", "reason": "buse bouchée"})

@@ -14,6 +14,7 @@ from makernet.services.accounts.views import actor_of_user
 from makernet.services.notices.views import Kind
 from tests.support.api import ADMIN, COORDINATOR, OPERATOR, OTHER_OPERATOR, OTHER_REQUESTER, REQUESTER
 from tests.support.notices import run_tell_tasks
+from tests.support.runs import run_posted_plans
 
 SOON = (date.today() + timedelta(days=10)).isoformat()
 
@@ -87,6 +88,7 @@ def test_work_proposed_tells_the_places_operators_with_the_page_to_answer_on(app
     assert notice.subject == "Travail proposé à FabLab La Rochelle : 20 × Visière de protection"
     assert received(app, OTHER_OPERATOR) == []
     api.ok("post", f"/work-orders/{order['id']}/decline", OPERATOR, json={"reason": "plus de PETG"})
+    assert run_posted_plans(app) == ["done"]
     run_tell_tasks(app)
     [declined] = [n for n in received(app, COORDINATOR) if n.kind == "work_refused"]
     assert declined.subject == f"FabLab La Rochelle a décliné l'ordre n° {order['id']}"

@@ -13,6 +13,7 @@ from tests.support.api import (ADMIN, COORDINATOR, OPERATOR, OTHER_OPERATOR, OTH
                                SEWING_OPERATOR)
 from tests.support.notices import run_tell_tasks
 from tests.support.pages import Pages, text_of
+from tests.support.runs import planned
 from tests.unit.test_deliveries import made_masks, ship
 from tests.unit.test_notices import proposed_to_the_lab, received
 
@@ -69,7 +70,7 @@ def test_a_parcel_arrived_asks_its_requester_to_confirm(app, api) -> None:  # no
 
 def test_a_plan_run_tells_the_coordinators_what_it_proposed_in_their_digest(app, api) -> None:  # noqa: ANN001
     request, _lab, _order = proposed_to_the_lab(api, 20)
-    api.ok("post", "/plans", COORDINATOR, json={})
+    planned(api, app)
     run_tell_tasks(app)
     [changed] = [n for n in received(app, COORDINATOR) if n.kind == "plan_changed"]
     assert changed.mail_status == "digest"          # a coordinator's default for plan runs: the daily digest

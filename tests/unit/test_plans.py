@@ -19,6 +19,7 @@ from makernet.services.context import Context
 from makernet.services.stock.operations import append
 from makernet.services.subscriptions import SUBSCRIBERS
 from tests.support.fakes import RecordingQueue
+from tests.support.runs import run_posted_plans
 
 MONDAY = date(2026, 11, 23)
 
@@ -96,6 +97,7 @@ def test_a_decline_re_plans_the_units_elsewhere_and_records_why(ctx: Context) ->
     operator = actor(ctx, "fablab.larochelle@demo.makernet.fr" if first.place_id == place_id(ctx, "FabLab La Rochelle")
                      else "fablab.aunis@demo.makernet.fr")
     planning.decline_work_order(ctx, operator, first.id, "imprimantes prises", today=MONDAY)
+    assert run_posted_plans(ctx) == ["done"]
     again = orders(ctx, status="proposed")
     assert sum(o.quantity for o in again) == 40 and all(o.place_id != first.place_id for o in again)
     run = plans.list_plan_runs(ctx, coordinator(ctx))[0]
@@ -109,6 +111,7 @@ def test_a_partial_acceptance_re_plans_the_rest(ctx: Context) -> None:
     operator = actor(ctx, "fablab.larochelle@demo.makernet.fr" if first.place_id == place_id(ctx, "FabLab La Rochelle")
                      else "fablab.aunis@demo.makernet.fr")
     planning.accept_work_order(ctx, operator, first.id, 25, today=MONDAY)
+    assert run_posted_plans(ctx) == ["done"]
     rest = orders(ctx, status="proposed")
     assert sum(o.quantity for o in rest) == 15 and all(o.place_id != first.place_id for o in rest)
 
@@ -119,7 +122,9 @@ def test_a_printer_going_down_withdraws_the_places_proposals_and_re_plans_them(c
     busy = orders(ctx)[0].place_id
     with ctx.db.transaction() as tx:
         tx.session.execute(update(Machine).where(Machine.place_id == busy).values(state="offline"))
-    run = plans.replan_place(ctx, busy, "toutes les imprimantes hors ligne", "printer_down", MONDAY)
+    posted = plans.replan_place(ctx, busy, "toutes les imprimantes hors ligne", "printer_down", MONDAY)
+    assert posted["status"] == "queued" and run_posted_plans(ctx) == ["done"]
+    run = plans.get_plan_run(ctx, coordinator(ctx), posted["id"])
     assert run["trigger"] == "printer_down"
     assert [c["what"] for c in run["changes"]].count("retiré") >= 1
     assert all(o.place_id != busy for o in orders(ctx, status="proposed"))
@@ -133,6 +138,7 @@ def test_a_stock_out_keeps_new_work_away_from_the_place_without_material(ctx: Co
         for material_id, level in _levels(tx.session, busy).items():
             append(tx.session, StockEntry(place_id=busy, material_id=material_id, quantity=-level, kind="adjustment"))
     plans.replan_place(ctx, busy, "plus de PLA", "stock_out", MONDAY)
+    assert run_posted_plans(ctx) == ["done"]
     assert orders(ctx, status="proposed") and all(o.place_id != busy for o in orders(ctx, status="proposed"))
 
 
@@ -150,7 +156,8 @@ def test_a_place_dropping_out_gives_back_its_unstarted_accepted_work_for_re_plan
     plans.run_plan(ctx, coordinator(ctx), today=MONDAY)
     (order,) = orders(ctx)
     result = plans.withdraw_place(ctx, coordinator(ctx), order.place_id, "bénévoles épuisés", MONDAY)
-    assert result["plan_run"]["trigger"] == "place_out"
+    assert run_posted_plans(ctx) == ["done"]
+    assert plans.get_plan_run(ctx, coordinator(ctx), result["plan_run"]["id"])["trigger"] == "place_out"
     with ctx.db.reading() as s:
         kept = s.get(WorkOrder, order.id)
         started = sum(j.units for j in s.exec(select(Job).where(Job.work_order_id == order.id,
@@ -175,13 +182,15 @@ def test_coordinators_pin_and_forbid_and_the_line_is_re_planned_accordingly(ctx:
     plans.run_plan(ctx, coordinator(ctx), today=MONDAY)
     first = orders(ctx)[0].place_id
     rule = plans.add_rule(ctx, coordinator(ctx), kind="forbid", request_line_id=line_id, place_id=first, today=MONDAY)
+    assert run_posted_plans(ctx) == ["done"]
     assert all(o.place_id != first for o in orders(ctx, status="proposed"))
     plans.lift_rule(ctx, coordinator(ctx), rule["id"])
     pinned = plans.add_rule(ctx, coordinator(ctx), kind="pin", request_line_id=line_id, place_id=first, quantity=10,
                                today=MONDAY)
+    assert run_posted_plans(ctx) == ["done"]
     assert any(o.place_id == first and o.quantity >= 10 for o in orders(ctx, status="proposed"))
     assert "épinglée" in " ".join(o.explanation for o in orders(ctx, status="proposed"))
-    assert pinned["plan_run"]["trigger"] == "rule"
+    assert plans.get_plan_run(ctx, coordinator(ctx), pinned["plan_run"]["id"])["trigger"] == "rule"
     assert [r["kind"] for r in plans.list_rules(ctx, coordinator(ctx))] == ["pin"]
 
 
@@ -202,7 +211,10 @@ def test_the_api_runs_the_planner_explains_it_and_refuses_bad_input_with_4xx(api
         "needed_by": (date.today() + timedelta(days=6)).isoformat(), "delivery_point": "Accueil",
         "lines": [{"item_id": visor["id"], "quantity": 30}], "priority": "care_staff"})
     api.ok("post", f"/requests/{request['id']}/approve", COORDINATOR)
-    run = api.ok("post", "/plans", COORDINATOR, json={}, status=201)
+    started = api.ok("post", "/plans", COORDINATOR, json={}, status=202)
+    assert started["status"] == "queued" and started["link"] == f"/api/v1/plans/{started['id']}"
+    assert run_posted_plans(api.client.application) == ["done"]
+    run = api.ok("get", started["link"].removeprefix("/api/v1"), COORDINATOR)
     assert run["proposed_units"] == 30
     order = api.ok("get", f"/work-orders/{run['changes'][0]['work_order_id']}", COORDINATOR)
     assert "km du point de livraison" in order["explanation"]
@@ -210,7 +222,9 @@ def test_the_api_runs_the_planner_explains_it_and_refuses_bad_input_with_4xx(api
     assert api.call("post", "/plans", OPERATOR, json={}).status_code == 403
     assert api.call("post", "/plans", COORDINATOR, json={"strategy": "random"}).status_code == 422
     assert api.call("post", "/plans", COORDINATOR, json={"release_days": -1}).status_code == 422
-    assert api.ok("post", "/plans", COORDINATOR, json={"release_days": None}, status=201)["held_units"] == 0
+    again = api.ok("post", "/plans", COORDINATOR, json={"release_days": None}, status=202)
+    run_posted_plans(api.client.application)
+    assert api.ok("get", f"/plans/{again['id']}", COORDINATOR)["held_units"] == 0
     assert api.call("post", "/planning-rules", COORDINATOR, json={"kind": "pin"}).status_code == 422
     assert api.call("get", "/plans/999999", COORDINATOR).status_code == 404
     assert api.call("post", "/places/999999/withdraw", COORDINATOR, json={"reason": "x"}).status_code == 404
@@ -255,11 +269,15 @@ def test_a_release_window_out_of_range_is_refused_and_nothing_is_written(ctx: Co
 
 def test_the_morning_run_plans_each_coordinations_territory_once_without_allocating_twice(ctx: Context) -> None:
     approved_request(ctx, 60)
-    runs = plans.plan_daily(ctx, today=MONDAY)
+    posted = plans.plan_daily(ctx, today=MONDAY)
+    assert [r["status"] for r in posted] == ["queued"] and run_posted_plans(ctx) == ["done"]
+    runs = [plans.get_plan_run(ctx, coordinator(ctx), r["id"]) for r in posted]
     assert [(r["trigger"], r["territory"]) for r in runs] == [("daily", sorted(coordinator(ctx).territory))]
     assert runs[0]["proposed_units"] == 60 == sum(o.quantity for o in orders(ctx, status="proposed"))
     again = plans.plan_daily(ctx, today=MONDAY)
-    assert again[0]["proposed_units"] == 0 and sum(o.quantity for o in orders(ctx)) == 60
+    run_posted_plans(ctx)
+    assert plans.get_plan_run(ctx, coordinator(ctx), again[0]["id"])["proposed_units"] == 0
+    assert sum(o.quantity for o in orders(ctx)) == 60
 
 
 def test_the_planner_sees_each_place_s_open_work_by_the_day_it_is_needed(ctx: Context) -> None:

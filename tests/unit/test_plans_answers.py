@@ -11,6 +11,7 @@ from sqlmodel import select
 from makernet.models import Machine, Place
 from tests.support.api import COORDINATOR, OPERATOR, OTHER_OPERATOR, REQUESTER, ApiClient
 from tests.support.pages import Pages, text_of
+from tests.support.runs import planned, run_posted_plans
 
 LA_ROCHELLE, AUNIS = "FabLab La Rochelle", "Fab-lab de l'Aunis"
 
@@ -48,6 +49,7 @@ def proposed(api: ApiClient) -> list[dict]:
 def test_a_partial_acceptance_of_work_allocated_by_hand_re_plans_the_rest(app, api: ApiClient) -> None:  # noqa: ANN001
     order = by_hand(api, app, visor_request(api, 20), LA_ROCHELLE, 20)
     api.ok("post", f"/work-orders/{order['id']}/accept", OPERATOR, json={"quantity": 15})
+    assert run_posted_plans(app) == ["done"]
     (rest,) = proposed(api)
     assert rest["quantity"] == 5 and rest["place_id"] == place_named(app, AUNIS) and rest["plan_run_id"]
     run = api.ok("get", "/plans", COORDINATOR)[0]
@@ -57,6 +59,7 @@ def test_a_partial_acceptance_of_work_allocated_by_hand_re_plans_the_rest(app, a
 def test_a_decline_of_work_allocated_by_hand_re_plans_it_saying_the_place_declined(app, api) -> None:  # noqa: ANN001
     order = by_hand(api, app, visor_request(api, 20), AUNIS, 20)
     api.ok("post", f"/work-orders/{order['id']}/decline", OTHER_OPERATOR, json={"reason": "plus de filament"})
+    assert run_posted_plans(app) == ["done"]
     (again,) = proposed(api)
     assert again["quantity"] == 20 and again["place_id"] == place_named(app, LA_ROCHELLE)
     assert api.ok("get", "/planning-rules", COORDINATOR) == []
@@ -69,8 +72,10 @@ def test_a_line_every_place_refused_is_left_naming_who_refused_not_the_coordinat
     request = visor_request(api, 20)
     order = by_hand(api, app, request, AUNIS, 20)
     api.ok("post", f"/work-orders/{order['id']}/decline", OTHER_OPERATOR, json={"reason": "plus de filament"})
+    assert run_posted_plans(app) == ["done"]
     (again,) = proposed(api)
     api.ok("post", f"/work-orders/{again['id']}/accept", OPERATOR, json={"quantity": 5})
+    assert run_posted_plans(app) == ["done"]
     (left,) = api.ok("get", "/plans", COORDINATOR)[0]["unplanned"]
     assert left["quantity"] == 15 and api.ok("get", "/planning-rules", COORDINATOR) == []
     assert f"{LA_ROCHELLE} (n'a accepté qu'une partie de cette ligne)" in left["reason"]
@@ -81,6 +86,7 @@ def test_a_coordinator_s_forbid_is_still_said_to_be_the_coordination_s(app, api:
     request = visor_request(api, 20)
     api.ok("post", "/planning-rules", COORDINATOR, json={
         "kind": "forbid", "request_line_id": request["lines"][0]["id"], "place_id": place_named(app, AUNIS)})
+    assert run_posted_plans(app) == ["done"]
     (order,) = proposed(api)
     assert f"{AUNIS} (" in order["explanation"] and "écartée par la coordination" in order["explanation"]
 
@@ -106,7 +112,7 @@ def test_the_planner_quotes_the_capacity_and_printers_the_allocation_page_shows(
     # 12 hours a printer (open 10, the last plate runs on): two 6-hour plates of 10 visors
     assert shown == f"Visière de protection : {expected}"
     assert capacity_on_the_page(pages, request, LA_ROCHELLE) == "Visière de protection : 80 (4 imprimantes)"
-    api.ok("post", "/plans", COORDINATOR, json={})
+    planned(api, app)
     (order,) = proposed(api)
     assert order["place_id"] == aunis
     assert (f"Capacité de {AUNIS} : environ {20 * printers} par jour avec {printers} "

@@ -9,8 +9,10 @@ from sqlmodel import select
 from makernet.models import Machine, Material, Place, StockEntry, WorkOrder
 from makernet.models.plans import PlanRun
 from makernet.services import fleet, plans, production
+from makernet.services.plans.views import plan_run_view
 from printers.base import PrinterState, PrinterUnreachable
 from tests.support.api import COORDINATOR, OPERATOR, REQUESTER, ApiClient
+from tests.support.runs import run_posted_plans
 
 
 def place_named(app, name: str) -> int:  # noqa: ANN001
@@ -41,8 +43,12 @@ def status_of(app, order_id: int) -> str:  # noqa: ANN001
 
 
 def run_posted(app, posted: tuple) -> dict | None:  # noqa: ANN001
-    """What the worker does with a posted replan_place task."""
-    return plans.replan_place(app.extensions["makernet"], *posted)
+    """What the workers do with a posted replan_place task: withdraw, post the run, make it. The run, done."""
+    ctx = app.extensions["makernet"]
+    started = plans.replan_place(ctx, *posted)
+    assert started is not None and run_posted_plans(app) == ["done"]
+    with ctx.db.reading() as s:
+        return plan_run_view(s.get(PlanRun, started["id"]))
 
 
 def test_a_printer_going_down_re_plans_the_places_waiting_proposals_once(app, api, printer):  # noqa: ANN001

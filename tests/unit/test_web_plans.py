@@ -7,8 +7,11 @@ from datetime import date, timedelta
 import pytest
 from babel.dates import format_date
 
+from makernet.models.plans import PlanRun
+
 from tests.support.api import COORDINATOR, OPERATOR, REQUESTER, ApiClient
 from tests.support.pages import Pages, errors_of, text_of
+from tests.support.runs import run_posted_plans
 from tests.support.snapshots import row_counts
 
 SOON = (date.today() + timedelta(days=12)).isoformat()
@@ -33,15 +36,17 @@ def place_id(api: ApiClient, name: str) -> int:
     return next(p["id"] for p in api.ok("get", "/places", COORDINATOR) if p["name"] == name)
 
 
-def test_a_coordinator_runs_the_planner_and_reads_why_each_proposal_was_made(pages: Pages, api: ApiClient) -> None:
+def test_a_coordinator_runs_the_planner_and_reads_why_each_proposal_was_made(pages: Pages, api: ApiClient, app) -> None:  # noqa: ANN001
     request = approved_visors(api, 150)
     pages.sign_in(COORDINATOR)
     screen = text_of(pages.get("/plans"))
     assert "150 unités à planifier" in screen.replace("\u202f", " ") and f"n° {request['id']}" in screen
     answer = pages.post("/plans")
     assert answer.status_code == 302
+    assert run_posted_plans(app) == ["done"]
     run = text_of(pages.get(answer.headers["Location"]))
     assert "Propositions de ce passage" in run and "Lancée par la coordination" in run
+    assert "Planification faite : 150 unités proposées, 0 non planifiée." in run.replace("\u202f", " ")
     assert re.search(r"km du point de livraison", run) and "Capacité de" in run and "Prêtes vers le" in run
     orders = [o for o in api.ok("get", "/work-orders", COORDINATOR) if o["request_id"] == request["id"]]
     assert sum(o["quantity"] for o in orders) == 150 and all(o["status"] == "proposed" for o in orders)
@@ -57,6 +62,7 @@ def test_a_pin_replans_the_line_to_that_place_and_can_be_lifted(pages: Pages, ap
     answer = pages.post("/planning-rules", {"kind": "pin", "request_line_id": line, "place_id": aunis,
                                             "quantity": "", "note": "matière déjà sur place"})
     assert answer.status_code == 302
+    assert run_posted_plans(pages.client.application) == ["done"]
     run = text_of(pages.get(answer.headers["Location"]))
     assert "Règle de la coordination" in run and "épinglée par la coordination" in run
     orders = [o for o in api.ok("get", "/work-orders", COORDINATOR) if o["request_line_id"] == line]
@@ -74,10 +80,12 @@ def test_a_forbidden_place_gets_none_of_the_line_when_it_is_planned_again(pages:
     pages.sign_in(COORDINATOR)
     pages.get("/plans")
     first = pages.post("/plans").headers["Location"]
+    run_posted_plans(pages.client.application)
     taken = next(o for o in api.ok("get", "/work-orders", COORDINATOR) if o["request_line_id"] == line)
     html = pages.get(first)
     assert "Interdire ce lieu" in html
     answer = pages.post("/planning-rules", {"kind": "forbid", "request_line_id": line, "place_id": taken["place_id"]})
+    run_posted_plans(pages.client.application)
     run = text_of(pages.get(answer.headers["Location"]))
     assert "Retiré" in run and "affectation interdite par la coordination" in run
     proposed = [o for o in api.ok("get", "/work-orders", COORDINATOR)
@@ -117,6 +125,7 @@ def test_the_run_page_lists_the_work_held_for_later_with_its_place_and_start(pag
         api.ok("post", f"/requests/{request['id']}/approve", COORDINATOR)
     pages.sign_in(COORDINATOR)
     answer = pages.post("/plans")
+    run_posted_plans(pages.client.application)
     run = api.ok("get", "/plans", COORDINATOR)[0]
     assert run["held_units"] > 0
     page = text_of(pages.get(answer.headers["Location"])).replace("\u202f", " ")
@@ -125,3 +134,23 @@ def test_the_run_page_lists_the_work_held_for_later_with_its_place_and_start(pag
     day = format_date(date.fromisoformat(held["start"]), "medium", locale="fr")
     assert f"début prévu le {day}" in page
     assert f"{run['held_units']:,}".replace(",", " ") in page
+
+
+def test_a_run_over_a_nation_shows_the_first_lines_it_held_or_left_and_counts_the_rest(pages: Pages, api: ApiClient,
+                                                                                        app) -> None:  # noqa: ANN001
+    request = approved_visors(api, 10_000)
+    pages.sign_in(COORDINATOR)
+    answer = pages.post("/plans", {"release_days": 0})
+    assert run_posted_plans(app) == ["done"]
+    run_id = int(answer.headers["Location"].rsplit("/", 1)[1])
+    line = request["lines"][0]["id"]
+    with app.extensions["makernet"].db.transaction() as tx:   # a run that held and left over many lines
+        run = tx.session.get(PlanRun, run_id)
+        run.held = [{"line_id": line, "place_id": 1, "quantity": 3, "start": None, "on_time": False,
+                     "reason": "plus tard"}] * 250
+        run.unplanned = [{"line_id": line, "quantity": 2, "reason": "Capacité épuisée"}] * 201
+        tx.session.add(run)
+    page = text_of(pages.get(f"/plans/{run_id}")).replace("\u202f", " ")
+    assert "Et 50 autres lignes prévues plus tard" in page and "Et 1 autre ligne non planifiée" in page
+    assert page.count("Capacité épuisée") == 200
+    assert len(api.ok("get", f"/plans/{run_id}", COORDINATOR)["held"]) == 250   # the API gives them all

@@ -6,6 +6,7 @@ import pytest
 
 from tests.support.api import COORDINATOR, OPERATOR, ApiClient
 from tests.support.pages import Pages, text_of
+from tests.support.runs import run_posted_plans
 from tests.unit.test_plans_answers import AUNIS, LA_ROCHELLE, by_hand, place_named, proposed, visor_request
 
 
@@ -35,6 +36,7 @@ def test_a_coordinator_brings_accepted_work_down_and_the_units_not_begun_are_pla
     assert sorted(plates(api, order)) == [("cancelled", 10), ("printing", 10), ("printing", 10), ("printing", 10),
                                           ("printing", 10), ("queued", 5)]
     assert changed["reason"] == "15 unités reprises par la coordination : la mairie de Surgères en fera une partie"
+    assert run_posted_plans(app) == ["done"]
     (again,) = proposed(api)
     assert again["quantity"] == 15 and again["request_line_id"] == order["request_line_id"]
     run = api.ok("get", "/plans", COORDINATOR)[0]
@@ -49,6 +51,7 @@ def test_calling_off_accepted_work_keeps_the_plates_begun_and_re_plans_the_rest(
     assert (called_off["status"], called_off["accepted_quantity"]) == ("accepted", 40)
     assert called_off["reason"] == "20 unités reprises par la coordination : doublon"
     assert sorted(plates(api, order)) == [("cancelled", 10)] * 2 + [("printing", 10)] * 4
+    assert run_posted_plans(app) == ["done"]
     assert sum(o["quantity"] for o in proposed(api)) == 20
     # now everything left is on a machine: nothing more to take back, said so, nothing changed
     error = refusal(api, "post", f"/work-orders/{order['id']}/cancel", {"reason": "encore"}, 409)
@@ -61,6 +64,7 @@ def test_calling_off_a_proposal_withdraws_it_and_plans_its_units_again(app, api)
     called_off = api.ok("post", f"/work-orders/{order['id']}/cancel", COORDINATOR,
                         json={"reason": "Aunis est en congé"})
     assert (called_off["status"], called_off["reason"]) == ("cancelled", "Annulé par la coordination : Aunis est en congé")
+    assert run_posted_plans(app) == ["done"]
     (again,) = proposed(api)
     assert again["quantity"] == 20 and again["id"] != order["id"]
 
@@ -69,6 +73,7 @@ def test_a_proposal_brought_down_keeps_waiting_for_the_place_s_answer(app, api) 
     order = by_hand(api, app, visor_request(api, 30), AUNIS, 30)
     changed = api.ok("patch", f"/work-orders/{order['id']}", COORDINATOR, json={"quantity": 20, "reason": "moins"})
     assert (changed["status"], changed["quantity"]) == ("proposed", 20)
+    assert run_posted_plans(app) == ["done"]
     assert sorted(o["quantity"] for o in proposed(api)) == [10, 20]
 
 

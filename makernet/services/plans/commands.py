@@ -16,33 +16,48 @@ from makernet.services.access import (Actor, sees_territory_place, territory_pla
 from makernet.services.context import Context
 from makernet.services.events import PlaceStopped, record
 from makernet.services.planning.operations import allocatable_place
-from makernet.services.plans.views import rule_view
-from makernet.services.plans.worker import propose, replan_place
+from makernet.services.plans.operations import open_run, post
+from makernet.services.plans.views import plan_run_progress, rule_view
+from makernet.services.plans.worker import propose, replan_place, start
 from makernet.services.transitions import move
-from makernet.services.plans.views import PlanRunResult, RuleResult, RuleView, Withdrawal
+from makernet.services.plans.views import PlanRunProgress, PlanRunResult, RuleResult, RuleView, Withdrawal
 
 MAX_RELEASE_DAYS = 120
 
 
+def start_plan(ctx: Context, actor: Actor, *, strategy: str = "planner", today: date | None = None,
+               release_days: int | None = RELEASE_DAYS) -> PlanRunProgress:
+    """A coordinator starts the planner over the approved lines and places of their territory: a worker makes the
+    run; it is answered at once, queued.
+
+    Work places would start within `release_days` is proposed; the rest is planned and held for the next run (run
+    it daily), or proposed at once with `release_days=None`. Refused while a run of an overlapping territory is in
+    progress (`plans.run_in_progress`, naming it).
+    """
+    _check_release(actor, release_days)
+    return start(ctx, wait=False, territory=territory_scope(actor), trigger="manual", user_id=actor.user_id,
+                 reason="lancé par la coordination", today=today, strategy=strategy, release_days=release_days)
+
+
 def run_plan(ctx: Context, actor: Actor, *, strategy: str = "planner", today: date | None = None,
              release_days: int | None = RELEASE_DAYS) -> PlanRunResult:
-    """A coordinator runs the planner over the approved lines and places of their territory.
+    """The same run made at once in this process, its result returned (the simulator, the benchmarks, tests)."""
+    _check_release(actor, release_days)
+    return propose(ctx, user_id=actor.user_id, territory=territory_scope(actor), trigger="manual",
+                   reason="lancé par la coordination", today=today, strategy=strategy, release_days=release_days)
 
-    Work places would start within `release_days` is proposed; the rest is planned and held
-    for the next run (run it daily), or proposed at once with `release_days=None`.
-    """
+
+def _check_release(actor: Actor, release_days: int | None) -> None:
+    """Only coordinators run the planner, over a release window of 0 to MAX_RELEASE_DAYS days (or none)."""
     actor.require("coordinator")
-
     if release_days is not None and not 0 <= release_days <= MAX_RELEASE_DAYS:
         raise InvalidInput("plans.release_days_out_of_range", field="release_days", most=MAX_RELEASE_DAYS)
-    territory = territory_scope(actor)
-    return propose(ctx, user_id=actor.user_id, territory=territory, trigger="manual",
-                   reason="lancé par la coordination", today=today, strategy=strategy, release_days=release_days)
 
 
 def add_rule(ctx: Context, actor: Actor, *, kind: str, request_line_id: int, place_id: int,
              quantity: int | None = None, note: str = "", today: date | None = None) -> RuleResult:
-    """Pin a line to a place or forbid the pair; the line is planned again at once."""
+    """Pin a line to a place or forbid the pair; a run planning the line again is posted (it waits its turn behind
+    a run of the territory in progress)."""
     actor.require("coordinator")
 
     if kind not in ("pin", "forbid"):
@@ -61,12 +76,12 @@ def add_rule(ctx: Context, actor: Actor, *, kind: str, request_line_id: int, pla
         s.add(rule)
         s.flush()
         changes = _release_for_rule(s, rule, actor.user_id)
-        view = rule_view(rule)
-    words = "épinglée à" if kind == "pin" else "interdite pour"
-    run = propose(ctx, user_id=actor.user_id, territory=territory_scope(actor),
-                  trigger="rule", reason=f"Ligne {line.id} {words} {place.name}", line_ids={line.id}, today=today,
-                  changes=changes)
-    return view | {"plan_run": run}
+        words = "épinglée à" if kind == "pin" else "interdite pour"
+        run = open_run(s, ctx.settings.plan_run_timeout, wait=True, territory=territory_scope(actor), trigger="rule",
+                       reason=f"Ligne {line.id} {words} {place.name}", user_id=actor.user_id, strategy="planner",
+                       today=today or date.today(), line_ids={line.id}, release_days=RELEASE_DAYS, changes=changes)
+        post(ctx, tx, run.id)
+        return rule_view(rule) | {"plan_run": plan_run_progress(run)}
 
 
 def _release_for_rule(s: Session, rule: PlanningRule, user_id: int | None) -> list[dict]:
@@ -98,7 +113,8 @@ def lift_rule(ctx: Context, actor: Actor, rule_id: int) -> RuleView:
 
 
 def withdraw_place(ctx: Context, actor: Actor, place_id: int, reason: str, today: date | None = None) -> Withdrawal:
-    """A place drops out (its operator or a coordinator says so): it gets no more work, its open work is re-planned."""
+    """A place drops out (its operator or a coordinator says so): it gets no more work, a run re-planning its open
+    work is posted."""
     actor.require("operator", "coordinator")
     if not reason.strip():
         raise InvalidInput("plans.withdraw_reason_required", field="reason")
@@ -114,8 +130,9 @@ def withdraw_place(ctx: Context, actor: Actor, place_id: int, reason: str, today
 
 
 def request_replan(ctx: Context, actor: Actor, place_id: int, trigger: str, reason: str,
-                   today: date | None = None) -> PlanRunResult | None:
-    """A coordinator or the place's operator reports lost capacity (a printer down, a stock-out): re-plan."""
+                   today: date | None = None) -> PlanRunProgress | None:
+    """A coordinator or the place's operator reports lost capacity (a printer down, a stock-out): a re-plan is
+    posted."""
     actor.require("operator", "coordinator")
     if trigger not in ("printer_down", "stock_out"):
         raise InvalidInput("plans.replan_trigger_unknown", field="trigger")

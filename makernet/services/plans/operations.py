@@ -1,13 +1,118 @@
-"""Steps of re-planning run inside a caller's transaction: proposals withdrawn, accepted work released."""
+"""Steps of planning run inside a caller's transaction: proposals withdrawn, accepted work released, a run
+recorded in its territory's turn.
+
+Two runs of one territory never overlap: a run is queued only when no run of a territory sharing a département
+with it is queued or running; otherwise a coordinator's run is refused, naming the one in progress, and an
+event's re-plan waits its turn (`waiting`), so that it is never lost. Recording runs takes turns across processes
+(PostgreSQL: an advisory lock for the transaction; SQLite: the database's one writer, taken by the first write),
+and a partial unique index on the territory's key holds the rule in the database itself. A run that goes silent
+longer than MAKERNET_PLAN_RUN_TIMEOUT (its worker died, no worker took it) is given up, failed, and holds its
+territory no more.
+"""
 from __future__ import annotations
 
-from sqlalchemy import update
+from datetime import date, timedelta
+
+from sqlalchemy import func, update
 from sqlmodel import Session, select
 
+from makernet.domain.planning import day_of
 from makernet.domain.states import JobStatus, WorkOrderStatus
-from makernet.models import Job, Place, WorkOrder
+from makernet.db import Transaction, among
+from makernet.errors import Conflict
+from makernet.models import Job, Organisation, Place, Request, RequestLine, WorkOrder
 from makernet.models.base import utcnow
+from makernet.models.plans import PlanRun
+from makernet.planner.model import PlanResult
+from makernet.services.context import Context
+from makernet.services.plans.views import GIVEN_UP
 from makernet.services.transitions import move
+
+ACTIVE = ("queued", "running")              # at most one run so per territory
+UNFINISHED = ("waiting", *ACTIVE)
+TURNS = 0x6D6B6E5F706C616E                  # PostgreSQL's advisory lock of recording runs ("mkn_plan")
+WAIT_SECONDS = 5                            # a run waiting for its territory's turn asks again this often
+
+
+def territory_key(territory: tuple[str, ...] | None) -> str:
+    """A territory as one key: its départements sorted, comma-separated; `*` for everywhere."""
+    return "*" if territory is None else ",".join(sorted(set(territory)))
+
+
+def overlap(key: str, other: str) -> bool:
+    """Whether two territories share a département (everywhere shares them all)."""
+    return "*" in (key, other) or bool(set(key.split(",")) & set(other.split(",")))
+
+
+def open_run(s: Session, silent_after: float, *, wait: bool, territory: tuple[str, ...] | None, trigger: str,
+             reason: str, user_id: int | None, strategy: str, today: date, line_ids: set[int] | None,
+             release_days: int | None, changes: list[dict] | None = None) -> PlanRun:
+    """Record a run in its territory's turn: queued, or waiting behind the run in progress (`wait`), else refused."""
+    take_turns(s, silent_after)
+    key = territory_key(territory)
+    busy = in_the_way(s, key)
+    if busy is not None and not wait:
+        raise Conflict("plans.run_in_progress", id=busy.id)
+    run = PlanRun(status="waiting" if busy else "queued", strategy=strategy, trigger=trigger, reason=reason[:1000],
+                  territory=list(territory or ()), territory_key=key, plan_day=today, release_days=release_days,
+                  line_ids=sorted(line_ids) if line_ids is not None else None, changes=list(changes or []),
+                  created_by=user_id)
+    s.add(run)
+    s.flush()
+    return run
+
+
+def take_turns(s: Session, silent_after: float) -> None:
+    """Wait for any other process recording a run, then give up the runs silent too long."""
+    if s.get_bind().dialect.name == "postgresql":
+        s.execute(select(func.pg_advisory_xact_lock(TURNS)))
+    now = utcnow()   # on SQLite this first write takes the database's one writer until the transaction ends
+    for status, code in GIVEN_UP.items():
+        s.execute(update(PlanRun).where(PlanRun.status == status,  # type: ignore[arg-type]
+                                        PlanRun.updated_at < now - timedelta(seconds=silent_after))
+                  .values(status="failed", step="", error=code, finished_at=now, updated_at=now))
+
+
+def in_the_way(s: Session, key: str) -> PlanRun | None:
+    """The run queued or running for a territory overlapping this one, if any."""
+    active = s.exec(select(PlanRun).where(PlanRun.status.in_(ACTIVE)).order_by(PlanRun.id)).all()  # type: ignore[attr-defined]
+    return next((run for run in active if overlap(key, run.territory_key)), None)
+
+
+def finish_run(s: Session, run: PlanRun, result: PlanResult, written: list[dict], today: date) -> PlanRun:
+    """The run done, in the transaction that wrote its proposals: what it changed, proposed, held and left over."""
+    changes = list(run.changes or []) + written
+    run.changes = changes
+    run.seconds = round(result.seconds, 4)
+    run.proposed_units = sum(c["quantity"] for c in changes if c["what"] in ("proposé", "accepté automatiquement"))
+    run.unplanned = [{"line_id": u.line_id, "quantity": u.quantity, "reason": u.reason} for u in result.unplanned]
+    run.unplanned_units = sum(u.quantity for u in result.unplanned)
+    run.held = [{"line_id": h.line_id, "place_id": h.place_id, "quantity": h.quantity,
+                 "start": day_of(h.start_day, today).isoformat() if h.start_day is not None else None,
+                 "on_time": h.on_time, "reason": h.reason} for h in result.held]
+    run.held_units = sum(h.quantity for h in result.held)
+    run.status, run.step, run.finished_at = "done", "", utcnow()
+    run.updated_at = run.finished_at
+    s.add(run)
+    s.flush()
+    return run
+
+
+def next_in_line(s: Session, silent_after: float, run_id: int | None = None) -> list[int]:
+    """Runs waiting whose territory is free now, queued in the order they came (or this one only): their ids."""
+    take_turns(s, silent_after)
+    query = select(PlanRun).where(PlanRun.status == "waiting").order_by(PlanRun.id)  # type: ignore[arg-type]
+    if run_id is not None:
+        query = query.where(PlanRun.id == run_id)
+    queued = []
+    for run in s.exec(query).all():
+        if in_the_way(s, run.territory_key) is None:
+            run.status = "queued"
+            queued.append(run.id)
+        run.updated_at = utcnow()   # still waiting, and said so: not silent
+        s.add(run)
+        s.flush()
+    return queued
 
 
 def withdraw_proposals(s: Session, place: Place, reason: str, user_id: int | None) -> list[dict]:
@@ -42,3 +147,30 @@ def release_accepted(s: Session, place: Place, reason: str, user_id: int | None)
                         "quantity": order.accepted_quantity - kept, "what": "libéré",
                         "why": f"Unités non commencées reprises à {place.name} : {reason}"})
     return changes
+
+
+def post(ctx: Context, tx: Transaction, run_id: int) -> None:
+    """Hand the run to a worker once the transaction that recorded it has committed."""
+    tx.after_commit(lambda: ctx.tasks.enqueue("run_plan", run_id))
+
+
+def territory_of(s: Session, departement: str) -> tuple[str, ...] | None:
+    """The départements of the coordinations covering this one (None: no coordination, plan everywhere)."""
+    covered: set[str] = set()
+    for organisation in s.exec(select(Organisation).where(Organisation.kind == "coordination")).all():
+        if departement in (organisation.territory or []):
+            covered |= set(organisation.territory)
+    return tuple(sorted(covered)) if covered else None
+
+
+def territory_of_lines(s: Session, line_ids: set[int]) -> tuple[str, ...] | None:
+    """The territory that covers these lines' requesters (None: everywhere)."""
+    departements = {org.departement for org in s.exec(
+        select(Organisation).join(Request, Request.organisation_id == Organisation.id)
+        .join(RequestLine, RequestLine.request_id == Request.id)
+        .where(among(s, RequestLine.id, line_ids))).all()}
+    territory = None
+    for departement in departements:
+        covered = territory_of(s, departement)
+        territory = None if covered is None else tuple(sorted(set(territory or ()) | set(covered)))
+    return territory

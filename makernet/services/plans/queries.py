@@ -1,9 +1,12 @@
 """Planner runs as they are read: the coordinators' screen, one run with its reasons, rules."""
 from __future__ import annotations
 
+from functools import partial
+
 from sqlalchemy import case, func
 from sqlmodel import Session, select
 
+from makernet.db import among
 from makernet.errors import NotFound
 from makernet.models import Item, Organisation, Place, Request, RequestLine, WorkOrder
 from makernet.models.plans import PlanningRule, PlanRun
@@ -16,14 +19,15 @@ from makernet.services.plans.views import PlanRunView, RuleView
 
 
 def get_plan_run(ctx: Context, actor: Actor, run_id: int) -> PlanRunView:
-    """One planner run: what it proposed, changed and left over, and why."""
+    """One planner run: how far it has gone (a run silent too long shown failed), what it proposed, changed and
+    left over, and why."""
     actor.require("coordinator")
 
     with ctx.db.reading() as s:
         run = s.get(PlanRun, run_id)
         if run is None or not covers_territory(actor, run.territory):
             raise NotFound("plans.run_not_found", id=run_id)
-        return plan_run_view(run)
+        return plan_run_view(run, ctx.settings.plan_run_timeout)
 
 
 def list_plan_runs(ctx: Context, actor: Actor, filters: Filters | None = None, window: Window | None = None) -> Rows[PlanRunView]:
@@ -34,7 +38,7 @@ def list_plan_runs(ctx: Context, actor: Actor, filters: Filters | None = None, w
         query = plan_runs_seen(s, select(PlanRun).order_by(PlanRun.id.desc()), actor)  # type: ignore[union-attr]
         query = filtered(s, actor, query, filters or Filters(), (), status=None, place=None,
                          moment=PlanRun.created_at)
-        return page_of(s, query, window, plan_run_view)
+        return page_of(s, query, window, partial(plan_run_view, silent_after=ctx.settings.plan_run_timeout))
 
 
 def list_rules(ctx: Context, actor: Actor) -> list[RuleView]:
@@ -47,7 +51,8 @@ def list_rules(ctx: Context, actor: Actor) -> list[RuleView]:
 
 
 SHOWN_RUNS = 30
-SHOWN_LINES = 200   # open lines listed (and offered to a pin or a forbid), the soonest needed first
+SHOWN_LINES = 200   # open lines listed (and offered to a pin or a forbid), the soonest needed first; a run's
+# lines held or left over shown on its page (the API gives them all)
 
 
 def _line_labels(s: Session, line_ids: set[int]) -> dict[int, dict]:
@@ -58,7 +63,7 @@ def _line_labels(s: Session, line_ids: set[int]) -> dict[int, dict]:
                          Request.needed_by, Request.priority, Request.delivery_point)
                   .join(Request, Request.id == RequestLine.request_id).join(Item, Item.id == RequestLine.item_id)
                   .join(Organisation, Organisation.id == Request.organisation_id)
-                  .where(RequestLine.id.in_(line_ids))).all()  # type: ignore[union-attr]
+                  .where(among(s, RequestLine.id, line_ids))).all()
     return {line_id: {"request_id": request_id, "item_name": item, "quantity": quantity, "requester": requester,
                       "needed_by": needed_by, "priority": priority, "delivery_point": point}
             for line_id, request_id, item, quantity, requester, needed_by, priority, point in rows}
@@ -117,11 +122,13 @@ def plan_run_page(ctx: Context, actor: Actor, run_id: int) -> dict:
     with ctx.db.reading() as s:
         orders = s.exec(select(WorkOrder).where(WorkOrder.plan_run_id == run_id)
                         .order_by(WorkOrder.id)).all()  # type: ignore[arg-type]
+        run = run | {"held": run["held"][:SHOWN_LINES], "unplanned": run["unplanned"][:SHOWN_LINES],
+                     "held_lines": len(run["held"]), "unplanned_lines": len(run["unplanned"])}
         line_ids = {o.request_line_id for o in orders} | {c["request_line_id"] for c in run["changes"]} \
             | {u["line_id"] for u in run["unplanned"]} | {h["line_id"] for h in run["held"]}
         labels, names = _line_labels(s, line_ids), _place_names(s)
         statuses = dict(s.exec(select(WorkOrder.id, WorkOrder.status).where(
-            WorkOrder.id.in_({c["work_order_id"] for c in run["changes"]}))).all())  # type: ignore[union-attr]
+            among(s, WorkOrder.id, {c["work_order_id"] for c in run["changes"]}))).all())
         proposals = [{"id": o.id, "request_line_id": o.request_line_id, "place_id": o.place_id,
                       "place_name": names.get(o.place_id, "?"), "quantity": o.quantity,
                       "accepted_quantity": o.accepted_quantity, "status": o.status, "explanation": o.explanation,

@@ -1,10 +1,12 @@
 """Planner runs and rules as plain data."""
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated, Literal
 
 from pydantic import Field
 
+from makernet.models.base import utcnow
 from makernet.models.plans import PlanningRule, PlanRun
 from makernet.services.shapes import Count, Day, Departement, Id, Stamp, TypedDict
 
@@ -52,10 +54,44 @@ class Held(TypedDict):
     reason: Annotated[str, Field(description="why held, in words")]
 
 
-class PlanRunView(TypedDict):
-    """One run of the planner: what triggered it, what it proposed and changed, what it held and left over."""
+STEPS = ("reading", "solving", "writing")   # a run's steps, told as it goes
+# why a run silent too long was given up, by what it was doing
+GIVEN_UP = {"waiting": "plans.run_not_taken", "queued": "plans.run_not_taken", "running": "plans.run_stale"}
+
+
+class RunFailure(TypedDict):
+    """Why a run failed: nothing it would have proposed was written."""
+
+    code: Annotated[str, Field(description="the reason's stable code", examples=["plans.run_stale"])]
+    message: Annotated[str, Field(description="the reason, in the caller's language")]
+    params: Annotated[dict, Field(description="the values the reason names")]
+
+
+class PlanRunProgress(TypedDict):
+    """How far a run has gone: a worker makes it, step by step, and writes its proposals all at once at the end."""
 
     id: Annotated[Id, Field(description="the run's id")]
+    status: Annotated[Literal["waiting", "queued", "running", "done", "failed"], Field(description=(
+        "waiting (a run of its territory is in progress: it starts after), queued (for a worker), running, done, "
+        "failed (nothing written: see failure)"))]
+    step: Annotated[Literal["reading", "solving", "writing"] | None, Field(description=(
+        "while running: reading the requests and places, solving, writing the proposals; null otherwise"))]
+    step_number: Annotated[int, Field(ge=0, le=3, description="the step it is at, from 1; 0 before, 3 once done")]
+    steps: Annotated[Literal[3], Field(description="how many steps a run has")]
+    progress: Annotated[int, Field(ge=0, le=100, description="how far it has gone, in percent")]
+    failure: Annotated[RunFailure | None, Field(description="why it failed; null unless failed")]
+
+
+class PlanRunStarted(PlanRunProgress):
+    """A run asked for: answered at once, made by a worker; follow it at its link until it is done."""
+
+    link: Annotated[str, Field(description="where to follow it", examples=["/api/v1/plans/12"])]
+
+
+class PlanRunView(PlanRunProgress):
+    """One run of the planner: what triggered it, how far it has gone, what it proposed and changed, held and left
+    over."""
+
     strategy: Annotated[Literal["planner", "baseline"], Field(description="the optimiser, or the 2020 baseline")]
     trigger: Annotated[str, Field(description=(
         "what started it: manual, rule, decline, partial, taken_back, printer_down, stock_out, place_out…"))]
@@ -68,7 +104,8 @@ class PlanRunView(TypedDict):
     changes: Annotated[list[PlanChange], Field(description="what it did to work orders, and why")]
     unplanned: Annotated[list[Unplanned], Field(description="what no place could take, and why")]
     held: Annotated[list[Held], Field(description="what it planned for later")]
-    created_at: Annotated[Stamp, Field(description="when it ran")]
+    created_at: Annotated[Stamp, Field(description="when it was asked for")]
+    finished_at: Annotated[Stamp | None, Field(description="when it was done or failed; null before")]
 
 
 class PlanRunResult(PlanRunView):
@@ -81,17 +118,17 @@ class PlanRunResult(PlanRunView):
 
 
 class RuleResult(RuleView):
-    """A new pin or forbid, and the run that planned its line again."""
+    """A new pin or forbid, and the run that plans its line again (a worker makes it)."""
 
-    plan_run: Annotated[PlanRunResult, Field(description="the run that planned the line again")]
+    plan_run: Annotated[PlanRunProgress, Field(description="the run that plans the line again")]
 
 
 class Withdrawal(TypedDict):
-    """A place that stopped taking work, and the run that planned its open work again."""
+    """A place that stopped taking work, and the run that plans its open work again (a worker makes it)."""
 
     place_id: Annotated[Id, Field(description="the place")]
     active: Annotated[Literal[False], Field(description="it takes no more work")]
-    plan_run: Annotated[PlanRunResult | None, Field(description="the run; null: it had no open work")]
+    plan_run: Annotated[PlanRunProgress | None, Field(description="the run; null: it had no open work")]
 
 
 class NothingToReplan(TypedDict):
@@ -108,10 +145,27 @@ def rule_view(rule: PlanningRule) -> RuleView:
             "quantity": rule.quantity, "note": rule.note, "active": rule.active}
 
 
-def plan_run_view(run: PlanRun) -> PlanRunView:
-    """A planner run as plain data: what triggered it, what it proposed and changed, held and left."""
-    return {"id": run.id, "strategy": run.strategy, "trigger": run.trigger, "reason": run.reason,
-            "territory": run.territory, "proposed_units": run.proposed_units,
-            "unplanned_units": run.unplanned_units, "held_units": run.held_units, "seconds": run.seconds,
-            "changes": run.changes, "unplanned": run.unplanned, "held": run.held,
-            "created_at": run.created_at.isoformat()}
+def plan_run_progress(run: PlanRun, silent_after: float | None = None) -> PlanRunProgress:
+    """How far a run has gone; one silent longer than `silent_after` seconds is shown failed, as it is given up."""
+    status, step, error, params = run.status, run.step or None, run.error, run.error_params or {}
+    if silent_after is not None and status in ("waiting", "queued", "running") \
+            and run.updated_at < utcnow() - timedelta(seconds=silent_after):
+        status, step, error, params = "failed", None, GIVEN_UP[status], {}
+    number = {"done": 3, "failed": 0}.get(status, STEPS.index(step) + 1 if step in STEPS else 0)
+    return {"id": run.id, "status": status, "step": step if status == "running" else None,  # type: ignore[typeddict-item]
+            "step_number": number, "steps": 3,
+            "progress": 100 if status == "done" else {1: 10, 2: 40, 3: 80}.get(number, 0) if status == "running" else 0,
+            "failure": {"code": error or "plans.run_failed", "message": "", "params": params}
+            if status == "failed" else None}
+
+
+def plan_run_view(run: PlanRun, silent_after: float | None = None) -> PlanRunView:
+    """A planner run as plain data: how far it has gone, what triggered it, what it proposed and changed, held and
+    left."""
+    return plan_run_progress(run, silent_after) | {  # type: ignore[return-value]
+        "strategy": run.strategy, "trigger": run.trigger, "reason": run.reason,
+        "territory": run.territory, "proposed_units": run.proposed_units,
+        "unplanned_units": run.unplanned_units, "held_units": run.held_units, "seconds": run.seconds,
+        "changes": run.changes, "unplanned": run.unplanned, "held": run.held,
+        "created_at": run.created_at.isoformat(),
+        "finished_at": run.finished_at.isoformat() if run.finished_at else None}

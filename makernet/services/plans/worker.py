@@ -1,11 +1,14 @@
-"""Planner runs: propose work from the planner's result, and re-plan what a disruption released.
+"""Planner runs made by workers, step by step, and re-plans of what a disruption released.
 
-`plan_daily` is the morning run beat posts. The hooks other areas call when a place can
-do less than planned: `replan_place(ctx, place_id, reason, trigger)` (a printer down, a stock-out) and
-`withdraw_place(ctx, actor, place_id, reason)` (a place dropping out).
+A run is recorded in its territory's turn (`operations.open_run`) and posted to a worker (`execute_run`): it
+reads the requests and places, solves, then writes its proposals in one transaction, telling each step on the run;
+a failure writes nothing and says why. `propose` makes a run at once in the calling process (the simulator, the
+benchmarks) through the same record and turn. `plan_daily` is the morning run; `replan_place` (a printer down, a
+stock-out, a place dropping out) and `replan_lines` re-plan, their runs waiting their turn behind one in progress.
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from datetime import date
 from time import perf_counter
@@ -13,10 +16,11 @@ from time import perf_counter
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from makernet.db import Transaction
+from makernet.db import Transaction, among
 from makernet.domain.planning import RELEASE_DAYS, day_of
-from makernet.errors import Conflict, InvalidInput, NotFound
+from makernet.errors import Conflict, InvalidInput, MakerNetError, NotFound
 from makernet.models import AuditEntry, Organisation, Place, Request, RequestLine, WorkOrder
+from makernet.models.base import utcnow
 from makernet.models.plans import PlanRun
 from makernet.planner import plan, plan_baseline
 from makernet.planner.model import Proposal
@@ -24,54 +28,143 @@ from makernet.services.context import Context
 from makernet.services.events import PlanProposed, WorkAccepted, WorkProposed, record
 from makernet.services.planning.operations import accept_order
 from makernet.services.plans.inputs import allocated_by_line, plan_input
-from makernet.services.plans.operations import release_accepted, withdraw_proposals
-from makernet.services.plans.views import plan_run_view
+from makernet.services.plans.operations import (finish_run, next_in_line, open_run, post, release_accepted,
+                                              territory_of, territory_of_lines, withdraw_proposals)
+from makernet.services.plans.views import PlanRunProgress, PlanRunResult, plan_run_progress, plan_run_view
 from makernet.services.production.operations import start_work_order
 from makernet.services.transitions import created
-from makernet.services.plans.views import PlanRunResult
 
+log = logging.getLogger(__name__)
 TRIGGERS = ("manual", "daily", "decline", "partial", "printer_down", "stock_out", "place_out", "rule", "taken_back")
 
 
 STRATEGIES = {"planner": plan, "baseline": plan_baseline}
 
 
+def start(ctx: Context, *, wait: bool, territory: tuple[str, ...] | None, trigger: str, reason: str = "",
+          user_id: int | None = None, line_ids: set[int] | None = None, today: date | None = None,
+          strategy: str = "planner", release_days: int | None = RELEASE_DAYS) -> PlanRunProgress:
+    """Record a run in its territory's turn and post it to a worker: how far it is (queued, or waiting if `wait`)."""
+    check_strategy(strategy)
+    with ctx.db.transaction() as tx:
+        run = open_run(tx.session, ctx.settings.plan_run_timeout, wait=wait, territory=territory, trigger=trigger,
+                       reason=reason, user_id=user_id, strategy=strategy, today=today or date.today(),
+                       line_ids=line_ids, release_days=release_days)
+        post(ctx, tx, run.id)
+        return plan_run_progress(run)
+
+
+def check_strategy(strategy: str) -> None:
+    """A strategy the planner knows, else refused before anything is written."""
+    if strategy not in STRATEGIES:
+        raise InvalidInput("plans.strategy_unknown", field="strategy", value=strategy, allowed=list(STRATEGIES))
+
+
 def propose(ctx: Context, *, user_id: int | None, territory: tuple[str, ...] | None, trigger: str,
             reason: str = "", line_ids: set[int] | None = None, today: date | None = None,
             strategy: str = "planner", changes: list[dict] | None = None,
             release_days: int | None = RELEASE_DAYS) -> PlanRunResult:
-    """Run the planner on open lines and write its proposals as work orders, in one transaction.
+    """Run the planner now, in this process, on open lines and write its proposals as work orders at once.
 
-    Work a place would start only after `release_days` is planned but held for a later
-    run (None: propose everything now); the run lists what it held and why.
+    The same run record and turn as a worker's: refused while a run of its territory is in progress. Work a
+    place would start only after `release_days` is planned but held for a later run (None: propose everything
+    now); the run lists what it held and why.
     """
-    if strategy not in STRATEGIES:
-        raise InvalidInput("plans.strategy_unknown", field="strategy", value=strategy, allowed=list(STRATEGIES))
+    check_strategy(strategy)
+    with ctx.db.transaction() as tx:
+        run = open_run(tx.session, ctx.settings.plan_run_timeout, wait=False, territory=territory, trigger=trigger,
+                       reason=reason, user_id=user_id, strategy=strategy, today=today or date.today(),
+                       line_ids=line_ids, release_days=release_days, changes=changes)
+    try:
+        made = _make(ctx, run.id)
+    except Exception as error:
+        _fail(ctx, run.id, error)
+        raise
+    finally:
+        _next(ctx)
+    assert made is not None   # recorded queued just now, by this process
+    return made
+
+
+def execute_run(ctx: Context, run_id: int) -> str:
+    """A worker makes a run posted to it (a repeated message does nothing): its status after.
+
+    "waiting": its territory is still busy, ask again later. A run that fails is marked failed with why; nothing
+    it would have proposed is written.
+    """
+    with ctx.db.transaction() as tx:
+        run = tx.session.get(PlanRun, run_id)
+        if run is not None and run.status == "waiting":
+            next_in_line(tx.session, ctx.settings.plan_run_timeout, run_id)
+        status = run.status if run is not None else "missing"
+    if status != "queued":
+        return status
+    try:
+        _make(ctx, run_id)
+    except Exception as error:   # noqa: BLE001 - whatever stopped it, the run says it failed and the worker goes on
+        log.exception("planner run %s failed", run_id)
+        _fail(ctx, run_id, error)
+    _next(ctx)
+    with ctx.db.reading() as s:
+        return s.get(PlanRun, run_id).status  # type: ignore[union-attr]
+
+
+def _make(ctx: Context, run_id: int) -> PlanRunResult | None:
+    """Claim a queued run, read its input, solve, and write its proposals in one transaction, telling each step."""
     started = perf_counter()
+    run = _tell(ctx, run_id, "reading", claim=True)
+    if run is None:
+        return None   # another worker took it
+    territory = None if run.territory_key == "*" else tuple(run.territory)
+    with ctx.db.reading() as s:
+        inp = replace(plan_input(s, run.plan_day or date.today(), territory,
+                                 set(run.line_ids) if run.line_ids is not None else None),
+                      release_days=run.release_days)
+    _tell(ctx, run_id, "solving")
+    result = STRATEGIES[run.strategy](inp)
+    _tell(ctx, run_id, "writing")
     with ctx.db.transaction() as tx:
         s = tx.session
-        inp = replace(plan_input(s, today or date.today(), territory, line_ids), release_days=release_days)
-        result = STRATEGIES[strategy](inp)
-        run = PlanRun(strategy=strategy, trigger=trigger, reason=reason[:1000], territory=list(territory or ()),
-                      seconds=round(result.seconds, 4), created_by=user_id)
-        s.add(run)
-        s.flush()
+        run = _tell(ctx, run_id, "writing", session=s)   # still ours: held until the proposals are written
         written, accepting = _write_all(ctx, tx, run, result.proposals, inp.today)
-        changes = list(changes or []) + written
-        run.changes = changes
-        run.proposed_units = sum(c["quantity"] for c in changes if c["what"] in ("proposé", "accepté automatiquement"))
-        run.unplanned = [{"line_id": u.line_id, "quantity": u.quantity, "reason": u.reason} for u in result.unplanned]
-        run.unplanned_units = sum(u.quantity for u in result.unplanned)
-        run.held = [{"line_id": h.line_id, "place_id": h.place_id, "quantity": h.quantity,
-                     "start": day_of(h.start_day, inp.today).isoformat() if h.start_day is not None else None,
-                     "on_time": h.on_time, "reason": h.reason} for h in result.held]
-        run.held_units = sum(h.quantity for h in result.held)
-        s.add(run)
-        s.flush()
-        view = plan_run_view(run)
+        view = plan_run_view(finish_run(s, run, result, written, inp.today))
     return view | {"service_seconds": round(perf_counter() - started, 4), "auto_accept_seconds": round(accepting, 4),
                    "relaxed_on_time_units": round(result.relaxed_on_time, 2),
                    "planned_on_time_units": result.planned_on_time}
+
+
+def _tell(ctx: Context, run_id: int, step: str, *, claim: bool = False, session: Session | None = None) -> PlanRun | None:
+    """Say which step the run is at (claiming it from the queue first: None if another worker did); a run given up
+    meanwhile stops here. With a `session`, in its transaction, whose row lock then keeps the run ours."""
+    now = utcnow()
+    query = update(PlanRun).where(PlanRun.id == run_id, PlanRun.status == ("queued" if claim else "running")).values(
+        status="running", step=step, updated_at=now, **({"started_at": now} if claim else {}))
+    if session is None:
+        with ctx.db.transaction() as tx:
+            return _tell(ctx, run_id, step, claim=claim, session=tx.session)
+    if not session.execute(query).rowcount:  # type: ignore[attr-defined]
+        if claim:
+            return None
+        raise Conflict("plans.run_stale")
+    return session.get(PlanRun, run_id)
+
+
+def _fail(ctx: Context, run_id: int, error: Exception) -> None:
+    """The run failed: say why on it (a run given up meanwhile keeps its own reason)."""
+    code, params = (error.code, error.params) if isinstance(error, MakerNetError) else ("plans.run_failed", {})
+    now = utcnow()
+    with ctx.db.transaction() as tx:
+        tx.session.execute(update(PlanRun).where(PlanRun.id == run_id, PlanRun.status.in_(("queued", "running")))  # type: ignore[attr-defined]
+                           .values(status="failed", step="", error=code, finished_at=now, updated_at=now,
+                                   error_params={k: v if v is None or isinstance(v, (int, float, str, bool, list))
+                                                 else str(v) for k, v in params.items()}))
+
+
+def _next(ctx: Context) -> None:
+    """Runs that waited for a territory this run held are posted now."""
+    with ctx.db.transaction() as tx:
+        for run_id in next_in_line(tx.session, ctx.settings.plan_run_timeout):
+            post(ctx, tx, run_id)
 
 
 def _write_all(ctx: Context, tx: Transaction, run: PlanRun, proposals: tuple[Proposal, ...],
@@ -90,7 +183,7 @@ def _write_all(ctx: Context, tx: Transaction, run: PlanRun, proposals: tuple[Pro
         record(ctx, tx, WorkProposed(tuple(order.id for _, order in orders)))
         record(ctx, tx, PlanProposed(run.id, tuple(order.id for _, order in orders)))
     requests = s.exec(select(RequestLine.request_id).where(
-        RequestLine.id.in_({o.request_line_id for _, o in orders}))).all() if orders else []  # type: ignore[union-attr]
+        among(s, RequestLine.id, {o.request_line_id for _, o in orders}))).all() if orders else []
     _mark_allocated(s, set(requests), run.created_by)
     automatic = set(s.exec(select(Place.id).where(Place.id.in_({o.place_id for _, o in orders}),  # type: ignore[union-attr]
                                                    Place.auto_accept == True)).all()) if orders else set()  # noqa: E712
@@ -109,7 +202,7 @@ def _work_orders(s: Session, run: PlanRun, proposals: tuple[Proposal, ...],
     """A work order per proposal, never more than its line still has unallocated (one read for all lines)."""
     ids = {p.line_id for p in proposals}
     quantities = dict(s.exec(select(RequestLine.id, RequestLine.quantity).where(
-        RequestLine.id.in_(ids))).all()) if ids else {}  # type: ignore[union-attr]
+        among(s, RequestLine.id, ids))).all()) if ids else {}
     taken = allocated_by_line(s, set(quantities))
     left = {line_id: quantity - taken.get(line_id, 0) for line_id, quantity in quantities.items()}
     orders = []
@@ -130,7 +223,7 @@ def _mark_allocated(s: Session, request_ids: set[int], user_id: int | None) -> N
     """Approved requests that got work are now allocated: one guarded update, one audit entry each."""
     if not request_ids:
         return
-    moved = s.execute(update(Request).where(Request.id.in_(request_ids), Request.status == "approved")  # type: ignore[union-attr]
+    moved = s.execute(update(Request).where(among(s, Request.id, request_ids), Request.status == "approved")
                       .values(status="allocated").returning(Request.id)).scalars().all()
     s.add_all([AuditEntry(entity=Request.__tablename__, entity_id=request_id, from_state="approved",
                           to_state="allocated", user_id=user_id) for request_id in moved])
@@ -150,25 +243,24 @@ def _auto_accept(ctx: Context, tx: Transaction, order: WorkOrder) -> bool:
         return False
 
 
-def plan_daily(ctx: Context, today: date | None = None) -> list[dict]:
-    """The morning run (beat): each coordination's territory planned, held work proposed as places near it.
-
-    Without any coordination, the whole installation is planned once.
+def plan_daily(ctx: Context, today: date | None = None) -> list[PlanRunProgress]:
+    """The morning run (beat): a run posted for each coordination's territory (waiting its turn behind a run in
+    progress), held work proposed as places near it. Without any coordination, the whole installation at once.
     """
     with ctx.db.reading() as s:
         territories = sorted({tuple(sorted(o.territory)) for o in s.exec(
             select(Organisation).where(Organisation.kind == "coordination")).all() if o.territory})
-    return [propose(ctx, user_id=None, territory=territory, trigger="daily", reason="passage quotidien du matin",
-                    today=today) for territory in territories or [None]]
+    return [start(ctx, wait=True, territory=territory, trigger="daily", reason="passage quotidien du matin",
+                  today=today) for territory in territories or [None]]
 
 
 def replan_place(ctx: Context, place_id: int, reason: str, trigger: str = "printer_down",
-                 today: date | None = None, user_id: int | None = None) -> PlanRunResult | None:
+                 today: date | None = None, user_id: int | None = None) -> PlanRunProgress | None:
     """A place can do less than planned (printer down, stock-out, dropping out): re-plan its open work.
 
-    Its proposals not yet accepted are withdrawn; if it can no longer work at all, the
-    accepted units no machine has started are released too. Then the lines are planned
-    again; the run records what changed and why.
+    Its proposals not yet accepted are withdrawn; if it can no longer work at all, the accepted units no machine
+    has started are released too. In the same transaction a run of those lines is recorded (waiting its turn if
+    need be) and posted; it records what changed and why.
     """
     if trigger not in TRIGGERS:
         raise InvalidInput("plans.trigger_unknown", field="trigger", value=trigger)
@@ -180,34 +272,20 @@ def replan_place(ctx: Context, place_id: int, reason: str, trigger: str = "print
         changes = withdraw_proposals(s, place, reason, user_id)
         if not place.active:
             changes += release_accepted(s, place, reason, user_id)
-        territory = territory_of(s, place.departement)
-    lines = {c["request_line_id"] for c in changes}
-    if not lines:
-        return None
-    return propose(ctx, user_id=user_id, territory=territory, trigger=trigger, reason=reason, line_ids=lines,
-                   today=today, changes=changes)
+        lines = {c["request_line_id"] for c in changes}
+        if not lines:
+            return None
+        run = open_run(s, ctx.settings.plan_run_timeout, wait=True, territory=territory_of(s, place.departement),
+                       trigger=trigger, reason=reason, user_id=user_id, strategy="planner",
+                       today=today or date.today(), line_ids=lines, release_days=RELEASE_DAYS, changes=changes)
+        post(ctx, tx, run.id)
+        return plan_run_progress(run)
 
 
 def replan_lines(ctx: Context, line_ids: set[int], trigger: str, reason: str, user_id: int | None = None,
-                 today: date | None = None) -> dict:
-    """Plan again lines whose work a place refused (declined, or accepted only in part)."""
+                 today: date | None = None) -> PlanRunProgress:
+    """Plan again lines whose work a place refused (declined, accepted only in part) or a coordinator took back."""
     with ctx.db.reading() as s:
-        departements = {org.departement for org in s.exec(
-            select(Organisation).join(Request, Request.organisation_id == Organisation.id)
-            .join(RequestLine, RequestLine.request_id == Request.id)
-            .where(RequestLine.id.in_(line_ids))).all()}  # type: ignore[union-attr]
-        territory = None
-        for departement in departements:
-            covered = territory_of(s, departement)
-            territory = None if covered is None else tuple(sorted(set(territory or ()) | set(covered)))
-    return propose(ctx, user_id=user_id, territory=territory, trigger=trigger, reason=reason, line_ids=line_ids,
-                   today=today)
-
-
-def territory_of(s: Session, departement: str) -> tuple[str, ...] | None:
-    """The départements of the coordinations covering this one (None: no coordination, plan everywhere)."""
-    covered: set[str] = set()
-    for organisation in s.exec(select(Organisation).where(Organisation.kind == "coordination")).all():
-        if departement in (organisation.territory or []):
-            covered |= set(organisation.territory)
-    return tuple(sorted(covered)) if covered else None
+        territory = territory_of_lines(s, line_ids)
+    return start(ctx, wait=True, territory=territory, trigger=trigger, reason=reason, user_id=user_id,
+                 line_ids=line_ids, today=today)
