@@ -24,7 +24,7 @@ from makernet.planner.board import UNLIMITED, Board
 from makernet.planner.candidates import Candidates, candidates_of
 
 NEAREST = 2              # places per line the programme starts from
-ADDED_PER_LINE = 2       # pairs a line may gain per round of pricing
+ADDED_PER_LINE = 4       # pairs a line may gain per round of pricing
 MOST_ROUNDS = 100
 INFINITY = highspy.kHighsInf
 
