@@ -14,164 +14,130 @@ validation), and units are made only once allocated.
 from __future__ import annotations
 
 import math
-
-from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.optimize import linprog
-from scipy.sparse import coo_matrix
+
+from makernet.planner.bound_network import INTERIOR, SIMPLEX, SIMPLEX_COLUMNS, BoundLane, BoundLine, Network, build
+
+__all__ = ["NEAR_KM", "BoundLane", "BoundLine", "Locality", "local_share_bound", "locality", "on_time_bound",
+           "on_time_by_line", "smallest_median_km"]
 
 NEAR_KM = 20.0          # "local": the issue's target for the median distance
 ON_TIME_FIRST = 1000.0  # in the distance programme, one on-time unit outweighs any locality
+RADII = (20, 25, 30, 40, 50, 60, 80, 100, 150)
 
 
 @dataclass(frozen=True)
-class BoundLine:
-    """One request line over the scenario: when it arrives, by when it must be ready, where."""
+class Locality:
+    """Among plans with the most on-time units, the largest share made within `radius` of their requester.
 
-    line_id: int
-    item_id: int
-    quantity: int
-    release_day: int
-    last_day: int                 # last day units can be made and still arrive on time
-    bill: dict[int, int] = field(default_factory=dict)
+    `units` are the on-time units of the plan found and `within` the share of them made
+    within each other radius asked about, in the same plan.
+    """
 
-
-@dataclass(frozen=True)
-class BoundLane:
-    """What one place could really make of one item on each day of the scenario."""
-
-    place_id: int
-    item_id: int
-    capacity: tuple[int, ...]     # units per day, day 0 being the scenario's first day
+    radius: float
+    units: float
+    share: float                  # in %
+    within: dict[float, float] = field(default_factory=dict)
 
 
-@dataclass
-class Network:
-    """The time-expanded programme: columns (line index, lane, day), then carried-stock columns."""
-
-    columns: list[tuple[int, BoundLane, int]]
-    rows: list[int] = field(default_factory=list)
-    cols: list[int] = field(default_factory=list)
-    vals: list[float] = field(default_factory=list)
-    limits: list[float] = field(default_factory=list)
-    keys: dict[tuple, int] = field(default_factory=dict)
-    stock_columns: int = 0
-
-    def add(self, key: tuple, col: int, value: float, limit: float) -> None:
-        """One coefficient of the row `key` (created with its limit the first time)."""
-        if key not in self.keys:
-            self.keys[key] = len(self.limits)
-            self.limits.append(limit)
-        self.rows.append(self.keys[key])
-        self.cols.append(col)
-        self.vals.append(value)
-
-    def solve(self, production_value: np.ndarray) -> np.ndarray:
-        """Maximise the value of production under the rows; the solution's production columns."""
-        width = len(self.columns) + self.stock_columns
-        matrix = coo_matrix((self.vals, (self.rows, self.cols)), shape=(len(self.limits), width)).tocsr()
-        objective = np.concatenate([-production_value, np.zeros(self.stock_columns)])
-        result = linprog(objective, A_ub=matrix, b_ub=np.array(self.limits, dtype=float), bounds=(0, None),
-                         method="highs")
-        if result.status != 0:
-            raise RuntimeError(f"the bound's programme did not solve: {result.message}")
-        return result.x[:len(self.columns)]
+Receipts = dict[tuple[int, int], tuple[int, ...]]
 
 
-def on_time_bound(lines: list[BoundLine], lanes: list[BoundLane],
-                  receipts: dict[tuple[int, int], tuple[int, ...]] | None = None) -> int:
+def on_time_bound(lines: list[BoundLine], lanes: list[BoundLane], receipts: Receipts | None = None,
+                  method: str = INTERIOR) -> int:
     """The most units that could be ready on time; receipts: (place, material) -> quantity per day."""
-    return int(np.floor(sum(on_time_by_line(lines, lanes, receipts).values()) + 1e-6))
+    return int(np.floor(sum(on_time_by_line(lines, lanes, receipts, method).values()) + 1e-6))
 
 
-def on_time_by_line(lines: list[BoundLine], lanes: list[BoundLane],
-                    receipts: dict[tuple[int, int], tuple[int, ...]] | None = None) -> dict[int, float]:
+def on_time_by_line(lines: list[BoundLine], lanes: list[BoundLane], receipts: Receipts | None = None,
+                    method: str | None = None) -> dict[int, float]:
     """Units of each line ready on time in one optimal solution of the bound's programme.
 
     The total is the bound; how it is shared among lines is one optimum among many, which
-    says where foresight finds room, not which lines a planner must serve.
+    says where foresight finds room, not which lines a planner must serve. Unless told,
+    the dual simplex finds it up to SIMPLEX_COLUMNS production columns (the same optimum
+    as ever), the interior-point method beyond.
     """
     network = build(lines, lanes, receipts or {})
-    made: dict[int, float] = {line.line_id: 0.0 for line in lines}
-    if network.columns:
-        for (index, _, _), units in zip(network.columns, network.solve(np.ones(len(network.columns)))):
-            made[lines[index].line_id] += float(units)
-    return made
+    made = np.zeros(len(lines))
+    if network.width:
+        method = method or (SIMPLEX if network.width <= SIMPLEX_COLUMNS else INTERIOR)
+        made = np.bincount(network.line, weights=network.solve(np.ones(network.width), method), minlength=len(lines))
+    return {line.line_id: float(units) for line, units in zip(lines, made)}
 
 
-def local_share_bound(lines: list[BoundLine], lanes: list[BoundLane], receipts: dict[tuple[int, int], tuple[int, ...]],
-                      distance_km: dict[tuple[int, int], float], near_km: float = NEAR_KM) -> tuple[int, float]:
+def locality(lines: list[BoundLine], lanes: list[BoundLane], receipts: Receipts,
+             distance_km: dict[tuple[int, int], float], radius: float = NEAR_KM,
+             radii: Iterable[float] = (), method: str = INTERIOR) -> Locality:
+    """The largest share of on-time units made within `radius`, among plans with the most on-time units."""
+    network = build(lines, lanes, receipts)
+    if not network.width:
+        return Locality(float(radius), 0.0, 0.0, {float(r): 0.0 for r in radii})
+    distance = _column_distances(lines, lanes, distance_km, network)
+    near = (distance <= radius).astype(float)
+    made = network.solve(ON_TIME_FIRST + near, method)
+    total = float(made.sum())
+
+    def share(within: np.ndarray) -> float:
+        return 100.0 * float(made @ within) / total if total else 0.0
+    return Locality(float(radius), total, share(near),
+                    {float(r): share((distance <= r).astype(float)) for r in radii})
+
+
+def local_share_bound(lines: list[BoundLine], lanes: list[BoundLane], receipts: Receipts,
+                      distance_km: dict[tuple[int, int], float], near_km: float = NEAR_KM,
+                      method: str = INTERIOR) -> tuple[int, float]:
     """Among plans with the most on-time units, the largest share of them made within `near_km` of their requester.
 
     Returns (on-time units, that share in %): if the share is under 50 %, no plan that is
     on time as often as the bound has a median distance of `near_km` or less.
     """
-    network = build(lines, lanes, receipts)
-    if not network.columns:
-        return 0, 0.0
-    near = np.array([1.0 if distance_km[lines[i].line_id, lane.place_id] <= near_km else 0.0
-                     for i, lane, _ in network.columns])
-    made = network.solve(ON_TIME_FIRST + near)
-    total = made.sum()
-    return int(np.floor(total + 1e-6)), 100.0 * float(made @ near) / total if total else 0.0
+    found = locality(lines, lanes, receipts, distance_km, near_km, method=method)
+    return int(np.floor(found.units + 1e-6)), found.share
 
 
-def smallest_median_km(lines: list[BoundLine], lanes: list[BoundLane], receipts: dict[tuple[int, int], tuple[int, ...]],
-                       distance_km: dict[tuple[int, int], float],
-                       radii: tuple[float, ...] = (20, 25, 30, 40, 50, 60, 80, 100, 150)) -> tuple[float, float]:
+def smallest_median_km(lines: list[BoundLine], lanes: list[BoundLane], receipts: Receipts,
+                       distance_km: dict[tuple[int, int], float], radii: tuple[float, ...] = RADII,
+                       known: Iterable[Locality] = (), most_on_time: float | None = None,
+                       solve: Callable[[float], Locality] | None = None) -> tuple[float, float]:
     """Among plans with the most on-time units, how small their median distance can be: (above, at most).
 
-    For each radius in turn, the largest share of on-time units made within it; the
-    first radius reaching half bounds the smallest possible median from above, the one
-    before it from below. (inf, inf) if even the last radius does not reach half.
+    The first of the (increasing) radii within which half the on-time units can be made
+    bounds the smallest possible median from above, the one before it from below; (inf,
+    inf) if even the last radius does not reach half. The share grows with the radius, so
+    the first is found by bisection; `known` answers (e.g. the share within `NEAR_KM`)
+    narrow it first. A plan with the most on-time units (`most_on_time`) that makes half
+    of them within a radius shows that radius reaches half without its own programme.
+    `solve` finds the Locality of one radius (by default here, in this process).
     """
-    below = 0.0
-    for radius in radii:
-        if local_share_bound(lines, lanes, receipts, distance_km, radius)[1] >= 50.0:
-            return below, float(radius)
-        below = float(radius)
-    return math.inf, math.inf
+    ask = solve or (lambda radius: locality(lines, lanes, receipts, distance_km, radius, radii))
+    short, reach = -1, len(radii)   # radii[short] is known short of half, radii[reach] known to reach it
+
+    def learn(found: Locality) -> None:
+        nonlocal short, reach
+        trusted = most_on_time is not None and found.units >= most_on_time - 1e-7 * max(1.0, most_on_time)
+        for index, radius in enumerate(radii):
+            if radius <= found.radius and found.share < 50.0:
+                short = max(short, index)
+            if (radius >= found.radius and found.share >= 50.0) or \
+                    (trusted and found.within.get(float(radius), 0.0) >= 50.0):
+                reach = min(reach, index)
+    for found in known:
+        learn(found)
+    while reach - short > 1:
+        learn(ask(radii[(short + reach) // 2]))
+    if reach == len(radii):
+        return math.inf, math.inf
+    return (float(radii[reach - 1]) if reach else 0.0), float(radii[reach])
 
 
-def build(lines: list[BoundLine], lanes: list[BoundLane], receipts: dict[tuple[int, int], tuple[int, ...]]) -> Network:
-    """The programme's rows: each line's quantity, each lane's capacity per day, each place's material."""
-    lanes_by_item: dict[int, list[BoundLane]] = defaultdict(list)
-    for lane in lanes:
-        lanes_by_item[lane.item_id].append(lane)
-    columns = [(index, lane, day) for index, line in enumerate(lines) for lane in lanes_by_item[line.item_id]
-               for day in range(max(0, line.release_day), min(line.last_day, len(lane.capacity) - 1) + 1)
-               if lane.capacity[day] > 0]
-    network = Network(columns)
-    for col, (index, lane, day) in enumerate(columns):
-        network.add(("line", index), col, 1.0, lines[index].quantity)
-        network.add(("lane", lane.place_id, lane.item_id, day), col, 1.0, lane.capacity[day])
-    network.stock_columns = _material_rows(lines, network, receipts)
-    return network
-
-
-def _material_rows(lines: list[BoundLine], network: Network, receipts: dict) -> int:  # noqa: ANN001
-    """Stock carried from day to day: what a place uses on a day comes from what it had plus receipts.
-
-    Row (place, material, day): use + carried(day) - carried(day - 1) <= received that day,
-    so the use up to any day never exceeds the receipts up to it. Returns how many
-    carried-stock columns were added after the production columns.
-    """
-    first = len(network.columns)
-    carried: dict[tuple[int, int, int], int] = {}
-    for key, days in receipts.items():
-        for day in range(len(days)):
-            carried[key + (day,)] = first + len(carried)
-    for (place_id, material_id, day), col in carried.items():
-        limit = float(receipts[place_id, material_id][day])
-        network.add(("material", place_id, material_id, day), col, 1.0, limit)
-        if day > 0:
-            network.add(("material", place_id, material_id, day), carried[place_id, material_id, day - 1], -1.0, limit)
-    for col, (index, lane, day) in enumerate(network.columns):
-        for material_id, per_unit in lines[index].bill.items():
-            key = (lane.place_id, material_id)
-            if key in receipts and day < len(receipts[key]):
-                network.add(("material", lane.place_id, material_id, day), col, float(per_unit),
-                            float(receipts[key][day]))
-    return len(carried)
+def _column_distances(lines: list[BoundLine], lanes: list[BoundLane], distance_km: dict[tuple[int, int], float],
+                      network: Network) -> np.ndarray:
+    """The distance between each production column's place and its line's requester."""
+    pairs, inverse = np.unique(network.line * len(lanes) + network.lane, return_inverse=True)
+    km = np.array([distance_km[lines[pair // len(lanes)].line_id, lanes[pair % len(lanes)].place_id]
+                   for pair in pairs.tolist()], dtype=float)
+    return km[inverse]
