@@ -61,7 +61,7 @@ def _independent(groups: list[Candidates]) -> list[list[Candidates]]:
         materials = set(group.bill_columns())
         joined = [s for s in sets if s[0] & materials]
         merged = (materials.union(*(s[0] for s in joined)), [g for s in joined for g in s[1]] + [group])
-        sets = [s for s in sets if s not in joined] + [merged]
+        sets = [s for s in sets if not any(s is j for j in joined)] + [merged]
     return [members for _, members in sets]
 
 
