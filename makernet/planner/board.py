@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -77,11 +78,6 @@ class Board:
             self.lanes[key] = Lane((), self.size)
         return self.lanes[key]
 
-    @property
-    def first(self) -> dict[tuple[int, int], int]:
-        """Backlog of unknown due date per lane, made before anything else."""
-        return defaultdict(int, {key: lane.first for key, lane in self.lanes.items()})
-
     def distance_km(self, line_id: int, place_id: int) -> float:
         """Great-circle distance from the place to the line's delivery point."""
         return float(self.distances[self.row[line_id], self.column[place_id]])
@@ -110,10 +106,13 @@ class Board:
 
     def material_left(self, line: DemandLine, place_id: int) -> int:
         """Units of the line's design the place's unreserved material still allows."""
-        if not line.bill:
-            return UNLIMITED
+        return self.units_of_material(line.bill.items(), place_id)
+
+    def units_of_material(self, bill: Iterable[tuple[int, int]], place_id: int) -> int:
+        """Units of a bill of materials (material id, quantity per unit) the place's unreserved material allows."""
         material = self.material
-        return max(0, min(material.get((place_id, m), 0) // q if q > 0 else UNLIMITED for m, q in line.bill.items()))
+        return max(0, min((material.get((place_id, m), 0) // q if q > 0 else UNLIMITED for m, q in bill),
+                          default=UNLIMITED))
 
     def batch_left(self, line_id: int, place_id: int) -> int:
         """Units the place's batch limit still allows for this line in this run."""

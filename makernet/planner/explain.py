@@ -12,7 +12,7 @@ FORBIDDEN_WORDS = {"coordination": "écartée par la coordination", "declined": 
                    "partial": "n'a accepté qu'une partie de cette ligne"}
 
 
-def proposals_of(board: Board, explained: bool = True) -> tuple[Proposal, ...]:
+def proposals_of(board: Board, with_words: bool = True) -> tuple[Proposal, ...]:
     """The board's shares as proposals, in the order the places should make them (explained, if asked)."""
     shares = board.production_order()
     proposals = []
@@ -24,16 +24,12 @@ def proposals_of(board: Board, explained: bool = True) -> tuple[Proposal, ...]:
                             distance_km=round(board.distance_km(line.line_id, share.place_id), 1),
                             ready_day=ready, needed_by=line.needed_by, on_time=on_time, pinned=share.pinned,
                             start_day=start)
-        proposals.append(_explained(board, proposal) if explained else proposal)
+        proposals.append(explained(board, proposal) if with_words else proposal)
     return tuple(proposals)
 
 
 def explained(board: Board, proposal: Proposal) -> Proposal:
     """The proposal with its explanation: distance, capacity, due date, what was nearer."""
-    return _explained(board, proposal)
-
-
-def _explained(board: Board, proposal: Proposal) -> Proposal:
     line, place = board.lines[proposal.line_id], board.places[proposal.place_id]
     today = board.inp.today
     item = board.inp.item_names.get(line.item_id, "unités")

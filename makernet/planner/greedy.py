@@ -12,7 +12,7 @@ from collections import defaultdict
 import numpy as np
 
 from makernet.domain.demand import priority_rank
-from makernet.planner.board import UNLIMITED, Board
+from makernet.planner.board import Board
 from makernet.planner.model import DemandLine
 
 
@@ -88,17 +88,14 @@ class Openings:
         self.by_day[item][:, col] = lane.least_from()
         for material_id in line.bill:
             for bill in self.bills_of[material_id]:
-                self.allows[bill][col] = self._allows(bill, board.place_ids[col])
+                self.allows[bill][col] = board.units_of_material(bill, board.place_ids[col])
 
     def _bill(self, line: DemandLine) -> tuple:
         """The line's bill as a key, its per-place allowance computed on first use."""
         bill = tuple(sorted(line.bill.items()))
         if bill and bill not in self.allows:
-            self.allows[bill] = np.array([self._allows(bill, p) for p in self.board.place_ids], dtype=np.int64)
+            self.allows[bill] = np.array([self.board.units_of_material(bill, p) for p in self.board.place_ids],
+                                         dtype=np.int64)
             for material_id, _ in bill:
                 self.bills_of[material_id].add(bill)
         return bill
-
-    def _allows(self, bill: tuple, place_id: int) -> int:
-        material = self.board.material
-        return max(0, min(material.get((place_id, m), 0) // q if q > 0 else UNLIMITED for m, q in bill))

@@ -10,7 +10,6 @@ from bisect import bisect_left
 
 import numpy as np
 
-from makernet.domain.planning import great_circle_km
 
 EARTH_RADIUS_KM = 6371.0
 
@@ -92,4 +91,4 @@ def _unit(points: list[tuple[float, float]]) -> np.ndarray:
                             np.sin(latitude)])
 
 
-__all__ = ["Lane", "distance_matrix", "great_circle_km"]
+__all__ = ["Lane", "distance_matrix"]

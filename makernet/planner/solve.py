@@ -40,7 +40,7 @@ def plan(inp: PlanInput) -> PlanResult:
         board.take(line_id, place_id, int(whole_on[k]))
         board.take(line_id, place_id, int(whole_late[k]), late=True)
     fill_greedily(board)
-    planned = proposals_of(board, explained=False)
+    planned = proposals_of(board, with_words=False)
     proposals, held = release(inp, planned)
     proposals = tuple(explained(board, proposal) for proposal in proposals)
     return PlanResult(proposals, unplanned_of(board), perf_counter() - started, "planner", held,

@@ -97,27 +97,28 @@ def _open_lines(s: Session, today: date, territory: tuple[str, ...] | None, line
 
 
 def _taken_by_line(s: Session):  # noqa: ANN202 - a subquery
-    """Units of each plannable line proposed, accepted or made somewhere (the rule of allocated_quantity)."""
-    units = case((WorkOrder.status == "proposed", WorkOrder.quantity), else_=WorkOrder.accepted_quantity)
-    return (select(WorkOrder.request_line_id.label("line_id"), func.sum(units).label("taken"))
-            .join(RequestLine, RequestLine.id == WorkOrder.request_line_id)
+    """Units of each plannable line proposed, accepted or made somewhere, summed in the database."""
+    return (_taken().join(RequestLine, RequestLine.id == WorkOrder.request_line_id)
             .join(Request, Request.id == RequestLine.request_id)
-            .where(Request.status.in_(PLANNABLE_REQUESTS),  # type: ignore[attr-defined]
-                   WorkOrder.status.in_(("proposed", "accepted", "done")))  # type: ignore[attr-defined]
-            .group_by(WorkOrder.request_line_id).subquery())
+            .where(Request.status.in_(PLANNABLE_REQUESTS)).subquery())  # type: ignore[attr-defined]
 
 
 def allocated_by_line(s: Session, line_ids: set[int]) -> dict[int, int]:
-    """Units of each line proposed, accepted or made somewhere (the rule of allocated_quantity)."""
+    """Units of each of these lines proposed, accepted or made somewhere."""
     taken: dict[int, int] = defaultdict(int)
-    if not line_ids:
-        return taken
-    for line_id, status, quantity, accepted in s.exec(select(
-            WorkOrder.request_line_id, WorkOrder.status, WorkOrder.quantity, WorkOrder.accepted_quantity)
-            .where(WorkOrder.status.in_(("proposed", "accepted", "done")),  # type: ignore[attr-defined]
-                   among(s, WorkOrder.request_line_id, line_ids))).all():
-        taken[line_id] += quantity if status == "proposed" else accepted
+    if line_ids:
+        taken.update((line_id, int(units)) for line_id, units in s.exec(
+            _taken().where(among(s, WorkOrder.request_line_id, line_ids))).all())
     return taken
+
+
+def _taken():  # noqa: ANN202 - a select
+    """Units taken per line, the rule of allocated_quantity: a proposal counts its quantity, accepted and made
+    work what was accepted."""
+    units = case((WorkOrder.status == "proposed", WorkOrder.quantity), else_=WorkOrder.accepted_quantity)
+    return (select(WorkOrder.request_line_id.label("line_id"), func.sum(units).label("taken"))
+            .where(WorkOrder.status.in_(("proposed", "accepted", "done")))  # type: ignore[attr-defined]
+            .group_by(WorkOrder.request_line_id))
 
 
 def _bills(s: Session) -> dict[int, dict[int, int]]:
