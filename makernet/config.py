@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Mapping
 
+from makernet.domain.transport import parse_weekdays
 from makernet.errors import InvalidInput
 
 PREFIX = "MAKERNET_"
@@ -66,6 +67,7 @@ class Settings:
     default_locale: str = "fr"
     plan_daily_at: str = "06:00"      # French time of the daily planner run; "off": none
     plan_run_timeout: float = 300.0   # seconds a planner run may go without news before it is given up (failed)
+    shuttle_days: str = "tue,fri"     # weekdays the regional shuttle between départements runs; "off": none
     log_format: str = "text"          # "json": one JSON object per log line, for a log collector
     smtp_url: str = ""                # smtp://user:password@host:587 (STARTTLS when offered), smtps://host:465 (TLS);
                                       # empty: e-mails stay in the outbox an admin reads in the app
@@ -87,6 +89,11 @@ class Settings:
     def daily_plan_time(self) -> tuple[int, int] | None:
         """(hour, minute) of the daily planner run, or None when there is none."""
         return _clock(self.plan_daily_at)
+
+    @property
+    def shuttle_weekdays(self) -> tuple[int, ...]:
+        """The shuttle's weekdays, Monday 0 (checked when the settings are read)."""
+        return parse_weekdays(self.shuttle_days)
 
     @property
     def effective_database_url(self) -> str:
@@ -158,6 +165,8 @@ def _parse(name: str, kind: object, raw: str) -> object:
             return Path(raw).expanduser()
         if name == "plan_daily_at":
             _clock(raw)
+        if name == "shuttle_days":
+            parse_weekdays(raw)
         if name == "printer_networks":
             return parse_networks(raw)
         if name == "log_format" and raw not in LOG_FORMATS:

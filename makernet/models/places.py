@@ -27,6 +27,13 @@ class Place(SQLModel, table=True):
     auto_accept: bool = False
     site_worker: bool = False               # the place runs its own worker beside its printers
     offline_policy: str = Field(default="hold", max_length=10)  # hold or move plates of an offline printer
+    # volunteer runners who deliver what is within their reach the day it is finished (domain.transport)
+    runners: int = 0
+    runs_per_day: int = 1
+    run_hours: float = 3.0
+    vehicle: str = Field(default="bike", max_length=10)   # bike (cargo bike) or car
+    delivery_radius_km: float | None = None  # None: the vehicle's reach
+    run_load: int | None = None              # units one run carries; None: the vehicle's
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
 
