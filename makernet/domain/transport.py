@@ -28,6 +28,8 @@ STOP_MINUTES = 10
 DETOUR = 1.3
 # the regional shuttle between départements runs on these weekdays (Tuesday and Friday)
 SHUTTLE_WEEKDAYS = (1, 4)
+# the last ready day of units no means carries (no shuttle runs): before today
+NEVER = -1
 # how a unit travels, in the order the rules try them
 RUNNER, COLLECTED, SHUTTLE = 0, 1, 2
 MEANS_WORDS = {RUNNER: "coursier bénévole du lieu", COLLECTED: "retrait le lendemain dans le département",
@@ -73,6 +75,14 @@ class Runners:
         return self.runs * self.run_load
 
 
+def runners_of(place: object) -> Runners:
+    """The runners of a place as stored (its runners, runs_per_day, run_hours, vehicle, delivery_radius_km and
+    run_load attributes)."""
+    return Runners(count=getattr(place, "runners", 0) or 0, runs_per_day=getattr(place, "runs_per_day", 1),
+                   run_hours=getattr(place, "run_hours", MOST_RUN_HOURS), vehicle=getattr(place, "vehicle", "bike"),
+                   radius_km=getattr(place, "delivery_radius_km", None), load=getattr(place, "run_load", None))
+
+
 def means_of(reach_km: float, same_departement: bool, km: float) -> int:
     """How units travel from a place to a requester `km` away: RUNNER, COLLECTED or SHUTTLE."""
     if reach_km > 0 and km <= reach_km:
@@ -106,13 +116,13 @@ def arrival_day(ready_day: int, means: int, today: date, weekdays: tuple[int, ..
 
 
 def last_ready_day(needed_by: int, means: int, today: date, weekdays: tuple[int, ...] = SHUTTLE_WEEKDAYS) -> int:
-    """The last day units can be finished and still reach their requester by `needed_by` (may be negative)."""
+    """The last day units can be finished and still reach their requester by `needed_by` (negative: none)."""
     if means == RUNNER:
         return needed_by
     if means == COLLECTED:
         return needed_by - 1
     shuttle = shuttle_day_on_or_before(needed_by, today, weekdays)
-    return shuttle - 1 if shuttle is not None else needed_by - 8
+    return shuttle - 1 if shuttle is not None else NEVER
 
 
 def parse_weekdays(text: str) -> tuple[int, ...]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from makernet.domain.demand import priority_rank
+from makernet.domain.transport import COLLECTED, RUNNER, SHUTTLE, last_ready_day
 from makernet.planner.lanes import Lane, distance_matrix
 from makernet.planner.model import DemandLine, PlanInput
 
@@ -40,6 +41,8 @@ class Board:
         self.row = {ln.line_id: k for k, ln in enumerate(inp.lines)}
         self.distances = distance_matrix([(ln.latitude, ln.longitude) for ln in inp.lines],
                                          [(p.latitude, p.longitude) for p in inp.places])
+        self.means = _means(inp, self.distances)
+        self.last_by_means = _last_by_means(inp)
         self.size = _days_covered(inp)
         self.lanes = {(p.place_id, item_id): Lane(days, self.size)
                       for p in inp.places for item_id, days in p.daily_capacity.items()}
@@ -51,11 +54,11 @@ class Board:
                 lane = self.lane(place.place_id, item_id)
                 lane.load += units
                 known = 0
-                for needed_by, quantity in place.backlog_due.get(item_id, ()):
+                for last_day, quantity in place.backlog_due.get(item_id, ()):
                     known += quantity
-                    if needed_by - inp.transit_days >= 0:
-                        _add(self.backlog_dated[place.place_id, item_id], needed_by - inp.transit_days, quantity)
-                        lane.add_due(needed_by - inp.transit_days, quantity)
+                    if last_day >= 0:
+                        _add(self.backlog_dated[place.place_id, item_id], last_day, quantity)
+                        lane.add_due(last_day, quantity)
                     else:
                         self.overdue[place.place_id, item_id] += quantity
                 lane.first += max(0, units - known)
@@ -81,6 +84,19 @@ class Board:
     def distance_km(self, line_id: int, place_id: int) -> float:
         """Great-circle distance from the place to the line's delivery point."""
         return float(self.distances[self.row[line_id], self.column[place_id]])
+
+    def last_day(self, line_id: int, place_id: int) -> int:
+        """The last day the place can finish units of the line that still reach it on time (may be negative)."""
+        row = self.row[line_id]
+        return int(self.last_by_means[row, self.means[row, self.column[place_id]]])
+
+    def last_days(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """The same for lines (rows) × places (columns), as a matrix."""
+        return np.take_along_axis(self.last_by_means[rows], self.means[np.ix_(rows, cols)].astype(np.int64), axis=1)
+
+    def means_of(self, line_id: int, place_id: int) -> int:
+        """How units of the line made at the place reach its requester (domain.transport)."""
+        return int(self.means[self.row[line_id], self.column[place_id]])
 
     def allowed(self, line_id: int, place_id: int) -> bool:
         """Whether the place may be given this line at all (item, design, coordinator's word)."""
@@ -128,8 +144,8 @@ class Board:
         if best <= 0 or not self.allowed(line_id, place_id):
             return 0
         line = self.lines[line_id]
-        last = line.needed_by - self.inp.transit_days if on_time else None
-        if on_time and last < 0:
+        last = self.last_day(line_id, place_id) if on_time else None
+        if last is not None and last < 0:
             return 0
         best = min(best, self.batch_left(line_id, place_id))
         if best > 0:
@@ -147,7 +163,7 @@ class Board:
         self.remaining[line_id] -= quantity
         lane = self.lane(place_id, line.item_id)
         lane.load += quantity
-        last_day = line.needed_by - self.inp.transit_days
+        last_day = self.last_day(line_id, place_id)
         if not late and last_day >= 0:
             _add(self.dated[place_id, line.item_id], last_day, quantity)
             lane.add_due(last_day, quantity)
@@ -213,7 +229,7 @@ class Board:
             if late:
                 ahead = lane.first + dated_units[-1] + on_time[key] + self.overdue[key]
             else:
-                ahead = lane.first + dated_units[bisect_right(dated_days, line.needed_by - self.inp.transit_days)]
+                ahead = lane.first + dated_units[bisect_right(dated_days, self.last_day(line.line_id, share.place_id))]
             ahead += before[key, late]
             before[key, late] += share.quantity
             days.append((lane.day_reaching(ahead + 1), lane.day_reaching(ahead + share.quantity)))
@@ -221,7 +237,7 @@ class Board:
 
     def _late(self, share: Share) -> bool:
         """Whether a share is made with the late work (given late, or its line's last day is past)."""
-        return share.late or self.lines[share.line_id].needed_by - self.inp.transit_days < 0
+        return share.late or self.last_day(share.line_id, share.place_id) < 0
 
 
 def _running(days: dict[int, int]) -> tuple[list[int], list[int]]:
@@ -236,9 +252,33 @@ def _running(days: dict[int, int]) -> tuple[list[int], list[int]]:
 def _days_covered(inp: PlanInput) -> int:
     """How many days the lanes must count: every horizon, due date and backlog date of the input."""
     last = [len(days) for p in inp.places for days in p.daily_capacity.values()]
-    last += [ln.needed_by - inp.transit_days + 1 for ln in inp.lines]
-    last += [d - inp.transit_days + 1 for p in inp.places for due in p.backlog_due.values() for d, _ in due]
+    last += [ln.needed_by + 1 for ln in inp.lines]   # by runner: ready the day it is needed
+    last += [d + 1 for p in inp.places for due in p.backlog_due.values() for d, _ in due]
     return max([1] + last)
+
+
+def _means(inp: PlanInput, distances: np.ndarray) -> np.ndarray:
+    """How each line's units would travel from each place (lines × places): runner, collected or shuttle."""
+    reach = np.array([p.reach_km for p in inp.places], dtype=float)
+    codes: dict[str, int] = {}
+    line_dep = np.array([codes.setdefault(ln.departement, len(codes)) for ln in inp.lines], dtype=np.int64)
+    place_dep = np.array([codes.setdefault(p.departement, len(codes)) for p in inp.places], dtype=np.int64)
+    same = line_dep[:, None] == place_dep[None, :]
+    means = np.where(same, COLLECTED, SHUTTLE).astype(np.int8)
+    means[(distances <= reach[None, :]) & (reach[None, :] > 0)] = RUNNER
+    return means
+
+
+def _last_by_means(inp: PlanInput) -> np.ndarray:
+    """Per line, the last day its units can be ready by each means (lines × 3)."""
+    cache: dict[int, tuple[int, int, int]] = {}
+    rows = []
+    for line in inp.lines:
+        if line.needed_by not in cache:
+            cache[line.needed_by] = tuple(last_ready_day(line.needed_by, means, inp.today, inp.shuttle_weekdays)
+                                          for means in (RUNNER, COLLECTED, SHUTTLE))
+        rows.append(cache[line.needed_by])
+    return np.array(rows, dtype=np.int64).reshape(len(inp.lines), 3)
 
 
 def _add(days: dict[int, int], day: int, units: int) -> None:

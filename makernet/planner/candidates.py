@@ -27,7 +27,7 @@ class Candidates:
     item: int
     lines: np.ndarray          # rows of the board's lines
     places: np.ndarray         # columns of the board's places
-    last: np.ndarray           # per line: the last day its units can be made on time
+    last: np.ndarray           # lines x places: the last day units can be made and still arrive on time
     on_value: np.ndarray       # per line: what a unit on time is worth
     late_value: np.ndarray
     room_on: np.ndarray = field(repr=False)    # lines x places: units that could be made on time
@@ -103,7 +103,7 @@ def _group(board: Board, item_id: int, rows: np.ndarray, cols: np.ndarray) -> Ca
     lines = [inp.lines[k] for k in rows.tolist()]
     place_ids = [board.place_ids[c] for c in cols.tolist()]
     remaining = np.array([board.remaining[ln.line_id] for ln in lines], dtype=np.int64)
-    last = np.array([ln.needed_by - inp.transit_days for ln in lines], dtype=np.int64)
+    last = board.last_days(rows, cols)
     batch = np.array([board.places[p].batch_limit if board.places[p].batch_limit is not None else UNLIMITED
                       for p in place_ids], dtype=np.int64)
     room = np.minimum(remaining[:, None], batch[None, :])
@@ -122,8 +122,8 @@ def _group(board: Board, item_id: int, rows: np.ndarray, cols: np.ndarray) -> Ca
     room_all = np.minimum(room, total[None, :])
     size = len(lanes[0].due)
     by_day = np.stack([np.minimum(lane.least_from(), lane.left()) for lane in lanes], axis=1)   # days x places
-    on_time = np.maximum(0, by_day[np.clip(last, 0, size - 1)])
-    room_on = np.where(last[:, None] >= 0, np.minimum(room, on_time), 0)
+    on_time = np.maximum(0, by_day[np.clip(last, 0, size - 1), np.arange(len(lanes))[None, :]])
+    room_on = np.where(last >= 0, np.minimum(room, on_time), 0)
     on_value = np.array([ON_TIME_VALUE * on_time_weight(ln.priority, ln.needed_by) for ln in lines])
     late_value = np.array([LATE_VALUE * priority_weight(ln.priority) for ln in lines])
     return Candidates(board, item_id, rows, cols, last, on_value, late_value, room_on, room_all)

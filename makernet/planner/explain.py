@@ -4,10 +4,14 @@ from __future__ import annotations
 import numpy as np
 
 from makernet.domain.planning import PRIORITY_WORDS, day_of, units_per_open_day
+from makernet.domain.transport import COLLECTED, RUNNER, SHUTTLE, arrival_day
 from makernet.planner.board import Board
 from makernet.planner.model import DemandLine, PlaceSupply, Proposal, Unplanned
 
 # why a place got none of a line it was kept off: a coordinator's forbid, or the place's own answer
+# how far units would have to go, where no means carries them on time
+TRAVEL_WORDS = {RUNNER: "même par coursier", COLLECTED: "retrait le lendemain dans le département",
+                SHUTTLE: "la navette régionale n'arrive pas avant la date"}
 FORBIDDEN_WORDS = {"coordination": "écartée par la coordination", "declined": "a refusé cette ligne",
                    "partial": "n'a accepté qu'une partie de cette ligne"}
 
@@ -18,12 +22,12 @@ def proposals_of(board: Board, with_words: bool = True) -> tuple[Proposal, ...]:
     proposals = []
     for share, (start, ready) in zip(shares, board.schedule(shares)):
         line = board.lines[share.line_id]
-        on_time = ready is not None and ready <= line.needed_by - board.inp.transit_days
+        on_time = ready is not None and ready <= board.last_day(line.line_id, share.place_id)
         proposal = Proposal(line_id=line.line_id, place_id=share.place_id,
                             design_version_id=line.design_version_id, quantity=share.quantity,
                             distance_km=round(board.distance_km(line.line_id, share.place_id), 1),
                             ready_day=ready, needed_by=line.needed_by, on_time=on_time, pinned=share.pinned,
-                            start_day=start)
+                            start_day=start, means=board.means_of(line.line_id, share.place_id))
         proposals.append(explained(board, proposal) if with_words else proposal)
     return tuple(proposals)
 
@@ -47,11 +51,28 @@ def explained(board: Board, proposal: Proposal) -> Proposal:
         ready = day_of(proposal.ready_day, today).strftime("%d/%m")
         verdict = "à temps" if proposal.on_time else "en retard, faute de capacité plus tôt ailleurs"
         parts.append(f"Prêtes vers le {ready} pour un besoin le {needed} : {verdict}.")
+    parts.append(carried(board, proposal))
     parts.append(f"Priorité : {PRIORITY_WORDS.get(line.priority, line.priority)}.")
     nearer = _nearer_place_not_used(board, proposal.line_id, proposal.place_id)
     if nearer:
         parts.append(nearer)
     return Proposal(**{**proposal.__dict__, "explanation": " ".join(parts)})
+
+
+def carried(board: Board, proposal: Proposal) -> str:
+    """How the units reach the requester, and when, in plain words."""
+    place, today = board.places[proposal.place_id], board.inp.today
+    if proposal.means == RUNNER:
+        return (f"Livraison par les coursiers bénévoles de {place.name} le jour où elles sont prêtes "
+                f"(dans leur rayon de {place.reach_km:.0f} km).")
+    if proposal.means == COLLECTED:
+        return "Retrait le lendemain dans le département (hors de portée des coursiers du lieu)."
+    if proposal.ready_day is None:
+        return "Acheminement par la navette régionale entre départements."
+    arrival = arrival_day(proposal.ready_day, SHUTTLE, today, board.inp.shuttle_weekdays)
+    when = f", qui arrive le {day_of(arrival, today).strftime('%d/%m')}" if arrival is not None else \
+        " (aucune navette n'est prévue)"
+    return f"Autre département : acheminement par la navette régionale{when}."
 
 
 def _with_machines(place: PlaceSupply, item_id: int) -> str:
@@ -88,7 +109,10 @@ def _why_not(board: Board, line_id: int, place_id: int) -> str:
         return "matière insuffisante"
     if board.batch_left(line_id, place_id) <= 0:
         return "limite de lot atteinte"
-    if board.capacity_left(place_id, line.item_id, line.needed_by - board.inp.transit_days) <= 0:
+    last = board.last_day(line_id, place_id)
+    if last < 0 and line.needed_by >= 0:
+        return "trop loin pour livrer à temps (" + TRAVEL_WORDS[board.means_of(line_id, place_id)] + ")"
+    if board.capacity_left(place_id, line.item_id, last) <= 0:
         return "capacité déjà prise jusqu'à l'échéance"
     return "sa capacité sert des demandes plus urgentes ou plus proches d'elle"
 

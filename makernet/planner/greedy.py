@@ -56,24 +56,25 @@ class Openings:
 
     def usable(self, line: DemandLine, on_time: bool) -> np.ndarray:
         """Places that might take some of the line (late or on time): a mask over the board's places."""
-        last = line.needed_by - self.board.inp.transit_days if on_time else None
-        key = (line.item_id, last, self._bill(line))
+        board = self.board
+        row = board.row[line.line_id]
+        last = board.last_by_means[row][board.means[row]] if on_time else None
+        key = (line.item_id, None if last is None else last.tobytes(), self._bill(line))
         if key not in self.masks:   # lines alike share it until work is given somewhere
-            self.masks[key] = self._usable(line, on_time)
+            self.masks[key] = self._usable(line, last)
         return self.masks[key]
 
-    def _usable(self, line: DemandLine, on_time: bool) -> np.ndarray:
+    def _usable(self, line: DemandLine, last: np.ndarray | None) -> np.ndarray:
+        """`last`: per place, the last day units of the line can be ready on time (None: late work)."""
         item = line.item_id
         if item not in self.left:
             lanes = [self.board.lane(p, item) for p in self.board.place_ids]
             self.left[item] = np.array([lane.left() for lane in lanes], dtype=np.int64)
             self.by_day[item] = np.stack([lane.least_from() for lane in lanes], axis=1)
         usable = self.left[item] > 0
-        if on_time:
-            last = line.needed_by - self.board.inp.transit_days
-            if last < 0:
-                return np.zeros_like(usable)
-            usable &= self.by_day[item][min(last, len(self.by_day[item]) - 1)] > 0
+        if last is not None:
+            by_day = self.by_day[item]
+            usable &= (last >= 0) & (by_day[np.clip(last, 0, len(by_day) - 1), np.arange(len(usable))] > 0)
         bill = self._bill(line)
         if bill:
             usable &= self.allows[bill] > 0

@@ -5,7 +5,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 
-from makernet.domain.planning import TRANSIT_DAYS
+from makernet.domain.transport import COLLECTED, SHUTTLE_WEEKDAYS
 
 
 @dataclass(frozen=True)
@@ -24,11 +24,13 @@ class PlaceSupply:
     free_material: dict[int, int] = field(default_factory=dict)
     batch_limit: int | None = None
     auto_accept: bool = False
-    # item id -> (needed-by day, units) of that backlog. Places make work that can still be on
-    # time by due date, then work already late; backlog of unknown due date is made first
+    # item id -> (last day it can be ready and still arrive on time, units) of that backlog. Places make
+    # work that can still be on time by that day, then work already late; backlog of unknown due date first
     backlog_due: dict[int, tuple[tuple[int, int], ...]] = field(default_factory=dict)
     # item id -> (printers, manual work centres) its daily capacity counts: what explanations name
     machines: dict[int, tuple[int, int]] = field(default_factory=dict)
+    departement: str = ""
+    reach_km: float = 0.0         # how far its volunteer runners deliver the day units are finished (0: none)
 
     def makes(self, item_id: int) -> bool:
         """Whether the place accepts and can make the item at all."""
@@ -62,6 +64,7 @@ class DemandLine:
     bill: dict[int, int] = field(default_factory=dict)  # material id -> quantity per unit of that design
     requester_kind: str = ""
     order: int = 0                # arrival order, for first come first served
+    departement: str = ""         # the requester's: units for another one travel by the regional shuttle
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,8 @@ class PlanInput:
     places: tuple[PlaceSupply, ...]
     lines: tuple[DemandLine, ...]
     rules: tuple[Rule, ...] = ()
-    transit_days: int = TRANSIT_DAYS   # units must be ready this many days before they are needed
+    # weekdays (Monday 0) the regional shuttle between départements runs (domain.transport)
+    shuttle_weekdays: tuple[int, ...] = SHUTTLE_WEEKDAYS
     item_names: dict[int, str] = field(default_factory=dict)
     # propose only the work a place would start within this many days (0: today); plan the rest
     # but hold it for a later run, so that urgent requests posted meanwhile find room. None: propose all.
@@ -107,6 +111,7 @@ class Proposal:
     pinned: bool = False
     explanation: str = ""
     start_day: int | None = None  # when the place should start on these units, in days from today
+    means: int = COLLECTED        # how the units reach the requester (domain.transport: runner, collected, shuttle)
 
 
 @dataclass(frozen=True)

@@ -173,7 +173,7 @@ class Programme:
         n = len(at)
         distance = board.distances[lines, cols]
         line_rows = np.array([self.line_row[k] for k in lines.tolist()])
-        last = group.last[at]
+        last = group.last[at, places]
         # on time: the line, the running total of its due day, its material
         day_rows = np.full(n, -1)
         for c in np.unique(places).tolist():
@@ -250,7 +250,8 @@ class Programme:
             for c, col in enumerate(group.places.tolist()):
                 days, first = self.day_row[col, group.item]
                 if len(days):
-                    rows[:, c] = first + np.minimum(np.searchsorted(days, np.maximum(group.last, 0)), len(days) - 1)
+                    rows[:, c] = first + np.minimum(np.searchsorted(days, np.maximum(group.last[:, c], 0)),
+                                                    len(days) - 1)
             self.day_rows_of[group.item] = rows
         return self.day_rows_of[group.item]
 

@@ -50,7 +50,7 @@ def brute_force_value(inp: PlanInput) -> float:
                 break
             for ln in sorted(lines, key=lambda x: x.needed_by):
                 units = given[ln.line_id, p.place_id]
-                room = max(0, p.cumulative(VISOR, ln.needed_by - inp.transit_days) - load)
+                room = max(0, p.cumulative(VISOR, ln.needed_by - 1) - load)
                 value += min(units, room) * on_time_weight(ln.priority, ln.needed_by)
                 load += units
         else:
@@ -199,18 +199,18 @@ def test_the_release_window_counts_the_days_a_place_works() -> None:
 
 
 def test_urgent_work_goes_before_accepted_work_due_later_as_long_as_that_work_stays_on_time() -> None:
-    def with_backlog(needed_by: int) -> PlanInput:
+    def with_backlog(last_day: int) -> PlanInput:
         busy = PlaceSupply(1, "Lieu 1", 46.0, 0.0, {VISOR: (10.0,) * 8}, {VISOR: 30}, {PLA: 10**6},
-                           backlog_due={VISOR: ((needed_by, 30),)})
+                           backlog_due={VISOR: ((last_day, 30),)})
         return PlanInput(TODAY, (busy,), (line(11, 20, 2, 46.0),))
-    (proposal,) = plan(with_backlog(6)).proposals   # 30 due on day 6: made on days 2-4, still on time
+    (proposal,) = plan(with_backlog(5)).proposals   # 30 to be ready by day 5: made on days 2-4, still on time
     assert (proposal.quantity, proposal.on_time, proposal.start_day, proposal.ready_day) == (20, True, 0, 1)
-    (proposal,) = plan(with_backlog(3)).proposals   # 30 due on day 3 take days 0-2: the new line waits
+    (proposal,) = plan(with_backlog(2)).proposals   # 30 to be ready by day 2 take days 0-2: the new line waits
     assert (proposal.quantity, proposal.on_time, proposal.start_day) == (20, False, 3)
 
 
 def test_backlog_already_late_is_made_after_the_work_that_can_still_be_on_time() -> None:
     late = PlaceSupply(1, "Lieu 1", 46.0, 0.0, {VISOR: (10.0,) * 8}, {VISOR: 30}, {PLA: 10**6},
-                       backlog_due={VISOR: ((0, 30),)})
+                       backlog_due={VISOR: ((-1, 30),)})
     (proposal,) = plan(PlanInput(TODAY, (late,), (line(11, 20, 2, 46.0),))).proposals
     assert (proposal.on_time, proposal.start_day) == (True, 0)

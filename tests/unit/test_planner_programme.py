@@ -34,14 +34,16 @@ def territories(draw: st.DrawFn) -> PlanInput:
             backlog={i: draw(st.integers(0, 40)) for i in capacity},
             backlog_due={i: ((draw(st.integers(0, 10)), draw(st.integers(0, 20))),) for i in capacity},
             free_material={m: draw(st.integers(0, 1500)) for m in MATERIALS},
-            batch_limit=draw(st.none() | st.integers(1, 60))))
+            batch_limit=draw(st.none() | st.integers(1, 60)),
+            departement=draw(st.sampled_from(("17", "33"))), reach_km=draw(st.sampled_from((0.0, 40.0, 150.0)))))
     lines = []
     for line_id in range(100, 100 + draw(st.integers(1, 14))):
         lines.append(DemandLine(
             line_id, line_id, draw(st.sampled_from(ITEMS)), draw(st.integers(1, 150)), draw(st.integers(-1, 14)),
             draw(st.sampled_from(("care_staff", "emergency_services", "vulnerable", "normal"))),
             draw(st.floats(43, 47)), draw(st.floats(-1.5, 2)), draw(st.none() | st.just(7) | st.just(7) | st.just(7)),
-            {m: draw(st.integers(1, 30)) for m in draw(st.sets(st.sampled_from(MATERIALS)))}, order=line_id))
+            {m: draw(st.integers(1, 30)) for m in draw(st.sets(st.sampled_from(MATERIALS)))}, order=line_id,
+            departement=draw(st.sampled_from(("17", "33")))))
     rules = tuple(Rule(draw(st.sampled_from(("pin", "forbid"))), draw(st.sampled_from([ln.line_id for ln in lines])),
                        draw(st.sampled_from([p.place_id for p in places])), draw(st.none() | st.integers(1, 50)))
                   for _ in range(draw(st.integers(0, 3))))
@@ -74,7 +76,7 @@ def dense_optimum(board: Board) -> float:
     for line_id, ks in by_line.items():
         row([(k, 1.0) for k in ks] + [(n + k, 1.0) for k in ks], board.remaining[line_id])
     for (place_id, item_id), ks in lanes.items():
-        last = {k: board.lines[pairs[k][0]].needed_by - board.inp.transit_days for k in ks}
+        last = {k: board.last_day(*pairs[k]) for k in ks}
         for day in sorted(set(last.values()) | set(board.dated_days(place_id, item_id))):
             row([(k, 1.0) for k in ks if last[k] <= day], max(0, board.room_by(place_id, item_id, day)))
         row([(k, 1.0) for k in ks] + [(n + k, 1.0) for k in ks], board.capacity_left(place_id, item_id))

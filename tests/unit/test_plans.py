@@ -288,5 +288,5 @@ def test_the_planner_sees_each_place_s_open_work_by_the_day_it_is_needed(ctx: Co
         orders = s.exec(select(WorkOrder).where(WorkOrder.status == "proposed")).all()
         due = {p.place_id: p.backlog_due for p in plan_input(s, MONDAY + timedelta(days=2), None).places}
     assert sum(o.quantity for o in orders) == 40
-    for order in orders:   # needed on day 9 from Monday: day 7 from Wednesday
-        assert (7, order.quantity) in next(iter(due[order.place_id].values()))
+    for order in orders:   # needed on day 9 from Monday: day 7 from Wednesday, ready the day before to be collected
+        assert (6, order.quantity) in next(iter(due[order.place_id].values()))

@@ -9,7 +9,8 @@ from sqlmodel import Session, select
 
 from makernet.db import among
 
-from makernet.domain.planning import day_offset
+from makernet.domain.planning import day_offset, great_circle_km
+from makernet.domain.transport import SHUTTLE_WEEKDAYS, last_ready_day, means_of, runners_of
 from makernet.models import (BomLine, DesignVersion, Item, Organisation, Place, Request, RequestLine, StockDay,
                              WorkOrder)
 from makernet.models.plans import PlanningRule
@@ -24,18 +25,20 @@ MIN_HORIZON, MAX_HORIZON = 14, 120
 
 
 def plan_input(s: Session, today: date, territory: tuple[str, ...] | None,
-               line_ids: set[int] | None = None) -> PlanInput:
-    """The planner's view of a territory (None: everywhere), optionally of some lines only."""
+               line_ids: set[int] | None = None, shuttle_weekdays: tuple[int, ...] = SHUTTLE_WEEKDAYS) -> PlanInput:
+    """The planner's view of a territory (None: everywhere), optionally of some lines only; the regional
+    shuttle runs on `shuttle_weekdays` (the installation's MAKERNET_SHUTTLE_DAYS)."""
     designs = validated_designs(s)
     lines = _open_lines(s, today, territory, line_ids, designs)
     horizon = max([MIN_HORIZON] + [ln.needed_by + 7 for ln in lines])
-    places = _places(s, today, territory, min(horizon, MAX_HORIZON), designs)
+    places = _places(s, today, territory, min(horizon, MAX_HORIZON), designs, shuttle_weekdays)
     ids = {ln.line_id for ln in lines}
     rules = [Rule(r.kind, r.request_line_id, r.place_id, r.quantity) for r in s.exec(
         select(PlanningRule).where(PlanningRule.active == True)).all() if r.request_line_id in ids]  # noqa: E712
     rules += [Rule("forbid", line_id, place_id, why=why) for (line_id, place_id), why in refused_pairs(s, ids).items()]
     names = {i.id: i.name for i in s.exec(select(Item)).all()}
-    return PlanInput(today=today, places=tuple(places), lines=tuple(lines), rules=tuple(rules), item_names=names)
+    return PlanInput(today=today, places=tuple(places), lines=tuple(lines), rules=tuple(rules), item_names=names,
+                     shuttle_weekdays=shuttle_weekdays)
 
 
 def refused_pairs(s: Session, line_ids: set[int]) -> dict[tuple[int, int], str]:
@@ -72,7 +75,7 @@ def _open_lines(s: Session, today: date, territory: tuple[str, ...] | None, line
     left = (RequestLine.quantity - func.coalesce(taken.c.taken, 0)).label("left")
     query = (select(RequestLine.id, RequestLine.item_id, left, Request.id, Request.needed_by, Request.priority,
                     Request.latitude, Request.longitude, Organisation.kind, Organisation.latitude,
-                    Organisation.longitude)
+                    Organisation.longitude, Organisation.departement)
              .join(Request, Request.id == RequestLine.request_id)
              .join(Organisation, Organisation.id == Request.organisation_id)
              .outerjoin(taken, taken.c.line_id == RequestLine.id)
@@ -83,7 +86,7 @@ def _open_lines(s: Session, today: date, territory: tuple[str, ...] | None, line
         query = query.where(among(s, RequestLine.id, line_ids))
     bills = _bills(s)
     lines = []
-    for line_id, item_id, units, request_id, needed_by, priority, lat, lon, kind, org_lat, org_lon in s.exec(
+    for line_id, item_id, units, request_id, needed_by, priority, lat, lon, kind, org_lat, org_lon, dep in s.exec(
             query.order_by(RequestLine.id)).all():
         design = design_for(designs, item_id, kind)
         lines.append(DemandLine(
@@ -92,7 +95,7 @@ def _open_lines(s: Session, today: date, territory: tuple[str, ...] | None, line
             latitude=lat if lat is not None else org_lat or 0.0,
             longitude=lon if lon is not None else org_lon or 0.0,
             design_version_id=design.id if design else None, bill=bills.get(design.id, {}) if design else {},
-            requester_kind=kind, order=request_id))
+            requester_kind=kind, order=request_id, departement=dep or ""))
     return lines
 
 
@@ -130,14 +133,14 @@ def _bills(s: Session) -> dict[int, dict[int, int]]:
 
 
 def _places(s: Session, today: date, territory: tuple[str, ...] | None, horizon: int,
-            designs: dict[int, list[DesignVersion]]) -> list[PlaceSupply]:
+            designs: dict[int, list[DesignVersion]], shuttle_weekdays: tuple[int, ...]) -> list[PlaceSupply]:
     """Active places with their capacity per item and day, backlog and unreserved material."""
     places = [p for p in s.exec(select(Place).where(Place.active == True).order_by(Place.id)).all()  # noqa: E712
               if territory is None or p.departement in territory]
     machines = working_machines(s)
     layouts = plate_layouts(s, designs)
     items = s.exec(select(Item).where(Item.active == True)).all()  # noqa: E712
-    backlog, reserved, due = _backlog_and_reservations(s, today)
+    backlog, reserved, due = _backlog_and_reservations(s, today, shuttle_weekdays)
     levels = _stock_levels(s)
     supplies = []
     for place in places:
@@ -151,27 +154,36 @@ def _places(s: Session, today: date, territory: tuple[str, ...] | None, horizon:
             backlog={i: u for (p, i), u in backlog.items() if p == place.id},
             backlog_due={i: tuple(sorted(days.items())) for (p, i), days in due.items() if p == place.id},
             free_material=free,
-            batch_limit=place.batch_limit, auto_accept=place.auto_accept))
+            batch_limit=place.batch_limit, auto_accept=place.auto_accept, departement=place.departement,
+            reach_km=runners_of(place).reach_km))
     return supplies
 
 
-def _backlog_and_reservations(s: Session, today: date) -> tuple[dict[tuple[int, int], int], dict[tuple[int, int], int],
-                                                                  dict[tuple[int, int], dict[int, int]]]:
+def _backlog_and_reservations(s: Session, today: date, shuttle_weekdays: tuple[int, ...]) -> tuple[
+        dict[tuple[int, int], int], dict[tuple[int, int], int], dict[tuple[int, int], dict[int, int]]]:
     """Units proposed or accepted and not yet made, per place and item; the material they reserve;
-    the same units per needed-by day (days from today)."""
+    the same units per last day they can be ready and still reach their requester on time (days from today)."""
     bills = _bills(s)
     backlog: dict[tuple[int, int], int] = defaultdict(int)
     reserved: dict[tuple[int, int], int] = defaultdict(int)
     due: dict[tuple[int, int], dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    rows = s.exec(select(WorkOrder, RequestLine.item_id, Request.needed_by)
+    rows = s.exec(select(WorkOrder, RequestLine.item_id, Request.needed_by, Request.latitude, Request.longitude,
+                         Organisation.departement)
                   .join(RequestLine, RequestLine.id == WorkOrder.request_line_id)
                   .join(Request, Request.id == RequestLine.request_id)
+                  .join(Organisation, Organisation.id == Request.organisation_id)
                   .where(WorkOrder.status.in_(("proposed", "accepted")))).all()  # type: ignore[attr-defined]
-    for order, item_id, needed_by in rows:
+    places = {p.id: (p.latitude or 0.0, p.longitude or 0.0, p.departement, runners_of(p).reach_km)
+              for p in s.exec(select(Place)).all()} if rows else {}
+    for order, item_id, needed_by, lat, lon, departement in rows:
         open_units = order.quantity if order.status == "proposed" else max(0, order.accepted_quantity - order.units_made)
         backlog[order.place_id, item_id] += open_units
         if open_units:
-            due[order.place_id, item_id][day_offset(needed_by, today)] += open_units
+            place_lat, place_lon, place_dep, reach = places[order.place_id]
+            km = great_circle_km(place_lat, place_lon, lat or place_lat, lon or place_lon)
+            means = means_of(reach, place_dep == (departement or ""), km)
+            due[order.place_id, item_id][last_ready_day(day_offset(needed_by, today), means, today,
+                                                        shuttle_weekdays)] += open_units
         for material_id, per_unit in bills.get(order.design_version_id, {}).items():
             reserved[order.place_id, material_id] += per_unit * open_units
     return backlog, reserved, due

@@ -118,7 +118,8 @@ def _make(ctx: Context, run_id: int) -> PlanRunResult | None:
     territory = None if run.territory_key == "*" else tuple(run.territory)
     with ctx.db.reading() as s:
         inp = replace(plan_input(s, run.plan_day or date.today(), territory,
-                                 set(run.line_ids) if run.line_ids is not None else None),
+                                 set(run.line_ids) if run.line_ids is not None else None,
+                                 ctx.settings.shuttle_weekdays),
                       release_days=run.release_days)
     _tell(ctx, run_id, "solving")
     result = STRATEGIES[run.strategy](inp)
