@@ -35,10 +35,10 @@ class Candidates:
     _bills: dict[int, np.ndarray] | None = field(default=None, repr=False)
     _distances: np.ndarray | None = field(default=None, repr=False)
 
-    @property
-    def days(self) -> np.ndarray:
-        """The distinct last days of the lines that can still be on time."""
-        return np.unique(self.last[self.last >= 0])
+    def days(self, place: int) -> np.ndarray:
+        """The distinct last days of the lines that can still be on time from one place (by its position)."""
+        last = self.last[:, place]
+        return np.flatnonzero(np.bincount(last[last >= 0], minlength=1))
 
     def distances(self) -> np.ndarray:
         """Kilometres of every pair."""

@@ -134,10 +134,10 @@ class Programme:
         """Per lane, running totals of on-time units by due day within its room by then; all its work within what
         it can still make."""
         board = self.board
-        for col in group.places.tolist():
+        for position, col in enumerate(group.places.tolist()):
             place_id = board.place_ids[col]
             lane = board.lane(place_id, group.item)
-            days = np.union1d(group.days, np.array(board.dated_days(place_id, group.item), dtype=np.int64))
+            days = np.union1d(group.days(position), np.array(board.dated_days(place_id, group.item), dtype=np.int64))
             rows = self._rows(np.zeros(len(days)), np.zeros(len(days)))
             total = int(self._rows(np.array([-INFINITY]), np.array([lane.left()]))[0])
             self.day_row[col, group.item] = (days, int(rows[0]) if len(days) else -1)
