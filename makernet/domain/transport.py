@@ -16,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from makernet.domain.planning import great_circle_km
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # the vehicles a place's runners may use: how far they go from the place, how fast, how many units a run carries
 VEHICLES = {"bike": ("vélo cargo", 10.0, 15.0, 200), "car": ("voiture", 40.0, 50.0, 600)}
@@ -81,6 +83,16 @@ def runners_of(place: object) -> Runners:
     return Runners(count=getattr(place, "runners", 0) or 0, runs_per_day=getattr(place, "runs_per_day", 1),
                    run_hours=getattr(place, "run_hours", MOST_RUN_HOURS), vehicle=getattr(place, "vehicle", "bike"),
                    radius_km=getattr(place, "delivery_radius_km", None), load=getattr(place, "run_load", None))
+
+
+def due_day(place: object, latitude: float | None, longitude: float | None, departement: str, needed_by: date,
+            today: date, weekdays: tuple[int, ...] = SHUTTLE_WEEKDAYS) -> date:
+    """The last day a place (as stored) can finish units and still carry them to a requester by `needed_by`."""
+    here = (getattr(place, "latitude", None) or 0.0, getattr(place, "longitude", None) or 0.0)
+    km = great_circle_km(*here, latitude if latitude is not None else here[0],
+                         longitude if longitude is not None else here[1])
+    means = means_of(runners_of(place).reach_km, getattr(place, "departement", "") == (departement or ""), km)
+    return today + timedelta(days=last_ready_day((needed_by - today).days, means, today, weekdays))
 
 
 def means_of(reach_km: float, same_departement: bool, km: float) -> int:

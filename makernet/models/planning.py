@@ -30,3 +30,6 @@ class WorkOrder(SQLModel, table=True):
     explanation: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     distance_km: float | None = None
     ready_by: date | None = None               # when the planner expects the units ready
+    # the last day the units can be ready and still be carried to the requester on time (domain.transport):
+    # places make their work by it
+    due_by: date | None = None

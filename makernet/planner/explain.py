@@ -22,12 +22,13 @@ def proposals_of(board: Board, with_words: bool = True) -> tuple[Proposal, ...]:
     proposals = []
     for share, (start, ready) in zip(shares, board.schedule(shares)):
         line = board.lines[share.line_id]
-        on_time = ready is not None and ready <= board.last_day(line.line_id, share.place_id)
+        last = board.last_day(line.line_id, share.place_id)
+        on_time = ready is not None and ready <= last
         proposal = Proposal(line_id=line.line_id, place_id=share.place_id,
                             design_version_id=line.design_version_id, quantity=share.quantity,
                             distance_km=round(board.distance_km(line.line_id, share.place_id), 1),
                             ready_day=ready, needed_by=line.needed_by, on_time=on_time, pinned=share.pinned,
-                            start_day=start, means=board.means_of(line.line_id, share.place_id))
+                            start_day=start, means=board.means_of(line.line_id, share.place_id), last_day=last)
         proposals.append(explained(board, proposal) if with_words else proposal)
     return tuple(proposals)
 

@@ -112,6 +112,7 @@ class Proposal:
     explanation: str = ""
     start_day: int | None = None  # when the place should start on these units, in days from today
     means: int = COLLECTED        # how the units reach the requester (domain.transport: runner, collected, shuttle)
+    last_day: int = 0             # the last day they can be ready and still reach it on time (days from today)
 
 
 @dataclass(frozen=True)

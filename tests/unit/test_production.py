@@ -9,7 +9,7 @@ from sqlalchemy import update
 from sqlmodel import select
 
 from makernet import demo
-from makernet.models import Job, Machine, Request, StockEntry
+from makernet.models import Job, Machine, Request, StockEntry, WorkOrder
 from makernet.models.base import utcnow
 from makernet.services import fleet, printer_io, production
 from makernet.services.secrets import seal
@@ -89,6 +89,8 @@ def test_the_next_plate_is_the_one_needed_soonest_and_work_already_late_comes_af
     with ctx.db.transaction() as tx:   # days went by: the second order can no longer be on time
         tx.session.execute(update(Request).where(Request.id == overdue["request_id"])
                            .values(needed_by=date.today() - timedelta(days=1)))
+        tx.session.execute(update(WorkOrder).where(WorkOrder.id == overdue["id"])
+                           .values(due_by=date.today() - timedelta(days=2)))
     production.dispatch_job(ctx, first.id)
     printer.finish()
     poll(app, first.machine_id)
@@ -101,6 +103,23 @@ def test_the_next_plate_is_the_one_needed_soonest_and_work_already_late_comes_af
         printer.finish()
         poll(app, first.machine_id)
     assert order_of_next == [sooner["id"], sooner["id"], later["id"], overdue["id"], overdue["id"]]
+
+
+def test_work_the_shuttle_must_take_sooner_is_made_before_work_needed_sooner_that_a_runner_carries(app, api, printer):  # noqa: ANN001
+    ctx = app.extensions["makernet"]
+    first = accepted_order(api, days=10)
+    by_runner = accepted_order(api, days=3)      # carried the day it is ready: due on day 3
+    by_shuttle = accepted_order(api, days=5)     # the shuttle leaves on day 2: due the day before
+    with ctx.db.transaction() as tx:
+        for order, due in ((by_runner, 3), (by_shuttle, 1), (first, 9)):
+            tx.session.execute(update(WorkOrder).where(WorkOrder.id == order["id"])
+                               .values(due_by=date.today() + timedelta(days=due)))
+    plate = jobs(app)[0]
+    production.dispatch_job(ctx, plate.id)
+    printer.finish()
+    poll(app, plate.machine_id)
+    cleared = api.ok("post", f"/machines/{plate.machine_id}/bed-clear", OPERATOR)
+    assert {j.id: j.work_order_id for j in jobs(app)}[cleared["dispatched_job_id"]] == by_shuttle["id"]
 
 
 def test_clearing_the_bed_while_printing_is_refused(app, api, printer):  # noqa: ANN001

@@ -26,6 +26,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("place") as batch:
-        for column in ("run_load", "delivery_radius_km", "vehicle", "run_hours", "runs_per_day", "runners"):
-            batch.drop_column(column)
+    for column in ("run_load", "delivery_radius_km", "vehicle", "run_hours", "runs_per_day", "runners"):
+        op.execute(f"ALTER TABLE place DROP COLUMN {column}")   # in place on SQLite too (3.35 and later)

@@ -5,7 +5,8 @@ from datetime import date
 
 from makernet.domain.states import RequestStatus, WorkOrderStatus
 from makernet.errors import Conflict, InvalidInput, NotFound
-from makernet.models import Request, RequestLine, WorkOrder
+from makernet.domain.transport import due_day
+from makernet.models import Organisation, Request, RequestLine, WorkOrder
 from makernet.models.base import utcnow
 from makernet.services.access import Actor, coordinated_work_order, own_work_order, visible_request
 from makernet.services.context import Context
@@ -37,8 +38,11 @@ def allocate(ctx: Context, actor: Actor, *, request_line_id: int, place_id: int,
         if place.batch_limit is not None and quantity > place.batch_limit:
             raise InvalidInput("planning.over_batch_limit", field="quantity", place=place.name, most=place.batch_limit)
         design = validated_design(s, line.item_id, request, design_version_id)
+        requester = s.get(Organisation, request.organisation_id)
         order = WorkOrder(request_line_id=line.id, place_id=place.id, design_version_id=design.id,
-                          quantity=quantity, reason=reason.strip(), created_by=actor.user_id)
+                          quantity=quantity, reason=reason.strip(), created_by=actor.user_id,
+                          due_by=due_day(place, request.latitude, request.longitude, requester.departement,
+                                         request.needed_by, date.today(), ctx.settings.shuttle_weekdays))
         s.add(order)
         s.flush()
         created(s, WorkOrder, order.id, order.status, user_id=actor.user_id, note=f"{quantity} units")

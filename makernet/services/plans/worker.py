@@ -216,7 +216,8 @@ def _work_orders(s: Session, run: PlanRun, proposals: tuple[Proposal, ...],
             request_line_id=proposal.line_id, place_id=proposal.place_id, design_version_id=proposal.design_version_id,
             quantity=quantity, reason="proposé par le planificateur", created_by=run.created_by, plan_run_id=run.id,
             explanation=proposal.explanation, distance_km=proposal.distance_km,
-            ready_by=day_of(proposal.ready_day, today) if proposal.ready_day is not None else None)))
+            ready_by=day_of(proposal.ready_day, today) if proposal.ready_day is not None else None,
+            due_by=day_of(proposal.last_day, today))))
     return orders
 
 

@@ -1,13 +1,13 @@
 """Production steps run inside a caller's transaction: plates made from work, claimed, completed, moved."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
-from sqlalchemy import Select, case, update
+from sqlalchemy import Select, case, func, update
 from sqlmodel import Session, select
 
 from makernet.db import Transaction
-from makernet.domain.planning import MANUAL_KINDS_FOR, TRANSIT_DAYS
+from makernet.domain.planning import MANUAL_KINDS_FOR
 from makernet.domain.plates import Decision
 from makernet.domain.production import split_into_plates, upload_name
 from makernet.domain.states import JobStatus, RequestStatus, WorkOrderStatus
@@ -171,16 +171,17 @@ ACTIVE = ("dispatching", "printing")
 
 def in_making_order(query: Select, today: date) -> Select:
     """A query of plates (joined to their work orders), in the order a place makes them: work that
-    can still be on time by needed-by date, then work already late by needed-by date, each work
-    order's plates in turn.
+    can still be on time by the day it must be ready to be carried in time (`due_by`, set when the
+    work is proposed), then work already late in the same order, each work order's plates in turn.
 
     The planner counts on it: new urgent work goes before accepted work due later, as long
     as that work stays on time.
     """
-    overdue = case((Request.needed_by < today + timedelta(days=TRANSIT_DAYS), 1), else_=0)
+    due = func.coalesce(WorkOrder.due_by, Request.needed_by)
+    overdue = case((due < today, 1), else_=0)
     return (query.join(RequestLine, RequestLine.id == WorkOrder.request_line_id)
             .join(Request, Request.id == RequestLine.request_id)
-            .order_by(overdue, Request.needed_by, Job.work_order_id, Job.sequence))
+            .order_by(overdue, due, Request.needed_by, Job.work_order_id, Job.sequence))
 
 
 def claim_next_job(s: Session, machine_id: int) -> int | None:
