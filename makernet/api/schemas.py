@@ -11,6 +11,7 @@ from makernet.services.access import ROLES
 from makernet.services.accounts import TOKEN_DAYS, TOKEN_MOST_DAYS
 from makernet.services.demand import MAX_LINES, MAX_QUANTITY
 from makernet.services.fields import MAX_ID
+from makernet.services.places import BOUNDS, CHOICES
 
 
 def trimmed(most: int, least: int = 0) -> Any:
@@ -188,3 +189,57 @@ class WebhookIn(Body):
     """Where to post one's organisation's notices: an http or https address."""
 
     url: Address
+
+
+def left_out(extra: dict | None = None) -> Any:
+    """A property's documentation for a field one may leave out (it keeps its value): `extra` added, and no default
+    shown (null would not be a value of its type)."""
+    def document(schema: dict) -> None:
+        schema.pop("default", None)
+        schema.update(extra or {})
+    return document
+
+
+def condition(name: str, description: str, kind: type = int) -> Any:
+    """A place's condition as the API documents it: its bounds or choices are the use case's, which words the
+    refusal of a value outside them (places.* codes)."""
+    if name in CHOICES:
+        extra: dict = {"enum": list(CHOICES[name])}
+    else:
+        least, most = BOUNDS[name]
+        extra = {"exclusiveMinimum" if name == "delivery_radius_km" else "minimum": least, "maximum": most}
+    return Annotated[kind, Field(description=description, json_schema_extra=left_out(extra))]
+
+
+Clock = Annotated[str, StringConstraints(max_length=5)]
+
+
+class ConditionsIn(Body):
+    """A place's conditions, set by its own operators: the fields given change, those left out keep their value;
+    nothing changes unless every one is valid."""
+
+    staff_available: condition("staff_available", "how many people work there") = None
+    opening_hours: Annotated[dict[Annotated[str, StringConstraints(max_length=3)],
+                                  Annotated[list[Annotated[list[Clock], Field(max_length=2)]], Field(max_length=24)]],
+                             Field(description="when it works, by day: {\"mon\": [[\"09:00\", \"18:00\"]]}; "
+                                               "a day left out is closed", json_schema_extra=left_out())] = None
+    batch_limit: condition("batch_limit", "most units it accepts in one work order; null: no limit") | None = None
+    hourly_value_cents: condition("hourly_value_cents", "the value of its time per hour, in cents") = None
+    accepted_item_ids: Annotated[list[Id], Field(max_length=1000, description="the items it makes; empty: all",
+                                                 json_schema_extra=left_out())] = None
+    auto_accept: Annotated[bool, Field(description="it accepts the work proposed to it at once",
+                                       json_schema_extra=left_out())] = None
+    offline_policy: condition("offline_policy", "the plates of a printer gone offline: held for it (hold) or moved "
+                                                "to the place's other printers (move)", str) = None
+    site_worker: Annotated[bool, Field(description="it runs its own worker beside its printers",
+                                       json_schema_extra=left_out())] = None
+    runners: condition("runners", "its volunteer runners: what is finished for a requester within their reach is "
+                                  "delivered the same day; beyond, it is collected the next day within the "
+                                  "département, or waits for the regional shuttle to another") = None
+    runs_per_day: condition("runs_per_day", "runs each runner makes a day") = None
+    run_hours: condition("run_hours", "hours a run may last", float) = None
+    vehicle: condition("vehicle", "what the runners ride: bike (a cargo bike, about 10 km) or car (about 40 km)",
+                       str) = None
+    delivery_radius_km: condition("delivery_radius_km", "how far from the place the runners deliver, in km; null: "
+                                                        "the vehicle's reach", float) | None = None
+    run_load: condition("run_load", "units one run carries; null: the vehicle's load") | None = None

@@ -41,6 +41,14 @@ MATERIALS = [
     ("cadre-visiere", "Cadre de visière imprimé", "piece", 50),
 ]
 
+# the places' volunteer runners (FIELD.md, "Delivery in 2020"): two cargo bikes in the city, one volunteer driving
+# around Surgères (a mayor's travel permit), none at the workshop, whose masks are collected or go by shuttle
+RUNNERS = {
+    "FabLab La Rochelle": {"runners": 2, "runs_per_day": 2, "run_hours": 3.0, "vehicle": "bike"},
+    "Fab-lab de l'Aunis": {"runners": 1, "runs_per_day": 1, "run_hours": 3.0, "vehicle": "car"},
+    "Atelier couture solidaire": {"runners": 0},
+}
+
 
 def load(db: Database, octoprint_url: str | None = None, api_key: str | None = None,
          seal: Callable[[str], str] | None = None) -> str:
@@ -117,7 +125,7 @@ def _load_places(s: Session, orgs: dict, visor: Item, workshop_items: list[int],
         org = orgs[org_name]
         place = Place(organisation_id=org.id, name=org_name, commune=org.commune, departement=org.departement,
                       latitude=org.latitude, longitude=org.longitude, staff_available=staff, opening_hours=week,
-                      batch_limit=batch, hourly_value_cents=1500, accepted_item_ids=items)
+                      batch_limit=batch, hourly_value_cents=1500, accepted_item_ids=items, **RUNNERS[org_name])
         s.add(place)
         s.flush()
         for number in range(1, machine_count + 1):

@@ -16,6 +16,14 @@ MESSAGES = {
     "places.offline_policy_unknown": _l(
         "Si une imprimante ne répond plus, ses plateaux attendent (hold) ou passent à une autre (move)."),
     "places.items_unknown": _l("Articles inconnus : n° %(ids)s."),
+    "places.runners_out_of_range": _l("Le lieu a de 0 à %(most)s coursiers bénévoles."),
+    "places.runs_per_day_out_of_range": _l("Chaque coursier fait de 1 à %(most)s tournées par jour."),
+    "places.run_hours_out_of_range": _l("Une tournée dure de %(least)s à %(most)s heures."),
+    "places.vehicle_unknown": _l("Les coursiers livrent en vélo cargo (bike) ou en voiture (car)."),
+    "places.delivery_radius_out_of_range": _l(
+        "Le rayon de livraison est de plus de 0 et d'au plus %(most)s km ; laissez-le vide pour celui du véhicule."),
+    "places.run_load_out_of_range": _l(
+        "Une tournée emporte de 1 à %(most)s unités ; laissez vide pour la charge du véhicule."),
     "places.already_taking_work": _l("%(place)s prend déjà du travail."),
     "places.machine_name_length": _l("Un poste a un nom de 1 à %(most)s caractères."),
     "places.machine_name_taken": _l("Le lieu a déjà un poste nommé « %(name)s »."),

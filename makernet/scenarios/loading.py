@@ -90,7 +90,8 @@ def _site(s: Session, loaded: Loaded, index: int, site) -> None:  # noqa: ANN001
     place = Place(organisation_id=org.id, name=site.name, commune=site.town, departement=site.departement,
                   latitude=site.latitude, longitude=site.longitude, staff_available=site.staff,
                   opening_hours=EVERY_DAY, batch_limit=site.batch_limit, accepted_item_ids=[item],
-                  auto_accept=site.auto_accept)
+                  auto_accept=site.auto_accept, runners=site.runners, runs_per_day=site.runs_per_day,
+                  run_hours=site.run_hours, vehicle=site.vehicle)
     s.add_all([user, place])
     s.flush()
     loaded.operators[index] = Actor(user.id, "operator", org.id)

@@ -6,31 +6,34 @@ prints a summary of the scenario the benchmark and the simulator play.
 
 The model, kept to what 2020 looked like rather than to what flatters a planner:
 
-* Requests come from where people live. ~200 requesting communes are drawn, without
-  replacement, from the region's real communes (geography.py: GeoNames places of at
-  least 1,000 inhabitants, villages counted with their small town), with odds in
-  proportion to the people they speak for; each request then comes from one of them,
-  again in proportion to those people. The few institutional orders (2,000-5,000
-  units: a university hospital, a département, the Region) come from the requesting
-  towns of 20,000 inhabitants or more.
-* Fab-labs sit in cities and towns: the industrialised site in Bordeaux (500 visors a
-  day) and the 60-printer collective in La Rochelle (FIELD.md), one fab-lab in each
-  other prefecture (the consortium covered the 12 départements), the rest in the
-  region's towns of 10,000 inhabitants or more drawn in proportion to their size
-  (several around Bordeaux, as in 2020). Printers per site are drawn from FIELD.md's
-  sizes, larger sites more likely in larger towns; sewing workshops likewise.
-* Demand is `load` times the region's capacity over the period, spread over the first
-  seven weeks (more in the first ones); sizes, lead times and priorities by requester
-  kind; nothing about demand is matched to where capacity happens to be.
+* Requests come from where people live. ~200 requesting communes are drawn, without replacement, from the region's
+  real communes (geography.py: GeoNames places of at least 1,000 inhabitants, villages counted with their small
+  town), with odds in proportion to the people they speak for; each request then comes from one of them, again in
+  proportion to those people. The few institutional orders (2,000-5,000 units: a university hospital, a département,
+  the Region) come from the requesting towns of 20,000 inhabitants or more.
+* Fab-labs sit in cities and towns: the industrialised site in Bordeaux (500 visors a day) and the 60-printer
+  collective in La Rochelle (FIELD.md), one fab-lab in each other prefecture (the consortium covered the 12
+  départements), the rest in the region's towns of 10,000 inhabitants or more drawn in proportion to their size
+  (several around Bordeaux, as in 2020). Printers per site are drawn from FIELD.md's sizes, larger sites more likely
+  in larger towns; sewing workshops likewise.
+* Demand is `load` times the region's capacity over the period, spread over the first seven weeks (more in the first
+  ones); sizes, lead times and priorities by requester kind; nothing about demand is matched to where capacity
+  happens to be.
+* Delivery (FIELD.md's defaults: assumptions, not field figures): each place has 0 to `--runners` (3) volunteer
+  runners, odds 1:2:2:1 for 0, 1, 2, 3, each making 1 or 2 runs a day (even odds) of up to `--run-hours` (3 h); a
+  cargo bike (10 km) in towns of 40,000 inhabitants or more, a car (40 km) elsewhere. Beyond their reach, units are
+  collected the next day within the département, or take the regional shuttle (`--shuttle-days`, Tuesday and
+  Friday). Runners are drawn from a stream of their own: a seed's places, requests and disruptions stay the same.
 """
 from __future__ import annotations
 
 import argparse
 import math
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
+from makernet.domain.transport import MOST_RUN_HOURS, MOST_RUNNERS, SHUTTLE_WEEKDAYS, WEEKDAYS, parse_weekdays
 from makernet.scenarios.geography import DEPARTEMENTS, Town, draw_without_replacement, near, prefecture, towns
 
 START = date(2020, 3, 17)
@@ -42,6 +45,7 @@ REQUESTERS = [  # organisation kind, priority, share of requests
     ("pharmacy", "vulnerable", 0.08), ("shop", "normal", 0.08),
 ]
 HEALTH_KINDS = ("care_facility", "hospital", "health_professional")
+RUNNER_ODDS, BIKE_TOWNS = (1, 2, 2, 1), 40_000   # odds of 0, 1, 2, 3 runners; a cargo bike in towns this large
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,10 @@ class Site:
     line_site: bool = False       # the industrialised site (500 visors a day)
     auto_accept: bool = False
     batch_limit: int | None = None
+    runners: int = 0              # volunteer runners, each making runs_per_day runs of up to run_hours
+    runs_per_day: int = 1
+    run_hours: float = MOST_RUN_HOURS
+    vehicle: str = "bike"         # bike (a cargo bike, 10 km) or car (40 km): domain.transport.VEHICLES
 
 
 @dataclass(frozen=True)
@@ -109,13 +117,15 @@ class Scenario:
     # site index -> material code -> quantity received per day
     receipts: dict[int, dict[str, list[int]]] = field(default_factory=dict)
     days: int = DAYS
+    shuttle_days: tuple[int, ...] = SHUTTLE_WEEKDAYS   # weekdays (Monday 0) the regional shuttle runs
 
 
 def generate(seed: int = 1, sites: int = 20, workshops: int = 4, communes: int = 200, load: float = 0.8,
-             days: int = DAYS) -> Scenario:
-    """Generate the scenario: demand is `load` times the region's visor capacity over the period."""
+             days: int = DAYS, runners: int = MOST_RUNNERS, run_hours: float = MOST_RUN_HOURS,
+             shuttle_days: tuple[int, ...] = SHUTTLE_WEEKDAYS) -> Scenario:
+    """Generate the scenario: demand is `load` times the region's capacity; each place has up to `runners` runners."""
     rng = random.Random(seed)
-    site_list = _sites(rng, sites, workshops)
+    site_list = _with_runners(random.Random(f"runners {seed}"), _sites(rng, sites, workshops), runners, run_hours)
     commune_list = _communes(rng, communes)
     visor_capacity = sum(_visors_per_day(s) for s in site_list) * days * 0.85
     mask_capacity = sum(s.stations * 30 for s in site_list) * days * 0.85
@@ -123,7 +133,16 @@ def generate(seed: int = 1, sites: int = 20, workshops: int = 4, communes: int =
         + _requests(rng, commune_list, days, "mask", mask_capacity * load)
     requests.sort(key=lambda r: r.day)
     return Scenario(seed, site_list, commune_list, requests, _disruptions(rng, site_list, days),
-                    _receipts(rng, site_list, days), days)
+                    _receipts(rng, site_list, days), days, tuple(shuttle_days))
+
+
+def _with_runners(rng: random.Random, sites: list[Site], most: int, run_hours: float) -> list[Site]:
+    """Each place's volunteer runners, from their own stream: 0 to `most`, a cargo bike in a large town."""
+    population = {(t.name, t.departement): t.population for t in towns()}
+    odds = RUNNER_ODDS[:max(0, min(most, MOST_RUNNERS)) + 1]
+    return [replace(site, runners=rng.choices(range(len(odds)), weights=odds)[0], runs_per_day=rng.randint(1, 2),
+                    run_hours=run_hours, vehicle="bike" if population.get((site.town, site.departement), 0)
+                    >= BIKE_TOWNS else "car") for site in sites]
 
 
 def _visors_per_day(site: Site) -> float:
@@ -181,11 +200,6 @@ def _communes(rng: random.Random, count: int) -> list[Commune]:
     return [Commune(t.name, t.departement, t.latitude, t.longitude, t.population, t.catchment) for t in chosen]
 
 
-def _institutional(rng: random.Random) -> bool:
-    """About one request in a hundred is an institution's order of thousands."""
-    return rng.random() < 0.01
-
-
 def _request_size(rng: random.Random, institutional: bool = False) -> int:
     """Median about 40, 90th percentile about 500; institutional orders 2,000-5,000."""
     if institutional:
@@ -200,7 +214,7 @@ def _requests(rng: random.Random, communes: list[Commune], days: int, item: str,
     requests, units = [], 0
     while units < total:
         day = min(days - 8, int(rng.triangular(0, days - 8, 10)))
-        institutional = _institutional(rng)
+        institutional = rng.random() < 0.01   # about one request in a hundred is an institution's order of thousands
         if institutional:   # a university hospital, a département, the Region: from a large town
             kind, priority = "hospital", "care_staff"
             commune = rng.choices(large, weights=[weights[i] for i in large])[0]
@@ -256,6 +270,10 @@ def main(argv: list[str] | None = None) -> None:
     print(f"NA-visors-2020, seed {scenario.seed}: {len(scenario.sites)} places "
           f"({sum(s.printers for s in scenario.sites)} printers), {len(scenario.communes)} communes, "
           f"{len(scenario.requests)} requests ({visors} visors, {masks} masks), {len(scenario.disruptions)} disruptions")
+    served, bikes = [s for s in scenario.sites if s.runners], [s for s in scenario.sites if s.vehicle == "bike"]
+    print(f"Runners: {sum(s.runners for s in served)} at {len(served)} places ({sum(s.runners for s in bikes)} on cargo "
+          f"bikes), {sum(s.runners * s.runs_per_day for s in served)} runs a day of up to {args.run_hours:g} h; "
+          f"regional shuttle on {', '.join(WEEKDAYS[d] for d in scenario.shuttle_days) or 'no day'}")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -266,11 +284,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--communes", type=int, default=200)
     parser.add_argument("--load", type=float, default=0.8, help="demand as a share of the region's capacity")
     parser.add_argument("--days", type=int, default=DAYS)
+    parser.add_argument("--runners", type=int, default=MOST_RUNNERS, help="most volunteer runners per place (0-3)")
+    parser.add_argument("--no-runners", action="store_true", help="no place delivers itself")
+    parser.add_argument("--run-hours", type=float, default=MOST_RUN_HOURS, help="hours a run may last")
+    parser.add_argument("--shuttle-days", type=parse_weekdays, default=SHUTTLE_WEEKDAYS, help='"tue,fri" or "off"')
 
 
 def from_arguments(args: argparse.Namespace) -> Scenario:
     """The scenario the parsed arguments describe."""
-    return generate(args.seed, args.sites, args.workshops, args.communes, args.load, args.days)
+    return generate(args.seed, args.sites, args.workshops, args.communes, args.load, args.days,
+                    0 if args.no_runners else args.runners, args.run_hours, args.shuttle_days)
 
 
 if __name__ == "__main__":

@@ -8,11 +8,24 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from makernet.web.formatting import label
-from makernet.web.forms import REQUIRED, EurosField, options
+from makernet.web.forms import REQUIRED, DecimalTextField, EurosField, options
 from makernet.web.hours import DAYS, parse_spans
 
 MANUAL_KINDS = ("sewing_station", "laser_cutter", "assembly_bench")
 WHOLE = _l("Indiquez un nombre entier.")
+
+
+class SignedDecimalField(DecimalTextField):
+    """A number as people type it, its sign kept: the use case words the refusal of one below zero."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        """Parse the number without its minus sign, then put the sign back."""
+        text = (valuelist[0] if valuelist else "").strip()
+        negative = text.startswith(("-", "\u2212"))
+        super().process_formdata([text[1:] if negative else text])
+        self.raw_text = text
+        if negative and self.data is not None:
+            self.data = -self.data
 
 
 def _check_hours(form: FlaskForm, field: StringField) -> None:
@@ -40,6 +53,22 @@ class ConditionsForm(FlaskForm):
     offline_policy = SelectField(_l("Si une imprimante ne répond plus"), choices=options([
         ("hold", _l("garder ses plateaux en attente")), ("move", _l("passer ses plateaux à une autre imprimante"))]))
     site_worker = BooleanField(_l("Le lieu fait tourner son propre worker à côté de ses imprimantes"))
+    # the delivery means: their bounds are the use case's, which words each refusal (messages/places.py)
+    runners = IntegerField(_l("Coursiers bénévoles"), validators=[InputRequired(WHOLE)],
+                           description=_l("De 0 à 3 ; 0 : le lieu ne livre pas lui-même."),
+                           render_kw={"inputmode": "numeric"})
+    runs_per_day = IntegerField(_l("Tournées par jour, par coursier"), validators=[InputRequired(WHOLE)],
+                                description=_l("1 ou 2."), render_kw={"inputmode": "numeric"})
+    run_hours = DecimalTextField(_l("Heures par tournée"), validators=[InputRequired(REQUIRED)],
+                                 description=_l("De 0,5 à 3."), render_kw={"inputmode": "decimal"})
+    vehicle = SelectField(_l("Véhicule"), validate_choice=False, choices=options([
+        ("bike", _l("Vélo cargo (environ 10 km)")), ("car", _l("Voiture (environ 40 km)"))]))
+    delivery_radius_km = SignedDecimalField(_l("Rayon de livraison (km)"), validators=[Optional()],
+                                            description=_l("Laissez vide : celui du véhicule."),
+                                            render_kw={"inputmode": "decimal"})
+    run_load = IntegerField(_l("Unités par tournée"), validators=[Optional()],
+                            description=_l("Laissez vide : 200 en vélo cargo, 600 en voiture."),
+                            render_kw={"inputmode": "numeric"})
 
 
 for _key, _name in DAYS:

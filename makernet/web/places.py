@@ -1,6 +1,8 @@
 """Places: an operator's own place (conditions, machines, settings); a coordinator's territory."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -55,6 +57,9 @@ def _conditions_data(place: dict) -> dict:
     data = {name: place[name] for name in ("staff_available", "batch_limit", "accepted_item_ids", "auto_accept",
                                            "offline_policy", "site_worker")}
     data["hourly_value"] = place["hourly_value_cents"] / 100
+    data.update({name: place[name] for name in ("runners", "runs_per_day", "vehicle", "run_load")})
+    data.update({name: None if place[name] is None else Decimal(f"{place[name]:g}")   # 3 h, not 3,0 h
+                 for name in ("run_hours", "delivery_radius_km")})
     data.update({f"hours_{key}": spans_text(place["opening_hours"].get(key, [])) for key, _n in DAYS})
     return data
 
@@ -109,7 +114,15 @@ def save_conditions(place_id: int) -> object:
                        opening_hours={key: f[f"hours_{key}"].spans for key, _n in DAYS},
                        batch_limit=f.batch_limit.data, hourly_value_cents=cents(f.hourly_value.data),
                        accepted_item_ids=f.accepted_item_ids.data or [], auto_accept=f.auto_accept.data,
-                       offline_policy=f.offline_policy.data, site_worker=f.site_worker.data)))
+                       offline_policy=f.offline_policy.data, site_worker=f.site_worker.data, delivery=_delivery(f))))
+
+
+def _delivery(form: ConditionsForm) -> dict:
+    """The place's delivery means as the form gives them (their bounds are checked by the use case)."""
+    radius = form.delivery_radius_km.data
+    return {"runners": form.runners.data, "runs_per_day": form.runs_per_day.data,
+            "run_hours": float(form.run_hours.data), "vehicle": form.vehicle.data,
+            "delivery_radius_km": None if radius is None else float(radius), "run_load": form.run_load.data}
 
 
 def _keys_to_ask_again(saved: dict) -> dict:

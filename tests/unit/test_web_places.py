@@ -11,6 +11,9 @@ from tests.support.snapshots import row_counts
 from tests.unit.test_web_production import proposed_work
 
 WEEK = {f"conditions-hours_{d}": "09:00-12:00, 14h-18h30" for d in ("mon", "tue", "wed", "thu", "fri")}
+# the delivery means as the settings page shows them for the demo's fab-lab: two cargo bikes, two runs a day
+RUNNERS = {"conditions-runners": "2", "conditions-runs_per_day": "2", "conditions-run_hours": "3",
+           "conditions-vehicle": "bike", "conditions-delivery_radius_km": "", "conditions-run_load": ""}
 
 
 @pytest.fixture
@@ -25,7 +28,7 @@ def place(api: ApiClient, name: str) -> dict:
 def conditions(visor: int, **changes: str) -> dict:
     return {"conditions-staff_available": "5", "conditions-batch_limit": "", "conditions-hourly_value": "18,50",
             "conditions-accepted_item_ids": [str(visor)], "conditions-auto_accept": "y",
-            "conditions-offline_policy": "move", "conditions-site_worker": "y", **WEEK, **changes}
+            "conditions-offline_policy": "move", "conditions-site_worker": "y", **WEEK, **RUNNERS, **changes}
 
 
 def test_an_operator_states_the_places_conditions_and_the_page_shows_them(pages: Pages, api: ApiClient, app) -> None:  # noqa: ANN001
@@ -121,3 +124,55 @@ def test_operators_see_their_own_place_only(pages: Pages) -> None:
     assert answer.status_code == 302
     assert "FabLab La Rochelle" in pages.get(answer.headers["Location"])
     pages.get("/stock", status=403)
+
+
+def means(found: dict) -> tuple:
+    """A place's delivery means as the API shows them."""
+    return tuple(found[k] for k in ("runners", "runs_per_day", "run_hours", "vehicle", "delivery_radius_km",
+                                    "run_load", "delivery_reach_km"))
+
+
+def test_an_operator_sets_the_places_runners_and_the_pages_show_them(pages: Pages, api: ApiClient) -> None:
+    lab = place(api, "FabLab La Rochelle")
+    assert means(lab) == (2, 2, 3.0, "bike", None, None, 10.0)   # the demo's two cargo bikes
+    pages.sign_in(OPERATOR)
+    form = pages.get(f"/places/{lab['id']}/settings")
+    assert (field_value(form, "conditions-runners"), field_value(form, "conditions-run_hours")) == ("2", "3")
+    assert "Livraison" in text_of(form) and "navette régionale" in text_of(form)
+    changed = {"conditions-runners": "3", "conditions-runs_per_day": "1", "conditions-run_hours": "1,5",
+               "conditions-vehicle": "car", "conditions-delivery_radius_km": "25", "conditions-run_load": "300"}
+    assert pages.post(f"/places/{lab['id']}/settings", conditions(lab["accepted_item_ids"][0], **changed)).status_code == 302
+    assert means(place(api, "FabLab La Rochelle")) == (3, 1, 1.5, "car", 25.0, 300, 25.0)
+    form = pages.get(f"/places/{lab['id']}/settings")
+    assert [field_value(form, name) for name in changed if name != "conditions-vehicle"] == ["3", "1", "1,5", "25", "300"]
+    assert re.search(r'<option selected value="car">|<option value="car" selected>', form), form
+    shown = text_of(pages.get(f"/places/{lab['id']}"))
+    assert "3 coursiers bénévoles (voiture) · 1 tournée par jour · jusqu'à 25 km, 1,5 h par tournée" in shown, shown
+
+
+@pytest.mark.parametrize(("name", "value", "said"), [
+    ("runners", "4", "Le lieu a de 0 à 3 coursiers bénévoles."),
+    ("run_hours", "5", "Une tournée dure de 0,5 à 3 heures."),
+    ("vehicle", "trottinette", "Les coursiers livrent en vélo cargo (bike) ou en voiture (car)."),
+    ("delivery_radius_km", "-5", "Le rayon de livraison est de plus de 0 et d'au plus 100 km"),
+])
+def test_delivery_means_out_of_bounds_are_refused_with_their_message_and_change_nothing(
+        pages: Pages, api: ApiClient, app, name: str, value: str, said: str) -> None:  # noqa: ANN001
+    lab = place(api, "FabLab La Rochelle")
+    pages.sign_in(OPERATOR)
+    pages.get(f"/places/{lab['id']}/settings")
+    before = row_counts(app)
+    refused = pages.post(f"/places/{lab['id']}/settings", conditions(
+        lab["accepted_item_ids"][0], **{f"conditions-{name}": value, "conditions-staff_available": "7"}))
+    assert refused.status_code == 422
+    assert said in errors_of(refused.get_data(as_text=True), f"conditions-{name}")
+    assert place(api, "FabLab La Rochelle") == lab and row_counts(app) == before
+
+
+def test_another_organisations_operator_cannot_change_the_runners(pages: Pages, api: ApiClient) -> None:
+    lab = place(api, "FabLab La Rochelle")
+    pages.sign_in(OTHER_OPERATOR)
+    refused = pages.post(f"/places/{lab['id']}/settings", conditions(lab["accepted_item_ids"][0],
+                                                                      **{"conditions-runners": "0"}))
+    assert refused.status_code == 404
+    assert place(api, "FabLab La Rochelle") == lab

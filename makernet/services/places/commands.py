@@ -11,12 +11,13 @@ import re
 from sqlalchemy import update
 from sqlmodel import Session, select
 
+from makernet.domain.transport import MOST_RUN_HOURS, MOST_RUNNERS, MOST_RUNS_PER_DAY, VEHICLES
 from makernet.errors import Conflict, InvalidInput, NotFound
 from makernet.models import Item, Job, Machine, Place
 from makernet.services.access import Actor, own_place
 from makernet.services.context import Context
 from makernet.services.events import MachineServiceChanged, PlaceConditionsChanged, PlaceResumed, record
-from makernet.services.places.views import machine_view, place_view, without_secrets
+from makernet.services.places.views import PlaceChanged, machine_view, place_view, without_secrets
 from makernet.services.transitions import created
 from printers.registry import MANUAL, driver_info
 
@@ -33,6 +34,20 @@ CLOCK = re.compile(r"^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$")
 
 
 MAX_STAFF, MAX_BATCH, MAX_HOURLY_CENTS = 10_000, 1_000_000, 100_000
+
+
+# a place's delivery means (domain.transport.Runners): a run is half an hour at least; a reach or a load beyond
+# these is no volunteer's run any more
+LEAST_RUN_HOURS, MOST_DELIVERY_RADIUS_KM, MOST_RUN_LOAD = 0.5, 100, 5_000
+DELIVERY = ("runners", "runs_per_day", "run_hours", "vehicle", "delivery_radius_km", "run_load")
+# each number's bounds and each choice, as the API documents them (the checks below are the rule)
+BOUNDS = {"staff_available": (1, MAX_STAFF), "batch_limit": (1, MAX_BATCH), "hourly_value_cents": (0, MAX_HOURLY_CENTS),
+          "runners": (0, MOST_RUNNERS), "runs_per_day": (1, MOST_RUNS_PER_DAY),
+          "run_hours": (LEAST_RUN_HOURS, MOST_RUN_HOURS), "delivery_radius_km": (0, MOST_DELIVERY_RADIUS_KM),
+          "run_load": (1, MOST_RUN_LOAD)}
+CHOICES = {"offline_policy": OFFLINE_POLICIES, "vehicle": tuple(VEHICLES)}
+CONDITIONS = ("staff_available", "opening_hours", "batch_limit", "hourly_value_cents", "accepted_item_ids",
+              "auto_accept", "offline_policy", "site_worker", *DELIVERY)
 
 
 BUSY_JOBS = ("queued", "dispatching", "printing")
@@ -79,21 +94,64 @@ def _check_conditions(s: Session, conditions: dict) -> dict:
         raise InvalidInput("places.items_unknown", field="accepted_item_ids", ids=sorted(set(items) - known))
     return {**conditions, "accepted_item_ids": items, "auto_accept": bool(conditions["auto_accept"]),
             "site_worker": bool(conditions["site_worker"]),
-            "opening_hours": check_opening_hours(conditions["opening_hours"])}
+            "opening_hours": check_opening_hours(conditions["opening_hours"]), **check_delivery(conditions)}
+
+
+def _whole(value: object) -> bool:
+    """An integer, and not a yes-or-no."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _number(value: object) -> bool:
+    """A number, and not a yes-or-no."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def check_delivery(means: dict) -> dict:
+    """A place's delivery means (its runners, their runs and vehicle), checked one by one, each refusal naming
+    its field; a reach or a load left empty (None) is the vehicle's own."""
+    runners, runs, hours, vehicle = means["runners"], means["runs_per_day"], means["run_hours"], means["vehicle"]
+    radius, load = means["delivery_radius_km"], means["run_load"]
+    if not _whole(runners) or not 0 <= runners <= MOST_RUNNERS:
+        raise InvalidInput("places.runners_out_of_range", field="runners", most=MOST_RUNNERS)
+    if not _whole(runs) or not 1 <= runs <= MOST_RUNS_PER_DAY:
+        raise InvalidInput("places.runs_per_day_out_of_range", field="runs_per_day", most=MOST_RUNS_PER_DAY)
+    if not _number(hours) or not LEAST_RUN_HOURS <= hours <= MOST_RUN_HOURS:
+        raise InvalidInput("places.run_hours_out_of_range", field="run_hours", least=LEAST_RUN_HOURS,
+                           most=MOST_RUN_HOURS)
+    if not isinstance(vehicle, str) or vehicle not in VEHICLES:
+        raise InvalidInput("places.vehicle_unknown", field="vehicle")
+    if radius is not None and (not _number(radius) or not 0 < radius <= MOST_DELIVERY_RADIUS_KM):
+        raise InvalidInput("places.delivery_radius_out_of_range", field="delivery_radius_km",
+                           most=MOST_DELIVERY_RADIUS_KM)
+    if load is not None and (not _whole(load) or not 1 <= load <= MOST_RUN_LOAD):
+        raise InvalidInput("places.run_load_out_of_range", field="run_load", most=MOST_RUN_LOAD)
+    return {"runners": runners, "runs_per_day": runs, "run_hours": float(hours), "vehicle": vehicle,
+            "delivery_radius_km": None if radius is None else float(radius), "run_load": load}
 
 
 def update_conditions(ctx: Context, actor: Actor, place_id: int, *, staff_available: int,
                       opening_hours: dict, batch_limit: int | None, hourly_value_cents: int,
                       accepted_item_ids: list[int], auto_accept: bool, offline_policy: str = "hold",
-                      site_worker: bool = False) -> dict:
-    """The operator states the place's conditions; the next planner runs respect them."""
+                      site_worker: bool = False, delivery: dict | None = None) -> PlaceChanged:
+    """The operator states the place's conditions; the next planner runs respect them. `delivery` holds the
+    place's delivery means by name (DELIVERY); without it, they stay as they are."""
+    return set_conditions(ctx, actor, place_id, {
+        "staff_available": staff_available, "opening_hours": opening_hours, "batch_limit": batch_limit,
+        "hourly_value_cents": hourly_value_cents, "accepted_item_ids": accepted_item_ids,
+        "auto_accept": auto_accept, "offline_policy": offline_policy, "site_worker": site_worker, **(delivery or {})})
+
+
+def set_conditions(ctx: Context, actor: Actor, place_id: int, changes: dict) -> PlaceChanged:
+    """The operator changes some of the place's conditions (CONDITIONS, by name); the others keep their value.
+    Nothing changes unless every one is valid."""
+    unknown = sorted(set(changes) - set(CONDITIONS))
+    if unknown:
+        raise TypeError(f"not a place's condition: {', '.join(unknown)}")
     with ctx.db.transaction() as tx:
         s = tx.session
         place = own_place(s, actor, place_id)
-        wanted = _check_conditions(s, {
-            "staff_available": staff_available, "opening_hours": opening_hours, "batch_limit": batch_limit,
-            "hourly_value_cents": hourly_value_cents, "accepted_item_ids": accepted_item_ids,
-            "auto_accept": auto_accept, "offline_policy": offline_policy, "site_worker": site_worker})
+        wanted = _check_conditions(s, {name: getattr(place, name) for name in CONDITIONS} | changes)
         changed = sorted(name for name, value in wanted.items() if getattr(place, name) != value)
         if changed:
             s.execute(update(Place).where(Place.id == place.id).values(**wanted))
@@ -102,7 +160,7 @@ def update_conditions(ctx: Context, actor: Actor, place_id: int, *, staff_availa
             record(ctx, tx, PlaceConditionsChanged(place.id, tuple(changed), place.active, actor.user_id))
             s.flush()
             s.refresh(place)
-        return place_view(s, place) | {"changed": changed}
+        return place_view(s, place) | {"changed": changed}  # type: ignore[return-value]
 
 
 def _keys_left_behind(s: Session, place_id: int) -> None:

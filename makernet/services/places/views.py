@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 from sqlmodel import select
 
+from makernet.domain.transport import Runners
 from makernet.models import Machine, Place
 from makernet.services.context import Context
 from makernet.services.secrets import is_sealed, reveal
@@ -58,8 +59,30 @@ class PlaceView(TypedDict):
     offline_policy: Annotated[str, Field(description=(
         "the plates of a printer gone offline: held for it (hold) or moved to the place's other printers (move)"))]
     site_worker: Annotated[bool, Field(description="it runs its own worker beside its printers, which keeps their keys")]
+    runners: Annotated[int, Field(description=(
+        "its volunteer runners (0 to 3): what is finished for a requester within their reach is delivered the "
+        "same day; beyond, it is collected the next day within the département, or waits for the regional shuttle"),
+        examples=[2])]
+    runs_per_day: Annotated[int, Field(description="runs each runner makes a day (1 or 2)", examples=[1])]
+    run_hours: Annotated[float, Field(description="hours a run may last (0.5 to 3)", examples=[3.0])]
+    vehicle: Annotated[Literal["bike", "car"], Field(description=(
+        "what the runners ride: bike (a cargo bike, about 10 km around the place, 200 units a run) or car (about "
+        "40 km, 600 units)"))]
+    delivery_radius_km: Annotated[float | None, Field(description=(
+        "how far from the place the runners deliver, in km; null: the vehicle's reach"), examples=[8.0])]
+    run_load: Annotated[int | None, Field(description="units one run carries; null: the vehicle's load")]
+    delivery_reach_km: Annotated[float, Field(description=(
+        "how far from the place the runners deliver: the radius given, else the vehicle's; 0 without runners"),
+        examples=[10.0])]
     active: Annotated[bool, Field(description="it takes work")]
     machines: Annotated[list[MachineView], Field(description="its machines, taken-out ones left out")]
+
+
+class PlaceChanged(PlaceView):
+    """A place after its operator set its conditions, and which of them changed."""
+
+    changed: Annotated[list[str], Field(description="the conditions that changed, by name; empty: none",
+                                        examples=[["runners", "vehicle"]])]
 
 
 def place_view(s: object, place: Place) -> PlaceView:
@@ -73,7 +96,16 @@ def place_view(s: object, place: Place) -> PlaceView:
             "batch_limit": place.batch_limit, "hourly_value_cents": place.hourly_value_cents,
             "accepted_item_ids": place.accepted_item_ids, "auto_accept": place.auto_accept,
             "offline_policy": place.offline_policy, "site_worker": place.site_worker,
+            "runners": place.runners, "runs_per_day": place.runs_per_day, "run_hours": place.run_hours,
+            "vehicle": place.vehicle, "delivery_radius_km": place.delivery_radius_km, "run_load": place.run_load,
+            "delivery_reach_km": runners_of(place).reach_km,
             "active": place.active, "machines": [machine_view(m) for m in machines]}
+
+
+def runners_of(place: Place) -> Runners:
+    """A place's volunteer runners, as the transport rules read them."""
+    return Runners(place.runners, place.runs_per_day, place.run_hours, place.vehicle, place.delivery_radius_km,
+                   place.run_load)
 
 
 BY_HAND = "by_hand"   # what a machine whose driver reads no state shows instead: its counts are reported by hand
