@@ -1,0 +1,32 @@
+"""The simulated places carry their units by the rules the planner counts on."""
+from __future__ import annotations
+
+from datetime import date
+
+from makernet.domain.transport import COLLECTED, RUNNER, SHUTTLE, Runners
+from makernet.scenarios.carriage import Base, Finished, send
+
+TUESDAY = date(2020, 3, 17)
+BASE = {1: Base(46.0, 0.0, "17", Runners(count=1, runs_per_day=1, vehicle="bike", load=100))}
+
+
+def parcel(line_id: int, units: int, lat: float, departement: str = "17") -> Finished:
+    return Finished(1, line_id, line_id, units, lat, 0.0, departement)
+
+
+def test_each_parcel_leaves_by_its_means_and_arrives_when_the_rules_say() -> None:
+    sent = send(0, TUESDAY, [parcel(1, 40, 46.05), parcel(2, 30, 46.6), parcel(3, 20, 46.6, "33")], BASE, (1, 4))
+    arrivals = {p.line_id: (arrival, means, p.units) for p, arrival, _, means in sent.parcels}
+    assert arrivals == {1: (0, RUNNER, 40), 2: (1, COLLECTED, 30), 3: (3, SHUTTLE, 20)}   # Friday's shuttle
+    assert sent.runs == 1 and 2 * 5.5 < sent.runner_km < 2 * 5.6 * 1.3 + 0.1
+
+
+def test_what_the_runners_cannot_carry_today_waits_for_tomorrow() -> None:
+    sent = send(2, TUESDAY, [parcel(1, 140, 46.05)], BASE, (1, 4))
+    assert [(p.units, arrival) for p, arrival, _, _ in sent.parcels] == [(100, 2)]
+    assert sent.runs == 1
+
+
+def test_without_a_shuttle_units_for_another_departement_never_arrive() -> None:
+    sent = send(0, TUESDAY, [parcel(3, 20, 46.6, "33")], BASE, ())
+    assert [arrival for _, arrival, _, _ in sent.parcels] == [None]
