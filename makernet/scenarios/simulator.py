@@ -4,12 +4,13 @@ Production is simulated (no OctoPrint): each place makes, each day, what its mac
 up, staff and opening hours allow (the same count the planner reads), in the order of
 its work orders, as long as its material lasts; finished plates go through the same
 job completion as a printer's report. Hours left idle for want of work or material are
-lost (only a plate longer than a day carries its progress over). Disruptions go through
-the planning hooks. The coordinator runs the planner once a day.
+lost (only a plate longer than a day carries its progress over: less than `Outcome.carry`).
+Disruptions go through the planning hooks; every planner run, re-plans included, is
+made by the strategy played. The coordinator runs the planner once a day.
 """
 from __future__ import annotations
 
-import random
+import hashlib
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -27,13 +28,15 @@ from makernet.domain.planning import great_circle_km
 import makernet.planner.solve  # noqa: F401 - SciPy loaded up front, as a running server has it, not in day 0
 from makernet.models import (BomLine, Delivery, DeliveryLine, DesignVersion, Job, Machine, Place, Request, RequestLine,
                              StockEntry, WorkOrder)
-from makernet.scenarios.loading import Loaded, add_design, load, requester
+from makernet.models.plans import PlanRun
+from makernet.scenarios.loading import PLATE, Loaded, add_design, load, requester
 from makernet.scenarios.na_visors import START, Scenario
 from makernet.services import deliveries, demand, planning, plans
 from makernet.services.access import Actor
 from makernet.services.context import Context
 from makernet.services.plans import capacity_today
 from makernet.services.production import complete_job, in_making_order
+from makernet.services.production.operations import MANUAL_BATCH
 from makernet.services.stock import record_receipt
 from makernet.services.subscriptions import SUBSCRIBERS
 
@@ -55,16 +58,28 @@ def allocatable_from(scenario: Scenario, item: str, kind: str, day: int) -> int:
     return day
 
 
-class NullQueue:
-    """The simulation sends nothing to printers; a planner run posted (a re-plan after a disruption, a decline) is
-    made at once, in order, as a worker would make it."""
+def answer(seed: int, site: int, day: int) -> float:
+    """A place's answer of the day, a draw in [0, 1): below DECLINE_RATE it declines what it is offered.
 
-    def __init__(self) -> None:
+    Shared by every strategy played on the seed: it hangs on (seed, place, day) alone, not on which proposals a
+    strategy makes nor in what order, so a place declines all, takes half of each, or takes all, whoever asks."""
+    return int.from_bytes(hashlib.blake2b(f"{seed}:{site}:{day}".encode(), digest_size=8).digest(), "big") / 2 ** 64
+
+
+class NullQueue:
+    """The simulation sends nothing to printers; a planner run posted (a re-plan after a decline, a breakdown, a
+    drop-out) is made at once, in order, as a worker would make it, by the strategy played: the product's
+    re-plans are the planner's, so the run's record is given the strategy before it is made."""
+
+    def __init__(self, strategy: str) -> None:
         self.ctx: Context | None = None
+        self.strategy = strategy
 
     def enqueue(self, task_name: str, *args: object, **options: object) -> None:
         """Make a planner run now; drop any other task."""
         if task_name == "run_plan" and self.ctx is not None:
+            with self.ctx.db.transaction() as tx:
+                tx.session.execute(update(PlanRun).where(PlanRun.id == args[0]).values(strategy=self.strategy))
             plans.execute_run(self.ctx, *args)  # type: ignore[arg-type]
 
 
@@ -77,6 +92,7 @@ class Outcome:
     requests: dict[int, tuple[int, int]] = field(default_factory=dict)           # request id -> (units, needed_by day)
     request_days: dict[int, int] = field(default_factory=dict)                   # request id -> day it arrived
     capacity: dict[tuple[int, int], list[float]] = field(default_factory=dict)   # (place, item) -> units per day
+    carry: dict[tuple[int, int], int] = field(default_factory=dict)   # (place, item) -> its largest plate or batch
     made: dict[tuple[int, int], list[int]] = field(default_factory=dict)
     plan_seconds: list[float] = field(default_factory=list)                      # solver time of each daily run
     plan_wall: list[float] = field(default_factory=list)                         # service time of each daily run
@@ -95,16 +111,15 @@ class Simulation:
         self.folder = folder or Path(tempfile.mkdtemp(prefix="makernet-sim-"))
         self.db = Database(f"sqlite:///{self.folder / f'{strategy}.sqlite3'}")
         schema.upgrade(self.db)
-        queue = NullQueue()
+        queue = NullQueue(strategy)
         self.ctx = Context(db=self.db, tasks=queue, subscribers=SUBSCRIBERS,
                            settings=Settings(instance_dir=self.folder, secret_key="sim"))
         queue.ctx = self.ctx
         with self.db.transaction() as tx:
             self.loaded: Loaded = load(tx.session, scenario)
-        self.rng = random.Random(scenario.seed * 7919)
         self.outcome = Outcome(strategy)
         self.credit: dict[tuple[int, int], float] = defaultdict(float)
-        self.designs: dict[str, int] = {}
+        self.operators = {self.loaded.places[site]: actor for site, actor in self.loaded.operators.items()}
 
     def play(self) -> Outcome:
         """Every day of the scenario, in order."""
@@ -130,7 +145,7 @@ class Simulation:
         self.outcome.relaxed_on_time += run["relaxed_on_time_units"]
         self.outcome.planned_on_time += run["planned_on_time_units"]
         for _round in range(3):
-            if not self._answer(today):
+            if not self._answer(day, today):
                 break
         self._produce(day, today)
         self._deliver(day)
@@ -154,14 +169,11 @@ class Simulation:
         elif event.kind == "place_out":
             plans.withdraw_place(self.ctx, self.loaded.coordinator, self.loaded.places[event.site],
                                          "le lieu ferme (bénévoles épuisés)", today)
-        elif event.kind == "design_revision":
+        elif event.kind in ("design_revision", "thaw"):
             with self.db.transaction() as tx:
-                add_design(tx.session, self.loaded, "visor", "v4", [])
+                add_design(tx.session, self.loaded, "visor", {"thaw": "v5-EN166"}.get(event.kind, "v4"), [])
         elif event.kind == "freeze":
             self._freeze()
-        elif event.kind == "thaw":
-            with self.db.transaction() as tx:
-                add_design(tx.session, self.loaded, "visor", "v5-EN166", [])
 
     def _printers(self, site: int, count: int, state: str) -> None:
         """Mark printers of a site down or up, as the printer poll would."""
@@ -195,21 +207,19 @@ class Simulation:
             self.outcome.request_days[request["id"]] = day
             self.outcome.scenario_index[request["id"]] = index
 
-    def _answer(self, today) -> int:  # noqa: ANN001 - a date
-        """Places answer their proposals: most accept, a few decline or accept part (re-planned at once)."""
+    def _answer(self, day: int, today) -> int:  # noqa: ANN001 - a date
+        """Places answer their proposals as `answer` draws it: most accept, a few decline or take part (re-planned)."""
         with self.db.reading() as s:
             pending = s.exec(select(WorkOrder.id, WorkOrder.place_id, WorkOrder.quantity)
                              .where(WorkOrder.status == "proposed").order_by(WorkOrder.id)).all()
-        operators = {self.loaded.places[i]: a for i, a in self.loaded.operators.items()}
+        sites = {place_id: site for site, place_id in self.loaded.places.items()}
         for order_id, place_id, quantity in pending:
-            draw = self.rng.random()
+            draw, operator = answer(self.scenario.seed, sites[place_id], day), self.operators[place_id]
             if draw < DECLINE_RATE:
-                planning.decline_work_order(self.ctx, operators[place_id], order_id, "pas de bénévoles cette semaine",
-                                            today=today)
-            elif draw < DECLINE_RATE + PARTIAL_RATE and quantity > 1:
-                planning.accept_work_order(self.ctx, operators[place_id], order_id, quantity // 2, today=today)
-            else:
-                planning.accept_work_order(self.ctx, operators[place_id], order_id, today=today)
+                planning.decline_work_order(self.ctx, operator, order_id, "pas de bénévoles aujourd'hui", today=today)
+            else:   # all of it, or half
+                half = draw < DECLINE_RATE + PARTIAL_RATE and quantity > 1
+                planning.accept_work_order(self.ctx, operator, order_id, quantity // 2 if half else None, today=today)
         return len(pending)
 
     def _produce(self, day: int, today) -> None:  # noqa: ANN001 - a date
@@ -220,6 +230,8 @@ class Simulation:
                 capacity = capacity_today(s, place_id, today)
                 for item_id, units in capacity.items():
                     self.outcome.capacity.setdefault((place_id, item_id), [0.0] * self.scenario.days)[day] = units
+                    printed = item_id == self.loaded.items["visor"] and self.scenario.sites[site].printers
+                    self.outcome.carry[place_id, item_id] = PLATE[1] if printed else MANUAL_BATCH
                     made = self._make(s, place_id, item_id, units, today)
                     self.outcome.made.setdefault((place_id, item_id), [0] * self.scenario.days)[day] = made
 
@@ -265,9 +277,8 @@ class Simulation:
                 left = int(made or 0) - shipped.get((place_id, line_id), 0)
                 if left > 0:
                     ready.append((place_id, line_id, left, self._request_of(s, line_id, place_id)))
-        operators = {self.loaded.places[i]: a for i, a in self.loaded.operators.items()}
         for place_id, line_id, units, (request_id, requester_actor, km) in ready:
-            delivery = deliveries.create_delivery(self.ctx, operators[place_id], place_id=place_id,
+            delivery = deliveries.create_delivery(self.ctx, self.operators[place_id], place_id=place_id,
                                                   request_id=request_id, lines=[(line_id, units)])
             deliveries.confirm_receipt(self.ctx, requester_actor, delivery["id"], "Accueil")
             self.outcome.deliveries.append((request_id, place_id, day, units, km))
