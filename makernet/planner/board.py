@@ -188,12 +188,14 @@ class Board:
                 self.take(rule.line_id, rule.place_id, wanted, pinned=True)
 
     def production_order(self) -> list[Share]:
-        """Shares in the order places should make them: on-time work by deadline, late work after."""
+        """Shares in the order places should make them: on-time work by the day it must be ready to be carried
+        in time, late work after."""
         def key(share: Share) -> tuple:
             line = self.lines[share.line_id]
             if self.first_come_first_served:
                 return (share.place_id, line.order, line.line_id)
-            return (share.place_id, self._late(share), line.needed_by, priority_rank(line.priority), line.line_id)
+            return (share.place_id, self._late(share), self.last_day(line.line_id, share.place_id), line.needed_by,
+                    priority_rank(line.priority), line.line_id)
         return sorted(self._merged(), key=key)
 
     def _merged(self) -> list[Share]:

@@ -94,3 +94,14 @@ def test_no_unit_is_counted_on_time_that_cannot_be_carried_on_time(inp: PlanInpu
             assert arrives is not None and arrives <= wanted.needed_by
             on_time += proposal.quantity
     assert result.planned_on_time == on_time
+
+
+def test_a_place_makes_first_what_must_leave_first_whatever_the_needed_by_dates() -> None:
+    # both needed on Friday: the runner carries the first the day it is ready, the second must catch Friday's
+    # shuttle, so it must be ready on Thursday and is made first
+    runner_bound = line(11, 40, 3, 46.05, "17")
+    shuttle_bound = line(12, 40, 3, 46.6, "33")
+    result = plan(PlanInput(TUESDAY, (place(1, 46.0, "17", reach_km=10.0, per_day=20.0),),
+                            (runner_bound, shuttle_bound), release_days=None))
+    assert [(p.line_id, p.on_time, p.ready_day) for p in result.proposals] == [(12, True, 1), (11, True, 3)]
+    assert result.planned_on_time == 80
