@@ -86,7 +86,7 @@ def _make_celery(name: str, task_cls: type[Task], settings: Settings) -> Celery:
 def beat_schedule(settings: Settings) -> dict[str, dict]:
     """What beat posts: printer polls every few seconds, its own heartbeat, reminders of unanswered work and the
     notice rounds every quarter of an hour, the territory's publication every five minutes, the daily planner
-    run."""
+    run and the day's delivery runs."""
     every = operations.heartbeat_every(settings)
     schedule: dict[str, dict] = {"poll-printers": {"task": "makernet.poll_printers",
                                                    "schedule": settings.poll_interval},
@@ -106,6 +106,10 @@ def beat_schedule(settings: Settings) -> dict[str, dict]:
         hour, minute = settings.daily_plan_time
         schedule["plan-daily"] = {"task": "makernet.plan_daily", "schedule": crontab(hour=hour, minute=minute),
                                   "options": {"expires": 6 * 3600}}
+        # the day's delivery runs, from what was finished by then (each place's runs: a second of routing)
+        schedule["delivery-runs-daily"] = {"task": "makernet.propose_delivery_runs",
+                                           "schedule": crontab(hour=hour, minute=minute),
+                                           "options": {"expires": 6 * 3600}}
     return schedule
 
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from makernet.services import broker, fleet, mail, notices, operations, plans, production, territory, webhooks
+from makernet.services import (broker, deliveries, fleet, mail, notices, operations, plans, production, territory,
+                               webhooks)
 from makernet.services.context import current_context
 from workers import site  # noqa: F401  (a central worker runs the printer tasks too, for places without their own)
 
@@ -131,6 +132,12 @@ def plan_daily() -> int:
     """The morning planner runs, one per coordination's territory, posted to the workers (beat posts this)."""
 
     return len(plans.plan_daily(current_context()))
+
+
+@shared_task(name="makernet.propose_delivery_runs")
+def propose_delivery_runs() -> dict[int, int]:
+    """The morning's delivery runs of every place with runners (beat posts this with the daily planner run)."""
+    return deliveries.propose_daily_runs(current_context())
 
 
 @shared_task(name="makernet.heartbeat", bind=True)

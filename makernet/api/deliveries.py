@@ -1,20 +1,23 @@
-"""API of deliveries (/api/v1): prepare, follow, confirm or refuse one; what a request awaits; collection points."""
+"""API of deliveries (/api/v1): prepare, follow, confirm or refuse one; what a request awaits; collection points;
+a place's delivery runs: proposed, started, their run sheet."""
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 
-from flask import Blueprint, request
+from flask import Blueprint, Response, request
 from pydantic import Field
 
 from makernet.api.endpoints import endpoint, query_int
 from makernet.api.openapi import QueryParameter
 from makernet.api.schemas import Body, DeliveryIn, DeliveryLineIn, Id, Name, ReasonIn, ReceiptIn, trimmed
+from makernet.errors import InvalidInput
 from makernet.services.demand import MAX_LINES
 from makernet.services import deliveries
 from makernet.services.access import Actor
 from makernet.services.context import current_context as ctx
 from makernet.services.listing import Filters, Rows, Window, page_list
-from makernet.services.deliveries import Awaited, CollectionPointView, DeliveryView
+from makernet.services.deliveries import Awaited, CollectionPointView, DeliveryView, PlaceRuns, RunsProposed, RunView
 
 bp = Blueprint("deliveries_api", __name__, url_prefix="/api/v1")
 Short = trimmed(300)
@@ -44,6 +47,12 @@ class PointDeliveryIn(Body):
     request_id: Id
     lines: Annotated[list[DeliveryLineIn], Field(min_length=1, max_length=MAX_LINES)]
     carrier_name: trimmed(200) = ""
+
+
+class RunsIn(Body):
+    """The day to propose a place's delivery runs for."""
+
+    day: Annotated[date, Field(description="today (the default) or a day to come")] | None = None
 
 
 @endpoint(bp, "post", "/deliveries", "Prepare a delivery of finished units (operators)", body=DeliveryIn,
@@ -117,3 +126,47 @@ def deliver_to_point(actor: Actor, point_id: int, body: PointDeliveryIn) -> Deli
                                       lines=[(ln.request_line_id, ln.quantity) for ln in body.lines],
                                       mode="collection_point", collection_point_id=point_id,
                                       carrier_name=body.carrier_name)
+
+
+def _day(name: str = "day") -> date | None:
+    """A day from the query string (YYYY-MM-DD), or None when it is not given."""
+    raw = request.args.get(name)
+    if raw is None:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise InvalidInput("query.not_date", field=name, name=name) from None
+
+
+@endpoint(bp, "get", "/places/{place_id}/delivery-runs", "A place's delivery runs of a day, stops in order "
+          "(operators, coordinators)", roles=("operator", "coordinator"),
+          query=(QueryParameter.day("day", "the day (today by default)"),))
+def place_runs(actor: Actor, place_id: int) -> PlaceRuns:
+    return deliveries.place_runs(ctx(), actor, place_id, _day())
+
+
+@endpoint(bp, "post", "/places/{place_id}/delivery-runs", "Propose a place's delivery runs of a day, in place of "
+          "those still proposed (operators, coordinators)", body=RunsIn, success=201, roles=("operator", "coordinator"))
+def propose_runs(actor: Actor, place_id: int, body: RunsIn) -> RunsProposed:
+    return deliveries.propose_runs(ctx(), actor, place_id, body.day)
+
+
+@endpoint(bp, "get", "/delivery-runs/{run_id}", "One delivery run, stops in order (operators, coordinators)",
+          roles=("operator", "coordinator"))
+def get_run(actor: Actor, run_id: int) -> RunView:
+    return deliveries.get_run(ctx(), actor, run_id)
+
+
+@endpoint(bp, "post", "/delivery-runs/{run_id}/start", "The runner leaves: a delivery per stop, picked up "
+          "(operators)", roles=("operator",))
+def start_run(actor: Actor, run_id: int) -> RunView:
+    return deliveries.start_run(ctx(), actor, run_id)
+
+
+@endpoint(bp, "get", "/delivery-runs/{run_id}/sheet.pdf", "The run sheet (feuille de tournée), as PDF "
+          "(operators, coordinators)", roles=("operator", "coordinator"))
+def run_sheet(actor: Actor, run_id: int) -> Response:
+    pdf = deliveries.run_sheet_pdf(ctx(), actor, run_id, request.host_url)
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="feuille-de-tournee-{run_id}.pdf"'})

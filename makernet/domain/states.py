@@ -49,6 +49,15 @@ class DeliveryStatus(str, enum.Enum):
     REFUSED = "refused"
 
 
+class RunStatus(str, enum.Enum):
+    """A volunteer runner's trip from a place: proposed by the routing, under way once it left, done."""
+
+    PROPOSED = "proposed"
+    UNDER_WAY = "under_way"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
 class SupplyRequestStatus(str, enum.Enum):
     """A place's call for material, transport or premises."""
 
@@ -109,6 +118,11 @@ TRANSITIONS: dict[type[enum.Enum], dict[str, Transition]] = {
         "deliver": _t("prepared picked_up", "delivered"),
         "receive": _t("prepared picked_up delivered", "received"),
         "refuse": _t("prepared picked_up delivered", "refused"),
+    },
+    RunStatus: {
+        "start": _t("proposed", "under_way"),       # the runner left: its deliveries are picked up
+        "finish": _t("under_way", "done"),          # every stop delivered, received or refused
+        "replace": _t("proposed", "cancelled"),     # a new proposal for the day took its place
     },
     SupplyRequestStatus: {
         "assign": _t("open assigned", "assigned"),  # a supplier named, or part of the material arrived

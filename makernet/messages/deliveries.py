@@ -1,4 +1,4 @@
-"""Refusals about deliveries and collection points."""
+"""Refusals about deliveries, collection points and delivery runs."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -21,4 +21,13 @@ MESSAGES = {
     "delivery.point_kind_unknown": _l(
         "Type de point de retrait inconnu : « %(value)s » ; choisissez parmi : %(allowed)s."),
     "delivery.point_incomplete": _l("Un point de retrait a un nom et une adresse."),
+    "delivery.run_day_past": _l("Les tournées se proposent pour aujourd'hui ou un jour à venir, pas pour le %(day)s."),
+    "delivery.no_runners": _l("%(name)s n'a pas de coursier bénévole : indiquez-en dans les conditions du lieu."),
+    "delivery.place_not_located": _l(
+        "%(name)s n'a pas de position connue : indiquez-la pour que ses tournées puissent être calculées."),
+    "delivery.run_not_found": _l("Tournée n° %(id)s introuvable."),
+    "delivery.run_not_startable": _l("La tournée n° %(id)s est déjà partie (ou a été remplacée) : elle ne part pas "
+                                     "une seconde fois."),
+    "delivery.run_outdated": _l("La tournée n° %(id)s n'est plus à jour : les unités de la demande n° %(request_id)s "
+                                "ne sont plus prêtes à partir. Proposez de nouveau les tournées."),
 }

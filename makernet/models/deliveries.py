@@ -1,11 +1,11 @@
 """Deliveries from a place to a request's delivery point or a collection point."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlmodel import Field, SQLModel
 
-from makernet.models.base import utcnow
+from makernet.models.base import json_column, utcnow
 
 
 class CollectionPoint(SQLModel, table=True):
@@ -51,3 +51,36 @@ class DeliveryLine(SQLModel, table=True):
     delivery_id: int = Field(foreign_key="delivery.id", index=True)
     request_line_id: int = Field(foreign_key="requestline.id", index=True)
     quantity: int = Field(gt=0)
+
+
+class DeliveryRun(SQLModel, table=True):
+    """One volunteer runner's trip on a day: proposed by the routing, under way once it left, then done."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    place_id: int = Field(foreign_key="place.id", index=True)
+    day: date = Field(index=True)
+    runner: int = 1          # the place's runner 1, 2, 3
+    leg: int = 1             # the runner's first or second run of the day
+    vehicle: str = Field(default="bike", max_length=10)
+    status: str = Field(default="proposed", max_length=20)   # proposed, under_way, done, cancelled
+    km: float = 0.0
+    minutes: int = 0
+    created_at: datetime = Field(default_factory=utcnow)
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+
+
+class DeliveryRunStop(SQLModel, table=True):
+    """A stop of a run, in order: units of one request carried to its delivery point; its delivery once it left."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int = Field(foreign_key="deliveryrun.id", index=True)
+    position: int = 1        # 1 for the first stop
+    request_id: int = Field(foreign_key="request.id", index=True)
+    destination: str = Field(default="", max_length=300)
+    latitude: float | None = None
+    longitude: float | None = None
+    units: int = Field(gt=0)
+    # [[request line id, units], ...]: what of the request it carries, as the run was proposed
+    lines: list = Field(default_factory=list, sa_column=json_column())
+    delivery_id: int | None = Field(default=None, foreign_key="delivery.id", index=True)

@@ -1,8 +1,9 @@
-"""Deliveries: prepare one, follow it (picked up, delivered); the requester confirms or refuses it; collection points."""
+"""Deliveries: prepare one, follow it (picked up, delivered); the requester confirms or refuses it; collection points;
+the day's delivery runs of a place: proposed, started, their run sheet."""
 from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 
 from makernet.errors import MakerNetError
@@ -12,10 +13,13 @@ from makernet.services.listing import Filters, Window
 from makernet.web.feedback import attach, flash_error, page_blueprint
 from makernet.web.forms import ActionForm
 from makernet.web.forms_deliveries import CollectionPointForm, PickUpForm, ReceiptForm, RefuseForm, delivery_form
-from makernet.web.session import actor, roles
+from makernet.web.session import actor, public_url, roles
 
 bp = page_blueprint("deliveries", __name__)
 PAGE_ROWS = 50   # deliveries of a place's page
+RUN_STATES = {"proposed": _l("Proposée"), "under_way": _l("En route"), "done": _l("Terminée"),
+              "cancelled": _l("Remplacée")}
+VEHICLES = {"bike": _l("Vélo cargo"), "car": _l("Voiture")}
 
 
 @bp.route("/places/<int:place_id>/deliveries/new", methods=["GET", "POST"])
@@ -54,7 +58,9 @@ def _list_page(place_id: int, kept: tuple[int, FlaskForm] | None = None) -> tupl
     own = actor().role == "admin" or (actor().role == "operator"
                                       and view["place"]["organisation_id"] == actor().organisation_id)
     return render_template("deliveries/place.html", v=view, pickups=pickups, action=ActionForm(), operates=own,
-                           filters=filters, statuses=deliveries.STATUSES), \
+                           filters=filters, statuses=deliveries.STATUSES,
+                           runs=deliveries.place_runs(ctx(), actor(), place_id), run_states=RUN_STATES,
+                           vehicles=VEHICLES), \
         422 if kept else 200
 
 
@@ -64,6 +70,46 @@ def place_deliveries(place_id: int) -> tuple[str, int]:
     """The deliveries leaving a place, newest first, with where each stands: a page of them, filtered by state
     and by the days they were prepared."""
     return _list_page(place_id)
+
+
+@bp.post("/places/<int:place_id>/delivery-runs")
+@roles("operator", "coordinator")
+def propose_runs(place_id: int) -> Response:
+    """Route what waits to leave into the day's runs, in place of those still proposed."""
+    if ActionForm().validate_on_submit():
+        try:
+            found = deliveries.propose_runs(ctx(), actor(), place_id)
+        except MakerNetError as error:
+            flash_error(error)
+        else:
+            flash(_("%(runs)s tournée(s) proposée(s) pour %(units)s unité(s) ; %(left)s unité(s) attendront une "
+                    "prochaine tournée ; %(far)s demande(s) hors de portée des coursiers.",
+                    runs=len(found["runs"]), units=found["units_carried"], left=found["units_left"],
+                    far=len(found["out_of_reach"])), "success")
+    return redirect(url_for("deliveries.place_deliveries", place_id=place_id, _anchor="tournees"))
+
+
+@bp.post("/delivery-runs/<int:run_id>/start")
+@roles("operator")
+def start_run(run_id: int) -> Response:
+    """The runner leaves: each stop's delivery prepared and picked up at once."""
+    run = deliveries.get_run(ctx(), actor(), run_id)
+    if ActionForm().validate_on_submit():
+        try:
+            deliveries.start_run(ctx(), actor(), run_id)
+            flash(_("Tournée n° %(id)s partie : ses livraisons sont enlevées par le coursier.", id=run_id), "success")
+        except MakerNetError as error:
+            flash_error(error)
+    return redirect(url_for("deliveries.place_deliveries", place_id=run["place_id"], _anchor="tournees"))
+
+
+@bp.get("/delivery-runs/<int:run_id>/sheet.pdf")
+@roles("operator", "coordinator")
+def run_sheet(run_id: int) -> Response:
+    """The run sheet (feuille de tournée) to print: the stops in order, each with its receipt QR code."""
+    pdf = deliveries.run_sheet_pdf(ctx(), actor(), run_id, public_url("/"))
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="feuille-de-tournee-{run_id}.pdf"'})
 
 
 @bp.post("/deliveries/<int:delivery_id>/pick-up")

@@ -135,6 +135,15 @@ def demand_to_delivery(call: Checked, items: list[dict], workshop: int) -> None:
     call("get", f"/requests/{request['id']}/awaiting", REQUESTER)
 
 
+def delivery_runs(call: Checked, workshop: int) -> None:
+    """The workshop's volunteer driver takes the masks still there to Rochefort: the day's run proposed, started."""
+    call("put", f"/places/{workshop}/conditions", SEWING_OPERATOR, json={"runners": 1, "vehicle": "car"})
+    (run,) = call("post", f"/places/{workshop}/delivery-runs", SEWING_OPERATOR, json={})["runs"]
+    call("get", f"/places/{workshop}/delivery-runs", COORDINATOR)
+    call("post", f"/delivery-runs/{run['id']}/start", SEWING_OPERATOR)
+    call("get", f"/delivery-runs/{run['id']}", SEWING_OPERATOR)
+
+
 def requests_ended(call: Checked, items: list[dict]) -> None:
     """A request called off by its requester, another rejected by the coordination."""
     visor = next(i for i in items if i["code"] == "visiere")
@@ -249,6 +258,7 @@ def test_every_json_answer_of_the_main_flow_matches_its_documented_schema(client
     lab, aunis = place_id(call, "FabLab La Rochelle"), place_id(call, "Fab-lab de l'Aunis")
     workshop = place_id(call, "Atelier couture solidaire")
     demand_to_delivery(call, items, workshop)
+    delivery_runs(call, workshop)
     requests_ended(call, items)
     work_orders_answered(call, items, lab, aunis)
     stock_and_supply(call, items, lab, aunis, workshop)

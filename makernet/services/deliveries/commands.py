@@ -1,22 +1,28 @@
-"""Deliveries: a place ships units, a carrier picks them up, the requester confirms or refuses."""
+"""Deliveries: a place ships units, a carrier picks them up, the requester confirms or refuses; a day's runs
+proposed, a run leaving with its deliveries."""
 from __future__ import annotations
+
+from datetime import date
 
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
-from makernet.domain.states import DeliveryStatus, RequestStatus
+from makernet.db import Transaction
+from makernet.domain.states import DeliveryStatus, RequestStatus, RunStatus
 from makernet.errors import Conflict, InvalidInput, NotFound
 from makernet.models import Delivery, DeliveryLine, Request, RequestLine, WorkOrder
 from makernet.models.base import utcnow
-from makernet.models.deliveries import CollectionPoint
+from makernet.models.deliveries import CollectionPoint, DeliveryRun, DeliveryRunStop
 from makernet.services.access import (Actor, check_point_departement, operator_works_on_request, own_delivery, own_place,
-                                      requesters_delivery)
+                                      queue_place, requesters_delivery)
 from makernet.services.context import Context
 from makernet.services.events import DeliveryArrived, DeliveryShipped, ReceiptConfirmed, record
-from makernet.services.deliveries.operations import tally_delivery
-from makernet.services.deliveries.views import UNDER_WAY, delivery_lines, delivery_view, point_view
+from makernet.services.deliveries.inputs import SHIPPABLE, ready_by_line
+from makernet.services.deliveries.operations import finish_run_of, tally_delivery
+from makernet.services.deliveries.views import UNDER_WAY, delivery_lines, delivery_view, point_view, run_views
+from makernet.services.deliveries.worker import propose_place_runs, runner_label
 from makernet.services.transitions import created, move
-from makernet.services.deliveries.views import CollectionPointView, DeliveryView
+from makernet.services.deliveries.views import CollectionPointView, DeliveryView, RunsProposed, RunView
 
 MODES = ("direct", "collection_point", "runner")
 
@@ -46,15 +52,22 @@ def create_delivery(ctx: Context, actor: Actor, *, place_id: int, request_id: in
         delivery = Delivery(place_id=place.id, request_id=request.id, mode=mode, created_by=actor.user_id,
                             destination=destination.strip() or request.delivery_point,
                             collection_point_id=collection_point_id, carrier_name=carrier_name.strip()[:200])
-        s.add(delivery)
-        s.flush()
-        created(s, Delivery, delivery.id, delivery.status, user_id=actor.user_id)
-        for index, (line_id, quantity) in enumerate(lines):
-            _add_line(s, delivery, index, line_id, quantity)
-        move(s, Request, RequestStatus, request.id, "ship", user_id=actor.user_id, note=f"delivery {delivery.id}")
-        tally_delivery(s, delivery.id, request.id, delivery.created_at.date(), shipped=1)
-        record(ctx, tx, DeliveryShipped(delivery.id))
+        _prepare(ctx, tx, delivery, lines, actor.user_id)
         return delivery_view(s, delivery)
+
+
+def _prepare(ctx: Context, tx: Transaction, delivery: Delivery, lines: list[tuple[int, int]],
+             user_id: int | None) -> None:
+    """Store a new delivery with its lines, the request shipped, the totals counted, its requester told."""
+    s = tx.session
+    s.add(delivery)
+    s.flush()
+    created(s, Delivery, delivery.id, delivery.status, user_id=user_id)
+    for index, (line_id, quantity) in enumerate(lines):
+        _add_line(s, delivery, index, line_id, quantity)
+    move(s, Request, RequestStatus, delivery.request_id, "ship", user_id=user_id, note=f"delivery {delivery.id}")
+    tally_delivery(s, delivery.id, delivery.request_id, delivery.created_at.date(), shipped=1)
+    record(ctx, tx, DeliveryShipped(delivery.id))
 
 
 def _point_address(s: Session, point_id: int) -> str:
@@ -107,6 +120,7 @@ def mark_delivered(ctx: Context, actor: Actor, delivery_id: int) -> DeliveryView
         if move(s, Delivery, DeliveryStatus, delivery.id, "deliver", user_id=actor.user_id,
                 delivered_at=utcnow()) is None:
             raise Conflict("delivery.not_deliverable", id=delivery_id, status=delivery.status)
+        finish_run_of(s, delivery.id, actor.user_id)
         record(ctx, tx, DeliveryArrived(delivery.id))
         return delivery_view(s, delivery)
 
@@ -124,6 +138,7 @@ def confirm_receipt(ctx: Context, actor: Actor, delivery_id: int, receiver_name:
                 receiver_name=receiver_name.strip()[:200], received_at=now) is None:
             raise Conflict("delivery.not_receivable", id=delivery_id, status=delivery.status)
         tally_delivery(s, delivery.id, request.id, now.date(), received=1)
+        finish_run_of(s, delivery.id, actor.user_id)
         for line in delivery_lines(s, delivery.id):
             s.execute(update(RequestLine).where(RequestLine.id == line.request_line_id).values(
                 units_received=RequestLine.units_received + line.quantity))
@@ -147,6 +162,7 @@ def refuse_delivery(ctx: Context, actor: Actor, delivery_id: int, reason: str) -
                 refused_reason=reason.strip()[:1000], refused_at=utcnow()) is None:
             raise Conflict("delivery.not_refusable", id=delivery_id, status=delivery.status)
         tally_delivery(s, delivery.id, request.id, delivery.created_at.date(), shipped=-1)
+        finish_run_of(s, delivery.id, actor.user_id)
         for line in delivery_lines(s, delivery.id):
             s.execute(update(RequestLine).where(RequestLine.id == line.request_line_id).values(
                 units_delivered=RequestLine.units_delivered - line.quantity))
@@ -174,3 +190,64 @@ def create_collection_point(ctx: Context, actor: Actor, *, name: str, address: s
         tx.session.add(point)
         tx.session.flush()
         return point_view(point)
+
+
+def propose_runs(ctx: Context, actor: Actor, place_id: int, day: date | None = None) -> RunsProposed:
+    """Route the place's finished units within its runners' reach into the day's runs (its operators or its
+    territory's coordinators), in place of the day's runs still proposed."""
+    actor.require("operator", "coordinator")
+    day = day or date.today()
+    if day < date.today():
+        raise InvalidInput("delivery.run_day_past", field="day", day=day)
+    with ctx.db.reading() as s:
+        place, _operates = queue_place(s, actor, place_id)
+        if place.runners <= 0:
+            raise InvalidInput("delivery.no_runners", name=place.name)
+        if place.latitude is None or place.longitude is None:
+            raise InvalidInput("delivery.place_not_located", name=place.name)
+    return propose_place_runs(ctx, place_id, day, user_id=actor.user_id)
+
+
+def start_run(ctx: Context, actor: Actor, run_id: int) -> RunView:
+    """The runner leaves: one delivery per stop, each picked up by the runner, all at once; a run leaves once."""
+    actor.require("operator")
+    with ctx.db.transaction() as tx:
+        s = tx.session
+        run = s.get(DeliveryRun, run_id)
+        if run is None:
+            raise NotFound("delivery.run_not_found", id=run_id)
+        try:
+            place = own_place(s, actor, run.place_id)
+        except NotFound:
+            raise NotFound("delivery.run_not_found", id=run_id) from None
+        now = utcnow()
+        carrier = runner_label(place.name, run.runner, run.vehicle)
+        if move(s, DeliveryRun, RunStatus, run.id, "start", user_id=actor.user_id, started_at=now) is None:
+            raise Conflict("delivery.run_not_startable", id=run_id)
+        stops = s.exec(select(DeliveryRunStop).where(DeliveryRunStop.run_id == run.id)
+                       .order_by(DeliveryRunStop.position)).all()  # type: ignore[arg-type]
+        _check_still_ready(s, run, place.id, stops)
+        for stop in stops:
+            delivery = Delivery(place_id=place.id, request_id=stop.request_id, mode="runner", created_by=actor.user_id,
+                                destination=stop.destination, carrier_name=carrier)
+            _prepare(ctx, tx, delivery, [(line_id, units) for line_id, units in stop.lines], actor.user_id)
+            move(s, Delivery, DeliveryStatus, delivery.id, "pick_up", user_id=actor.user_id, note=carrier,
+                 picked_up_at=now)
+            stop.delivery_id = delivery.id
+            s.add(stop)
+        s.flush()
+        return run_views(s, [s.get(DeliveryRun, run.id)])[0]
+
+
+def _check_still_ready(s: Session, run: DeliveryRun, place_id: int, stops: list[DeliveryRunStop]) -> None:
+    """Refuse a run whose units left some other way since it was proposed, or whose request no longer awaits them."""
+    ready = ready_by_line(s, place_id)
+    wanted: dict[int, int] = {}
+    for stop in stops:
+        for line_id, units in stop.lines:
+            wanted[line_id] = wanted.get(line_id, 0) + units
+    open_requests = set(s.exec(select(Request.id).where(
+        Request.id.in_([st.request_id for st in stops]), Request.status.in_(SHIPPABLE))).all())  # type: ignore[attr-defined]
+    for stop in stops:
+        if stop.request_id not in open_requests or any(wanted[ln] > ready.get(ln, 0) for ln, _units in stop.lines):
+            raise Conflict("delivery.run_outdated", id=run.id, request_id=stop.request_id)

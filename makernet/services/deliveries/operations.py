@@ -1,13 +1,21 @@
 """Steps on deliveries run inside a caller's transaction: their units added to the running totals per day, item
-and requesting département (shipped when prepared, taken back when refused, received when confirmed)."""
+and requesting département (shipped when prepared, taken back when refused, received when confirmed); a day's
+delivery runs stored as routed; a run done once its last stop is."""
 from __future__ import annotations
 
+import math
 from datetime import date
 
 from sqlmodel import Session, select
 
-from makernet.models import DeliveryLine, DemandDay, Organisation, Request, RequestLine
+from makernet.domain.states import RunStatus
+from makernet.models import Delivery, DeliveryLine, DemandDay, Organisation, Place, Request, RequestLine
+from makernet.models.base import utcnow
+from makernet.models.deliveries import DeliveryRun, DeliveryRunStop
+from makernet.planner.routes import Routing
+from makernet.services.deliveries.inputs import RunInput
 from makernet.services.tallies import add_to
+from makernet.services.transitions import created, move
 
 
 def tally_delivery(s: Session, delivery_id: int, request_id: int, day: date, *, shipped: int = 0,
@@ -20,3 +28,59 @@ def tally_delivery(s: Session, delivery_id: int, request_id: int, day: date, *, 
                                     .where(DeliveryLine.delivery_id == delivery_id)).all():
         add_to(s, DemandDay, {"day": day, "item_id": item_id, "departement": departement},
                {"asked": 0, "shipped": shipped * quantity, "received": received * quantity})
+
+
+def store_runs(s: Session, data: RunInput, routing: Routing, *, user_id: int | None = None) -> list[DeliveryRun]:
+    """The day's runs as routed, in place of the place's runs still proposed for that day or before (a run under
+    way is never touched); each stop takes its request's lines in order, so pieces of one request share them out."""
+    # one proposal at a time per place: a second waits for the first and replaces its runs (PostgreSQL)
+    s.exec(select(Place.id).where(Place.id == data.place_id).with_for_update()).one()
+    old = s.exec(select(DeliveryRun.id).where(DeliveryRun.place_id == data.place_id, DeliveryRun.day <= data.day,
+                                              DeliveryRun.status == "proposed")).all()
+    for run_id in old:
+        move(s, DeliveryRun, RunStatus, run_id, "replace", user_id=user_id, note="nouvelle proposition")
+    waiting = {w.request_id: w for w in data.waiting}
+    left = {w.request_id: list(w.lines) for w in data.waiting}
+    stored = []
+    for found in sorted(routing.runs, key=lambda r: (r.runner, r.leg)):
+        run = DeliveryRun(place_id=data.place_id, day=data.day, runner=found.runner, leg=found.leg,
+                          vehicle=data.runners.vehicle, km=round(found.km, 1), minutes=math.ceil(found.hours * 60))
+        s.add(run)
+        s.flush()
+        created(s, DeliveryRun, run.id, run.status, user_id=user_id)
+        for position, visit in enumerate(found.visits, start=1):
+            request = waiting[visit.key]
+            s.add(DeliveryRunStop(run_id=run.id, position=position, request_id=visit.key,
+                                  destination=request.destination[:300], latitude=request.latitude,
+                                  longitude=request.longitude, units=visit.units,
+                                  lines=_take(left[visit.key], visit.units)))
+        stored.append(run)
+    s.flush()
+    return stored
+
+
+def _take(lines: list[tuple[int, int]], units: int) -> list[list[int]]:
+    """`units` taken from the front of a request's lines (which keep what is left)."""
+    taken = []
+    while units > 0 and lines:
+        line_id, ready = lines[0]
+        count = min(ready, units)
+        taken.append([line_id, count])
+        units -= count
+        if count == ready:
+            lines.pop(0)
+        else:
+            lines[0] = (line_id, ready - count)
+    return taken
+
+
+def finish_run_of(s: Session, delivery_id: int, user_id: int | None = None) -> None:
+    """The run a delivery left in is done once each of its stops was delivered, received or refused."""
+    stop = s.exec(select(DeliveryRunStop).where(DeliveryRunStop.delivery_id == delivery_id)).first()
+    if stop is None:
+        return
+    open_stops = s.exec(select(DeliveryRunStop.id).join(Delivery, Delivery.id == DeliveryRunStop.delivery_id)
+                        .where(DeliveryRunStop.run_id == stop.run_id,
+                               Delivery.status.in_(("prepared", "picked_up")))).first()  # type: ignore[attr-defined]
+    if open_stops is None:
+        move(s, DeliveryRun, RunStatus, stop.run_id, "finish", user_id=user_id, finished_at=utcnow())

@@ -1,19 +1,24 @@
-"""Deliveries as they are read: one, a list, what a request awaits, a place's deliveries."""
+"""Deliveries as they are read: one, a list, what a request awaits, a place's deliveries; a place's runs of a
+day, one run and its run sheet."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 from sqlalchemy import Select, func
 from sqlmodel import Session, select
 
+from makernet.documents.run_sheet import RunSheet, SheetStop, build_run_sheet
 from makernet.domain.states import DeliveryStatus
+from makernet.domain.transport import runners_of
+from makernet.errors import NotFound
 from makernet.models import Delivery, DeliveryLine, Item, Organisation, Place, Request, RequestLine, User
-from makernet.models.deliveries import CollectionPoint
-from makernet.services.access import Actor, visible_delivery, visible_place, visible_request
+from makernet.models.deliveries import CollectionPoint, DeliveryRun
+from makernet.services.access import Actor, queue_place, visible_delivery, visible_place, visible_request
 from makernet.services.context import Context
-from makernet.services.deliveries.views import UNDER_WAY, delivery_view, lines_of_deliveries, point_view
+from makernet.services.deliveries.views import UNDER_WAY, delivery_view, lines_of_deliveries, point_view, run_views
 from makernet.services.listing import Filters, Rows, Window, deliveries_seen, filtered, loaded, page_of
-from makernet.services.deliveries.views import Awaited, CollectionPointView, DeliveryView
+from makernet.services.deliveries.views import Awaited, CollectionPointView, DeliveryView, PlaceRuns, RunView
 
 
 def get_delivery(ctx: Context, actor: Actor, delivery_id: int) -> DeliveryView:
@@ -120,3 +125,56 @@ def delivery_page(ctx: Context, actor: Actor, delivery_id: int) -> dict:
     view = get_delivery(ctx, actor, delivery_id)
     with ctx.db.reading() as s:
         return _named(s, view)
+
+
+def _run_place(s: Session, actor: Actor, run_id: int) -> tuple[DeliveryRun, Place]:
+    """A run whose place the actor sees the work of (its operators, its territory's coordinators), else NotFound."""
+    actor.require("operator", "coordinator")
+    run = s.get(DeliveryRun, run_id)
+    if run is None:
+        raise NotFound("delivery.run_not_found", id=run_id)
+    try:
+        place, _operates = queue_place(s, actor, run.place_id)
+    except NotFound:
+        raise NotFound("delivery.run_not_found", id=run_id) from None
+    return run, place
+
+
+def place_runs(ctx: Context, actor: Actor, place_id: int, day: date | None = None) -> PlaceRuns:
+    """A place's delivery runs of a day (today by default), replaced ones aside, by runner and leg."""
+    actor.require("operator", "coordinator")
+    day = day or date.today()
+    with ctx.db.reading() as s:
+        place, _operates = queue_place(s, actor, place_id)
+        runs = s.exec(select(DeliveryRun).where(DeliveryRun.place_id == place.id, DeliveryRun.day == day,
+                                                DeliveryRun.status != "cancelled")
+                      .order_by(DeliveryRun.runner, DeliveryRun.leg, DeliveryRun.id)).all()  # type: ignore[arg-type]
+        runners = runners_of(place)
+        return {"place_id": place.id, "place_name": place.name, "day": day.isoformat(), "runners": runners.count,
+                "runs_per_day": runners.runs_per_day, "run_hours": runners.run_hours, "vehicle": runners.vehicle,
+                "reach_km": runners.reach_km, "run_load": runners.run_load, "runs": run_views(s, list(runs))}
+
+
+def get_run(ctx: Context, actor: Actor, run_id: int) -> RunView:
+    """One delivery run the actor may see."""
+    with ctx.db.reading() as s:
+        run, _place = _run_place(s, actor, run_id)
+        return run_views(s, [run])[0]
+
+
+def run_sheet_pdf(ctx: Context, actor: Actor, run_id: int, base_url: str) -> bytes:
+    """The run sheet of a run the actor may see: its stops in order, each with its receipt QR code once it left."""
+    with ctx.db.reading() as s:
+        run, place = _run_place(s, actor, run_id)
+        view = run_views(s, [run])[0]
+        requests = {r.id: r for r in loaded(s, Request, [st["request_id"] for st in view["stops"]])}
+        stops = [SheetStop(position=st["position"], destination=st["destination"], requester=st["requester"],
+                           request_id=st["request_id"], lines=[(ln["item_name"], ln["quantity"]) for ln in st["lines"]],
+                           beneficiary=requests[st["request_id"]].beneficiary,
+                           needed_by=requests[st["request_id"]].needed_by, delivery_id=st["delivery_id"],
+                           receipt_url=base_url.rstrip("/") + f"/deliveries/{st['delivery_id']}/receipt"
+                           if st["delivery_id"] else "") for st in view["stops"]]
+        address = f"{place.commune} ({place.departement})" if place.commune else place.departement
+    return build_run_sheet(RunSheet(run_id=run.id, day=run.day, place_name=place.name, place_address=address,
+                                    runner=run.runner, leg=run.leg, vehicle=run.vehicle, km=run.km,
+                                    minutes=run.minutes, stops=stops))
