@@ -12,11 +12,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from sqlalchemy import func
+from sqlmodel import select
+
 from makernet.domain.planning import great_circle_km
-from makernet.domain.transport import RUNNER, Runners, arrival_day, means_of
+from makernet.domain.transport import RUNNER, Runners, arrival_day, means_of, runners_of
+from makernet.models import Delivery, DeliveryLine, Organisation, Place, Request, RequestLine, WorkOrder
 from makernet.planner.routes import Stop, plan_runs
+from makernet.services import deliveries
+from makernet.services.access import Actor
+from makernet.services.context import Context
 
 ROUTING_SECONDS = 0.2    # a simulated place's day of runs: a few stops, found well within it
+NEVER = 10**6            # the arrival day of units nothing carries (no shuttle runs)
 
 
 @dataclass(frozen=True)
@@ -81,3 +89,51 @@ def send(day: int, start: date, finished: list[Finished], bases: dict[int, Base]
             sent.parcels.append((Finished(parcel.place_id, parcel.line_id, parcel.request_id, units, parcel.latitude,
                                           parcel.longitude, parcel.departement), day, km, RUNNER))
     return sent
+
+
+class Carrier:
+    """The places' evenings in a simulation: what is finished leaves by the transport rules, through the same
+    delivery services as a place's (created, then received by the requester)."""
+
+    def __init__(self, ctx: Context, operators: dict[int, Actor], start: date, weekdays: tuple[int, ...]) -> None:
+        self.ctx, self.operators, self.start, self.weekdays = ctx, operators, start, weekdays
+        with ctx.db.reading() as s:
+            self.bases = {p.id: Base(p.latitude or 0.0, p.longitude or 0.0, p.departement, runners_of(p))
+                          for p in s.exec(select(Place)).all()}
+
+    def deliver(self, day: int) -> tuple[list[tuple[int, int, int, int, float, int]], Sent]:
+        """Send today's parcels; each as (request, place, arrival day, units, km, means), and the day's runs."""
+        requesters: dict[int, Actor] = {}
+        with self.ctx.db.reading() as s:
+            finished = []
+            for place_id, line_id, units, request, departement in _finished(s):
+                requesters[request.id] = Actor(request.created_by, "requester", request.organisation_id)
+                finished.append(Finished(place_id, line_id, request.id, units, request.latitude or 0.0,
+                                         request.longitude or 0.0, departement or ""))
+        sent = send(day, self.start, finished, self.bases, self.weekdays)
+        arrivals = []
+        for parcel, arrival, km, means in sent.parcels:
+            delivery = deliveries.create_delivery(self.ctx, self.operators[parcel.place_id], place_id=parcel.place_id,
+                                                  request_id=parcel.request_id, lines=[(parcel.line_id, parcel.units)],
+                                                  mode="runner" if means == RUNNER else "direct")
+            deliveries.confirm_receipt(self.ctx, requesters[parcel.request_id], delivery["id"], "Accueil")
+            arrivals.append((parcel.request_id, parcel.place_id, NEVER if arrival is None else arrival, parcel.units,
+                             km, means))
+        return arrivals, sent
+
+
+def _finished(s) -> list[tuple[int, int, int, Request, str]]:  # noqa: ANN001 - a session
+    """Units made and not yet shipped per place and line, with the line's request and its requester's département."""
+    shipped = {(p, ln): int(q) for p, ln, q in s.exec(
+        select(Delivery.place_id, DeliveryLine.request_line_id, func.sum(DeliveryLine.quantity))
+        .join(Delivery, Delivery.id == DeliveryLine.delivery_id)
+        .group_by(Delivery.place_id, DeliveryLine.request_line_id)).all()}
+    rows = s.exec(select(WorkOrder.place_id, WorkOrder.request_line_id, func.sum(WorkOrder.units_made), Request,
+                         Organisation.departement)
+                  .join(RequestLine, RequestLine.id == WorkOrder.request_line_id)
+                  .join(Request, Request.id == RequestLine.request_id)
+                  .join(Organisation, Organisation.id == Request.organisation_id)
+                  .group_by(WorkOrder.place_id, WorkOrder.request_line_id, Request.id, Organisation.departement)).all()
+    return [(place_id, line_id, int(made or 0) - shipped.get((place_id, line_id), 0), request, departement)
+            for place_id, line_id, made, request, departement in rows
+            if int(made or 0) > shipped.get((place_id, line_id), 0)]

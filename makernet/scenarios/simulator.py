@@ -24,15 +24,14 @@ from sqlmodel import select
 from makernet import schema
 from makernet.config import Settings
 from makernet.db import Database
-from makernet.domain.planning import great_circle_km
+from makernet.domain.transport import WEEKDAYS
 import makernet.planner.solve  # noqa: F401 - SciPy loaded up front, as a running server has it, not in day 0
-from makernet.models import (BomLine, Delivery, DeliveryLine, DesignVersion, Job, Machine, Place, Request, RequestLine,
-                             StockEntry, WorkOrder)
+from makernet.models import BomLine, DesignVersion, Job, Machine, RequestLine, StockEntry, WorkOrder
 from makernet.models.plans import PlanRun
+from makernet.scenarios.carriage import Carrier
 from makernet.scenarios.loading import PLATE, Loaded, add_design, load, requester
 from makernet.scenarios.na_visors import START, Scenario
-from makernet.services import deliveries, demand, planning, plans
-from makernet.services.access import Actor
+from makernet.services import demand, planning, plans
 from makernet.services.context import Context
 from makernet.services.plans import capacity_today
 from makernet.services.production import complete_job, in_making_order
@@ -88,7 +87,11 @@ class Outcome:
     """What happened over the scenario, for the benchmark."""
 
     strategy: str
-    deliveries: list[tuple[int, int, int, int, float]] = field(default_factory=list)  # (request, place, day, units, km)
+    # (request, place, day it arrives, units, km): runners the day it is ready, collection the next, the shuttle
+    deliveries: list[tuple[int, int, int, int, float]] = field(default_factory=list)
+    carried: dict[int, int] = field(default_factory=dict)      # units by means (domain.transport)
+    runs: list[int] = field(default_factory=list)              # the runners' runs of each day
+    runner_km: list[float] = field(default_factory=list)       # and their road km
     requests: dict[int, tuple[int, int]] = field(default_factory=dict)           # request id -> (units, needed_by day)
     request_days: dict[int, int] = field(default_factory=dict)                   # request id -> day it arrived
     capacity: dict[tuple[int, int], list[float]] = field(default_factory=dict)   # (place, item) -> units per day
@@ -113,13 +116,15 @@ class Simulation:
         schema.upgrade(self.db)
         queue = NullQueue(strategy)
         self.ctx = Context(db=self.db, tasks=queue, subscribers=SUBSCRIBERS,
-                           settings=Settings(instance_dir=self.folder, secret_key="sim"))
+                           settings=Settings(instance_dir=self.folder, secret_key="sim",
+                                             shuttle_days=",".join(WEEKDAYS[d] for d in scenario.shuttle_days) or "off"))
         queue.ctx = self.ctx
         with self.db.transaction() as tx:
             self.loaded: Loaded = load(tx.session, scenario)
         self.outcome = Outcome(strategy)
         self.credit: dict[tuple[int, int], float] = defaultdict(float)
         self.operators = {self.loaded.places[site]: actor for site, actor in self.loaded.operators.items()}
+        self.carrier = Carrier(self.ctx, self.operators, START, scenario.shuttle_days)
 
     def play(self) -> Outcome:
         """Every day of the scenario, in order."""
@@ -267,33 +272,11 @@ class Simulation:
         return made
 
     def _deliver(self, day: int) -> None:
-        """Finished units leave each place for their request the same day; requesters confirm receipt."""
-        with self.db.reading() as s:
-            rows = s.exec(select(WorkOrder.place_id, WorkOrder.request_line_id, func.sum(WorkOrder.units_made))
-                          .group_by(WorkOrder.place_id, WorkOrder.request_line_id)).all()
-            shipped = self._shipped(s)
-            ready = []
-            for place_id, line_id, made in rows:
-                left = int(made or 0) - shipped.get((place_id, line_id), 0)
-                if left > 0:
-                    ready.append((place_id, line_id, left, self._request_of(s, line_id, place_id)))
-        for place_id, line_id, units, (request_id, requester_actor, km) in ready:
-            delivery = deliveries.create_delivery(self.ctx, self.operators[place_id], place_id=place_id,
-                                                  request_id=request_id, lines=[(line_id, units)])
-            deliveries.confirm_receipt(self.ctx, requester_actor, delivery["id"], "Accueil")
-            self.outcome.deliveries.append((request_id, place_id, day, units, km))
-
-    @staticmethod
-    def _shipped(s) -> dict[tuple[int, int], int]:  # noqa: ANN001 - a session
-        rows = s.exec(select(Delivery.place_id, DeliveryLine.request_line_id, func.sum(DeliveryLine.quantity))
-                      .join(Delivery, Delivery.id == DeliveryLine.delivery_id)
-                      .group_by(Delivery.place_id, DeliveryLine.request_line_id)).all()
-        return {(p, ln): int(q) for p, ln, q in rows}
-
-    @staticmethod
-    def _request_of(s, line_id: int, place_id: int):  # noqa: ANN001, ANN205
-        """The line's request, its requester and how far the place is from its delivery point."""
-        request = s.get(Request, s.get(RequestLine, line_id).request_id)
-        place = s.get(Place, place_id)
-        km = great_circle_km(place.latitude, place.longitude, request.latitude, request.longitude)
-        return request.id, Actor(request.created_by, "requester", request.organisation_id), km
+        """Each evening the places send what is finished by the transport rules (carriage.py)."""
+        arrivals, sent = self.carrier.deliver(day)
+        self.outcome.deliveries += [(request, place, arrival, units, km) for request, place, arrival, units, km, _
+                                    in arrivals]
+        for *_, units, _, means in arrivals:
+            self.outcome.carried[means] = self.outcome.carried.get(means, 0) + units
+        self.outcome.runs.append(sent.runs)
+        self.outcome.runner_km.append(sent.runner_km)
