@@ -93,7 +93,7 @@ def build_run_sheet(sheet: RunSheet) -> bytes:
         ("Coursier", f"Coursier {sheet.runner}, {leg} tournée du jour"),
         ("Véhicule", VEHICLES.get(sheet.vehicle, sheet.vehicle)),
         ("Distance", f"{number(sheet.km, 1)} km aller et retour (estimée, par la route)"),
-        ("Durée prévue", f"{duration(sheet.minutes)}, dont {len(sheet.stops)} arrêt(s)"),
+        ("Durée prévue", f"{duration(sheet.minutes)}, dont {len(sheet.stops)} arrêt{'s' if len(sheet.stops) > 1 else ''}"),
         ("Unités", f"{number(sheet.units)} à remettre en {len(sheet.stops)} arrêt(s)"),
     ])
     story = [

@@ -3,7 +3,7 @@ the day's delivery runs of a place: proposed, started, their run sheet."""
 from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 from flask_wtf import FlaskForm
 
 from makernet.errors import MakerNetError
@@ -82,11 +82,26 @@ def propose_runs(place_id: int) -> Response:
         except MakerNetError as error:
             flash_error(error)
         else:
-            flash(_("%(runs)s tournée(s) proposée(s) pour %(units)s unité(s) ; %(left)s unité(s) attendront une "
-                    "prochaine tournée ; %(far)s demande(s) hors de portée des coursiers.",
-                    runs=len(found["runs"]), units=found["units_carried"], left=found["units_left"],
-                    far=len(found["out_of_reach"])), "success")
+            flash(_runs_found(found), "success")
     return redirect(url_for("deliveries.place_deliveries", place_id=place_id, _anchor="tournees"))
+
+
+def _runs_found(found: dict) -> str:
+    """What proposing the runs found, in a sentence or three."""
+    if not found["runs"] and not found["units_left"]:
+        words = [_("Rien à emporter : aucune unité terminée n'attend un demandeur à portée des coursiers.")]
+    else:
+        words = [ngettext("%(num)s tournée proposée pour %(units)s unités.",
+                          "%(num)s tournées proposées pour %(units)s unités.", len(found["runs"]),
+                          units=found["units_carried"])]
+    if found["units_left"]:
+        words.append(ngettext("%(num)s unité attendra la prochaine tournée.",
+                              "%(num)s unités attendront la prochaine tournée.", found["units_left"]))
+    if found["out_of_reach"]:
+        words.append(ngettext("%(num)s demande est hors de portée des coursiers : retrait ou navette.",
+                              "%(num)s demandes sont hors de portée des coursiers : retrait ou navette.",
+                              len(found["out_of_reach"])))
+    return " ".join(words)
 
 
 @bp.post("/delivery-runs/<int:run_id>/start")
