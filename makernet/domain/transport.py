@@ -16,9 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from makernet.domain.planning import great_circle_km
-
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+from makernet.domain.planning import WEEKDAYS, great_circle_km
 # the vehicles a place's runners may use: how far they go from the place, how fast, how many units a run carries
 VEHICLES = {"bike": ("vélo cargo", 10.0, 15.0, 200), "car": ("voiture", 40.0, 50.0, 600)}
 MOST_RUNNERS = 3
@@ -34,8 +32,6 @@ SHUTTLE_WEEKDAYS = (1, 4)
 NEVER = -1
 # how a unit travels, in the order the rules try them
 RUNNER, COLLECTED, SHUTTLE = 0, 1, 2
-MEANS_WORDS = {RUNNER: "coursier bénévole du lieu", COLLECTED: "retrait le lendemain dans le département",
-               SHUTTLE: "navette régionale"}
 
 
 @dataclass(frozen=True)

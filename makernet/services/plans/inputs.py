@@ -2,15 +2,15 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import case, func
 from sqlmodel import Session, select
 
 from makernet.db import among
 
-from makernet.domain.planning import day_offset, great_circle_km
-from makernet.domain.transport import SHUTTLE_WEEKDAYS, last_ready_day, means_of, runners_of
+from makernet.domain.planning import day_offset
+from makernet.domain.transport import SHUTTLE_WEEKDAYS, runners_of
 from makernet.models import (BomLine, DesignVersion, Item, Organisation, Place, Request, RequestLine, StockDay,
                              WorkOrder)
 from makernet.models.plans import PlanningRule
@@ -31,7 +31,7 @@ def plan_input(s: Session, today: date, territory: tuple[str, ...] | None,
     designs = validated_designs(s)
     lines = _open_lines(s, today, territory, line_ids, designs)
     horizon = max([MIN_HORIZON] + [ln.needed_by + 7 for ln in lines])
-    places = _places(s, today, territory, min(horizon, MAX_HORIZON), designs, shuttle_weekdays)
+    places = _places(s, today, territory, min(horizon, MAX_HORIZON), designs)
     ids = {ln.line_id for ln in lines}
     rules = [Rule(r.kind, r.request_line_id, r.place_id, r.quantity) for r in s.exec(
         select(PlanningRule).where(PlanningRule.active == True)).all() if r.request_line_id in ids]  # noqa: E712
@@ -133,14 +133,14 @@ def _bills(s: Session) -> dict[int, dict[int, int]]:
 
 
 def _places(s: Session, today: date, territory: tuple[str, ...] | None, horizon: int,
-            designs: dict[int, list[DesignVersion]], shuttle_weekdays: tuple[int, ...]) -> list[PlaceSupply]:
+            designs: dict[int, list[DesignVersion]]) -> list[PlaceSupply]:
     """Active places with their capacity per item and day, backlog and unreserved material."""
     places = [p for p in s.exec(select(Place).where(Place.active == True).order_by(Place.id)).all()  # noqa: E712
               if territory is None or p.departement in territory]
     machines = working_machines(s)
     layouts = plate_layouts(s, designs)
     items = s.exec(select(Item).where(Item.active == True)).all()  # noqa: E712
-    backlog, reserved, due = _backlog_and_reservations(s, today, shuttle_weekdays)
+    backlog, reserved, due = _backlog_and_reservations(s, today)
     levels = _stock_levels(s)
     supplies = []
     for place in places:
@@ -159,7 +159,7 @@ def _places(s: Session, today: date, territory: tuple[str, ...] | None, horizon:
     return supplies
 
 
-def _backlog_and_reservations(s: Session, today: date, shuttle_weekdays: tuple[int, ...]) -> tuple[
+def _backlog_and_reservations(s: Session, today: date) -> tuple[
         dict[tuple[int, int], int], dict[tuple[int, int], int], dict[tuple[int, int], dict[int, int]]]:
     """Units proposed or accepted and not yet made, per place and item; the material they reserve;
     the same units per last day they can be ready and still reach their requester on time (days from today)."""
@@ -167,23 +167,15 @@ def _backlog_and_reservations(s: Session, today: date, shuttle_weekdays: tuple[i
     backlog: dict[tuple[int, int], int] = defaultdict(int)
     reserved: dict[tuple[int, int], int] = defaultdict(int)
     due: dict[tuple[int, int], dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    rows = s.exec(select(WorkOrder, RequestLine.item_id, Request.needed_by, Request.latitude, Request.longitude,
-                         Organisation.departement)
+    rows = s.exec(select(WorkOrder, RequestLine.item_id, Request.needed_by)
                   .join(RequestLine, RequestLine.id == WorkOrder.request_line_id)
                   .join(Request, Request.id == RequestLine.request_id)
-                  .join(Organisation, Organisation.id == Request.organisation_id)
                   .where(WorkOrder.status.in_(("proposed", "accepted")))).all()  # type: ignore[attr-defined]
-    places = {p.id: (p.latitude or 0.0, p.longitude or 0.0, p.departement, runners_of(p).reach_km)
-              for p in s.exec(select(Place)).all()} if rows else {}
-    for order, item_id, needed_by, lat, lon, departement in rows:
+    for order, item_id, needed_by in rows:
         open_units = order.quantity if order.status == "proposed" else max(0, order.accepted_quantity - order.units_made)
         backlog[order.place_id, item_id] += open_units
-        if open_units:
-            place_lat, place_lon, place_dep, reach = places[order.place_id]
-            km = great_circle_km(place_lat, place_lon, lat or place_lat, lon or place_lon)
-            means = means_of(reach, place_dep == (departement or ""), km)
-            due[order.place_id, item_id][last_ready_day(day_offset(needed_by, today), means, today,
-                                                        shuttle_weekdays)] += open_units
+        if open_units:   # the day it must be ready to be carried in time, as the order keeps it
+            due[order.place_id, item_id][day_offset(order.due_by or needed_by - timedelta(days=1), today)] += open_units
         for material_id, per_unit in bills.get(order.design_version_id, {}).items():
             reserved[order.place_id, material_id] += per_unit * open_units
     return backlog, reserved, due
