@@ -1,9 +1,9 @@
 """How the simulated places carry their finished units, by the rules the planner counts on (domain.transport).
 
 Each evening a place sends what is finished and not yet shipped: what is within its runners'
-reach goes in the day's runs (routed by planner.routes, within the runners' hours and loads;
-what does not fit waits for tomorrow's runs), what is beyond is collected the next day within
-the département, or leaves with the next regional shuttle for another one. The benchmark
+reach goes in the day's runs (routed by planner.routes, within the runners' hours and loads),
+what is beyond, or does not fit in the runs, is collected the next day within the département,
+or leaves with the next regional shuttle for another one. The benchmark
 reads when each parcel arrives, and the runners' kilometres and runs.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from makernet.domain.planning import great_circle_km
-from makernet.domain.transport import RUNNER, Runners, arrival_day, means_of, runners_of
+from makernet.domain.transport import COLLECTED, RUNNER, SHUTTLE, Runners, arrival_day, means_of, runners_of
 from makernet.models import Delivery, DeliveryLine, Organisation, Place, Request, RequestLine, WorkOrder
 from makernet.planner.routes import Stop, plan_runs
 from makernet.services import deliveries
@@ -84,11 +84,21 @@ def send(day: int, start: date, finished: list[Finished], bases: dict[int, Base]
             sent.runner_km += run.km
             for visit in run.visits:
                 carried[visit.key] += visit.units
-        for k, units in carried.items():
-            parcel, km = parcels[k]
-            sent.parcels.append((Finished(parcel.place_id, parcel.line_id, parcel.request_id, units, parcel.latitude,
-                                          parcel.longitude, parcel.departement), day, km, RUNNER))
+        for k, (parcel, km) in enumerate(parcels):
+            if carried[k]:
+                sent.parcels.append((_part(parcel, carried[k]), day, km, RUNNER))
+            if parcel.units > carried[k]:   # the runs are full: collected the next day, or the shuttle
+                means = COLLECTED if base.departement == parcel.departement else SHUTTLE
+                arrival = arrival_day(0, means, today, weekdays)
+                sent.parcels.append((_part(parcel, parcel.units - carried[k]),
+                                     None if arrival is None else day + arrival, km, means))
     return sent
+
+
+def _part(parcel: Finished, units: int) -> Finished:
+    """Some of a parcel's units."""
+    return Finished(parcel.place_id, parcel.line_id, parcel.request_id, units, parcel.latitude, parcel.longitude,
+                    parcel.departement)
 
 
 class Carrier:

@@ -21,9 +21,10 @@ def test_each_parcel_leaves_by_its_means_and_arrives_when_the_rules_say() -> Non
     assert sent.runs == 1 and 2 * 5.5 < sent.runner_km < 2 * 5.6 * 1.3 + 0.1
 
 
-def test_what_the_runners_cannot_carry_today_waits_for_tomorrow() -> None:
-    sent = send(2, TUESDAY, [parcel(1, 140, 46.05)], BASE, (1, 4))
-    assert [(p.units, arrival) for p, arrival, _, _ in sent.parcels] == [(100, 2)]
+def test_what_the_runs_cannot_carry_is_collected_the_next_day_or_takes_the_shuttle() -> None:
+    sent = send(2, TUESDAY, [parcel(1, 140, 46.05), parcel(2, 10, 46.06, "33")], BASE, (1, 4))
+    assert sorted((p.line_id, p.units, arrival, means) for p, arrival, _, means in sent.parcels) == [
+        (1, 40, 3, COLLECTED), (1, 100, 2, RUNNER), (2, 10, 3, SHUTTLE)]   # Thursday: Friday's shuttle
     assert sent.runs == 1
 
 
