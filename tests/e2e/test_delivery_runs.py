@@ -25,7 +25,7 @@ def test_an_operator_proposes_prints_and_starts_the_days_run_on_a_phone(page: Pa
         page.goto(f"/places/{place}/deliveries")
         expect(page.get_by_role("heading", name="Tournées du jour")).to_be_visible()
         page.get_by_role("button", name="Proposer les tournées").click()
-        expect(page.get_by_text(re.compile(r"\d+ tournée\(s\) proposée\(s\)"))).to_be_visible()
+        expect(page.get_by_text(re.compile(r"\d+ tournées? proposées? pour \d+ unités"))).to_be_visible()
         run = page.locator("article.run", has_text=f"demande n° {order['request_id']}")
         expect(run).to_contain_text("Coursier 1, tournée 1")
         expect(run).to_contain_text("24 × Masque tissu AFNOR S76-001")
