@@ -12,14 +12,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import func
 from sqlmodel import select
 
 from makernet.domain.planning import great_circle_km
 from makernet.domain.transport import COLLECTED, RUNNER, SHUTTLE, Runners, arrival_day, means_of, runners_of
-from makernet.models import Delivery, DeliveryLine, Organisation, Place, Request, RequestLine, WorkOrder
+from makernet.models import Organisation, Place, Request, RequestLine
 from makernet.planner.routes import Stop, plan_runs
 from makernet.services import deliveries
+from makernet.services.deliveries import ready_by_line
 from makernet.services.access import Actor
 from makernet.services.context import Context
 
@@ -116,7 +116,7 @@ class Carrier:
         requesters: dict[int, Actor] = {}
         with self.ctx.db.reading() as s:
             finished = []
-            for place_id, line_id, units, request, departement in _finished(s):
+            for place_id, line_id, units, request, departement in _finished(s, sorted(self.bases)):
                 requesters[request.id] = Actor(request.created_by, "requester", request.organisation_id)
                 finished.append(Finished(place_id, line_id, request.id, units, request.latitude or 0.0,
                                          request.longitude or 0.0, departement or ""))
@@ -132,18 +132,15 @@ class Carrier:
         return arrivals, sent
 
 
-def _finished(s) -> list[tuple[int, int, int, Request, str]]:  # noqa: ANN001 - a session
-    """Units made and not yet shipped per place and line, with the line's request and its requester's département."""
-    shipped = {(p, ln): int(q) for p, ln, q in s.exec(
-        select(Delivery.place_id, DeliveryLine.request_line_id, func.sum(DeliveryLine.quantity))
-        .join(Delivery, Delivery.id == DeliveryLine.delivery_id)
-        .group_by(Delivery.place_id, DeliveryLine.request_line_id)).all()}
-    rows = s.exec(select(WorkOrder.place_id, WorkOrder.request_line_id, func.sum(WorkOrder.units_made), Request,
-                         Organisation.departement)
-                  .join(RequestLine, RequestLine.id == WorkOrder.request_line_id)
-                  .join(Request, Request.id == RequestLine.request_id)
-                  .join(Organisation, Organisation.id == Request.organisation_id)
-                  .group_by(WorkOrder.place_id, WorkOrder.request_line_id, Request.id, Organisation.departement)).all()
-    return [(place_id, line_id, int(made or 0) - shipped.get((place_id, line_id), 0), request, departement)
-            for place_id, line_id, made, request, departement in rows
-            if int(made or 0) > shipped.get((place_id, line_id), 0)]
+def _finished(s, place_ids: list[int]) -> list[tuple[int, int, int, Request, str]]:  # noqa: ANN001 - a session
+    """Units made and not yet shipped per place and line (counted as a delivery's lines are checked), with the line's
+    request and its requester's département."""
+    ready = {place_id: ready_by_line(s, place_id) for place_id in place_ids}
+    lines = {line_id for by_line in ready.values() for line_id in by_line}
+    of_line = {line_id: (request, departement) for line_id, request, departement in s.exec(
+        select(RequestLine.id, Request, Organisation.departement)
+        .join(Request, Request.id == RequestLine.request_id)
+        .join(Organisation, Organisation.id == Request.organisation_id)
+        .where(RequestLine.id.in_(lines))).all()} if lines else {}  # type: ignore[union-attr]
+    return [(place_id, line_id, units, *of_line[line_id]) for place_id, by_line in ready.items()
+            for line_id, units in sorted(by_line.items())]
