@@ -73,6 +73,8 @@ class Board:
             if rule.kind == "forbid":
                 self.forbidden.setdefault((rule.line_id, rule.place_id), rule.why)
         self.shares: list[Share] = []
+        # (place, item) -> units the programme kept for demand expected near the place (given to no one)
+        self.kept: dict[tuple[int, int], int] = defaultdict(int)
 
     def lane(self, place_id: int, item_id: int) -> Lane:
         """The place's lane for the item (an empty one if it cannot make it)."""
@@ -172,6 +174,11 @@ class Board:
             self.material[place_id, material_id] = self.material.get((place_id, material_id), 0) - per_unit * quantity
         self.shares.append(Share(line_id, place_id, quantity, late, pinned))
         return quantity
+
+    def keep(self, line_id: int, place_id: int, quantity: int) -> None:
+        """The programme kept capacity of the place for expected demand: noted for the explanations, given to no
+        one (it stays free for the run's last units)."""
+        self.kept[place_id, self.lines[line_id].item_id] += max(0, quantity)
 
     def places_by_distance(self, line_id: int) -> list[int]:
         """The places allowed for a line, nearest first."""

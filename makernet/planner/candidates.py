@@ -16,6 +16,9 @@ from makernet.planner.board import UNLIMITED, Board
 
 ON_TIME_VALUE = 1000.0   # a unit on time is worth 1000 km of travel
 LATE_VALUE = 400.0       # a late unit is still worth making, well after the on-time ones
+# a unit of expected demand (PlanInput.expected) made on time: below any request's unit, late ones too,
+# so it only decides between plans as good for the requests, by the kilometres saved tomorrow
+EXPECTED_VALUE = 200.0
 TOLERANCE = 1e-7
 
 
@@ -124,8 +127,9 @@ def _group(board: Board, item_id: int, rows: np.ndarray, cols: np.ndarray) -> Ca
     by_day = np.stack([np.minimum(lane.least_from(), lane.left()) for lane in lanes], axis=1)   # days x places
     on_time = np.maximum(0, by_day[np.clip(last, 0, size - 1), np.arange(len(lanes))[None, :]])
     room_on = np.where(last >= 0, np.minimum(room, on_time), 0)
-    on_value = np.array([ON_TIME_VALUE * on_time_weight(ln.priority, ln.needed_by) for ln in lines])
-    late_value = np.array([LATE_VALUE * priority_weight(ln.priority) for ln in lines])
+    on_value = np.array([EXPECTED_VALUE if ln.expected else ON_TIME_VALUE * on_time_weight(ln.priority, ln.needed_by)
+                         for ln in lines])
+    late_value = np.array([0.0 if ln.expected else LATE_VALUE * priority_weight(ln.priority) for ln in lines])
     return Candidates(board, item_id, rows, cols, last, on_value, late_value, room_on, room_all)
 
 

@@ -115,6 +115,8 @@ def _why_not(board: Board, line_id: int, place_id: int) -> str:
         return "trop loin pour livrer à temps (" + TRAVEL_WORDS[board.means_of(line_id, place_id)] + ")"
     if board.capacity_left(place_id, line.item_id, last) <= 0:
         return "capacité déjà prise jusqu'à l'échéance"
+    if board.kept.get((place_id, line.item_id)):
+        return "sa capacité est gardée pour les demandes qui arrivent chaque jour plus près d'elle"
     return "sa capacité sert des demandes plus urgentes ou plus proches d'elle"
 
 

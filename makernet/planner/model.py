@@ -65,6 +65,7 @@ class DemandLine:
     requester_kind: str = ""
     order: int = 0                # arrival order, for first come first served
     departement: str = ""         # the requester's: units for another one travel by the regional shuttle
+    expected: bool = False        # not a request: demand expected soon near there (PlanInput.expected)
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,10 @@ class PlanInput:
     # propose only the work a place would start within this many days (0: today); plan the rest
     # but hold it for a later run, so that urgent requests posted meanwhile find room. None: propose all.
     release_days: int | None = None
+    # demand expected in the next days where requests keep coming (expected=True, negative ids): in the
+    # programme only, worth less than any request, so that a request that can be made as well a little
+    # further leaves the capacity nearest to where the next ones will come. Never proposed nor reported.
+    expected: tuple[DemandLine, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,14 @@ priority (care staff first) times its urgency (due sooner counts more: later wor
 still be planned tomorrow), less the distance to the delivery point. Flooring a
 feasible solution keeps it feasible; a greedy pass then places what rounding left over.
 Only the work places would start within the release window is proposed (release.py).
+
+Demand expected soon (PlanInput.expected) enters the programme only: it never takes a unit
+on time from a request, but among plans as good for the requests it keeps the capacity
+nearest to where requests keep coming, and the run then forgets it (nothing is given to it).
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from time import perf_counter
 
 import numpy as np
@@ -27,18 +32,24 @@ EPSILON = 1e-6
 def plan(inp: PlanInput) -> PlanResult:
     """Propose work orders for every line of the input (pins first, forbidden pairs never)."""
     started = perf_counter()
-    board = Board(inp)
+    board = Board(replace(inp, lines=inp.lines + inp.expected) if inp.expected else inp)
     board.apply_pins()
     pinned_on_time = sum(s.quantity for s in board.shares)   # pins count as on time in the relaxation
     solution = optimum(board)
-    relaxed = float(pinned_on_time) + float(solution.on_time.sum())
+    asked = np.array([not board.lines[line_id].expected for line_id, _ in solution.pairs], dtype=bool)
+    relaxed = float(pinned_on_time) + float(solution.on_time[asked].sum())
     whole_on = np.floor(solution.on_time + EPSILON).astype(np.int64)
     whole_late = np.floor(solution.late + EPSILON).astype(np.int64)
     order = np.argsort(-(solution.on_time + solution.late), kind="stable")
     for k in order[(whole_on[order] > 0) | (whole_late[order] > 0)].tolist():
         line_id, place_id = solution.pairs[k]
-        board.take(line_id, place_id, int(whole_on[k]))
-        board.take(line_id, place_id, int(whole_late[k]), late=True)
+        if asked[k]:
+            board.take(line_id, place_id, int(whole_on[k]))
+            board.take(line_id, place_id, int(whole_late[k]), late=True)
+        else:
+            board.keep(line_id, place_id, int(whole_on[k]))
+    for line in inp.expected:
+        board.remaining[line.line_id] = 0
     fill_greedily(board)
     planned = proposals_of(board, with_words=False)
     proposals, held = release(inp, planned)

@@ -5,8 +5,6 @@ import itertools
 from datetime import date
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from makernet.domain.planning import great_circle_km, on_time_weight
 from makernet.planner import DemandLine, PlaceSupply, PlanInput, Rule, plan, plan_baseline

@@ -12,7 +12,7 @@ from makernet.models import Organisation, Request, RequestLine, WorkOrder
 from makernet.services.access import Actor, own_request, visible_request
 from makernet.services.context import Context
 from makernet.services.demand.operations import (call_off_work, check_changeable, check_fields, check_lines,
-                                                 replace_lines, tallied)
+                                                 replace_lines, sent_on, tallied)
 from makernet.services.demand.views import request_view
 from makernet.services.events import ChangeAsked, RequestApproved, RequestRejected, RequestSubmitted, record
 from makernet.services.transitions import created, move
@@ -36,6 +36,7 @@ def submit_request(ctx: Context, actor: Actor, *, needed_by: date, delivery_poin
             urgency_reason=urgency_reason.strip(),
             latitude=latitude if latitude is not None else organisation.latitude,
             longitude=longitude if longitude is not None else organisation.longitude,
+            created_at=sent_on(today),
         )
         s.add(request)
         s.flush()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -112,6 +112,12 @@ def demand_of(s: Session, request_ids: list[int]) -> Counter:
     for sent, item_id, departement, quantity in rows:
         asked[(sent.date(), item_id, departement)] += quantity
     return asked
+
+
+def sent_on(today: date | None) -> datetime:
+    """When a request is sent: now, or now on the day a simulation or a test plays (`today`)."""
+    now = utcnow()
+    return now if today is None or today == now.date() else datetime.combine(today, now.timetz())
 
 
 @contextmanager

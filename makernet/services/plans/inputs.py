@@ -1,8 +1,8 @@
 """What the planner is given: open lines, places with their capacity, stock and rules, read in one go."""
 from __future__ import annotations
 
-from collections import defaultdict
-from datetime import date, timedelta
+from collections import Counter, defaultdict
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import case, func
 from sqlmodel import Session, select
@@ -22,6 +22,12 @@ PLANNABLE_REQUESTS = ("approved", "allocated", "in_production", "shipped")
 
 
 MIN_HORIZON, MAX_HORIZON = 14, 120
+# Demand expected soon, read from the requests sent lately (PlanInput.expected): requests sent within
+# EXPECTED_CELL degrees of one another (about 10 km) in the last EXPECTED_LOOKBACK days, each counted up to
+# EXPECTED_LARGEST units (an institution's order of thousands is not a trend), stand for as many per day
+# over the next EXPECTED_AHEAD days, needed as long after they come as those were.
+EXPECTED_LOOKBACK, EXPECTED_AHEAD, EXPECTED_CELL, EXPECTED_LARGEST = 7, 3, 0.1, 500
+NOT_DEMAND = ("submitted", "rejected", "cancelled")
 
 
 def plan_input(s: Session, today: date, territory: tuple[str, ...] | None,
@@ -37,8 +43,9 @@ def plan_input(s: Session, today: date, territory: tuple[str, ...] | None,
         select(PlanningRule).where(PlanningRule.active == True)).all() if r.request_line_id in ids]  # noqa: E712
     rules += [Rule("forbid", line_id, place_id, why=why) for (line_id, place_id), why in refused_pairs(s, ids).items()]
     names = {i.id: i.name for i in s.exec(select(Item)).all()}
+    expected = _expected_lines(s, today, territory, designs) if line_ids is None else []
     return PlanInput(today=today, places=tuple(places), lines=tuple(lines), rules=tuple(rules), item_names=names,
-                     shuttle_weekdays=shuttle_weekdays)
+                     shuttle_weekdays=shuttle_weekdays, expected=tuple(expected))
 
 
 def refused_pairs(s: Session, line_ids: set[int]) -> dict[tuple[int, int], str]:
@@ -97,6 +104,44 @@ def _open_lines(s: Session, today: date, territory: tuple[str, ...] | None, line
             design_version_id=design.id if design else None, bill=bills.get(design.id, {}) if design else {},
             requester_kind=kind, order=request_id, departement=dep or ""))
     return lines
+
+
+def _expected_lines(s: Session, today: date, territory: tuple[str, ...] | None,
+                    designs: dict[int, list[DesignVersion]]) -> list[DemandLine]:
+    """Demand expected over the next days where requests were sent lately (see EXPECTED_LOOKBACK), one line per
+    item and area, at the units' mean position; never proposed (PlanInput.expected)."""
+    since = datetime.combine(today - timedelta(days=EXPECTED_LOOKBACK - 1), time(), UTC)
+    query = (select(RequestLine.item_id, RequestLine.quantity, Request.needed_by, Request.created_at,
+                    func.coalesce(Request.latitude, Organisation.latitude),
+                    func.coalesce(Request.longitude, Organisation.longitude), Organisation.kind,
+                    Organisation.departement)
+             .join(Request, Request.id == RequestLine.request_id)
+             .join(Organisation, Organisation.id == Request.organisation_id)
+             .where(Request.created_at >= since,
+                    Request.created_at < datetime.combine(today + timedelta(days=1), time(), UTC),
+                    Request.status.not_in(NOT_DEMAND)))  # type: ignore[attr-defined]
+    if territory is not None:
+        query = query.where(Organisation.departement.in_(territory))  # type: ignore[attr-defined]
+    areas: dict[tuple[int, int, int], list[tuple]] = defaultdict(list)
+    for item_id, quantity, needed_by, sent, lat, lon, kind, dep in s.exec(query).all():
+        if lat is not None and lon is not None:
+            areas[item_id, round(lat / EXPECTED_CELL), round(lon / EXPECTED_CELL)].append(
+                (min(quantity, EXPECTED_LARGEST), (needed_by - sent.date()).days, lat, lon, kind, dep or ""))
+    expected = []
+    for (item_id, _, _), sent in sorted(areas.items()):
+        units = sum(r[0] for r in sent)
+        quantity = round(units * EXPECTED_AHEAD / EXPECTED_LOOKBACK)
+        design = design_for(designs, item_id, Counter(r[4] for r in sent).most_common(1)[0][0])
+        if quantity < 1 or design is None:
+            continue
+        lead = sum(r[0] * r[1] for r in sent) / units
+        expected.append(DemandLine(
+            line_id=-1 - len(expected), request_id=0, item_id=item_id, quantity=quantity,
+            needed_by=max(1, round(lead + (EXPECTED_AHEAD + 1) / 2)), priority="normal",
+            latitude=sum(r[0] * r[2] for r in sent) / units, longitude=sum(r[0] * r[3] for r in sent) / units,
+            design_version_id=design.id, departement=Counter(r[5] for r in sent).most_common(1)[0][0],
+            expected=True))
+    return expected
 
 
 def _taken_by_line(s: Session):  # noqa: ANN202 - a subquery
