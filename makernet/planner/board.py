@@ -9,9 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from makernet.domain.demand import priority_rank
-from makernet.domain.transport import COLLECTED, RUNNER, SHUTTLE, last_ready_day
-from makernet.planner.lanes import Lane, distance_matrix
-from makernet.planner.model import DemandLine, PlanInput
+from makernet.planner.lanes import Lane, bills_by_item, distance_matrix, fed, last_by_means, means_matrix
+from makernet.planner.model import DemandLine, PlaceSupply, PlanInput
 
 UNLIMITED = 10**9
 
@@ -41,10 +40,15 @@ class Board:
         self.row = {ln.line_id: k for k, ln in enumerate(inp.lines)}
         self.distances = distance_matrix([(ln.latitude, ln.longitude) for ln in inp.lines],
                                          [(p.latitude, p.longitude) for p in inp.places])
-        self.means = _means(inp, self.distances)
-        self.last_by_means = _last_by_means(inp)
+        self.means = means_matrix(inp, self.distances)
+        self.last_by_means = last_by_means(inp)
         self.size = _days_covered(inp)
-        self.lanes = {(p.place_id, item_id): Lane(days, self.size)
+        # material promised to arrive, counted in what places can take by the optimising planner only (its
+        # programme dates it: programme.py); the 2020 way knew what was on the shelf
+        self.arriving: dict[tuple[int, int], tuple[tuple[int, int], ...]] = {} if first_come_first_served else {
+            (p.place_id, m): arrivals for p in inp.places for m, arrivals in p.material_expected.items() if arrivals}
+        bills = bills_by_item(inp.lines)
+        self.lanes = {(p.place_id, item_id): Lane(self._fed(p, days, bills.get(item_id, {})), self.size)
                       for p in inp.places for item_id, days in p.daily_capacity.items()}
         # the backlog as places make it: of unknown due date (first), per last on-time day, already late
         self.backlog_dated: dict[tuple[int, int], dict[int, int]] = defaultdict(dict)
@@ -66,6 +70,9 @@ class Board:
         self.dated: dict[tuple[int, int], dict[int, int]] = defaultdict(
             dict, {lane: dict(days) for lane, days in self.backlog_dated.items()})
         self.material = {(p.place_id, m): q for p in inp.places for m, q in p.free_material.items()}
+        for (place_id, material_id), arrivals in self.arriving.items():
+            self.material[place_id, material_id] = self.material.get((place_id, material_id), 0) + sum(
+                q for _, q in arrivals)
         self.given: dict[tuple[int, int], int] = defaultdict(int)
         # forbidden pairs, each with who kept the place off the line (the first rule's word)
         self.forbidden: dict[tuple[int, int], str] = {}
@@ -75,6 +82,12 @@ class Board:
         self.shares: list[Share] = []
         # (place, item) -> units the programme kept for demand expected near the place (given to no one)
         self.kept: dict[tuple[int, int], int] = defaultdict(int)
+
+    def _fed(self, place: PlaceSupply, days: tuple[float, ...], bill: dict[int, int]) -> tuple[float, ...]:
+        """The place's daily capacity for an item as its shelf and promised material let it use it (lanes.fed)."""
+        arriving = {m: self.arriving.get((place.place_id, m), ()) for m in bill}
+        shelf = {m: place.on_shelf.get(m, place.free_material.get(m, 0)) for m in bill}
+        return fed(days, bill, shelf, arriving)
 
     def lane(self, place_id: int, item_id: int) -> Lane:
         """The place's lane for the item (an empty one if it cannot make it)."""
@@ -264,30 +277,6 @@ def _days_covered(inp: PlanInput) -> int:
     last += [ln.needed_by + 1 for ln in inp.lines]   # by runner: ready the day it is needed
     last += [d + 1 for p in inp.places for due in p.backlog_due.values() for d, _ in due]
     return max([1] + last)
-
-
-def _means(inp: PlanInput, distances: np.ndarray) -> np.ndarray:
-    """How each line's units would travel from each place (lines × places): runner, collected or shuttle."""
-    reach = np.array([p.reach_km for p in inp.places], dtype=float)
-    codes: dict[str, int] = {}
-    line_dep = np.array([codes.setdefault(ln.departement, len(codes)) for ln in inp.lines], dtype=np.int64)
-    place_dep = np.array([codes.setdefault(p.departement, len(codes)) for p in inp.places], dtype=np.int64)
-    same = line_dep[:, None] == place_dep[None, :]
-    means = np.where(same, COLLECTED, SHUTTLE).astype(np.int8)
-    means[(distances <= reach[None, :]) & (reach[None, :] > 0)] = RUNNER
-    return means
-
-
-def _last_by_means(inp: PlanInput) -> np.ndarray:
-    """Per line, the last day its units can be ready by each means (lines × 3)."""
-    cache: dict[int, tuple[int, int, int]] = {}
-    rows = []
-    for line in inp.lines:
-        if line.needed_by not in cache:
-            cache[line.needed_by] = tuple(last_ready_day(line.needed_by, means, inp.today, inp.shuttle_weekdays)
-                                          for means in (RUNNER, COLLECTED, SHUTTLE))
-        rows.append(cache[line.needed_by])
-    return np.array(rows, dtype=np.int64).reshape(len(inp.lines), 3)
 
 
 def _add(days: dict[int, int], day: int, units: int) -> None:

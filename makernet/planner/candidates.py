@@ -100,6 +100,17 @@ def candidates_of(board: Board) -> list[Candidates]:
     return groups
 
 
+def independent(groups: list[Candidates]) -> list[list[Candidates]]:
+    """The items' groups, gathered into sets that share materials."""
+    sets: list[tuple[set[int], list[Candidates]]] = []
+    for group in groups:
+        materials = set(group.bill_columns())
+        joined = [s for s in sets if s[0] & materials]
+        merged = (materials.union(*(s[0] for s in joined)), [g for s in joined for g in s[1]] + [group])
+        sets = [s for s in sets if not any(s is j for j in joined)] + [merged]
+    return [members for _, members in sets]
+
+
 def _group(board: Board, item_id: int, rows: np.ndarray, cols: np.ndarray) -> Candidates:
     """One item's lines and places, with every pair's room."""
     inp = board.inp

@@ -53,11 +53,12 @@ def explained(board: Board, proposal: Proposal) -> Proposal:
         verdict = "à temps" if proposal.on_time else "en retard, faute de capacité plus tôt ailleurs"
         parts.append(f"Prêtes vers le {ready} pour un besoin le {needed} : {verdict}.")
     parts.append(carried(board, proposal))
+    parts.append(_counting_on_material(board, line, place, proposal.quantity))
     parts.append(f"Priorité : {PRIORITY_WORDS.get(line.priority, line.priority)}.")
     nearer = _nearer_place_not_used(board, proposal.line_id, proposal.place_id)
     if nearer:
         parts.append(nearer)
-    return Proposal(**{**proposal.__dict__, "explanation": " ".join(parts)})
+    return Proposal(**{**proposal.__dict__, "explanation": " ".join(part for part in parts if part)})
 
 
 def carried(board: Board, proposal: Proposal) -> str:
@@ -74,6 +75,17 @@ def carried(board: Board, proposal: Proposal) -> str:
     when = f", qui arrive le {day_of(arrival, today).strftime('%d/%m')}" if arrival is not None else \
         " (aucune navette n'est prévue)"
     return f"Autre département : acheminement par la navette régionale{when}."
+
+
+def _counting_on_material(board: Board, line: DemandLine, place: PlaceSupply, quantity: int) -> str:
+    """Say so when the work needs more than the place has on its shelves and counts on material promised to it."""
+    days = sorted({day for material_id, per_unit in line.bill.items()
+                   if per_unit * quantity > place.free_material.get(material_id, 0)
+                   for day, _ in board.arriving.get((place.place_id, material_id), ())})
+    if not days:
+        return ""
+    when = ", ".join(day_of(day, board.inp.today).strftime("%d/%m") for day in days[:3])
+    return f"Compte sur la matière promise à {place.name} (livraisons attendues le {when})."
 
 
 def _with_machines(place: PlaceSupply, item_id: int) -> str:

@@ -2,13 +2,20 @@
 
 Kept as arrays over the days (capacity made by each day, work due by each day), so that what
 a lane can still take by a deadline is one lookup, and giving it work one vector update,
-whatever the number of lines and due days on it.
+whatever the number of lines and due days on it. Also the arrays the board derives from its
+input: how each line's units travel from each place and by when they must be ready, the
+capacity a place can use as its promised material comes.
 """
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Iterable
 
 import numpy as np
+
+from makernet.domain.transport import COLLECTED, RUNNER, SHUTTLE, last_ready_day
+from makernet.planner.model import DemandLine, PlanInput
 
 
 EARTH_RADIUS_KM = 6371.0
@@ -71,6 +78,58 @@ class Lane:
         return day if day < len(self.running) else None
 
 
+def fed(days: tuple[float, ...], bill: dict[int, int], shelf: dict[int, int],
+        arriving: dict[int, tuple[tuple[int, int], ...]]) -> tuple[float, ...]:
+    """A place's daily capacity for an item (`days`) as its material lets it use it, where it waits for promised
+    material (`arriving`: material id -> (day, quantity)): what it makes by each day is no more than its shelf and
+    the deliveries come by then allow, so days idle before a delivery are lost. Materials nobody promised: as is."""
+    made = np.cumsum(np.asarray(days, dtype=float))
+    most = made.copy()
+    for material_id, per_unit in bill.items():
+        if not arriving.get(material_id) or per_unit <= 0 or not len(made):
+            continue
+        come = np.zeros(len(made))
+        for day, quantity in arriving[material_id]:
+            come[min(max(day, 0), len(made) - 1)] += quantity
+        # by day d: what the material come by a day s <= d allows, then the capacity of the days after s
+        stock = (max(0, shelf.get(material_id, 0)) + np.cumsum(come)) / per_unit
+        most = np.minimum(most, made + np.minimum.accumulate(np.minimum(0.0, stock - made)))
+    return tuple(np.diff(most, prepend=0.0).tolist()) if len(made) else days
+
+
+def bills_by_item(lines: Iterable[DemandLine]) -> dict[int, dict[int, int]]:
+    """Per item, the most of each material a unit of its lines' designs takes."""
+    bills: dict[int, dict[int, int]] = defaultdict(dict)
+    for line in lines:
+        for material_id, per_unit in line.bill.items():
+            bills[line.item_id][material_id] = max(per_unit, bills[line.item_id].get(material_id, 0))
+    return bills
+
+
+def means_matrix(inp: PlanInput, distances: np.ndarray) -> np.ndarray:
+    """How each line's units would travel from each place (lines × places): runner, collected or shuttle."""
+    reach = np.array([p.reach_km for p in inp.places], dtype=float)
+    codes: dict[str, int] = {}
+    line_dep = np.array([codes.setdefault(ln.departement, len(codes)) for ln in inp.lines], dtype=np.int64)
+    place_dep = np.array([codes.setdefault(p.departement, len(codes)) for p in inp.places], dtype=np.int64)
+    same = line_dep[:, None] == place_dep[None, :]
+    means = np.where(same, COLLECTED, SHUTTLE).astype(np.int8)
+    means[(distances <= reach[None, :]) & (reach[None, :] > 0)] = RUNNER
+    return means
+
+
+def last_by_means(inp: PlanInput) -> np.ndarray:
+    """Per line, the last day its units can be ready by each means (lines × 3)."""
+    cache: dict[int, tuple[int, int, int]] = {}
+    rows = []
+    for line in inp.lines:
+        if line.needed_by not in cache:
+            cache[line.needed_by] = tuple(last_ready_day(line.needed_by, means, inp.today, inp.shuttle_weekdays)
+                                          for means in (RUNNER, COLLECTED, SHUTTLE))
+        rows.append(cache[line.needed_by])
+    return np.array(rows, dtype=np.int64).reshape(len(inp.lines), 3)
+
+
 def distance_matrix(lines: list[tuple[float, float]], places: list[tuple[float, float]]) -> np.ndarray:
     """Great-circle km from every place (columns) to every line's delivery point (rows).
 
@@ -91,4 +150,4 @@ def _unit(points: list[tuple[float, float]]) -> np.ndarray:
                             np.sin(latitude)])
 
 
-__all__ = ["Lane", "distance_matrix"]
+__all__ = ["Lane", "bills_by_item", "distance_matrix", "fed", "last_by_means", "means_matrix"]

@@ -31,6 +31,11 @@ class PlaceSupply:
     machines: dict[int, tuple[int, int]] = field(default_factory=dict)
     departement: str = ""
     reach_km: float = 0.0         # how far its volunteer runners deliver the day units are finished (0: none)
+    # material id -> ((day, quantity), ...) promised to arrive (a supplier assigned to its supply request): the
+    # optimising planner counts it for the work due from MATERIAL_LEAD days after it comes (programme.py)
+    material_expected: dict[int, tuple[tuple[int, int], ...]] = field(default_factory=dict)
+    # material id -> quantity on its shelves (reserved or not): what it can make with before the promised comes
+    on_shelf: dict[int, int] = field(default_factory=dict)
 
     def makes(self, item_id: int) -> bool:
         """Whether the place accepts and can make the item at all."""

@@ -14,6 +14,7 @@ grows with lines + days, not lines × days.
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 import highspy
@@ -21,11 +22,12 @@ import numpy as np
 from scipy.sparse import coo_matrix
 
 from makernet.planner.board import UNLIMITED, Board
-from makernet.planner.candidates import Candidates, candidates_of
+from makernet.planner.candidates import Candidates, candidates_of, independent
 
 NEAREST = 2              # places per line the programme starts from
 ADDED_PER_LINE = 4       # pairs a line may gain per round of pricing
 MOST_ROUNDS = 100
+MATERIAL_LEAD = 4        # promised material counts for the work due this many days after it comes, not before
 INFINITY = highspy.kHighsInf
 
 
@@ -45,24 +47,13 @@ def solve(board: Board) -> Solution:
 
     Items that share no material share no row: each set of them is a programme of its own.
     """
-    parts = [_solve(board, groups) for groups in _independent(candidates_of(board))]
+    parts = [_solve(board, groups) for groups in independent(candidates_of(board))]
     pairs = [pair for part in parts for pair in part.pairs]
     order = sorted(range(len(pairs)), key=lambda k: (board.row[pairs[k][0]], board.column[pairs[k][1]]))
     on_time = np.concatenate([part.on_time for part in parts] + [np.zeros(0)])
     late = np.concatenate([part.late for part in parts] + [np.zeros(0)])
     return Solution([pairs[k] for k in order], on_time[order], late[order],
                     max([part.rounds for part in parts] + [0]), len(pairs))
-
-
-def _independent(groups: list[Candidates]) -> list[list[Candidates]]:
-    """The items' groups, gathered into sets that share materials."""
-    sets: list[tuple[set[int], list[Candidates]]] = []
-    for group in groups:
-        materials = set(group.bill_columns())
-        joined = [s for s in sets if s[0] & materials]
-        merged = (materials.union(*(s[0] for s in joined)), [g for s in joined for g in s[1]] + [group])
-        sets = [s for s in sets if not any(s is j for j in joined)] + [merged]
-    return [members for _, members in sets]
 
 
 def _solve(board: Board, groups: list[Candidates]) -> Solution:
@@ -110,12 +101,10 @@ class Programme:
         self.material_row: dict[tuple[int, int], int] = {}
         self.day_rows_of: dict[int, np.ndarray] = {}
         self.values: np.ndarray | None = None   # the last optimal solution, column by column
+        self.material_days: dict[tuple[int, int], tuple[np.ndarray, int]] = {}   # dated: (due days, first row)
         for group in groups:
             self._lanes(group)
-            for material_id in group.bill_columns():
-                for col in group.places.tolist():
-                    level = max(0, board.material.get((board.place_ids[col], material_id), 0))
-                    self.material_row[col, material_id] = int(self._rows(np.array([-INFINITY]), np.array([level]))[0])
+        self._materials(groups)
         self.pairs: list[tuple[int, int]] = []      # (line row, place column) of each pair of columns
         self.on_column: list[int] = []
         self.late_column: list[int] = []
@@ -142,15 +131,50 @@ class Programme:
             total = int(self._rows(np.array([-INFINITY]), np.array([lane.left()]))[0])
             self.day_row[col, group.item] = (days, int(rows[0]) if len(days) else -1)
             self.total_row[col, group.item] = total
-            if not len(days):
+            if len(days):
+                self._running(rows, total, np.maximum(0, lane.room()[np.minimum(days, len(lane.due) - 1)]))
+
+    def _running(self, rows: np.ndarray, total: int, upper: np.ndarray) -> None:
+        """Running totals, one per row of `rows` (equal to 0), within `upper`: c[j] enters row j with +1 and
+        row j + 1 with -1 (the work due that day enters it with -1), the last one also counts in the total row."""
+        k = np.arange(len(rows))
+        self._columns(np.zeros(len(rows)), upper.astype(float), np.concatenate([rows, rows[1:], [total]]),
+                      np.concatenate([k, k[:-1], [len(rows) - 1]]),
+                      np.concatenate([np.ones(len(k)), -np.ones(len(k) - 1), [1.0]]))
+
+    def _materials(self, groups: list[Candidates]) -> None:
+        """Per place and material, all the work's material within what it has and is promised; where some is
+        promised, running totals of the on-time work's by due day within what has come MATERIAL_LEAD days before."""
+        board = self.board
+        due: dict[tuple[int, int], set[int]] = defaultdict(set)
+        for group in groups:
+            for material_id in group.bill_columns():
+                for position, col in enumerate(group.places.tolist()):
+                    due[col, material_id].update(group.days(position).tolist())
+        for (col, material_id), days in due.items():
+            place_id = board.place_ids[col]
+            level = board.material.get((place_id, material_id), 0)
+            total = int(self._rows(np.array([-INFINITY]), np.array([max(0, level)]))[0])
+            self.material_row[col, material_id] = total
+            arrivals = board.arriving.get((place_id, material_id), ())
+            if not arrivals or not days:
                 continue
-            # c[j] enters row j with +1 and row j + 1 with -1; the last one also counts in the lane's total
-            k = np.arange(len(days))
-            matrix_rows = np.concatenate([rows, rows[1:], [total]])
-            matrix_cols = np.concatenate([k, k[:-1], [len(days) - 1]])
-            values = np.concatenate([np.ones(len(k)), -np.ones(len(k) - 1), [1.0]])
-            room = np.maximum(0, lane.room()[np.minimum(days, len(lane.due) - 1)]).astype(float)
-            self._columns(np.zeros(len(days)), room, matrix_rows, matrix_cols, values)
+            dated = np.array(sorted(days), dtype=np.int64)
+            rows = self._rows(np.zeros(len(dated)), np.zeros(len(dated)))
+            self.material_days[col, material_id] = (dated, int(rows[0]))
+            not_yet = np.array([sum(q for day, q in arrivals if day > last - MATERIAL_LEAD) for last in dated.tolist()])
+            self._running(rows, total, np.maximum(0, level - not_yet))
+
+    def _material_rows(self, cols: np.ndarray, material_id: int, last: np.ndarray) -> np.ndarray:
+        """The row these pairs' on-time units count their material in (the running total of their due day where
+        the place is promised some, its total otherwise)."""
+        rows = np.array([self.material_row[c, material_id] for c in cols.tolist()], dtype=np.int64)
+        for c in np.unique(cols).tolist():
+            if (c, material_id) in self.material_days:
+                days, first = self.material_days[c, material_id]
+                mine = cols == c
+                rows[mine] = first + np.minimum(np.searchsorted(days, np.maximum(last[mine], 0)), len(days) - 1)
+        return rows
 
     def _columns(self, cost: np.ndarray, upper: np.ndarray, rows: np.ndarray, cols: np.ndarray,
                  values: np.ndarray) -> np.ndarray:
@@ -190,10 +214,12 @@ class Programme:
         values.append(-np.ones(len(on_time)))
         for material_id, per_unit in group.bill_columns().items():
             uses = np.nonzero(per_unit[at] > 0)[0]
-            material = np.array([self.material_row[c, material_id] for c in cols[uses].tolist()], dtype=np.int64)
-            rows += [material, material]
+            amount = per_unit[at][uses]
+            total = np.array([self.material_row[c, material_id] for c in cols[uses].tolist()], dtype=np.int64)
+            on_row = self._material_rows(cols[uses], material_id, last[uses])
+            rows += [on_row, total]
             locals_ += [uses, n + uses]
-            values += [per_unit[at][uses], per_unit[at][uses]]
+            values += [np.where(on_row == total, amount, -amount), amount]   # a running total: as the lanes'
         cost = np.concatenate([distance - group.on_value[at], distance - group.late_value[at]])
         upper = np.concatenate([group.room_on[at, places], group.room_all[at, places]])
         new = self._columns(cost, upper, np.concatenate(rows), np.concatenate(locals_), np.concatenate(values))
@@ -235,12 +261,16 @@ class Programme:
         line_dual = dual[[self.line_row[k] for k in group.lines.tolist()]]
         total_dual = dual[[self.total_row[c, group.item] for c in group.places.tolist()]]
         shared = group.distances() - line_dual[:, None]
+        on, late = shared + dual[self._day_rows(group)], shared - total_dual[None, :]
         for material_id, per_unit in group.bill_columns().items():
-            duals = dual[[self.material_row[c, material_id] for c in group.places.tolist()]]
-            shared -= per_unit[:, None] * duals[None, :]
-        late = shared - total_dual[None, :] - group.late_value[:, None]
-        on = shared + dual[self._day_rows(group)] - group.on_value[:, None]
-        return on, late
+            totals = np.array([self.material_row[c, material_id] for c in group.places.tolist()], dtype=np.int64)
+            late -= per_unit[:, None] * dual[totals][None, :]
+            on -= per_unit[:, None] * dual[totals][None, :]
+            for c, col in enumerate(group.places.tolist()):   # dated: the running total of the line's due day
+                if (col, material_id) in self.material_days:
+                    rows = self._material_rows(np.full(len(group.lines), col), material_id, group.last[:, c])
+                    on[:, c] += per_unit * (dual[totals[c]] + dual[rows])
+        return on - group.on_value[:, None], late - group.late_value[:, None]
 
     def _day_rows(self, group: Candidates) -> np.ndarray:
         """The running-total row each pair's on-time units would enter (lines x places; any row for those that

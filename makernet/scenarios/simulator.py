@@ -31,12 +31,12 @@ from makernet.models.plans import PlanRun
 from makernet.scenarios.carriage import Carrier
 from makernet.scenarios.loading import PLATE, Loaded, add_design, load, requester
 from makernet.scenarios.na_visors import START, Scenario
+from makernet.scenarios.supplies import Suppliers
 from makernet.services import demand, planning, plans
 from makernet.services.context import Context
 from makernet.services.plans import capacity_today
 from makernet.services.production import complete_job, in_making_order
 from makernet.services.production.operations import MANUAL_BATCH
-from makernet.services.stock import record_receipt
 from makernet.services.subscriptions import SUBSCRIBERS
 
 DECLINE_RATE, PARTIAL_RATE = 0.05, 0.05
@@ -125,6 +125,7 @@ class Simulation:
         self.credit: dict[tuple[int, int], float] = defaultdict(float)
         self.operators = {self.loaded.places[site]: actor for site, actor in self.loaded.operators.items()}
         self.carrier = Carrier(self.ctx, self.operators, START, scenario.shuttle_days)
+        self.suppliers = Suppliers(self.ctx, scenario, self.loaded, START)
 
     def play(self) -> Outcome:
         """Every day of the scenario, in order."""
@@ -138,7 +139,7 @@ class Simulation:
     def day(self, day: int) -> None:
         """One day: material, disruptions, new requests, a planning run, answers, production, deliveries."""
         today = START + timedelta(days=day)
-        self._receive(day)
+        self.suppliers.day(day)   # material arriving, and the next deliveries arranged
         for event in (e for e in self.scenario.disruptions if e.day == day):
             self._disrupt(event, today)
         self._submit(day, today)
@@ -154,15 +155,6 @@ class Simulation:
                 break
         self._produce(day, today)
         self._deliver(day)
-
-    def _receive(self, day: int) -> None:
-        """Material arriving from local industry and kitties."""
-        with self.db.transaction() as tx:
-            for site, plan in self.scenario.receipts.items():
-                for code, days in plan.items():
-                    if days[day] > 0:
-                        record_receipt(tx.session, self.loaded.places[site], self.loaded.materials[code], days[day],
-                                       "livraison simulée")
 
     def _disrupt(self, event, today) -> None:  # noqa: ANN001 - a scenario Disruption and a date
         """Breakdowns and repairs, a place dropping out, design changes."""

@@ -17,14 +17,15 @@ from makernet.domain.planning import on_time_weight, priority_weight
 from makernet.planner import DemandLine, PlaceSupply, PlanInput, Rule
 from makernet.planner.board import Board
 from makernet.planner.candidates import LATE_VALUE, ON_TIME_VALUE
-from makernet.planner.programme import NEAREST, solve
+from makernet.planner.programme import MATERIAL_LEAD, NEAREST, solve
 
 ITEMS, MATERIALS = (1, 2), (10, 11)
 
 
 @st.composite
 def territories(draw: st.DrawFn) -> PlanInput:
-    """More places than the programme starts from, dated backlog, shared materials, pins, forbids, batch limits."""
+    """More places than the programme starts from, dated backlog, shared materials (some promised to come),
+    pins, forbids, batch limits."""
     places = []
     for place_id in range(1, draw(st.integers(NEAREST + 1, 8)) + 1):
         capacity = {i: tuple(draw(st.lists(st.floats(0, 25), min_size=3, max_size=12)))
@@ -34,6 +35,8 @@ def territories(draw: st.DrawFn) -> PlanInput:
             backlog={i: draw(st.integers(0, 40)) for i in capacity},
             backlog_due={i: ((draw(st.integers(0, 10)), draw(st.integers(0, 20))),) for i in capacity},
             free_material={m: draw(st.integers(0, 1500)) for m in MATERIALS},
+            material_expected={m: tuple((draw(st.integers(0, 12)), draw(st.integers(1, 800)))
+                                        for _ in range(draw(st.integers(0, 2)))) for m in MATERIALS},
             batch_limit=draw(st.none() | st.integers(1, 60)),
             departement=draw(st.sampled_from(("17", "33"))), reach_km=draw(st.sampled_from((0.0, 40.0, 150.0)))))
     lines = []
@@ -81,7 +84,13 @@ def dense_optimum(board: Board) -> float:
             row([(k, 1.0) for k in ks if last[k] <= day], max(0, board.room_by(place_id, item_id, day)))
         row([(k, 1.0) for k in ks] + [(n + k, 1.0) for k in ks], board.capacity_left(place_id, item_id))
     for (place_id, material_id), entries in uses.items():
-        row(entries, max(0, board.material.get((place_id, material_id), 0)))
+        level = board.material.get((place_id, material_id), 0)
+        row(entries, max(0, level))
+        arrivals = board.arriving.get((place_id, material_id), ())
+        on_time = {k: (value, board.last_day(*pairs[k])) for k, value in entries if k < n}
+        for day in sorted({last for _, last in on_time.values() if last >= 0} if arrivals else ()):
+            not_yet = sum(q for arrives, q in arrivals if arrives > day - MATERIAL_LEAD)   # promised, not come
+            row([(k, value) for k, (value, last) in on_time.items() if 0 <= last <= day], max(0, level - not_yet))
     cost, upper = np.zeros(2 * n), np.zeros(2 * n)
     for k, (line_id, place_id) in enumerate(pairs):
         cost[k], cost[n + k] = _costs(board, line_id, place_id)

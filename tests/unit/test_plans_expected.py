@@ -5,9 +5,9 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from makernet.models import Item, Organisation, User
+from makernet.models import Item, Material, Organisation, Place, User
 from makernet.planner.model import DemandLine
-from makernet.services import demand
+from makernet.services import demand, supply
 from makernet.services.plans.inputs import EXPECTED_AHEAD, EXPECTED_LARGEST, EXPECTED_LOOKBACK, plan_input
 from tests.unit.test_plans import MONDAY, actor, approved_request, coordinator, ctx  # noqa: F401 - the fixture
 
@@ -54,3 +54,25 @@ def test_a_plan_of_some_lines_only_expects_nothing(ctx) -> None:  # noqa: F811
     with ctx.db.reading() as s:
         some = plan_input(s, MONDAY, None, {line["id"] for line in request["lines"]})
     assert some.expected == () and [ln.quantity for ln in some.lines] == [30]
+
+
+def test_material_a_supplier_was_assigned_to_bring_is_expected_on_its_day_less_what_came(ctx) -> None:  # noqa: F811
+    operator = actor(ctx, "fablab.larochelle@demo.makernet.fr")
+    with ctx.db.reading() as s:
+        place = s.exec(select(Place).where(Place.organisation_id == operator.organisation_id)).first()
+        pla = s.exec(select(Material.id).where(Material.code == "pla")).one()
+
+    def asked(quantity: int, days: int) -> int:
+        return supply.post_supply_request(ctx, operator, place_id=place.id, kind="material", material_id=pla,
+                                          quantity=quantity, needed_by=MONDAY + timedelta(days=days),
+                                          today=MONDAY)["id"]
+    promised = asked(5000, 3)
+    supply.assign_supplier(ctx, coordinator(ctx), promised, "Plasturgie Charentaise")
+    partly = asked(2000, 5)
+    supply.assign_supplier(ctx, coordinator(ctx), partly, "Kitty")
+    supply.receive_supply(ctx, operator, partly, 500)
+    asked(9000, 4)                                          # nobody assigned to bring it yet: not counted
+    with ctx.db.reading() as s:
+        (mine,) = [p for p in plan_input(s, MONDAY, None).places if p.place_id == place.id]
+    assert mine.material_expected == {pla: ((3, 5000), (5, 1500))}
+    assert mine.on_shelf[pla] >= 500 and mine.on_shelf[pla] >= mine.free_material[pla]   # reserved or not

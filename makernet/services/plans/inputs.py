@@ -12,7 +12,7 @@ from makernet.db import among
 from makernet.domain.planning import day_offset
 from makernet.domain.transport import SHUTTLE_WEEKDAYS, runners_of
 from makernet.models import (BomLine, DesignVersion, Item, Organisation, Place, Request, RequestLine, StockDay,
-                             WorkOrder)
+                             SupplyRequest, WorkOrder)
 from makernet.models.plans import PlanningRule
 from makernet.planner.model import DemandLine, PlaceSupply, PlanInput, Rule
 from makernet.services.places.operations import (item_capacity, place_capacity, plate_layouts, validated_designs,
@@ -187,6 +187,7 @@ def _places(s: Session, today: date, territory: tuple[str, ...] | None, horizon:
     items = s.exec(select(Item).where(Item.active == True)).all()  # noqa: E712
     backlog, reserved, due = _backlog_and_reservations(s, today)
     levels = _stock_levels(s)
+    promised = _promised_material(s, today)
     supplies = []
     for place in places:
         capacity = {item.id: item_capacity(place, machines[place.id], item, layouts.get(item.id, {}), today, horizon)
@@ -198,7 +199,9 @@ def _places(s: Session, today: date, territory: tuple[str, ...] | None, horizon:
             machines={i: (c.printers, c.stations) for i, c in capacity.items() if any(c.days)},
             backlog={i: u for (p, i), u in backlog.items() if p == place.id},
             backlog_due={i: tuple(sorted(days.items())) for (p, i), days in due.items() if p == place.id},
-            free_material=free,
+            free_material=free, material_expected={m: tuple(sorted(days.items()))
+                                                   for (p, m), days in promised.items() if p == place.id},
+            on_shelf={m: level for (p, m), level in levels.items() if p == place.id},
             batch_limit=place.batch_limit, auto_accept=place.auto_accept, departement=place.departement,
             reach_km=runners_of(place).reach_km))
     return supplies
@@ -224,6 +227,20 @@ def _backlog_and_reservations(s: Session, today: date) -> tuple[
         for material_id, per_unit in bills.get(order.design_version_id, {}).items():
             reserved[order.place_id, material_id] += per_unit * open_units
     return backlog, reserved, due
+
+
+def _promised_material(s: Session, today: date) -> dict[tuple[int, int], dict[int, int]]:
+    """Material still to come of the supply requests a supplier was assigned to, per place and material, by the
+    day it is due (days from today; overdue: today)."""
+    promised: dict[tuple[int, int], dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for place_id, material_id, quantity, supplied, needed_by in s.exec(
+            select(SupplyRequest.place_id, SupplyRequest.material_id, SupplyRequest.quantity,
+                   SupplyRequest.quantity_supplied, SupplyRequest.needed_by)
+            .where(SupplyRequest.kind == "material", SupplyRequest.status == "assigned",
+                   SupplyRequest.needed_by != None)).all():  # noqa: E711
+        if material_id is not None and (quantity or 0) > supplied:
+            promised[place_id, material_id][max(0, day_offset(needed_by, today))] += quantity - supplied
+    return promised
 
 
 def _stock_levels(s: Session) -> dict[tuple[int, int], int]:
