@@ -11,7 +11,9 @@ the same two processes. Units reach their requesters by the transport rules ever
 shares (makernet/domain/transport.py): the simulated places send them each evening
 (makernet/scenarios/carriage.py: the runners' routed runs, next-day collection, the
 shuttle), the planner counts them, and the bounds give each line and place its own last
-ready day; on time is arrived by the needed-by day.
+ready day; on time is arrived by the needed-by day. Local industry's deliveries of material
+are arranged six days ahead as supply requests (makernet/scenarios/supplies.py): the
+planner counts them as promised, the baseline what is on the shelves, the bounds as they came.
 """
 from __future__ import annotations
 

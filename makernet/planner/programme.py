@@ -10,7 +10,7 @@ negative reduced cost) on a fraction of its columns.
 
 A place's capacity by deadline is a running total per lane and due day (`c[j] = c[j-1] +
 on-time units due that day`, bounded by what the lane can make by then), so that the programme
-grows with lines + days, not lines × days.
+grows with lines + days, not lines × days; so is its material, where some is promised to it.
 """
 from __future__ import annotations
 
