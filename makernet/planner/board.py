@@ -188,6 +188,11 @@ class Board:
         self.shares.append(Share(line_id, place_id, quantity, late, pinned))
         return quantity
 
+    def shelves_only(self) -> None:
+        """From now on, count the material on the shelves only: what is left of it once the promised is taken off."""
+        for (place_id, material_id), arrivals in self.arriving.items():
+            self.material[place_id, material_id] -= sum(q for _, q in arrivals)
+
     def keep(self, line_id: int, place_id: int, quantity: int) -> None:
         """The programme kept capacity of the place for expected demand: noted for the explanations, given to no
         one (it stays free for the run's last units)."""

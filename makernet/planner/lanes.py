@@ -19,6 +19,9 @@ from makernet.planner.model import DemandLine, PlanInput
 
 
 EARTH_RADIUS_KM = 6371.0
+# promised material counts for the work due this many days after the day it is due to come, not before: a margin
+# for a supplier a little late (the programme's running totals and the capacity `fed` count it alike)
+MATERIAL_LEAD = 4
 
 
 class Lane:
@@ -81,8 +84,9 @@ class Lane:
 def fed(days: tuple[float, ...], bill: dict[int, int], shelf: dict[int, int],
         arriving: dict[int, tuple[tuple[int, int], ...]]) -> tuple[float, ...]:
     """A place's daily capacity for an item (`days`) as its material lets it use it, where it waits for promised
-    material (`arriving`: material id -> (day, quantity)): what it makes by each day is no more than its shelf and
-    the deliveries come by then allow, so days idle before a delivery are lost. Materials nobody promised: as is."""
+    material (`arriving`: material id -> (day, quantity), counted from MATERIAL_LEAD days after): what it makes by
+    each day is no more than its shelf and the deliveries come by then allow, so days idle before a delivery are
+    lost. Materials nobody promised: as is."""
     made = np.cumsum(np.asarray(days, dtype=float))
     most = made.copy()
     for material_id, per_unit in bill.items():
@@ -90,7 +94,7 @@ def fed(days: tuple[float, ...], bill: dict[int, int], shelf: dict[int, int],
             continue
         come = np.zeros(len(made))
         for day, quantity in arriving[material_id]:
-            come[min(max(day, 0), len(made) - 1)] += quantity
+            come[min(max(day, 0) + MATERIAL_LEAD, len(made) - 1)] += quantity
         # by day d: what the material come by a day s <= d allows, then the capacity of the days after s
         stock = (max(0, shelf.get(material_id, 0)) + np.cumsum(come)) / per_unit
         most = np.minimum(most, made + np.minimum.accumulate(np.minimum(0.0, stock - made)))
@@ -150,4 +154,4 @@ def _unit(points: list[tuple[float, float]]) -> np.ndarray:
                             np.sin(latitude)])
 
 
-__all__ = ["Lane", "bills_by_item", "distance_matrix", "fed", "last_by_means", "means_matrix"]
+__all__ = ["MATERIAL_LEAD", "Lane", "bills_by_item", "distance_matrix", "fed", "last_by_means", "means_matrix"]

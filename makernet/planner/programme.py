@@ -23,11 +23,11 @@ from scipy.sparse import coo_matrix
 
 from makernet.planner.board import UNLIMITED, Board
 from makernet.planner.candidates import Candidates, candidates_of, independent
+from makernet.planner.lanes import MATERIAL_LEAD
 
 NEAREST = 2              # places per line the programme starts from
 ADDED_PER_LINE = 4       # pairs a line may gain per round of pricing
 MOST_ROUNDS = 100
-MATERIAL_LEAD = 4        # promised material counts for the work due this many days after it comes, not before
 INFINITY = highspy.kHighsInf
 
 

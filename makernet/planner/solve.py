@@ -50,6 +50,7 @@ def plan(inp: PlanInput) -> PlanResult:
             board.keep(line_id, place_id, int(whole_on[k]))
     for line in inp.expected:
         board.remaining[line.line_id] = 0
+    board.shelves_only()   # the programme dated the promised material; the repair cannot: it keeps off it
     fill_greedily(board)
     planned = proposals_of(board, with_words=False)
     proposals, held = release(inp, planned)

@@ -22,7 +22,10 @@ def line(quantity: int, needed_by: int) -> DemandLine:
 def test_a_place_with_material_on_its_way_takes_the_work_due_after_it_comes() -> None:
     places = (place(1, 46.0, 0, ((1, 10_000),)), place(2, 46.9, 10_000))      # 0 km, 100 km
     result = plan(PlanInput(TUESDAY, places, (line(200, 9),)))
-    assert [(p.place_id, p.quantity, p.on_time) for p in result.proposals] == [(1, 200, True)]
+    # counted from day 1 + MATERIAL_LEAD: Lieu 1 makes 40 a day from then to day 8, Lieu 2 the rest
+    made = 40 * (9 - 1 - MATERIAL_LEAD)
+    assert sorted((p.place_id, p.quantity, p.on_time) for p in result.proposals) == [(1, made, True),
+                                                                                     (2, 200 - made, True)]
     assert "Compte sur la matière promise à Lieu 1 (livraisons attendues le 18/03)." in result.proposals[0].explanation
     # the 2020 way knew what was on the shelf
     assert [(p.place_id, p.quantity) for p in plan_baseline(PlanInput(TUESDAY, places, (line(200, 9),))).proposals] \
@@ -35,10 +38,10 @@ def test_material_that_comes_too_late_for_the_work_is_not_counted_for_it() -> No
     places = (place(1, 46.0, 0, ((last - MATERIAL_LEAD + 1, 10_000),)), place(2, 46.9, 10_000))
     result = plan(PlanInput(TUESDAY, places, (line(300, last + 1),)))
     assert [(p.place_id, p.quantity, p.on_time) for p in result.proposals] == [(2, 300, True)]
-    # coming just in time: counted, but the days before it are idle at Lieu 1 (40 a day), the rest goes to Lieu 2
+    # coming just in time: counted, but Lieu 1 is idle until then (40 a day, from day 11), the rest goes to Lieu 2
     in_time = (place(1, 46.0, 0, ((last - MATERIAL_LEAD, 10_000),)), place(2, 46.9, 10_000))
     result = plan(PlanInput(TUESDAY, in_time, (line(300, last + 1),)))
-    made = 40 * (MATERIAL_LEAD + 1)
+    made = 40
     assert sorted((p.place_id, p.quantity, p.on_time) for p in result.proposals) == [(1, made, True),
                                                                                      (2, 300 - made, True)]
 
