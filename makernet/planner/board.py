@@ -70,9 +70,9 @@ class Board:
         self.dated: dict[tuple[int, int], dict[int, int]] = defaultdict(
             dict, {lane: dict(days) for lane, days in self.backlog_dated.items()})
         self.material = {(p.place_id, m): q for p in inp.places for m, q in p.free_material.items()}
-        for (place_id, material_id), arrivals in self.arriving.items():
-            self.material[place_id, material_id] = self.material.get((place_id, material_id), 0) + sum(
-                q for _, q in arrivals)
+        self.promised = {key: sum(q for _, q in arrivals) for key, arrivals in self.arriving.items()}
+        for key, quantity in self.promised.items():
+            self.material[key] = self.material.get(key, 0) + quantity
         self.given: dict[tuple[int, int], int] = defaultdict(int)
         # forbidden pairs, each with who kept the place off the line (the first rule's word)
         self.forbidden: dict[tuple[int, int], str] = {}
@@ -190,8 +190,8 @@ class Board:
 
     def shelves_only(self) -> None:
         """From now on, count the material on the shelves only: what is left of it once the promised is taken off."""
-        for (place_id, material_id), arrivals in self.arriving.items():
-            self.material[place_id, material_id] -= sum(q for _, q in arrivals)
+        for key, quantity in self.promised.items():
+            self.material[key] -= quantity
 
     def keep(self, line_id: int, place_id: int, quantity: int) -> None:
         """The programme kept capacity of the place for expected demand: noted for the explanations, given to no

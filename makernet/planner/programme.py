@@ -100,6 +100,7 @@ class Programme:
         self.total_row: dict[tuple[int, int], int] = {}
         self.material_row: dict[tuple[int, int], int] = {}
         self.day_rows_of: dict[int, np.ndarray] = {}
+        self.material_rows_of: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
         self.values: np.ndarray | None = None   # the last optimal solution, column by column
         self.material_days: dict[tuple[int, int], tuple[np.ndarray, int]] = {}   # dated: (due days, first row)
         for group in groups:
@@ -165,17 +166,6 @@ class Programme:
             not_yet = np.array([sum(q for day, q in arrivals if day > last - MATERIAL_LEAD) for last in dated.tolist()])
             self._running(rows, total, np.maximum(0, level - not_yet))
 
-    def _material_rows(self, cols: np.ndarray, material_id: int, last: np.ndarray) -> np.ndarray:
-        """The row these pairs' on-time units count their material in (the running total of their due day where
-        the place is promised some, its total otherwise)."""
-        rows = np.array([self.material_row[c, material_id] for c in cols.tolist()], dtype=np.int64)
-        for c in np.unique(cols).tolist():
-            if (c, material_id) in self.material_days:
-                days, first = self.material_days[c, material_id]
-                mine = cols == c
-                rows[mine] = first + np.minimum(np.searchsorted(days, np.maximum(last[mine], 0)), len(days) - 1)
-        return rows
-
     def _columns(self, cost: np.ndarray, upper: np.ndarray, rows: np.ndarray, cols: np.ndarray,
                  values: np.ndarray) -> np.ndarray:
         """New columns (entries given by local column number); their indices."""
@@ -216,10 +206,10 @@ class Programme:
             uses = np.nonzero(per_unit[at] > 0)[0]
             amount = per_unit[at][uses]
             total = np.array([self.material_row[c, material_id] for c in cols[uses].tolist()], dtype=np.int64)
-            on_row = self._material_rows(cols[uses], material_id, last[uses])
-            rows += [on_row, total]
+            on_rows, sign = self._material_rows_of(group, material_id)
+            rows += [on_rows[at, places][uses], total]
             locals_ += [uses, n + uses]
-            values += [np.where(on_row == total, amount, -amount), amount]   # a running total: as the lanes'
+            values += [sign[at, places][uses] * amount, amount]
         cost = np.concatenate([distance - group.on_value[at], distance - group.late_value[at]])
         upper = np.concatenate([group.room_on[at, places], group.room_all[at, places]])
         new = self._columns(cost, upper, np.concatenate(rows), np.concatenate(locals_), np.concatenate(values))
@@ -265,12 +255,24 @@ class Programme:
         for material_id, per_unit in group.bill_columns().items():
             totals = np.array([self.material_row[c, material_id] for c in group.places.tolist()], dtype=np.int64)
             late -= per_unit[:, None] * dual[totals][None, :]
-            on -= per_unit[:, None] * dual[totals][None, :]
+            rows, sign = self._material_rows_of(group, material_id)
+            on -= per_unit[:, None] * sign * dual[rows]
+        return on - group.on_value[:, None], late - group.late_value[:, None]
+
+    def _material_rows_of(self, group: Candidates, material_id: int) -> tuple[np.ndarray, np.ndarray]:
+        """The row each pair's on-time units count the material in (lines x places), and their sign there: +1 in
+        the place's total, -1 in a running total (as the pair's columns enter them: add_pairs)."""
+        key = (group.item, material_id)
+        if key not in self.material_rows_of:
+            totals = np.array([self.material_row[c, material_id] for c in group.places.tolist()], dtype=np.int64)
+            rows = np.tile(totals, (len(group.lines), 1))
             for c, col in enumerate(group.places.tolist()):   # dated: the running total of the line's due day
                 if (col, material_id) in self.material_days:
-                    rows = self._material_rows(np.full(len(group.lines), col), material_id, group.last[:, c])
-                    on[:, c] += per_unit * (dual[totals[c]] + dual[rows])
-        return on - group.on_value[:, None], late - group.late_value[:, None]
+                    days, first = self.material_days[col, material_id]
+                    rows[:, c] = first + np.minimum(np.searchsorted(days, np.maximum(group.last[:, c], 0)),
+                                                    len(days) - 1)
+            self.material_rows_of[key] = (rows, np.where(rows == totals[None, :], 1.0, -1.0))
+        return self.material_rows_of[key]
 
     def _day_rows(self, group: Candidates) -> np.ndarray:
         """The running-total row each pair's on-time units would enter (lines x places; any row for those that

@@ -15,6 +15,7 @@ from makernet.models import (BomLine, DesignVersion, Item, Organisation, Place, 
                              SupplyRequest, WorkOrder)
 from makernet.models.plans import PlanningRule
 from makernet.planner.model import DemandLine, PlaceSupply, PlanInput, Rule
+from makernet.services.demand.operations import NOT_DEMAND
 from makernet.services.places.operations import (item_capacity, place_capacity, plate_layouts, validated_designs,
                                                  working_machines)
 
@@ -27,7 +28,6 @@ MIN_HORIZON, MAX_HORIZON = 14, 120
 # EXPECTED_LARGEST units (an institution's order of thousands is not a trend), stand for as many per day
 # over the next EXPECTED_AHEAD days, needed as long after they come as those were.
 EXPECTED_LOOKBACK, EXPECTED_AHEAD, EXPECTED_CELL, EXPECTED_LARGEST = 7, 3, 0.1, 500
-NOT_DEMAND = ("submitted", "rejected", "cancelled")
 
 
 def plan_input(s: Session, today: date, territory: tuple[str, ...] | None,
@@ -119,7 +119,7 @@ def _expected_lines(s: Session, today: date, territory: tuple[str, ...] | None,
              .join(Organisation, Organisation.id == Request.organisation_id)
              .where(Request.created_at >= since,
                     Request.created_at < datetime.combine(today + timedelta(days=1), time(), UTC),
-                    Request.status.not_in(NOT_DEMAND)))  # type: ignore[attr-defined]
+                    Request.status.not_in((*NOT_DEMAND, "submitted"))))  # type: ignore[attr-defined]
     if territory is not None:
         query = query.where(Organisation.departement.in_(territory))  # type: ignore[attr-defined]
     areas: dict[tuple[int, int, int], list[tuple]] = defaultdict(list)
