@@ -189,7 +189,9 @@ def test_queue_depth_on_redis_counts_every_priority_under_the_installations_pref
 
 def test_queue_depth_on_rabbitmq_is_the_passive_declares_message_count() -> None:
     with rabbitmq_vhost() as url:   # a virtual host of its own, deleted with its queues afterwards
-        assert _waiting_after_posting(url, "makernet", {}) == {"makernet": 2, "makernet.never-used": 0}
+        # publisher confirms: both tasks are in the queue when the broker is asked, not still on their way
+        assert _waiting_after_posting(url, "makernet", {"confirm_publish": True}) == {"makernet": 2,
+                                                                                      "makernet.never-used": 0}
 
 
 def test_the_embedded_default_counts_the_tasks_of_its_in_process_worker(tmp_path: Path) -> None:
