@@ -1,7 +1,9 @@
 """Plates: how an accepted quantity becomes print jobs."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 
 @dataclass(frozen=True)
@@ -43,3 +45,33 @@ def job_id_from_file_name(name: str | None) -> int | None:
         return None
     head = name[len("makernet-job-"):].split("-", 1)[0]
     return int(head) if head.isdigit() else None
+
+
+@dataclass(frozen=True)
+class QueuedPlate:
+    """A plate of a place's accepted work, as the place will make it: in making order."""
+
+    key: int
+    units: int
+    due: int          # the last day (from today) it can be ready and still be carried on time
+    started: bool     # on a machine already: it stays where it is
+
+
+def beyond_capacity(days: Sequence[float], plates: Sequence[QueuedPlate]) -> list[int]:
+    """The plates, in making order, that the place's capacity (`days`: units per day from today) would finish
+    after their due day, each given back so that the plates after it keep their time; their keys.
+
+    Work already late, or started, is kept: moving it would make nothing sooner.
+    """
+    enough = list(accumulate(days))
+    kept, late = 0.0, []
+    for plate in plates:
+        if plate.started or plate.due < 0:
+            kept += plate.units
+            continue
+        within = enough[:plate.due + 1]
+        if not within or within[-1] + 1e-9 < kept + plate.units:
+            late.append(plate.key)
+        else:
+            kept += plate.units
+    return late

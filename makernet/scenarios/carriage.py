@@ -1,7 +1,8 @@
 """How the simulated places carry their finished units, by the rules the planner counts on (domain.transport).
 
 Each evening a place sends what is finished and not yet shipped: what is within its runners'
-reach goes in the day's runs (routed by planner.routes, within the runners' hours and loads),
+reach goes in the day's runs (routed by planner.routes, within the runners' hours and loads, what is due soonest
+and the care staff's first, weighed as the place's own run sheet weighs them),
 what is beyond, or does not fit in the runs, is collected the next day within the département,
 or leaves with the next regional shuttle for another one. The benchmark
 reads when each parcel arrives, and the runners' kilometres and runs.
@@ -19,7 +20,7 @@ from makernet.domain.transport import COLLECTED, RUNNER, SHUTTLE, Runners, arriv
 from makernet.models import Organisation, Place, Request, RequestLine
 from makernet.planner.routes import Stop, plan_runs
 from makernet.services import deliveries
-from makernet.services.deliveries import ready_by_line
+from makernet.services.deliveries import ready_by_line, stop_weight
 from makernet.services.access import Actor
 from makernet.services.context import Context
 
@@ -38,6 +39,7 @@ class Finished:
     latitude: float
     longitude: float
     departement: str
+    weight: float = 1.0   # what one unit counts when the runs cannot take them all (deliveries.inputs.stop_weight)
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,7 @@ def send(day: int, start: date, finished: list[Finished], bases: dict[int, Base]
             sent.parcels.append((parcel, None if arrival is None else day + arrival, km, means))
     for place_id, parcels in by_runner.items():
         base = bases[place_id]
-        stops = [Stop(k, p.latitude, p.longitude, p.units) for k, (p, _) in enumerate(parcels)]
+        stops = [Stop(k, p.latitude, p.longitude, p.units, p.weight) for k, (p, _) in enumerate(parcels)]
         routing = plan_runs((base.latitude, base.longitude), stops, base.runners, time_limit=ROUTING_SECONDS)
         carried: dict[int, int] = defaultdict(int)
         for run in routing.runs:
@@ -98,7 +100,7 @@ def send(day: int, start: date, finished: list[Finished], bases: dict[int, Base]
 def _part(parcel: Finished, units: int) -> Finished:
     """Some of a parcel's units."""
     return Finished(parcel.place_id, parcel.line_id, parcel.request_id, units, parcel.latitude, parcel.longitude,
-                    parcel.departement)
+                    parcel.departement, parcel.weight)
 
 
 class Carrier:
@@ -114,12 +116,13 @@ class Carrier:
     def deliver(self, day: int) -> tuple[list[tuple[int, int, int, int, float, int]], Sent]:
         """Send today's parcels; each as (request, place, arrival day, units, km, means), and the day's runs."""
         requesters: dict[int, Actor] = {}
+        today = self.start + timedelta(days=day)
         with self.ctx.db.reading() as s:
             finished = []
             for place_id, line_id, units, request, departement in _finished(s, sorted(self.bases)):
                 requesters[request.id] = Actor(request.created_by, "requester", request.organisation_id)
                 finished.append(Finished(place_id, line_id, request.id, units, request.latitude or 0.0,
-                                         request.longitude or 0.0, departement or ""))
+                                         request.longitude or 0.0, departement or "", stop_weight(request, today)))
         sent = send(day, self.start, finished, self.bases, self.weekdays)
         arrivals = []
         for parcel, arrival, km, means in sent.parcels:

@@ -11,7 +11,7 @@ from makernet.services.deliveries.queries import (awaiting, delivery_page, get_d
                                                   run_sheet_pdf, STATUSES)
 from makernet.services.deliveries.views import (Awaited, AwaitedLine, CollectionPointView, DeliveryLineView,
                                                 DeliveryView, PlaceRuns, RunsProposed, RunView)
-from makernet.services.deliveries.inputs import ready_by_line
+from makernet.services.deliveries.inputs import ready_by_line, stop_weight
 from makernet.services.deliveries.worker import propose_daily_runs
 
 __all__ = ["Awaited", "AwaitedLine", "awaiting", "CollectionPointView", "confirm_receipt",
@@ -19,4 +19,4 @@ __all__ = ["Awaited", "AwaitedLine", "awaiting", "CollectionPointView", "confirm
            "get_delivery", "get_run", "list_collection_points", "list_deliveries", "mark_delivered", "mark_picked_up",
            "place_deliveries", "place_runs", "PlaceRuns", "propose_daily_runs", "propose_runs", "ready_by_line",
            "refuse_delivery",
-           "run_sheet_pdf", "RunsProposed", "RunView", "start_run", "STATUSES"]
+           "run_sheet_pdf", "RunsProposed", "RunView", "start_run", "STATUSES", "stop_weight"]

@@ -74,13 +74,14 @@ def run_input(s: Session, place: Place, day: date) -> RunInput:
     requests = s.exec(select(Request).where(Request.id.in_(list(by_request)),  # type: ignore[union-attr]
                                             Request.status.in_(SHIPPABLE))  # type: ignore[attr-defined]
                       .order_by(Request.id)).all() if by_request else []
-    waiting = [Waiting(r.id, r.delivery_point, r.latitude, r.longitude, by_request[r.id], _weight(r, day))
+    waiting = [Waiting(r.id, r.delivery_point, r.latitude, r.longitude, by_request[r.id], stop_weight(r, day))
                for r in requests]
     depot = (place.latitude, place.longitude) if place.latitude is not None and place.longitude is not None else None
     return RunInput(place.id, day, depot, runners_of(place), waiting)
 
 
-def _weight(request: Request, day: date) -> float:
-    """How much a unit of this request counts when not every unit can leave today: as the planner weighs it."""
+def stop_weight(request: Request, day: date) -> float:
+    """How much a unit of this request counts when not every unit can leave today: as the planner weighs it (the
+    care staff's and what is due today first)."""
     days_left = max(0, (request.needed_by - day).days)
     return PRIORITY_WEIGHTS.get(request.priority, 1.0) * (1 + URGENCY_DAYS / (1 + days_left))

@@ -16,7 +16,8 @@ from datetime import date, timedelta
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
-from makernet.domain.planning import day_of
+from makernet.domain.planning import day_of, day_offset
+from makernet.domain.production import QueuedPlate, beyond_capacity
 from makernet.domain.states import JobStatus, WorkOrderStatus
 from makernet.db import Transaction, among
 from makernet.errors import Conflict
@@ -25,7 +26,9 @@ from makernet.models.base import utcnow
 from makernet.models.plans import PlanRun
 from makernet.planner.model import PlanResult
 from makernet.services.context import Context
+from makernet.services.places.operations import place_capacity
 from makernet.services.plans.views import GIVEN_UP
+from makernet.services.production.operations import in_making_order
 from makernet.services.transitions import move
 
 ACTIVE = ("queued", "running")              # at most one run so per territory
@@ -131,22 +134,57 @@ def release_accepted(s: Session, place: Place, reason: str, user_id: int | None)
     """Give back the accepted units of a place that stopped, except those already made or on a machine."""
     changes = []
     for order in s.exec(select(WorkOrder).where(WorkOrder.place_id == place.id, WorkOrder.status == "accepted")).all():
-        freed = 0
-        for job in s.exec(select(Job).where(Job.work_order_id == order.id, Job.status == "queued")).all():
-            if move(s, Job, JobStatus, job.id, "withdraw", user_id=user_id, note=reason) is not None:
-                freed += job.units
-        if not freed:
-            continue
-        kept = max(order.accepted_quantity - freed, order.units_made)
-        s.execute(update(WorkOrder).where(WorkOrder.id == order.id).values(accepted_quantity=kept))
-        if kept == 0:
-            move(s, WorkOrder, WorkOrderStatus, order.id, "release", user_id=user_id, note=reason)
-        elif order.units_made >= kept:
-            move(s, WorkOrder, WorkOrderStatus, order.id, "finish", user_id=user_id, note=reason)
-        changes.append({"work_order_id": order.id, "request_line_id": order.request_line_id, "place_id": place.id,
-                        "quantity": order.accepted_quantity - kept, "what": "libéré",
-                        "why": f"Unités non commencées reprises à {place.name} : {reason}"})
+        jobs = s.exec(select(Job).where(Job.work_order_id == order.id, Job.status == "queued")).all()
+        changes += _give_back(s, place, order, jobs, reason, user_id)
     return changes
+
+
+def release_overdue(s: Session, place: Place, today: date, reason: str, user_id: int | None) -> list[dict]:
+    """Give back the accepted plates a place that can do less (a printer down) would now finish too late to be
+    carried on time, latest due last, so that the plates it keeps stay on time; the rest of its work stays."""
+    queue = s.exec(in_making_order(
+        select(Job, WorkOrder, RequestLine.item_id, Request.needed_by).join(WorkOrder, WorkOrder.id == Job.work_order_id)
+        .where(WorkOrder.place_id == place.id, WorkOrder.status == "accepted",
+               Job.status.in_(("queued", "dispatching", "printing"))), today)).all()  # type: ignore[attr-defined]
+    if not queue:
+        return []
+    by_item: dict[int, list[QueuedPlate]] = {}
+    horizon = 1
+    for job, order, item_id, needed_by in queue:
+        due = day_offset(order.due_by or needed_by - timedelta(days=1), today)
+        horizon = max(horizon, due + 1)
+        by_item.setdefault(item_id, []).append(QueuedPlate(job.id, job.units, due, job.status != "queued"))
+    capacity = place_capacity(s, place, set(by_item), today, horizon)
+    late = {key for item_id, plates in by_item.items()
+            for key in beyond_capacity(capacity[item_id].days if item_id in capacity else (), plates)}
+    jobs_of: dict[int, list[Job]] = {}
+    orders = {}
+    for job, order, _, _ in queue:
+        if job.id in late:
+            jobs_of.setdefault(order.id, []).append(job)
+            orders[order.id] = order
+    because = f"{reason} ; elles n'y seraient plus prêtes à temps"
+    return [change for order_id, jobs in jobs_of.items()
+            for change in _give_back(s, place, orders[order_id], jobs, because, user_id)]
+
+
+def _give_back(s: Session, place: Place, order: WorkOrder, jobs: list[Job], reason: str,
+               user_id: int | None) -> list[dict]:
+    """Withdraw these queued plates of an accepted work order: the order keeps the rest (done if that is made)."""
+    freed = sum(job.units for job in jobs
+                if move(s, Job, JobStatus, job.id, "withdraw", user_id=user_id, note=reason) is not None)
+    if not freed:
+        return []
+    before = order.accepted_quantity
+    kept = max(before - freed, order.units_made)
+    s.execute(update(WorkOrder).where(WorkOrder.id == order.id).values(accepted_quantity=kept))
+    if kept == 0:
+        move(s, WorkOrder, WorkOrderStatus, order.id, "release", user_id=user_id, note=reason)
+    elif order.units_made >= kept:
+        move(s, WorkOrder, WorkOrderStatus, order.id, "finish", user_id=user_id, note=reason)
+    return [{"work_order_id": order.id, "request_line_id": order.request_line_id, "place_id": place.id,
+             "quantity": before - kept, "what": "libéré",
+             "why": f"Unités non commencées reprises à {place.name} : {reason}"}]
 
 
 def post(ctx: Context, tx: Transaction, run_id: int) -> None:

@@ -29,7 +29,7 @@ from makernet.services.events import PlanProposed, WorkAccepted, WorkProposed, r
 from makernet.services.planning.operations import accept_order
 from makernet.services.plans.inputs import allocated_by_line, plan_input
 from makernet.services.plans.operations import (finish_run, next_in_line, open_run, post, release_accepted,
-                                              territory_of, territory_of_lines, withdraw_proposals)
+                                              release_overdue, territory_of, territory_of_lines, withdraw_proposals)
 from makernet.services.plans.views import PlanRunProgress, PlanRunResult, plan_run_progress, plan_run_view
 from makernet.services.production.operations import start_work_order
 from makernet.services.transitions import created
@@ -260,9 +260,10 @@ def replan_place(ctx: Context, place_id: int, reason: str, trigger: str = "print
                  today: date | None = None, user_id: int | None = None) -> PlanRunProgress | None:
     """A place can do less than planned (printer down, stock-out, dropping out): re-plan its open work.
 
-    Its proposals not yet accepted are withdrawn; if it can no longer work at all, the accepted units no machine
-    has started are released too. In the same transaction a run of those lines is recorded (waiting its turn if
-    need be) and posted; it records what changed and why.
+    Its proposals not yet accepted are withdrawn. If it can no longer work at all, the accepted units no machine
+    has started are released too; if it still works, the accepted plates it would now finish too late to be carried
+    on time (operations.release_overdue), for the run to give where they still can be. In the same transaction a
+    run of those lines is recorded (waiting its turn if need be) and posted; it records what changed and why.
     """
     if trigger not in TRIGGERS:
         raise InvalidInput("plans.trigger_unknown", field="trigger", value=trigger)
@@ -274,6 +275,8 @@ def replan_place(ctx: Context, place_id: int, reason: str, trigger: str = "print
         changes = withdraw_proposals(s, place, reason, user_id)
         if not place.active:
             changes += release_accepted(s, place, reason, user_id)
+        else:
+            changes += release_overdue(s, place, today or date.today(), reason, user_id)
         lines = {c["request_line_id"] for c in changes}
         if not lines:
             return None
