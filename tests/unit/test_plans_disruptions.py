@@ -6,9 +6,10 @@ from datetime import date, timedelta
 from sqlalchemy import func
 from sqlmodel import select
 
-from makernet.models import Machine, Material, Place, StockEntry, WorkOrder
+from makernet.models import Job, Machine, Material, Place, StockEntry, WorkOrder
 from makernet.models.plans import PlanRun
 from makernet.services import fleet, plans, production
+from makernet.services.places.operations import place_capacity
 from makernet.services.plans.views import plan_run_view
 from printers.base import PrinterState, PrinterUnreachable
 from tests.support.api import COORDINATOR, OPERATOR, REQUESTER, ApiClient
@@ -148,3 +149,35 @@ def test_a_refused_withdrawal_posts_nothing_and_changes_nothing(app, api):  # no
     assert pla(app, place_id)[1] == level
     with ctx.db.reading() as s:
         assert s.exec(select(func.count()).select_from(PlanRun)).one() == 0
+
+
+def test_a_printer_going_down_gives_back_the_accepted_plates_the_place_can_no_longer_make_in_time(app, api, printer):  # noqa: ANN001
+    ctx = app.extensions["makernet"]
+    place = place_named(app, "FabLab La Rochelle")
+    with ctx.db.reading() as s:
+        before = place_capacity(s, s.get(Place, place), None, date.today(), 3)
+    visor = next(i for i in api.ok("get", "/items", REQUESTER) if i["code"] == "visiere")
+    can = sum(before[visor["id"]].days[:3])       # what it can make by the day after tomorrow, all printers up
+    request = api.ok("post", "/requests", REQUESTER, json={
+        "needed_by": (date.today() + timedelta(days=3)).isoformat(), "delivery_point": "Mairie",
+        "lines": [{"item_id": visor["id"], "quantity": int(can) - 10}]})
+    api.ok("post", f"/requests/{request['id']}/approve", COORDINATOR)
+    order = api.ok("post", "/work-orders", COORDINATOR, json={
+        "request_line_id": request["lines"][0]["id"], "place_id": place, "quantity": int(can) - 10})
+    api.ok("post", f"/work-orders/{order['id']}/accept", OPERATOR, json={})
+    ctx.tasks.take("dispatch_job")
+    printer.state, printer.raw_state = PrinterState.OFFLINE, "unreachable"
+    fleet.poll_machines(ctx, [machine_of(app)])
+    posted = ctx.tasks.take("replan_place")
+    assert [(p, t) for p, _, t in posted] == [(place, "printer_down")]   # nothing was waiting: accepted work only
+
+    run = run_posted(app, posted[0])
+    freed = sum(c["quantity"] for c in run["changes"] if c["what"] == "libéré" and c["work_order_id"] == order["id"])
+    with ctx.db.reading() as s:
+        kept = s.get(WorkOrder, order["id"])
+        now = sum(place_capacity(s, s.get(Place, place), None, date.today(), 3)[visor["id"]].days[:3])
+        jobs = s.exec(select(Job).where(Job.work_order_id == order["id"], Job.status != "cancelled")).all()
+    waiting = sum(j.units for j in jobs if j.status == "queued")    # the plate on its way to the printer stays
+    assert freed > 0 and kept.accepted_quantity == sum(j.units for j in jobs) == order["quantity"] - freed
+    assert waiting <= now < can
+    assert "plus prêtes à temps" in next(c["why"] for c in run["changes"] if c["what"] == "libéré")
