@@ -86,6 +86,9 @@ def figures(outcome: Outcome, scenario: Scenario) -> dict[str, float]:
             "runner_km_day": statistics.mean(outcome.runner_km), "runs_day": statistics.mean(outcome.runs),
             **{f"carried_{means}_pct": 100 * outcome.carried.get(means, 0) / max(1, sum(outcome.carried.values()))
                for means in (RUNNER, COLLECTED, SHUTTLE)},
+            "left_over": sum(units for *_, units in outcome.left_over),
+            "left_over_late": sum(units for request, day, units in outcome.left_over
+                                  if day > outcome.requests[request][1]),
             "relaxed": outcome.relaxed_on_time, "planned": outcome.planned_on_time}
 
 
@@ -236,6 +239,8 @@ def report(args: argparse.Namespace, scenario: Scenario, mine: dict, theirs: dic
         ("  by the regional shuttle", f"carried_{SHUTTLE}_pct", "{:.1f} %"),
         ("runners' runs a day (mean over the days)", "runs_day", "{:.1f}"),
         ("runners' road km a day (mean over the days)", "runner_km_day", "{:.0f} km"),
+        ("units within reach the full runs left (sent otherwise)", "left_over", "{:.0f}"),
+        ("  of them arriving late", "left_over_late", "{:.0f}"),
         ("planning one day, solver (max)", "plan_max_s", "{:.3f} s"),
         ("planning one day, solver (median)", "plan_median_s", "{:.3f} s"),
         ("planning one day, whole service call (max)", "service_max_s", "{:.3f} s"),

@@ -59,6 +59,7 @@ class Sent:
     parcels: list[tuple[Finished, int | None, float, int]] = field(default_factory=list)  # (what, arrival, km, means)
     runs: int = 0
     runner_km: float = 0.0
+    left_over: list[tuple[Finished, int | None]] = field(default_factory=list)   # within reach, the runs full: arrival
 
 
 def send(day: int, start: date, finished: list[Finished], bases: dict[int, Base],
@@ -92,8 +93,9 @@ def send(day: int, start: date, finished: list[Finished], bases: dict[int, Base]
             if parcel.units > carried[k]:   # the runs are full: collected the next day, or the shuttle
                 means = COLLECTED if base.departement == parcel.departement else SHUTTLE
                 arrival = arrival_day(0, means, today, weekdays)
-                sent.parcels.append((_part(parcel, parcel.units - carried[k]),
-                                     None if arrival is None else day + arrival, km, means))
+                rest = (_part(parcel, parcel.units - carried[k]), None if arrival is None else day + arrival)
+                sent.parcels.append((*rest, km, means))
+                sent.left_over.append(rest)
     return sent
 
 

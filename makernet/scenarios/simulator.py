@@ -28,7 +28,7 @@ from makernet.domain.transport import WEEKDAYS
 import makernet.planner.solve  # noqa: F401 - SciPy loaded up front, as a running server has it, not in day 0
 from makernet.models import BomLine, DesignVersion, Job, Machine, RequestLine, StockEntry, WorkOrder
 from makernet.models.plans import PlanRun
-from makernet.scenarios.carriage import Carrier
+from makernet.scenarios.carriage import NEVER, Carrier
 from makernet.scenarios.loading import PLATE, Loaded, add_design, load, requester
 from makernet.scenarios.na_visors import START, Scenario
 from makernet.scenarios.supplies import Suppliers
@@ -92,6 +92,9 @@ class Outcome:
     carried: dict[int, int] = field(default_factory=dict)      # units by means (domain.transport)
     runs: list[int] = field(default_factory=list)              # the runners' runs of each day
     runner_km: list[float] = field(default_factory=list)       # and their road km
+    # units within a runner's reach the day's runs were too full to take (collected or shuttled instead): (request,
+    # arrival day, units)
+    left_over: list[tuple[int, int, int]] = field(default_factory=list)
     requests: dict[int, tuple[int, int]] = field(default_factory=dict)           # request id -> (units, needed_by day)
     request_days: dict[int, int] = field(default_factory=dict)                   # request id -> day it arrived
     capacity: dict[tuple[int, int], list[float]] = field(default_factory=dict)   # (place, item) -> units per day
@@ -272,3 +275,5 @@ class Simulation:
             self.outcome.carried[means] = self.outcome.carried.get(means, 0) + units
         self.outcome.runs.append(sent.runs)
         self.outcome.runner_km.append(sent.runner_km)
+        self.outcome.left_over += [(parcel.request_id, NEVER if arrival is None else arrival, parcel.units)
+                                   for parcel, arrival in sent.left_over]

@@ -26,6 +26,7 @@ def test_what_the_runs_cannot_carry_is_collected_the_next_day_or_takes_the_shutt
     assert sorted((p.line_id, p.units, arrival, means) for p, arrival, _, means in sent.parcels) == [
         (1, 40, 3, COLLECTED), (1, 100, 2, RUNNER), (2, 10, 3, SHUTTLE)]   # Thursday: Friday's shuttle
     assert sent.runs == 1
+    assert [(p.line_id, p.units, arrival) for p, arrival in sent.left_over] == [(1, 40, 3), (2, 10, 3)]   # both in reach
 
 
 def test_without_a_shuttle_units_for_another_departement_never_arrive() -> None:
