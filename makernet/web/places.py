@@ -191,9 +191,11 @@ def resume(place_id: int) -> Response:
 @bp.post("/places/<int:place_id>/replan")
 @roles("operator")
 def disruption(place_id: int) -> object:
-    """A machine down or a material missing: the place's proposals not yet accepted are planned again."""
+    """A machine down or a material missing: the place's proposals not yet accepted, and the plates it would no
+    longer make in time, are planned again."""
     return _change(place_id, "disruption", DisruptionForm(prefix="disruption"),
-                   _("Signalement enregistré : les propositions en attente sont replanifiées."),
+                   _("Signalement enregistré : les propositions en attente, et les plateaux que le lieu ne ferait plus à "
+                     "temps, sont replanifiés."),
                    lambda f: plans.request_replan(ctx(), actor(), place_id, f.trigger.data, f.reason.data))
 
 
