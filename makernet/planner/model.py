@@ -31,6 +31,7 @@ class PlaceSupply:
     machines: dict[int, tuple[int, int]] = field(default_factory=dict)
     departement: str = ""
     reach_km: float = 0.0         # how far its volunteer runners deliver the day units are finished (0: none)
+    runner_load: int = 0          # units its runners' runs carry in a day, all full (0: no limit counted)
     # material id -> ((day, quantity), ...) promised to arrive (a supplier assigned to its supply request): the
     # optimising planner counts it for the work due from MATERIAL_LEAD days after it comes (programme.py)
     material_expected: dict[int, tuple[tuple[int, int], ...]] = field(default_factory=dict)

@@ -19,16 +19,16 @@ from dataclasses import dataclass
 
 import highspy
 import numpy as np
-from scipy.sparse import coo_matrix
 
 from makernet.planner.board import UNLIMITED, Board
 from makernet.planner.candidates import Candidates, candidates_of, independent
+from makernet.domain.transport import RUNNER
 from makernet.planner.lanes import MATERIAL_LEAD
+from makernet.planner.rows import INFINITY, QuietHighs, Rows
 
 NEAREST = 2              # places per line the programme starts from
 ADDED_PER_LINE = 4       # pairs a line may gain per round of pricing
 MOST_ROUNDS = 100
-INFINITY = highspy.kHighsInf
 
 
 @dataclass
@@ -77,16 +77,7 @@ def _solve(board: Board, groups: list[Candidates]) -> Solution:
     return programme.solution(rounds)
 
 
-class QuietHighs(highspy.Highs):
-    """HiGHS as the planner drives it: silent. The wrapper's interrupt callbacks are left out: setting them
-    up prints the solver's banner on the process's console, and a plan is never interrupted."""
-
-    def __init__(self) -> None:
-        super(highspy.Highs, self).__init__()
-        self.setOptionValue("output_flag", False)
-
-
-class Programme:
+class Programme(Rows):
     """The programme in HiGHS: rows for lines, lanes and materials first, pairs of columns as they come."""
 
     def __init__(self, board: Board, groups: list[Candidates]) -> None:
@@ -103,22 +94,15 @@ class Programme:
         self.material_rows_of: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
         self.values: np.ndarray | None = None   # the last optimal solution, column by column
         self.material_days: dict[tuple[int, int], tuple[np.ndarray, int]] = {}   # dated: (due days, first row)
+        self.runner_rows_of: dict[int, np.ndarray] = {}
         for group in groups:
             self._lanes(group)
+            self._runners(group)
         self._materials(groups)
         self.pairs: list[tuple[int, int]] = []      # (line row, place column) of each pair of columns
         self.on_column: list[int] = []
         self.late_column: list[int] = []
         self.columns = int(self.highs.getNumCol())
-
-    def _rows(self, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
-        """Empty rows with these bounds; their indices."""
-        count = len(upper)
-        self.highs.addRows(count, lower.astype(float), upper.astype(float), 0, np.zeros(0, dtype=np.int32),
-                           np.zeros(0, dtype=np.int32), np.zeros(0))
-        first = self.rows
-        self.rows += count
-        return np.arange(first, first + count)
 
     def _lanes(self, group: Candidates) -> None:
         """Per lane, running totals of on-time units by due day within its room by then; all its work within what
@@ -135,13 +119,26 @@ class Programme:
             if len(days):
                 self._running(rows, total, np.maximum(0, lane.room()[np.minimum(days, len(lane.due) - 1)]))
 
-    def _running(self, rows: np.ndarray, total: int, upper: np.ndarray) -> None:
-        """Running totals, one per row of `rows` (equal to 0), within `upper`: c[j] enters row j with +1 and
-        row j + 1 with -1 (the work due that day enters it with -1), the last one also counts in the total row."""
-        k = np.arange(len(rows))
-        self._columns(np.zeros(len(rows)), upper.astype(float), np.concatenate([rows, rows[1:], [total]]),
-                      np.concatenate([k, k[:-1], [len(rows) - 1]]),
-                      np.concatenate([np.ones(len(k)), -np.ones(len(k) - 1), [1.0]]))
+    def _runners(self, group: Candidates) -> None:
+        """Per place with runners, running totals of the on-time units they carry by due day (ready that day, they
+        go in its runs) within what the runs can carry from today to then; a place that makes several items gives
+        each its share of the runs."""
+        board = self.board
+        last = group.last
+        rows = np.full(last.shape, -1, dtype=np.int64)
+        carried = (board.means[np.ix_(group.lines, group.places)] == RUNNER) & (last >= 0)
+        for position, col in enumerate(group.places.tolist()):
+            place = board.places[board.place_ids[col]]
+            load = place.runner_load / max(1, len(place.daily_capacity))
+            mine = np.flatnonzero(carried[:, position])
+            if load <= 0 or not len(mine):
+                continue
+            days = np.unique(last[mine, position])
+            first = self._rows(np.zeros(len(days)), np.zeros(len(days)))
+            free = int(self._rows(np.array([-INFINITY]), np.array([INFINITY]))[0])
+            self._running(first, free, load * (days + 1))
+            rows[mine, position] = first[np.searchsorted(days, last[mine, position])]
+        self.runner_rows_of[group.item] = rows
 
     def _materials(self, groups: list[Candidates]) -> None:
         """Per place and material, all the work's material within what it has and is promised; where some is
@@ -166,17 +163,6 @@ class Programme:
             not_yet = np.array([sum(q for day, q in arrivals if day > last - MATERIAL_LEAD) for last in dated.tolist()])
             self._running(rows, total, np.maximum(0, level - not_yet))
 
-    def _columns(self, cost: np.ndarray, upper: np.ndarray, rows: np.ndarray, cols: np.ndarray,
-                 values: np.ndarray) -> np.ndarray:
-        """New columns (entries given by local column number); their indices."""
-        count = len(cost)
-        matrix = coo_matrix((values, (rows, cols)), shape=(self.rows, count)).tocsc()
-        self.highs.addCols(count, cost.astype(float), np.zeros(count), upper.astype(float), matrix.nnz,
-                           matrix.indptr[:-1].astype(np.int32), matrix.indices.astype(np.int32),
-                           matrix.data.astype(float))
-        first = int(self.highs.getNumCol()) - count
-        return np.arange(first, first + count)
-
     def add_pairs(self, group: Candidates, mask: np.ndarray) -> None:
         """The pairs of the mask, each as two columns: units on time, units late."""
         board = self.board
@@ -199,9 +185,11 @@ class Programme:
         rows, locals_, values = [line_rows, line_rows, totals], [np.arange(n), n + np.arange(n), n + np.arange(n)], \
             [np.ones(n), np.ones(n), np.ones(n)]
         on_time = np.nonzero(day_rows >= 0)[0]
-        rows.append(day_rows[on_time])
-        locals_.append(on_time)
-        values.append(-np.ones(len(on_time)))
+        runner_rows = self.runner_rows_of[group.item][at, places]
+        carried = np.nonzero(runner_rows >= 0)[0]
+        rows += [day_rows[on_time], runner_rows[carried]]
+        locals_ += [on_time, carried]
+        values += [-np.ones(len(on_time)), -np.ones(len(carried))]
         for material_id, per_unit in group.bill_columns().items():
             uses = np.nonzero(per_unit[at] > 0)[0]
             amount = per_unit[at][uses]
@@ -252,6 +240,8 @@ class Programme:
         total_dual = dual[[self.total_row[c, group.item] for c in group.places.tolist()]]
         shared = group.distances() - line_dual[:, None]
         on, late = shared + dual[self._day_rows(group)], shared - total_dual[None, :]
+        runner_rows = self.runner_rows_of[group.item]
+        on += np.where(runner_rows >= 0, dual[np.maximum(runner_rows, 0)], 0.0)
         for material_id, per_unit in group.bill_columns().items():
             totals = np.array([self.material_row[c, material_id] for c in group.places.tolist()], dtype=np.int64)
             late -= per_unit[:, None] * dual[totals][None, :]

@@ -14,6 +14,7 @@ from scipy.optimize import linprog
 from scipy.sparse import coo_matrix
 
 from makernet.domain.planning import on_time_weight, priority_weight
+from makernet.domain.transport import RUNNER
 from makernet.planner import DemandLine, PlaceSupply, PlanInput, Rule
 from makernet.planner.board import Board
 from makernet.planner.candidates import LATE_VALUE, ON_TIME_VALUE
@@ -38,7 +39,8 @@ def territories(draw: st.DrawFn) -> PlanInput:
             material_expected={m: tuple((draw(st.integers(0, 12)), draw(st.integers(1, 800)))
                                         for _ in range(draw(st.integers(0, 2)))) for m in MATERIALS},
             batch_limit=draw(st.none() | st.integers(1, 60)),
-            departement=draw(st.sampled_from(("17", "33"))), reach_km=draw(st.sampled_from((0.0, 40.0, 150.0)))))
+            departement=draw(st.sampled_from(("17", "33"))), reach_km=draw(st.sampled_from((0.0, 40.0, 150.0))),
+            runner_load=draw(st.sampled_from((0, 0, 10, 40)))))
     lines = []
     for line_id in range(100, 100 + draw(st.integers(1, 14))):
         lines.append(DemandLine(
@@ -83,6 +85,11 @@ def dense_optimum(board: Board) -> float:
         for day in sorted(set(last.values()) | set(board.dated_days(place_id, item_id))):
             row([(k, 1.0) for k in ks if last[k] <= day], max(0, board.room_by(place_id, item_id, day)))
         row([(k, 1.0) for k in ks] + [(n + k, 1.0) for k in ks], board.capacity_left(place_id, item_id))
+    for (place_id, item_id), ks in lanes.items():   # what the runners carry by each due day, within their runs
+        load = board.places[place_id].runner_load / max(1, len(board.places[place_id].daily_capacity))
+        carried = {k: board.last_day(*pairs[k]) for k in ks if board.means_of(*pairs[k]) == RUNNER}
+        for day in sorted({last for last in carried.values() if last >= 0} if load > 0 else ()):
+            row([(k, 1.0) for k, last in carried.items() if 0 <= last <= day], load * (day + 1))
     for (place_id, material_id), entries in uses.items():
         level = board.material.get((place_id, material_id), 0)
         row(entries, max(0, level))
@@ -124,6 +131,14 @@ def test_starting_from_the_nearest_places_and_pricing_reaches_the_optimum_over_e
     board.apply_pins()
     solution = solve(board)
     assert value_of(board, solution) == pytest.approx(dense_optimum(board), rel=1e-7, abs=1e-5)
+    carried: dict[tuple[int, int, int], float] = defaultdict(float)   # no more on time than the runners carry
+    for (line_id, place_id), on in zip(solution.pairs, solution.on_time):
+        if board.means_of(line_id, place_id) == RUNNER and board.places[place_id].runner_load and on > 0:
+            carried[place_id, board.lines[line_id].item_id, board.last_day(line_id, place_id)] += on
+    for (place_id, item_id, day) in carried:
+        place = board.places[place_id]
+        by_then = sum(units for (p, i, d), units in carried.items() if (p, i) == (place_id, item_id) and d <= day)
+        assert by_then <= place.runner_load / len(place.daily_capacity) * (day + 1) + 1e-6
 
 
 def test_when_the_nearest_places_are_full_pricing_brings_in_the_far_one() -> None:
@@ -136,4 +151,17 @@ def test_when_the_nearest_places_are_full_pricing_brings_in_the_far_one() -> Non
     given = {place_id: on for (_, place_id), on in zip(solution.pairs, solution.on_time)}
     assert solution.rounds >= 2, "the far place was not among the first pairs: pricing had to bring it in"
     assert given[1] == pytest.approx(25) and given[2] == pytest.approx(25) and given[3] == pytest.approx(70)
+    assert value_of(board, solution) == pytest.approx(dense_optimum(board))
+
+
+def test_a_place_s_runners_carry_no_more_on_time_than_their_runs_take_by_the_day_it_is_needed() -> None:
+    # 80 units 6 km away needed in 5 days; the runs carry 10 a day: 60 by then, the rest from the other place,
+    # 100 km away in the same département, collected the day after they are ready
+    near = PlaceSupply(1, "Proche", 46.0, 0.0, {1: (100.0,) * 10}, reach_km=40.0, runner_load=10, departement="17")
+    far = PlaceSupply(2, "Loin", 46.9, 0.0, {1: (100.0,) * 10}, departement="17")
+    line = DemandLine(100, 100, 1, 80, 5, "care_staff", 46.05, 0.0, 7, {}, order=1, departement="17")
+    board = Board(PlanInput(date(2020, 3, 17), (near, far), (line,)))
+    solution = solve(board)
+    on_time = {place_id: on for (_, place_id), on in zip(solution.pairs, solution.on_time)}
+    assert on_time[1] == pytest.approx(60) and on_time[2] == pytest.approx(20)
     assert value_of(board, solution) == pytest.approx(dense_optimum(board))

@@ -203,7 +203,7 @@ def _places(s: Session, today: date, territory: tuple[str, ...] | None, horizon:
                                                    for (p, m), days in promised.items() if p == place.id},
             on_shelf={m: level for (p, m), level in levels.items() if p == place.id},
             batch_limit=place.batch_limit, auto_accept=place.auto_accept, departement=place.departement,
-            reach_km=runners_of(place).reach_km))
+            reach_km=runners_of(place).reach_km, runner_load=runners_of(place).daily_load))
     return supplies
 
 
