@@ -141,7 +141,8 @@ def release_accepted(s: Session, place: Place, reason: str, user_id: int | None)
 
 def release_overdue(s: Session, place: Place, today: date, reason: str, user_id: int | None) -> list[dict]:
     """Give back the accepted plates a place that can do less (a printer down) would now finish too late to be
-    carried on time, latest due last, so that the plates it keeps stay on time; the rest of its work stays."""
+    carried on time: its queue walked in making order, each plate that no longer fits by its due day, so that the
+    plates it keeps stay on time; started plates and work already late stay (domain.production.beyond_capacity)."""
     queue = s.exec(in_making_order(
         select(Job, WorkOrder, RequestLine.item_id, Request.needed_by).join(WorkOrder, WorkOrder.id == Job.work_order_id)
         .where(WorkOrder.place_id == place.id, WorkOrder.status == "accepted",
