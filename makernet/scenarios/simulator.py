@@ -164,8 +164,9 @@ class Simulation:
         if event.kind in ("printer_down", "printer_up"):
             self._printers(event.site, event.printers, "offline" if event.kind == "printer_down" else "ready")
             if event.kind == "printer_down":
+                # the operator reports the breakdown (it lasts days): late plates are given back
                 plans.replan_place(self.ctx, self.loaded.places[event.site],
-                                           f"{event.printers} imprimantes en panne", "printer_down", today)
+                                   f"{event.printers} imprimantes en panne", "printer_down", today, give_back_late=True)
         elif event.kind == "place_out":
             plans.withdraw_place(self.ctx, self.loaded.coordinator, self.loaded.places[event.site],
                                          "le lieu ferme (bénévoles épuisés)", today)

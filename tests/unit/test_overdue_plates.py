@@ -67,7 +67,8 @@ def test_a_printer_down_gives_back_the_accepted_plates_now_too_late_and_the_run_
         printers = tx.session.exec(select(Machine.id).where(Machine.place_id == busiest.place_id,
                                                             Machine.kind == "fdm_printer")).all()
         tx.session.execute(update(Machine).where(Machine.id.in_(printers[1:])).values(state="offline"))
-    posted = plans.replan_place(ctx, busiest.place_id, "imprimantes en panne", "printer_down", MONDAY)
+    posted = plans.request_replan(ctx, coordinator(ctx), busiest.place_id, "printer_down",
+                                  "imprimantes en panne", MONDAY)
     assert run_posted_plans(ctx) == ["done"]
     with ctx.db.reading() as s:
         kept = s.get(WorkOrder, busiest.id)

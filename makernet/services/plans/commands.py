@@ -132,7 +132,7 @@ def withdraw_place(ctx: Context, actor: Actor, place_id: int, reason: str, today
 def request_replan(ctx: Context, actor: Actor, place_id: int, trigger: str, reason: str,
                    today: date | None = None) -> PlanRunProgress | None:
     """A coordinator or the place's operator reports lost capacity (a printer down, a stock-out): a re-plan is
-    posted."""
+    posted, and the accepted plates the place would now finish too late are given back to it."""
     actor.require("operator", "coordinator")
     if trigger not in ("printer_down", "stock_out"):
         raise InvalidInput("plans.replan_trigger_unknown", field="trigger")
@@ -140,4 +140,4 @@ def request_replan(ctx: Context, actor: Actor, place_id: int, trigger: str, reas
         raise InvalidInput("plans.replan_reason_required", field="reason")
     with ctx.db.reading() as s:
         visible_place(s, actor, place_id)
-    return replan_place(ctx, place_id, reason.strip(), trigger, today, actor.user_id)
+    return replan_place(ctx, place_id, reason.strip(), trigger, today, actor.user_id, give_back_late=True)

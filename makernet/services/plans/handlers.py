@@ -12,7 +12,7 @@ from collections import defaultdict
 
 from sqlmodel import Session, select
 
-from makernet.models import BomLine, Job, Machine, Material, WorkOrder
+from makernet.models import BomLine, Machine, Material, WorkOrder
 from makernet.services.context import Context
 from makernet.services.events import PrintersWentDown, StockDropped, WorkRefused, WorkTakenBack
 from makernet.services.planning.operations import units_taken_back
@@ -21,15 +21,15 @@ from makernet.services.stock.operations import level_of
 
 
 def replan_after_printers_down(ctx: Context, event: PrintersWentDown) -> None:
-    """Printers went down: re-plan their places' waiting proposals, and the accepted plates they would now finish
-    too late (worker.replan_place)."""
+    """Printers went down: re-plan the waiting proposals of their places (their queued plates wait for them: a
+    printer the poll finds silent may answer again; the operator reports a breakdown that lasts)."""
     with ctx.db.reading() as s:
         names: dict[int, list[str]] = defaultdict(list)
         for place_id, name in s.exec(select(Machine.place_id, Machine.name).where(
                 Machine.id.in_(event.machine_ids)).order_by(Machine.name)).all():  # type: ignore[union-attr]
             names[place_id].append(name)
-        waiting = _with_proposals(s, set(names)) + _with_queued_plates(s, set(names))
-    for place_id in sorted(set(waiting)):
+        waiting = _with_proposals(s, set(names))
+    for place_id in waiting:
         which = ", ".join(names[place_id])
         ctx.tasks.enqueue("replan_place", place_id, f"imprimante hors service : {which}", "printer_down")
 
@@ -78,15 +78,6 @@ def _with_proposals(s: Session, place_ids: set[int], material_id: int | None = N
         query = query.join(BomLine, BomLine.design_version_id == WorkOrder.design_version_id).where(
             BomLine.material_id == material_id)
     return sorted(set(s.exec(query).all()))
-
-
-def _with_queued_plates(s: Session, place_ids: set[int]) -> list[int]:
-    """Those places with accepted plates no machine has begun."""
-    if not place_ids:
-        return []
-    return sorted(set(s.exec(select(WorkOrder.place_id).join(Job, Job.work_order_id == WorkOrder.id).where(
-        WorkOrder.place_id.in_(place_ids), WorkOrder.status == "accepted",  # type: ignore[union-attr]
-        Job.status == "queued")).all()))
 
 
 def _needed(s: Session, place_id: int, material_id: int) -> int:

@@ -257,13 +257,16 @@ def plan_daily(ctx: Context, today: date | None = None) -> list[PlanRunProgress]
 
 
 def replan_place(ctx: Context, place_id: int, reason: str, trigger: str = "printer_down",
-                 today: date | None = None, user_id: int | None = None) -> PlanRunProgress | None:
+                 today: date | None = None, user_id: int | None = None,
+                 give_back_late: bool = False) -> PlanRunProgress | None:
     """A place can do less than planned (printer down, stock-out, dropping out): re-plan its open work.
 
     Its proposals not yet accepted are withdrawn. If it can no longer work at all, the accepted units no machine
-    has started are released too; if it still works, the accepted plates it would now finish too late to be carried
-    on time (operations.release_overdue), for the run to give where they still can be. In the same transaction a
-    run of those lines is recorded (waiting its turn if need be) and posted; it records what changed and why.
+    has started are released too; if it still works and someone reported the loss (`give_back_late`: the place's
+    operator or a coordinator, not a printer the poll found silent, whose plates wait for it), the accepted plates it
+    would now finish too late to be carried on time (operations.release_overdue), for the run to give where they
+    still can be. In the same transaction a run of those lines is recorded (waiting its turn if need be) and
+    posted; it records what changed and why.
     """
     if trigger not in TRIGGERS:
         raise InvalidInput("plans.trigger_unknown", field="trigger", value=trigger)
@@ -275,7 +278,7 @@ def replan_place(ctx: Context, place_id: int, reason: str, trigger: str = "print
         changes = withdraw_proposals(s, place, reason, user_id)
         if not place.active:
             changes += release_accepted(s, place, reason, user_id)
-        else:
+        elif give_back_late:
             changes += release_overdue(s, place, today or date.today(), reason, user_id)
         lines = {c["request_line_id"] for c in changes}
         if not lines:
