@@ -20,9 +20,9 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 
+from makernet.domain.transport import RUNNER
 from makernet.planner.board import UNLIMITED, Board
 from makernet.planner.candidates import Candidates, candidates_of, independent
-from makernet.domain.transport import RUNNER
 from makernet.planner.lanes import MATERIAL_LEAD
 from makernet.planner.rows import INFINITY, QuietHighs, Rows
 

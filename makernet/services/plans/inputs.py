@@ -193,6 +193,7 @@ def _places(s: Session, today: date, territory: tuple[str, ...] | None, horizon:
         capacity = {item.id: item_capacity(place, machines[place.id], item, layouts.get(item.id, {}), today, horizon)
                     for item in items if not place.accepted_item_ids or item.id in place.accepted_item_ids}
         free = {m: level - reserved.get((place.id, m), 0) for (p, m), level in levels.items() if p == place.id}
+        runners = runners_of(place)
         supplies.append(PlaceSupply(
             place_id=place.id, name=place.name, latitude=place.latitude or 0.0, longitude=place.longitude or 0.0,
             daily_capacity={i: c.days for i, c in capacity.items() if any(c.days)},
@@ -203,7 +204,7 @@ def _places(s: Session, today: date, territory: tuple[str, ...] | None, horizon:
                                                    for (p, m), days in promised.items() if p == place.id},
             on_shelf={m: level for (p, m), level in levels.items() if p == place.id},
             batch_limit=place.batch_limit, auto_accept=place.auto_accept, departement=place.departement,
-            reach_km=runners_of(place).reach_km, runner_load=runners_of(place).daily_load))
+            reach_km=runners.reach_km, runner_load=runners.daily_load))
     return supplies
 
 

@@ -11,6 +11,7 @@ territory no more.
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date, timedelta
 
 from sqlalchemy import func, update
@@ -27,6 +28,7 @@ from makernet.models.plans import PlanRun
 from makernet.planner.model import PlanResult
 from makernet.services.context import Context
 from makernet.services.places.operations import place_capacity
+from makernet.services.planning.operations import take_back
 from makernet.services.plans.views import GIVEN_UP
 from makernet.services.production.operations import in_making_order
 from makernet.services.transitions import move
@@ -158,15 +160,18 @@ def release_overdue(s: Session, place: Place, today: date, reason: str, user_id:
     capacity = place_capacity(s, place, set(by_item), today, horizon)
     late = {key for item_id, plates in by_item.items()
             for key in beyond_capacity(capacity[item_id].days if item_id in capacity else (), plates)}
-    jobs_of: dict[int, list[Job]] = {}
+    freed: dict[int, int] = defaultdict(int)
     orders = {}
     for job, order, _, _ in queue:
-        if job.id in late:
-            jobs_of.setdefault(order.id, []).append(job)
+        if job.id in late:   # an order's late plates are its last queued ones: its making order is by sequence
+            freed[order.id] += job.units
             orders[order.id] = order
     because = f"{reason} ; elles n'y seraient plus prêtes à temps"
-    return [change for order_id, jobs in jobs_of.items()
-            for change in _give_back(s, place, orders[order_id], jobs, because, user_id)]
+    for order_id, units in freed.items():
+        take_back(s, orders[order_id], units, because, user_id)
+    return [{"work_order_id": order_id, "request_line_id": orders[order_id].request_line_id, "place_id": place.id,
+             "quantity": units, "what": "libéré", "why": f"Unités non commencées reprises à {place.name} : {because}"}
+            for order_id, units in freed.items()]
 
 
 def _give_back(s: Session, place: Place, order: WorkOrder, jobs: list[Job], reason: str,
