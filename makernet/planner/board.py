@@ -9,7 +9,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from makernet.domain.demand import priority_rank
-from makernet.planner.lanes import Lane, bills_by_item, distance_matrix, fed, last_by_means, means_matrix
+from makernet.domain.transport import RUNNER
+from makernet.planner.lanes import Lane, bills_by_item, distance_matrix, fed, last_by_means, means_matrix, \
+    runner_lanes
 from makernet.planner.model import DemandLine, PlaceSupply, PlanInput
 
 UNLIMITED = 10**9
@@ -69,6 +71,7 @@ class Board:
         # on-time work per last day: the dated backlog, then what this run gives on time
         self.dated: dict[tuple[int, int], dict[int, int]] = defaultdict(
             dict, {lane: dict(days) for lane, days in self.backlog_dated.items()})
+        self.runs = runner_lanes(inp.places, self.size)   # (place, item) -> what its runners can still carry
         self.material = {(p.place_id, m): q for p in inp.places for m, q in p.free_material.items()}
         self.promised = {key: sum(q for _, q in arrivals) for key, arrivals in self.arriving.items()}
         for key, quantity in self.promised.items():
@@ -167,6 +170,9 @@ class Board:
             best = min(best, self.lane(place_id, line.item_id).left(last))
         if best > 0:
             best = min(best, self.material_left(line, place_id))
+        runs = self.runs.get((place_id, line.item_id))
+        if best > 0 and last is not None and runs is not None and self.means_of(line_id, place_id) == RUNNER:
+            best = min(best, runs.left(last))
         return max(0, best)
 
     def take(self, line_id: int, place_id: int, quantity: int, *, late: bool = False, pinned: bool = False) -> int:
@@ -182,6 +188,9 @@ class Board:
         if not late and last_day >= 0:
             _add(self.dated[place_id, line.item_id], last_day, quantity)
             lane.add_due(last_day, quantity)
+            runs = self.runs.get((place_id, line.item_id))
+            if runs is not None and self.means_of(line_id, place_id) == RUNNER:
+                runs.add_due(last_day, quantity)
         self.given[line_id, place_id] += quantity
         for material_id, per_unit in line.bill.items():
             self.material[place_id, material_id] = self.material.get((place_id, material_id), 0) - per_unit * quantity

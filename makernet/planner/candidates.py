@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from makernet.domain.planning import on_time_weight, priority_weight
+from makernet.domain.transport import RUNNER
 from makernet.planner.board import UNLIMITED, Board
 
 ON_TIME_VALUE = 1000.0   # a unit on time is worth 1000 km of travel
@@ -138,10 +139,22 @@ def _group(board: Board, item_id: int, rows: np.ndarray, cols: np.ndarray) -> Ca
     by_day = np.stack([np.minimum(lane.least_from(), lane.left()) for lane in lanes], axis=1)   # days x places
     on_time = np.maximum(0, by_day[np.clip(last, 0, size - 1), np.arange(len(lanes))[None, :]])
     room_on = np.where(last >= 0, np.minimum(room, on_time), 0)
+    _within_runs(board, item_id, rows, cols, last, room_on)
     on_value = np.array([EXPECTED_VALUE if ln.expected else ON_TIME_VALUE * on_time_weight(ln.priority, ln.needed_by)
                          for ln in lines])
     late_value = np.array([0.0 if ln.expected else LATE_VALUE * priority_weight(ln.priority) for ln in lines])
     return Candidates(board, item_id, rows, cols, last, on_value, late_value, room_on, room_all)
+
+
+def _within_runs(board: Board, item_id: int, rows: np.ndarray, cols: np.ndarray, last: np.ndarray,
+                 room_on: np.ndarray) -> None:
+    """Clip the on-time room of pairs a place's runners would carry to what its runs can still take by then."""
+    for c, place_id in enumerate(board.place_ids[col] for col in cols.tolist()):
+        runs = board.runs.get((place_id, item_id))
+        if runs is not None:
+            carried = board.means[rows, cols[c]] == RUNNER
+            left = np.maximum(0, np.minimum(runs.least_from(), runs.total - runs.load))
+            room_on[carried, c] = np.minimum(room_on[carried, c], left[np.clip(last[carried, c], 0, len(left) - 1)])
 
 
 def _within_material(board: Board, lines: list, place_ids: list[int], room: np.ndarray) -> None:

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from makernet.domain.transport import COLLECTED, RUNNER, SHUTTLE, last_ready_day
-from makernet.planner.model import DemandLine, PlanInput
+from makernet.planner.model import DemandLine, PlaceSupply, PlanInput
 
 
 EARTH_RADIUS_KM = 6371.0
@@ -110,6 +110,22 @@ def bills_by_item(lines: Iterable[DemandLine]) -> dict[int, dict[int, int]]:
     return bills
 
 
+def runner_lanes(places: Iterable[PlaceSupply], size: int) -> dict[tuple[int, int], Lane]:
+    """Per place with runners and item it makes, what its runs can carry day by day, as a lane: their daily load,
+    shared among its items, less the backlog they will carry (due its day; late backlog counts in the total)."""
+    lanes: dict[tuple[int, int], Lane] = {}
+    for place in places:
+        share = place.runner_load / max(1, len(place.daily_capacity))
+        for item_id in place.daily_capacity if share > 0 else ():
+            lane = lanes[place.place_id, item_id] = Lane((share,) * size, size)
+            for last_day, units in place.runner_due.get(item_id, ()):
+                if last_day >= 0:
+                    lane.add_due(last_day, units)
+                else:
+                    lane.load += units
+    return lanes
+
+
 def means_matrix(inp: PlanInput, distances: np.ndarray) -> np.ndarray:
     """How each line's units would travel from each place (lines × places): runner, collected or shuttle."""
     reach = np.array([p.reach_km for p in inp.places], dtype=float)
@@ -154,4 +170,5 @@ def _unit(points: list[tuple[float, float]]) -> np.ndarray:
                             np.sin(latitude)])
 
 
-__all__ = ["MATERIAL_LEAD", "Lane", "bills_by_item", "distance_matrix", "fed", "last_by_means", "means_matrix"]
+__all__ = ["MATERIAL_LEAD", "Lane", "bills_by_item", "distance_matrix", "fed", "last_by_means", "means_matrix",
+           "runner_lanes"]

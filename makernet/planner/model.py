@@ -32,6 +32,9 @@ class PlaceSupply:
     departement: str = ""
     reach_km: float = 0.0         # how far its volunteer runners deliver the day units are finished (0: none)
     runner_load: int = 0          # units its runners' runs carry in a day, all full (0: no limit counted)
+    # item id -> (last day it can be ready, units) of the backlog its runners will carry (ready the day it is
+    # needed): it takes room in the runs before any new work does
+    runner_due: dict[int, tuple[tuple[int, int], ...]] = field(default_factory=dict)
     # material id -> ((day, quantity), ...) promised to arrive (a supplier assigned to its supply request): the
     # optimising planner counts it for the work due from MATERIAL_LEAD days after it comes (programme.py)
     material_expected: dict[int, tuple[tuple[int, int], ...]] = field(default_factory=dict)

@@ -121,22 +121,21 @@ class Programme(Rows):
 
     def _runners(self, group: Candidates) -> None:
         """Per place with runners, running totals of the on-time units they carry by due day (ready that day, they
-        go in its runs) within what the runs can carry from today to then; a place that makes several items gives
-        each its share of the runs."""
+        go in its runs) within what the runs can still carry from today to then and every later day, after the
+        work they already have (board.runs)."""
         board = self.board
         last = group.last
         rows = np.full(last.shape, -1, dtype=np.int64)
         carried = (board.means[np.ix_(group.lines, group.places)] == RUNNER) & (last >= 0)
         for position, col in enumerate(group.places.tolist()):
-            place = board.places[board.place_ids[col]]
-            load = place.runner_load / max(1, len(place.daily_capacity))
+            runs = board.runs.get((board.place_ids[col], group.item))
             mine = np.flatnonzero(carried[:, position])
-            if load <= 0 or not len(mine):
+            if runs is None or not len(mine):
                 continue
             days = np.unique(last[mine, position])
             first = self._rows(np.zeros(len(days)), np.zeros(len(days)))
             free = int(self._rows(np.array([-INFINITY]), np.array([INFINITY]))[0])
-            self._running(first, free, load * (days + 1))
+            self._running(first, free, np.maximum(0, runs.least_from()[np.minimum(days, len(runs.due) - 1)]))
             rows[mine, position] = first[np.searchsorted(days, last[mine, position])]
         self.runner_rows_of[group.item] = rows
 

@@ -212,3 +212,26 @@ def test_backlog_already_late_is_made_after_the_work_that_can_still_be_on_time()
                        backlog_due={VISOR: ((-1, 30),)})
     (proposal,) = plan(PlanInput(TODAY, (late,), (line(11, 20, 2, 46.0),))).proposals
     assert (proposal.on_time, proposal.start_day) == (True, 0)
+
+
+def test_the_repair_gives_a_place_s_runners_no_more_on_time_than_their_runs_still_carry() -> None:
+    from makernet.planner.board import Board
+    from makernet.planner.greedy import fill_greedily
+    # the runs carry 10 a day and 30 already go by runner on day 2: of 40 more wanted on day 3, 10 fit on time
+    near = PlaceSupply(1, "Lieu 1", 46.0, 0.0, {VISOR: (100.0,) * 8}, {VISOR: 30}, {PLA: 10**6},
+                       backlog_due={VISOR: ((2, 30),)}, reach_km=10.0, runner_load=10, runner_due={VISOR: ((2, 30),)})
+    board = Board(PlanInput(TODAY, (near,), (line(11, 40, 3, 46.0),)))
+    assert (board.room(11, 1, on_time=True), board.room(11, 1)) == (10, 40)
+    fill_greedily(board)
+    assert [(s.quantity, s.late) for s in board.shares] == [(10, False), (30, True)]
+    assert board.room(11, 1, on_time=True) == 0
+
+
+def test_a_proposal_says_when_the_nearer_place_s_runs_are_full() -> None:
+    # the near place's runners already carry 40 on day 3, all their runs can take by then: the line goes further
+    near = PlaceSupply(1, "Proche", 46.0, 0.0, {VISOR: (100.0,) * 8}, {VISOR: 40}, {PLA: 10**6},
+                       backlog_due={VISOR: ((3, 40),)}, reach_km=10.0, runner_load=10, runner_due={VISOR: ((3, 40),)})
+    far = place(2, 100.0, 46.5)
+    (proposal,) = plan(PlanInput(TODAY, (near, far), (line(11, 30, 3, 46.0),))).proposals
+    assert (proposal.place_id, proposal.on_time) == (2, True)
+    assert "Proche (0 km), les tournées de ses coursiers sont déjà pleines jusqu'à l'échéance" in proposal.explanation

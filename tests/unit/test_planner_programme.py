@@ -3,6 +3,7 @@ optimum over every pair, checked here against the dense programme (every line ×
 due day) that the planner solved before it scaled."""
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from datetime import date
 
@@ -40,7 +41,9 @@ def territories(draw: st.DrawFn) -> PlanInput:
                                         for _ in range(draw(st.integers(0, 2)))) for m in MATERIALS},
             batch_limit=draw(st.none() | st.integers(1, 60)),
             departement=draw(st.sampled_from(("17", "33"))), reach_km=draw(st.sampled_from((0.0, 40.0, 150.0))),
-            runner_load=draw(st.sampled_from((0, 0, 10, 40)))))
+            runner_load=draw(st.sampled_from((0, 0, 10, 40))),
+            runner_due={i: ((draw(st.integers(0, 10)), draw(st.integers(0, 30))),) for i in capacity
+                        if draw(st.booleans())}))
     lines = []
     for line_id in range(100, 100 + draw(st.integers(1, 14))):
         lines.append(DemandLine(
@@ -85,11 +88,10 @@ def dense_optimum(board: Board) -> float:
         for day in sorted(set(last.values()) | set(board.dated_days(place_id, item_id))):
             row([(k, 1.0) for k in ks if last[k] <= day], max(0, board.room_by(place_id, item_id, day)))
         row([(k, 1.0) for k in ks] + [(n + k, 1.0) for k in ks], board.capacity_left(place_id, item_id))
-    for (place_id, item_id), ks in lanes.items():   # what the runners carry by each due day, within their runs
-        load = board.places[place_id].runner_load / max(1, len(board.places[place_id].daily_capacity))
+    for (place_id, item_id), ks in lanes.items():   # what the runners carry by each day, within their runs
         carried = {k: board.last_day(*pairs[k]) for k in ks if board.means_of(*pairs[k]) == RUNNER}
-        for day in sorted({last for last in carried.values() if last >= 0} if load > 0 else ()):
-            row([(k, 1.0) for k, last in carried.items() if 0 <= last <= day], load * (day + 1))
+        for day, limit in enumerate(runs_room(board, place_id, item_id)):
+            row([(k, 1.0) for k, last in carried.items() if 0 <= last <= day], limit)
     for (place_id, material_id), entries in uses.items():
         level = board.material.get((place_id, material_id), 0)
         row(entries, max(0, level))
@@ -107,6 +109,22 @@ def dense_optimum(board: Board) -> float:
                      method="highs")
     assert result.status == 0
     return float(result.fun)
+
+
+def runs_room(board: Board, place_id: int, item_id: int) -> list[float]:
+    """Per day, the on-time units a place's runners can still take by then (none if it has no runners or its
+    runs are already full): their daily load, shared among its items, from today to that day, less their backlog
+    and the pinned work they carry due by then."""
+    place = board.places[place_id]
+    load = place.runner_load / max(1, len(place.daily_capacity))
+    if load <= 0:
+        return []
+    due = list(place.runner_due.get(item_id, ()))
+    due += [(board.last_day(s.line_id, s.place_id), s.quantity) for s in board.shares
+            if s.place_id == place_id and board.lines[s.line_id].item_id == item_id
+            and board.means_of(s.line_id, place_id) == RUNNER and board.last_day(s.line_id, place_id) >= 0]
+    return [max(0.0, math.floor(load * (day + 1) + 1e-9) - sum(units for last, units in due if last <= day))
+            for day in range(board.size)]
 
 
 def _costs(board: Board, line_id: int, place_id: int) -> tuple[float, float]:
@@ -133,12 +151,12 @@ def test_starting_from_the_nearest_places_and_pricing_reaches_the_optimum_over_e
     assert value_of(board, solution) == pytest.approx(dense_optimum(board), rel=1e-7, abs=1e-5)
     carried: dict[tuple[int, int, int], float] = defaultdict(float)   # no more on time than the runners carry
     for (line_id, place_id), on in zip(solution.pairs, solution.on_time):
-        if board.means_of(line_id, place_id) == RUNNER and board.places[place_id].runner_load and on > 0:
+        if board.means_of(line_id, place_id) == RUNNER and on > 0:
             carried[place_id, board.lines[line_id].item_id, board.last_day(line_id, place_id)] += on
-    for (place_id, item_id, day) in carried:
-        place = board.places[place_id]
-        by_then = sum(units for (p, i, d), units in carried.items() if (p, i) == (place_id, item_id) and d <= day)
-        assert by_then <= place.runner_load / len(place.daily_capacity) * (day + 1) + 1e-6
+    for place_id, item_id in {(p, i) for p, i, _ in carried}:
+        for day, limit in enumerate(runs_room(board, place_id, item_id)):
+            by_then = sum(units for (p, i, d), units in carried.items() if (p, i) == (place_id, item_id) and d <= day)
+            assert by_then <= limit + 1e-6
 
 
 def test_when_the_nearest_places_are_full_pricing_brings_in_the_far_one() -> None:
@@ -164,4 +182,19 @@ def test_a_place_s_runners_carry_no_more_on_time_than_their_runs_take_by_the_day
     solution = solve(board)
     on_time = {place_id: on for (_, place_id), on in zip(solution.pairs, solution.on_time)}
     assert on_time[1] == pytest.approx(60) and on_time[2] == pytest.approx(20)
+    assert value_of(board, solution) == pytest.approx(dense_optimum(board))
+
+
+def test_the_work_a_place_s_runners_already_carry_takes_its_room_in_the_runs_first() -> None:
+    # runs carry 10 a day; 30 units already accepted go by runner on day 3: 20 more fit by day 4, 30 by day 5
+    near = PlaceSupply(1, "Proche", 46.0, 0.0, {1: (100.0,) * 10}, backlog={1: 30}, backlog_due={1: ((3, 30),)},
+                       reach_km=40.0, runner_load=10, runner_due={1: ((3, 30),)}, departement="17")
+    far = PlaceSupply(2, "Loin", 46.9, 0.0, {1: (100.0,) * 10}, departement="17")
+    lines = tuple(DemandLine(line_id, line_id, 1, 30, needed_by, "care_staff", 46.05, 0.0, 7, {}, order=line_id,
+                             departement="17") for line_id, needed_by in ((100, 4), (101, 5)))
+    board = Board(PlanInput(date(2020, 3, 17), (near, far), lines))
+    solution = solve(board)
+    near_on_time = sum(on for (_, place_id), on in zip(solution.pairs, solution.on_time) if place_id == 1)
+    assert near_on_time == pytest.approx(30)
+    assert sum(solution.on_time) == pytest.approx(60)
     assert value_of(board, solution) == pytest.approx(dense_optimum(board))

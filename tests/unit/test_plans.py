@@ -290,3 +290,27 @@ def test_the_planner_sees_each_place_s_open_work_by_the_day_it_is_needed(ctx: Co
     assert sum(o.quantity for o in orders) == 40
     for order in orders:   # needed on day 9 from Monday: day 7 from Wednesday, ready the day before to be collected
         assert (6, order.quantity) in next(iter(due[order.place_id].values()))
+
+
+def test_the_planner_sees_the_open_work_each_place_s_runners_will_carry_by_the_day_it_is_needed(ctx: Context) -> None:
+    from makernet.services.plans import plan_input
+    with ctx.db.transaction() as tx:   # every place's runners go 300 km: each carries its own work
+        tx.session.execute(update(Place).values(runners=2, vehicle="car", delivery_radius_km=300.0))
+    approved_request(ctx, 40, days=9)
+    approved_request(ctx, 30, days=9, email="mairie.rochefort@demo.makernet.fr")
+    plans.run_plan(ctx, coordinator(ctx), today=MONDAY, release_days=None)
+    proposed = orders(ctx, status="proposed")
+    assert proposed and all(o.due_by == MONDAY + timedelta(days=9) for o in proposed), "ready the day it is needed"
+    collected = proposed[0]   # as if its place no longer delivered: ready the day before, to be collected
+    with ctx.db.transaction() as tx:
+        tx.session.execute(update(WorkOrder).where(WorkOrder.id == collected.id)
+                           .values(due_by=collected.due_by - timedelta(days=1)))
+    with ctx.db.reading() as s:
+        places = {p.place_id: p for p in plan_input(s, MONDAY + timedelta(days=2), None).places}
+    carried: dict[int, int] = {}
+    for order in proposed[1:]:
+        carried[order.place_id] = carried.get(order.place_id, 0) + order.quantity
+    assert carried, "every order collected: the test would show nothing"
+    for place in places.values():   # needed on day 9 from Monday: day 7 from Wednesday, ready that day by runner
+        assert [days for days in place.runner_due.values()] == ([((7, carried[place.place_id]),)]
+                                                               if place.place_id in carried else [])

@@ -185,7 +185,7 @@ def _places(s: Session, today: date, territory: tuple[str, ...] | None, horizon:
     machines = working_machines(s)
     layouts = plate_layouts(s, designs)
     items = s.exec(select(Item).where(Item.active == True)).all()  # noqa: E712
-    backlog, reserved, due = _backlog_and_reservations(s, today)
+    backlog, reserved, due, carried = _backlog_and_reservations(s, today)
     levels = _stock_levels(s)
     promised = _promised_material(s, today)
     supplies = []
@@ -204,18 +204,22 @@ def _places(s: Session, today: date, territory: tuple[str, ...] | None, horizon:
                                                    for (p, m), days in promised.items() if p == place.id},
             on_shelf={m: level for (p, m), level in levels.items() if p == place.id},
             batch_limit=place.batch_limit, auto_accept=place.auto_accept, departement=place.departement,
-            reach_km=runners.reach_km, runner_load=runners.daily_load))
+            reach_km=runners.reach_km, runner_load=runners.daily_load,
+            runner_due={i: tuple(sorted(days.items())) for (p, i), days in carried.items() if p == place.id}))
     return supplies
 
 
 def _backlog_and_reservations(s: Session, today: date) -> tuple[
-        dict[tuple[int, int], int], dict[tuple[int, int], int], dict[tuple[int, int], dict[int, int]]]:
+        dict[tuple[int, int], int], dict[tuple[int, int], int], dict[tuple[int, int], dict[int, int]],
+        dict[tuple[int, int], dict[int, int]]]:
     """Units proposed or accepted and not yet made, per place and item; the material they reserve;
-    the same units per last day they can be ready and still reach their requester on time (days from today)."""
+    the same units per last day they can be ready and still reach their requester on time (days from today);
+    of those, the units the place's runners carry (ready the day they are needed, so due that day)."""
     bills = _bills(s)
     backlog: dict[tuple[int, int], int] = defaultdict(int)
     reserved: dict[tuple[int, int], int] = defaultdict(int)
     due: dict[tuple[int, int], dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    carried: dict[tuple[int, int], dict[int, int]] = defaultdict(lambda: defaultdict(int))
     rows = s.exec(select(WorkOrder, RequestLine.item_id, Request.needed_by)
                   .join(RequestLine, RequestLine.id == WorkOrder.request_line_id)
                   .join(Request, Request.id == RequestLine.request_id)
@@ -224,10 +228,13 @@ def _backlog_and_reservations(s: Session, today: date) -> tuple[
         open_units = order.quantity if order.status == "proposed" else max(0, order.accepted_quantity - order.units_made)
         backlog[order.place_id, item_id] += open_units
         if open_units:   # the day it must be ready to be carried in time, as the order keeps it
-            due[order.place_id, item_id][day_offset(order.due_by or needed_by - timedelta(days=1), today)] += open_units
+            last = day_offset(order.due_by or needed_by - timedelta(days=1), today)
+            due[order.place_id, item_id][last] += open_units
+            if order.due_by == needed_by:
+                carried[order.place_id, item_id][last] += open_units
         for material_id, per_unit in bills.get(order.design_version_id, {}).items():
             reserved[order.place_id, material_id] += per_unit * open_units
-    return backlog, reserved, due
+    return backlog, reserved, due, carried
 
 
 def _promised_material(s: Session, today: date) -> dict[tuple[int, int], dict[int, int]]:
