@@ -99,10 +99,11 @@ def _with_machines(place: PlaceSupply, item_id: int) -> str:
 
 
 def _nearer_place_not_used(board: Board, line_id: int, place_id: int) -> str:
-    """Name a place that would have been closer and got none of the line, and why."""
+    """Name the nearest place that would have been closer and got none of the line, and why."""
     distances = board.distances[board.row[line_id]]
     mine = distances[board.column[place_id]]
-    for col in np.nonzero(distances < mine)[0].tolist():
+    nearer = np.nonzero(distances < mine)[0]
+    for col in nearer[np.argsort(distances[nearer], kind="stable")].tolist():
         other = board.place_ids[col]
         if board.given.get((line_id, other)):
             continue

@@ -235,3 +235,12 @@ def test_a_proposal_says_when_the_nearer_place_s_runs_are_full() -> None:
     (proposal,) = plan(PlanInput(TODAY, (near, far), (line(11, 30, 3, 46.0),))).proposals
     assert (proposal.place_id, proposal.on_time) == (2, True)
     assert "Proche (0 km), les tournées de ses coursiers sont déjà pleines jusqu'à l'échéance" in proposal.explanation
+
+
+def test_a_proposal_names_the_nearest_place_passed_over() -> None:
+    # listed first, Lieu 1 is nearer than the chosen place but further than Lieu 2: Lieu 2 is the one named
+    places = (place(1, 100.0, 46.1), place(2, 100.0, 46.05), place(3, 100.0, 46.5))
+    rules = tuple(Rule("forbid", 11, place_id, None) for place_id in (1, 2))
+    (proposal,) = plan(PlanInput(TODAY, places, (line(11, 30, 5, 46.0),), rules)).proposals
+    assert proposal.place_id == 3
+    assert "Plus proche mais non retenue : Lieu 2 (6 km), écartée par la coordination." in proposal.explanation
