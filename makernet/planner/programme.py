@@ -134,8 +134,7 @@ class Programme(Rows):
                 continue
             days = np.unique(last[mine, position])
             first = self._rows(np.zeros(len(days)), np.zeros(len(days)))
-            free = int(self._rows(np.array([-INFINITY]), np.array([INFINITY]))[0])
-            self._running(first, free, np.maximum(0, runs.least_from()[np.minimum(days, len(runs.due) - 1)]))
+            self._running(first, None, np.maximum(0, runs.least_from()[np.minimum(days, len(runs.due) - 1)]))
             rows[mine, position] = first[np.searchsorted(days, last[mine, position])]
         self.runner_rows_of[group.item] = rows
 

@@ -33,13 +33,15 @@ class Rows:
         self.rows += count
         return np.arange(first, first + count)
 
-    def _running(self, rows: np.ndarray, total: int, upper: np.ndarray) -> None:
+    def _running(self, rows: np.ndarray, total: int | None, upper: np.ndarray) -> None:
         """Running totals, one per row of `rows` (equal to 0), within `upper`: c[j] enters row j with +1 and
-        row j + 1 with -1 (the work due that day enters it with -1), the last one also counts in the total row."""
+        row j + 1 with -1 (the work due that day enters it with -1), the last one also counts in the total row
+        (if there is one)."""
         k = np.arange(len(rows))
-        self._columns(np.zeros(len(rows)), upper.astype(float), np.concatenate([rows, rows[1:], [total]]),
-                      np.concatenate([k, k[:-1], [len(rows) - 1]]),
-                      np.concatenate([np.ones(len(k)), -np.ones(len(k) - 1), [1.0]]))
+        ends = np.array([] if total is None else [total], dtype=np.int64)
+        self._columns(np.zeros(len(rows)), upper.astype(float), np.concatenate([rows, rows[1:], ends]),
+                      np.concatenate([k, k[:-1], np.full(len(ends), len(rows) - 1)]),
+                      np.concatenate([np.ones(len(k)), -np.ones(len(k) - 1), np.ones(len(ends))]))
 
     def _columns(self, cost: np.ndarray, upper: np.ndarray, rows: np.ndarray, cols: np.ndarray,
                  values: np.ndarray) -> np.ndarray:
