@@ -99,13 +99,15 @@ def _with_machines(place: PlaceSupply, item_id: int) -> str:
 
 
 def _nearer_place_not_used(board: Board, line_id: int, place_id: int) -> str:
-    """Name the nearest place that would have been closer and got none of the line, and why."""
+    """Name the nearest place that makes the line's item, would have been closer and got none of the line, and
+    why."""
     distances = board.distances[board.row[line_id]]
     mine = distances[board.column[place_id]]
     nearer = np.nonzero(distances < mine)[0]
+    item = board.lines[line_id].item_id
     for col in nearer[np.argsort(distances[nearer], kind="stable")].tolist():
         other = board.place_ids[col]
-        if board.given.get((line_id, other)):
+        if board.given.get((line_id, other)) or not board.places[other].makes(item):
             continue
         return (f"Plus proche mais non retenue : {board.places[other].name} ({distances[col]:.0f} km), "
                 f"{_why_not(board, line_id, other)}.")

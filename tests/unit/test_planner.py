@@ -238,8 +238,10 @@ def test_a_proposal_says_when_the_nearer_place_s_runs_are_full() -> None:
 
 
 def test_a_proposal_names_the_nearest_place_passed_over() -> None:
-    # listed first, Lieu 1 is nearer than the chosen place but further than Lieu 2: Lieu 2 is the one named
-    places = (place(1, 100.0, 46.1), place(2, 100.0, 46.05), place(3, 100.0, 46.5))
+    # listed first, Lieu 1 is nearer than the chosen place but further than Lieu 2: Lieu 2 is the one named;
+    # Lieu 4, nearest of all, makes no visors: it is not worth naming
+    sewing = PlaceSupply(4, "Lieu 4", 46.0, 0.0, {2: (100.0,) * 8})
+    places = (place(1, 100.0, 46.1), place(2, 100.0, 46.05), place(3, 100.0, 46.5), sewing)
     rules = tuple(Rule("forbid", 11, place_id, None) for place_id in (1, 2))
     (proposal,) = plan(PlanInput(TODAY, places, (line(11, 30, 5, 46.0),), rules)).proposals
     assert proposal.place_id == 3
