@@ -36,8 +36,7 @@ class PlaceSupply:
     # needed): it takes room in the runs before any new work does
     runner_due: dict[int, tuple[tuple[int, int], ...]] = field(default_factory=dict)
     # material id -> ((day, quantity), ...) promised to arrive (a supplier assigned to its supply request): the
-    # optimising planner counts it for the work due from MATERIAL_LEAD days after it comes (programme.py), and past
-    # the last promise material coming at their pace (lanes.paced)
+    # optimising planner counts it for the work due from MATERIAL_LEAD days after it comes (programme.py)
     material_expected: dict[int, tuple[tuple[int, int], ...]] = field(default_factory=dict)
     # material id -> quantity on its shelves (reserved or not): what it can make with before the promised comes
     on_shelf: dict[int, int] = field(default_factory=dict)

@@ -4,9 +4,8 @@ A site's opening stock is on its shelves on day 0. Every later delivery (the sce
 receipts) is arranged `ANNOUNCED` days before it comes, as the coordination does it: the
 place posts a supply request for that material, quantity and day, the coordination assigns
 the local supplier; on the day the place records it arriving against the request. The
-optimising planner counts what is promised (services/plans/inputs.py) for the work due
-from the day it comes, and past the promises material coming at their pace (planner/lanes.py);
-the baseline, the 2020 way, only what is on the shelf. The
+optimising planner counts what is promised (services/plans/inputs.py), for the work due
+from a few days after it comes; the baseline, the 2020 way, only what is on the shelf. The
 bounds read the receipts as they came.
 """
 from __future__ import annotations
