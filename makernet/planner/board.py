@@ -170,10 +170,14 @@ class Board:
             best = min(best, self.lane(place_id, line.item_id).left(last))
         if best > 0:
             best = min(best, self.material_left(line, place_id))
-        runs = self.runs.get((place_id, line.item_id))
-        if best > 0 and last is not None and runs is not None and self.means_of(line_id, place_id) == RUNNER:
+        if best > 0 and last is not None and (runs := self.runs_carrying(line_id, place_id)) is not None:
             best = min(best, runs.left(last))
         return max(0, best)
+
+    def runs_carrying(self, line_id: int, place_id: int) -> Lane | None:
+        """What the place's runners can still carry of the line's item, if they would carry its units (else None)."""
+        runs = self.runs.get((place_id, self.lines[line_id].item_id))
+        return runs if runs is not None and self.means_of(line_id, place_id) == RUNNER else None
 
     def take(self, line_id: int, place_id: int, quantity: int, *, late: bool = False, pinned: bool = False) -> int:
         """Give units of a line to a place, clipped to its room; returns what was given."""
@@ -188,8 +192,7 @@ class Board:
         if not late and last_day >= 0:
             _add(self.dated[place_id, line.item_id], last_day, quantity)
             lane.add_due(last_day, quantity)
-            runs = self.runs.get((place_id, line.item_id))
-            if runs is not None and self.means_of(line_id, place_id) == RUNNER:
+            if (runs := self.runs_carrying(line_id, place_id)) is not None:
                 runs.add_due(last_day, quantity)
         self.given[line_id, place_id] += quantity
         for material_id, per_unit in line.bill.items():

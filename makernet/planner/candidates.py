@@ -136,8 +136,8 @@ def _group(board: Board, item_id: int, rows: np.ndarray, cols: np.ndarray) -> Ca
     total = np.array([lane.left() for lane in lanes], dtype=np.int64)
     room_all = np.minimum(room, total[None, :])
     size = len(lanes[0].due)
-    by_day = np.stack([np.minimum(lane.least_from(), lane.left()) for lane in lanes], axis=1)   # days x places
-    on_time = np.maximum(0, by_day[np.clip(last, 0, size - 1), np.arange(len(lanes))[None, :]])
+    by_day = np.stack([lane.left_by_day() for lane in lanes], axis=1)   # days x places
+    on_time = by_day[np.clip(last, 0, size - 1), np.arange(len(lanes))[None, :]]
     room_on = np.where(last >= 0, np.minimum(room, on_time), 0)
     _within_runs(board, item_id, rows, cols, last, room_on)
     on_value = np.array([EXPECTED_VALUE if ln.expected else ON_TIME_VALUE * on_time_weight(ln.priority, ln.needed_by)
@@ -153,7 +153,7 @@ def _within_runs(board: Board, item_id: int, rows: np.ndarray, cols: np.ndarray,
         runs = board.runs.get((place_id, item_id))
         if runs is not None:
             carried = board.means[rows, cols[c]] == RUNNER
-            left = np.maximum(0, np.minimum(runs.least_from(), runs.total - runs.load))
+            left = runs.left_by_day()
             room_on[carried, c] = np.minimum(room_on[carried, c], left[np.clip(last[carried, c], 0, len(left) - 1)])
 
 

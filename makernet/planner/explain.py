@@ -130,8 +130,8 @@ def _why_not(board: Board, line_id: int, place_id: int) -> str:
         return "trop loin pour livrer à temps (" + TRAVEL_WORDS[board.means_of(line_id, place_id)] + ")"
     if board.capacity_left(place_id, line.item_id, last) <= 0:
         return "capacité déjà prise jusqu'à l'échéance"
-    runs = board.runs.get((place_id, line.item_id))
-    if runs is not None and board.means_of(line_id, place_id) == RUNNER and runs.left(last) <= 0:
+    runs = board.runs_carrying(line_id, place_id)
+    if runs is not None and runs.left(last) <= 0:
         return "les tournées de ses coursiers sont déjà pleines jusqu'à l'échéance"
     if board.kept.get((place_id, line.item_id)):
         return "sa capacité est gardée pour les demandes qui arrivent chaque jour plus près d'elle"

@@ -75,6 +75,10 @@ class Lane:
             left = min(left, int(self.least_from()[min(last_day, len(self.due) - 1)]))
         return max(0, left)
 
+    def left_by_day(self) -> np.ndarray:
+        """Per day: what `left` gives for work due that day."""
+        return np.maximum(0, np.minimum(self.least_from(), self.total - self.load))
+
     def day_reaching(self, units: int) -> int | None:
         """The first day by whose end the place has made `units` of the item."""
         day = bisect_left(self.running, units - 1e-9)

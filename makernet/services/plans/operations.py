@@ -169,9 +169,7 @@ def release_overdue(s: Session, place: Place, today: date, reason: str, user_id:
     because = f"{reason} ; elles n'y seraient plus prêtes à temps"
     for order_id, units in freed.items():
         take_back(s, orders[order_id], units, because, user_id)
-    return [{"work_order_id": order_id, "request_line_id": orders[order_id].request_line_id, "place_id": place.id,
-             "quantity": units, "what": "libéré", "why": f"Unités non commencées reprises à {place.name} : {because}"}
-            for order_id, units in freed.items()]
+    return [_released(place, orders[order_id], units, because) for order_id, units in freed.items()]
 
 
 def _give_back(s: Session, place: Place, order: WorkOrder, jobs: list[Job], reason: str,
@@ -188,9 +186,13 @@ def _give_back(s: Session, place: Place, order: WorkOrder, jobs: list[Job], reas
         move(s, WorkOrder, WorkOrderStatus, order.id, "release", user_id=user_id, note=reason)
     elif order.units_made >= kept:
         move(s, WorkOrder, WorkOrderStatus, order.id, "finish", user_id=user_id, note=reason)
-    return [{"work_order_id": order.id, "request_line_id": order.request_line_id, "place_id": place.id,
-             "quantity": before - kept, "what": "libéré",
-             "why": f"Unités non commencées reprises à {place.name} : {reason}"}]
+    return [_released(place, order, before - kept, reason)]
+
+
+def _released(place: Place, order: WorkOrder, units: int, reason: str) -> dict:
+    """The change a run records for units of an accepted work order given back by its place."""
+    return {"work_order_id": order.id, "request_line_id": order.request_line_id, "place_id": place.id,
+            "quantity": units, "what": "libéré", "why": f"Unités non commencées reprises à {place.name} : {reason}"}
 
 
 def post(ctx: Context, tx: Transaction, run_id: int) -> None:
