@@ -91,6 +91,16 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Waiting:
+    """A proposal of an earlier run still waiting for its place's answer; `line` is its line, its quantity the
+    proposal's units. A run moves it to a place nearer the requester that can now make all of it on time."""
+
+    work_order_id: int
+    place_id: int
+    line: DemandLine
+
+
+@dataclass(frozen=True)
 class PlanInput:
     """Everything one planning run looks at."""
 
@@ -108,6 +118,8 @@ class PlanInput:
     # programme only, worth less than any request, so that a request that can be made as well a little
     # further leaves the capacity nearest to where the next ones will come. Never proposed nor reported.
     expected: tuple[DemandLine, ...] = ()
+    # proposals of earlier runs still waiting for an answer (their units are in the places' backlog)
+    waiting: tuple[Waiting, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -127,6 +139,7 @@ class Proposal:
     start_day: int | None = None  # when the place should start on these units, in days from today
     means: int = COLLECTED        # how the units reach the requester (domain.transport: runner, collected, shuttle)
     last_day: int = 0             # the last day they can be ready and still reach it on time (days from today)
+    replaces: int | None = None   # the waiting proposal (work order id) these units move from, to a nearer place
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,9 @@ still be planned tomorrow), less the distance to the delivery point. Flooring a
 feasible solution keeps it feasible; a greedy pass then places what rounding left over.
 Only the work places would start within the release window is proposed (release.py).
 
+Proposals of earlier runs still waiting for an answer move to a place nearer the requester that can
+now make them on time (nearer.py).
+
 Demand expected soon (PlanInput.expected) enters the programme only: it never takes a unit
 on time from a request, but among plans as good for the requests it keeps the capacity
 nearest to where requests keep coming, and the run then forgets it (nothing is given to it).
@@ -23,6 +26,7 @@ from makernet.planner.board import Board
 from makernet.planner.explain import explained, proposals_of, unplanned_of
 from makernet.planner.greedy import fill_greedily
 from makernet.planner.model import PlanInput, PlanResult
+from makernet.planner.nearer import moved_nearer
 from makernet.planner.programme import solve as optimum
 from makernet.planner.release import release
 
@@ -32,7 +36,12 @@ EPSILON = 1e-6
 def plan(inp: PlanInput) -> PlanResult:
     """Propose work orders for every line of the input (pins first, forbidden pairs never)."""
     started = perf_counter()
-    board = Board(replace(inp, lines=inp.lines + inp.expected) if inp.expected else inp)
+    known = {line.line_id for line in inp.lines}
+    waiting_lines = tuple({w.line.line_id: w.line for w in inp.waiting if w.line.line_id not in known}.values())
+    board = Board(replace(inp, lines=inp.lines + inp.expected + waiting_lines)
+                  if inp.expected or waiting_lines else inp)
+    for line in waiting_lines:
+        board.remaining[line.line_id] = 0   # their units are given already: only moved (nearer.py)
     board.apply_pins()
     pinned_on_time = sum(s.quantity for s in board.shares)   # pins count as on time in the relaxation
     solution = optimum(board)
@@ -54,6 +63,6 @@ def plan(inp: PlanInput) -> PlanResult:
     fill_greedily(board)
     planned = proposals_of(board, with_words=False)
     proposals, held = release(inp, planned)
-    proposals = tuple(explained(board, proposal) for proposal in proposals)
+    proposals = tuple(explained(board, proposal) for proposal in proposals) + moved_nearer(board, inp.waiting)
     return PlanResult(proposals, unplanned_of(board), perf_counter() - started, "planner", held,
                       relaxed_on_time=relaxed, planned_on_time=sum(p.quantity for p in planned if p.on_time))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -30,10 +31,11 @@ API_READS = ("/requests?per_page=50", "/deliveries?per_page=50", "/work-orders?p
 
 @contextmanager
 def statements(app: Flask) -> Iterator[list[str]]:
-    """The SQL statements the app's engine runs meanwhile."""
+    """The SQL statements the app's engine runs meanwhile for this thread's requests (not another thread's work)."""
     seen: list[str] = []
     engine = app.extensions["makernet"].db.engine
-    listener = lambda *args: seen.append(args[2])  # noqa: E731
+    mine = threading.get_ident()
+    listener = lambda *args: threading.get_ident() == mine and seen.append(args[2])  # noqa: E731
     event.listen(engine, "before_cursor_execute", listener)
     try:
         yield seen

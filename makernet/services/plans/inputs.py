@@ -14,7 +14,7 @@ from makernet.domain.transport import SHUTTLE_WEEKDAYS, runners_of
 from makernet.models import (BomLine, DesignVersion, Item, Organisation, Place, Request, RequestLine, StockDay,
                              SupplyRequest, WorkOrder)
 from makernet.models.plans import PlanningRule
-from makernet.planner.model import DemandLine, PlaceSupply, PlanInput, Rule
+from makernet.planner.model import DemandLine, PlaceSupply, PlanInput, Rule, Waiting
 from makernet.services.demand.operations import NOT_DEMAND
 from makernet.services.places.operations import (item_capacity, place_capacity, plate_layouts, validated_designs,
                                                  working_machines)
@@ -34,18 +34,19 @@ def plan_input(s: Session, today: date, territory: tuple[str, ...] | None,
                line_ids: set[int] | None = None, shuttle_weekdays: tuple[int, ...] = SHUTTLE_WEEKDAYS) -> PlanInput:
     """The planner's view of a territory (None: everywhere), optionally of some lines only; the regional
     shuttle runs on `shuttle_weekdays` (the installation's MAKERNET_SHUTTLE_DAYS)."""
-    designs = validated_designs(s)
-    lines = _open_lines(s, today, territory, line_ids, designs)
+    designs, bills = validated_designs(s), _bills(s)
+    lines = _open_lines(s, today, territory, line_ids, designs, bills)
+    waiting = _waiting(s, today, territory, bills) if line_ids is None else []
     horizon = max([MIN_HORIZON] + [ln.needed_by + 7 for ln in lines])
     places = _places(s, today, territory, min(horizon, MAX_HORIZON), designs)
-    ids = {ln.line_id for ln in lines}
+    ids = {ln.line_id for ln in lines} | {w.line.line_id for w in waiting}
     rules = [Rule(r.kind, r.request_line_id, r.place_id, r.quantity) for r in s.exec(
         select(PlanningRule).where(PlanningRule.active == True)).all() if r.request_line_id in ids]  # noqa: E712
     rules += [Rule("forbid", line_id, place_id, why=why) for (line_id, place_id), why in refused_pairs(s, ids).items()]
     names = {i.id: i.name for i in s.exec(select(Item)).all()}
     expected = _expected_lines(s, today, territory, designs) if line_ids is None else []
     return PlanInput(today=today, places=tuple(places), lines=tuple(lines), rules=tuple(rules), item_names=names,
-                     shuttle_weekdays=shuttle_weekdays, expected=tuple(expected))
+                     shuttle_weekdays=shuttle_weekdays, expected=tuple(expected), waiting=tuple(waiting))
 
 
 def refused_pairs(s: Session, line_ids: set[int]) -> dict[tuple[int, int], str]:
@@ -73,37 +74,59 @@ def design_for(designs: dict[int, list[DesignVersion]], item_id: int, kind: str)
 
 
 def _open_lines(s: Session, today: date, territory: tuple[str, ...] | None, line_ids: set[int] | None,
-                designs: dict[int, list[DesignVersion]]) -> list[DemandLine]:
+                designs: dict[int, list[DesignVersion]], bills: dict[int, dict[int, int]]) -> list[DemandLine]:
     """Approved lines with units not yet allocated, each with the design it would be made to.
 
     One statement whatever the history: the units taken per line are summed in the database, for the
     requests still plannable only, and lines with nothing left are dropped there."""
     taken = _taken_by_line(s)
     left = (RequestLine.quantity - func.coalesce(taken.c.taken, 0)).label("left")
-    query = (select(RequestLine.id, RequestLine.item_id, left, Request.id, Request.needed_by, Request.priority,
-                    Request.latitude, Request.longitude, Organisation.kind, Organisation.latitude,
-                    Organisation.longitude, Organisation.departement)
-             .join(Request, Request.id == RequestLine.request_id)
-             .join(Organisation, Organisation.id == Request.organisation_id)
-             .outerjoin(taken, taken.c.line_id == RequestLine.id)
+    query = (_line_query(left).outerjoin(taken, taken.c.line_id == RequestLine.id)
              .where(Request.status.in_(PLANNABLE_REQUESTS), left > 0))  # type: ignore[attr-defined]
     if territory is not None:
         query = query.where(Organisation.departement.in_(territory))  # type: ignore[attr-defined]
     if line_ids is not None:
         query = query.where(among(s, RequestLine.id, line_ids))
-    bills = _bills(s)
     lines = []
-    for line_id, item_id, units, request_id, needed_by, priority, lat, lon, kind, org_lat, org_lon, dep in s.exec(
-            query.order_by(RequestLine.id)).all():
-        design = design_for(designs, item_id, kind)
-        lines.append(DemandLine(
-            line_id=line_id, request_id=request_id, item_id=item_id, quantity=int(units),
-            needed_by=day_offset(needed_by, today), priority=priority,
-            latitude=lat if lat is not None else org_lat or 0.0,
-            longitude=lon if lon is not None else org_lon or 0.0,
-            design_version_id=design.id if design else None, bill=bills.get(design.id, {}) if design else {},
-            requester_kind=kind, order=request_id, departement=dep or ""))
+    for row in s.exec(query.order_by(RequestLine.id)).all():
+        design = design_for(designs, row[1], row[7])
+        lines.append(_demand_line(row, today, int(row[-1]), design.id if design else None,
+                                  bills.get(design.id, {}) if design else {}))
     return lines
+
+
+def _waiting(s: Session, today: date, territory: tuple[str, ...] | None,
+             bills: dict[int, dict[int, int]]) -> list[Waiting]:
+    """The planner's proposals still waiting for their place's answer, each with its line and units (an
+    allocation by hand is the coordinator's word: it stays where it is)."""
+    query = (_line_query(WorkOrder.id, WorkOrder.place_id, WorkOrder.design_version_id, WorkOrder.quantity)
+             .join(WorkOrder, WorkOrder.request_line_id == RequestLine.id)
+             .where(WorkOrder.status == "proposed", WorkOrder.plan_run_id.is_not(None),  # type: ignore[union-attr]
+                    Request.status.in_(PLANNABLE_REQUESTS)))  # type: ignore[attr-defined]
+    if territory is not None:
+        query = query.where(Organisation.departement.in_(territory))  # type: ignore[attr-defined]
+    return [Waiting(order_id, place_id, _demand_line(row, today, quantity, design_id, bills.get(design_id, {})))
+            for *row, order_id, place_id, design_id, quantity in s.exec(query.order_by(WorkOrder.id)).all()]
+
+
+def _line_query(*more):  # noqa: ANN202 - a select
+    """A request line with what the planner needs of its request and requester, and `more` columns after."""
+    return (select(RequestLine.id, RequestLine.item_id, Request.id, Request.needed_by, Request.priority,
+                   Request.latitude, Request.longitude, Organisation.kind, Organisation.latitude,
+                   Organisation.longitude, Organisation.departement, *more)
+            .join(Request, Request.id == RequestLine.request_id)
+            .join(Organisation, Organisation.id == Request.organisation_id))
+
+
+def _demand_line(row, today: date, units: int, design_id: int | None,  # noqa: ANN001 - a row of _line_query
+                 bill: dict[int, int]) -> DemandLine:
+    """A line as the planner sees it, with `units` to place."""
+    line_id, item_id, request_id, needed_by, priority, lat, lon, kind, org_lat, org_lon, dep = tuple(row)[:11]
+    return DemandLine(line_id=line_id, request_id=request_id, item_id=item_id, quantity=units,
+                      needed_by=day_offset(needed_by, today), priority=priority,
+                      latitude=lat if lat is not None else org_lat or 0.0,
+                      longitude=lon if lon is not None else org_lon or 0.0, design_version_id=design_id, bill=bill,
+                      requester_kind=kind, order=request_id, departement=dep or "")
 
 
 def _expected_lines(s: Session, today: date, territory: tuple[str, ...] | None,

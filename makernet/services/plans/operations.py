@@ -25,7 +25,7 @@ from makernet.errors import Conflict
 from makernet.models import Job, Organisation, Place, Request, RequestLine, WorkOrder
 from makernet.models.base import utcnow
 from makernet.models.plans import PlanRun
-from makernet.planner.model import PlanResult
+from makernet.planner.model import PlanResult, Proposal
 from makernet.services.context import Context
 from makernet.services.places.operations import place_capacity
 from makernet.services.planning.operations import take_back
@@ -130,6 +130,29 @@ def withdraw_proposals(s: Session, place: Place, reason: str, user_id: int | Non
                             "place_id": place.id, "quantity": order.quantity, "what": "retiré",
                             "why": f"Proposition retirée à {place.name} : {reason}"})
     return changes
+
+
+def withdraw_replaced(s: Session, proposals: tuple[Proposal, ...],
+                      user_id: int | None) -> tuple[tuple[Proposal, ...], list[dict]]:
+    """Withdraw the waiting proposals the run moves nearer (nearer.py); a move whose proposal was answered or
+    withdrawn meanwhile is dropped, so that no unit is given twice. Returns the proposals to write and the changes."""
+    kept, changes = [], []
+    for proposal in proposals:
+        if proposal.replaces is None:
+            kept.append(proposal)
+            continue
+        order = s.get(WorkOrder, proposal.replaces)   # withdrawn only while it waits ("proposed": states.py)
+        place = s.get(Place, order.place_id) if order is not None else None
+        why = f"plus proche : {proposal.distance_km:.0f} km au lieu de {order.distance_km or 0:.0f}" if order else ""
+        if order is None or place is None or order.quantity != proposal.quantity or move(
+                s, WorkOrder, WorkOrderStatus, order.id, "withdraw", user_id=user_id, decided_at=utcnow(),
+                note=f"proposée plus près ({why})") is None:
+            continue
+        kept.append(proposal)
+        changes.append({"work_order_id": order.id, "request_line_id": order.request_line_id, "place_id": place.id,
+                        "quantity": order.quantity, "what": "retiré",
+                        "why": f"Proposition retirée à {place.name}, restée sans réponse : {why} km."})
+    return tuple(kept), changes
 
 
 def release_accepted(s: Session, place: Place, reason: str, user_id: int | None) -> list[dict]:

@@ -29,7 +29,8 @@ from makernet.services.events import PlanProposed, WorkAccepted, WorkProposed, r
 from makernet.services.planning.operations import accept_order
 from makernet.services.plans.inputs import allocated_by_line, plan_input
 from makernet.services.plans.operations import (finish_run, next_in_line, open_run, post, release_accepted,
-                                              release_overdue, territory_of, territory_of_lines, withdraw_proposals)
+                                              release_overdue, territory_of, territory_of_lines, withdraw_proposals,
+                                              withdraw_replaced)
 from makernet.services.plans.views import PlanRunProgress, PlanRunResult, plan_run_progress, plan_run_view
 from makernet.services.production.operations import start_work_order
 from makernet.services.transitions import created
@@ -170,11 +171,10 @@ def _next(ctx: Context) -> None:
 
 def _write_all(ctx: Context, tx: Transaction, run: PlanRun, proposals: tuple[Proposal, ...],
                today: date) -> tuple[list[dict], float]:
-    """The proposals as work orders, written together; auto-accepting places take theirs at once.
-
-    Returns the changes, and the seconds the auto-accepting places took to queue their plates.
-    """
+    """The proposals as work orders, written together; auto-accepting places take theirs at once. Returns the
+    changes, and the seconds the auto-accepting places took to queue their plates."""
     s = tx.session
+    proposals, withdrawn = withdraw_replaced(s, proposals, run.created_by)   # waiting proposals moved nearer
     orders = _work_orders(s, run, proposals, today)
     s.add_all([order for _, order in orders])
     s.flush()
@@ -195,7 +195,7 @@ def _write_all(ctx: Context, tx: Transaction, run: PlanRun, proposals: tuple[Pro
         accepting += perf_counter() - started
         changes.append({"work_order_id": order.id, "request_line_id": order.request_line_id, "place_id": order.place_id,
                         "quantity": order.quantity, "what": what, "why": proposal.explanation})
-    return changes, accepting
+    return withdrawn + changes, accepting
 
 
 def _work_orders(s: Session, run: PlanRun, proposals: tuple[Proposal, ...],

@@ -1,0 +1,63 @@
+"""Proposals still waiting for their place's answer, moved nearer when nearer capacity has freed up.
+
+A proposal stays with its place until the place answers, and a place may take a day or two.
+Meanwhile a place nearer the requester may have freed capacity (a decline elsewhere, printers
+back, a request withdrawn). Once a run has planned its own lines, every waiting proposal of
+the planner is looked at, the farthest first: if a place at least NEARER_KM nearer can now make
+all of its units on time (capacity by the day they must be ready, its runners' runs, material,
+batch limit, no refusal of the line), the units move there. The writer withdraws the waiting
+proposal in the same transaction, and drops the move if the place answered meanwhile. Pinned
+pairs never move; what the place the units leave frees is seen by the next run.
+"""
+from __future__ import annotations
+
+from makernet.planner.board import Board
+from makernet.planner.explain import explained
+from makernet.planner.model import Proposal, Waiting
+
+NEARER_KM = 15.0   # a move must save the requester at least this many km: no churn for a few km
+
+
+def moved_nearer(board: Board, waiting: tuple[Waiting, ...]) -> tuple[Proposal, ...]:
+    """The waiting proposals a nearer place can now take whole and on time, as proposals to that place."""
+    pinned = {(rule.line_id, rule.place_id) for rule in board.inp.rules if rule.kind == "pin"}
+    movable = [w for w in waiting if w.place_id in board.places and w.line.line_id in board.lines
+               and w.line.quantity > 0 and (w.line.line_id, w.place_id) not in pinned]
+    movable.sort(key=lambda w: (-board.distance_km(w.line.line_id, w.place_id), w.work_order_id))
+    moves = []
+    for one in movable:
+        line_id, units = one.line.line_id, one.line.quantity
+        here = board.distance_km(line_id, one.place_id)
+        target = _nearer_with_room(board, line_id, one.place_id, units, here - NEARER_KM)
+        if target is None:
+            continue
+        left = board.remaining[line_id]
+        board.remaining[line_id] = units
+        board.take(line_id, target, units)
+        board.remaining[line_id] = left
+        last = board.last_day(line_id, target)
+        proposal = explained(board, Proposal(
+            line_id=line_id, place_id=target, design_version_id=one.line.design_version_id or 0, quantity=units,
+            distance_km=round(board.distance_km(line_id, target), 1), ready_day=last,
+            needed_by=one.line.needed_by, on_time=True, means=board.means_of(line_id, target), last_day=last,
+            replaces=one.work_order_id))
+        why = (f"Remplace la proposition faite à {board.places[one.place_id].name} ({here:.0f} km), restée sans "
+               f"réponse : {board.places[target].name} est plus proche du demandeur et peut la faire à temps.")
+        moves.append(Proposal(**{**proposal.__dict__, "explanation": f"{why} {proposal.explanation}"}))
+    return tuple(moves)
+
+
+def _nearer_with_room(board: Board, line_id: int, place_id: int, units: int, within_km: float) -> int | None:
+    """The nearest place other than `place_id`, within `within_km` of the requester, that can make all the units
+    on time; None if none can."""
+    left = board.remaining[line_id]
+    board.remaining[line_id] = units    # room() counts what the line still has to give: here, the waiting units
+    try:
+        for other in board.places_by_distance(line_id):
+            if board.distance_km(line_id, other) > within_km:
+                return None
+            if other != place_id and board.room(line_id, other, on_time=True) >= units:
+                return other
+        return None
+    finally:
+        board.remaining[line_id] = left
