@@ -39,7 +39,7 @@ def test_a_waiting_proposal_moves_whole_to_a_nearer_place_that_can_make_it_on_ti
     inp = PlanInput(TODAY, (place(1, 20, 46.0), FAR), (), waiting=(waiting(901, 2, 40),))
     [moved] = moves(inp)
     assert (moved.place_id, moved.quantity, moved.replaces, moved.on_time) == (1, 40, 901, True)
-    assert moved.distance_km < 1 and moved.ready_day <= moved.last_day
+    assert moved.distance_km < 1 and (moved.start_day, moved.ready_day, moved.last_day) == (0, 1, 5)
     assert moved.explanation.startswith("Remplace la proposition faite à Lieu 2 (56 km), restée sans réponse : "
                                         "Lieu 1 est plus proche du demandeur et peut la faire à temps.")
 

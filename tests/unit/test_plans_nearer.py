@@ -56,10 +56,13 @@ def test_a_waiting_proposal_moves_to_the_nearer_place_once_it_can_make_it(ctx) -
     assert (near.place_id, near.quantity, near.request_line_id) == (place_id(ctx, AUNIS), 40, far.request_line_id)
     assert near.explanation.startswith("Remplace la proposition faite à FabLab La Rochelle (61 km), restée sans "
                                        "réponse : Fab-lab de l'Aunis est plus proche")
-    assert orders(ctx, id=far.id)[0].status == "cancelled"
+    (withdrawn,) = orders(ctx, id=far.id)
+    assert withdrawn.status == "cancelled" and withdrawn.reason == (
+        "retirée, restée sans réponse : proposée à une place plus proche du demandeur (41 km au lieu de 61 km)")
     changes = plans.get_plan_run(ctx, coordinator(ctx), run["id"])["changes"]
     assert [(c["what"], c["work_order_id"]) for c in changes] == [("retiré", far.id), ("proposé", near.id)]
-    assert "restée sans réponse : plus proche : 41 km au lieu de 61 km" in changes[0]["why"]
+    assert changes[0]["why"] == ("Proposition retirée à FabLab La Rochelle, restée sans réponse : proposée plus près "
+                                 "(41 km au lieu de 61 km).")
     # the next run finds nothing nearer: nothing moves again
     plans.run_plan(ctx, coordinator(ctx), today=MONDAY)
     assert [o.id for o in orders(ctx, status="proposed")] == [near.id]

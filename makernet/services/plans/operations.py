@@ -143,15 +143,16 @@ def withdraw_replaced(s: Session, proposals: tuple[Proposal, ...],
             continue
         order = s.get(WorkOrder, proposal.replaces)   # withdrawn only while it waits ("proposed": states.py)
         place = s.get(Place, order.place_id) if order is not None else None
-        why = f"plus proche : {proposal.distance_km:.0f} km au lieu de {order.distance_km or 0:.0f}" if order else ""
+        km = f"{proposal.distance_km:.0f} km au lieu de {order.distance_km or 0:.0f} km" if order else ""
         if order is None or place is None or order.quantity != proposal.quantity or move(
                 s, WorkOrder, WorkOrderStatus, order.id, "withdraw", user_id=user_id, decided_at=utcnow(),
-                note=f"proposée plus près ({why})") is None:
+                note=f"proposée plus près ({km})",
+                reason=f"retirée, restée sans réponse : proposée à une place plus proche du demandeur ({km})") is None:
             continue
         kept.append(proposal)
         changes.append({"work_order_id": order.id, "request_line_id": order.request_line_id, "place_id": place.id,
                         "quantity": order.quantity, "what": "retiré",
-                        "why": f"Proposition retirée à {place.name}, restée sans réponse : {why} km."})
+                        "why": f"Proposition retirée à {place.name}, restée sans réponse : proposée plus près ({km})."})
     return tuple(kept), changes
 
 
