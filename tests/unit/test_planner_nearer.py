@@ -80,3 +80,5 @@ def test_a_waiting_proposal_of_a_line_with_units_still_to_plan_moves_with_its_ow
     inp = PlanInput(TODAY, (place(1, 20, 46.0), FAR), (line(11, 15),), waiting=(waiting(901, 2, 40),))
     result = plan(inp)
     assert sorted((p.place_id, p.quantity, p.replaces) for p in result.proposals) == [(1, 15, None), (1, 40, 901)]
+    moved = next(p for p in result.proposals if p.replaces)
+    assert "40 unités sur 40 à planifier de cette ligne" in moved.explanation
