@@ -11,6 +11,9 @@ pairs never move; what the place the units leave frees is seen by the next run.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from makernet.planner.board import Board, Share
 from makernet.planner.explain import explained
 from makernet.planner.model import Proposal, Waiting
@@ -28,13 +31,12 @@ def moved_nearer(board: Board, waiting: tuple[Waiting, ...]) -> tuple[Proposal, 
     for one in movable:
         line_id, units = one.line.line_id, one.line.quantity
         here = board.distance_km(line_id, one.place_id)
-        target = _nearer_with_room(board, line_id, one.place_id, units, here - NEARER_KM)
+        with _left_to_give(board, line_id, units):
+            target = _nearer_with_room(board, line_id, one.place_id, units, here - NEARER_KM)
+            if target is not None:
+                board.take(line_id, target, units)
         if target is None:
             continue
-        left = board.remaining[line_id]
-        board.remaining[line_id] = units
-        board.take(line_id, target, units)
-        board.remaining[line_id] = left
         last = board.last_day(line_id, target)
         # when the place would make them after the work it has due before (this run's new work aside)
         [(start, ready)] = board.schedule([Share(line_id, target, units)])
@@ -54,14 +56,21 @@ def moved_nearer(board: Board, waiting: tuple[Waiting, ...]) -> tuple[Proposal, 
 def _nearer_with_room(board: Board, line_id: int, place_id: int, units: int, within_km: float) -> int | None:
     """The nearest place other than `place_id`, within `within_km` of the requester, that can make all the units
     on time; None if none can."""
+    for other in board.places_by_distance(line_id):
+        if board.distance_km(line_id, other) > within_km:
+            return None
+        if other != place_id and board.room(line_id, other, on_time=True) >= units:
+            return other
+    return None
+
+
+@contextmanager
+def _left_to_give(board: Board, line_id: int, units: int) -> Iterator[None]:
+    """Meanwhile, the line has `units` to give: room() and take() count what a line still has to give, and a
+    waiting proposal's units were given already."""
     left = board.remaining[line_id]
-    board.remaining[line_id] = units    # room() counts what the line still has to give: here, the waiting units
+    board.remaining[line_id] = units
     try:
-        for other in board.places_by_distance(line_id):
-            if board.distance_km(line_id, other) > within_km:
-                return None
-            if other != place_id and board.room(line_id, other, on_time=True) >= units:
-                return other
-        return None
+        yield
     finally:
         board.remaining[line_id] = left

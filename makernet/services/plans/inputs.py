@@ -38,7 +38,7 @@ def plan_input(s: Session, today: date, territory: tuple[str, ...] | None,
     lines = _open_lines(s, today, territory, line_ids, designs, bills)
     waiting = _waiting(s, today, territory, bills) if line_ids is None else []
     horizon = max([MIN_HORIZON] + [ln.needed_by + 7 for ln in lines])
-    places = _places(s, today, territory, min(horizon, MAX_HORIZON), designs)
+    places = _places(s, today, territory, min(horizon, MAX_HORIZON), designs, bills)
     ids = {ln.line_id for ln in lines} | {w.line.line_id for w in waiting}
     rules = [Rule(r.kind, r.request_line_id, r.place_id, r.quantity) for r in s.exec(
         select(PlanningRule).where(PlanningRule.active == True)).all() if r.request_line_id in ids]  # noqa: E712
@@ -201,14 +201,15 @@ def _bills(s: Session) -> dict[int, dict[int, int]]:
 
 
 def _places(s: Session, today: date, territory: tuple[str, ...] | None, horizon: int,
-            designs: dict[int, list[DesignVersion]]) -> list[PlaceSupply]:
-    """Active places with their capacity per item and day, backlog and unreserved material."""
+            designs: dict[int, list[DesignVersion]], bills: dict[int, dict[int, int]]) -> list[PlaceSupply]:
+    """Active places with their capacity per item and day, backlog and unreserved material (`bills`: each design
+    version's material per unit)."""
     places = [p for p in s.exec(select(Place).where(Place.active == True).order_by(Place.id)).all()  # noqa: E712
               if territory is None or p.departement in territory]
     machines = working_machines(s)
     layouts = plate_layouts(s, designs)
     items = s.exec(select(Item).where(Item.active == True)).all()  # noqa: E712
-    backlog, reserved, due, carried = _backlog_and_reservations(s, today)
+    backlog, reserved, due, carried = _backlog_and_reservations(s, today, bills)
     levels = _stock_levels(s)
     promised = _promised_material(s, today)
     supplies = []
@@ -232,13 +233,12 @@ def _places(s: Session, today: date, territory: tuple[str, ...] | None, horizon:
     return supplies
 
 
-def _backlog_and_reservations(s: Session, today: date) -> tuple[
+def _backlog_and_reservations(s: Session, today: date, bills: dict[int, dict[int, int]]) -> tuple[
         dict[tuple[int, int], int], dict[tuple[int, int], int], dict[tuple[int, int], dict[int, int]],
         dict[tuple[int, int], dict[int, int]]]:
     """Units proposed or accepted and not yet made, per place and item; the material they reserve;
     the same units per last day they can be ready and still reach their requester on time (days from today);
     of those, the units the place's runners carry (ready the day they are needed, so due that day)."""
-    bills = _bills(s)
     backlog: dict[tuple[int, int], int] = defaultdict(int)
     reserved: dict[tuple[int, int], int] = defaultdict(int)
     due: dict[tuple[int, int], dict[int, int]] = defaultdict(lambda: defaultdict(int))

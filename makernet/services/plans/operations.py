@@ -126,9 +126,7 @@ def withdraw_proposals(s: Session, place: Place, reason: str, user_id: int | Non
     for order in s.exec(select(WorkOrder).where(WorkOrder.place_id == place.id, WorkOrder.status == "proposed")).all():
         if move(s, WorkOrder, WorkOrderStatus, order.id, "withdraw", user_id=user_id, note=reason,
                 decided_at=utcnow()) is not None:
-            changes.append({"work_order_id": order.id, "request_line_id": order.request_line_id,
-                            "place_id": place.id, "quantity": order.quantity, "what": "retiré",
-                            "why": f"Proposition retirée à {place.name} : {reason}"})
+            changes.append(_withdrawn(place, order, f"Proposition retirée à {place.name} : {reason}"))
     return changes
 
 
@@ -150,9 +148,8 @@ def withdraw_replaced(s: Session, proposals: tuple[Proposal, ...],
                 reason=f"retirée, restée sans réponse : proposée à une place plus proche du demandeur ({km})") is None:
             continue
         kept.append(proposal)
-        changes.append({"work_order_id": order.id, "request_line_id": order.request_line_id, "place_id": place.id,
-                        "quantity": order.quantity, "what": "retiré",
-                        "why": f"Proposition retirée à {place.name}, restée sans réponse : proposée plus près ({km})."})
+        changes.append(_withdrawn(place, order, f"Proposition retirée à {place.name}, restée sans réponse : "
+                                                f"proposée plus près ({km})."))
     return tuple(kept), changes
 
 
@@ -211,6 +208,12 @@ def _give_back(s: Session, place: Place, order: WorkOrder, jobs: list[Job], reas
     elif order.units_made >= kept:
         move(s, WorkOrder, WorkOrderStatus, order.id, "finish", user_id=user_id, note=reason)
     return [_released(place, order, before - kept, reason)]
+
+
+def _withdrawn(place: Place, order: WorkOrder, why: str) -> dict:
+    """The change a run records for a proposal withdrawn before its place answered."""
+    return {"work_order_id": order.id, "request_line_id": order.request_line_id, "place_id": place.id,
+            "quantity": order.quantity, "what": "retiré", "why": why}
 
 
 def _released(place: Place, order: WorkOrder, units: int, reason: str) -> dict:
