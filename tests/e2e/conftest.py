@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from tests.support.api import ApiClient
-from tests.support.waiting import stop_process
+from tests.support.waiting import START_TIMEOUT, stop_process
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -68,7 +68,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, demo_database: Path) -> Ite
 
 
 def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"makernet serve exited:\n{log.read_text()}")
@@ -78,7 +78,7 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
         except httpx.HTTPError:
             pass
         time.sleep(0.2)
-    raise RuntimeError(f"makernet serve did not answer within 30 s:\n{log.read_text()}")
+    raise RuntimeError(f"makernet serve did not answer within {START_TIMEOUT:.0f} s:\n{log.read_text()}")
 
 
 @pytest.fixture(scope="session")

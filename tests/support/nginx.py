@@ -14,6 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.support.waiting import START_TIMEOUT
+
 NGINX = "/usr/sbin/nginx"
 SITE = Path(__file__).resolve().parents[2] / "deploy" / "nginx" / "makernet.conf"
 
@@ -57,7 +59,7 @@ def start(folder: Path, upstream: int, http_port: int, https_port: int) -> subpr
         + site(upstream, http_port, https_port, folder) + "\n}\n")
     process = subprocess.Popen([NGINX, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-g", "daemon off;"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"nginx exited:\n{(folder / 'error.log').read_text()}")
@@ -69,4 +71,4 @@ def start(folder: Path, upstream: int, http_port: int, https_port: int) -> subpr
         time.sleep(0.2)
     process.kill()
     process.wait(10)
-    raise RuntimeError(f"MakerNet did not answer through nginx within 30 s:\n{(folder / 'error.log').read_text()}")
+    raise RuntimeError(f"MakerNet did not answer through nginx within {START_TIMEOUT:.0f} s:\n{(folder / 'error.log').read_text()}")

@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 
 from tests.support.host_venv import HostServer, host_env, host_venv
-from tests.support.waiting import stop_process
+from tests.support.waiting import START_TIMEOUT, stop_process
 
 OCTOPRINT_VERSION = "1.11.8"
 
@@ -150,7 +150,7 @@ class OctoPrintServer(HostServer):
         """The server process is alive."""
         return self._process is not None and self._process.poll() is None
 
-    def start(self, port: int | None = None, timeout: float = 30.0) -> OctoPrintServer:
+    def start(self, port: int | None = None, timeout: float = START_TIMEOUT) -> OctoPrintServer:
         """Start the server and wait until its Virtual Printer is Operational."""
         if self.running:
             raise RuntimeError(f"OctoPrint is already running at {self.url}")
@@ -174,7 +174,7 @@ class OctoPrintServer(HostServer):
             self._finalizer = None
         self._process = None
 
-    def restart(self, timeout: float = 30.0) -> OctoPrintServer:
+    def restart(self, timeout: float = START_TIMEOUT) -> OctoPrintServer:
         """Stop and start again on the same port and base directory (files and keys survive)."""
         port = self.port
         self.stop()

@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 
 from tests.support.octoprint import free_port
+from tests.support.waiting import START_TIMEOUT
 
 MAKERNET = str(Path(sys.executable).parent / "makernet")
 
@@ -67,7 +68,7 @@ class MakerNetInstallation:
     def serve(self) -> None:
         """Start the web app and wait until it answers (503 too: beat or the listener may not be up yet)."""
         self.start("serve", "serve", "--port", str(self.port))
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
             if self.processes["serve"].poll() is not None:
                 raise RuntimeError(f"makernet serve exited:\n{self.log('serve')}")

@@ -35,6 +35,7 @@ from tests.support.prusalink_setup import (
     refused_by_prusalink,
     stop_process,
 )
+from tests.support.waiting import START_TIMEOUT
 
 __all__ = [
     "STORAGE",
@@ -110,7 +111,7 @@ class PrusaLinkServer(HostServer):
         """PrusaLink's storage folder: what /api/v1/files/local/ lists."""
         return self.basedir / STORAGE_FOLDER
 
-    def start(self, port: int | None = None, timeout: float = 40.0) -> PrusaLinkServer:
+    def start(self, port: int | None = None, timeout: float = START_TIMEOUT) -> PrusaLinkServer:
         """Start the printer (if needed) and PrusaLink; wait until /api/v1/status says IDLE or READY."""
         if self.running:
             raise RuntimeError(f"PrusaLink is already running at {self.url}")
@@ -145,7 +146,7 @@ class PrusaLinkServer(HostServer):
             self._finalizer = None
         self._process = None
 
-    def restart(self, graceful: bool = True, timeout: float = 40.0) -> PrusaLinkServer:
+    def restart(self, graceful: bool = True, timeout: float = START_TIMEOUT) -> PrusaLinkServer:
         """Restart the PrusaLink process only, on the same port; the simulated printer keeps going.
 
         A running print does not survive: a graceful restart stops it (M603, the printer reports

@@ -5,6 +5,10 @@ import subprocess
 import time
 from collections.abc import Callable
 
+# seconds a server the tests start may take to answer: a few on an idle machine, up to ten times more on a loaded
+# CI machine; reached only when the server never comes up
+START_TIMEOUT = 120.0
+
 
 def wait_for(what: str, check: Callable[[], object], timeout: float = 60.0, logs: Callable[[], str] = str) -> object:
     """Poll until `check` returns something truthy and return it; fail naming `what`, with `logs()`."""
