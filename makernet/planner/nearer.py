@@ -31,22 +31,19 @@ def moved_nearer(board: Board, waiting: tuple[Waiting, ...]) -> tuple[Proposal, 
     for one in movable:
         line_id, units = one.line.line_id, one.line.quantity
         here = board.distance_km(line_id, one.place_id)
-        with _left_to_give(board, line_id, units):
+        with _as_waiting(board, one):
             target = _nearer_with_room(board, line_id, one.place_id, units, here - NEARER_KM)
-            if target is not None:
-                board.take(line_id, target, units)
-        if target is None:
-            continue
-        last = board.last_day(line_id, target)
-        # when the place would make them after the work it has due before (this run's new work aside)
-        [(start, ready)] = board.schedule([Share(line_id, target, units)])
-        open_line, board.lines[line_id] = board.lines[line_id], one.line   # explained as the units it moves
-        proposal = explained(board, Proposal(
-            line_id=line_id, place_id=target, design_version_id=one.line.design_version_id or 0, quantity=units,
-            distance_km=round(board.distance_km(line_id, target), 1), ready_day=min(ready, last) if ready is not None
-            else last, needed_by=one.line.needed_by, on_time=True, start_day=start,
-            means=board.means_of(line_id, target), last_day=last, replaces=one.work_order_id))
-        board.lines[line_id] = open_line
+            if target is None:
+                continue
+            board.take(line_id, target, units)
+            last = board.last_day(line_id, target)
+            # when the place would make them after the work it has due before (this run's new work aside)
+            [(start, ready)] = board.schedule([Share(line_id, target, units)])
+            proposal = explained(board, Proposal(
+                line_id=line_id, place_id=target, design_version_id=one.line.design_version_id or 0, quantity=units,
+                distance_km=round(board.distance_km(line_id, target), 1), ready_day=min(ready, last)
+                if ready is not None else last, needed_by=one.line.needed_by, on_time=True, start_day=start,
+                means=board.means_of(line_id, target), last_day=last, replaces=one.work_order_id))
         why = (f"Remplace la proposition faite à {board.places[one.place_id].name} ({here:.0f} km), restée sans "
                f"réponse : {board.places[target].name} est plus proche du demandeur et peut la faire à temps.")
         moves.append(Proposal(**{**proposal.__dict__, "explanation": f"{why} {proposal.explanation}"}))
@@ -65,12 +62,14 @@ def _nearer_with_room(board: Board, line_id: int, place_id: int, units: int, wit
 
 
 @contextmanager
-def _left_to_give(board: Board, line_id: int, units: int) -> Iterator[None]:
-    """Meanwhile, the line has `units` to give: room() and take() count what a line still has to give, and a
-    waiting proposal's units were given already."""
-    left = board.remaining[line_id]
-    board.remaining[line_id] = units
+def _as_waiting(board: Board, one: Waiting) -> Iterator[None]:
+    """Meanwhile, the board's line is the waiting proposal's: its units left to give (room() and take() count
+    what a line still has to give, and these were given already), its design and bill of material (the room,
+    the material taken and the words are the proposal's, not those of the line's design today)."""
+    line_id = one.line.line_id
+    line, left = board.lines[line_id], board.remaining[line_id]
+    board.lines[line_id], board.remaining[line_id] = one.line, one.line.quantity
     try:
         yield
     finally:
-        board.remaining[line_id] = left
+        board.lines[line_id], board.remaining[line_id] = line, left

@@ -82,3 +82,15 @@ def test_a_waiting_proposal_of_a_line_with_units_still_to_plan_moves_with_its_ow
     assert sorted((p.place_id, p.quantity, p.replaces) for p in result.proposals) == [(1, 15, None), (1, 40, 901)]
     moved = next(p for p in result.proposals if p.replaces)
     assert "40 unités sur 40 à planifier de cette ligne" in moved.explanation
+
+
+def test_a_waiting_proposal_is_weighed_with_its_own_design_not_the_line_s_design_of_today() -> None:
+    # the line's design was revised since: today's takes 50 g a unit, the waiting proposal's 25 g
+    revised = replace(line(11, 15), design_version_id=6, bill={PLA: 50})
+    near = place(1, 20, 46.0, pla=50 * 15 + 25 * 40)    # the run's own 15 units, then exactly the 40 waiting
+    result = plan(PlanInput(TODAY, (near, FAR), (revised,), waiting=(waiting(901, 2, 40),)))
+    assert sorted((p.place_id, p.quantity, p.design_version_id, p.replaces) for p in result.proposals) == [
+        (1, 15, 6, None), (1, 40, 5, 901)]
+    # a gram short of that, it stays where it is
+    short = replace(near, free_material={PLA: 50 * 15 + 25 * 40 - 1})
+    assert moves(PlanInput(TODAY, (short, FAR), (revised,), waiting=(waiting(901, 2, 40),))) == []
