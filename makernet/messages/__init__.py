@@ -8,7 +8,7 @@ as that language writes them (10 000 / 10,000); identifiers (`id`, `*_id`, `line
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -26,6 +26,7 @@ from makernet.messages import (
     demand,
     documents,
     exchange,
+    explanations,
     fleet,
     notices,
     places,
@@ -38,8 +39,8 @@ from makernet.messages.words import WORDS, Plural
 
 log = logging.getLogger(__name__)
 SOURCE_LOCALE = "fr"
-AREAS = (accounts, api, backups, catalogue, deliveries, demand, documents, exchange, fleet, notices, places, planning,
-         production, stock, territory)
+AREAS = (accounts, api, backups, catalogue, deliveries, demand, documents, exchange, explanations, fleet, notices,
+         places, planning, production, stock, territory)
 MESSAGES = {code: text for area in AREAS for code, text in area.MESSAGES.items()}
 IDENTIFIERS = ("id", "ids", "line")  # and every `*_id`: numbers people quote, never grouped by thousands
 
@@ -66,7 +67,26 @@ def _parameter(area: str, name: str, value: object, locale: str) -> str:
     """A parameter as its sentence shows it: identifiers as they are, product words in the language."""
     if name in IDENTIFIERS or name.endswith("_id"):
         return ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
+    if name.endswith(("_day", "_days")):   # a date near at hand: its day and month
+        days = value if isinstance(value, (list, tuple)) else [value]
+        return ", ".join(_day_and_month(day, locale) for day in days)
     return written(value, locale, WORDS.get((area, name)))
+
+
+def render_words(words: Iterable[Sequence], fallback: str = "") -> str:
+    """Words ((code, values) parts, as domain.explanations makes them and JSON keeps them) as one text in the
+    current language; `fallback` (text stored before words were) when there are none."""
+    said = " ".join(render(code, values) for code, values in words or ())
+    return said or fallback
+
+
+def _day_and_month(day: object, locale: str) -> str:
+    """A date (or its ISO 8601 text, as JSON keeps it) as the language writes a day and month: 19/03, Mar 19."""
+    try:
+        value = day if isinstance(day, date) else date.fromisoformat(str(day))
+    except ValueError:
+        return str(day)
+    return format_date(value, "dd/MM" if locale.startswith("fr") else "MMM d", locale=locale)
 
 
 def render_error(error: MakerNetError) -> str:

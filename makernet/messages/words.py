@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from flask_babel import get_translations, lazy_gettext as _l
+from flask_babel import get_translations, lazy_gettext, lazy_gettext as _l
+
+from makernet.domain.explanations import PRIORITIES, WHY
 
 
 class Plural:
@@ -60,4 +62,7 @@ WORDS = {
     ("supply", "status"): SUPPLY_STATES, ("supply", "outcome"): SUPPLY_STATES, ("supply", "kind"): SUPPLY_KINDS,
     ("access", "role"): ROLES, ("access", "roles"): ROLES, ("planning", "kind"): ORGANISATION_KINDS,
     ("notices", "answer"): REFUSALS,
+    # the planner's explanations (domain.explanations, where their French is marked for the catalogue)
+    ("explain", "why"): {code: lazy_gettext(text) for code, text in WHY.items()},
+    ("explain", "priority"): {code: lazy_gettext(text) for code, text in PRIORITIES.items()},
 }

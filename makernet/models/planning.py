@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Text
+from sqlalchemy import JSON, Column, Text
 from sqlmodel import Field, SQLModel
 
 from makernet.models.base import utcnow
@@ -28,6 +28,8 @@ class WorkOrder(SQLModel, table=True):
     # set when the planner proposed it: which run, and its reasons in plain words
     plan_run_id: int | None = Field(default=None, foreign_key="planrun.id", index=True)
     explanation: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    # the same as words ([code, values] parts, domain.explanations), said in the reader's language; None before
+    explanation_words: list | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     distance_km: float | None = None
     ready_by: date | None = None               # when the planner expects the units ready
     # the last day the units can be ready and still be carried to the requester on time (domain.transport):

@@ -1,19 +1,18 @@
-"""Plain French words for why each proposal was made, and why some units were left over."""
+"""Why each proposal was made, and why some units were left over: words (codes and values, domain.explanations),
+said in French for what is stored as text, in the reader's language where they are shown."""
 from __future__ import annotations
 
 import numpy as np
 
-from makernet.domain.planning import PRIORITY_WORDS, day_of, units_per_open_day
+from makernet.domain.explanations import Words, french
+from makernet.domain.planning import day_of, units_per_open_day
 from makernet.domain.transport import COLLECTED, RUNNER, SHUTTLE, arrival_day
 from makernet.planner.board import Board
 from makernet.planner.model import DemandLine, PlaceSupply, Proposal, Unplanned
 
-# why a place got none of a line it was kept off: a coordinator's forbid, or the place's own answer
-# how far units would have to go, where no means carries them on time
-TRAVEL_WORDS = {RUNNER: "même par coursier", COLLECTED: "retrait le lendemain dans le département",
-                SHUTTLE: "la navette régionale n'arrive pas avant la date"}
-FORBIDDEN_WORDS = {"coordination": "écartée par la coordination", "declined": "a refusé cette ligne",
-                   "partial": "n'a accepté qu'une partie de cette ligne"}
+Part = tuple[str, dict]
+# how far units would have to go, where no means carries them on time (domain.explanations.WHY)
+TOO_FAR = {RUNNER: "too_far_runner", COLLECTED: "too_far_collected", SHUTTLE: "too_far_shuttle"}
 
 
 def proposals_of(board: Board, with_words: bool = True) -> tuple[Proposal, ...]:
@@ -33,72 +32,78 @@ def proposals_of(board: Board, with_words: bool = True) -> tuple[Proposal, ...]:
     return tuple(proposals)
 
 
-def explained(board: Board, proposal: Proposal) -> Proposal:
-    """The proposal with its explanation: distance, capacity, due date, what was nearer."""
+def explained(board: Board, proposal: Proposal, first: Words = ()) -> Proposal:
+    """The proposal with its explanation (`first`, then distance, capacity, due date, what was nearer), as words
+    and in French."""
+    words = first + explanation_words(board, proposal)
+    return Proposal(**{**proposal.__dict__, "words": words, "explanation": french(words)})
+
+
+def explanation_words(board: Board, proposal: Proposal) -> Words:
+    """Why the proposal: distance, capacity, due date, how its units travel, material, priority, the nearer place
+    left out."""
     line, place = board.lines[proposal.line_id], board.places[proposal.place_id]
     today = board.inp.today
     item = board.inp.item_names.get(line.item_id, "unités")
-    daily = units_per_open_day(place.daily_capacity.get(line.item_id, ()))
-    parts = [f"{proposal.quantity} unités sur {line.quantity} à planifier de cette ligne ({item}), "
-             f"à {proposal.distance_km:.0f} km du point de livraison."]
+    parts: list[Part | None] = [("explain.units", {"quantity": proposal.quantity, "total": line.quantity,
+                                                   "item": item, "km": round(proposal.distance_km)})]
     if proposal.pinned:
-        parts.append("Affectation épinglée par la coordination.")
-    parts.append(f"Capacité de {place.name} : environ {daily:.0f} par jour{_with_machines(place, line.item_id)}, "
-                 f"{place.backlog.get(line.item_id, 0)} déjà en file avant ce plan.")
-    needed = day_of(line.needed_by, today).strftime("%d/%m")
+        parts.append(("explain.pinned", {}))
+    parts.append(_capacity(place, line.item_id))
+    needed = day_of(line.needed_by, today)
     if proposal.ready_day is None:
-        parts.append(f"Prêtes au-delà de l'horizon de planification ; besoin le {needed}.")
+        parts.append(("explain.ready_beyond", {"needed_day": needed}))
     else:
-        ready = day_of(proposal.ready_day, today).strftime("%d/%m")
-        verdict = "à temps" if proposal.on_time else "en retard, faute de capacité plus tôt ailleurs"
-        parts.append(f"Prêtes vers le {ready} pour un besoin le {needed} : {verdict}.")
+        parts.append(("explain.ready_on_time" if proposal.on_time else "explain.ready_late",
+                      {"ready_day": day_of(proposal.ready_day, today), "needed_day": needed}))
     parts.append(carried(board, proposal))
     parts.append(_counting_on_material(board, line, place, proposal.quantity))
-    parts.append(f"Priorité : {PRIORITY_WORDS.get(line.priority, line.priority)}.")
-    nearer = _nearer_place_not_used(board, proposal.line_id, proposal.place_id)
-    if nearer:
-        parts.append(nearer)
-    return Proposal(**{**proposal.__dict__, "explanation": " ".join(part for part in parts if part)})
+    parts.append(("explain.priority", {"priority": line.priority}))
+    parts.append(_nearer_place_not_used(board, proposal.line_id, proposal.place_id))
+    return tuple(part for part in parts if part is not None)
 
 
-def carried(board: Board, proposal: Proposal) -> str:
-    """How the units reach the requester, and when, in plain words."""
+def carried(board: Board, proposal: Proposal) -> Part:
+    """How the units reach the requester, and when."""
     place, today = board.places[proposal.place_id], board.inp.today
     if proposal.means == RUNNER:
-        return (f"Livraison par les coursiers bénévoles de {place.name} le jour où elles sont prêtes "
-                f"(dans leur rayon de {place.reach_km:.0f} km).")
+        return "explain.by_runner", {"place": place.name, "km": round(place.reach_km)}
     if proposal.means == COLLECTED:
-        return "Retrait le lendemain dans le département (hors de portée des coursiers du lieu)."
+        return "explain.collected", {}
     if proposal.ready_day is None:
-        return "Acheminement par la navette régionale entre départements."
+        return "explain.shuttle", {}
     arrival = arrival_day(proposal.ready_day, SHUTTLE, today, board.inp.shuttle_weekdays)
-    when = f", qui arrive le {day_of(arrival, today).strftime('%d/%m')}" if arrival is not None else \
-        " (aucune navette n'est prévue)"
-    return f"Autre département : acheminement par la navette régionale{when}."
+    if arrival is None:
+        return "explain.shuttle_none", {}
+    return "explain.shuttle_arrives", {"arrival_day": day_of(arrival, today)}
 
 
-def _counting_on_material(board: Board, line: DemandLine, place: PlaceSupply, quantity: int) -> str:
+def _counting_on_material(board: Board, line: DemandLine, place: PlaceSupply, quantity: int) -> Part | None:
     """Say so when the work needs more than the place has on its shelves and counts on material promised to it."""
     days = sorted({day for material_id, per_unit in line.bill.items()
                    if per_unit * quantity > place.free_material.get(material_id, 0)
                    for day, _ in board.arriving.get((place.place_id, material_id), ())})
     if not days:
-        return ""
-    when = ", ".join(day_of(day, board.inp.today).strftime("%d/%m") for day in days[:3])
-    return f"Compte sur la matière promise à {place.name} (livraisons attendues le {when})."
+        return None
+    return "explain.promised", {"place": place.name,
+                                "delivery_days": [day_of(day, board.inp.today) for day in days[:3]]}
 
 
-def _with_machines(place: PlaceSupply, item_id: int) -> str:
-    """The machines the place's capacity counts for the item, in words (nothing when not known)."""
+def _capacity(place: PlaceSupply, item_id: int) -> Part:
+    """The place's capacity for the item, with the machines it counts (when known), and its queue."""
+    values = {"place": place.name, "daily": round(units_per_open_day(place.daily_capacity.get(item_id, ()))),
+              "backlog": place.backlog.get(item_id, 0)}
     printers, stations = place.machines.get(item_id, (0, 0))
     if printers:
-        return f" avec {printers} imprimante{'s' if printers > 1 else ''}"
+        return ("explain.capacity_printers" if printers > 1 else "explain.capacity_printer"), \
+            values | {"machines": printers}
     if stations:
-        return f" avec {stations} poste{'s' if stations > 1 else ''}"
-    return ""
+        return ("explain.capacity_stations" if stations > 1 else "explain.capacity_station"), \
+            values | {"machines": stations}
+    return "explain.capacity", values
 
 
-def _nearer_place_not_used(board: Board, line_id: int, place_id: int) -> str:
+def _nearer_place_not_used(board: Board, line_id: int, place_id: int) -> Part | None:
     """Name the nearest place that makes the line's item, would have been closer and got none of the line, and
     why."""
     distances = board.distances[board.row[line_id]]
@@ -109,46 +114,40 @@ def _nearer_place_not_used(board: Board, line_id: int, place_id: int) -> str:
         other = board.place_ids[col]
         if board.given.get((line_id, other)) or not board.places[other].makes(item):
             continue
-        return (f"Plus proche mais non retenue : {board.places[other].name} ({distances[col]:.0f} km), "
-                f"{_why_not(board, line_id, other)}.")
-    return ""
+        return "explain.nearer_not_used", {"place": board.places[other].name, "km": round(float(distances[col])),
+                                           "why": _why_not(board, line_id, other)}
+    return None
 
 
 def _why_not(board: Board, line_id: int, place_id: int) -> str:
-    """Why a place got none of a line, in a few words."""
+    """Why a place got none of a line (a key of domain.explanations.WHY)."""
     line, place = board.lines[line_id], board.places[place_id]
     if (line_id, place_id) in board.forbidden:
-        return FORBIDDEN_WORDS.get(board.forbidden[line_id, place_id], FORBIDDEN_WORDS["coordination"])
+        return board.forbidden[line_id, place_id] if board.forbidden[line_id, place_id] in ("declined", "partial") \
+            else "coordination"
     if not place.makes(line.item_id):
-        return "ne fait pas cet article ou n'a pas de machine disponible"
+        return "no_item"
     if board.material_left(line, place_id) <= 0:
-        return "matière insuffisante"
+        return "no_material"
     if board.batch_left(line_id, place_id) <= 0:
-        return "limite de lot atteinte"
+        return "batch"
     last = board.last_day(line_id, place_id)
     if last < 0 and line.needed_by >= 0:
-        return "trop loin pour livrer à temps (" + TRAVEL_WORDS[board.means_of(line_id, place_id)] + ")"
+        return TOO_FAR[board.means_of(line_id, place_id)]
     if board.capacity_left(place_id, line.item_id, last) <= 0:
-        return "capacité déjà prise jusqu'à l'échéance"
+        return "full"
     runs = board.runs_carrying(line_id, place_id)
     if runs is not None and runs.left(last) <= 0:
-        return "les tournées de ses coursiers sont déjà pleines jusqu'à l'échéance"
+        return "runs_full"
     if board.kept.get((place_id, line.item_id)):
-        return "sa capacité est gardée pour les demandes qui arrivent chaque jour plus près d'elle"
-    return "sa capacité sert des demandes plus urgentes ou plus proches d'elle"
-
-
-def _all_kept_off(board: Board, line: DemandLine) -> str:
-    """Every place that makes the item is kept off the line: which, and by whom."""
-    kept = [f"{place.name} ({_why_not(board, line.line_id, place_id)})" for place_id, place in board.places.items()
-            if place.makes(line.item_id)]
-    return f"Aucune place qui fait cet article ne peut prendre cette ligne : {', '.join(kept)}."
+        return "kept"
+    return "busy"
 
 
 def unplanned_of(board: Board) -> tuple[Unplanned, ...]:
     """Units the run could not place, with the reason (worked out once for lines alike)."""
     kept_off = {line_id for line_id, _ in board.forbidden}
-    reasons: dict[tuple, str] = {}
+    reasons: dict[tuple, Words] = {}
     left = []
     for line_id, quantity in board.remaining.items():
         if quantity <= 0:
@@ -156,24 +155,27 @@ def unplanned_of(board: Board) -> tuple[Unplanned, ...]:
         line = board.lines[line_id]
         alike = (line.item_id, line.design_version_id is None, tuple(sorted(line.bill.items())))
         if line_id in kept_off:
-            reason = _unplanned_reason(board, line)
+            words = _unplanned_reason(board, line)
         else:
             if alike not in reasons:
                 reasons[alike] = _unplanned_reason(board, line)
-            reason = reasons[alike]
-        left.append(Unplanned(line_id, quantity, reason))
+            words = reasons[alike]
+        left.append(Unplanned(line_id, quantity, french(words), words))
     return tuple(left)
 
 
-def _unplanned_reason(board: Board, line: DemandLine) -> str:
-    """Why units of a line were left over, in plain words."""
+def _unplanned_reason(board: Board, line: DemandLine) -> Words:
+    """Why units of a line were left over."""
     line_id = line.line_id
     if line.design_version_id is None:
-        return "Aucune version de l'article n'est validée pour ce type de demandeur."
+        return (("explain.no_design", {}),)
     if not any(p.makes(line.item_id) for p in board.places.values()):
-        return "Aucune place active n'a de machine disponible pour cet article."
+        return (("explain.no_machine", {}),)
     if not any(board.allowed(line_id, p) for p in board.places):
-        return _all_kept_off(board, line)
+        # every place that makes the item is kept off the line: which, and by whom
+        return (("explain.all_kept_off", {}),) + tuple(
+            ("explain.kept_off", {"place": place.name, "why": _why_not(board, line_id, place_id)})
+            for place_id, place in board.places.items() if place.makes(line.item_id))
     if all(board.material_left(line, p) <= 0 for p in board.places if board.allowed(line_id, p)):
-        return "Matière insuffisante dans les places qui font cet article."
-    return "Capacité des places épuisée sur l'horizon de planification."
+        return (("explain.no_material", {}),)
+    return (("explain.no_capacity", {}),)

@@ -5,6 +5,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 
+from makernet.domain.explanations import Words
 from makernet.domain.transport import COLLECTED, SHUTTLE_WEEKDAYS
 
 
@@ -140,6 +141,7 @@ class Proposal:
     means: int = COLLECTED        # how the units reach the requester (domain.transport: runner, collected, shuttle)
     last_day: int = 0             # the last day they can be ready and still reach it on time (days from today)
     replaces: int | None = None   # the waiting proposal (work order id) these units move from, to a nearer place
+    words: Words = ()             # the explanation as words (domain.explanations), said in the reader's language
 
 
 @dataclass(frozen=True)
@@ -153,6 +155,7 @@ class Held:
     ready_day: int | None
     on_time: bool
     reason: str
+    words: Words = ()
 
 
 @dataclass(frozen=True)
@@ -162,6 +165,7 @@ class Unplanned:
     line_id: int
     quantity: int
     reason: str
+    words: Words = ()
 
 
 @dataclass(frozen=True)

@@ -39,14 +39,13 @@ def moved_nearer(board: Board, waiting: tuple[Waiting, ...]) -> tuple[Proposal, 
             last = board.last_day(line_id, target)
             # when the place would make them after the work it has due before (this run's new work aside)
             [(start, ready)] = board.schedule([Share(line_id, target, units)])
-            proposal = explained(board, Proposal(
+            replaces = ("explain.replaces", {"place": board.places[one.place_id].name, "km": round(here),
+                                             "nearer": board.places[target].name})
+            moves.append(explained(board, Proposal(
                 line_id=line_id, place_id=target, design_version_id=one.line.design_version_id or 0, quantity=units,
                 distance_km=round(board.distance_km(line_id, target), 1), ready_day=min(ready, last)
                 if ready is not None else last, needed_by=one.line.needed_by, on_time=True, start_day=start,
-                means=board.means_of(line_id, target), last_day=last, replaces=one.work_order_id))
-        why = (f"Remplace la proposition faite à {board.places[one.place_id].name} ({here:.0f} km), restée sans "
-               f"réponse : {board.places[target].name} est plus proche du demandeur et peut la faire à temps.")
-        moves.append(Proposal(**{**proposal.__dict__, "explanation": f"{why} {proposal.explanation}"}))
+                means=board.means_of(line_id, target), last_day=last, replaces=one.work_order_id), first=(replaces,)))
     return tuple(moves)
 
 

@@ -9,6 +9,7 @@ place about to start it (or given elsewhere, if something more urgent came meanw
 """
 from __future__ import annotations
 
+from makernet.domain.explanations import french
 from makernet.domain.planning import day_of
 from makernet.planner.model import Held, PlaceSupply, PlanInput, Proposal
 
@@ -45,10 +46,9 @@ def _last_day(place: PlaceSupply, item_id: int, release_days: int) -> int:
 
 
 def _held(inp: PlanInput, place: PlaceSupply, proposal: Proposal, start: int | None) -> Held:
-    """A proposal kept back, with why in plain words."""
-    begins = f"à partir du {day_of(start, inp.today).strftime('%d/%m')}" if start is not None \
-        else "au-delà de l'horizon de planification"
-    reason = (f"{proposal.quantity} unités prévues chez {place.name} {begins} : proposées quand la place "
-              "sera sur le point de les commencer, pour laisser passer d'ici là les demandes plus urgentes.")
+    """A proposal kept back, with why."""
+    values = {"quantity": proposal.quantity, "place": place.name}
+    words = (("explain.held", values | {"start_day": day_of(start, inp.today)}) if start is not None
+             else ("explain.held_beyond", values),)
     return Held(proposal.line_id, proposal.place_id, proposal.quantity, start, proposal.ready_day, proposal.on_time,
-                reason)
+                french(words), words)

@@ -217,7 +217,10 @@ def test_the_api_runs_the_planner_explains_it_and_refuses_bad_input_with_4xx(api
     run = api.ok("get", started["link"].removeprefix("/api/v1"), COORDINATOR)
     assert run["proposed_units"] == 30
     order = api.ok("get", f"/work-orders/{run['changes'][0]['work_order_id']}", COORDINATOR)
-    assert "km du point de livraison" in order["explanation"]
+    # the planner's reasons in the caller's language (English here), dates as it writes them
+    needed = (date.today() + timedelta(days=6)).strftime("%b %-d")
+    assert "km from the delivery point" in order["explanation"] and f"for a need on {needed}" in order["explanation"]
+    assert "Priority: care staff." in order["explanation"] and "unités" not in order["explanation"]
     assert api.ok("get", f"/plans/{run['id']}", COORDINATOR)["id"] == run["id"]
     assert api.call("post", "/plans", OPERATOR, json={}).status_code == 403
     assert api.call("post", "/plans", COORDINATOR, json={"strategy": "random"}).status_code == 422

@@ -64,7 +64,7 @@ def test_a_decline_of_work_allocated_by_hand_re_plans_it_saying_the_place_declin
     assert again["quantity"] == 20 and again["place_id"] == place_named(app, LA_ROCHELLE)
     assert api.ok("get", "/planning-rules", COORDINATOR) == []
     explanation = api.ok("get", f"/work-orders/{again['id']}", COORDINATOR)["explanation"]
-    assert f"Plus proche mais non retenue : {AUNIS} (" in explanation and "a refusé cette ligne" in explanation
+    assert f"Nearer but not chosen: {AUNIS} (" in explanation and "declined this line" in explanation
     assert "coordination" not in explanation
 
 
@@ -78,8 +78,9 @@ def test_a_line_every_place_refused_is_left_naming_who_refused_not_the_coordinat
     assert run_posted_plans(app) == ["done"]
     (left,) = api.ok("get", "/plans", COORDINATOR)[0]["unplanned"]
     assert left["quantity"] == 15 and api.ok("get", "/planning-rules", COORDINATOR) == []
-    assert f"{LA_ROCHELLE} (n'a accepté qu'une partie de cette ligne)" in left["reason"]
-    assert f"{AUNIS} (a refusé cette ligne)" in left["reason"] and "coordination" not in left["reason"]
+    assert left["reason"].startswith("No place that makes this item can take this line:")
+    assert f"{LA_ROCHELLE} (accepted only part of this line)" in left["reason"]
+    assert f"{AUNIS} (declined this line)" in left["reason"] and "coordination" not in left["reason"]
 
 
 def test_a_coordinator_s_forbid_is_still_said_to_be_the_coordination_s(app, api: ApiClient) -> None:  # noqa: ANN001
@@ -88,7 +89,7 @@ def test_a_coordinator_s_forbid_is_still_said_to_be_the_coordination_s(app, api:
         "kind": "forbid", "request_line_id": request["lines"][0]["id"], "place_id": place_named(app, AUNIS)})
     assert run_posted_plans(app) == ["done"]
     (order,) = proposed(api)
-    assert f"{AUNIS} (" in order["explanation"] and "écartée par la coordination" in order["explanation"]
+    assert f"{AUNIS} (" in order["explanation"] and "kept off by the coordination" in order["explanation"]
 
 
 def capacity_on_the_page(pages: Pages, request: dict, place: str) -> str:
@@ -115,5 +116,5 @@ def test_the_planner_quotes_the_capacity_and_printers_the_allocation_page_shows(
     planned(api, app)
     (order,) = proposed(api)
     assert order["place_id"] == aunis
-    assert (f"Capacité de {AUNIS} : environ {20 * printers} par jour avec {printers} "
-            f"imprimante{'s' if printers > 1 else ''},") in order["explanation"]
+    assert (f"Capacity of {AUNIS}: about {20 * printers} a day with {printers} "
+            f"printer{'s' if printers > 1 else ''},") in order["explanation"]

@@ -23,10 +23,11 @@ def _french_strings() -> set[str]:
     found: set[str] = set()
     for folder, pattern, method in ((ROOT / "makernet" / "web", "**.py", "python"),
                                     (ROOT / "makernet" / "messages", "**.py", "python"),
+                                    (ROOT / "makernet" / "domain", "explanations.py", "python"),
                                     (ROOT / "templates", "**.html", "jinja2")):
         for _file, _line, message, _comments, _context in extract_from_dir(
                 str(folder), [(pattern, method)],
-                keywords={"_": None, "_l": None, "gettext": None, "ngettext": (1, 2), "Plural": (1, 2)}):
+                keywords={"_": None, "_l": None, "N_": None, "gettext": None, "ngettext": (1, 2), "Plural": (1, 2)}):
             found.add(message if isinstance(message, str) else message[0])
     return found
 

@@ -7,6 +7,7 @@ from pydantic import Field
 from sqlmodel import Session
 
 from makernet.domain.states import WorkOrderStatus
+from makernet.messages import render_words
 from makernet.models import RequestLine, WorkOrder
 from makernet.services.shapes import Count, Day, Id, TypedDict
 
@@ -27,7 +28,7 @@ class WorkOrderView(TypedDict):
     status: Annotated[WorkOrderStatus, Field(description="where it stands")]
     reason: Annotated[str, Field(description="why it was allocated, declined or brought down, in words")]
     plan_run_id: Annotated[int | None, Field(description="the planner run that proposed it; null: allocated by hand")]
-    explanation: Annotated[str, Field(description="the planner's reasons for this place, in words")]
+    explanation: Annotated[str, Field(description="the planner's reasons for this place, in the caller's language")]
     distance_km: Annotated[float | None, Field(description="from the place to the delivery point, when both are known")]
     ready_by: Annotated[Day | None, Field(description="when the planner expects its units ready")]
 
@@ -43,6 +44,6 @@ def work_order_view(s: Session, order: WorkOrder, fresh: bool = True) -> WorkOrd
         "quantity": order.quantity, "accepted_quantity": order.accepted_quantity,
         "units_made": order.units_made, "units_rejected": order.units_rejected,
         "status": order.status, "reason": order.reason, "plan_run_id": order.plan_run_id,
-        "explanation": order.explanation, "distance_km": order.distance_km,
+        "explanation": render_words(order.explanation_words, order.explanation), "distance_km": order.distance_km,
         "ready_by": order.ready_by.isoformat() if order.ready_by else None,
     }

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
+from makernet.domain.explanations import french, stored
 from makernet.domain.planning import day_of, day_offset
 from makernet.domain.production import QueuedPlate, beyond_capacity
 from makernet.domain.states import JobStatus, WorkOrderStatus
@@ -90,11 +91,12 @@ def finish_run(s: Session, run: PlanRun, result: PlanResult, written: list[dict]
     run.changes = changes
     run.seconds = round(result.seconds, 4)
     run.proposed_units = sum(c["quantity"] for c in changes if c["what"] in ("proposé", "accepté automatiquement"))
-    run.unplanned = [{"line_id": u.line_id, "quantity": u.quantity, "reason": u.reason} for u in result.unplanned]
+    run.unplanned = [{"line_id": u.line_id, "quantity": u.quantity, "reason": u.reason, "words": stored(u.words)}
+                     for u in result.unplanned]
     run.unplanned_units = sum(u.quantity for u in result.unplanned)
     run.held = [{"line_id": h.line_id, "place_id": h.place_id, "quantity": h.quantity,
                  "start": day_of(h.start_day, today).isoformat() if h.start_day is not None else None,
-                 "on_time": h.on_time, "reason": h.reason} for h in result.held]
+                 "on_time": h.on_time, "reason": h.reason, "words": stored(h.words)} for h in result.held]
     run.held_units = sum(h.quantity for h in result.held)
     run.status, run.step, run.finished_at = "done", "", utcnow()
     run.updated_at = run.finished_at
@@ -126,7 +128,7 @@ def withdraw_proposals(s: Session, place: Place, reason: str, user_id: int | Non
     for order in s.exec(select(WorkOrder).where(WorkOrder.place_id == place.id, WorkOrder.status == "proposed")).all():
         if move(s, WorkOrder, WorkOrderStatus, order.id, "withdraw", user_id=user_id, note=reason,
                 decided_at=utcnow()) is not None:
-            changes.append(_withdrawn(place, order, f"Proposition retirée à {place.name} : {reason}"))
+            changes.append(_withdrawn(place, order, "explain.withdrawn", {"reason": reason}))
     return changes
 
 
@@ -148,8 +150,8 @@ def withdraw_replaced(s: Session, proposals: tuple[Proposal, ...],
                 reason=f"retirée, restée sans réponse : proposée à une place plus proche du demandeur ({km})") is None:
             continue
         kept.append(proposal)
-        changes.append(_withdrawn(place, order, f"Proposition retirée à {place.name}, restée sans réponse : "
-                                                f"proposée plus près ({km})."))
+        changes.append(_withdrawn(place, order, "explain.withdrawn_nearer", {
+            "km": round(proposal.distance_km), "was_km": round(order.distance_km or 0)}))
     return tuple(kept), changes
 
 
@@ -190,7 +192,8 @@ def release_overdue(s: Session, place: Place, today: date, reason: str, user_id:
     because = f"{reason} ; elles n'y seraient plus prêtes à temps"
     for order_id, units in freed.items():
         take_back(s, orders[order_id], units, because, user_id)
-    return [_released(place, orders[order_id], units, because) for order_id, units in freed.items()]
+    return [_released(place, orders[order_id], units, reason, "explain.released_late")
+            for order_id, units in freed.items()]
 
 
 def _give_back(s: Session, place: Place, order: WorkOrder, jobs: list[Job], reason: str,
@@ -210,16 +213,19 @@ def _give_back(s: Session, place: Place, order: WorkOrder, jobs: list[Job], reas
     return [_released(place, order, before - kept, reason)]
 
 
-def _withdrawn(place: Place, order: WorkOrder, why: str) -> dict:
-    """The change a run records for a proposal withdrawn before its place answered."""
+def _withdrawn(place: Place, order: WorkOrder, code: str, values: dict) -> dict:
+    """The change a run records for a proposal withdrawn before its place answered, and why (a sentence of
+    domain.explanations, said where it is shown)."""
+    words = ((code, {"place": place.name} | values),)
     return {"work_order_id": order.id, "request_line_id": order.request_line_id, "place_id": place.id,
-            "quantity": order.quantity, "what": "retiré", "why": why}
+            "quantity": order.quantity, "what": "retiré", "why": french(words), "words": stored(words)}
 
 
-def _released(place: Place, order: WorkOrder, units: int, reason: str) -> dict:
+def _released(place: Place, order: WorkOrder, units: int, reason: str, code: str = "explain.released") -> dict:
     """The change a run records for units of an accepted work order given back by its place."""
+    words = ((code, {"place": place.name, "reason": reason}),)
     return {"work_order_id": order.id, "request_line_id": order.request_line_id, "place_id": place.id,
-            "quantity": units, "what": "libéré", "why": f"Unités non commencées reprises à {place.name} : {reason}"}
+            "quantity": units, "what": "libéré", "why": french(words), "words": stored(words)}
 
 
 def post(ctx: Context, tx: Transaction, run_id: int) -> None:

@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from makernet.db import among
 from makernet.errors import NotFound
+from makernet.messages import render_words
 from makernet.models import Item, Organisation, Place, Request, RequestLine, WorkOrder
 from makernet.models.plans import PlanningRule, PlanRun
 from makernet.services.access import Actor, covers_territory, sees_territory_place, territory_scope
@@ -131,7 +132,8 @@ def plan_run_page(ctx: Context, actor: Actor, run_id: int) -> dict:
             among(s, WorkOrder.id, {c["work_order_id"] for c in run["changes"]}))).all())
         proposals = [{"id": o.id, "request_line_id": o.request_line_id, "place_id": o.place_id,
                       "place_name": names.get(o.place_id, "?"), "quantity": o.quantity,
-                      "accepted_quantity": o.accepted_quantity, "status": o.status, "explanation": o.explanation,
+                      "accepted_quantity": o.accepted_quantity, "status": o.status,
+                      "explanation": render_words(o.explanation_words, o.explanation),
                       "distance_km": o.distance_km, "ready_by": o.ready_by, "line": labels.get(o.request_line_id)}
                      for o in orders]
     changes = [c | {"place_name": names.get(c["place_id"], "?"), "line": labels.get(c["request_line_id"]),

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from makernet.messages import render_words
 from makernet.models.base import utcnow
 from makernet.models.plans import PlanningRule, PlanRun
 from makernet.services.shapes import Count, Day, Departement, Id, Stamp, TypedDict
@@ -32,7 +33,7 @@ class PlanChange(TypedDict):
     quantity: Annotated[Count, Field(description="the units concerned")]
     what: Annotated[Literal["proposé", "accepté automatiquement", "retiré", "libéré"], Field(description=(
         "proposed, accepted at once by an auto-accepting place, withdrawn, or units not begun released"))]
-    why: Annotated[str, Field(description="the reasons, in words")]
+    why: Annotated[str, Field(description="the reasons, in the caller's language")]
 
 
 class Unplanned(TypedDict):
@@ -40,7 +41,7 @@ class Unplanned(TypedDict):
 
     line_id: Annotated[Id, Field(description="the request line")]
     quantity: Annotated[Count, Field(description="units left without a place")]
-    reason: Annotated[str, Field(description="why, in words")]
+    reason: Annotated[str, Field(description="why, in the caller's language")]
 
 
 class Held(TypedDict):
@@ -51,7 +52,7 @@ class Held(TypedDict):
     quantity: Annotated[Count, Field(description="units held")]
     start: Annotated[Day | None, Field(description="the day the place would start them")]
     on_time: Annotated[bool, Field(description="they would be ready by the date needed")]
-    reason: Annotated[str, Field(description="why held, in words")]
+    reason: Annotated[str, Field(description="why held, in the caller's language")]
 
 
 STEPS = ("reading", "solving", "writing")   # a run's steps, told as it goes
@@ -166,6 +167,14 @@ def plan_run_view(run: PlanRun, silent_after: float | None = None) -> PlanRunVie
         "strategy": run.strategy, "trigger": run.trigger, "reason": run.reason,
         "territory": run.territory, "proposed_units": run.proposed_units,
         "unplanned_units": run.unplanned_units, "held_units": run.held_units, "seconds": run.seconds,
-        "changes": run.changes, "unplanned": run.unplanned, "held": run.held,
+        "changes": [_said(c, "why") for c in run.changes], "unplanned": [_said(u, "reason") for u in run.unplanned],
+        "held": [_said(h, "reason") for h in run.held],
         "created_at": run.created_at.isoformat(),
         "finished_at": run.finished_at.isoformat() if run.finished_at else None}
+
+
+def _said(entry: dict, key: str) -> dict:
+    """A run's change, held or left-over line with its reasons (`key`) in the reader's language: said from its
+    words where the run kept them, else the text it kept (runs made before)."""
+    return {name: value for name, value in entry.items() if name != "words"} | {
+        key: render_words(entry.get("words"), entry.get(key, ""))}

@@ -17,6 +17,7 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from makernet.db import Transaction, among
+from makernet.domain.explanations import stored
 from makernet.domain.planning import RELEASE_DAYS, day_of
 from makernet.errors import Conflict, InvalidInput, MakerNetError, NotFound
 from makernet.models import AuditEntry, Organisation, Place, Request, RequestLine, WorkOrder
@@ -194,7 +195,7 @@ def _write_all(ctx: Context, tx: Transaction, run: PlanRun, proposals: tuple[Pro
         what = "accepté automatiquement" if order.place_id in automatic and _auto_accept(ctx, tx, order) else "proposé"
         accepting += perf_counter() - started
         changes.append({"work_order_id": order.id, "request_line_id": order.request_line_id, "place_id": order.place_id,
-                        "quantity": order.quantity, "what": what, "why": proposal.explanation})
+                        "quantity": order.quantity, "what": what, "why": order.explanation, "words": order.explanation_words})
     return withdrawn + changes, accepting
 
 
@@ -215,9 +216,9 @@ def _work_orders(s: Session, run: PlanRun, proposals: tuple[Proposal, ...],
         orders.append((proposal, WorkOrder(
             request_line_id=proposal.line_id, place_id=proposal.place_id, design_version_id=proposal.design_version_id,
             quantity=quantity, reason="proposé par le planificateur", created_by=run.created_by, plan_run_id=run.id,
-            explanation=proposal.explanation, distance_km=proposal.distance_km,
-            ready_by=day_of(proposal.ready_day, today) if proposal.ready_day is not None else None,
-            due_by=day_of(proposal.last_day, today))))
+            explanation=proposal.explanation, explanation_words=stored(proposal.words),
+            distance_km=proposal.distance_km, due_by=day_of(proposal.last_day, today),
+            ready_by=day_of(proposal.ready_day, today) if proposal.ready_day is not None else None)))
     return orders
 
 
