@@ -64,6 +64,9 @@ SENTENCES = {
     "explain.released": N_("Unités non commencées reprises à %(place)s : %(reason)s"),
     "explain.released_late": N_("Unités non commencées reprises à %(place)s : %(reason)s ; elles n'y seraient plus "
                                 "prêtes à temps"),
+    "explain.proposed": N_("proposé par le planificateur"),
+    "explain.withdrawn_nearer_order": N_("retirée, restée sans réponse : proposée à une place plus proche du "
+                                         "demandeur (%(km)s km au lieu de %(was_km)s km)"),
     "explain.no_design": N_("Aucune version de l'article n'est validée pour ce type de demandeur."),
     "explain.no_machine": N_("Aucune place active n'a de machine disponible pour cet article."),
     "explain.all_kept_off": N_("Aucune place qui fait cet article ne peut prendre cette ligne :"),
@@ -71,6 +74,8 @@ SENTENCES = {
     "explain.no_material": N_("Matière insuffisante dans les places qui font cet article."),
     "explain.no_capacity": N_("Capacité des places épuisée sur l'horizon de planification."),
 }
+
+PROPOSED: Words = (("explain.proposed", {}),)   # the reason a work order the planner proposed gives
 
 # why a nearer place got none of a line
 WHY = {

@@ -22,6 +22,8 @@ class WorkOrder(SQLModel, table=True):
     units_rejected: int = 0
     status: str = Field(default="proposed", max_length=20, index=True)
     reason: str = Field(default="", max_length=1000)   # why proposed / why declined
+    # the planner's own reasons as words (domain.explanations), said in the reader's language; None: as `reason` says
+    reason_words: list | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     created_by: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(default_factory=utcnow)
     decided_at: datetime | None = None

@@ -44,7 +44,9 @@ def test_a_proposal_s_reasons_in_french_on_the_pages_and_in_english_for_an_engli
     assert words and words[0][0] == "explain.units" and french_text.startswith("30 unités sur 30 à planifier")
 
     # the API, in English (the test client's language) and in French
-    english = api.ok("get", f"/work-orders/{order_id}", COORDINATOR)["explanation"]
+    answer = api.ok("get", f"/work-orders/{order_id}", COORDINATOR)
+    english = answer["explanation"]
+    assert answer["reason"] == "proposed by the planner"
     needed = date.today() + timedelta(days=6)
     assert english.startswith("30 units of the 30 left to plan on this line (Visière de protection)")
     assert f"for a need on {needed.strftime('%b')} {needed.day}: on time." in english
@@ -53,6 +55,7 @@ def test_a_proposal_s_reasons_in_french_on_the_pages_and_in_english_for_an_engli
     answer = api.client.get(f"/api/v1/work-orders/{order_id}", headers={
         "Authorization": f"Bearer {api.token(COORDINATOR)}", "Accept-Language": "fr"})
     assert answer.get_json()["explanation"] == french_text
+    assert answer.get_json()["reason"] == "proposé par le planificateur"
     assert f"pour un besoin le {needed.strftime('%d/%m')} : à temps." in french_text
 
     # the pages: French by default, English once the reader switches

@@ -1,5 +1,5 @@
-"""the planner's explanation of a work order as words (codes and values), said in the reader's language; orders
-proposed before keep their French text
+"""the planner's explanation of a work order, and the reason the planner gives for it, as words (codes and values),
+said in the reader's language; orders proposed before keep their French text
 
 Revision ID: 0022_explanation_words
 Revises: 0021_work_due_by
@@ -15,7 +15,9 @@ depends_on = None
 
 def upgrade() -> None:
     op.add_column("workorder", sa.Column("explanation_words", sa.JSON(), nullable=True))
+    op.add_column("workorder", sa.Column("reason_words", sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
-    op.execute("ALTER TABLE workorder DROP COLUMN explanation_words")   # in place on SQLite too (3.35 and later)
+    for column in ("reason_words", "explanation_words"):   # in place on SQLite too (3.35 and later)
+        op.execute(f"ALTER TABLE workorder DROP COLUMN {column}")

@@ -43,7 +43,7 @@ def work_order_view(s: Session, order: WorkOrder, fresh: bool = True) -> WorkOrd
         "item_id": line.item_id, "place_id": order.place_id, "design_version_id": order.design_version_id,
         "quantity": order.quantity, "accepted_quantity": order.accepted_quantity,
         "units_made": order.units_made, "units_rejected": order.units_rejected,
-        "status": order.status, "reason": order.reason, "plan_run_id": order.plan_run_id,
+        "status": order.status, "reason": render_words(order.reason_words, order.reason), "plan_run_id": order.plan_run_id,
         "explanation": render_words(order.explanation_words, order.explanation), "distance_km": order.distance_km,
         "ready_by": order.ready_by.isoformat() if order.ready_by else None,
     }

@@ -143,15 +143,14 @@ def withdraw_replaced(s: Session, proposals: tuple[Proposal, ...],
             continue
         order = s.get(WorkOrder, proposal.replaces)   # withdrawn only while it waits ("proposed": states.py)
         place = s.get(Place, order.place_id) if order is not None else None
-        km = f"{proposal.distance_km:.0f} km au lieu de {order.distance_km or 0:.0f} km" if order else ""
+        km = {"km": round(proposal.distance_km), "was_km": round(order.distance_km or 0)} if order else {}
+        why = (("explain.withdrawn_nearer_order", km),)
         if order is None or place is None or order.quantity != proposal.quantity or move(
                 s, WorkOrder, WorkOrderStatus, order.id, "withdraw", user_id=user_id, decided_at=utcnow(),
-                note=f"proposée plus près ({km})",
-                reason=f"retirée, restée sans réponse : proposée à une place plus proche du demandeur ({km})") is None:
+                note=french(why), reason=french(why), reason_words=stored(why)) is None:
             continue
         kept.append(proposal)
-        changes.append(_withdrawn(place, order, "explain.withdrawn_nearer", {
-            "km": round(proposal.distance_km), "was_km": round(order.distance_km or 0)}))
+        changes.append(_withdrawn(place, order, "explain.withdrawn_nearer", km))
     return tuple(kept), changes
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from makernet.db import Transaction, among
-from makernet.domain.explanations import stored
+from makernet.domain.explanations import PROPOSED, french, stored
 from makernet.domain.planning import RELEASE_DAYS, day_of
 from makernet.errors import Conflict, InvalidInput, MakerNetError, NotFound
 from makernet.models import AuditEntry, Organisation, Place, Request, RequestLine, WorkOrder
@@ -215,8 +215,8 @@ def _work_orders(s: Session, run: PlanRun, proposals: tuple[Proposal, ...],
         left[proposal.line_id] -= quantity
         orders.append((proposal, WorkOrder(
             request_line_id=proposal.line_id, place_id=proposal.place_id, design_version_id=proposal.design_version_id,
-            quantity=quantity, reason="proposé par le planificateur", created_by=run.created_by, plan_run_id=run.id,
-            explanation=proposal.explanation, explanation_words=stored(proposal.words),
+            quantity=quantity, reason=french(PROPOSED), reason_words=stored(PROPOSED), created_by=run.created_by,
+            plan_run_id=run.id, explanation=proposal.explanation, explanation_words=stored(proposal.words),
             distance_km=proposal.distance_km, due_by=day_of(proposal.last_day, today),
             ready_by=day_of(proposal.ready_day, today) if proposal.ready_day is not None else None)))
     return orders
