@@ -67,6 +67,13 @@ SENTENCES = {
     "explain.proposed": N_("proposé par le planificateur"),
     "explain.withdrawn_nearer_order": N_("retirée, restée sans réponse : proposée à une place plus proche du "
                                          "demandeur (%(km)s km au lieu de %(was_km)s km)"),
+    "explain.run_manual": N_("lancé par la coordination"),
+    "explain.run_daily": N_("passage quotidien du matin"),
+    "explain.run_pin": N_("Ligne %(line)s épinglée à %(place)s"),
+    "explain.run_forbid": N_("Ligne %(line)s interdite pour %(place)s"),
+    "explain.run_taken_back_one": N_("Ordre %(work_order_id)s : 1 unité reprise par la coordination : %(reason)s"),
+    "explain.run_taken_back": N_("Ordre %(work_order_id)s : %(units)s unités reprises par la coordination : "
+                                 "%(reason)s"),
     "explain.no_design": N_("Aucune version de l'article n'est validée pour ce type de demandeur."),
     "explain.no_machine": N_("Aucune place active n'a de machine disponible pour cet article."),
     "explain.all_kept_off": N_("Aucune place qui fait cet article ne peut prendre cette ligne :"),

@@ -22,6 +22,8 @@ class PlanRun(SQLModel, table=True):
     strategy: str = Field(default="planner", max_length=20)   # planner, baseline
     trigger: str = Field(max_length=20)        # manual, decline, partial, printer_down, stock_out, place_out
     reason: str = Field(default="", max_length=1000)
+    # the same as words where MakerNet composed it (domain.explanations), said in the reader's language
+    reason_words: list | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     territory: list[str] = Field(default_factory=list, sa_column=json_column())
     proposed_units: int = 0
     unplanned_units: int = 0

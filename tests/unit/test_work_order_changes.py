@@ -40,9 +40,10 @@ def test_a_coordinator_brings_accepted_work_down_and_the_units_not_begun_are_pla
     (again,) = proposed(api)
     assert again["quantity"] == 15 and again["request_line_id"] == order["request_line_id"]
     run = api.ok("get", "/plans", COORDINATOR)[0]
-    assert run["trigger"] == "taken_back" and f"Ordre {order['id']} : 15 unités reprises" in run["reason"]
+    assert run["trigger"] == "taken_back" and run["reason"] == (   # in the caller's language (English here)
+        f"Work order {order['id']}: 15 units taken back by the coordination: la mairie de Surgères en fera une partie")
     # the place is not taken for one that refused part of the line: the planner may still turn to it
-    assert LA_ROCHELLE + " (n'a accepté" not in again["explanation"]
+    assert LA_ROCHELLE + " (accepted only part" not in again["explanation"]
 
 
 def test_calling_off_accepted_work_keeps_the_plates_begun_and_re_plans_the_rest(app, api) -> None:  # noqa: ANN001

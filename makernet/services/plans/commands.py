@@ -23,6 +23,7 @@ from makernet.services.transitions import move
 from makernet.services.plans.views import PlanRunProgress, PlanRunResult, RuleResult, RuleView, Withdrawal
 
 MAX_RELEASE_DAYS = 120
+BY_COORDINATION = (("explain.run_manual", {}),)   # a coordinator's run, as its reason reads
 
 
 def start_plan(ctx: Context, actor: Actor, *, strategy: str = "planner", today: date | None = None,
@@ -36,7 +37,7 @@ def start_plan(ctx: Context, actor: Actor, *, strategy: str = "planner", today: 
     """
     _check_release(actor, release_days)
     return start(ctx, wait=False, territory=territory_scope(actor), trigger="manual", user_id=actor.user_id,
-                 reason="lancé par la coordination", today=today, strategy=strategy, release_days=release_days)
+                 reason=BY_COORDINATION, today=today, strategy=strategy, release_days=release_days)
 
 
 def run_plan(ctx: Context, actor: Actor, *, strategy: str = "planner", today: date | None = None,
@@ -44,7 +45,7 @@ def run_plan(ctx: Context, actor: Actor, *, strategy: str = "planner", today: da
     """The same run made at once in this process, its result returned (the simulator, the benchmarks, tests)."""
     _check_release(actor, release_days)
     return propose(ctx, user_id=actor.user_id, territory=territory_scope(actor), trigger="manual",
-                   reason="lancé par la coordination", today=today, strategy=strategy, release_days=release_days)
+                   reason=BY_COORDINATION, today=today, strategy=strategy, release_days=release_days)
 
 
 def _check_release(actor: Actor, release_days: int | None) -> None:
@@ -76,9 +77,8 @@ def add_rule(ctx: Context, actor: Actor, *, kind: str, request_line_id: int, pla
         s.add(rule)
         s.flush()
         changes = _release_for_rule(s, rule, actor.user_id)
-        words = "épinglée à" if kind == "pin" else "interdite pour"
         run = open_run(s, ctx.settings.plan_run_timeout, wait=True, territory=territory_scope(actor), trigger="rule",
-                       reason=f"Ligne {line.id} {words} {place.name}", user_id=actor.user_id, strategy="planner",
+                       reason=((f"explain.run_{kind}", {"line": line.id, "place": place.name}),), user_id=actor.user_id, strategy="planner",
                        today=today or date.today(), line_ids={line.id}, release_days=RELEASE_DAYS, changes=changes)
         post(ctx, tx, run.id)
         return rule_view(rule) | {"plan_run": plan_run_progress(run)}

@@ -15,7 +15,6 @@ from sqlmodel import Session, select
 from makernet.models import BomLine, Machine, Material, WorkOrder
 from makernet.services.context import Context
 from makernet.services.events import PrintersWentDown, StockDropped, WorkRefused, WorkTakenBack
-from makernet.services.planning.operations import units_taken_back
 from makernet.services.plans.worker import replan_lines
 from makernet.services.stock.operations import level_of
 
@@ -64,7 +63,8 @@ def replan_refused_work(ctx: Context, event: WorkRefused) -> None:
 def replan_taken_back_work(ctx: Context, event: WorkTakenBack) -> None:
     """Units a coordinator took back from a place are planned again at once."""
     replan_lines(ctx, {event.request_line_id}, "taken_back",
-                 f"Ordre {event.work_order_id} : {units_taken_back(event.units)} par la coordination : {event.why}",
+                 ((f"explain.run_taken_back{'_one' if event.units == 1 else ''}",
+                   {"work_order_id": event.work_order_id, "units": event.units, "reason": event.why}),),
                  user_id=event.user_id, today=event.today)
 
 

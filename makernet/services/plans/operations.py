@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
-from makernet.domain.explanations import french, stored
+from makernet.domain.explanations import Words, french, stored
 from makernet.domain.planning import day_of, day_offset
 from makernet.domain.production import QueuedPlate, beyond_capacity
 from makernet.domain.states import JobStatus, WorkOrderStatus
@@ -51,7 +51,7 @@ def overlap(key: str, other: str) -> bool:
 
 
 def open_run(s: Session, silent_after: float, *, wait: bool, territory: tuple[str, ...] | None, trigger: str,
-             reason: str, user_id: int | None, strategy: str, today: date, line_ids: set[int] | None,
+             reason: str | Words, user_id: int | None, strategy: str, today: date, line_ids: set[int] | None,
              release_days: int | None, changes: list[dict] | None = None) -> PlanRun:
     """Record a run in its territory's turn: queued, or waiting behind the run in progress (`wait`), else refused."""
     take_turns(s, silent_after)
@@ -59,7 +59,9 @@ def open_run(s: Session, silent_after: float, *, wait: bool, territory: tuple[st
     busy = in_the_way(s, key)
     if busy is not None and not wait:
         raise Conflict("plans.run_in_progress", id=busy.id)
-    run = PlanRun(status="waiting" if busy else "queued", strategy=strategy, trigger=trigger, reason=reason[:1000],
+    words = None if isinstance(reason, str) else tuple((code, dict(values)) for code, values in reason)
+    run = PlanRun(status="waiting" if busy else "queued", strategy=strategy, trigger=trigger,
+                  reason=(french(words) if words else str(reason))[:1000], reason_words=stored(words) if words else None,
                   territory=list(territory or ()), territory_key=key, plan_day=today, release_days=release_days,
                   line_ids=sorted(line_ids) if line_ids is not None else None, changes=list(changes or []),
                   created_by=user_id)

@@ -164,7 +164,7 @@ def plan_run_view(run: PlanRun, silent_after: float | None = None) -> PlanRunVie
     """A planner run as plain data: how far it has gone, what triggered it, what it proposed and changed, held and
     left."""
     return plan_run_progress(run, silent_after) | {  # type: ignore[return-value]
-        "strategy": run.strategy, "trigger": run.trigger, "reason": run.reason,
+        "strategy": run.strategy, "trigger": run.trigger, "reason": render_words(run.reason_words, run.reason),
         "territory": run.territory, "proposed_units": run.proposed_units,
         "unplanned_units": run.unplanned_units, "held_units": run.held_units, "seconds": run.seconds,
         "changes": [_said(c, "why") for c in run.changes], "unplanned": [_said(u, "reason") for u in run.unplanned],

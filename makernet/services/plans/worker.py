@@ -17,7 +17,7 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from makernet.db import Transaction, among
-from makernet.domain.explanations import PROPOSED, french, stored
+from makernet.domain.explanations import PROPOSED, Words, french, stored
 from makernet.domain.planning import RELEASE_DAYS, day_of
 from makernet.errors import Conflict, InvalidInput, MakerNetError, NotFound
 from makernet.models import AuditEntry, Organisation, Place, Request, RequestLine, WorkOrder
@@ -43,7 +43,7 @@ TRIGGERS = ("manual", "daily", "decline", "partial", "printer_down", "stock_out"
 STRATEGIES = {"planner": plan, "baseline": plan_baseline}
 
 
-def start(ctx: Context, *, wait: bool, territory: tuple[str, ...] | None, trigger: str, reason: str = "",
+def start(ctx: Context, *, wait: bool, territory: tuple[str, ...] | None, trigger: str, reason: str | Words = "",
           user_id: int | None = None, line_ids: set[int] | None = None, today: date | None = None,
           strategy: str = "planner", release_days: int | None = RELEASE_DAYS) -> PlanRunProgress:
     """Record a run in its territory's turn and post it to a worker: how far it is (queued, or waiting if `wait`)."""
@@ -63,7 +63,7 @@ def check_strategy(strategy: str) -> None:
 
 
 def propose(ctx: Context, *, user_id: int | None, territory: tuple[str, ...] | None, trigger: str,
-            reason: str = "", line_ids: set[int] | None = None, today: date | None = None,
+            reason: str | Words = "", line_ids: set[int] | None = None, today: date | None = None,
             strategy: str = "planner", changes: list[dict] | None = None,
             release_days: int | None = RELEASE_DAYS) -> PlanRunResult:
     """Run the planner now, in this process, on open lines and write its proposals as work orders at once.
@@ -253,7 +253,7 @@ def plan_daily(ctx: Context, today: date | None = None) -> list[PlanRunProgress]
     with ctx.db.reading() as s:
         territories = sorted({tuple(sorted(o.territory)) for o in s.exec(
             select(Organisation).where(Organisation.kind == "coordination")).all() if o.territory})
-    return [start(ctx, wait=True, territory=territory, trigger="daily", reason="passage quotidien du matin",
+    return [start(ctx, wait=True, territory=territory, trigger="daily", reason=(("explain.run_daily", {}),),
                   today=today) for territory in territories or [None]]
 
 
@@ -291,7 +291,7 @@ def replan_place(ctx: Context, place_id: int, reason: str, trigger: str = "print
         return plan_run_progress(run)
 
 
-def replan_lines(ctx: Context, line_ids: set[int], trigger: str, reason: str, user_id: int | None = None,
+def replan_lines(ctx: Context, line_ids: set[int], trigger: str, reason: str | Words, user_id: int | None = None,
                  today: date | None = None) -> PlanRunProgress:
     """Plan again lines whose work a place refused (declined, accepted only in part) or a coordinator took back."""
     with ctx.db.reading() as s:
