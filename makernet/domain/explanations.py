@@ -67,6 +67,9 @@ SENTENCES = {
     "explain.proposed": N_("proposé par le planificateur"),
     "explain.withdrawn_nearer_order": N_("retirée, restée sans réponse : proposée à une place plus proche du "
                                          "demandeur (%(km)s km au lieu de %(was_km)s km)"),
+    "explain.refused_partial": N_("acceptée en partie : %(accepted)s sur %(quantity)s"),
+    "explain.refused_decline": N_("refusée : %(reason)s"),
+    "explain.run_refused": N_("Proposition %(work_order_id)s"),
     "explain.run_manual": N_("lancé par la coordination"),
     "explain.run_daily": N_("passage quotidien du matin"),
     "explain.run_pin": N_("Ligne %(line)s épinglée à %(place)s"),

@@ -15,6 +15,7 @@ from datetime import date
 from typing import Protocol, TypeVar
 
 from makernet.db import Transaction
+from makernet.domain.explanations import Words
 
 
 class Event:
@@ -67,7 +68,7 @@ class WorkRefused(Event):
     work_order_id: int
     request_line_id: int
     trigger: str          # "decline" or "partial"
-    what: str             # how the refusal reads in the planner run's reason
+    what: Words           # how the refusal reads (domain.explanations): in the run's reason, in what the coordination is told
     user_id: int | None
     today: date | None = None
 

@@ -12,8 +12,9 @@ from sqlmodel import select
 
 from makernet.domain.explanations import SENTENCES, french, stored
 from makernet.messages import render_words
-from makernet.models import DesignVersion, WorkOrder
-from tests.support.api import CARE_HOME, COORDINATOR, ApiClient
+from makernet.models import DesignVersion, Notification, User, WorkOrder
+from tests.support.api import CARE_HOME, COORDINATOR, OPERATOR, OTHER_OPERATOR, ApiClient
+from tests.support.notices import run_tell_tasks
 from tests.support.pages import Pages, text_of
 from tests.support.runs import run_posted_plans
 
@@ -87,13 +88,31 @@ def test_an_order_proposed_before_words_were_kept_shows_its_french_text(app, api
     assert api.ok("get", f"/work-orders/{order_id}", COORDINATOR)["explanation"] == "Raisons d'avant."
 
 
+def test_a_decline_reads_in_the_coordinator_s_language_in_the_run_and_in_what_they_are_told(app, api) -> None:  # noqa: ANN001
+    with app.extensions["makernet"].db.transaction() as tx:
+        tx.session.execute(update(User).where(User.email == COORDINATOR).values(locale="en"))
+    run = planned_visors(api, app, 20)
+    order = next(o for o in api.ok("get", "/work-orders", COORDINATOR) if o["id"] == run["changes"][0]["work_order_id"])
+    place = next(p["name"] for p in api.ok("get", "/places", COORDINATOR) if p["id"] == order["place_id"])
+    operator = {"FabLab La Rochelle": OPERATOR, "Fab-lab de l'Aunis": OTHER_OPERATOR}[place]
+    api.ok("post", f"/work-orders/{order['id']}/decline", operator, json={"reason": "plus de PETG"})
+    assert run_posted_plans(app) == ["done"]
+    again = api.ok("get", "/plans", COORDINATOR)[0]
+    assert again["trigger"] == "decline" and again["reason"] == f"Proposal {order['id']} declined: plus de PETG"
+    run_tell_tasks(app)
+    with app.extensions["makernet"].db.reading() as s:
+        [told] = s.exec(select(Notification).join(User, User.id == Notification.user_id).where(
+            User.email == COORDINATOR, Notification.kind == "work_refused")).all()
+    assert "declined: plus de PETG" in told.body and "refusée" not in told.body
+
+
 @pytest.mark.parametrize("locale", ["fr", "en"])
 def test_every_sentence_is_said_whole_in_each_language(app, locale: str) -> None:  # noqa: ANN001
     values = {"quantity": 1200, "total": 1500, "item": "Visière", "km": 41, "place": "Lieu", "daily": 80,
               "backlog": 0, "machines": 4, "needed_day": date(2020, 3, 20), "ready_day": date(2020, 3, 19),
               "arrival_day": date(2020, 3, 20), "delivery_days": [date(2020, 3, 19), date(2020, 3, 21)],
               "priority": "care_staff", "why": "runs_full", "nearer": "Autre lieu", "start_day": date(2020, 3, 23),
-              "reason": "imprimante en panne", "was_km": 61, "line": 12, "work_order_id": 7, "units": 3}
+              "reason": "imprimante en panne", "was_km": 61, "line": 12, "work_order_id": 7, "units": 3, "accepted": 15}
     with app.test_request_context("/api/v1/plans", headers={"Accept-Language": locale}):
         for code, sentence in SENTENCES.items():
             words = ((code, {name: values[name] for name in _placeholders(sentence)}),)

@@ -92,7 +92,7 @@ def test_work_proposed_tells_the_places_operators_with_the_page_to_answer_on(app
     run_tell_tasks(app)
     [declined] = [n for n in received(app, COORDINATOR) if n.kind == "work_refused"]
     assert declined.subject == f"FabLab La Rochelle a décliné l'ordre n° {order['id']}"
-    assert "plus de PETG" in declined.body
+    assert "plus de PETG" in declined.body and ": refusée : plus de PETG." in declined.body
     # the rest planned again went to the other fab-lab: it is told of its proposal, never of the decline
     assert [n.kind for n in received(app, OTHER_OPERATOR)] == ["work_proposed"]
 

@@ -53,7 +53,7 @@ def test_a_partial_acceptance_of_work_allocated_by_hand_re_plans_the_rest(app, a
     (rest,) = proposed(api)
     assert rest["quantity"] == 5 and rest["place_id"] == place_named(app, AUNIS) and rest["plan_run_id"]
     run = api.ok("get", "/plans", COORDINATOR)[0]
-    assert run["trigger"] == "partial" and "acceptée en partie : 15 sur 20" in run["reason"]
+    assert run["trigger"] == "partial" and run["reason"] == f"Proposal {order['id']} accepted in part: 15 of 20"
 
 
 def test_a_decline_of_work_allocated_by_hand_re_plans_it_saying_the_place_declined(app, api) -> None:  # noqa: ANN001

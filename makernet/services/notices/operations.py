@@ -9,6 +9,7 @@ from datetime import datetime
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlmodel import Session, select
 
+from makernet.domain.explanations import stored
 from makernet.messages import current_locale, written
 from makernet.models import (Delivery, DeliveryLine, Item, Machine, Material, Organisation, Place, PlanRun, Request,
                              RequestLine, SupplyRequest, User, WorkOrder)
@@ -124,7 +125,7 @@ def _refused(s: Session, event: WorkRefused) -> list[Told]:
     organisation = s.get(Organisation, request.organisation_id)
     return [Told("work_refused", f"work_order:{order.id}:{event.trigger}", {
         "place": place.name, "answer": event.trigger, "work_order_id": order.id,
-        "item": s.get(Item, line.item_id).name, "request_id": request.id, "what": event.what},
+        "item": s.get(Item, line.item_id).name, "request_id": request.id, "what": stored(event.what)},
         f"/requests/{request.id}", coordinators_of(s, organisation.departement))]
 
 

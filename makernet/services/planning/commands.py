@@ -73,8 +73,8 @@ def accept_work_order(ctx: Context, actor: Actor, work_order_id: int, quantity: 
         start_work_order(ctx, tx, order)
         record(ctx, tx, WorkAccepted(order.id, quantity))
         if quantity < order.quantity:
-            record(ctx, tx, WorkRefused(order.id, order.request_line_id, "partial",
-                                        f"acceptée en partie : {quantity} sur {order.quantity}", actor.user_id, today))
+            record(ctx, tx, WorkRefused(order.id, order.request_line_id, "partial", (("explain.refused_partial", {
+                "accepted": quantity, "quantity": order.quantity}),), actor.user_id, today))
         return work_order_view(tx.session, order)
 
 
@@ -88,8 +88,8 @@ def decline_work_order(ctx: Context, actor: Actor, work_order_id: int, reason: s
         if move(tx.session, WorkOrder, WorkOrderStatus, order.id, "decline", user_id=actor.user_id,
                 note=reason, reason=reason.strip(), decided_at=utcnow()) is None:
             raise Conflict("work_order.not_declinable", id=work_order_id, status=order.status)
-        record(ctx, tx, WorkRefused(order.id, order.request_line_id, "decline", f"refusée : {reason.strip()}",
-                                    actor.user_id, today))
+        record(ctx, tx, WorkRefused(order.id, order.request_line_id, "decline",
+                                    (("explain.refused_decline", {"reason": reason.strip()}),), actor.user_id, today))
         return work_order_view(tx.session, order)
 
 

@@ -56,7 +56,8 @@ def replan_after_stock_drop(ctx: Context, event: StockDropped) -> None:
 
 def replan_refused_work(ctx: Context, event: WorkRefused) -> None:
     """Work a place refused, wholly or in part, is planned again elsewhere at once (the planner's or by hand)."""
-    replan_lines(ctx, {event.request_line_id}, event.trigger, f"Proposition {event.work_order_id} {event.what}",
+    replan_lines(ctx, {event.request_line_id}, event.trigger,
+                 (("explain.run_refused", {"work_order_id": event.work_order_id}),) + event.what,
                  user_id=event.user_id, today=event.today)
 
 
