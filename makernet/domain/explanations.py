@@ -70,6 +70,10 @@ SENTENCES = {
     "explain.refused_partial": N_("acceptée en partie : %(accepted)s sur %(quantity)s"),
     "explain.refused_decline": N_("refusée : %(reason)s"),
     "explain.run_refused": N_("Proposition %(work_order_id)s"),
+    "explain.place_out": N_("%(place)s se retire : %(reason)s"),
+    "explain.printers_down": N_("imprimante hors service : %(printers)s"),
+    "explain.stock_out": N_("rupture de %(material)s : %(level)s %(unit)s en stock pour %(needed)s %(unit)s de travail "
+                            "accepté ou proposé"),
     "explain.run_manual": N_("lancé par la coordination"),
     "explain.run_daily": N_("passage quotidien du matin"),
     "explain.run_pin": N_("Ligne %(line)s épinglée à %(place)s"),
@@ -123,13 +127,32 @@ def stored(words: Words) -> list[list]:
 def _stored(value: object) -> object:
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, Mapping):
+        return {name: _stored(item) for name, item in value.items()}
     return [_stored(item) for item in value] if isinstance(value, (list, tuple)) else value
 
 
+def words_of(value: object) -> Words | None:
+    """Words given as words (tuples, or lists as JSON and a task's arguments carry them); None for a text."""
+    if isinstance(value, str) or not isinstance(value, (list, tuple)) or not value or not all(
+            isinstance(part, (list, tuple)) and len(part) == 2 and part[0] in SENTENCES and isinstance(part[1], Mapping)
+            for part in value):
+        return None
+    return tuple((code, dict(values)) for code, values in value)
+
+
+def said(value: str | Words) -> str:
+    """A reason as French text, whether given as a text or as words."""
+    words = words_of(value)
+    return french(words) if words else str(value)
+
+
 def _said(name: str, value: object) -> str:
+    if (words := words_of(value)) is not None:   # a part in words of its own
+        return french(words)
     if name in NAMED:
         return NAMED[name].get(str(value), str(value))
     if name.endswith(("_day", "_days")):
         days = value if isinstance(value, (list, tuple)) else [value]
         return ", ".join(day.strftime("%d/%m") if isinstance(day, date) else str(day) for day in days)
-    return str(value)
+    return ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)

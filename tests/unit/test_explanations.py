@@ -112,7 +112,7 @@ def test_every_sentence_is_said_whole_in_each_language(app, locale: str) -> None
               "backlog": 0, "machines": 4, "needed_day": date(2020, 3, 20), "ready_day": date(2020, 3, 19),
               "arrival_day": date(2020, 3, 20), "delivery_days": [date(2020, 3, 19), date(2020, 3, 21)],
               "priority": "care_staff", "why": "runs_full", "nearer": "Autre lieu", "start_day": date(2020, 3, 23),
-              "reason": "imprimante en panne", "was_km": 61, "line": 12, "work_order_id": 7, "units": 3, "accepted": 15}
+              "reason": "imprimante en panne", "was_km": 61, "line": 12, "work_order_id": 7, "units": 3, "accepted": 15, "printers": ["Prusa 1", "Prusa 2"], "material": "PETG", "level": 200, "unit": "g", "needed": 900}
     with app.test_request_context("/api/v1/plans", headers={"Accept-Language": locale}):
         for code, sentence in SENTENCES.items():
             words = ((code, {name: values[name] for name in _placeholders(sentence)}),)

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from sqlalchemy import func
 from sqlmodel import select
 
+from makernet.domain.explanations import said
 from makernet.models import Job, Machine, Material, Place, StockEntry, WorkOrder
 from makernet.models.plans import PlanRun
 from makernet.services import fleet, plans, production
@@ -63,13 +64,16 @@ def test_a_printer_going_down_re_plans_the_places_waiting_proposals_once(app, ap
     assert len(posted) == 1
     place_id, reason, trigger = posted[0]
     assert (place_id, trigger) == (order["place_id"], "printer_down")
-    assert "imprimante hors service" in reason
+    assert reason[0][0] == "explain.printers_down" and said(reason).startswith("imprimante hors service : ")
     fleet.poll_machines(ctx, [machine])
     assert ctx.tasks.take("replan_place") == []            # still down: not posted again
 
     run = run_posted(app, posted[0])
     assert status_of(app, order["id"]) == "cancelled"
-    assert run["trigger"] == "printer_down" and run["reason"] == reason
+    assert run["trigger"] == "printer_down" and run["reason"].endswith(": OctoPrint 1")
+    with ctx.db.reading() as s:   # kept as words, and in French
+        kept = s.get(PlanRun, run["id"])
+        assert (kept.reason, kept.reason_words) == ("imprimante hors service : OctoPrint 1", reason)
     assert any(c["what"] == "retiré" and c["work_order_id"] == order["id"] for c in run["changes"])
     with ctx.db.reading() as s:
         again = s.exec(select(WorkOrder).where(WorkOrder.request_line_id == order["request_line_id"],
@@ -77,7 +81,7 @@ def test_a_printer_going_down_re_plans_the_places_waiting_proposals_once(app, ap
     assert sum(o.quantity for o in again) == order["quantity"]   # planned again, with the capacity left
     # the coordinator reads what changed and why
     runs = api.ok("get", "/plans", COORDINATOR)
-    assert runs[0]["trigger"] == "printer_down" and runs[0]["reason"] == reason
+    assert runs[0]["trigger"] == "printer_down" and runs[0]["reason"] == "printer out of service: OctoPrint 1"
 
 
 def test_a_printer_found_unreachable_when_a_plate_is_sent_re_plans_the_waiting_proposals(app, api, printer):  # noqa: ANN001
@@ -118,7 +122,7 @@ def test_scrapping_material_the_proposals_need_re_plans_them(app, api):  # noqa:
            json={"material_id": material, "quantity": level - 20, "reason": "bobines humides"})
     posted = ctx.tasks.take("replan_place")
     assert [(p, t) for p, _, t in posted] == [(place_id, "stock_out")]
-    assert "rupture" in posted[0][1]
+    assert said(posted[0][1]) == "rupture de Filament PLA : 10 g en stock pour 1000 g de travail accepté ou proposé"
     run = run_posted(app, posted[0])
     assert status_of(app, order["id"]) == "cancelled"
     assert run["trigger"] == "stock_out"

@@ -125,7 +125,7 @@ def withdraw_place(ctx: Context, actor: Actor, place_id: int, reason: str, today
             raise Conflict("plans.place_already_stopped", place=place.name)
         s.execute(update(Place).where(Place.id == place.id).values(active=False))
         record(ctx, tx, PlaceStopped(place.id, reason.strip(), actor.user_id))
-    run = replan_place(ctx, place_id, f"{place.name} se retire : {reason.strip()}", "place_out", today, actor.user_id)
+    run = replan_place(ctx, place_id, (("explain.place_out", {"place": place.name, "reason": reason.strip()}),), "place_out", today, actor.user_id)
     return {"place_id": place_id, "active": False, "plan_run": run}
 
 

@@ -12,6 +12,7 @@ from collections import defaultdict
 
 from sqlmodel import Session, select
 
+from makernet.domain.explanations import stored
 from makernet.models import BomLine, Machine, Material, WorkOrder
 from makernet.services.context import Context
 from makernet.services.events import PrintersWentDown, StockDropped, WorkRefused, WorkTakenBack
@@ -29,8 +30,8 @@ def replan_after_printers_down(ctx: Context, event: PrintersWentDown) -> None:
             names[place_id].append(name)
         waiting = _with_proposals(s, set(names))
     for place_id in waiting:
-        which = ", ".join(names[place_id])
-        ctx.tasks.enqueue("replan_place", place_id, f"imprimante hors service : {which}", "printer_down")
+        ctx.tasks.enqueue("replan_place", place_id, stored((("explain.printers_down", {"printers": names[place_id]}),)),
+                          "printer_down")
 
 
 def replan_after_stock_drop(ctx: Context, event: StockDropped) -> None:
@@ -50,8 +51,8 @@ def replan_after_stock_drop(ctx: Context, event: StockDropped) -> None:
         material = s.get(Material, material_id)
         unit = material.unit if material is not None else ""
         name = material.name if material is not None else f"matière {material_id}"
-    ctx.tasks.enqueue("replan_place", place_id, f"rupture de {name} : {max(level, 0)} {unit} en stock pour "
-                      f"{needed} {unit} de travail accepté ou proposé", "stock_out")
+    ctx.tasks.enqueue("replan_place", place_id, stored((("explain.stock_out", {
+        "material": name, "level": max(level, 0), "unit": unit, "needed": needed}),)), "stock_out")
 
 
 def replan_refused_work(ctx: Context, event: WorkRefused) -> None:

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
-from makernet.domain.explanations import Words, french, stored
+from makernet.domain.explanations import Words, french, said, stored, words_of
 from makernet.domain.planning import day_of, day_offset
 from makernet.domain.production import QueuedPlate, beyond_capacity
 from makernet.domain.states import JobStatus, WorkOrderStatus
@@ -59,7 +59,7 @@ def open_run(s: Session, silent_after: float, *, wait: bool, territory: tuple[st
     busy = in_the_way(s, key)
     if busy is not None and not wait:
         raise Conflict("plans.run_in_progress", id=busy.id)
-    words = None if isinstance(reason, str) else tuple((code, dict(values)) for code, values in reason)
+    words = words_of(reason)
     run = PlanRun(status="waiting" if busy else "queued", strategy=strategy, trigger=trigger,
                   reason=(french(words) if words else str(reason))[:1000], reason_words=stored(words) if words else None,
                   territory=list(territory or ()), territory_key=key, plan_day=today, release_days=release_days,
@@ -124,11 +124,11 @@ def next_in_line(s: Session, silent_after: float, run_id: int | None = None) -> 
     return queued
 
 
-def withdraw_proposals(s: Session, place: Place, reason: str, user_id: int | None) -> list[dict]:
+def withdraw_proposals(s: Session, place: Place, reason: str | Words, user_id: int | None) -> list[dict]:
     """Cancel the place's proposals that wait for its answer."""
     changes = []
     for order in s.exec(select(WorkOrder).where(WorkOrder.place_id == place.id, WorkOrder.status == "proposed")).all():
-        if move(s, WorkOrder, WorkOrderStatus, order.id, "withdraw", user_id=user_id, note=reason,
+        if move(s, WorkOrder, WorkOrderStatus, order.id, "withdraw", user_id=user_id, note=said(reason),
                 decided_at=utcnow()) is not None:
             changes.append(_withdrawn(place, order, "explain.withdrawn", {"reason": reason}))
     return changes
@@ -156,7 +156,7 @@ def withdraw_replaced(s: Session, proposals: tuple[Proposal, ...],
     return tuple(kept), changes
 
 
-def release_accepted(s: Session, place: Place, reason: str, user_id: int | None) -> list[dict]:
+def release_accepted(s: Session, place: Place, reason: str | Words, user_id: int | None) -> list[dict]:
     """Give back the accepted units of a place that stopped, except those already made or on a machine."""
     changes = []
     for order in s.exec(select(WorkOrder).where(WorkOrder.place_id == place.id, WorkOrder.status == "accepted")).all():
@@ -165,7 +165,7 @@ def release_accepted(s: Session, place: Place, reason: str, user_id: int | None)
     return changes
 
 
-def release_overdue(s: Session, place: Place, today: date, reason: str, user_id: int | None) -> list[dict]:
+def release_overdue(s: Session, place: Place, today: date, reason: str | Words, user_id: int | None) -> list[dict]:
     """Give back the accepted plates a place that can do less (a printer down) would now finish too late to be
     carried on time: its queue walked in making order, each plate that no longer fits by its due day, so that the
     plates it keeps stay on time; started plates and work already late stay (domain.production.beyond_capacity)."""
@@ -190,27 +190,28 @@ def release_overdue(s: Session, place: Place, today: date, reason: str, user_id:
         if job.id in late:   # an order's late plates are its last queued ones: its making order is by sequence
             freed[order.id] += job.units
             orders[order.id] = order
-    because = f"{reason} ; elles n'y seraient plus prêtes à temps"
+    because = f"{said(reason)} ; elles n'y seraient plus prêtes à temps"
     for order_id, units in freed.items():
         take_back(s, orders[order_id], units, because, user_id)
     return [_released(place, orders[order_id], units, reason, "explain.released_late")
             for order_id, units in freed.items()]
 
 
-def _give_back(s: Session, place: Place, order: WorkOrder, jobs: list[Job], reason: str,
+def _give_back(s: Session, place: Place, order: WorkOrder, jobs: list[Job], reason: str | Words,
                user_id: int | None) -> list[dict]:
     """Withdraw these queued plates of an accepted work order: the order keeps the rest (done if that is made)."""
+    note = said(reason)
     freed = sum(job.units for job in jobs
-                if move(s, Job, JobStatus, job.id, "withdraw", user_id=user_id, note=reason) is not None)
+                if move(s, Job, JobStatus, job.id, "withdraw", user_id=user_id, note=note) is not None)
     if not freed:
         return []
     before = order.accepted_quantity
     kept = max(before - freed, order.units_made)
     s.execute(update(WorkOrder).where(WorkOrder.id == order.id).values(accepted_quantity=kept))
     if kept == 0:
-        move(s, WorkOrder, WorkOrderStatus, order.id, "release", user_id=user_id, note=reason)
+        move(s, WorkOrder, WorkOrderStatus, order.id, "release", user_id=user_id, note=note)
     elif order.units_made >= kept:
-        move(s, WorkOrder, WorkOrderStatus, order.id, "finish", user_id=user_id, note=reason)
+        move(s, WorkOrder, WorkOrderStatus, order.id, "finish", user_id=user_id, note=note)
     return [_released(place, order, before - kept, reason)]
 
 
@@ -222,7 +223,8 @@ def _withdrawn(place: Place, order: WorkOrder, code: str, values: dict) -> dict:
             "quantity": order.quantity, "what": "retiré", "why": french(words), "words": stored(words)}
 
 
-def _released(place: Place, order: WorkOrder, units: int, reason: str, code: str = "explain.released") -> dict:
+def _released(place: Place, order: WorkOrder, units: int, reason: str | Words,
+              code: str = "explain.released") -> dict:
     """The change a run records for units of an accepted work order given back by its place."""
     words = ((code, {"place": place.name, "reason": reason}),)
     return {"work_order_id": order.id, "request_line_id": order.request_line_id, "place_id": place.id,

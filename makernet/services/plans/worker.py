@@ -257,7 +257,7 @@ def plan_daily(ctx: Context, today: date | None = None) -> list[PlanRunProgress]
                   today=today) for territory in territories or [None]]
 
 
-def replan_place(ctx: Context, place_id: int, reason: str, trigger: str = "printer_down",
+def replan_place(ctx: Context, place_id: int, reason: str | Words, trigger: str = "printer_down",
                  today: date | None = None, user_id: int | None = None,
                  give_back_late: bool = False) -> PlanRunProgress | None:
     """A place can do less than planned (printer down, stock-out, dropping out): re-plan its open work.
