@@ -74,6 +74,10 @@ SENTENCES = {
     "explain.printers_down": N_("imprimante hors service : %(printers)s"),
     "explain.stock_out": N_("rupture de %(material)s : %(level)s %(unit)s en stock pour %(needed)s %(unit)s de travail "
                             "accepté ou proposé"),
+    "explain.taken_back_one": N_("1 unité reprise par la coordination : %(reason)s"),
+    "explain.taken_back": N_("%(units)s unités reprises par la coordination : %(reason)s"),
+    "explain.called_off": N_("Annulé par la coordination : %(reason)s"),
+    "explain.not_ready_in_time": N_("%(reason)s ; elles n'y seraient plus prêtes à temps"),
     "explain.run_manual": N_("lancé par la coordination"),
     "explain.run_daily": N_("passage quotidien du matin"),
     "explain.run_pin": N_("Ligne %(line)s épinglée à %(place)s"),

@@ -35,7 +35,7 @@ def test_a_coordinator_brings_accepted_work_down_and_the_units_not_begun_are_pla
     # the last plate is withdrawn, the one before it shrinks to the five units left
     assert sorted(plates(api, order)) == [("cancelled", 10), ("printing", 10), ("printing", 10), ("printing", 10),
                                           ("printing", 10), ("queued", 5)]
-    assert changed["reason"] == "15 unités reprises par la coordination : la mairie de Surgères en fera une partie"
+    assert changed["reason"] == "15 units taken back by the coordination: la mairie de Surgères en fera une partie"
     assert run_posted_plans(app) == ["done"]
     (again,) = proposed(api)
     assert again["quantity"] == 15 and again["request_line_id"] == order["request_line_id"]
@@ -50,7 +50,7 @@ def test_calling_off_accepted_work_keeps_the_plates_begun_and_re_plans_the_rest(
     order = accepted(api, app, 60)
     called_off = api.ok("post", f"/work-orders/{order['id']}/cancel", COORDINATOR, json={"reason": "doublon"})
     assert (called_off["status"], called_off["accepted_quantity"]) == ("accepted", 40)
-    assert called_off["reason"] == "20 unités reprises par la coordination : doublon"
+    assert called_off["reason"] == "20 units taken back by the coordination: doublon"
     assert sorted(plates(api, order)) == [("cancelled", 10)] * 2 + [("printing", 10)] * 4
     assert run_posted_plans(app) == ["done"]
     assert sum(o["quantity"] for o in proposed(api)) == 20
@@ -64,7 +64,7 @@ def test_calling_off_a_proposal_withdraws_it_and_plans_its_units_again(app, api)
     order = by_hand(api, app, visor_request(api, 20), AUNIS, 20)
     called_off = api.ok("post", f"/work-orders/{order['id']}/cancel", COORDINATOR,
                         json={"reason": "Aunis est en congé"})
-    assert (called_off["status"], called_off["reason"]) == ("cancelled", "Annulé par la coordination : Aunis est en congé")
+    assert (called_off["status"], called_off["reason"]) == ("cancelled", "Called off by the coordination: Aunis est en congé")
     assert run_posted_plans(app) == ["done"]
     (again,) = proposed(api)
     assert again["quantity"] == 20 and again["id"] != order["id"]

@@ -12,7 +12,7 @@ from makernet.services.access import Actor, coordinated_work_order, own_work_ord
 from makernet.services.context import Context
 from makernet.services.events import WorkAccepted, WorkProposed, WorkRefused, WorkTakenBack, record
 from makernet.services.planning.operations import (accept_order, allocatable_place, allocated_quantity, not_begun,
-                                                   take_back, units_taken_back, validated_design)
+                                                   take_back, validated_design)
 from makernet.services.planning.views import work_order_view
 from makernet.services.production.operations import start_work_order
 from makernet.services.transitions import created, move
@@ -115,8 +115,8 @@ def change_work_order(ctx: Context, actor: Actor, work_order_id: int, *, quantit
         if not least <= target < current:
             raise InvalidInput("planning.change_out_of_range", field="quantity", least=least, most=current - 1)
         units = current - target
-        why = f"{units_taken_back(units)} par la coordination : {reason.strip()}" if target else \
-            f"Annulé par la coordination : {reason.strip()}"
+        code = "explain.called_off" if not target else "explain.taken_back_one" if units == 1 else "explain.taken_back"
+        why = ((code, {"units": units, "reason": reason.strip()}),)
         take_back(s, order, units, why, actor.user_id)
         record(ctx, tx, WorkTakenBack(order.id, order.request_line_id, order.place_id, units, reason.strip(),
                                       actor.user_id, today))

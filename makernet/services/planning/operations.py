@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
+from makernet.domain.explanations import Words, french, stored
 from makernet.domain.states import JobStatus, WorkOrderStatus
 from makernet.errors import Conflict, NotFound
 from makernet.models import DesignVersion, Item, Job, Organisation, Place, Request, WorkOrder
@@ -53,11 +54,6 @@ def accept_order(s: Session, order: WorkOrder, quantity: int, user_id: int | Non
     return done is not None
 
 
-def units_taken_back(units: int) -> str:
-    """How a take-back's units read on the order and in the planner run's reason."""
-    return "1 unité reprise" if units == 1 else f"{units} unités reprises"
-
-
 def not_begun(s: Session, order: WorkOrder) -> int:
     """Units of a work order no machine has begun: all of a proposal, the queued plates of accepted work."""
     if order.status == "proposed":
@@ -68,21 +64,24 @@ def not_begun(s: Session, order: WorkOrder) -> int:
         Job.work_order_id == order.id, Job.status == "queued")).one())
 
 
-def take_back(s: Session, order: WorkOrder, units: int, why: str, user_id: int | None) -> None:
+def take_back(s: Session, order: WorkOrder, units: int, why: Words, user_id: int | None) -> None:
     """Take `units` not begun off a work order: a proposal shrinks or is withdrawn; accepted work loses its last
     queued plates (the last one taken shrinks if it holds more than is left to take), and is released when
     nothing of it had begun, finished when what had begun is all made.
 
-    The order's quantity shrinks with it, so the place does not read as having refused any of it.
+    The order's quantity shrinks with it, so the place does not read as having refused any of it. `why` is kept
+    on the order as words (said in the reader's language) and in French.
     """
+    text, words = french(why)[:1000], stored(why)
+    reason = {"reason": text, "reason_words": words}
     if order.status == "proposed":
         kept = order.quantity - units
         if kept == 0:
-            done = move(s, WorkOrder, WorkOrderStatus, order.id, "withdraw", user_id=user_id, note=why,
-                        reason=why[:1000], decided_at=utcnow())
+            done = move(s, WorkOrder, WorkOrderStatus, order.id, "withdraw", user_id=user_id, note=text,
+                        decided_at=utcnow(), **reason)
         else:
             done = s.execute(update(WorkOrder).where(WorkOrder.id == order.id, WorkOrder.status == "proposed")
-                             .values(quantity=kept, reason=why[:1000])).rowcount
+                             .values(quantity=kept, **reason)).rowcount
         if not done:
             raise Conflict("work_order.decided_meanwhile", id=order.id)
         return
@@ -93,7 +92,7 @@ def take_back(s: Session, order: WorkOrder, units: int, why: str, user_id: int |
         if left == 0:
             break
         if job.units <= left:
-            done = move(s, Job, JobStatus, job.id, "withdraw", user_id=user_id, note=why) is not None
+            done = move(s, Job, JobStatus, job.id, "withdraw", user_id=user_id, note=text) is not None
         else:
             done = bool(s.execute(update(Job).where(Job.id == job.id, Job.status == "queued")
                                   .values(units=job.units - left)).rowcount)
@@ -102,9 +101,8 @@ def take_back(s: Session, order: WorkOrder, units: int, why: str, user_id: int |
         left -= min(job.units, left)
     kept = order.accepted_quantity - units
     shrunk = {"quantity": order.quantity - units} if kept else {}   # a released order keeps what it was
-    s.execute(update(WorkOrder).where(WorkOrder.id == order.id).values(accepted_quantity=kept, reason=why[:1000],
-                                                                        **shrunk))
+    s.execute(update(WorkOrder).where(WorkOrder.id == order.id).values(accepted_quantity=kept, **reason, **shrunk))
     if kept == 0:
-        move(s, WorkOrder, WorkOrderStatus, order.id, "release", user_id=user_id, note=why, decided_at=utcnow())
+        move(s, WorkOrder, WorkOrderStatus, order.id, "release", user_id=user_id, note=text, decided_at=utcnow())
     elif order.units_made >= kept:
-        move(s, WorkOrder, WorkOrderStatus, order.id, "finish", user_id=user_id, note=why)
+        move(s, WorkOrder, WorkOrderStatus, order.id, "finish", user_id=user_id, note=text)

@@ -190,7 +190,7 @@ def release_overdue(s: Session, place: Place, today: date, reason: str | Words, 
         if job.id in late:   # an order's late plates are its last queued ones: its making order is by sequence
             freed[order.id] += job.units
             orders[order.id] = order
-    because = f"{said(reason)} ; elles n'y seraient plus prêtes à temps"
+    because = (("explain.not_ready_in_time", {"reason": reason}),)
     for order_id, units in freed.items():
         take_back(s, orders[order_id], units, because, user_id)
     return [_released(place, orders[order_id], units, reason, "explain.released_late")
