@@ -85,10 +85,18 @@ def test_a_cancel_from_makernet_or_from_the_host_ends_the_plate_cancelled_and_is
 
 def test_klippy_restarted_mid_print_loses_the_plate_and_history_still_names_it(
         server: MoonrakerServer, driver: MoonrakerDriver) -> None:
+    # a Moonraker started on a fresh database leaves its first job out of its history (seen with 0.11): when this
+    # test is the module server's first print, a short plate first, as on a host that has printed before
+    history = server.request("GET", "/server/history/list?limit=1").json()["result"]["jobs"]
+    if not history:
+        assert driver.upload_and_start("makernet-job-60-visiere.gcode", klipper_gcode_lasting(1), 60).started
+        wait_for_status(driver, lambda s: s.state is PrinterState.READY and s.completion == 100.0, 20)
     assert driver.upload_and_start("makernet-job-6-visiere.gcode", klipper_gcode_lasting(8), 6).started
     wait_for_status(driver, lambda s: s.state is PrinterState.PRINTING, 5)
     server.restart_klippy()
-    after = wait_for_status(driver, lambda s: s.state is PrinterState.READY, 20)
+    # Klippy may be ready again an instant before Moonraker closes the job in its history: until then the printer
+    # reads ready with no file (a printing plate fails alike: "the printer no longer has this plate")
+    after = wait_for_status(driver, lambda s: s.state is PrinterState.READY and s.print_lost, 20)
     assert after.file_name == "makernet-job-6-visiere.gcode" and after.print_lost, after
     assert after.raw_state in ("klippy_shutdown", "klippy_disconnect", "interrupted")
 
