@@ -66,6 +66,8 @@ def test_a_proposal_s_reasons_in_french_on_the_pages_and_in_english_for_an_engli
     page = text_of(pages.get(f"/work-orders/{order_id}"))
     assert english in page and "unités sur" not in page
     assert english in text_of(pages.get(f"/plans/{run['id']}"))
+    history = text_of(pages.get("/plans"))   # a coordinator's run: its trigger says it, no reason repeats it
+    assert "Run by the coordination" in history and "started by the coordination" not in history
 
 
 def test_what_a_run_left_over_is_said_in_the_reader_s_language(app, api) -> None:  # noqa: ANN001
