@@ -82,9 +82,7 @@ SENTENCES = {
     "explain.run_daily": N_("passage quotidien du matin"),
     "explain.run_pin": N_("Ligne %(line)s épinglée à %(place)s"),
     "explain.run_forbid": N_("Ligne %(line)s interdite pour %(place)s"),
-    "explain.run_taken_back_one": N_("Ordre %(work_order_id)s : 1 unité reprise par la coordination : %(reason)s"),
-    "explain.run_taken_back": N_("Ordre %(work_order_id)s : %(units)s unités reprises par la coordination : "
-                                 "%(reason)s"),
+    "explain.run_order": N_("Ordre %(work_order_id)s :"),
     "explain.no_design": N_("Aucune version de l'article n'est validée pour ce type de demandeur."),
     "explain.no_machine": N_("Aucune place active n'a de machine disponible pour cet article."),
     "explain.all_kept_off": N_("Aucune place qui fait cet article ne peut prendre cette ligne :"),
@@ -115,6 +113,11 @@ PRIORITIES = {"care_staff": N_("soignants"), "emergency_services": N_("secours e
               "vulnerable": N_("personnes vulnérables"), "normal": N_("priorité normale")}
 # the words a value stands for, by the value's name
 NAMED = {"why": WHY, "priority": PRIORITIES}
+
+
+def taken_back(units: int, reason: str) -> Words:
+    """Units of a work order the coordination took back, and why."""
+    return (("explain.taken_back_one" if units == 1 else "explain.taken_back", {"units": units, "reason": reason}),)
 
 
 def french(words: Iterable[tuple[str, Mapping[str, object]]]) -> str:

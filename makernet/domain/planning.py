@@ -32,8 +32,6 @@ URGENCY_DAYS = 6.0
 RELEASE_DAYS = 3
 # units must be ready this many days before they are needed (delivery)
 TRANSIT_DAYS = 1
-PRIORITY_WORDS = {"care_staff": "soignants", "emergency_services": "secours et forces de l'ordre",
-                  "vulnerable": "personnes vulnérables", "normal": "priorité normale"}
 
 
 def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

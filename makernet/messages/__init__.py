@@ -16,6 +16,7 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 from flask_babel import get_locale
 
+from makernet.domain.explanations import words_of
 from makernet.errors import MakerNetError
 from makernet.messages import (
     accounts,
@@ -67,8 +68,8 @@ def _parameter(area: str, name: str, value: object, locale: str) -> str:
     """A parameter as its sentence shows it: identifiers as they are, product words in the language."""
     if name in IDENTIFIERS or name.endswith("_id"):
         return ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
-    if _is_words(value):   # a part said in words of its own (domain.explanations), as JSON keeps them
-        return render_words(value)  # type: ignore[arg-type]
+    if (words := words_of(value)) is not None:   # a part said in words of its own, as JSON keeps them
+        return render_words(words)
     if name.endswith(("_day", "_days")):   # a date near at hand: its day and month
         days = value if isinstance(value, (list, tuple)) else [value]
         return ", ".join(_day_and_month(day, locale) for day in days)
@@ -80,13 +81,6 @@ def render_words(words: Iterable[Sequence], fallback: str = "") -> str:
     current language; `fallback` (text stored before words were) when there are none."""
     said = " ".join(render(code, values) for code, values in words or ())
     return said or fallback
-
-
-def _is_words(value: object) -> bool:
-    """Whether a value is words: a non-empty list of [code, values] parts of known codes."""
-    return isinstance(value, (list, tuple)) and bool(value) and all(
-        isinstance(part, (list, tuple)) and len(part) == 2 and part[0] in MESSAGES and isinstance(part[1], Mapping)
-        for part in value)
 
 
 def _day_and_month(day: object, locale: str) -> str:

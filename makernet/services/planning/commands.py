@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from makernet.domain.explanations import taken_back
 from makernet.domain.states import RequestStatus, WorkOrderStatus
 from makernet.errors import Conflict, InvalidInput, NotFound
 from makernet.domain.transport import due_day
@@ -115,8 +116,7 @@ def change_work_order(ctx: Context, actor: Actor, work_order_id: int, *, quantit
         if not least <= target < current:
             raise InvalidInput("planning.change_out_of_range", field="quantity", least=least, most=current - 1)
         units = current - target
-        code = "explain.called_off" if not target else "explain.taken_back_one" if units == 1 else "explain.taken_back"
-        why = ((code, {"units": units, "reason": reason.strip()}),)
+        why = taken_back(units, reason.strip()) if target else (("explain.called_off", {"reason": reason.strip()}),)
         take_back(s, order, units, why, actor.user_id)
         record(ctx, tx, WorkTakenBack(order.id, order.request_line_id, order.place_id, units, reason.strip(),
                                       actor.user_id, today))

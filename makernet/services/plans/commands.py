@@ -78,7 +78,8 @@ def add_rule(ctx: Context, actor: Actor, *, kind: str, request_line_id: int, pla
         s.flush()
         changes = _release_for_rule(s, rule, actor.user_id)
         run = open_run(s, ctx.settings.plan_run_timeout, wait=True, territory=territory_scope(actor), trigger="rule",
-                       reason=((f"explain.run_{kind}", {"line": line.id, "place": place.name}),), user_id=actor.user_id, strategy="planner",
+                       reason=((f"explain.run_{kind}", {"line": line.id, "place": place.name}),),
+                       user_id=actor.user_id, strategy="planner",
                        today=today or date.today(), line_ids={line.id}, release_days=RELEASE_DAYS, changes=changes)
         post(ctx, tx, run.id)
         return rule_view(rule) | {"plan_run": plan_run_progress(run)}
@@ -125,7 +126,8 @@ def withdraw_place(ctx: Context, actor: Actor, place_id: int, reason: str, today
             raise Conflict("plans.place_already_stopped", place=place.name)
         s.execute(update(Place).where(Place.id == place.id).values(active=False))
         record(ctx, tx, PlaceStopped(place.id, reason.strip(), actor.user_id))
-    run = replan_place(ctx, place_id, (("explain.place_out", {"place": place.name, "reason": reason.strip()}),), "place_out", today, actor.user_id)
+    out = (("explain.place_out", {"place": place.name, "reason": reason.strip()}),)
+    run = replan_place(ctx, place_id, out, "place_out", today, actor.user_id)
     return {"place_id": place_id, "active": False, "plan_run": run}
 
 

@@ -12,7 +12,7 @@ from collections import defaultdict
 
 from sqlmodel import Session, select
 
-from makernet.domain.explanations import stored
+from makernet.domain.explanations import stored, taken_back
 from makernet.models import BomLine, Machine, Material, WorkOrder
 from makernet.services.context import Context
 from makernet.services.events import PrintersWentDown, StockDropped, WorkRefused, WorkTakenBack
@@ -65,8 +65,7 @@ def replan_refused_work(ctx: Context, event: WorkRefused) -> None:
 def replan_taken_back_work(ctx: Context, event: WorkTakenBack) -> None:
     """Units a coordinator took back from a place are planned again at once."""
     replan_lines(ctx, {event.request_line_id}, "taken_back",
-                 ((f"explain.run_taken_back{'_one' if event.units == 1 else ''}",
-                   {"work_order_id": event.work_order_id, "units": event.units, "reason": event.why}),),
+                 (("explain.run_order", {"work_order_id": event.work_order_id}),) + taken_back(event.units, event.why),
                  user_id=event.user_id, today=event.today)
 
 
