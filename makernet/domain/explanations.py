@@ -62,8 +62,6 @@ SENTENCES = {
     "explain.withdrawn_nearer": N_("Proposition retirée à %(place)s, restée sans réponse : proposée plus près "
                                    "(%(km)s km au lieu de %(was_km)s km)."),
     "explain.released": N_("Unités non commencées reprises à %(place)s : %(reason)s"),
-    "explain.released_late": N_("Unités non commencées reprises à %(place)s : %(reason)s ; elles n'y seraient plus "
-                                "prêtes à temps"),
     "explain.proposed": N_("proposé par le planificateur"),
     "explain.withdrawn_nearer_order": N_("retirée, restée sans réponse : proposée à une place plus proche du "
                                          "demandeur (%(km)s km au lieu de %(was_km)s km)"),

@@ -193,7 +193,7 @@ def release_overdue(s: Session, place: Place, today: date, reason: str | Words, 
     because = (("explain.not_ready_in_time", {"reason": reason}),)
     for order_id, units in freed.items():
         take_back(s, orders[order_id], units, because, user_id)
-    return [_released(place, orders[order_id], units, reason, "explain.released_late")
+    return [_released(place, orders[order_id], units, because)
             for order_id, units in freed.items()]
 
 
@@ -223,10 +223,9 @@ def _withdrawn(place: Place, order: WorkOrder, code: str, values: dict) -> dict:
             "quantity": order.quantity, "what": "retiré", "why": french(words), "words": stored(words)}
 
 
-def _released(place: Place, order: WorkOrder, units: int, reason: str | Words,
-              code: str = "explain.released") -> dict:
+def _released(place: Place, order: WorkOrder, units: int, reason: str | Words) -> dict:
     """The change a run records for units of an accepted work order given back by its place."""
-    words = ((code, {"place": place.name, "reason": reason}),)
+    words = (("explain.released", {"place": place.name, "reason": reason}),)
     return {"work_order_id": order.id, "request_line_id": order.request_line_id, "place_id": place.id,
             "quantity": units, "what": "libéré", "why": french(words), "words": stored(words)}
 
