@@ -38,6 +38,12 @@ def test_every_french_string_of_the_pages_has_an_english_translation() -> None:
     assert not missing, f"translate these in {CATALOGUE / 'messages.po'} (see makernet/translations/README.md): {missing}"
 
 
+def test_the_template_holds_every_french_string_and_no_other() -> None:
+    template = {m.id if isinstance(m.id, str) else m.id[0]
+                for m in read_po(io.BytesIO((CATALOGUE.parents[1] / "messages.pot").read_bytes())) if m.id}
+    assert template == _french_strings(), "extract messages.pot again (see makernet/translations/README.md)"
+
+
 def test_the_compiled_catalogue_matches_its_source() -> None:
     source = {_key(m.id): _key(m.string) for m in _source() if m.id}
     compiled = {_key(m.id): _key(m.string) for m in read_mo(io.BytesIO((CATALOGUE / "messages.mo").read_bytes()))
