@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/planner.py --seed 1            # the full scenario (FIELD.md), 5 to 10 min on 2 cores
     .venv/bin/python bench/planner.py --days 21 --communes 80   # a quicker one
+    .venv/bin/python bench/planner.py --seed 1 --calm     # no breakdown, drop-out nor decline: what B foresees
 
 Each strategy plays the scenario day by day through MakerNet's services on its own SQLite
 file (one process each), re-plans included, and both face the same places' answers; the
@@ -22,6 +23,7 @@ import statistics
 import sys
 import tempfile
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from dataclasses import replace
 from pathlib import Path
 from time import perf_counter
 
@@ -200,9 +202,9 @@ def main(argv: list[str] | None = None) -> None:
     """Play both strategies, compute the bounds, print the figures side by side."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_arguments(parser)
+    parser.add_argument("--calm", action="store_true", help="played without breakdowns, drop-outs nor declines")
     args = parser.parse_args(argv)
-    scenario = from_arguments(args)
-    started = perf_counter()
+    scenario, started = replace(from_arguments(args), calm=args.calm), perf_counter()
     with ProcessPoolExecutor(max_workers=2) as pool:
         planner_run = pool.submit(play, scenario, "planner")
         baseline_run = pool.submit(play, scenario, "baseline")
@@ -224,7 +226,7 @@ def report(args: argparse.Namespace, scenario: Scenario, mine: dict, theirs: dic
     print(f"NA-visors-2020, seed {scenario.seed}: {len(scenario.sites)} places, "
           f"{sum(s.printers for s in scenario.sites)} printers, {len(scenario.communes)} requesting communes, "
           f"{len(scenario.requests)} requests, {demanded} units over {scenario.days} days "
-          f"(demand {args.load:.0%} of capacity)")
+          f"(demand {args.load:.0%} of capacity{'; calm: no breakdown, drop-out nor decline' if scenario.calm else ''})")
     rows = [
         ("units delivered by their needed-by date", "on_time_pct", "{:.1f} %"),
         ("requests filled completely", "complete_pct", "{:.1f} %"),

@@ -118,6 +118,7 @@ class Scenario:
     receipts: dict[int, dict[str, list[int]]] = field(default_factory=dict)
     days: int = DAYS
     shuttle_days: tuple[int, ...] = SHUTTLE_WEEKDAYS   # weekdays (Monday 0) the regional shuttle runs
+    calm: bool = False   # played without breakdowns, drop-outs, declines nor partial acceptances (simulator.UPSETS)
 
 
 def generate(seed: int = 1, sites: int = 20, workshops: int = 4, communes: int = 200, load: float = 0.8,
@@ -265,8 +266,7 @@ def main(argv: list[str] | None = None) -> None:
     add_arguments(parser)
     args = parser.parse_args(argv)
     scenario = from_arguments(args)
-    visors = sum(r.quantity for r in scenario.requests if r.item == "visor")
-    masks = sum(r.quantity for r in scenario.requests if r.item == "mask")
+    visors, masks = (sum(r.quantity for r in scenario.requests if r.item == item) for item in ("visor", "mask"))
     print(f"NA-visors-2020, seed {scenario.seed}: {len(scenario.sites)} places "
           f"({sum(s.printers for s in scenario.sites)} printers), {len(scenario.communes)} communes, "
           f"{len(scenario.requests)} requests ({visors} visors, {masks} masks), {len(scenario.disruptions)} disruptions")

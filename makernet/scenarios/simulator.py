@@ -40,6 +40,7 @@ from makernet.services.production.operations import MANUAL_BATCH
 from makernet.services.subscriptions import SUBSCRIBERS
 
 DECLINE_RATE, PARTIAL_RATE = 0.05, 0.05
+UPSETS = ("printer_down", "printer_up", "place_out")   # the disruptions a calm scenario is played without
 # the conformity rules of the freeze leave visor designs validated only for these requesters
 FROZEN_VALIDATED_FOR = ["municipality", "shop", "pharmacy", "emergency_service"]
 
@@ -143,7 +144,8 @@ class Simulation:
         """One day: material, disruptions, new requests, a planning run, answers, production, deliveries."""
         today = START + timedelta(days=day)
         self.suppliers.day(day)   # material arriving, and the next deliveries arranged
-        for event in (e for e in self.scenario.disruptions if e.day == day):
+        for event in (e for e in self.scenario.disruptions
+                      if e.day == day and not (self.scenario.calm and e.kind in UPSETS)):
             self._disrupt(event, today)
         self._submit(day, today)
         started = perf_counter()
@@ -209,13 +211,15 @@ class Simulation:
             self.outcome.scenario_index[request["id"]] = index
 
     def _answer(self, day: int, today) -> int:  # noqa: ANN001 - a date
-        """Places answer their proposals as `answer` draws it: most accept, a few decline or take part (re-planned)."""
+        """Places answer their proposals as `answer` draws it: most accept, a few decline or take part (re-planned);
+        in a calm scenario all accept all."""
         with self.db.reading() as s:
             pending = s.exec(select(WorkOrder.id, WorkOrder.place_id, WorkOrder.quantity)
                              .where(WorkOrder.status == "proposed").order_by(WorkOrder.id)).all()
         sites = {place_id: site for site, place_id in self.loaded.places.items()}
         for order_id, place_id, quantity in pending:
-            draw, operator = answer(self.scenario.seed, sites[place_id], day), self.operators[place_id]
+            draw = 1.0 if self.scenario.calm else answer(self.scenario.seed, sites[place_id], day)
+            operator = self.operators[place_id]
             if draw < DECLINE_RATE:
                 planning.decline_work_order(self.ctx, operator, order_id, "pas de bénévoles aujourd'hui", today=today)
             else:   # all of it, or half

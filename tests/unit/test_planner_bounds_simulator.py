@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from makernet.models.plans import PlanRun
 from makernet.planner.bound import BoundLane, BoundLine, on_time_bound
 from makernet.planner.bound_network import SIMPLEX
 from makernet.scenarios.na_visors import generate
-from makernet.scenarios.simulator import DECLINE_RATE, Outcome, Simulation, answer
+from makernet.scenarios.simulator import DECLINE_RATE, UPSETS, Outcome, Simulation, answer
 
 STRATEGIES = ("planner", "baseline")
 
@@ -75,6 +76,21 @@ def test_both_strategies_face_the_same_places_answers(plays: dict[str, tuple[Out
     both = set(declined["planner"]) & set(declined["baseline"])
     assert all(declined["planner"][key] == declined["baseline"][key] for key in both)
     assert any(declined["planner"][key] == {True} for key in both), "the scenario should have a shared decline"
+
+
+def test_a_calm_scenario_is_played_without_breakdowns_drop_outs_nor_declines(tmp_path: Path) -> None:
+    stormy = generate(seed=1, sites=3, workshops=1, communes=12, load=1.0, days=10)
+    assert {e.kind for e in stormy.disruptions} & set(UPSETS)   # the same scenario, played as drawn, has some
+    outcome = Simulation(replace(stormy, calm=True), "planner", tmp_path).play()
+    db = Database(f"sqlite:///{tmp_path / 'planner.sqlite3'}")
+    with db.reading() as s:
+        triggers = set(s.exec(select(PlanRun.trigger)).all())
+        answers = s.exec(select(WorkOrder.status, WorkOrder.quantity, WorkOrder.accepted_quantity)
+                         .where(WorkOrder.decided_at != None)).all()  # noqa: E711
+    db.dispose()
+    assert triggers == {"manual"}   # no re-plan: nothing was declined, broke down or dropped out
+    assert answers and all(status != "declined" and accepted == quantity for status, quantity, accepted in answers)
+    assert all(min(days) > 0 for days in outcome.capacity.values())   # no place lost its capacity for a day
 
 
 def answered(path: Path) -> dict[tuple[int, int], set[bool]]:
