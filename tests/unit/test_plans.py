@@ -167,6 +167,25 @@ def test_a_place_dropping_out_gives_back_its_unstarted_accepted_work_for_re_plan
     assert sum(o.accepted_quantity for o in others) == 50 and {o.place_id for o in others} != {order.place_id}
 
 
+def test_a_place_that_dropped_out_does_not_read_as_having_taken_only_part_of_its_lines(ctx: Context) -> None:
+    from makernet.services.plans.inputs import refused_pairs
+    with ctx.db.transaction() as tx:
+        tx.session.execute(update(Place).values(auto_accept=True))
+    approved_request(ctx, 50)
+    plans.run_plan(ctx, coordinator(ctx), today=MONDAY)
+    (order,) = orders(ctx)
+    with ctx.db.transaction() as tx:   # one plate on a machine: it stays with the place
+        plate = tx.session.exec(select(Job).where(Job.work_order_id == order.id).order_by(Job.sequence)).first()
+        tx.session.execute(update(Job).where(Job.id == plate.id).values(status="printing"))
+    plans.withdraw_place(ctx, coordinator(ctx), order.place_id, "bénévoles épuisés", MONDAY)
+    with ctx.db.reading() as s:
+        kept = s.get(WorkOrder, order.id)
+        started = sum(j.units for j in s.exec(select(Job).where(Job.work_order_id == order.id,
+                                                                Job.status != "cancelled")).all())
+        assert kept.status == "accepted" and kept.accepted_quantity == kept.quantity == started < 50
+        assert refused_pairs(s, {order.request_line_id}) == {}
+
+
 def test_a_requester_kind_with_no_validated_design_gets_nothing_allocated(ctx: Context) -> None:
     with ctx.db.transaction() as tx:
         tx.session.execute(update(DesignVersion).values(validated_for=["municipality"]))

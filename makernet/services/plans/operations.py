@@ -199,7 +199,9 @@ def release_overdue(s: Session, place: Place, today: date, reason: str | Words, 
 
 def _give_back(s: Session, place: Place, order: WorkOrder, jobs: list[Job], reason: str | Words,
                user_id: int | None) -> list[dict]:
-    """Withdraw these queued plates of an accepted work order: the order keeps the rest (done if that is made)."""
+    """Withdraw these queued plates of an accepted work order: the order keeps the rest (done if that is made), its
+    quantity shrinking with it, so that the place does not read as having taken only part of the line (refused_pairs)
+    should it come back."""
     note = said(reason)
     freed = sum(job.units for job in jobs
                 if move(s, Job, JobStatus, job.id, "withdraw", user_id=user_id, note=note) is not None)
@@ -207,7 +209,8 @@ def _give_back(s: Session, place: Place, order: WorkOrder, jobs: list[Job], reas
         return []
     before = order.accepted_quantity
     kept = max(before - freed, order.units_made)
-    s.execute(update(WorkOrder).where(WorkOrder.id == order.id).values(accepted_quantity=kept))
+    shrunk = {"quantity": order.quantity - (before - kept)} if kept else {}   # a released order keeps what it was
+    s.execute(update(WorkOrder).where(WorkOrder.id == order.id).values(accepted_quantity=kept, **shrunk))
     if kept == 0:
         move(s, WorkOrder, WorkOrderStatus, order.id, "release", user_id=user_id, note=note)
     elif order.units_made >= kept:
