@@ -169,6 +169,7 @@ def test_a_place_dropping_out_gives_back_its_unstarted_accepted_work_for_re_plan
         # the order is what the place had begun: it does not read as having taken only part of the line
         assert refused_pairs(s, {order.request_line_id}) == {}
     assert kept.accepted_quantity == kept.quantity == started and 0 < started < 50
+    assert kept.reason.startswith("Unités non commencées reprises à ") and kept.reason.endswith("bénévoles épuisés")
     others = orders(ctx, status="accepted")
     assert sum(o.accepted_quantity for o in others) == 50 and {o.place_id for o in others} != {order.place_id}
 

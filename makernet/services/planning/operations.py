@@ -64,13 +64,16 @@ def not_begun(s: Session, order: WorkOrder) -> int:
         Job.work_order_id == order.id, Job.status == "queued")).one())
 
 
-def take_back(s: Session, order: WorkOrder, units: int, why: Words, user_id: int | None) -> None:
+def take_back(s: Session, order: WorkOrder, units: int, why: Words, user_id: int | None, *,
+              skip_claimed: bool = False) -> int:
     """Take `units` not begun off a work order: a proposal shrinks or is withdrawn; accepted work loses its last
     queued plates (the last one taken shrinks if it holds more than is left to take), and is released when
     nothing of it had begun, finished when what had begun is all made.
 
     The order's quantity shrinks with it, so the place does not read as having refused any of it. `why` is kept
-    on the order as words (said in the reader's language) and in French.
+    on the order as words (said in the reader's language) and in French. A plate a machine claimed meanwhile is a
+    conflict, or with `skip_claimed` stays with the order (a place that stopped keeps what it had begun). Returns
+    the units taken.
     """
     text, words = french(why)[:1000], stored(why)
     reason = {"reason": text, "reason_words": words}
@@ -84,7 +87,7 @@ def take_back(s: Session, order: WorkOrder, units: int, why: Words, user_id: int
                              .values(quantity=kept, **reason)).rowcount
         if not done:
             raise Conflict("work_order.decided_meanwhile", id=order.id)
-        return
+        return units
     left = units
     queued = s.exec(select(Job).where(Job.work_order_id == order.id, Job.status == "queued")
                     .order_by(Job.sequence.desc(), Job.id.desc())).all()  # type: ignore[attr-defined]
@@ -96,13 +99,19 @@ def take_back(s: Session, order: WorkOrder, units: int, why: Words, user_id: int
         else:
             done = bool(s.execute(update(Job).where(Job.id == job.id, Job.status == "queued")
                                   .values(units=job.units - left)).rowcount)
+        if not done and skip_claimed:
+            continue
         if not done:
             raise Conflict("work_order.decided_meanwhile", id=order.id)
         left -= min(job.units, left)
-    kept = order.accepted_quantity - units
-    shrunk = {"quantity": order.quantity - units} if kept else {}   # a released order keeps what it was
+    taken = units - left
+    if not taken:
+        return 0
+    kept = order.accepted_quantity - taken
+    shrunk = {"quantity": order.quantity - taken} if kept else {}   # a released order keeps what it was
     s.execute(update(WorkOrder).where(WorkOrder.id == order.id).values(accepted_quantity=kept, **reason, **shrunk))
     if kept == 0:
         move(s, WorkOrder, WorkOrderStatus, order.id, "release", user_id=user_id, note=text, decided_at=utcnow())
     elif order.units_made >= kept:
         move(s, WorkOrder, WorkOrderStatus, order.id, "finish", user_id=user_id, note=text)
+    return taken

@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 from makernet.domain.explanations import Words, french, said, stored, words_of
 from makernet.domain.planning import day_of, day_offset
 from makernet.domain.production import QueuedPlate, beyond_capacity
-from makernet.domain.states import JobStatus, WorkOrderStatus
+from makernet.domain.states import WorkOrderStatus
 from makernet.db import Transaction, among
 from makernet.errors import Conflict
 from makernet.models import Job, Organisation, Place, Request, RequestLine, WorkOrder
@@ -29,7 +29,7 @@ from makernet.models.plans import PlanRun
 from makernet.planner.model import PlanResult, Proposal
 from makernet.services.context import Context
 from makernet.services.places.operations import place_capacity
-from makernet.services.planning.operations import take_back
+from makernet.services.planning.operations import not_begun, take_back
 from makernet.services.plans.views import GIVEN_UP
 from makernet.services.production.operations import in_making_order
 from makernet.services.transitions import move
@@ -160,8 +160,9 @@ def release_accepted(s: Session, place: Place, reason: str | Words, user_id: int
     """Give back the accepted units of a place that stopped, except those already made or on a machine."""
     changes = []
     for order in s.exec(select(WorkOrder).where(WorkOrder.place_id == place.id, WorkOrder.status == "accepted")).all():
-        jobs = s.exec(select(Job).where(Job.work_order_id == order.id, Job.status == "queued")).all()
-        changes += _give_back(s, place, order, jobs, reason, user_id)
+        because = (("explain.released", {"place": place.name, "reason": reason}),)
+        if units := take_back(s, order, not_begun(s, order), because, user_id, skip_claimed=True):
+            changes.append(_released(place, order, units, reason))
     return changes
 
 
@@ -195,27 +196,6 @@ def release_overdue(s: Session, place: Place, today: date, reason: str | Words, 
         take_back(s, orders[order_id], units, because, user_id)
     return [_released(place, orders[order_id], units, because)
             for order_id, units in freed.items()]
-
-
-def _give_back(s: Session, place: Place, order: WorkOrder, jobs: list[Job], reason: str | Words,
-               user_id: int | None) -> list[dict]:
-    """Withdraw these queued plates of an accepted work order: the order keeps the rest (done if that is made), its
-    quantity shrinking with it, so that the place does not read as having taken only part of the line (refused_pairs)
-    should it come back."""
-    note = said(reason)
-    freed = sum(job.units for job in jobs
-                if move(s, Job, JobStatus, job.id, "withdraw", user_id=user_id, note=note) is not None)
-    if not freed:
-        return []
-    before = order.accepted_quantity
-    kept = max(before - freed, order.units_made)
-    shrunk = {"quantity": order.quantity - (before - kept)} if kept else {}   # a released order keeps what it was
-    s.execute(update(WorkOrder).where(WorkOrder.id == order.id).values(accepted_quantity=kept, **shrunk))
-    if kept == 0:
-        move(s, WorkOrder, WorkOrderStatus, order.id, "release", user_id=user_id, note=note)
-    elif order.units_made >= kept:
-        move(s, WorkOrder, WorkOrderStatus, order.id, "finish", user_id=user_id, note=note)
-    return [_released(place, order, before - kept, reason)]
 
 
 def _withdrawn(place: Place, order: WorkOrder, code: str, values: dict) -> dict:
