@@ -23,16 +23,25 @@ pytestmark = [pytest.mark.integration, pytest.mark.moonraker]
 LOOPBACK = parse_networks("127.0.0.1")
 
 
+FAILED_BEFORE: dict[int, int] = {}   # per module server: the session's failed tests when its last test began
+
+
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MoonrakerServer]:
+def server(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[MoonrakerServer]:
     moonraker = MoonrakerServer(basedir=tmp_path_factory.mktemp("moonraker")).start()
+    FAILED_BEFORE[id(moonraker)] = request.session.testsfailed
     yield moonraker
     moonraker.close()
 
 
 @pytest.fixture
-def driver(server: MoonrakerServer) -> MoonrakerDriver:
-    """A driver for an idle printer: whatever an earlier test left running is cancelled."""
+def driver(server: MoonrakerServer, request: pytest.FixtureRequest) -> MoonrakerDriver:
+    """A driver for an idle printer: whatever an earlier test left running is cancelled; after a failed test, Klippy
+    and Moonraker start again (as after a power cut), so that what a failure left on the printer fails no other."""
+    if request.session.testsfailed > FAILED_BEFORE[id(server)]:
+        server.stop()
+        server.start()
+    FAILED_BEFORE[id(server)] = request.session.testsfailed
     if server.print_stats()["state"] in ("printing", "paused"):
         server.request("POST", "/printer/print/cancel")
         server.wait_for(lambda r: r["status"]["print_stats"]["state"] not in ("printing", "paused"))
