@@ -134,6 +134,8 @@ def test_the_run_page_lists_the_work_held_for_later_with_its_place_and_start(pag
     day = format_date(date.fromisoformat(held["start"]), "medium", locale="fr")
     assert f"début prévu le {day}" in page
     assert f"{run['held_units']:,}".replace(",", " ") in page
+    # work held that would be ready only after its date says so (the menu's "En retard" aside)
+    assert page.count("En retard") == 1 + sum(not h["on_time"] for h in run["held"]) == 1
 
 
 def test_a_run_over_a_nation_shows_the_first_lines_it_held_or_left_and_counts_the_rest(pages: Pages, api: ApiClient,
@@ -153,4 +155,5 @@ def test_a_run_over_a_nation_shows_the_first_lines_it_held_or_left_and_counts_th
     page = text_of(pages.get(f"/plans/{run_id}")).replace("\u202f", " ")
     assert "Et 50 autres lignes prévues plus tard" in page and "Et 1 autre ligne non planifiée" in page
     assert page.count("Capacité épuisée") == 200
+    assert page.count("En retard") == 1 + 200   # the menu's, and each late line shown
     assert len(api.ok("get", f"/plans/{run_id}", COORDINATOR)["held"]) == 250   # the API gives them all
