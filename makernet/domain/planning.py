@@ -28,7 +28,8 @@ URGENCY_DAYS = 6.0
 # a run proposes the work places would start within this many working days (0: today) and holds the
 # rest for the next runs. Places make work by needed-by date, so queued work no longer blocks urgent
 # requests; on NA-visors-2020 (seed 1, one run a day) on-time units for 1, 2, 3, 5, 7: 147,507,
-# 149,419, 149,812, 149,858, 149,620; the median distance grows with the window (66, 70, 68, 80, 87 km)
+# 149,419, 149,812, 149,858, 149,620; the median distance grows with the window (66, 70, 68, 80, 87 km).
+# Measured again with transport in the world (README, "The allocation planner"): 2 is shorter, not more on time
 RELEASE_DAYS = 3
 # units must be ready this many days before they are needed (delivery)
 TRANSIT_DAYS = 1
