@@ -63,11 +63,14 @@ LABELS = {
     "outbox": _l("Gardé ici (pas de serveur SMTP)"), "digest": _l("Attend le résumé du jour"),
     "digested": _l("Envoyé dans un résumé"),
 }
+# where a state's word agrees otherwise with the thing it is said of
+LABELS_OF = {"work_order": {"cancelled": _l("Annulé")}}
 
 
-def label(code: object) -> str:
-    """The label of a code in the page's language; unknown codes are shown as they are."""
-    return str(LABELS.get(str(code), code))
+def label(code: object, of: str | None = None) -> str:
+    """The label of a code in the page's language, agreeing with what it is said `of` where that differs (an
+    "ordre" is masculine, the states above are said of a request); unknown codes are shown as they are."""
+    return str(LABELS_OF.get(of or "", {}).get(str(code)) or LABELS.get(str(code), code))
 
 
 def amount(value: int | float | None, unit: str) -> str:

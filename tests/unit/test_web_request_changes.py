@@ -41,6 +41,10 @@ def test_the_change_form_starts_from_the_request_and_saves_it_back_to_triage(pag
     changed = api.ok("get", f"/requests/{request['id']}", REQUESTER)
     assert changed["status"] == "submitted" and changed["delivery_point"] == "Salle des fêtes"
     assert api.ok("get", f"/work-orders/{order['id']}", SEWING_OPERATOR)["status"] == "cancelled"
+    pages.sign_in(SEWING_OPERATOR)   # the place reads its order as cancelled, in the masculine of "un ordre"
+    assert f"Ordre n° {order['id']} Annulé" in text_of(pages.get(f"/work-orders/{order['id']}"))
+    orders = text_of(pages.get("/work-orders"))
+    assert "Annulé" in orders and "Annulée" not in orders
 
 
 @pytest.mark.parametrize("changes, field_id, words", [
