@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 from flask import Flask
 from flask_babel import (format_date, format_decimal, format_percent, format_time, get_locale, get_translations,
-                         lazy_gettext as _l, ngettext)
+                         gettext, lazy_gettext as _l, ngettext)
 
 from makernet.messages import printer_detail, printer_reason
 
@@ -126,6 +126,12 @@ def input_attributes(field: object, attrs: dict, described: list[str]) -> dict:
     return result
 
 
+def colon() -> str:
+    """A colon between a label and what it introduces, as the page's language writes it: « Libéré : 20 » in French,
+    "Released: 20" in English."""
+    return gettext(" : ")
+
+
 def plural_count(n: float) -> float:
     """The count `ngettext` chooses its words by, as the page's language counts: French, written in the templates
     themselves and so without a catalogue to say so, says « 0 livraison » as « 1 livraison » (English: none is
@@ -140,7 +146,7 @@ def init_app(app: Flask) -> None:
     """Make the filters and labels available to every template, and `ngettext` count as each language does."""
     app.jinja_env.filters.update(label=label, amount=amount, day=day, moment=moment, number=number, percent=percent,
                                  printer_detail=printer_detail, printer_reason=printer_reason)
-    app.jinja_env.globals.update(get_locale=get_locale, input_attributes=input_attributes)
+    app.jinja_env.globals.update(get_locale=get_locale, input_attributes=input_attributes, colon=colon)
     app.jinja_env.install_gettext_callables(  # Flask-Babel's, with the count made plural the language's way
         gettext=lambda s: get_translations().ugettext(s), newstyle=True,
         ngettext=lambda s, p, n: get_translations().ungettext(s, p, plural_count(n)))

@@ -62,10 +62,12 @@ def test_a_proposal_s_reasons_in_french_on_the_pages_and_in_english_for_an_engli
     # the pages: French by default, English once the reader switches
     pages.sign_in(COORDINATOR)
     assert french_text in text_of(pages.get(f"/work-orders/{order_id}"))
+    assert "<strong>Proposé</strong> : 30 × Visière de protection" in pages.get(f"/plans/{run['id']}")
     pages.post("/language", {"locale": "en", "next": f"/work-orders/{order_id}"})
     page = text_of(pages.get(f"/work-orders/{order_id}"))
     assert english in page and "unités sur" not in page
-    assert english in text_of(pages.get(f"/plans/{run['id']}"))
+    page = pages.get(f"/plans/{run['id']}")
+    assert english in text_of(page) and "<strong>Proposed</strong>: 30 × Visière" in page   # an English colon
     history = text_of(pages.get("/plans"))   # a coordinator's run: its trigger says it, no reason repeats it
     assert "Run by the coordination" in history and "started by the coordination" not in history
 
