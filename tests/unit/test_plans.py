@@ -16,6 +16,7 @@ from makernet.models.plans import PlanRun
 from makernet.services import demand, planning, plans
 from makernet.services.access import Actor
 from makernet.services.context import Context
+from makernet.services.planning import operations
 from makernet.services.plans.inputs import refused_pairs
 from makernet.services.stock.operations import append
 from makernet.services.subscriptions import SUBSCRIBERS
@@ -172,6 +173,33 @@ def test_a_place_dropping_out_gives_back_its_unstarted_accepted_work_for_re_plan
     assert kept.reason.startswith("Unités non commencées reprises à ") and kept.reason.endswith("bénévoles épuisés")
     others = orders(ctx, status="accepted")
     assert sum(o.accepted_quantity for o in others) == 50 and {o.place_id for o in others} != {order.place_id}
+
+
+def test_a_plate_a_machine_claims_while_its_place_drops_out_stays_with_the_order(ctx: Context, monkeypatch) -> None:  # noqa: ANN001
+    with ctx.db.transaction() as tx:
+        tx.session.execute(update(Place).values(auto_accept=True))
+    approved_request(ctx, 50)
+    plans.run_plan(ctx, coordinator(ctx), today=MONDAY)
+    (order,) = orders(ctx)
+    with ctx.db.reading() as s:
+        plates = s.exec(select(Job).where(Job.work_order_id == order.id).order_by(Job.sequence)).all()
+    claimed = plates[-1]   # the first one the give-back reaches; a worker claims it in between
+    real_move = operations.move
+
+    def claimed_meanwhile(s, model, kind, entity_id, name, **values):  # noqa: ANN001, ANN202
+        if model is Job and entity_id == claimed.id:
+            s.execute(update(Job).where(Job.id == entity_id).values(status="dispatching"))
+        return real_move(s, model, kind, entity_id, name, **values)
+
+    monkeypatch.setattr(operations, "move", claimed_meanwhile)
+    result = plans.withdraw_place(ctx, coordinator(ctx), order.place_id, "bénévoles épuisés", MONDAY)
+    (change,) = plans.get_plan_run(ctx, coordinator(ctx), result["plan_run"]["id"])["changes"]
+    with ctx.db.reading() as s:
+        kept = s.get(WorkOrder, order.id)
+    queued = sum(j.units for j in plates if j.status == "queued")
+    assert kept.status == "accepted" and 0 < claimed.units < queued < 50   # plates already on machines stay too
+    assert kept.accepted_quantity == kept.quantity == 50 - queued + claimed.units
+    assert change["quantity"] == queued - claimed.units
 
 
 def test_a_requester_kind_with_no_validated_design_gets_nothing_allocated(ctx: Context) -> None:
