@@ -159,8 +159,8 @@ def withdraw_replaced(s: Session, proposals: tuple[Proposal, ...],
 def release_accepted(s: Session, place: Place, reason: str | Words, user_id: int | None) -> list[dict]:
     """Give back the accepted units of a place that stopped, except those already made or on a machine."""
     changes = []
+    because = (("explain.released", {"place": place.name, "reason": reason}),)
     for order in s.exec(select(WorkOrder).where(WorkOrder.place_id == place.id, WorkOrder.status == "accepted")).all():
-        because = (("explain.released", {"place": place.name, "reason": reason}),)
         if units := take_back(s, order, not_begun(s, order), because, user_id, skip_claimed=True):
             changes.append(_released(place, order, units, reason))
     return changes
