@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 from flask import Flask
+from sqlalchemy import update
 
+from makernet.models import Job
 from makernet.services import plans
+from makernet.services.planning import operations
 from makernet.services.context import Context
 from tests.support.api import COORDINATOR, ApiClient
 
@@ -24,3 +27,15 @@ def planned(api: ApiClient, app: Flask, json: dict | None = None, as_user: str =
     started = api.ok("post", "/plans", as_user, json=json or {}, status=202)
     assert run_posted_plans(app)[-1:] == ["done"]
     return api.ok("get", f"/plans/{started['id']}", as_user)
+
+
+def claimed_meanwhile(monkeypatch, job_id: int) -> None:  # noqa: ANN001 - pytest's fixture
+    """A worker claims a queued plate just as a give-back reaches it (a fake at the transition boundary)."""
+    real_move = operations.move
+
+    def move(s, model, kind, entity_id, name, **values):  # noqa: ANN001, ANN202
+        if model is Job and entity_id == job_id:
+            s.execute(update(Job).where(Job.id == entity_id).values(status="dispatching"))
+        return real_move(s, model, kind, entity_id, name, **values)
+
+    monkeypatch.setattr(operations, "move", move)

@@ -13,7 +13,7 @@ from makernet.models import Job, Machine, Place, RequestLine, WorkOrder
 from makernet.services import plans
 from makernet.services.context import Context
 from makernet.services.places.operations import place_capacity
-from tests.support.runs import run_posted_plans
+from tests.support.runs import claimed_meanwhile, run_posted_plans
 from tests.unit.test_plans import MONDAY, approved_request, coordinator, ctx, orders  # noqa: F401 - ctx: a fixture
 
 
@@ -89,3 +89,32 @@ def test_a_printer_down_gives_back_the_accepted_plates_now_too_late_and_the_run_
     elsewhere = sum(o.accepted_quantity for o in now if o.place_id != kept.place_id)
     assert elsewhere > sum(o.accepted_quantity for o in placed if o.place_id != kept.place_id)
     assert sum(o.accepted_quantity for o in now) + run["unplanned_units"] == 400   # nothing lost, nothing twice
+
+
+def test_a_plate_a_machine_claims_while_the_late_ones_are_given_back_stays_and_the_order_gives_as_many_units(
+        ctx: Context, monkeypatch) -> None:  # noqa: ANN001, F811 - the fixture
+    with ctx.db.transaction() as tx:
+        tx.session.execute(update(Place).values(auto_accept=True))
+    line = approved_request(ctx, 400, days=3)["lines"][0]["id"]
+    plans.run_plan(ctx, coordinator(ctx), today=MONDAY)
+    busiest = max(orders(ctx, status="accepted", request_line_id=line), key=lambda o: o.accepted_quantity)
+    with ctx.db.transaction() as tx:
+        printers = tx.session.exec(select(Machine.id).where(Machine.place_id == busiest.place_id,
+                                                            Machine.kind == "fdm_printer")).all()
+        tx.session.execute(update(Machine).where(Machine.id.in_(printers[1:])).values(state="offline"))
+        plates = tx.session.exec(select(Job).where(Job.work_order_id == busiest.id)
+                                 .order_by(Job.sequence.desc())).all()
+    claimed = plates[0]   # the order's last plate, the first one the give-back reaches; a worker claims it then
+    claimed_meanwhile(monkeypatch, claimed.id)
+    posted = plans.request_replan(ctx, coordinator(ctx), busiest.place_id, "printer_down",
+                                  "imprimantes en panne", MONDAY)
+    run = plans.get_plan_run(ctx, coordinator(ctx), posted["id"])
+    freed = {c["work_order_id"]: c["quantity"] for c in run["changes"] if c["what"] == "libéré"}
+    with ctx.db.reading() as s:
+        kept = s.get(WorkOrder, busiest.id)
+        jobs = {j.id: j for j in s.exec(select(Job).where(Job.work_order_id == busiest.id)).all()}
+    # the claimed plate stays with the order, on its way to a machine; the order gives back as many units as
+    # the place can no longer make on time, from its plates before that one
+    assert jobs[claimed.id].status == "dispatching" and jobs[claimed.id].units == claimed.units
+    assert 0 < freed[busiest.id] and kept.accepted_quantity == busiest.accepted_quantity - freed[busiest.id]
+    assert sum(j.units for j in jobs.values() if j.status != "cancelled") == kept.accepted_quantity

@@ -16,12 +16,11 @@ from makernet.models.plans import PlanRun
 from makernet.services import demand, planning, plans
 from makernet.services.access import Actor
 from makernet.services.context import Context
-from makernet.services.planning import operations
 from makernet.services.plans.inputs import refused_pairs
 from makernet.services.stock.operations import append
 from makernet.services.subscriptions import SUBSCRIBERS
 from tests.support.fakes import RecordingQueue
-from tests.support.runs import run_posted_plans
+from tests.support.runs import claimed_meanwhile, run_posted_plans
 
 MONDAY = date(2026, 11, 23)
 
@@ -184,14 +183,7 @@ def test_a_plate_a_machine_claims_while_its_place_drops_out_stays_with_the_order
     with ctx.db.reading() as s:
         plates = s.exec(select(Job).where(Job.work_order_id == order.id).order_by(Job.sequence)).all()
     claimed = plates[-1]   # the first one the give-back reaches; a worker claims it in between
-    real_move = operations.move
-
-    def claimed_meanwhile(s, model, kind, entity_id, name, **values):  # noqa: ANN001, ANN202
-        if model is Job and entity_id == claimed.id:
-            s.execute(update(Job).where(Job.id == entity_id).values(status="dispatching"))
-        return real_move(s, model, kind, entity_id, name, **values)
-
-    monkeypatch.setattr(operations, "move", claimed_meanwhile)
+    claimed_meanwhile(monkeypatch, claimed.id)
     result = plans.withdraw_place(ctx, coordinator(ctx), order.place_id, "bénévoles épuisés", MONDAY)
     (change,) = plans.get_plan_run(ctx, coordinator(ctx), result["plan_run"]["id"])["changes"]
     with ctx.db.reading() as s:

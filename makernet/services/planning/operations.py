@@ -72,8 +72,9 @@ def take_back(s: Session, order: WorkOrder, units: int, why: Words, user_id: int
 
     The order's quantity shrinks with it, so the place does not read as having refused any of it. `why` is kept
     on the order as words (said in the reader's language) and in French. A plate a machine claimed meanwhile is a
-    conflict, or with `skip_claimed` stays with the order (a place that stopped keeps what it had begun). Returns
-    the units taken.
+    conflict, or with `skip_claimed` stays with the order, the units coming from its queued plates before it as
+    far as they go (the give-backs of a place that stopped or can do less; a coordinator is told). Returns the
+    units taken.
     """
     text, words = french(why)[:1000], stored(why)
     reason = {"reason": text, "reason_words": words}

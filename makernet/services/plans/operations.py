@@ -192,10 +192,11 @@ def release_overdue(s: Session, place: Place, today: date, reason: str | Words, 
             freed[order.id] += job.units
             orders[order.id] = order
     because = (("explain.not_ready_in_time", {"reason": reason}),)
-    for order_id, units in freed.items():
-        take_back(s, orders[order_id], units, because, user_id)
-    return [_released(place, orders[order_id], units, because)
-            for order_id, units in freed.items()]
+    changes = []
+    for order_id, units in freed.items():   # a plate claimed meanwhile stays, as started ones do
+        if taken := take_back(s, orders[order_id], units, because, user_id, skip_claimed=True):
+            changes.append(_released(place, orders[order_id], taken, because))
+    return changes
 
 
 def _withdrawn(place: Place, order: WorkOrder, code: str, values: dict) -> dict:
