@@ -109,6 +109,14 @@ def printer_reason(detail: str) -> str:
     return render(detail) if detail in MESSAGES else ""
 
 
+def plate_outcome(outcome: str) -> str:
+    """Why a plate failed, in the current language; anything else as it was written."""
+    for pattern, words in production.PLATE_OUTCOMES:
+        if found := pattern.fullmatch(outcome):
+            return str(words) % found.groupdict()
+    return outcome
+
+
 def with_reasons(problems: list[dict]) -> list[dict]:
     """An import's problems (line, code, params), each with its `reason` in the current language."""
     return [problem | {"reason": render(problem["code"], problem.get("params"))} for problem in problems]

@@ -29,6 +29,7 @@ MESSAGES = {
         "L'ancienne clé secrète donnée n'ouvre pas la clé de la machine n° %(machine_id)s, ni la nouvelle : "
         "rien n'a été changé."),
     "accounts.sign_in_refused": _l("Adresse e-mail inconnue ou mot de passe erroné."),
+    "accounts.locale_unknown": _l("Langue inconnue : %(value)s ; MakerNet parle français (fr) et anglais (en)."),
     "accounts.current_password_wrong": _l("Ce n'est pas votre mot de passe actuel."),
     "accounts.token_name_length": _l("Un jeton a un nom de 1 à %(most)s caractères."),
     "accounts.token_invalid": _l("Jeton d'API inconnu ou révoqué."),

@@ -67,6 +67,10 @@ MESSAGES = {
     "notices.delivery_arrived.body": _l(
         "La livraison de %(place)s pour votre demande n° %(request_id)s est arrivée à %(destination)s. "
         "Confirmez ce que vous avez reçu (ou refusez-la) : la demande se clôt une fois tout reçu."),
+    "notices.delivery_refused.subject": _l("Livraison n° %(delivery_id)s refusée par %(requester)s"),
+    "notices.delivery_refused.body": _l(
+        "%(requester)s a refusé la livraison n° %(delivery_id)s de %(place)s (demande n° %(request_id)s) : "
+        "%(reason)s. Ses unités reviennent à %(place)s, à livrer de nouveau ; la demande attend toujours."),
     "notices.request_at_risk.subject": _l("Votre demande n° %(request_id)s risque d'être en retard"),
     "notices.request_at_risk.body": _l(
         "Votre demande n° %(request_id)s est attendue pour le %(needed_by)s (unités encore à recevoir : "

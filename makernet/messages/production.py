@@ -1,5 +1,7 @@
-"""Refusals about plates and batches."""
+"""Refusals about plates and batches, and why a plate failed as pages say it."""
 from __future__ import annotations
+
+import re
 
 from flask_babel import lazy_gettext as _l
 
@@ -22,3 +24,15 @@ MESSAGES = {
         "Plateaux ou lots qui attendent %(machine)s : %(n)s ; aucune autre machine active du lieu (profil "
         "%(profile)s) ne peut les prendre : raccordez-en une d'abord, ou rendez ce travail (réglages du lieu)."),
 }
+
+# why a plate failed, as the printer poll writes it (domain/plates.py), and as pages say it
+PLATE_OUTCOMES = (
+    (re.compile(r"print interrupted: the printer went (?P<state>.+)"),
+     _l("impression interrompue : l'imprimante est passée à « %(state)s »")),
+    (re.compile(r"print interrupted: the printer no longer has this plate"),
+     _l("impression interrompue : l'imprimante n'a plus ce plateau")),
+    (re.compile(r"print interrupted: the printer is on another file \((?P<file>.+)\)"),
+     _l("impression interrompue : l'imprimante imprime un autre fichier (%(file)s)")),
+    (re.compile(r"cancelled on the printer"), _l("annulé sur l'imprimante")),
+    (re.compile(r"stopped on the printer at (?P<percent>\d+) %"), _l("arrêté sur l'imprimante à %(percent)s %%")),
+)

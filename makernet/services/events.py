@@ -133,6 +133,14 @@ class DeliveryShipped(Event):
 
 
 @dataclass(frozen=True)
+class DeliveryRefused(Event):
+    """A requester refused a delivery, saying why: its units are back at the place, to be delivered again."""
+
+    delivery_id: int
+    reason: str
+
+
+@dataclass(frozen=True)
 class DeliveryArrived(Event):
     """A delivery reached its delivery point: its requester has to confirm what arrived."""
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 from makernet.services import audit
-from makernet.services.events import (AccountLinkOpened, ChangeAsked, DeliveryArrived, DeliveryShipped, Event,
+from makernet.services.events import (AccountLinkOpened, ChangeAsked, DeliveryArrived, DeliveryRefused, DeliveryShipped,
+                                      Event,
                                       MachineServiceChanged, PlaceConditionsChanged, PlaceResumed, PlaceStopped,
                                       PlanProposed, PrintersWentDown, RequestApproved, RequestRejected,
                                       RequestSubmitted, StockDropped, SupplyAnswered, SupplyRequested, WorkAccepted,
@@ -32,6 +33,7 @@ SUBSCRIBERS: Mapping[type[Event], Sequence[Callable[..., None]]] = {
     SupplyAnswered: (notify,),
     DeliveryShipped: (notify,),
     DeliveryArrived: (notify,),
+    DeliveryRefused: (notify,),
     AccountLinkOpened: (notify,),
     WorkTakenBack: (replan_taken_back_work, notify),
     # the audit trail, within the transaction that makes the change

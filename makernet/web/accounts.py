@@ -4,6 +4,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
@@ -39,6 +40,7 @@ def login() -> object:
             return render_template("accounts/login.html", form=form), error.status
         login_user(WebUser(user), remember=bool(form.remember.data))
         session.permanent = True   # ends after a working day (MAKERNET_SESSION_HOURS); "stay signed in": longer
+        session["locale"] = user["locale"]   # the language kept on the account
         return redirect(_safe_next(form.next.data))
     return render_template("accounts/login.html", form=form), 422 if form.errors else 200
 
@@ -67,6 +69,7 @@ def invitation(token: str) -> object:
             return render_template("accounts/invitation.html", form=form, invited=invited), error.status
         logout_user()
         login_user(WebUser(user))
+        accounts.set_locale(ctx(), actor(), str(get_locale()))   # the language the invitation was read in
         flash(_("Mot de passe enregistré : bienvenue sur MakerNet."), "success")
         return redirect(url_for("home.start"))
     return render_template("accounts/invitation.html", form=form, invited=invited), 422 if form.errors else 200
@@ -131,10 +134,13 @@ def revoke(token_id: int) -> Response:
 
 @bp.post("/language")
 def language() -> Response:
-    """The language switch: French or English, kept in the session."""
+    """The language switch: French or English, kept in the session and, once signed in, on the account (the
+    pages at the next sign-in, notifications and e-mails)."""
     form = LanguageForm()
     if form.validate_on_submit() and form.locale.data in LOCALES:
         session["locale"] = form.locale.data
+        if current_user.is_authenticated:
+            accounts.set_locale(ctx(), actor(), form.locale.data)
     return redirect(_safe_next(form.next.data))
 
 

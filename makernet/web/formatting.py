@@ -7,7 +7,7 @@ from flask import Flask
 from flask_babel import (format_date, format_decimal, format_percent, format_time, get_locale, get_translations,
                          gettext, lazy_gettext as _l, ngettext)
 
-from makernet.messages import printer_detail, printer_reason
+from makernet.messages import plate_outcome, printer_detail, printer_reason
 
 LABELS = {
     # request, work order, job and delivery states
@@ -145,7 +145,8 @@ def plural_count(n: float) -> float:
 def init_app(app: Flask) -> None:
     """Make the filters and labels available to every template, and `ngettext` count as each language does."""
     app.jinja_env.filters.update(label=label, amount=amount, day=day, moment=moment, number=number, percent=percent,
-                                 printer_detail=printer_detail, printer_reason=printer_reason)
+                                 printer_detail=printer_detail, printer_reason=printer_reason,
+                                 plate_outcome=plate_outcome)
     app.jinja_env.globals.update(get_locale=get_locale, input_attributes=input_attributes, colon=colon)
     app.jinja_env.install_gettext_callables(  # Flask-Babel's, with the count made plural the language's way
         gettext=lambda s: get_translations().ugettext(s), newstyle=True,

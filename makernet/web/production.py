@@ -1,6 +1,8 @@
 """The print queue per machine with live progress, bed clear and manual counts."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, ngettext
 from werkzeug.wrappers import Response
@@ -53,15 +55,40 @@ def bed_clear(machine_id: int) -> Response:
 @roles("operator")
 def stop_plate(job_id: int) -> Response:
     """Stop a printing plate: its printer cancels it, the plate then fails (retry or scrap it)."""
+    return _decide(job_id, production.stop_plate,
+                   _("Arrêt demandé : l'imprimante annule le plateau n° %(id)s, qui passe en échec."))
+
+
+@bp.post("/jobs/<int:job_id>/retry")
+@roles("operator")
+def retry(job_id: int) -> Response:
+    """A failed plate goes back to its machine's queue, to be printed again."""
+    return _decide(job_id, production.retry_job, _("Plateau n° %(id)s remis dans la file : il sera imprimé à nouveau."))
+
+
+@bp.post("/jobs/<int:job_id>/scrap")
+@roles("operator")
+def scrap(job_id: int) -> Response:
+    """A failed plate is given up: its material counts as used, its units go back to the queue to be made again."""
+    return _decide(job_id, production.scrap_job,
+                   _("Plateau n° %(id)s mis au rebut : ses unités sont remises dans la file, à refaire."))
+
+
+def again(units: int) -> str:
+    """What a report of fewer good units than the plate held adds: they are made again."""
+    return " " + ngettext("%(num)s unité à refaire est remise dans la file.",
+                          "%(num)s unités à refaire sont remises dans la file.", units) if units > 0 else ""
+
+
+def _decide(job_id: int, decision: Callable[..., object], done: str) -> Response:
     place_id = request.args.get("place_id", type=int)
     if ActionForm().validate_on_submit():
         try:
-            production.stop_plate(ctx(), actor(), job_id)
+            decision(ctx(), actor(), job_id)
         except MakerNetError as error:
             flash_error(error)
         else:
-            flash(_("Arrêt demandé : l'imprimante annule le plateau n° %(id)s, qui passe en échec.", id=job_id),
-                  "success")
+            flash(done % {"id": job_id}, "success")
     return redirect(url_for("production.place_queue", place_id=place_id) if place_id
                     else url_for("planning.work_orders"))
 
@@ -78,12 +105,12 @@ def report(job_id: int) -> object:
         except MakerNetError as error:
             attach(form, error)
         else:
-            flash(ngettext("Plateau n° %(id)s enregistré : %(num)s unité bonne.",
-                           "Plateau n° %(id)s enregistré : %(num)s unités bonnes.", job["units_made"], id=job_id)
-                  if job["plate"] else
-                  ngettext("Lot n° %(id)s enregistré : %(num)s unité bonne.",
-                           "Lot n° %(id)s enregistré : %(num)s unités bonnes.", job["units_made"], id=job_id),
-                  "success")
+            recorded = ngettext("Plateau n° %(id)s enregistré : %(num)s unité bonne.",
+                                "Plateau n° %(id)s enregistré : %(num)s unités bonnes.", job["units_made"], id=job_id) \
+                if job["plate"] else ngettext("Lot n° %(id)s enregistré : %(num)s unité bonne.",
+                                              "Lot n° %(id)s enregistré : %(num)s unités bonnes.", job["units_made"],
+                                              id=job_id)
+            flash(recorded + again(job["units"] - job["units_made"]), "success")
             return redirect(url_for("production.place_queue", place_id=place_id) if place_id
                             else url_for("planning.work_orders"))
     if place_id is None:

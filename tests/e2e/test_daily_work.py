@@ -33,8 +33,9 @@ def test_an_operator_with_printers_reported_by_hand_runs_accepted_work_to_the_en
 
     page.goto(f"/places/{order['place_id']}/queue")
     mine = f"l'ordre n° {order['id']}"
-    made = rejected = 0
-    for _turn in range(12):   # four plates: each printed by hand, reported, the bed cleared for the next
+    rejected = 0
+    for _turn in range(14):   # four plates and the one that makes the reject again: each printed by hand,
+        # reported, the bed cleared for the next
         check_page(page, "machine queue")
         plates = http_api.ok("get", f"/jobs?work_order_id={order['id']}", OTHER_OPERATOR)
         if all(p["status"] == "done" for p in plates):
@@ -46,17 +47,22 @@ def test_an_operator_with_printers_reported_by_hand_runs_accepted_work_to_the_en
         if running.count():
             machine = running.first
             machine.get_by_text("Déclarer ce plateau…").click()
-            machine.get_by_label("Unités bonnes").fill("9" if not rejected else "10")
-            machine.get_by_label("Rebuts").fill("1" if not rejected else "0")
+            if not rejected:   # the first plate has a reject; the others come out whole (the count offered)
+                machine.get_by_label("Unités bonnes").fill("9")
+                machine.get_by_label("Rebuts").fill("1")
             machine.get_by_role("button", name="Enregistrer").click()
-            made, rejected = made + (9 if not rejected else 10), 1
             expect(page.get_by_text(re.compile(r"n° \d+ enregistré"))).to_be_visible()
+            if not rejected:
+                expect(page.get_by_text("1 unité à refaire est remise dans la file.")).to_be_visible()
+            rejected = 1
         else:
             clear.first.click()
             expect(page.get_by_text(re.compile("Plateau libre sur"))).to_be_visible()
     plates = http_api.ok("get", f"/jobs?work_order_id={order['id']}", OTHER_OPERATOR)
-    assert [p["status"] for p in plates] == ["done"] * 4
-    assert (sum(p["units_made"] for p in plates), sum(p["units_rejected"] for p in plates)) == (made, 1) == (39, 1)
+    assert [(p["status"], p["units"]) for p in plates][-1] == ("done", 1)   # the reject, made again
+    assert [p["status"] for p in plates] == ["done"] * 5
+    assert (sum(p["units_made"] for p in plates), sum(p["units_rejected"] for p in plates)) == (40, 1)
+    assert http_api.ok("get", f"/work-orders/{order['id']}", OTHER_OPERATOR)["status"] == "done"
     shoot(page, f"daily-operator-by-hand-queue-{window['width']}")
 
     page.goto(f"/places/{order['place_id']}")   # the place's page, its printers in their tables

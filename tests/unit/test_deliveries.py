@@ -22,7 +22,8 @@ def made_masks(api: ApiClient, quantity: int = 40, made: int | None = None) -> d
     left = quantity if made is None else made
     for job in api.ok("get", f"/jobs?work_order_id={order['id']}", SEWING_OPERATOR):
         count = min(left, job["units"])
-        api.ok("post", f"/jobs/{job['id']}/report", SEWING_OPERATOR, json={"units_made": count})
+        if count:   # the batches not made yet stay in the queue
+            api.ok("post", f"/jobs/{job['id']}/report", SEWING_OPERATOR, json={"units_made": count})
         left -= count
     return {"request": request, "place": place, "line_id": request["lines"][0]["id"], "order": order}
 

@@ -80,6 +80,24 @@ def test_a_decision_on_a_request_tells_its_requesters_in_their_language(app, api
     assert received(app, OTHER_REQUESTER) == []
 
 
+def test_the_language_chosen_once_signed_in_is_kept_for_the_next_sign_in_and_what_one_is_told(
+        app, api, client) -> None:  # noqa: ANN001
+    from tests.support.pages import Pages, text_of
+    pages = Pages(client)
+    pages.sign_in(REQUESTER)
+    assert pages.post("/language", {"locale": "en", "next": "/requests"}).status_code == 302
+    pages.post("/logout")
+    pages.post("/language", {"locale": "fr", "next": "/login"})   # the sign-in page read in French
+    pages.sign_in(REQUESTER)
+    assert "My requests" in text_of(pages.get("/requests"))   # the account's language again
+    request = a_request(api)
+    api.ok("post", f"/requests/{request['id']}/approve", COORDINATOR)
+    run_tell_tasks(app)
+    assert [n.subject for n in received(app, REQUESTER)] == [f"Your request No. {request['id']} is approved"]
+    bad = pages.post("/language", {"locale": "de", "next": "/requests"})   # no such language: nothing changes
+    assert bad.status_code == 302 and "My requests" in text_of(pages.get("/requests"))
+
+
 def test_work_proposed_tells_the_places_operators_with_the_page_to_answer_on(app, api) -> None:  # noqa: ANN001
     request, lab, order = proposed_to_the_lab(api, 20)
     run_tell_tasks(app)

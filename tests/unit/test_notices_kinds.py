@@ -201,3 +201,18 @@ def test_a_webhook_address_that_is_no_usable_url_is_refused_and_nothing_is_made(
         assert answer.status_code == 422, (url, answer.get_json())
     assert api.ok("get", "/webhooks", COORDINATOR) == []
     assert api.call("delete", "/webhooks/999", COORDINATOR).status_code == 404
+
+
+def test_a_refused_delivery_tells_the_place_and_the_coordination_why(app, api) -> None:  # noqa: ANN001
+    from tests.support.api import SEWING_OPERATOR as WORKSHOP
+    made = made_masks(api, 30)
+    delivery = ship(api, made, 30)
+    api.ok("post", f"/deliveries/{delivery['id']}/refuse", REQUESTER, json={"reason": "Élastiques trop courts"})
+    run_tell_tasks(app)
+    [place] = [n for n in received(app, WORKSHOP) if n.kind == "delivery_refused"]
+    assert place.subject == f"Livraison n° {delivery['id']} refusée par Mairie de Rochefort"
+    assert "Élastiques trop courts" in place.body and "à livrer de nouveau" in place.body
+    assert place.link == f"/places/{made['place']['id']}/deliveries"
+    [coordination] = [n for n in received(app, COORDINATOR) if n.kind == "delivery_refused"]
+    assert coordination.link == f"/requests/{made['request']['id']}"
+    assert "delivery_refused" not in kinds(app, OPERATOR) + kinds(app, REQUESTER)   # another place; the requester

@@ -80,3 +80,28 @@ def test_the_queue_page_offers_the_stop_for_a_printing_plate_and_says_what_follo
     assert answer.status_code == 302
     assert "Arrêt demandé : l'imprimante annule le plateau" in text_of(pages.get(f"/places/{place_id}/queue"))
     assert len(app.extensions["makernet"].tasks.take("site_stop")) == 1
+
+
+def test_a_failed_plate_waits_on_the_queue_page_to_be_printed_again_or_given_up_and_made_again(
+        app, api, client, printer) -> None:  # noqa: ANN001
+    order = accepted_order(api)
+    plate = printing_plate(app)
+    api.ok("post", f"/jobs/{plate.id}/stop", OPERATOR)
+    (message,), = app.extensions["makernet"].tasks.take("site_stop")
+    run_stop_task(app, message)
+    pages = Pages(client)
+    pages.sign_in(OPERATOR)
+    place_id = next(p["id"] for p in api.ok("get", "/places", OPERATOR) if p["name"] == "FabLab La Rochelle")
+    page = pages.get(f"/places/{place_id}/queue")
+    assert "En échec (1)" in text_of(page) and "annulé sur l'imprimante" in text_of(page)
+    assert f"/jobs/{plate.id}/retry" in page and f"/jobs/{plate.id}/scrap" in page
+    assert pages.post(f"/jobs/{plate.id}/scrap?place_id={place_id}").status_code == 302
+    page = pages.get(f"/places/{place_id}/queue")
+    assert "ses unités sont remises dans la file, à refaire" in text_of(page) and "En échec" not in text_of(page)
+    plates = api.ok("get", f"/jobs?work_order_id={order['id']}", OPERATOR)
+    again = max(plates, key=lambda p: p["id"])
+    assert (again["status"], again["units"]) == ("queued", plate.units) and again["id"] != plate.id
+    # a second decision on the same plate is refused on the page, and changes nothing
+    pages.post(f"/jobs/{plate.id}/retry?place_id={place_id}")
+    assert "seul un plateau en échec peut être relancé" in text_of(pages.get(f"/places/{place_id}/queue"))
+    assert api.ok("get", f"/jobs?work_order_id={order['id']}", OPERATOR) == plates

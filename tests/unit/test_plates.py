@@ -72,3 +72,25 @@ def test_every_decision_on_a_reading_is_a_transition_the_table_allows_from_where
     name = "finish" if decision.finished else decision.transition
     if name is not None:
         assert status in TRANSITIONS[JobStatus][name].sources
+
+
+def test_every_failure_the_poll_decides_is_said_in_the_reader_s_language(app) -> None:  # noqa: ANN001
+    from flask_babel import force_locale
+
+    from makernet.messages import plate_outcome
+    failures = [judge("printing", reading(idle=False, reachable=False, print_lost=True, state_text="Error")),
+                judge("printing", reading(ours=False, file_name=None)),
+                judge("printing", reading(ours=False, file_name="benchy.gcode")),
+                judge("printing", reading(), was_idle=True),
+                judge("printing", reading(completion=60.0), was_idle=True)]
+    assert {d.transition for d in failures} == {"fail"}
+    with app.test_request_context("/"), force_locale("fr"):
+        french = [plate_outcome(d.outcome) for d in failures]
+    with app.test_request_context("/"), force_locale("en"):
+        english = [plate_outcome(d.outcome) for d in failures]
+    assert french == ["impression interrompue : l'imprimante est passée à « Error »",
+                      "impression interrompue : l'imprimante n'a plus ce plateau",
+                      "impression interrompue : l'imprimante imprime un autre fichier (benchy.gcode)",
+                      "annulé sur l'imprimante", "arrêté sur l'imprimante à 60 %"]
+    assert english[3:] == ["cancelled on the printer", "stopped on the printer at 60%"]
+    assert plate_outcome("déclaré à la main") == "déclaré à la main"   # anything else as it was written

@@ -228,6 +228,20 @@ def test_manual_batches_are_reported_once_by_their_operator(app, api):  # noqa: 
     assert consumption(app).count((batch["id"], -250)) == 1
 
 
+def test_units_that_did_not_come_out_good_are_made_again_until_the_order_is_whole(app, api):  # noqa: ANN001
+    order = accepted_order(api, quantity=10)   # one plate, printed by hand
+    (batch,) = api.ok("get", f"/jobs?work_order_id={order['id']}", OPERATOR)
+    api.ok("post", f"/jobs/{batch['id']}/report", OPERATOR, json={"units_made": 7, "units_rejected": 2})
+    (again,) = [j for j in api.ok("get", f"/jobs?work_order_id={order['id']}", OPERATOR) if j["id"] != batch["id"]]
+    assert (again["status"], again["units"], again["machine_id"]) == ("queued", 3, batch["machine_id"])
+    assert api.ok("get", f"/work-orders/{order['id']}", OPERATOR)["status"] == "accepted"
+    api.ok("post", f"/machines/{batch['machine_id']}/bed-clear", OPERATOR)   # the next plate, by hand
+    api.ok("post", f"/jobs/{again['id']}/report", OPERATOR, json={"units_made": 3})
+    done = api.ok("get", f"/work-orders/{order['id']}", OPERATOR)
+    assert (done["status"], done["units_made"], done["units_rejected"]) == ("done", 10, 2)
+    assert len(api.ok("get", f"/jobs?work_order_id={order['id']}", OPERATOR)) == 2   # and nothing more
+
+
 def test_a_printer_reported_by_hand_runs_its_queue_to_the_end(app, api):  # noqa: ANN001
     """The demo's printers have no host: each plate is printed by hand, reported, the bed cleared, the next one
     handed over at once — with the printer networks set, as a region sets them, and no worker to dispatch."""
@@ -295,6 +309,11 @@ def test_a_scrapped_plate_counts_its_units_as_rejects_and_its_material_as_used(a
     assert api.ok("get", f"/work-orders/{order['id']}", OPERATOR)["units_rejected"] == 10
     assert consumption(app).count((first.id, -250)) == 1
     assert api.call("post", f"/jobs/{first.id}/scrap", OPERATOR).status_code == 409
+    # its units are queued again, on the same printer, after the order's other plates
+    plates = api.ok("get", f"/jobs?work_order_id={order['id']}", OPERATOR)
+    again = max(plates, key=lambda p: p["id"])
+    assert (again["status"], again["units"], again["machine_id"]) == ("queued", 10, first.machine_id)
+    assert sum(p["units"] for p in plates if p["status"] != "cancelled") == order["accepted_quantity"]
 
 
 def test_plates_of_a_printer_that_went_offline_move_to_another_printer_when_the_place_chose_so(app, api, printer):  # noqa: ANN001

@@ -103,6 +103,9 @@ def test_a_manual_batch_is_counted_from_the_queue_and_bad_counts_are_refused(pag
         refused.get_data(as_text=True))
     assert pages.post(path, {"units_made": "28", "units_rejected": "2"}).status_code == 302
     assert api.ok("get", f"/work-orders/{order['id']}", SEWING_OPERATOR)["units_made"] == 28
+    queue = text_of(pages.get(f"/places/{order['place_id']}/queue"))   # the two rejects are to be sewn again
+    assert "28 unités bonnes. 2 unités à refaire sont remises dans la file." in queue
+    assert "Lot 2 — ordre n° %s : 2 × Masque tissu" % order["id"] in queue
 
 
 def test_the_bed_clear_button_hands_the_printer_its_next_plate(pages: Pages, api: ApiClient, app) -> None:  # noqa: ANN001

@@ -276,6 +276,17 @@ def reset_password(ctx: Context, actor: Actor, user_id: int) -> dict:
         return {"user_id": user.id, "email": user.email, "token": token}
 
 
+LOCALES = ("fr", "en")
+
+
+def set_locale(ctx: Context, actor: Actor, locale: str) -> None:
+    """The language a user reads MakerNet in, kept on the account: pages once signed in, notices and e-mails."""
+    if locale not in LOCALES:
+        raise InvalidInput("accounts.locale_unknown", field="locale", value=locale)
+    with ctx.db.transaction() as tx:
+        tx.session.execute(update(User).where(User.id == actor.user_id).values(locale=locale))
+
+
 def set_user_active(ctx: Context, actor: Actor, user_id: int, active: bool) -> None:
     """Deactivate (or reactivate) an account; an admin cannot lock themselves out."""
     actor.require("admin")

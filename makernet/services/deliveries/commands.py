@@ -16,7 +16,7 @@ from makernet.models.deliveries import CollectionPoint, DeliveryRun, DeliveryRun
 from makernet.services.access import (Actor, check_point_departement, operator_works_on_request, own_delivery, own_place,
                                       queue_place, requesters_delivery)
 from makernet.services.context import Context
-from makernet.services.events import DeliveryArrived, DeliveryShipped, ReceiptConfirmed, record
+from makernet.services.events import DeliveryArrived, DeliveryRefused, DeliveryShipped, ReceiptConfirmed, record
 from makernet.services.deliveries.inputs import SHIPPABLE, ready_by_line
 from makernet.services.deliveries.operations import finish_run_of, tally_delivery
 from makernet.services.deliveries.views import UNDER_WAY, delivery_lines, delivery_view, point_view, run_views
@@ -171,6 +171,7 @@ def refuse_delivery(ctx: Context, actor: Actor, delivery_id: int, reason: str) -
         if under_way is None:
             move(s, Request, RequestStatus, request.id, "resume_production", user_id=actor.user_id,
                  note=f"delivery {delivery.id} refused")
+        record(ctx, tx, DeliveryRefused(delivery.id, reason.strip()[:1000]))
         return delivery_view(s, delivery)
 
 

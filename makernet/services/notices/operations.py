@@ -13,10 +13,10 @@ from makernet.domain.explanations import stored
 from makernet.messages import current_locale, written
 from makernet.models import (Delivery, DeliveryLine, Item, Machine, Material, Organisation, Place, PlanRun, Request,
                              RequestLine, SupplyRequest, User, WorkOrder)
-from makernet.services.events import (AccountLinkOpened, DeliveryArrived, DeliveryShipped, Event, PlaceResumed,
-                                      PlaceStopped, PlanProposed, PrintersWentDown, RequestApproved, RequestRejected,
-                                      RequestSubmitted, SupplyAnswered, SupplyRequested, WorkAccepted, WorkProposed,
-                                      WorkRefused, WorkTakenBack)
+from makernet.services.events import (AccountLinkOpened, DeliveryArrived, DeliveryRefused, DeliveryShipped, Event,
+                                      PlaceResumed, PlaceStopped, PlanProposed, PrintersWentDown, RequestApproved,
+                                      RequestRejected, RequestSubmitted, SupplyAnswered, SupplyRequested, WorkAccepted,
+                                      WorkProposed, WorkRefused, WorkTakenBack)
 from makernet.services.notices.views import SEALED_LINK
 
 
@@ -230,6 +230,19 @@ def _arrived(s: Session, event: DeliveryArrived) -> list[Told]:
         f"/deliveries/{delivery.id}/receipt", members_of(s, request.organisation_id, ("requester",)))]
 
 
+def _refused_delivery(s: Session, event: DeliveryRefused) -> list[Told]:
+    """The place has its units back and the coordination a request still to serve: both are told why."""
+    delivery = s.get(Delivery, event.delivery_id)
+    request, place = s.get(Request, delivery.request_id), s.get(Place, delivery.place_id)
+    requester = s.get(Organisation, request.organisation_id)
+    params = {"delivery_id": delivery.id, "request_id": request.id, "place": place.name,
+              "requester": requester.name, "reason": event.reason}
+    return [Told("delivery_refused", f"delivery:{delivery.id}", params, f"/places/{place.id}/deliveries",
+                 members_of(s, place.organisation_id, ("operator",))),
+            Told("delivery_refused", f"delivery:{delivery.id}", params, f"/requests/{request.id}",
+                 coordinators_of(s, requester.departement))]
+
+
 def _account_link(s: Session, event: AccountLinkOpened) -> list[Told]:
     """The invitation or reset link, to its user only; the link stays sealed in what is stored."""
     user = s.get(User, event.user_id)
@@ -259,6 +272,7 @@ FINDERS = {RequestSubmitted: _submitted, RequestApproved: _approved, RequestReje
            DeliveryShipped: _shipped, PlaceStopped: _place_stopped, PlaceResumed: _place_resumed,
            WorkAccepted: _accepted, WorkTakenBack: _taken_back, PlanProposed: _plan_proposed,
            SupplyRequested: _supply_requested, SupplyAnswered: _supply_answered, DeliveryArrived: _arrived,
+           DeliveryRefused: _refused_delivery,
            AccountLinkOpened: _account_link}
 
 

@@ -89,6 +89,6 @@ def _needed(s: Session, place_id: int, material_id: int) -> int:
                                   .where(WorkOrder.place_id == place_id, BomLine.material_id == material_id,
                                          WorkOrder.status.in_(("proposed", "accepted")))).all():  # type: ignore[union-attr]
         units = order.quantity if order.status == "proposed" else \
-            max(0, order.accepted_quantity - order.units_made - order.units_rejected)
+            max(0, order.accepted_quantity - order.units_made)
         needed += units * per_unit
     return needed

@@ -133,11 +133,34 @@ def complete_job(s: Session, job_id: int, units_made: int | None = None, units_r
     machine = s.get(Machine, job.machine_id)
     s.execute(update(Machine).where(Machine.id == machine.id).values(bed_clear=machine.clears_itself))
     s.refresh(order)
+    if made < job.units:
+        remake(s, job, job.units - made)
     if order.units_made >= order.accepted_quantity:
         move(s, WorkOrder, WorkOrderStatus, order.id, "finish", note="all accepted units made")
     line = s.get(RequestLine, order.request_line_id)
     move(s, Request, RequestStatus, line.request_id, "start_production", note="first units made")
     return True
+
+
+def remake(s: Session, job: Job, units: int) -> int | None:
+    """Units of a plate that did not come out good (rejects, a plate given up) go back to the queue: a plate of
+    as many units after the order's others, on the same machine, so that the accepted order is still made whole.
+    Nothing for an order no longer accepted (taken back or called off meanwhile)."""
+    order = s.get(WorkOrder, job.work_order_id)
+    if order.status != "accepted":
+        return None
+    last = s.exec(select(func.max(Job.sequence)).where(Job.work_order_id == order.id)).one() or 0
+    again = Job(work_order_id=order.id, machine_id=job.machine_id, units=units, sequence=last + 1,
+                plate_layout_id=job.plate_layout_id)
+    s.add(again)
+    s.flush()
+    if again.plate_layout_id is not None:
+        item_code = s.exec(select(Item.code).join(RequestLine, RequestLine.item_id == Item.id)
+                           .where(RequestLine.id == order.request_line_id)).one()
+        again.upload_name = upload_name(again.id, item_code)
+        s.flush()
+    created(s, Job, again.id, again.status, note=f"{units} units of plate {job.id} to make again")
+    return again.id
 
 
 def apply_decision(s: Session, job: Job, decision: Decision) -> bool:

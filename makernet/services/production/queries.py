@@ -72,11 +72,13 @@ def place_queue(ctx: Context, actor: Actor, place_id: int) -> dict:
                 "clears_itself": machine.clears_itself, "checked_at": machine.state_checked_at,
                 "running": [r for r in rows if r["status"] in ("dispatching", "printing")],
                 "waiting": [r for r in rows if r["status"] == "queued" and r["order_status"] == "accepted"],
+                # failed plates wait for the operator: printed again, or given up and their units made again
+                "failed": [r for r in rows if r["status"] == "failed" and r["order_status"] == "accepted"],
             })
         return {"place": {"id": place.id, "name": place.name}, "can_operate": can_operate, "machines": views}
 
 
-LIVE = ("queued", "dispatching", "printing")   # the plates a machine's card shows; finished ones are its history
+LIVE = ("queued", "dispatching", "printing", "failed")   # a machine's card; done and failed ones are also history
 
 
 def place_history(ctx: Context, actor: Actor, place_id: int, window: Window | None = None) -> Rows:
