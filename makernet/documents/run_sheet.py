@@ -94,17 +94,20 @@ def build_run_sheet(sheet: RunSheet) -> bytes:
         ("Véhicule", VEHICLES.get(sheet.vehicle, sheet.vehicle)),
         ("Distance", f"{number(sheet.km, 1)} km aller et retour (estimée, par la route)"),
         ("Durée prévue", f"{duration(sheet.minutes)}, dont {len(sheet.stops)} arrêt{'s' if len(sheet.stops) > 1 else ''}"),
-        ("Unités", f"{number(sheet.units)} à remettre en {len(sheet.stops)} arrêt(s)"),
+        ("Unités", f"{number(sheet.units)} à remettre en {len(sheet.stops)} arrêt{'s' if len(sheet.stops) > 1 else ''}"),
     ])
     story = [
         rich(f"Feuille de tournée <font color='#2e7d6b'>n° {value(sheet.run_id)}</font>", "title"),
         para(f"Tournée du {DAYS[sheet.day.weekday()]} {long_date(sheet.day)}", "subtitle"),
+        *([] if any(stop.receipt_url for stop in sheet.stops) else [
+            para("Aperçu : la tournée n'est pas encore partie. Imprimez la feuille après « Partir » : elle porte "
+                 "alors le QR code de réception de chaque arrêt.", "body")]),
         summary,
         *[_stop(stop) for stop in sheet.stops],
         rich("Consignes", "heading"),
         para("À chaque arrêt, faites vérifier le nombre d'unités puis scanner le QR code par le demandeur, qui "
              "confirme ainsi la réception en ligne. En cas de refus, rapportez les unités au lieu et notez le motif. "
-             "Gardez sur vous votre attestation de déplacement.", "body"),
+             "Si des restrictions de déplacement s'appliquent, gardez sur vous votre attestation.", "body"),
         Spacer(1, 4 * mm),
         SignatureBoxes(["Remis au coursier par (lieu)", "Coursier", "Retour au lieu"]),
     ]

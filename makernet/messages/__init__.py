@@ -122,6 +122,13 @@ def with_reasons(problems: list[dict]) -> list[dict]:
     return [problem | {"reason": render(problem["code"], problem.get("params"))} for problem in problems]
 
 
+def first_of_month(text: str, locale: object) -> str:
+    """A date as written, where French writes the first of a month "1er" (1er décembre 2026, 1er déc.)."""
+    if str(locale).startswith("fr") and text.startswith("1 "):
+        return "1er " + text[2:]
+    return text
+
+
 def current_locale() -> str:
     """The language of the request being answered (French outside a request)."""
     return str(get_locale() or SOURCE_LOCALE)
@@ -137,9 +144,9 @@ def written(value: object, locale: str, words: Mapping[str, object] | None = Non
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal, date)):
         return str(value)
     if isinstance(value, datetime):
-        return format_datetime(value, "medium", locale=locale)
+        return first_of_month(format_datetime(value, "medium", locale=locale), locale)
     if isinstance(value, date):
-        return format_date(value, "long", locale=locale)
+        return first_of_month(format_date(value, "long", locale=locale), locale)
     return format_decimal(value, locale=locale)
 
 

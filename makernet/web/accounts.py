@@ -1,6 +1,7 @@
 """Accounts: sign-in and out, invitation links, API tokens, the language switch; organisations and users (admins)."""
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, session, url_for
@@ -37,12 +38,20 @@ def login() -> object:
             user = accounts.sign_in(ctx(), form.email.data, form.password.data, request.remote_addr or "")
         except MakerNetError as error:
             attach(form, error)
-            return render_template("accounts/login.html", form=form), error.status
+            return render_template("accounts/login.html", form=form, receipt=_receipt_of(form.next.data)), \
+                error.status
         login_user(WebUser(user), remember=bool(form.remember.data))
         session.permanent = True   # ends after a working day (MAKERNET_SESSION_HOURS); "stay signed in": longer
         session["locale"] = user["locale"]   # the language kept on the account
         return redirect(_safe_next(form.next.data))
-    return render_template("accounts/login.html", form=form), 422 if form.errors else 200
+    return render_template("accounts/login.html", form=form, receipt=_receipt_of(form.next.data)), \
+        422 if form.errors else 200
+
+
+def _receipt_of(target: str | None) -> str | None:
+    """The delivery a receipt QR code leads to, when signing in is on the way to it: the page says so."""
+    found = re.fullmatch(r"/deliveries/(\d+)/receipt", target or "")
+    return found.group(1) if found else None
 
 
 @bp.post("/logout")

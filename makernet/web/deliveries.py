@@ -52,7 +52,8 @@ def _list_page(place_id: int, kept: tuple[int, FlaskForm] | None = None) -> tupl
     filters = Filters.of(request.args)
     view = deliveries.place_deliveries(ctx(), actor(), place_id, filters,
                                        Window.of(request.args.get("page"), None, PAGE_ROWS))
-    pickups = {d["id"]: PickUpForm(prefix=f"pickup{d['id']}", formdata=None) for d in view["deliveries"]}
+    pickups = {d["id"]: PickUpForm(prefix=f"pickup{d['id']}", formdata=None, carrier_name=d["carrier_name"] or None)
+               for d in view["deliveries"]}   # the carrier named when it was prepared, as it was said
     if kept is not None:
         pickups[kept[0]] = kept[1]
     own = actor().role == "admin" or (actor().role == "operator"
@@ -112,7 +113,8 @@ def start_run(run_id: int) -> Response:
     if ActionForm().validate_on_submit():
         try:
             deliveries.start_run(ctx(), actor(), run_id)
-            flash(_("Tournée n° %(id)s partie : ses livraisons sont enlevées par le coursier.", id=run_id), "success")
+            flash(_("Tournée n° %(id)s partie : ses livraisons sont enlevées par le coursier. Imprimez sa feuille de "
+                    "tournée, avec les QR codes de réception.", id=run_id), "success")
         except MakerNetError as error:
             flash_error(error)
     return redirect(url_for("deliveries.place_deliveries", place_id=run["place_id"], _anchor="tournees"))

@@ -7,7 +7,7 @@ from flask import Flask
 from flask_babel import (format_date, format_decimal, format_percent, format_time, get_locale, get_translations,
                          gettext, lazy_gettext as _l, ngettext)
 
-from makernet.messages import plate_outcome, printer_detail, printer_reason
+from makernet.messages import first_of_month, plate_outcome, printer_detail, printer_reason
 
 LABELS = {
     # request, work order, job and delivery states
@@ -88,7 +88,7 @@ def day(value: date | datetime | str | None, style: str = "medium") -> str:
         return "—"
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    return format_date(value, style)
+    return first_of_month(format_date(value, style), get_locale())
 
 
 def moment(value: datetime | str | None) -> str:
@@ -97,7 +97,7 @@ def moment(value: datetime | str | None) -> str:
         return "—"
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    return f"{format_date(value, 'medium')}, {format_time(value, 'short')}"
+    return f"{first_of_month(format_date(value, 'medium'), get_locale())}, {format_time(value, 'short')}"
 
 
 def number(value: object) -> str:

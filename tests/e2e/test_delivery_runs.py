@@ -32,7 +32,7 @@ def test_an_operator_proposes_prints_and_starts_the_days_run_on_a_phone(page: Pa
         check_page(page, "the day's runs on a phone")
         shoot(page, "operator-delivery-runs-phone")
 
-        sheet = run.get_by_role("link", name="Feuille de tournée (PDF)")
+        sheet = run.get_by_role("link", name="Aperçu de la feuille (PDF)")
         answer = page.request.get(sheet.get_attribute("href"))
         assert answer.status == 200 and answer.headers["content-type"] == "application/pdf"
         text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(answer.body())).pages)

@@ -94,7 +94,8 @@ def test_an_operator_records_a_receipt_prepares_a_delivery_and_downloads_its_not
         card.get_by_role("link", name="Bon de livraison (PDF)").click()
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(Path(download.value.path()).read_bytes())).pages)
     assert "Bon de livraison" in text and "Hugo, à vélo" in text and "Masque tissu" in text
-    card.get_by_role("button", name="Enlevée").click()
+    expect(card.get_by_label("Enlevée par")).to_have_value("Hugo, à vélo")   # as named when it was prepared
+    card.get_by_role("button", name="Enregistrer l'enlèvement").click()
     expect(page.get_by_text(re.compile(r"Livraison n° \d+ enlevée"))).to_be_visible()
     page.set_viewport_size(PHONE)
     shoot(page, "operator-deliveries-phone")

@@ -24,7 +24,7 @@ def test_triage_shows_each_request_in_full_on_a_390_px_phone(page: Page, http_ap
     expect(card.get_by_role("list", name="Articles demandés")).to_contain_text("Masque tissu AFNOR S76-001 : 125")
     expect(card).to_contain_text("Soignants")
     expect(card).to_contain_text(reason)
-    expect(card).to_contain_text(f"{SOON.day} ")
+    expect(card).to_contain_text(f"{SOON.day}er " if SOON.day == 1 else f"{SOON.day} ")
     expect(card).to_contain_text("165 unités en tout")
     assert "(s)" not in card.inner_text()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "the page is wider than the phone"

@@ -3,6 +3,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from sqlmodel import select
+
+from makernet.models import Organisation, User
+from makernet.services import demand
+from makernet.services.accounts.views import actor_of_user
 from tests.support.api import (COORDINATOR, OPERATOR, OTHER_REQUESTER, REQUESTER, SEWING_OPERATOR, ApiClient)
 
 SOON = (date.today() + timedelta(days=7)).isoformat()
@@ -64,7 +69,16 @@ def test_partial_deliveries_show_what_the_request_still_awaits(api) -> None:  # 
     assert awaiting["status"] == "shipped"
 
 
-def test_a_refused_delivery_gives_its_units_back_to_ship_again(api) -> None:  # noqa: ANN001
+def request_page(app, email: str, request_id: int) -> dict:  # noqa: ANN001
+    """A request as its page reads it, timeline included, for one of its requesters."""
+    ctx = app.extensions["makernet"]
+    with ctx.db.reading() as s:
+        user = s.exec(select(User).where(User.email == email)).one()
+        actor = actor_of_user(user, s.get(Organisation, user.organisation_id))
+    return demand.request_page(ctx, actor, request_id)
+
+
+def test_a_refused_delivery_gives_its_units_back_to_ship_again(app, api) -> None:  # noqa: ANN001
     made = made_masks(api, 30)
     delivery = ship(api, made, 30)
     refused = api.ok("post", f"/deliveries/{delivery['id']}/refuse", REQUESTER,
@@ -73,6 +87,8 @@ def test_a_refused_delivery_gives_its_units_back_to_ship_again(api) -> None:  # 
     awaiting = api.ok("get", f"/requests/{made['request']['id']}/awaiting", REQUESTER)
     assert (awaiting["lines"][0]["to_ship"], awaiting["lines"][0]["on_the_way"]) == (30, 0)
     assert awaiting["status"] == "in_production"
+    timeline = {step["key"]: step["done"] for step in request_page(app, REQUESTER, made["request"]["id"])["timeline"]}
+    assert (timeline["in_production"], timeline["shipped"]) == (True, False)   # to ship again, not shipped
     again = ship(api, made, 30)
     assert again["status"] == "prepared"
 

@@ -206,13 +206,15 @@ def test_the_run_sheet_prints_the_stops_in_order_with_quantities_and_receipt_cod
 
     before = sheet_text()
     assert "QR code de réception" in before and "Réception : scanner ici" not in before   # no delivery yet
+    assert "Aperçu : la tournée n'est pas encore partie" in before
     started = api.ok("post", f"/delivery-runs/{run['id']}/start", SEWING_OPERATOR)
     text = sheet_text()
     for words in ("Feuille de tournée", f"n° {run['id']}", "Coursier 1, 1re tournée du jour", "Voiture",
                   "Arrêt 1", "Arrêt 2", "Mairie de Rochefort", "EHPAD Les Tilleuls", "Masque tissu AFNOR S76-001",
                   "Total à remettre", "Réception : scanner ici", "Durée prévue", "Remis au coursier par (lieu)",
-                  "Atelier couture solidaire"):
+                  "Atelier couture solidaire", "à remettre en 2 arrêts"):
         assert words in text, words
+    assert "Aperçu" not in text and "arrêt(s)" not in text
     first, second = started["stops"]
     assert text.index(first["destination"]) < text.index("Arrêt 2") < text.index(second["destination"])
     for stop in started["stops"]:

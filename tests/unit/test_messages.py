@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import io
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from babel.messages.pofile import read_po
@@ -15,6 +15,7 @@ from flask_babel import force_locale
 from makernet.errors import Conflict, NotFound
 from makernet.messages import MESSAGES, render, render_error, written
 from makernet.messages.words import Plural
+from makernet.web.formatting import day, moment
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "makernet"
@@ -148,11 +149,14 @@ def test_statuses_roles_and_dates_are_written_in_the_language(app: Flask) -> Non
         assert render_error(wrong_state) == ("La demande n° 1234 est « Approuvée » : seule une demande envoyée peut "
                                              "être approuvée.")
         assert render_error(role).endswith("il faut être : coordinateur, administrateur.")
-        assert "le 1 février 2026, avant de commencer le 2 mars 2026" in render_error(period)
+        assert "le 1er février 2026, avant de commencer le 2 mars 2026" in render_error(period)
+        assert (day(date(2026, 12, 1)), day(date(2026, 12, 11)), moment(datetime(2026, 12, 1, 9, 30, tzinfo=UTC))) == \
+            ("1er déc. 2026", "11 déc. 2026", "1er déc. 2026, 10:30")   # pages too; 09:30 UTC is 10:30 in Paris
     with app.test_request_context("/"), force_locale("en"):
         assert render_error(wrong_state) == "Request 1234 is approved; only a submitted request can be approved."
         assert render_error(role) == "Your role (requester) may not do this; it needs: coordinator, admin."
         assert "ends on February 1, 2026, before it starts on March 2, 2026" in render_error(period)
+        assert day(date(2026, 12, 1)) == "Dec 1, 2026"
 
 
 def test_outside_a_request_the_catalogue_speaks_french() -> None:

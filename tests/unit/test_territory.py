@@ -119,6 +119,9 @@ def test_coordinators_see_their_territory_and_no_one_else_does(app: Flask, api: 
     pages.sign_in(COORDINATOR)
     html = pages.get("/territory?departement=17")
     assert "Saintes" in html and "Rochefort" in html and 'id="map"' in html and "leaflet.js" in html
+    # received the day they were asked for: "le jour même", not "en 0 jours ou moins"
+    assert "La moitié des unités reçues l'ont été le jour même, neuf sur dix le jour même (20 unités reçues)." \
+        in html.replace("&#39;", "'")
     assert pages.client.get("/territory?departement=75").status_code == 404
     for who in (OPERATOR, REQUESTER):
         other = Pages(app.test_client())

@@ -10,6 +10,7 @@ import pytest
 from babel.dates import format_date
 from sqlalchemy import update
 
+from makernet.messages import first_of_month
 from makernet.models import ApiToken
 
 from tests.support.api import ADMIN, REQUESTER, ApiClient
@@ -131,7 +132,8 @@ def test_the_account_page_shows_when_each_token_expires_and_which_have(app, page
     pages.post("/account", {"name": "script de suivi"})
     row = text_of(pages.get("/account")).split("script de suivi", 1)[1]
     in_90_days = (datetime.now(UTC) + timedelta(days=90)).astimezone(ZoneInfo("Europe/Paris"))
-    assert format_date(in_90_days.date(), "medium", locale="fr") in row[:80] and "Expiré" not in row[:120]
+    assert first_of_month(format_date(in_90_days.date(), "medium", locale="fr"), "fr") in row[:80] \
+        and "Expiré" not in row[:120]
     with app.extensions["makernet"].db.transaction() as tx:
         tx.session.execute(update(ApiToken).where(ApiToken.name == "script de suivi")  # type: ignore[arg-type]
                            .values(expires_at=datetime.now(UTC) - timedelta(days=1)))

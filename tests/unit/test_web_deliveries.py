@@ -71,6 +71,9 @@ def test_the_receipt_page_asks_a_signed_in_requester_of_that_organisation(pages:
     request_id, delivery_id = delivered_request(api, app, quantity=8)
     signed_out = pages.client.get(f"/deliveries/{delivery_id}/receipt")
     assert signed_out.status_code == 302 and "/login?next=" in signed_out.headers["Location"]
+    asked = text_of(pages.get(signed_out.headers["Location"]))   # the sign-in page says what it leads to
+    assert f"pour confirmer la réception de la livraison n° {delivery_id}" in asked
+    assert "réception de la livraison" not in text_of(pages.get("/login"))
     pages.sign_in(OTHER_REQUESTER)
     pages.get(f"/deliveries/{delivery_id}/receipt", status=404)
     pages.sign_in(OPERATOR)

@@ -42,7 +42,8 @@ def test_an_operator_proposes_the_days_runs_reads_them_and_sends_a_runner(pages:
     assert f"Mairie annexe — Mairie de Rochefort, demande n° {rochefort['id']} 40 × Masque tissu AFNOR S76-001" \
         in section
     assert f"EHPAD, 3 rue des Tilleuls — EHPAD Les Tilleuls, demande n° {care_home['id']}" in section
-    assert f'href="/delivery-runs/{run["id"]}/sheet.pdf"' in html and "Feuille de tournée (PDF)" in section
+    assert f'href="/delivery-runs/{run["id"]}/sheet.pdf"' in html and "Aperçu de la feuille (PDF)" in section
+    assert "imprimez-la après « Partir »" in section   # the receipt codes come with the departure
     assert f'action="/delivery-runs/{run["id"]}/start"' in html and "Partir" in section
     sheet = pages.client.get(f"/delivery-runs/{run['id']}/sheet.pdf")
     assert sheet.status_code == 200 and sheet.mimetype == "application/pdf"
@@ -50,7 +51,7 @@ def test_an_operator_proposes_the_days_runs_reads_them_and_sends_a_runner(pages:
     assert left.status_code == 302
     after = pages.get(here)
     assert f"Tournée n° {run['id']} partie" in text_of(after) and "Coursier 1, tournée 1 En route" in text_of(after)
-    assert f'action="/delivery-runs/{run["id"]}/start"' not in after
+    assert f'action="/delivery-runs/{run["id"]}/start"' not in after and "Feuille de tournée (PDF)" in text_of(after)
     shipped = api.ok("get", f"/deliveries?request_id={rochefort['id']}", SEWING_OPERATOR)[0]
     assert f"Livraison n° {shipped['id']} Enlevée" in text_of(after)
     twice = pages.post(f"/delivery-runs/{run['id']}/start")
@@ -67,7 +68,7 @@ def test_the_runs_section_speaks_english_and_another_organisation_cannot_open_it
     pages.post("/language", {"locale": "en", "next": "/"})
     page = text_of(pages.get(f"/places/{place}/deliveries"))
     for words in ("Today's delivery runs", "Propose the runs", "1 runner · Cargo bike · 10 km around the place",
-                  "Runner 1, run 1 Proposed", "12 units", "Leave", "Run sheet (PDF)"):
+                  "Runner 1, run 1 Proposed", "12 units", "Leave", "Preview of the sheet (PDF)", "print it after “Leave”"):
         assert words in page, words
     run = api.ok("get", f"/places/{place}/delivery-runs", SEWING_OPERATOR)["runs"][0]
     other = Pages(app.test_client())

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from babel.dates import format_date
 
+from makernet.messages import first_of_month
 from makernet.models.plans import PlanRun
 
 from tests.support.api import COORDINATOR, OPERATOR, REQUESTER, ApiClient
@@ -131,7 +132,7 @@ def test_the_run_page_lists_the_work_held_for_later_with_its_place_and_start(pag
     page = text_of(pages.get(answer.headers["Location"])).replace("\u202f", " ")
     assert "Prévu plus tard" in page and "unités prévues plus tard" in page
     held = run["held"][0]
-    day = format_date(date.fromisoformat(held["start"]), "medium", locale="fr")
+    day = first_of_month(format_date(date.fromisoformat(held["start"]), "medium", locale="fr"), "fr")
     assert f"début prévu le {day}" in page
     assert f"{run['held_units']:,}".replace(",", " ") in page
     # work held that would be ready only after its date says so (the menu's "En retard" aside)

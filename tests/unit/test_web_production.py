@@ -1,6 +1,7 @@
 """Operators through the pages: proposed work, the queue per machine, batch counts, bed clear, deliveries."""
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -35,12 +36,18 @@ def proposed_work(api: ApiClient, place: str, item: str, quantity: int) -> dict:
         "request_line_id": request["lines"][0]["id"], "place_id": place_named(api, place)["id"], "quantity": quantity})
 
 
-def delivered_request(api: ApiClient, app, quantity: int) -> tuple[int, int]:  # noqa: ANN001
-    """Masks sewn, counted and sent: (request id, delivery id) waiting for the requester's receipt."""
+def sewn_work(api: ApiClient, quantity: int) -> dict:
+    """Masks proposed to the workshop, accepted and sewn: the work order, its units ready to ship."""
     order = proposed_work(api, "Atelier couture solidaire", "masque-tissu", quantity)
     api.ok("post", f"/work-orders/{order['id']}/accept", SEWING_OPERATOR, {})
     job = api.ok("get", f"/jobs?work_order_id={order['id']}", SEWING_OPERATOR)[0]
     api.ok("post", f"/jobs/{job['id']}/report", SEWING_OPERATOR, {"units_made": quantity, "units_rejected": 0})
+    return order
+
+
+def delivered_request(api: ApiClient, app, quantity: int) -> tuple[int, int]:  # noqa: ANN001
+    """Masks sewn, counted and sent: (request id, delivery id) waiting for the requester's receipt."""
+    order = sewn_work(api, quantity)
     delivery = api.ok("post", "/deliveries", SEWING_OPERATOR, {
         "place_id": order["place_id"], "request_id": order["request_id"],
         "lines": [{"request_line_id": order["request_line_id"], "quantity": quantity}]})
@@ -120,10 +127,7 @@ def test_the_bed_clear_button_hands_the_printer_its_next_plate(pages: Pages, api
 
 
 def test_an_operator_prepares_a_delivery_of_what_was_made(pages: Pages, api: ApiClient) -> None:
-    order = proposed_work(api, "Atelier couture solidaire", "masque-tissu", 20)
-    api.ok("post", f"/work-orders/{order['id']}/accept", SEWING_OPERATOR, {})
-    job = api.ok("get", f"/jobs?work_order_id={order['id']}", SEWING_OPERATOR)[0]
-    api.ok("post", f"/jobs/{job['id']}/report", SEWING_OPERATOR, {"units_made": 20, "units_rejected": 0})
+    order = sewn_work(api, 20)
     pages.sign_in(SEWING_OPERATOR)
     path = f"/places/{order['place_id']}/deliveries/new?request_id={order['request_id']}"
     assert "Livraison pour la demande" in text_of(pages.get(path))
@@ -134,3 +138,20 @@ def test_an_operator_prepares_a_delivery_of_what_was_made(pages: Pages, api: Api
     assert "Mairie, salle 2" in html
     assert pages.post(path, {field: "20", "mode": "runner", "destination": ""}).status_code == 302
     assert api.ok("get", f"/requests/{order['request_id']}", REQUESTER)["status"] == "shipped"
+
+
+def test_the_deliveries_page_keeps_the_carrier_named_and_leads_a_refused_delivery_to_a_new_one(
+        pages: Pages, api: ApiClient) -> None:
+    order = sewn_work(api, 20)
+    pages.sign_in(SEWING_OPERATOR)
+    here = f"/places/{order['place_id']}/deliveries"
+    pages.get(f"{here}/new?request_id={order['request_id']}")
+    assert pages.post(f"{here}/new?request_id={order['request_id']}", {
+        f"line_{order['request_line_id']}": "20", "mode": "direct", "destination": "",
+        "carrier_name": "Jean Dupont"}).status_code == 302
+    (delivery,) = api.ok("get", f"/deliveries?request_id={order['request_id']}", SEWING_OPERATOR)
+    assert 'value="Jean Dupont"' in pages.get(here)   # the pick-up form starts from the carrier named
+    api.ok("post", f"/deliveries/{delivery['id']}/refuse", REQUESTER, {"reason": "masques tachés"})
+    html = pages.get(here)
+    assert re.search(r"Refusée le \d+(er)? \w+\.? \d{4}, \d\d:\d\d : masques tachés", text_of(html))
+    assert f'href="{here}/new?request_id={order["request_id"]}"' in html and "Préparer une nouvelle livraison" in html

@@ -83,6 +83,10 @@ def request_timeline(s: Session, request: Request) -> list[dict]:
                         .order_by(AuditEntry.id)).all():  # type: ignore[arg-type]
         if entry.from_state is not None and entry.to_state == "submitted":
             reached, revised = {}, True   # changed by its requester: triage starts again
+        elif entry.from_state in STEPS and entry.to_state in STEPS and \
+                STEPS.index(entry.to_state) < STEPS.index(entry.from_state):
+            for later in STEPS[STEPS.index(entry.to_state) + 1:]:   # back a step (a delivery refused): to reach again
+                reached.pop(later, None)
         reached.setdefault(entry.to_state, entry.at)
     lines = s.exec(select(RequestLine).where(RequestLine.request_id == request.id)).all()
     counts = {key: sum(getattr(line, key) for line in lines)
