@@ -91,6 +91,8 @@ def _runs_found(found: dict) -> str:
     """What proposing the runs found, in a sentence or three."""
     if not found["runs"] and not found["units_left"]:
         words = [_("Rien à emporter : aucune unité terminée n'attend un demandeur à portée des coursiers.")]
+    elif not found["runs"]:
+        words = [_("Aucune tournée de plus aujourd'hui : celles du jour sont déjà parties.")]
     else:
         words = [ngettext("%(num)s tournée proposée pour %(units)s unités.",
                           "%(num)s tournées proposées pour %(units)s unités.", len(found["runs"]),
@@ -99,9 +101,9 @@ def _runs_found(found: dict) -> str:
         words.append(ngettext("%(num)s unité attendra la prochaine tournée.",
                               "%(num)s unités attendront la prochaine tournée.", found["units_left"]))
     if found["out_of_reach"]:
-        words.append(ngettext("%(num)s demande est hors de portée des coursiers : retrait ou navette.",
-                              "%(num)s demandes sont hors de portée des coursiers : retrait ou navette.",
-                              len(found["out_of_reach"])))
+        words.append(ngettext("%(num)s demande est hors de portée des coursiers (n° %(ids)s) : retrait ou navette.",
+                              "%(num)s demandes sont hors de portée des coursiers (n° %(ids)s) : retrait ou navette.",
+                              len(found["out_of_reach"]), ids=", ".join(map(str, found["out_of_reach"]))))
     return " ".join(words)
 
 

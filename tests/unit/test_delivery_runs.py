@@ -136,6 +136,21 @@ def test_a_new_proposal_replaces_runs_still_proposed_and_never_those_under_way(a
     assert api.call("post", f"/delivery-runs/{second[0]['id']}/start", SEWING_OPERATOR).status_code == 409
 
 
+def test_a_proposal_after_a_run_left_sends_out_only_the_days_runs_left(api: ApiClient, day_of_work: dict) -> None:
+    place = day_of_work["place"]["id"]   # two runners, one run each a day
+    first = api.ok("post", f"/places/{place}/delivery-runs", SEWING_OPERATOR, json={}, status=201)["runs"][0]
+    api.ok("post", f"/delivery-runs/{first['id']}/start", SEWING_OPERATOR)
+    sewn(api, CARE_HOME, 15)
+    second = api.ok("post", f"/places/{place}/delivery-runs", SEWING_OPERATOR, json={}, status=201)["runs"]
+    assert len(second) == 1 and (second[0]["runner"], second[0]["leg"]) != (first["runner"], first["leg"])
+    api.ok("post", f"/delivery-runs/{second[0]['id']}/start", SEWING_OPERATOR)
+    more = sewn(api, CARE_HOME, 10)
+    third = api.ok("post", f"/places/{place}/delivery-runs", SEWING_OPERATOR, json={}, status=201)
+    assert third["runs"] == [] and third["units_left"] >= 10   # both runners are out: it waits for tomorrow
+    assert more["id"] not in {st["request_id"] for r in api.ok("get", f"/places/{place}/delivery-runs",
+                                                               SEWING_OPERATOR)["runs"] for st in r["stops"]}
+
+
 def test_a_run_whose_units_left_another_way_is_refused_whole(api: ApiClient, day_of_work: dict) -> None:
     place = day_of_work["place"]["id"]
     run = api.ok("post", f"/places/{place}/delivery-runs", SEWING_OPERATOR, json={}, status=201)["runs"][0]

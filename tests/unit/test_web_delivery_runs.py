@@ -7,7 +7,8 @@ import re
 import pytest
 from flask import Flask
 
-from tests.support.api import CARE_HOME, COORDINATOR, OTHER_OPERATOR, REQUESTER, SEWING_OPERATOR, ApiClient
+from tests.support.api import (CARE_HOME, COORDINATOR, OTHER_OPERATOR, OTHER_REQUESTER, REQUESTER, SEWING_OPERATOR,
+                               ApiClient)
 from tests.support.pages import Pages, text_of
 from tests.unit.test_delivery_runs import sewn, with_runners, workshop
 
@@ -21,6 +22,7 @@ def test_an_operator_proposes_the_days_runs_reads_them_and_sends_a_runner(pages:
     place = workshop(api)["id"]
     with_runners(api, place)
     care_home, rochefort = sewn(api, CARE_HOME, 30, "EHPAD, 3 rue des Tilleuls"), sewn(api, REQUESTER, 40, "Mairie annexe")
+    far = sewn(api, OTHER_REQUESTER, 20)   # Surgères, 41 km: beyond the cars' 40
     pages.sign_in(SEWING_OPERATOR)
     here = f"/places/{place}/deliveries"
     before = text_of(pages.get(here))
@@ -31,6 +33,7 @@ def test_an_operator_proposes_the_days_runs_reads_them_and_sends_a_runner(pages:
     html = pages.get(here)
     page = text_of(html)
     assert "1 tournée proposée pour 70 unités." in page and "attendr" not in page
+    assert f"1 demande est hors de portée des coursiers (n° {far['id']}) : retrait ou navette." in page
     run = api.ok("get", f"/places/{place}/delivery-runs", SEWING_OPERATOR)["runs"][0]
     section = text_of(html[html.index('id="tournees"'):html.index('id="runs-title"') + 20_000])
     assert "Coursier 1, tournée 1 Proposée" in section

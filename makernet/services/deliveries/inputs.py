@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from makernet.domain.planning import PRIORITY_WEIGHTS, URGENCY_DAYS
 from makernet.domain.transport import Runners, runners_of
 from makernet.models import Delivery, DeliveryLine, Place, Request, RequestLine, WorkOrder
+from makernet.models.deliveries import DeliveryRun
 from makernet.planner.routes import Stop
 
 # a request in these states may still receive units (a closed or called-off one never does)
@@ -49,6 +50,12 @@ class RunInput:
     depot: tuple[float, float] | None
     runners: Runners
     waiting: list[Waiting]
+    gone: frozenset[tuple[int, int]] = frozenset()   # (runner, leg) of the day's runs already under way or done
+
+    def free_runs(self) -> list[tuple[int, int]]:
+        """The day's runs still to send out, as (runner, leg): each runner's first run, then their second…"""
+        return [(runner, leg) for leg in range(1, self.runners.runs_per_day + 1)
+                for runner in range(1, self.runners.count + 1) if (runner, leg) not in self.gone]
 
 
 def ready_by_line(s: Session, place_id: int) -> dict[int, int]:
@@ -77,7 +84,10 @@ def run_input(s: Session, place: Place, day: date) -> RunInput:
     waiting = [Waiting(r.id, r.delivery_point, r.latitude, r.longitude, by_request[r.id], stop_weight(r, day))
                for r in requests]
     depot = (place.latitude, place.longitude) if place.latitude is not None and place.longitude is not None else None
-    return RunInput(place.id, day, depot, runners_of(place), waiting)
+    gone = frozenset(s.exec(select(DeliveryRun.runner, DeliveryRun.leg).where(
+        DeliveryRun.place_id == place.id, DeliveryRun.day == day,
+        DeliveryRun.status.in_(("under_way", "done")))).all())  # type: ignore[attr-defined]
+    return RunInput(place.id, day, depot, runners_of(place), waiting, gone)
 
 
 def stop_weight(request: Request, day: date) -> float:

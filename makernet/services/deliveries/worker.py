@@ -3,6 +3,7 @@ what waits to leave (no actor: the places' operators see them on their deliverie
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import date
 
 from sqlmodel import select
@@ -30,7 +31,13 @@ def route(data: RunInput, time_limit: float = TIME_LIMIT) -> tuple[Routing, list
     unplaced = [w.request_id for w, stop in zip(data.waiting, stops) if stop is None]
     if data.depot is None:
         return Routing([], [], sorted(w.request_id for w in data.waiting)), []
-    return plan_runs(data.depot, [s for s in stops if s is not None], data.runners, time_limit=time_limit), unplaced
+    # as many runs as are left today, each then given its runner and leg: a proposal made after a run left does not
+    # send that runner out again as if it were their first; once all have left, what waits goes with tomorrow's
+    free = data.free_runs()
+    left_today = replace(data.runners, count=max(1, len(free)), runs_per_day=1 if free else 0)
+    routing = plan_runs(data.depot, [s for s in stops if s is not None], left_today, time_limit=time_limit)
+    runs = [replace(run, runner=free[run.runner - 1][0], leg=free[run.runner - 1][1]) for run in routing.runs]
+    return replace(routing, runs=runs), unplaced
 
 
 def propose_place_runs(ctx: Context, place_id: int, day: date, *, user_id: int | None = None) -> RunsProposed:
