@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from makernet.messages.words import Plural
 
 MESSAGES = {
-    "notices.request_submitted.subject": _l("Nouvelle demande n° %(request_id)s de %(organisation)s"),
+    "notices.request_submitted.subject": _l("Nouvelle demande n° %(request_id)s : %(organisation)s"),
     "notices.request_submitted.body": _l(
         "%(organisation)s demande %(what)s pour le %(needed_by)s, à livrer à %(delivery_point)s. "
         "Elle attend votre examen."),
@@ -69,8 +69,8 @@ MESSAGES = {
         "Confirmez ce que vous avez reçu (ou refusez-la) : la demande se clôt une fois tout reçu."),
     "notices.delivery_refused.subject": _l("Livraison n° %(delivery_id)s refusée par %(requester)s"),
     "notices.delivery_refused.body": _l(
-        "%(requester)s a refusé la livraison n° %(delivery_id)s de %(place)s (demande n° %(request_id)s) : "
-        "%(reason)s. Ses unités reviennent à %(place)s, à livrer de nouveau ; la demande attend toujours."),
+        "%(requester)s a refusé la livraison n° %(delivery_id)s (%(place)s, demande n° %(request_id)s) : "
+        "%(reason)s. Ses unités sont de retour au lieu, à livrer de nouveau ; la demande attend toujours."),
     "notices.request_at_risk.subject": _l("Votre demande n° %(request_id)s risque d'être en retard"),
     "notices.request_at_risk.body": _l(
         "Votre demande n° %(request_id)s est attendue pour le %(needed_by)s (unités encore à recevoir : "

@@ -47,9 +47,13 @@ def place(place_id: int) -> str:
     """One place: conditions, machines and stock levels."""
     found = places.get_place(ctx(), actor(), place_id)
     items = {i["id"]: i["name"] for i in catalogue.list_items(ctx())}
+    try:   # machines with a plate on them: their bed is busy, not waiting to be cleared
+        busy = {m["id"] for m in production.place_queue(ctx(), actor(), place_id)["machines"] if m["running"]}
+    except NotFound:   # someone who sees the place but not its production
+        busy = set()
     return render_template("places/detail.html", place=found, levels=stock.levels(ctx(), actor(), place_id),
                            items=items, hours=opening_rows(found["opening_hours"]), operates=_operates(found),
-                           profiles=fleet.printer_profiles(ctx()), hosts=fleet.printer_hosts())
+                           profiles=fleet.printer_profiles(ctx()), hosts=fleet.printer_hosts(), busy=busy)
 
 
 def _conditions_data(place: dict) -> dict:

@@ -53,7 +53,7 @@ def test_a_new_request_tells_the_coordinators_of_its_territory_once_and_nobody_e
     written = run_tell_tasks(app)
     assert len(written) == 1
     [notice] = received(app, COORDINATOR)
-    assert notice.subject == f"Nouvelle demande n° {request['id']} de Mairie de Rochefort"
+    assert notice.subject == f"Nouvelle demande n° {request['id']} : Mairie de Rochefort"
     assert re.search(r"1\s500 × Visière", notice.body)   # thousands as French writes them
     assert notice.link == f"/requests/{request['id']}"
     for email in ("coord.gironde@example.org", REQUESTER, OPERATOR, ADMIN):

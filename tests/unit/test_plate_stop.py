@@ -76,6 +76,10 @@ def test_the_queue_page_offers_the_stop_for_a_printing_plate_and_says_what_follo
     place_id = next(p["id"] for p in api.ok("get", "/places", OPERATOR) if p["name"] == "FabLab La Rochelle")
     page = pages.get(f"/places/{place_id}/queue")
     assert "Arrêter l'impression" in text_of(page) and f"/jobs/{plate.id}/stop" in page
+    name = api.ok("get", f"/machines/{plate.machine_id}", OPERATOR)["name"]   # the place page agrees
+    (row,) = [text_of(r.split("</tr>")[0]) for r in pages.get(f"/places/{place_id}").split("<tr>")[1:]
+              if r.startswith(f"<td>{name}</td>")]
+    assert row.endswith("occupé"), row
     answer = pages.post(f"/jobs/{plate.id}/stop?place_id={place_id}")
     assert answer.status_code == 302
     assert "Arrêt demandé : l'imprimante annule le plateau" in text_of(pages.get(f"/places/{place_id}/queue"))

@@ -145,6 +145,8 @@ def test_the_deliveries_page_keeps_the_carrier_named_and_leads_a_refused_deliver
     order = sewn_work(api, 20)
     pages.sign_in(SEWING_OPERATOR)
     here = f"/places/{order['place_id']}/deliveries"
+    made = pages.get(f"/work-orders/{order['id']}")   # the order made leads to its delivery
+    assert f'href="{here}/new?request_id={order["request_id"]}"' in made and "Livrer ce qui est fabriqué" in made
     pages.get(f"{here}/new?request_id={order['request_id']}")
     assert pages.post(f"{here}/new?request_id={order['request_id']}", {
         f"line_{order['request_line_id']}": "20", "mode": "direct", "destination": "",
