@@ -127,8 +127,30 @@ def render(story: list, title: str, footer: str) -> bytes:
         canvas.drawRightString(right, A4[1] - 11 * mm, printable(title))
         canvas.setFillColor(colors.HexColor("#666666"))
         canvas.drawString(left, 11 * mm, printable(footer))
-        canvas.drawRightString(right, 11 * mm, f"Page {document.page}")
         canvas.restoreState()
 
-    doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
+    doc.build(story, onFirstPage=decorate, onLaterPages=decorate, canvasmaker=_Numbered)
     return out.getvalue()
+
+
+class _Numbered(Canvas):
+    """A canvas that holds its pages until the end, to number each "Page 2 sur 3" in the footer."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self._held: list[dict] = []
+
+    def showPage(self) -> None:  # noqa: N802 - ReportLab's name
+        self._held.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        for state in self._held:
+            self.__dict__.update(state)
+            self.saveState()
+            self.setFont("Helvetica", 8)
+            self.setFillColor(colors.HexColor("#666666"))
+            self.drawRightString(A4[0] - MARGIN - PADDING, 11 * mm, f"Page {self._pageNumber} sur {len(self._held)}")
+            self.restoreState()
+            super().showPage()
+        super().save()

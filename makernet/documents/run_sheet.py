@@ -104,12 +104,13 @@ def build_run_sheet(sheet: RunSheet) -> bytes:
                  "alors le QR code de réception de chaque arrêt.", "body")]),
         summary,
         *[_stop(stop) for stop in sheet.stops],
-        rich("Consignes", "heading"),
-        para("À chaque arrêt, faites vérifier le nombre d'unités puis scanner le QR code par le demandeur, qui "
-             "confirme ainsi la réception en ligne. En cas de refus, rapportez les unités au lieu et notez le motif. "
-             "Si des restrictions de déplacement s'appliquent, gardez sur vous votre attestation.", "body"),
-        Spacer(1, 4 * mm),
-        SignatureBoxes(["Remis au coursier par (lieu)", "Coursier", "Retour au lieu"]),
+        KeepTogether([   # the signatures never on a page of their own
+            rich("Consignes", "heading"),
+            para("À chaque arrêt, faites vérifier le nombre d'unités puis scanner le QR code par le demandeur, qui "
+                 "confirme ainsi la réception en ligne. En cas de refus, rapportez les unités au lieu et notez le "
+                 "motif. Si des restrictions de déplacement s'appliquent, gardez sur vous votre attestation.", "body"),
+            Spacer(1, 4 * mm),
+            SignatureBoxes(["Remis au coursier par (lieu)", "Coursier", "Retour au lieu"])]),
     ]
     return render(story, f"Feuille de tournée n° {sheet.run_id}",
                   f"{sheet.place_name} – tournée du {long_date(sheet.day)}")

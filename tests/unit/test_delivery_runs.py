@@ -230,6 +230,9 @@ def test_the_run_sheet_prints_the_stops_in_order_with_quantities_and_receipt_cod
                   "Atelier couture solidaire", "à remettre en 2 arrêts"):
         assert words in text, words
     assert "Aperçu" not in text and "arrêt(s)" not in text
+    pages = re.findall(r"Page (\d+) sur (\d+)", text)   # each page numbered against the whole
+    assert pages and [int(n) for n, _ in pages] == list(range(1, len(pages) + 1))
+    assert {int(total) for _, total in pages} == {len(pages)}
     first, second = started["stops"]
     assert text.index(first["destination"]) < text.index("Arrêt 2") < text.index(second["destination"])
     for stop in started["stops"]:
