@@ -1,6 +1,7 @@
 """What the templates print: French dates and numbers, and labels for the product's codes."""
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from flask import Flask
@@ -142,11 +143,23 @@ def plural_count(n: float) -> float:
     return 1 if locale.plural_form(abs(n)) == "one" else n
 
 
+RUNNER = re.compile(r"Coursier (?P<runner>\d+) \((?P<vehicle>vélo cargo|voiture)\), (?P<place>.+)")
+VEHICLE_WORDS = {"vélo cargo": _l("vélo cargo"), "voiture": _l("voiture")}
+
+
+def carrier(name: str) -> str:
+    """Who carries a delivery: a place's runner, as a run names them, in the page's language; a name as written."""
+    if found := RUNNER.fullmatch(name or ""):
+        return gettext("Coursier %(runner)s (%(vehicle)s), %(place)s", runner=found["runner"],
+                       vehicle=VEHICLE_WORDS[found["vehicle"]], place=found["place"])
+    return name
+
+
 def init_app(app: Flask) -> None:
     """Make the filters and labels available to every template, and `ngettext` count as each language does."""
     app.jinja_env.filters.update(label=label, amount=amount, day=day, moment=moment, number=number, percent=percent,
                                  printer_detail=printer_detail, printer_reason=printer_reason,
-                                 plate_outcome=plate_outcome)
+                                 plate_outcome=plate_outcome, carrier=carrier)
     app.jinja_env.globals.update(get_locale=get_locale, input_attributes=input_attributes, colon=colon)
     app.jinja_env.install_gettext_callables(  # Flask-Babel's, with the count made plural the language's way
         gettext=lambda s: get_translations().ugettext(s), newstyle=True,

@@ -81,6 +81,9 @@ def test_the_runs_section_speaks_english_and_another_organisation_cannot_open_it
     assert other.post(f"/delivery-runs/{run['id']}/start").status_code == 404
     assert other.post(f"/places/{place}/delivery-runs").status_code in (302, 404)
     assert api.ok("get", f"/delivery-runs/{run['id']}", SEWING_OPERATOR)["status"] == "proposed"
+    api.ok("post", f"/delivery-runs/{run['id']}/start", SEWING_OPERATOR)   # its delivery names the runner in English
+    assert "Carried by Runner 1 (cargo bike), Atelier couture solidaire" in text_of(
+        pages.get(f"/places/{place}/deliveries"))
 
 
 def test_a_place_without_runners_says_so_and_offers_no_button(pages: Pages, api: ApiClient) -> None:

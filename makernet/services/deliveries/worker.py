@@ -20,7 +20,8 @@ log = logging.getLogger(__name__)
 
 
 def runner_label(place_name: str, runner: int, vehicle: str) -> str:
-    """Who carries a run's deliveries, as the delivery and its note name them."""
+    """Who carries a run's deliveries, as the delivery and its note name them (pages say it in their language:
+    web.formatting.carrier)."""
     word = VEHICLES.get(vehicle, (vehicle,))[0]
     return f"Coursier {runner} ({word}), {place_name}"[:200]
 
