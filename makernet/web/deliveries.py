@@ -168,7 +168,8 @@ def _receipt_page(delivery_id: int, receipt: ReceiptForm | None = None, refuse: 
     view = deliveries.delivery_page(ctx(), actor(), delivery_id)
     return render_template("deliveries/receipt.html", d=view,
                            receipt=receipt or ReceiptForm(prefix=f"delivery{delivery_id}", formdata=None),
-                           refuse=refuse or RefuseForm(prefix="refuse", formdata=None)), status
+                           refuse=refuse or RefuseForm(prefix="refuse", formdata=None),
+                           refusing="refuse" in request.args), status   # come to refuse it: the form is open
 
 
 @bp.route("/deliveries/<int:delivery_id>/receipt", methods=["GET", "POST"])

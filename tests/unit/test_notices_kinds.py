@@ -2,12 +2,13 @@
 runs, account links; each to the right people only, as each wants it."""
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import select
 
 from makernet.models import NoticePreference, Notification, User, WebhookDelivery
 from makernet.services import accounts, mail, notices
+from makernet.messages import written
 from makernet.services.access import Actor
 from tests.support.api import (ADMIN, COORDINATOR, OPERATOR, OTHER_OPERATOR, OTHER_REQUESTER, REQUESTER,
                                SEWING_OPERATOR)
@@ -75,6 +76,10 @@ def test_a_plan_run_tells_the_coordinators_what_it_proposed_in_their_digest(app,
     [changed] = [n for n in received(app, COORDINATOR) if n.kind == "plan_changed"]
     assert changed.mail_status == "digest"          # a coordinator's default for plan runs: the daily digest
     assert changed.subject.startswith("Nouvelles propositions du planificateur (passage n° ")
+    # each place is told the date the requester needs its units by, as the order's page says it
+    needed_by = written(date.fromisoformat(request["needed_by"]), "fr")
+    told = [n for n in received(app, OPERATOR) + received(app, SEWING_OPERATOR) if n.kind == "work_proposed"]
+    assert told and all(f"pour le {needed_by} (demande n° {request['id']})" in n.body for n in told)
 
 
 def test_an_invitation_is_mailed_with_its_link_sealed_at_rest(app, api) -> None:  # noqa: ANN001

@@ -228,6 +228,15 @@ def test_manual_batches_are_reported_once_by_their_operator(app, api):  # noqa: 
     assert consumption(app).count((batch["id"], -250)) == 1
 
 
+def test_small_orders_go_round_the_places_printers_from_the_least_loaded(app, api):  # noqa: ANN001
+    first, second, third = (accepted_order(api, quantity=10) for _ in range(3))   # one plate each
+    machine = {order["id"]: [j["machine_id"] for j in api.ok("get", f"/jobs?work_order_id={order['id']}", OPERATOR)]
+               for order in (first, second, third)}
+    place = next(p for p in api.ok("get", "/places", COORDINATOR) if p["id"] == first["place_id"])
+    printers = [m for m in place["machines"] if m["kind"] == "fdm_printer"]
+    assert len(printers) >= 2 and len({m for ids in machine.values() for m in ids}) == min(3, len(printers))
+
+
 def test_units_that_did_not_come_out_good_are_made_again_until_the_order_is_whole(app, api):  # noqa: ANN001
     order = accepted_order(api, quantity=10)   # one plate, printed by hand
     (batch,) = api.ok("get", f"/jobs?work_order_id={order['id']}", OPERATOR)

@@ -91,7 +91,10 @@ def test_a_requester_refuses_a_delivery_with_a_reason_and_sees_what_the_request_
         pages: Pages, api: ApiClient, app) -> None:  # noqa: ANN001
     request_id, delivery_id = delivered_request(api, app, quantity=10)
     pages.sign_in(REQUESTER)
-    pages.get(f"/deliveries/{delivery_id}/receipt")
+    link = f"/deliveries/{delivery_id}/receipt?refuse=1#refuse"   # the request page's "Un problème ?" link
+    assert link in pages.get(f"/requests/{request_id}").replace("&amp;", "&")
+    assert '<details id="refuse" open' in pages.get(link.split("#")[0])   # it opens the refusal at once
+    assert '<details id="refuse" open' not in pages.get(f"/deliveries/{delivery_id}/receipt")
     before = row_counts(app)
     blank = pages.post(f"/deliveries/{delivery_id}/refuse", {"refuse-reason": " "})
     html = blank.get_data(as_text=True)

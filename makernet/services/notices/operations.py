@@ -109,7 +109,7 @@ def _proposed(s: Session, event: WorkProposed) -> list[Told]:
     """One message per order (a planner run proposes many): its order, line, place, request and item read at once."""
     return [Told("work_proposed", f"work_order:{order.id}", {
         "place": place.name, "quantity": order.quantity, "item": item_name,
-        "due": order.ready_by or needed_by, "request_id": line.request_id, "work_order_id": order.id},
+        "due": needed_by, "request_id": line.request_id, "work_order_id": order.id},   # as the order's page says
         f"/work-orders/{order.id}", members_of(s, place.organisation_id, ("operator",)))
         for order, line, place, needed_by, item_name in s.exec(
             select(WorkOrder, RequestLine, Place, Request.needed_by, Item.name)

@@ -83,6 +83,11 @@ def start_work_order(ctx: Context, tx: Transaction, order: WorkOrder) -> list[in
                       .order_by(Machine.id)).all()  # type: ignore[arg-type]
     layouts = {lay.printer_profile: lay for lay in s.exec(
         select(PlateLayout).where(PlateLayout.design_version_id == order.design_version_id)).all()}
+    # the plates go round the machines from the least loaded: small orders do not all queue on the first one
+    load = dict(s.exec(select(Job.machine_id, func.sum(Job.units)).where(
+        Job.machine_id.in_([m.id for m in machines]), Job.status.in_(ACTIVE + ("queued",)))  # type: ignore[attr-defined]
+        .group_by(Job.machine_id)).all())
+    machines = sorted(machines, key=lambda m: (load.get(m.id, 0), m.id))
     printers = [m for m in machines if m.kind in PRINTER_KINDS and m.printer_profile in layouts]
     if printers:
         layout = layouts[printers[0].printer_profile]
