@@ -91,12 +91,14 @@ def test_an_admin_invites_a_person_who_chooses_a_password_and_signs_in(pages: Pa
     assert "Léa Petit" in newcomer.get(path)
     short = newcomer.post(path, {"password": "court", "confirm": "court"})
     assert short.status_code == 422 and "10" in errors_of(short.get_data(as_text=True), "password")
+    newcomer.post("/language", {"locale": "en", "next": path})   # she reads her invitation in English
     assert newcomer.post(path, {"password": "une phrase assez longue", "confirm": "une phrase assez longue"}) \
         .status_code == 302
-    assert "Mes demandes" in newcomer.get("/requests")
+    assert "My requests" in newcomer.get("/requests")
     newcomer.get(path, status=404)  # the link works once
     fresh = Pages(client.application.test_client())
     assert fresh.sign_in("lea@mairie-rochefort.fr", "une phrase assez longue").status_code == 302
+    assert "My requests" in fresh.get("/requests")   # her account keeps the language she chose
 
 
 def test_a_password_reset_by_an_admin_ends_the_users_open_sessions(pages: Pages, client) -> None:  # noqa: ANN001
