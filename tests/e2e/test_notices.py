@@ -45,7 +45,7 @@ def test_each_role_is_told_and_acts_from_its_notification_to_the_end(page: Page,
         "lines": [{"item_id": item_id(http_api, "masque-tissu"), "quantity": 30}]})
     page.wait_for_function(told(http_api, COORDINATOR, f"Nouvelle demande n° {request['id']} "),
                            polling=300, timeout=15_000)
-    open_notification(page, f"Nouvelle demande n° {request['id']} de Mairie de Rochefort")
+    open_notification(page, f"Nouvelle demande n° {request['id']} : Mairie de Rochefort")
     expect(page).to_have_url(re.compile(f"/requests/{request['id']}$"))
     assert not any(f"Nouvelle demande n° {request['id']} " in n["subject"]   # opened: read (other news may come)
                    for n in http_api.ok("get", "/notifications?unread=true", COORDINATOR))
