@@ -42,7 +42,10 @@ def login() -> object:
                 error.status
         login_user(WebUser(user), remember=bool(form.remember.data))
         session.permanent = True   # ends after a working day (MAKERNET_SESSION_HOURS); "stay signed in": longer
-        session["locale"] = user["locale"]   # the language kept on the account
+        if session.pop("locale_chosen", False):   # chosen on the sign-in page: kept on the account from now on
+            accounts.set_locale(ctx(), actor(), session["locale"])
+        else:
+            session["locale"] = user["locale"]   # the language kept on the account
         return redirect(_safe_next(form.next.data))
     return render_template("accounts/login.html", form=form, receipt=_receipt_of(form.next.data)), \
         422 if form.errors else 200
@@ -61,6 +64,7 @@ def logout() -> Response:
     if current_user.is_authenticated:
         accounts.end_sessions(ctx(), current_user.data["id"])
     logout_user()
+    session.pop("locale_chosen", None)   # the next person to sign in here has their own language
     flash(_("Vous êtes déconnecté."), "info")
     return redirect(url_for("accounts.login"))
 
@@ -79,6 +83,7 @@ def invitation(token: str) -> object:
         logout_user()
         login_user(WebUser(user))
         accounts.set_locale(ctx(), actor(), str(get_locale()))   # the language the invitation was read in
+        session.pop("locale_chosen", None)
         flash(_("Mot de passe enregistré : bienvenue sur MakerNet."), "success")
         return redirect(url_for("home.start"))
     return render_template("accounts/invitation.html", form=form, invited=invited), 422 if form.errors else 200
@@ -150,6 +155,8 @@ def language() -> Response:
         session["locale"] = form.locale.data
         if current_user.is_authenticated:
             accounts.set_locale(ctx(), actor(), form.locale.data)
+        else:   # on the sign-in page: the account takes it at sign-in
+            session["locale_chosen"] = True
     return redirect(_safe_next(form.next.data))
 
 

@@ -87,15 +87,28 @@ def test_the_language_chosen_once_signed_in_is_kept_for_the_next_sign_in_and_wha
     pages.sign_in(REQUESTER)
     assert pages.post("/language", {"locale": "en", "next": "/requests"}).status_code == 302
     pages.post("/logout")
-    pages.post("/language", {"locale": "fr", "next": "/login"})   # the sign-in page read in French
-    pages.sign_in(REQUESTER)
-    assert "My requests" in text_of(pages.get("/requests"))   # the account's language again
+    elsewhere = Pages(app.test_client())   # another browser, French by default
+    elsewhere.sign_in(REQUESTER)
+    assert "My requests" in text_of(elsewhere.get("/requests"))   # the account's language
     request = a_request(api)
     api.ok("post", f"/requests/{request['id']}/approve", COORDINATOR)
     run_tell_tasks(app)
     assert [n.subject for n in received(app, REQUESTER)] == [f"Your request No. {request['id']} is approved"]
-    bad = pages.post("/language", {"locale": "de", "next": "/requests"})   # no such language: nothing changes
-    assert bad.status_code == 302 and "My requests" in text_of(pages.get("/requests"))
+    bad = elsewhere.post("/language", {"locale": "de", "next": "/requests"})   # no such language: nothing changes
+    assert bad.status_code == 302 and "My requests" in text_of(elsewhere.get("/requests"))
+    # French chosen on the sign-in page is the account's language from then on; signing out forgets the choice
+    chosen = Pages(app.test_client())
+    chosen.get("/login")
+    chosen.post("/language", {"locale": "fr", "next": "/login"})
+    chosen.sign_in(REQUESTER)
+    assert "Mes demandes" in text_of(chosen.get("/requests"))
+    fresh = Pages(app.test_client())
+    fresh.sign_in(REQUESTER)
+    assert "Mes demandes" in text_of(fresh.get("/requests"))
+    fresh.post("/language", {"locale": "en", "next": "/requests"})   # English again, from a signed-in browser
+    chosen.post("/logout")
+    chosen.sign_in(REQUESTER)   # the French chosen before the last sign-out is forgotten: the account's English
+    assert "My requests" in text_of(chosen.get("/requests"))
 
 
 def test_work_proposed_tells_the_places_operators_with_the_page_to_answer_on(app, api) -> None:  # noqa: ANN001
