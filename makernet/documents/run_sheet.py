@@ -88,13 +88,14 @@ def _stop(stop: SheetStop) -> KeepTogether:
 def build_run_sheet(sheet: RunSheet) -> bytes:
     """The PDF of a run sheet: the run, each stop in order with its goods and receipt QR code, signatures."""
     leg = "1re" if sheet.leg == 1 else f"{sheet.leg}e"
+    stops = f"{len(sheet.stops)} arrêt{'s' if len(sheet.stops) > 1 else ''}"
     summary = key_values([
         ("Départ et retour", f"{sheet.place_name}\n{sheet.place_address}"),
         ("Coursier", f"Coursier {sheet.runner}, {leg} tournée du jour"),
         ("Véhicule", VEHICLES.get(sheet.vehicle, sheet.vehicle)),
         ("Distance", f"{number(sheet.km, 1)} km aller et retour (estimée, par la route)"),
-        ("Durée prévue", f"{duration(sheet.minutes)}, dont {len(sheet.stops)} arrêt{'s' if len(sheet.stops) > 1 else ''}"),
-        ("Unités", f"{number(sheet.units)} à remettre en {len(sheet.stops)} arrêt{'s' if len(sheet.stops) > 1 else ''}"),
+        ("Durée prévue", f"{duration(sheet.minutes)}, dont {stops}"),
+        ("Unités", f"{number(sheet.units)} à remettre en {stops}"),
     ])
     story = [
         rich(f"Feuille de tournée <font color='#2e7d6b'>n° {value(sheet.run_id)}</font>", "title"),

@@ -8,12 +8,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 from makernet.services import audit
-from makernet.services.events import (AccountLinkOpened, ChangeAsked, DeliveryArrived, DeliveryRefused, DeliveryShipped,
-                                      Event,
-                                      MachineServiceChanged, PlaceConditionsChanged, PlaceResumed, PlaceStopped,
-                                      PlanProposed, PrintersWentDown, RequestApproved, RequestRejected,
-                                      RequestSubmitted, StockDropped, SupplyAnswered, SupplyRequested, WorkAccepted,
-                                      WorkProposed, WorkRefused, WorkTakenBack)
+from makernet.services.events import (AccountLinkOpened, ChangeAsked, DeliveryArrived, DeliveryRefused,
+                                      DeliveryShipped, Event, MachineServiceChanged, PlaceConditionsChanged,
+                                      PlaceResumed, PlaceStopped, PlanProposed, PrintersWentDown, RequestApproved,
+                                      RequestRejected, RequestSubmitted, StockDropped, SupplyAnswered, SupplyRequested,
+                                      WorkAccepted, WorkProposed, WorkRefused, WorkTakenBack)
 from makernet.services.notices import notify
 from makernet.services.plans.handlers import (replan_after_printers_down, replan_after_stock_drop, replan_refused_work,
                                              replan_taken_back_work)

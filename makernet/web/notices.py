@@ -27,7 +27,8 @@ KIND_LABELS = {   # what people are told
     "work_accepted": _l("Travail accepté par un lieu"), "work_changed": _l("Travail changé par la coordination"),
     "plan_changed": _l("Propositions du planificateur"), "supply_requested": _l("Demande d'approvisionnement"),
     "supply_answered": _l("Réponse à une demande d'approvisionnement"),
-    "delivery_arrived": _l("Livraison arrivée, à confirmer"), "delivery_refused": _l("Livraison refusée"), "request_at_risk": _l("Demande en retard ou à risque"),
+    "delivery_arrived": _l("Livraison arrivée, à confirmer"), "delivery_refused": _l("Livraison refusée"),
+    "request_at_risk": _l("Demande en retard ou à risque"),
     "stock_low": _l("Stock bas"), "stock_out": _l("Rupture de stock"), "daily_summary": _l("Résumé du territoire"),
 }
 WAY_LABELS = {"now": _l("Tout de suite"), "digest": _l("Dans le résumé du jour"),

@@ -13,7 +13,7 @@ from makernet.services import accounts
 from makernet.services.access import Actor
 from makernet.services.context import current_context
 
-LOCALES = ("fr", "en")
+LOCALES = accounts.LOCALES   # the languages MakerNet speaks, as an account keeps them
 
 
 class WebUser(UserMixin):

@@ -67,7 +67,8 @@ CHOOSABLE = frozenset(kind for kinds in ROLE_KINDS.values() for kind in kinds)
 Kind = Literal["request_submitted", "request_approved", "request_rejected", "work_proposed", "work_refused",
                "printer_down", "delivery_shipped", "place_stopped", "place_resumed", "work_reminder", "work_accepted",
                "work_changed", "plan_changed", "supply_requested", "supply_answered", "delivery_arrived",
-               "delivery_refused", "request_at_risk", "stock_low", "stock_out", "daily_summary", "invitation", "password_reset", "digest"]
+               "delivery_refused", "request_at_risk", "stock_low", "stock_out", "daily_summary", "invitation",
+               "password_reset", "digest"]
 Way = Literal["now", "digest", "app", "never"]
 
 
