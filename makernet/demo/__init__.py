@@ -99,8 +99,9 @@ def _load_territory(s: Session) -> None:
     s.flush()
     s.add_all([
         BomLine(design_version_id=visor_v3.id, material_id=materials["pla"].id, quantity=25),
-        BomLine(design_version_id=visor_v3.id, material_id=materials["feuille-a4"].id, quantity=1),
-        BomLine(design_version_id=visor_v3.id, material_id=materials["elastique"].id, quantity=1),
+        # fitted to frames that came out of the printer good: a reject uses only its filament
+        BomLine(design_version_id=visor_v3.id, material_id=materials["feuille-a4"].id, quantity=1, good_units_only=True),
+        BomLine(design_version_id=visor_v3.id, material_id=materials["elastique"].id, quantity=1, good_units_only=True),
         BomLine(design_version_id=mask_v1.id, material_id=materials["tissu-coton"].id, quantity=20),
         BomLine(design_version_id=mask_v1.id, material_id=materials["elastique"].id, quantity=2),
         # assembly consumes its components: a printed frame, a sheet and an elastic

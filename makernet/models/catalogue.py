@@ -51,6 +51,9 @@ class BomLine(SQLModel, table=True):
     design_version_id: int = Field(foreign_key="designversion.id", index=True)
     material_id: int = Field(foreign_key="material.id")
     quantity: int = Field(gt=0)       # in the material's unit, per finished unit
+    # added only to units that came out good (a visor's sheet and elastic, fitted to a good frame): a reject,
+    # or a plate given up, does not use it; False: used while making, by rejects too (the frame's filament)
+    good_units_only: bool = False
 
 
 class PlateLayout(SQLModel, table=True):

@@ -15,6 +15,7 @@ MATERIALS = [("pla", "Filament PLA", "g"), ("feuille-a4", "Feuille transparente 
              ("elastique", "Élastique", "piece"), ("tissu-coton", "Tissu coton", "cm")]
 VISOR_BILL = {"pla": 25, "feuille-a4": 1, "elastique": 1}
 MASK_BILL = {"tissu-coton": 20, "elastique": 2}
+FITTED_TO_GOOD_FRAMES = {"feuille-a4", "elastique"}   # a visor's: a reject uses only its filament
 PLATE = ("prusa-mk3", 12, 1080)   # two stacks of 6 at about 9 h each (FIELD.md): a plate a printer-day and a half
 
 
@@ -70,7 +71,8 @@ def add_design(s: Session, loaded: Loaded, item: str, label: str, validated_for:
     s.add(design)
     s.flush()
     bill = VISOR_BILL if item == "visor" else MASK_BILL
-    s.add_all([BomLine(design_version_id=design.id, material_id=loaded.materials[c], quantity=q) for c, q in bill.items()])
+    s.add_all([BomLine(design_version_id=design.id, material_id=loaded.materials[c], quantity=q,
+                       good_units_only=item == "visor" and c in FITTED_TO_GOOD_FRAMES) for c, q in bill.items()])
     if item == "visor":
         s.add(PlateLayout(design_version_id=design.id, printer_profile=PLATE[0], units_per_plate=PLATE[1],
                           print_minutes=PLATE[2], gcode="; simulated plate\n"))

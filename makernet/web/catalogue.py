@@ -111,7 +111,7 @@ def set_bom(design_id: int) -> object:
     materials = catalogue.admin_catalogue(ctx(), actor())["materials"]
     form.material_id.choices = options((m["id"], m["name"]) for m in materials)
     return _save(form, lambda: catalogue.set_bom_line(ctx(), actor(), design_id, form.material_id.data,
-                                                      form.quantity.data),
+                                                      form.quantity.data, form.good_units_only.data),
                  _("Nomenclature mise à jour."), "bom", bom_for=design_id)
 
 

@@ -55,6 +55,9 @@ class BomForm(FlaskForm):
 
     material_id = SelectField(_l("Matière"), coerce=int, validate_choice=False)
     quantity = IntegerField(_l("Quantité par unité"), validators=[InputRequired(WHOLE), NumberRange(0, 1_000_000)])
+    good_units_only = BooleanField(_l("Ajoutée aux seules unités bonnes"),
+                                   description=_l("Par exemple la feuille et l'élastique d'une visière, montés sur "
+                                                  "un cadre sorti bon : un rebut ne les consomme pas."))
 
 
 class PlateForm(FlaskForm):

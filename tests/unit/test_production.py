@@ -9,7 +9,7 @@ from sqlalchemy import update
 from sqlmodel import select
 
 from makernet import demo
-from makernet.models import Job, Machine, Request, StockEntry, WorkOrder
+from makernet.models import Job, Machine, Material, Request, StockEntry, WorkOrder
 from makernet.models.base import utcnow
 from makernet.services import fleet, printer_io, production
 from makernet.services.secrets import seal
@@ -39,6 +39,14 @@ def jobs(app) -> list[Job]:  # noqa: ANN001
 def consumption(app) -> list[tuple[int | None, int]]:  # noqa: ANN001
     with app.extensions["makernet"].db.reading() as s:
         return [(e.job_id, e.quantity) for e in s.exec(select(StockEntry).where(StockEntry.kind == "consumption"))]
+
+
+def used(app, job_id: int) -> dict[str, int]:  # noqa: ANN001
+    """What a plate took off the stock, by material code."""
+    with app.extensions["makernet"].db.reading() as s:
+        return {code: -quantity for code, quantity in s.exec(
+            select(Material.code, StockEntry.quantity).join(Material, Material.id == StockEntry.material_id)
+            .where(StockEntry.kind == "consumption", StockEntry.job_id == job_id))}
 
 
 def poll(app, machine_id: int) -> list[str]:  # noqa: ANN001
@@ -244,6 +252,8 @@ def test_units_that_did_not_come_out_good_are_made_again_until_the_order_is_whol
     (again,) = [j for j in api.ok("get", f"/jobs?work_order_id={order['id']}", OPERATOR) if j["id"] != batch["id"]]
     assert (again["status"], again["units"], again["machine_id"]) == ("queued", 3, batch["machine_id"])
     assert api.ok("get", f"/work-orders/{order['id']}", OPERATOR)["status"] == "accepted"
+    # the rejects used their filament; sheets and elastics go to the good frames only
+    assert used(app, batch["id"]) == {"pla": 9 * 25, "feuille-a4": 7, "elastique": 7}
     api.ok("post", f"/machines/{batch['machine_id']}/bed-clear", OPERATOR)   # the next plate, by hand
     api.ok("post", f"/jobs/{again['id']}/report", OPERATOR, json={"units_made": 3})
     done = api.ok("get", f"/work-orders/{order['id']}", OPERATOR)
@@ -316,7 +326,7 @@ def test_a_scrapped_plate_counts_its_units_as_rejects_and_its_material_as_used(a
     scrapped = api.ok("post", f"/jobs/{first.id}/scrap", OPERATOR)
     assert (scrapped["status"], scrapped["units_rejected"]) == ("cancelled", 10)
     assert api.ok("get", f"/work-orders/{order['id']}", OPERATOR)["units_rejected"] == 10
-    assert consumption(app).count((first.id, -250)) == 1
+    assert used(app, first.id) == {"pla": 250}   # no sheet nor elastic was fitted to frames that failed
     assert api.call("post", f"/jobs/{first.id}/scrap", OPERATOR).status_code == 409
     # its units are queued again, on the same printer, after the order's other plates
     plates = api.ok("get", f"/jobs?work_order_id={order['id']}", OPERATOR)

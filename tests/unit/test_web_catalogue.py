@@ -25,6 +25,12 @@ def test_the_catalogue_takes_an_item_a_design_a_bom_line_and_a_plate_with_its_gc
     design = next(i for i in api.ok("get", "/items", REQUESTER) if i["code"] == "clip-blouse")["design_versions"][0]
     assert design["validated"] is True
     assert pages.post(f"/admin/catalogue/designs/{design['id']}/bom", {"material_id": "1", "quantity": "4"}).status_code == 302
+    assert pages.post(f"/admin/catalogue/designs/{design['id']}/bom",
+                      {"material_id": "2", "quantity": "1", "good_units_only": "y"}).status_code == 302
+    bill = next(i for i in api.ok("get", "/items", REQUESTER) if i["code"] == "clip-blouse")["design_versions"][0][
+        "bill_of_materials"]
+    assert {line["material_id"]: (line["quantity"], line["good_units_only"]) for line in bill} == {
+        1: (4, False), 2: (1, True)}
     refused = pages.post(f"/admin/catalogue/designs/{design['id']}/plates", {
         "printer_profile": "prusa-mk3", "units_per_plate": "12", "print_minutes": "90",
         "gcode": (io.BytesIO(b"\x89PNG\r\n\x1a\n\x00\x00"), "photo.png")}, content_type="multipart/form-data")

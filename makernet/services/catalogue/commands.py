@@ -106,8 +106,10 @@ def set_design_validated(ctx: Context, actor: Actor, design_id: int, validated: 
         tx.session.add(design)
 
 
-def set_bom_line(ctx: Context, actor: Actor, design_id: int, material_id: int, quantity: int) -> None:
-    """Set how much of a material one unit takes; zero removes the line."""
+def set_bom_line(ctx: Context, actor: Actor, design_id: int, material_id: int, quantity: int,
+                 good_units_only: bool = False) -> None:
+    """Set how much of a material one unit takes, and whether it goes to good units only (a reject does not use
+    it); zero removes the line."""
     actor.require("admin")
     if quantity < 0 or quantity > 1_000_000:
         raise InvalidInput("catalogue.bom_quantity_out_of_range", field="quantity", most=1_000_000)
@@ -124,7 +126,7 @@ def set_bom_line(ctx: Context, actor: Actor, design_id: int, material_id: int, q
                 s.delete(line)
             return
         line = line or BomLine(design_version_id=design_id, material_id=material_id, quantity=quantity)
-        line.quantity = quantity
+        line.quantity, line.good_units_only = quantity, good_units_only
         s.add(line)
 
 

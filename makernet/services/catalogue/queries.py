@@ -32,7 +32,8 @@ def _design(s: Session, design: DesignVersion, materials: dict[int, Material]) -
     return {"id": design.id, "label": design.label, "validated": design.validated,
             "validated_for": list(design.validated_for or ()), "notes": design.notes,
             "bom": [{"material_id": b.material_id, "material": materials[b.material_id].name,
-                     "unit": materials[b.material_id].unit, "quantity": b.quantity} for b in bom],
+                     "unit": materials[b.material_id].unit, "quantity": b.quantity,
+                     "good_units_only": b.good_units_only} for b in bom],
             "plates": [{"id": p.id, "printer_profile": p.printer_profile, "units_per_plate": p.units_per_plate,
                         "print_minutes": p.print_minutes, "gcode_bytes": len(p.gcode.encode())} for p in plates]}
 
@@ -56,4 +57,5 @@ def _design_view(s: object, design: DesignVersion, materials: dict[int, Material
     return {"id": design.id, "label": design.label, "validated": design.validated,
             "validated_for": design.validated_for,
             "bill_of_materials": [{"material_id": b.material_id, "material_code": materials[b.material_id].code,
-                                   "quantity": b.quantity, "unit": materials[b.material_id].unit} for b in bom]}
+                                   "quantity": b.quantity, "unit": materials[b.material_id].unit,
+                                   "good_units_only": b.good_units_only} for b in bom]}

@@ -15,6 +15,8 @@ class BomLineView(TypedDict):
     material_code: Annotated[str, Field(description="its code", examples=["PETG"])]
     quantity: Annotated[int, Field(description="how much per unit, in the material's unit", examples=[25])]
     unit: Annotated[str, Field(description="the material's unit", examples=["g"])]
+    good_units_only: Annotated[bool, Field(description="added to good units only (a visor's sheet and elastic): "
+                                                       "a reject does not use it")]
 
 
 class DesignVersionView(TypedDict):

@@ -7,14 +7,13 @@ from sqlmodel import select
 
 from makernet.domain.states import JobStatus
 from makernet.errors import Conflict, InvalidInput, NotFound
-from makernet.models import AuditEntry, BomLine, Job, Machine, Place, WorkOrder
+from makernet.models import AuditEntry, Job, Machine, Place, WorkOrder
 from makernet.services.access import Actor, own_job, own_machine
 from makernet.services.context import Context, place_queue
 from makernet.services.places.views import can, connection_message, machine_view
 from printers.base import Capability
-from makernet.services.production.operations import ACTIVE, complete_job, remake, take_next_plate
+from makernet.services.production.operations import ACTIVE, complete_job, remake, take_next_plate, use_material
 from makernet.services.production.views import job_view
-from makernet.services.stock.operations import consume_for_job
 from makernet.services.transitions import move
 from makernet.services.production.views import BedClearView, JobView
 
@@ -64,8 +63,8 @@ def retry_job(ctx: Context, actor: Actor, job_id: int) -> JobView:
 
 
 def scrap_job(ctx: Context, actor: Actor, job_id: int) -> JobView:
-    """The operator gives up a failed plate: its units count as rejects, its material as used, and a plate of as
-    many units is queued to make them again."""
+    """The operator gives up a failed plate: its units count as rejects, the material its making used as used,
+    and a plate of as many units is queued to make them again."""
     actor.require("operator")
     with ctx.db.transaction() as tx:
         s = tx.session
@@ -76,8 +75,7 @@ def scrap_job(ctx: Context, actor: Actor, job_id: int) -> JobView:
         order = s.get(WorkOrder, job.work_order_id)
         s.execute(update(WorkOrder).where(WorkOrder.id == order.id).values(
             units_rejected=WorkOrder.units_rejected + job.units))
-        boms = s.exec(select(BomLine).where(BomLine.design_version_id == order.design_version_id)).all()
-        consume_for_job(s, job.id, order.place_id, [(b.material_id, b.quantity * job.units) for b in boms])
+        use_material(s, job.id, order, 0, job.units)
         remake(s, job, job.units)
         return job_view(s.get(Job, job_id))
 

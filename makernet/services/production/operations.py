@@ -133,8 +133,7 @@ def complete_job(s: Session, job_id: int, units_made: int | None = None, units_r
     item_id = s.exec(select(RequestLine.item_id).where(RequestLine.id == order.request_line_id)).one()
     add_to(s, OutputDay, {"day": now.date(), "place_id": order.place_id, "item_id": item_id},
            {"units_made": made, "units_rejected": units_rejected, "jobs": 1})
-    boms = s.exec(select(BomLine).where(BomLine.design_version_id == order.design_version_id)).all()
-    consume_for_job(s, job_id, order.place_id, [(b.material_id, b.quantity * (made + units_rejected)) for b in boms])
+    use_material(s, job_id, order, made, units_rejected)
     machine = s.get(Machine, job.machine_id)
     s.execute(update(Machine).where(Machine.id == machine.id).values(bed_clear=machine.clears_itself))
     s.refresh(order)
@@ -145,6 +144,14 @@ def complete_job(s: Session, job_id: int, units_made: int | None = None, units_r
     line = s.get(RequestLine, order.request_line_id)
     move(s, Request, RequestStatus, line.request_id, "start_production", note="first units made")
     return True
+
+
+def use_material(s: Session, job_id: int, order: WorkOrder, good: int, rejected: int) -> None:
+    """Take a plate's material off the place's stock, once: the whole bill for its good units; for its rejects,
+    only what the making uses (a failed frame's filament, not the sheet and elastic fitted to good frames)."""
+    boms = s.exec(select(BomLine).where(BomLine.design_version_id == order.design_version_id)).all()
+    consume_for_job(s, job_id, order.place_id,
+                    [(b.material_id, b.quantity * (good + (0 if b.good_units_only else rejected))) for b in boms])
 
 
 def remake(s: Session, job: Job, units: int) -> int | None:
