@@ -65,7 +65,8 @@ LABELS = {
     "digested": _l("Envoyé dans un résumé"),
 }
 # where a state's word agrees otherwise with the thing it is said of
-LABELS_OF = {"work_order": {"cancelled": _l("Annulé")}}
+LABELS_OF = {"work_order": {"cancelled": _l("Annulé")},
+             "delivery": {"refused": _l("Refusée à la réception")}}   # not a request refused at triage
 
 
 def label(code: object, of: str | None = None) -> str:

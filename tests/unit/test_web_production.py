@@ -157,3 +157,7 @@ def test_the_deliveries_page_keeps_the_carrier_named_and_leads_a_refused_deliver
     html = pages.get(here)
     assert re.search(r"Refusée le \d+(er)? \w+\.? \d{4}, \d\d:\d\d : masques tachés", text_of(html))
     assert f'href="{here}/new?request_id={order["request_id"]}"' in html and "Préparer une nouvelle livraison" in html
+    assert re.search(r'class="badge bad">Refusée à la réception<', html)   # not a request refused at triage
+    pages.post("/language", {"locale": "en", "next": here})
+    english = pages.get(here)
+    assert re.search(r'class="badge bad">Refused on receipt<', english) and "Rejected" not in english
