@@ -19,7 +19,6 @@ MESSAGES = {
     "production.no_machine_for_item": _l(
         "Aucune machine de ce lieu ne sait fabriquer %(item)s : ajoutez une imprimante avec un plateau pour son "
         "profil, ou un poste manuel qui convient."),
-    "job.taken_meanwhile": _l("Le plateau ou lot n° %(id)s a été pris entre-temps."),
     "production.plates_stranded": _l(
         "Plateaux ou lots qui attendent %(machine)s : %(n)s ; aucune autre machine active du lieu (profil "
         "%(profile)s) ne peut les prendre : raccordez-en une d'abord, ou rendez ce travail (réglages du lieu)."),

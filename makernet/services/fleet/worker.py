@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from sqlalchemy import update
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from makernet.domain.planning import went_down
@@ -164,7 +165,7 @@ def apply_readings(ctx: Context, readings: list[dict]) -> int:
         for job in s.exec(select(Job).where(Job.machine_id.in_(by_machine), Job.status.in_(ACTIVE))).all():  # type: ignore[attr-defined]
             apply_to_job(ctx, s, job, by_machine[job.machine_id], was_idle=job.machine_id in was_idle)
         ready = [m for m, st in by_machine.items() if st.state == PrinterState.READY]
-        for machine_id in _with_queued_plates(s, ready):
+        for machine_id in _with_plates_to_take(s, ready):
             claimed = claim_next_job(s, machine_id)
             if claimed is not None:
                 tx.after_commit(lambda j=claimed: ctx.tasks.enqueue("dispatch_job", j))
@@ -175,9 +176,13 @@ def apply_readings(ctx: Context, readings: list[dict]) -> int:
     return len(readings)
 
 
-def _with_queued_plates(s: Session, machine_ids: list[int]) -> list[int]:
-    """Those machines that have a plate waiting."""
+def _with_plates_to_take(s: Session, machine_ids: list[int]) -> list[int]:
+    """Those machines that have a plate waiting, on themselves or on another machine of their place and printer
+    profile (which they take if it is busy: production.machines.waiting_behind)."""
     if not machine_ids:
         return []
-    return sorted(set(s.exec(select(Job.machine_id).where(Job.machine_id.in_(machine_ids),  # type: ignore[attr-defined]
-                                                          Job.status == "queued")).all()))
+    holder = aliased(Machine)
+    return sorted(set(s.exec(select(Machine.id).join(holder, holder.place_id == Machine.place_id).join(
+        Job, Job.machine_id == holder.id).where(
+        Machine.id.in_(machine_ids), Job.status == "queued",  # type: ignore[attr-defined]
+        (holder.id == Machine.id) | (holder.printer_profile == Machine.printer_profile))).all()))

@@ -1,9 +1,12 @@
-"""Production steps run inside a caller's transaction: plates made from work, claimed, completed, moved."""
+"""Production steps run inside a caller's transaction: plates made from work, the making order, a free printer's
+claim (its own next plate, or one waiting behind a busy printer of the same profile), plates completed and made
+again, moved off an unreachable printer or handed over by a machine leaving its place."""
 from __future__ import annotations
 
 from datetime import date
 
 from sqlalchemy import Select, case, func, update
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from makernet.db import Transaction
@@ -21,6 +24,87 @@ from makernet.services.tallies import add_to
 from makernet.services.transitions import created, move
 from printers.base import Capability, PrinterState
 from printers.registry import driver_info, drivers_that
+
+
+PRINTER_KINDS = ("fdm_printer",)
+
+
+ACTIVE = ("dispatching", "printing")
+
+
+def in_making_order(query: Select, today: date) -> Select:
+    """A query of plates (joined to their work orders), in the order a place makes them: work that
+    can still be on time by the day it must be ready to be carried in time (`due_by`, set when the
+    work is proposed), then work already late in the same order, each work order's plates in turn.
+
+    The planner counts on it: new urgent work goes before accepted work due later, as long
+    as that work stays on time.
+    """
+    due = func.coalesce(WorkOrder.due_by, Request.needed_by)
+    overdue = case((due < today, 1), else_=0)
+    return (query.join(RequestLine, RequestLine.id == WorkOrder.request_line_id)
+            .join(Request, Request.id == RequestLine.request_id)
+            .order_by(overdue, due, Request.needed_by, Job.work_order_id, Job.sequence))
+
+
+def claim_next_job(s: Session, machine_id: int) -> int | None:
+    """Take the machine's next plate if its bed is clear and nothing runs on it: its own next queued plate, or,
+    with none left, the next one waiting behind a busy printer of its place and profile (`waiting_behind`).
+
+    The bed flag is taken with a conditional update, so two claimers never both win; a plate another claimer
+    took meanwhile leaves the bed clear and nothing claimed.
+    """
+    busy = s.exec(select(Job.id).where(Job.machine_id == machine_id, Job.status.in_(ACTIVE))).first()  # type: ignore[attr-defined]
+    if busy is not None:
+        return None
+    job = s.exec(in_making_order(select(Job).join(WorkOrder, WorkOrder.id == Job.work_order_id)
+                                 .where(Job.machine_id == machine_id, Job.status == "queued",
+                                        WorkOrder.status == "accepted"), date.today())).first()
+    job = job or waiting_behind(s, machine_id)
+    if job is None:
+        return None
+    taken = s.execute(update(Machine).where(Machine.id == machine_id, Machine.bed_clear == True,  # noqa: E712
+                                            Machine.active == True).values(bed_clear=False))  # noqa: E712
+    if taken.rowcount != 1:
+        return None
+    if job.machine_id != machine_id and not take_over(s, job, machine_id):
+        s.execute(update(Machine).where(Machine.id == machine_id).values(bed_clear=True))
+        return None
+    if move(s, Job, JobStatus, job.id, "claim", note="claimed for dispatch",
+            dispatch_attempts=Job.dispatch_attempts + 1, dispatched_at=utcnow()) is None:
+        s.execute(update(Machine).where(Machine.id == machine_id).values(bed_clear=True))
+        return None
+    return job.id
+
+
+def waiting_behind(s: Session, machine_id: int) -> Job | None:
+    """The first plate, in making order, queued on another printer of the machine's place and printer profile
+    that is busy (a plate on it, or its bed not cleared yet) and answering: a free printer takes it rather than
+    stand idle. A printer offline or in error keeps its plates, as the place's offline policy decides."""
+    machine = s.get(Machine, machine_id)
+    if machine is None or machine.kind not in PRINTER_KINDS or machine.printer_profile is None:
+        return None
+    other, on_it = aliased(Machine), aliased(Job)
+    running = select(on_it.id).where(on_it.machine_id == other.id, on_it.status.in_(ACTIVE)).exists()
+    return s.exec(in_making_order(
+        select(Job).join(WorkOrder, WorkOrder.id == Job.work_order_id).join(other, other.id == Job.machine_id)
+        .join(PlateLayout, PlateLayout.id == Job.plate_layout_id)
+        .where(Job.status == "queued", WorkOrder.status == "accepted", other.place_id == machine.place_id,
+               other.id != machine.id, other.printer_profile == machine.printer_profile,
+               PlateLayout.printer_profile == machine.printer_profile,
+               other.state.not_in((PrinterState.OFFLINE.value, PrinterState.ERROR.value)),  # type: ignore[attr-defined]
+               (other.bed_clear == False) | running), date.today())).first()  # noqa: E712
+
+
+def take_over(s: Session, job: Job, machine_id: int) -> bool:
+    """Move a queued plate to the free machine, unless it left the queue or its machine meanwhile."""
+    busy = job.machine_id
+    moved = s.execute(update(Job).where(Job.id == job.id, Job.status == "queued", Job.machine_id == busy)
+                      .values(machine_id=machine_id))
+    if moved.rowcount != 1:
+        return False
+    return move(s, Job, JobStatus, job.id, "reassign",
+                note=f"taken over by free machine {machine_id} from busy machine {busy}") is not None
 
 
 def move_plates_off(s: Session, machine_ids: list[int]) -> None:
@@ -67,9 +151,6 @@ def hand_over_plates(s: Session, machine: Machine) -> dict[int, int]:
         if job.status == "queued":
             move(s, Job, JobStatus, job.id, "reassign", note=f"moved from removed machine {machine.id} to machine {target}")
     return taken
-
-
-PRINTER_KINDS = ("fdm_printer",)
 
 
 MANUAL_BATCH = 50
@@ -199,47 +280,6 @@ def apply_decision(s: Session, job: Job, decision: Decision) -> bool:
     if decision.free_bed:
         s.execute(update(Machine).where(Machine.id == job.machine_id).values(bed_clear=True))
     return True
-
-
-ACTIVE = ("dispatching", "printing")
-
-
-def in_making_order(query: Select, today: date) -> Select:
-    """A query of plates (joined to their work orders), in the order a place makes them: work that
-    can still be on time by the day it must be ready to be carried in time (`due_by`, set when the
-    work is proposed), then work already late in the same order, each work order's plates in turn.
-
-    The planner counts on it: new urgent work goes before accepted work due later, as long
-    as that work stays on time.
-    """
-    due = func.coalesce(WorkOrder.due_by, Request.needed_by)
-    overdue = case((due < today, 1), else_=0)
-    return (query.join(RequestLine, RequestLine.id == WorkOrder.request_line_id)
-            .join(Request, Request.id == RequestLine.request_id)
-            .order_by(overdue, due, Request.needed_by, Job.work_order_id, Job.sequence))
-
-
-def claim_next_job(s: Session, machine_id: int) -> int | None:
-    """Take the machine's next queued plate if its bed is clear and nothing runs on it.
-
-    The bed flag is taken with a conditional update, so two claimers never both win.
-    """
-    busy = s.exec(select(Job.id).where(Job.machine_id == machine_id, Job.status.in_(ACTIVE))).first()  # type: ignore[attr-defined]
-    if busy is not None:
-        return None
-    job = s.exec(in_making_order(select(Job).join(WorkOrder, WorkOrder.id == Job.work_order_id)
-                                 .where(Job.machine_id == machine_id, Job.status == "queued",
-                                        WorkOrder.status == "accepted"), date.today())).first()
-    if job is None:
-        return None
-    taken = s.execute(update(Machine).where(Machine.id == machine_id, Machine.bed_clear == True,  # noqa: E712
-                                            Machine.active == True).values(bed_clear=False))  # noqa: E712
-    if taken.rowcount != 1:
-        return None
-    if move(s, Job, JobStatus, job.id, "claim", note="claimed for dispatch",
-            dispatch_attempts=Job.dispatch_attempts + 1, dispatched_at=utcnow()) is None:
-        raise Conflict("job.taken_meanwhile", id=job.id)
-    return job.id
 
 
 def take_next_plate(ctx: Context, tx: Transaction, machine: Machine) -> int | None:
