@@ -37,8 +37,9 @@ def test_a_printer_cleared_by_hand_takes_the_next_plate_waiting_behind_a_busy_pr
     assert (taken["machine_id"], taken["status"]) == (free["machine_id"], "printing")
     assert sum(p["units"] for p in plates()) == 60   # moved, not copied
     with app.extensions["makernet"].db.reading() as s:
-        notes = s.exec(select(AuditEntry.note).where(AuditEntry.entity == "job", AuditEntry.entity_id == taken["id"],
-                                                     AuditEntry.to_state == "queued", AuditEntry.from_state == "queued"))
+        notes = s.exec(select(AuditEntry.note).where(
+            AuditEntry.entity == "job", AuditEntry.entity_id == taken["id"], AuditEntry.to_state == "queued",
+            AuditEntry.from_state == "queued"))
         assert list(notes) == [f"taken over by free machine {free['machine_id']} from busy machine "
                                f"{waiting[0]['machine_id']}"]
 
@@ -64,7 +65,8 @@ def two_printers(app, api) -> Iterator[tuple[FakePrinter, FakePrinter, int, int]
     del PRINTERS["fake://p1"], PRINTERS["fake://p2"]
 
 
-def test_a_printer_that_finished_takes_at_its_next_reading_a_plate_behind_a_printing_one(app, two_printers) -> None:  # noqa: ANN001
+def test_a_printer_that_finished_takes_at_its_next_reading_a_plate_behind_a_printing_one(  # noqa: ANN001
+        app, two_printers) -> None:
     ctx = app.extensions["makernet"]
     _, belt, first, second = two_printers
     on = {m: [j for j in jobs(app) if j.machine_id == m] for m in (first, second)}
@@ -107,7 +109,8 @@ def test_plates_of_a_printer_offline_or_of_another_profile_are_not_taken(app, tw
 def test_a_plate_another_claimer_took_meanwhile_is_not_taken_twice(app, two_printers) -> None:  # noqa: ANN001
     ctx = app.extensions["makernet"]
     _, _, first, second = two_printers
-    with ctx.db.transaction() as tx:
+    with ctx.db.transaction() as tx:   # the second printer's bed just cleared
+        tx.session.execute(update(Machine).where(Machine.id == second).values(bed_clear=True))
         chosen = operations.waiting_behind(tx.session, second)
         assert chosen is not None and chosen.machine_id == first
         # between the choice and the move, its own printer claimed it

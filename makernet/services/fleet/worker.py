@@ -182,7 +182,8 @@ def _with_plates_to_take(s: Session, machine_ids: list[int]) -> list[int]:
     if not machine_ids:
         return []
     holder = aliased(Machine)
-    return sorted(set(s.exec(select(Machine.id).join(holder, holder.place_id == Machine.place_id).join(
-        Job, Job.machine_id == holder.id).where(
-        Machine.id.in_(machine_ids), Job.status == "queued",  # type: ignore[attr-defined]
-        (holder.id == Machine.id) | (holder.printer_profile == Machine.printer_profile))).all()))
+    waiting = select(Job.id).join(holder, holder.id == Job.machine_id).where(
+        Job.status == "queued", holder.place_id == Machine.place_id,
+        (holder.id == Machine.id) | (holder.printer_profile == Machine.printer_profile)).exists()
+    return list(s.exec(select(Machine.id).where(Machine.id.in_(machine_ids), waiting)  # type: ignore[attr-defined]
+                       .order_by(Machine.id)).all())

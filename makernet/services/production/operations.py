@@ -82,7 +82,8 @@ def waiting_behind(s: Session, machine_id: int) -> Job | None:
     that is busy (a plate on it, or its bed not cleared yet) and answering: a free printer takes it rather than
     stand idle. A printer offline or in error keeps its plates, as the place's offline policy decides."""
     machine = s.get(Machine, machine_id)
-    if machine is None or machine.kind not in PRINTER_KINDS or machine.printer_profile is None:
+    if machine is None or not (machine.bed_clear and machine.active and machine.kind in PRINTER_KINDS
+                               and machine.printer_profile is not None):
         return None
     other, on_it = aliased(Machine), aliased(Job)
     running = select(on_it.id).where(on_it.machine_id == other.id, on_it.status.in_(ACTIVE)).exists()
