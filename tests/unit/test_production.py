@@ -254,6 +254,8 @@ def test_units_that_did_not_come_out_good_are_made_again_until_the_order_is_whol
     assert api.ok("get", f"/work-orders/{order['id']}", OPERATOR)["status"] == "accepted"
     # the rejects used their filament; sheets and elastics go to the good frames only
     assert used(app, batch["id"]) == {"pla": 9 * 25, "feuille-a4": 7, "elastique": 7}
+    stock = {m["code"]: m for m in api.ok("get", f"/places/{order['place_id']}/stock", OPERATOR)}
+    assert stock["pla"]["reserved"] == 3 * 25   # kept for the three units still to make, rejects made again
     api.ok("post", f"/machines/{batch['machine_id']}/bed-clear", OPERATOR)   # the next plate, by hand
     api.ok("post", f"/jobs/{again['id']}/report", OPERATOR, json={"units_made": 3})
     done = api.ok("get", f"/work-orders/{order['id']}", OPERATOR)

@@ -36,10 +36,11 @@ def stock_states(s: Session, place_ids: list[int]) -> dict[tuple[int, int], rule
 
 
 def _reservation_rows(s: Session, place_ids: list[int], grouped: bool) -> list:
-    """Material promised to accepted work orders: units still to make × bill of materials."""
-    remaining = func.max(WorkOrder.accepted_quantity - WorkOrder.units_made - WorkOrder.units_rejected, 0) \
+    """Material promised to accepted work orders: units still to make × bill of materials (rejects are made
+    again, so only good units count as made)."""
+    remaining = func.max(WorkOrder.accepted_quantity - WorkOrder.units_made, 0) \
         if s.get_bind().dialect.name == "sqlite" else \
-        func.greatest(WorkOrder.accepted_quantity - WorkOrder.units_made - WorkOrder.units_rejected, 0)
+        func.greatest(WorkOrder.accepted_quantity - WorkOrder.units_made, 0)
     quantity = remaining * BomLine.quantity
     query = (select(WorkOrder.place_id, BomLine.material_id, func.sum(quantity) if grouped else quantity,
                     *(() if grouped else (WorkOrder.id,)))
