@@ -9,6 +9,7 @@ from makernet.errors import MakerNetError
 from makernet.services import catalogue
 from makernet.services.context import current_context as ctx
 from makernet.web.feedback import attach, flash_error, page_blueprint
+from makernet.web.formatting import label
 from makernet.web.forms import ActionForm, options
 from makernet.web.forms_catalogue import BomForm, DesignForm, ItemForm, MaterialForm, PlateForm
 from makernet.web.session import actor, roles
@@ -25,7 +26,7 @@ def index() -> str:
 
 def _catalogue_page(status: int = 200, **forms: object) -> object:
     data = catalogue.admin_catalogue(ctx(), actor())
-    materials = options((m["id"], f"{m['name']} ({m['unit']})") for m in data["materials"])
+    materials = options((m["id"], f"{m['name']} ({label(m['unit'])})") for m in data["materials"])
     bom = forms.pop("bom", None) or BomForm(formdata=None)
     bom.material_id.choices = materials
     return render_template("catalogue/index.html", c=data, action=ActionForm(), bom=bom,
@@ -37,7 +38,8 @@ def _catalogue_page(status: int = 200, **forms: object) -> object:
 
 
 def _save(form: object, call: object, done: str, name: str, **context: object) -> object:
-    """Validate a catalogue form, run the change, then come back to the catalogue (kept as typed on error)."""
+    """Validate a catalogue form, run the change, then come back to the catalogue (kept as typed on error, the
+    page saying so at its top: the form may be far down a long page, on a phone)."""
     if form.validate_on_submit():  # type: ignore[attr-defined]
         try:
             call()  # type: ignore[operator]
@@ -46,6 +48,7 @@ def _save(form: object, call: object, done: str, name: str, **context: object) -
         else:
             flash(done, "success")
             return redirect(url_for("catalogue.index"))
+    flash(_("Rien n'a été enregistré : corrigez le formulaire ouvert plus bas."), "error")
     return _catalogue_page(422, **{name: form}, **context)
 
 

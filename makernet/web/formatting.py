@@ -75,6 +75,12 @@ def label(code: object, of: str | None = None) -> str:
     return str(LABELS_OF.get(of or "", {}).get(str(code)) or LABELS.get(str(code), code))
 
 
+def choice_label(code: str) -> object:
+    """A code's label for a form's choices, said in the language of each page that shows it (forms are defined
+    once, before any page: `label` there would keep the French of that moment)."""
+    return LABELS.get(code, code)
+
+
 def amount(value: int | float | None, unit: str) -> str:
     """A quantity of material with its unit, the unit's word agreeing with it (1 pièce, 12 pièces, 800 g)."""
     if value is None:

@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from makernet.services.access import ROLES
 from makernet.services.accounts import ORGANISATION_KINDS
-from makernet.web.formatting import label
+from makernet.web.formatting import choice_label
 from makernet.web.forms import REQUIRED, options
 
 
@@ -59,7 +59,7 @@ class OrganisationForm(FlaskForm):
     """An organisation and, for a coordination, its territory."""
 
     name = StringField(_l("Nom"), validators=[DataRequired(REQUIRED), Length(max=200)])
-    kind = SelectField(_l("Type"), choices=options((k, label(k)) for k in ORGANISATION_KINDS))
+    kind = SelectField(_l("Type"), choices=options((k, choice_label(k)) for k in ORGANISATION_KINDS))
     commune = StringField(_l("Commune"), validators=[Length(max=120)])
     departement = StringField(_l("Département"), validators=[Length(max=3)], render_kw={"inputmode": "numeric"})
     territory = StringField(_l("Territoire (coordinations)"), validators=[Length(max=300)],
@@ -78,5 +78,5 @@ class InviteForm(FlaskForm):
 
     email = EmailField(_l("Adresse e-mail"), validators=[DataRequired(REQUIRED), Length(max=254)])
     name = StringField(_l("Nom"), validators=[DataRequired(REQUIRED), Length(max=200)])
-    role = SelectField(_l("Rôle"), choices=options((r, label(r)) for r in ROLES))
+    role = SelectField(_l("Rôle"), choices=options((r, choice_label(r)) for r in ROLES))
     organisation_id = SelectField(_l("Organisation"), coerce=int, validate_choice=False)

@@ -10,7 +10,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from makernet.services.accounts import ORGANISATION_KINDS
 from makernet.services.catalogue import ITEM_KINDS, UNITS
-from makernet.web.formatting import label
+from makernet.web.formatting import choice_label
 from makernet.web.forms import REQUIRED, options
 
 CODE = Regexp(r"^[a-z0-9][a-z0-9-]*$", message=_l("Lettres minuscules, chiffres et tirets."))
@@ -18,7 +18,7 @@ WHOLE = _l("Indiquez un nombre entier.")
 
 
 def _choices(codes: tuple[str, ...]) -> list:
-    return options((code, label(code)) for code in codes)
+    return options((code, choice_label(code)) for code in codes)
 
 
 class ItemForm(FlaskForm):

@@ -12,7 +12,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from makernet.services.demand import ASK_MOST, MAX_LINES, MAX_QUANTITY, PRIORITIES
 from makernet.web.forms import REQUIRED, options
-from makernet.web.formatting import label
+from makernet.web.formatting import choice_label
 
 QUANTITY = NumberRange(min=1, max=MAX_QUANTITY, message=_l("Entre 1 et 1 000 000."))
 WHOLE = _l("Un nombre entier, sans virgule.")
@@ -41,7 +41,7 @@ class RequestForm(FlaskForm):
                                  description=_l("Adresse ou point de retrait."))
     beneficiary = StringField(_l("Pour qui"), validators=[Length(max=300)],
                               description=_l("Par exemple : les aides-soignantes de l'EHPAD."))
-    priority = SelectField(_l("Priorité"), choices=options((p, label(p)) for p in PRIORITIES), default="normal")
+    priority = SelectField(_l("Priorité"), choices=options((p, choice_label(p)) for p in PRIORITIES), default="normal")
     urgency_reason = TextAreaField(_l("Pourquoi c'est urgent"), validators=[Length(max=1000)])
     lines = FieldList(FormField(LineForm), min_entries=3, max_entries=MAX_LINES)
 

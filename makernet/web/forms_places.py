@@ -7,7 +7,7 @@ from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from makernet.web.formatting import label
+from makernet.web.formatting import choice_label
 from makernet.web.forms import REQUIRED, DecimalTextField, EurosField, options
 from makernet.web.hours import DAYS, parse_spans
 
@@ -81,7 +81,7 @@ class MachineForm(FlaskForm):
 
     name = StringField(_l("Nom du poste"), validators=[DataRequired(REQUIRED), Length(max=120)],
                        description=_l("Par exemple : Poste couture 4."))
-    kind = SelectField(_l("Type de poste"), choices=options((k, label(k)) for k in MANUAL_KINDS))
+    kind = SelectField(_l("Type de poste"), choices=options((k, choice_label(k)) for k in MANUAL_KINDS))
 
 
 class RenameForm(FlaskForm):

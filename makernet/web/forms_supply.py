@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from makernet.web.formatting import label
+from makernet.web.formatting import choice_label
 from makernet.web.forms import REQUIRED, EurosField, options
 from makernet.web.forms_stock import AMOUNT, quantity_field
 
@@ -18,7 +18,7 @@ SUPPLY_KINDS = ("material", "transport", "premises")
 class SupplyRequestForm(FlaskForm):
     """A place asks for material, transport or premises."""
 
-    kind = SelectField(_l("Besoin"), choices=options((k, label(k)) for k in SUPPLY_KINDS), default="material")
+    kind = SelectField(_l("Besoin"), choices=options((k, choice_label(k)) for k in SUPPLY_KINDS), default="material")
     material_id = SelectField(_l("Matière"), coerce=int, validate_choice=False)
     quantity = IntegerField(_l("Quantité"), validators=[Optional(), AMOUNT], render_kw={"inputmode": "numeric"},
                             description=_l("Pour une matière : combien, dans son unité."))

@@ -116,7 +116,8 @@ def allocate(request_id: int) -> object:
     """The allocation screen: lines left to allocate, and each place's capacity, backlog and distance."""
     offer = planning.allocation_options(ctx(), actor(), request_id)
     form = AllocateForm()
-    form.request_line_id.choices = options((ln["id"], f"{ln['item_name']} ({ln['left']})") for ln in offer["lines"])
+    form.request_line_id.choices = options((ln["id"], f"{ln['item_name']} ({ln['left']})") for ln in offer["lines"]
+                                           if ln["left"] > 0)
     form.place_id.choices = options((p["id"], p["name"]) for p in offer["places"])
     if form.validate_on_submit():
         try:
@@ -126,9 +127,10 @@ def allocate(request_id: int) -> object:
         except MakerNetError as error:
             attach(form, error)
         else:
-            flash(ngettext("%(n)s unité proposée au lieu (ordre n° %(id)s).",
-                           "%(n)s unités proposées au lieu (ordre n° %(id)s).", order["quantity"], id=order["id"],
-                           n=format_decimal(order["quantity"])),
+            place = next(p["name"] for p in offer["places"] if p["id"] == order["place_id"])
+            flash(ngettext("%(n)s unité proposée à %(place)s (ordre n° %(id)s).",
+                           "%(n)s unités proposées à %(place)s (ordre n° %(id)s).", order["quantity"], id=order["id"],
+                           n=format_decimal(order["quantity"]), place=place),
                   "success")
             return redirect(url_for("planning.allocate", request_id=request_id))
     return render_template("planning/allocate.html", r=offer, form=form), 422 if form.errors else 200

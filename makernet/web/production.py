@@ -46,8 +46,10 @@ def bed_clear(machine_id: int) -> Response:
         except MakerNetError as error:
             flash_error(error)
         else:
-            flash(_("Plateau libre sur %(name)s.", name=machine["name"]) +
-                  (" " + _("Plateau suivant envoyé.") if done.get("dispatched_job_id") else ""), "success")
+            sent = "" if not done.get("dispatched_job_id") else " " + (
+                _("Plateau n° %(id)s envoyé : il attendait derrière %(other)s, occupée.", id=done["dispatched_job_id"],
+                  other=done["taken_from"]) if done.get("taken_from") else _("Plateau suivant envoyé."))
+            flash(_("Plateau libre sur %(name)s.", name=machine["name"]) + sent, "success")
     return redirect(url_for("production.place_queue", place_id=machine["place_id"]))
 
 

@@ -158,7 +158,7 @@ def test_a_coordinator_triages_allocates_by_hand_and_by_planner_and_reads_supply
     page.get_by_label("Lieu de fabrication").select_option(label="FabLab La Rochelle")
     page.get_by_label("Quantité").fill("20")
     page.get_by_role("button", name="Proposer").click()
-    expect(page.get_by_text(re.compile(r"20 unités proposées au lieu"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"20 unités proposées à FabLab La Rochelle"))).to_be_visible()
 
     # the coordination takes half of it back, saying why: the place reads it, the rest is planned again
     (order,) = [o for o in http_api.ok("get", "/work-orders?status=proposed", COORDINATOR)

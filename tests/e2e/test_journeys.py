@@ -135,7 +135,7 @@ def test_a_coordinator_triages_allocates_and_reads_the_dashboard(page: Page, htt
     page.get_by_label("Lieu de fabrication").select_option(label="Fab-lab de l'Aunis")
     page.get_by_label("Quantité").fill("60")
     page.get_by_role("button", name="Proposer").click()
-    expect(page.get_by_text(re.compile(r"60 unités proposées au lieu"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"60 unités proposées à Fab-lab de l.Aunis"))).to_be_visible()
     shoot(page, "coordinator-allocation")
     page.get_by_role("navigation").get_by_role("link", name="Tableau de bord").click()
     expect(page.get_by_role("heading", name="Demandé, fabriqué et livré (cumul)")).to_be_visible()

@@ -16,12 +16,14 @@ from makernet.services import fleet, production
 from makernet.services.production import operations
 from makernet.services.secrets import seal
 from printers.base import PrinterState
-from tests.support.api import OPERATOR
+from tests.support.api import COORDINATOR, OPERATOR
 from tests.support.fakes import PRINTERS, FakePrinter
+from tests.support.pages import Pages, text_of
 from tests.unit.test_production import accepted_order, jobs
 
 
-def test_a_printer_cleared_by_hand_takes_the_next_plate_waiting_behind_a_busy_printer(app, api) -> None:  # noqa: ANN001
+def test_a_printer_cleared_by_hand_takes_the_next_plate_waiting_behind_a_busy_printer(  # noqa: ANN001
+        app, api, client) -> None:
     order = accepted_order(api, quantity=60)   # six plates on the fab-lab's four printers, printed by hand
     plates = lambda: api.ok("get", f"/jobs?work_order_id={order['id']}", OPERATOR)  # noqa: E731
     waiting = sorted((p for p in plates() if p["status"] == "queued"), key=lambda p: p["sequence"])
@@ -33,7 +35,8 @@ def test_a_printer_cleared_by_hand_takes_the_next_plate_waiting_behind_a_busy_pr
     cleared = api.ok("post", f"/machines/{free['machine_id']}/bed-clear", OPERATOR)
 
     taken = next(p for p in plates() if p["id"] == waiting[0]["id"])   # the first in the making order
-    assert cleared["dispatched_job_id"] == taken["id"]
+    names = {m["id"]: m["name"] for p in api.ok("get", "/places", COORDINATOR) for m in p["machines"]}
+    assert (cleared["dispatched_job_id"], cleared["taken_from"]) == (taken["id"], names[waiting[0]["machine_id"]])
     assert (taken["machine_id"], taken["status"]) == (free["machine_id"], "printing")
     assert sum(p["units"] for p in plates()) == 60   # moved, not copied
     with app.extensions["makernet"].db.reading() as s:
@@ -42,6 +45,18 @@ def test_a_printer_cleared_by_hand_takes_the_next_plate_waiting_behind_a_busy_pr
             AuditEntry.from_state == "queued"))
         assert list(notes) == [f"taken over by free machine {free['machine_id']} from busy machine "
                                f"{waiting[0]['machine_id']}"]
+
+    # the next printer with nothing behind, cleared from its queue page: the operator is told where it came from
+    other = next(p for p in plates() if p["status"] == "printing" and p["machine_id"] != free["machine_id"]
+                 and all(w["machine_id"] != p["machine_id"] for w in plates() if w["status"] == "queued"))
+    api.ok("post", f"/jobs/{other['id']}/report", OPERATOR, json={"units_made": other["units"]})
+    pages = Pages(client)
+    pages.sign_in(OPERATOR)
+    pages.get(f"/places/{order['place_id']}/queue")
+    cleared = pages.post(f"/machines/{other['machine_id']}/bed-clear", follow_redirects=True)
+    page = text_of(cleared.get_data(as_text=True))
+    assert (f"Plateau libre sur {names[other['machine_id']]}. Plateau n° {waiting[1]['id']} envoyé : il attendait "
+            f"derrière {names[waiting[1]['machine_id']]}, occupée.") in page
 
 
 @pytest.fixture

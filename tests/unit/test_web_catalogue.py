@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 
@@ -31,6 +32,13 @@ def test_the_catalogue_takes_an_item_a_design_a_bom_line_and_a_plate_with_its_gc
         "bill_of_materials"]
     assert {line["material_id"]: (line["quantity"], line["good_units_only"]) for line in bill} == {
         1: (4, False), 2: (1, True)}
+    # each line is changed from a form holding it as it is: a new quantity keeps the line fitted to good units
+    page = pages.get("/admin/catalogue")
+    forms = re.findall(r"<form .*?</form>", page, re.S)
+    (line_form,) = [f for f in forms if f'id="bom-{design["id"]}-2"' in f]
+    assert 'value="1"' in line_form and 'name="good_units_only" value="y" checked' in line_form
+    refused = pages.post(f"/admin/catalogue/designs/{design['id']}/bom", {"material_id": "2", "quantity": "2.5"})
+    assert refused.status_code == 422 and "Rien n'a été enregistré" in text_of(refused.get_data(as_text=True))
     refused = pages.post(f"/admin/catalogue/designs/{design['id']}/plates", {
         "printer_profile": "prusa-mk3", "units_per_plate": "12", "print_minutes": "90",
         "gcode": (io.BytesIO(b"\x89PNG\r\n\x1a\n\x00\x00"), "photo.png")}, content_type="multipart/form-data")
@@ -41,3 +49,15 @@ def test_the_catalogue_takes_an_item_a_design_a_bom_line_and_a_plate_with_its_gc
     assert saved.status_code == 302
     page = text_of(pages.get("/admin/catalogue"))
     assert "Clip de blouse" in page and "prusa-mk3 12 90" in page
+
+
+def test_the_catalogue_s_choices_and_sizes_are_said_in_the_page_s_language(pages: Pages) -> None:
+    pages.sign_in(ADMIN)
+    french = pages.get("/admin/catalogue")
+    assert "(pièce)</option>" in french and "(piece)" not in french and re.search(r"\d o</td>", french)
+    pages.post("/language", {"locale": "en", "next": "/admin/catalogue"})
+    page = pages.get("/admin/catalogue")
+    assert re.search(r'<option value="printed">3D printed</option>', page)
+    assert re.search(r'<option value="piece">piece</option>', page) and "pièce" not in page
+    assert re.search(r"\d B</td>", page) and not re.search(r"\d o</td>", page)
+

@@ -23,3 +23,9 @@ def test_a_coordinator_sees_the_allocation_screen_with_capacity_and_distance(pag
     refused = pages.post(f"/requests/{request['id']}/allocate", {
         "request_line_id": str(request["lines"][0]["id"]), "place_id": "1", "quantity": "abc"})
     assert refused.status_code == 422 and errors_of(refused.get_data(as_text=True), "quantity")
+    line = {"request_line_id": str(request["lines"][0]["id"]), "place_id": "1"}
+    done = pages.post(f"/requests/{request['id']}/allocate", line | {"quantity": "50"}, follow_redirects=True)
+    page = text_of(done.get_data(as_text=True))
+    assert "50 unités proposées à FabLab La Rochelle (ordre n°" in page   # the place named, not "au lieu"
+    assert "Toutes les unités de la demande sont proposées à des lieux." in page and "Proposer" not in page.split(
+        "Toutes les unités")[1]

@@ -29,9 +29,13 @@ def confirm_bed_clear(ctx: Context, actor: Actor, machine_id: int) -> BedClearVi
         if running is not None:
             raise Conflict("job.machine_busy", machine=machine.name, id=running.id, status=running.status)
         s.execute(update(Machine).where(Machine.id == machine.id).values(bed_clear=True))
+        queued_on = dict(s.exec(select(Job.id, Job.machine_id).join(Machine, Machine.id == Job.machine_id).where(
+            Machine.place_id == machine.place_id, Job.status == "queued")).all())
         job_id = take_next_plate(ctx, tx, machine)
+        behind = queued_on.get(job_id)   # a plate waiting behind a busy printer of the place, taken over
         s.refresh(machine)
-        return machine_view(machine) | {"dispatched_job_id": job_id}
+        return machine_view(machine) | {"dispatched_job_id": job_id, "taken_from": (
+            s.get(Machine, behind).name if behind not in (None, machine.id) else None)}
 
 
 def report_batch(ctx: Context, actor: Actor, job_id: int, units_made: int, units_rejected: int = 0) -> JobView:

@@ -33,6 +33,8 @@ class BedClearView(MachineView):
     """A machine whose bed was just confirmed clear, and the plate it started on it, if any."""
 
     dispatched_job_id: Annotated[int | None, Field(description="the plate sent to it now; null: none waited")]
+    taken_from: Annotated[str | None, Field(description=(
+        "the busy machine of the place that plate waited behind, taken over by this free one; null: its own"))]
 
 
 def job_view(job: Job) -> JobView:
