@@ -10,7 +10,6 @@ from collections.abc import Callable
 
 from sqlalchemy import update
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from makernet.domain.planning import went_down
@@ -177,13 +176,18 @@ def apply_readings(ctx: Context, readings: list[dict]) -> int:
 
 
 def _with_plates_to_take(s: Session, machine_ids: list[int]) -> list[int]:
-    """Those machines that have a plate waiting, on themselves or on another machine of their place and printer
-    profile (which they take if it is busy: production.machines.waiting_behind)."""
+    """Those machines that have a plate waiting, on themselves or, for a free printer (bed clear), on another
+    machine of its place and printer profile (which it takes if that one is busy: production's waiting_behind)."""
     if not machine_ids:
         return []
-    holder = aliased(Machine)
-    waiting = select(Job.id).join(holder, holder.id == Job.machine_id).where(
-        Job.status == "queued", holder.place_id == Machine.place_id,
-        (holder.id == Machine.id) | (holder.printer_profile == Machine.printer_profile)).exists()
-    return list(s.exec(select(Machine.id).where(Machine.id.in_(machine_ids), waiting)  # type: ignore[attr-defined]
-                       .order_by(Machine.id)).all())
+    queued = Job.status == "queued"
+    own = set(s.exec(select(Job.machine_id).where(Job.machine_id.in_(machine_ids), queued)).all())  # type: ignore[union-attr]
+    others = [m for m in machine_ids if m not in own]
+    free = s.exec(select(Machine.id, Machine.place_id, Machine.printer_profile).where(  # type: ignore[union-attr]
+        Machine.id.in_(others), Machine.bed_clear, Machine.active, Machine.printer_profile.is_not(None))).all()
+    if free:
+        places = {place for _, place, _ in free}
+        waiting = set(s.exec(select(Machine.place_id, Machine.printer_profile).join(Job, Job.machine_id == Machine.id)
+                             .where(queued, Machine.place_id.in_(places)).distinct()).all())  # type: ignore[attr-defined]
+        own |= {machine for machine, place, profile in free if (place, profile) in waiting}
+    return sorted(own)
