@@ -1,6 +1,8 @@
 """Operators move stock through the pages: receipts, adjustments with a reason, scrap, transfers; the ledger filtered."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.support.api import COORDINATOR, OPERATOR, OTHER_OPERATOR, ApiClient
@@ -28,6 +30,8 @@ def test_the_stock_page_shows_levels_reservations_days_left_and_the_movement_for
     for words in ("Filament PLA", "Réservé", "Libre", "Jours restants", "Réception de matière",
                   "Ajustement après inventaire", "Mise au rebut", "Transfert vers un autre lieu", "stock d'ouverture"):
         assert words in page, words
+    # every amount of the row with its unit: in stock, reserved, free, used a day
+    assert re.search(r"Filament PLA [\d\s]+ g [\d\s]+ g [\d\s]+ g [\d\s,]+ g", page)
 
 
 def test_an_operator_records_a_receipt_with_its_cost_and_it_shows_in_the_ledger(pages: Pages, api: ApiClient) -> None:
