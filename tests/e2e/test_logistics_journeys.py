@@ -24,11 +24,12 @@ def sewn(api: ApiClient, quantity: int, requester: str = REQUESTER) -> dict:
 
 
 def shipped(api: ApiClient, quantity: int, requester: str = REQUESTER) -> dict:
-    """Masks on their way to the requester: the delivery."""
+    """Masks on their way to the requester (prepared and picked up by a runner): the delivery."""
     order = sewn(api, quantity, requester)
-    return api.ok("post", "/deliveries", SEWING_OPERATOR, {
+    delivery = api.ok("post", "/deliveries", SEWING_OPERATOR, {
         "place_id": order["place_id"], "request_id": order["request_id"], "mode": "runner",
         "lines": [{"request_line_id": order["request_line_id"], "quantity": quantity}]})
+    return api.ok("post", f"/deliveries/{delivery['id']}/pick-up", SEWING_OPERATOR, {})
 
 
 def test_a_coordinator_runs_the_planner_reads_its_reasons_and_pins_a_line(page: Page, http_api: ApiClient) -> None:

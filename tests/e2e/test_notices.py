@@ -73,6 +73,7 @@ def test_each_role_is_told_and_acts_from_its_notification_to_the_end(page: Page,
     delivery = http_api.ok("post", "/deliveries", SEWING_OPERATOR, {
         "place_id": order["place_id"], "request_id": order["request_id"],
         "lines": [{"request_line_id": order["request_line_id"], "quantity": 30}]})
+    http_api.ok("post", f"/deliveries/{delivery['id']}/pick-up", SEWING_OPERATOR, {})   # it leaves: told now
 
     # the town hall, on a phone: told it was approved and shipped, it confirms receipt from the notification
     with open_tab(browser, server) as phone:

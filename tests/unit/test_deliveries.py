@@ -56,17 +56,21 @@ def test_a_delivery_goes_from_prepared_to_picked_up_to_delivered_to_received(api
     assert api.ok("get", f"/requests/{made['request']['id']}", REQUESTER)["status"] == "closed"
 
 
-def test_partial_deliveries_show_what_the_request_still_awaits(api) -> None:  # noqa: ANN001
+def test_partial_deliveries_show_what_the_request_still_awaits(app, api) -> None:  # noqa: ANN001
     made = made_masks(api, 100, made=60)
     first = ship(api, made, 25)
-    ship(api, made, 20)
+    second = ship(api, made, 20)
+    assert api.ok("get", f"/requests/{made['request']['id']}", REQUESTER)["status"] == "in_production"  # none left
+    timeline = {step["key"]: step["done"] for step in request_page(app, REQUESTER, made["request"]["id"])["timeline"]}
+    assert (timeline["in_production"], timeline["shipped"]) == (True, False)
     api.ok("post", f"/deliveries/{first['id']}/confirm-receipt", REQUESTER, json={"receiver_name": "C. Martin"})
+    api.ok("post", f"/deliveries/{second['id']}/pick-up", SEWING_OPERATOR, json={})
     awaiting = api.ok("get", f"/requests/{made['request']['id']}/awaiting", REQUESTER)
     line = awaiting["lines"][0]
     assert (line["quantity"], line["made"], line["to_make"]) == (100, 60, 40)
     assert (line["to_ship"], line["on_the_way"], line["received"], line["awaiting"]) == (55, 20, 25, 75)
-    assert [d["status"] for d in awaiting["deliveries"]] == ["received", "prepared"]
-    assert awaiting["status"] == "shipped"
+    assert [d["status"] for d in awaiting["deliveries"]] == ["received", "picked_up"]
+    assert awaiting["status"] == "shipped"   # from the moment a delivery left
 
 
 def request_page(app, email: str, request_id: int) -> dict:  # noqa: ANN001
@@ -81,6 +85,8 @@ def request_page(app, email: str, request_id: int) -> dict:  # noqa: ANN001
 def test_a_refused_delivery_gives_its_units_back_to_ship_again(app, api) -> None:  # noqa: ANN001
     made = made_masks(api, 30)
     delivery = ship(api, made, 30)
+    api.ok("post", f"/deliveries/{delivery['id']}/pick-up", SEWING_OPERATOR, json={})
+    assert api.ok("get", f"/requests/{made['request']['id']}", REQUESTER)["status"] == "shipped"
     refused = api.ok("post", f"/deliveries/{delivery['id']}/refuse", REQUESTER,
                      json={"reason": "Élastiques trop courts"})
     assert (refused["status"], refused["refused_reason"]) == ("refused", "Élastiques trop courts")

@@ -12,7 +12,7 @@ from makernet.services.access import Actor
 from makernet.services.events import (DeliveryShipped, Event, ReceiptConfirmed, RequestApproved, StockDropped,
                                       WorkProposed, record)
 from makernet.services.subscriptions import SUBSCRIBERS
-from tests.support.api import OPERATOR, REQUESTER, ApiClient
+from tests.support.api import OPERATOR, REQUESTER, SEWING_OPERATOR, ApiClient
 from tests.unit.test_deliveries import made_masks, ship
 
 
@@ -29,6 +29,8 @@ def test_a_request_approved_allocated_shipped_and_received_is_told_step_by_step(
     heard = listening(app, RequestApproved, WorkProposed, DeliveryShipped, ReceiptConfirmed)
     made = made_masks(api, 40)
     delivery = ship(api, made, 40)
+    assert not [e for e in heard if isinstance(e, DeliveryShipped)]   # prepared: told once it leaves
+    api.ok("post", f"/deliveries/{delivery['id']}/pick-up", SEWING_OPERATOR, json={})
     api.ok("post", f"/deliveries/{delivery['id']}/confirm-receipt", REQUESTER, json={"receiver_name": "Claire Martin"})
     assert heard == [RequestApproved(made["request"]["id"]), WorkProposed((made["order"]["id"],)),
                      DeliveryShipped(delivery["id"]), ReceiptConfirmed(delivery["id"], request_closed=True)]

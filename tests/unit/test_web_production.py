@@ -137,6 +137,9 @@ def test_an_operator_prepares_a_delivery_of_what_was_made(pages: Pages, api: Api
     assert refused.status_code == 422 and "Entre 0 et 20" in errors_of(html, field)
     assert "Mairie, salle 2" in html
     assert pages.post(path, {field: "20", "mode": "runner", "destination": ""}).status_code == 302
+    assert api.ok("get", f"/requests/{order['request_id']}", REQUESTER)["status"] == "in_production"   # not gone yet
+    (delivery,) = api.ok("get", f"/deliveries?request_id={order['request_id']}", SEWING_OPERATOR)
+    api.ok("post", f"/deliveries/{delivery['id']}/pick-up", SEWING_OPERATOR, json={})
     assert api.ok("get", f"/requests/{order['request_id']}", REQUESTER)["status"] == "shipped"
 
 

@@ -52,22 +52,27 @@ def create_delivery(ctx: Context, actor: Actor, *, place_id: int, request_id: in
         delivery = Delivery(place_id=place.id, request_id=request.id, mode=mode, created_by=actor.user_id,
                             destination=destination.strip() or request.delivery_point,
                             collection_point_id=collection_point_id, carrier_name=carrier_name.strip()[:200])
-        _prepare(ctx, tx, delivery, lines, actor.user_id)
+        _prepare(s, delivery, lines, actor.user_id)
         return delivery_view(s, delivery)
 
 
-def _prepare(ctx: Context, tx: Transaction, delivery: Delivery, lines: list[tuple[int, int]],
-             user_id: int | None) -> None:
-    """Store a new delivery with its lines, the request shipped, the totals counted, its requester told."""
-    s = tx.session
+def _prepare(s: Session, delivery: Delivery, lines: list[tuple[int, int]], user_id: int | None) -> None:
+    """Store a new delivery with its lines and count it in the totals; the request ships when it leaves."""
     s.add(delivery)
     s.flush()
     created(s, Delivery, delivery.id, delivery.status, user_id=user_id)
     for index, (line_id, quantity) in enumerate(lines):
         _add_line(s, delivery, index, line_id, quantity)
-    move(s, Request, RequestStatus, delivery.request_id, "ship", user_id=user_id, note=f"delivery {delivery.id}")
     tally_delivery(s, delivery.id, delivery.request_id, delivery.created_at.date(), shipped=1)
-    record(ctx, tx, DeliveryShipped(delivery.id))
+
+
+def _left(ctx: Context, tx: Transaction, delivery: Delivery, user_id: int | None, tell: bool = True) -> None:
+    """The delivery left the place (picked up by its carrier, or handed over there): its request is shipped and,
+    unless it arrives at the same moment, its requester told it is on its way."""
+    move(tx.session, Request, RequestStatus, delivery.request_id, "ship", user_id=user_id,
+         note=f"delivery {delivery.id}")
+    if tell:
+        record(ctx, tx, DeliveryShipped(delivery.id))
 
 
 def _point_address(s: Session, point_id: int) -> str:
@@ -109,6 +114,7 @@ def mark_picked_up(ctx: Context, actor: Actor, delivery_id: int, carrier_name: s
         if move(s, Delivery, DeliveryStatus, delivery.id, "pick_up", user_id=actor.user_id, note=carrier,
                 carrier_name=carrier, picked_up_at=utcnow()) is None:
             raise Conflict("delivery.not_pickable", id=delivery_id, status=delivery.status)
+        _left(ctx, tx, delivery, actor.user_id)
         return delivery_view(s, delivery)
 
 
@@ -117,9 +123,11 @@ def mark_delivered(ctx: Context, actor: Actor, delivery_id: int) -> DeliveryView
     with ctx.db.transaction() as tx:
         s = tx.session
         delivery = own_delivery(s, actor, delivery_id)
-        if move(s, Delivery, DeliveryStatus, delivery.id, "deliver", user_id=actor.user_id,
-                delivered_at=utcnow()) is None:
+        was = move(s, Delivery, DeliveryStatus, delivery.id, "deliver", user_id=actor.user_id, delivered_at=utcnow())
+        if was is None:
             raise Conflict("delivery.not_deliverable", id=delivery_id, status=delivery.status)
+        if was == "prepared":   # handed over without a pick-up recorded: it left and arrived at once
+            _left(ctx, tx, delivery, actor.user_id, tell=False)
         finish_run_of(s, delivery.id, actor.user_id)
         record(ctx, tx, DeliveryArrived(delivery.id))
         return delivery_view(s, delivery)
@@ -231,9 +239,10 @@ def start_run(ctx: Context, actor: Actor, run_id: int) -> RunView:
         for stop in stops:
             delivery = Delivery(place_id=place.id, request_id=stop.request_id, mode="runner", created_by=actor.user_id,
                                 destination=stop.destination, carrier_name=carrier)
-            _prepare(ctx, tx, delivery, [(line_id, units) for line_id, units in stop.lines], actor.user_id)
+            _prepare(s, delivery, [(line_id, units) for line_id, units in stop.lines], actor.user_id)
             move(s, Delivery, DeliveryStatus, delivery.id, "pick_up", user_id=actor.user_id, note=carrier,
                  picked_up_at=now)
+            _left(ctx, tx, delivery, actor.user_id)
             stop.delivery_id = delivery.id
             s.add(stop)
         s.flush()

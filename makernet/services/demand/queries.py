@@ -91,7 +91,8 @@ def request_timeline(s: Session, request: Request) -> list[dict]:
     lines = s.exec(select(RequestLine).where(RequestLine.request_id == request.id)).all()
     counts = {key: sum(getattr(line, key) for line in lines)
               for key in ("quantity", "units_made", "units_delivered", "units_received")}
-    evidence = {"in_production": counts["units_made"] > 0, "shipped": counts["units_delivered"] > 0,
+    # a delivery prepared has not left yet: the request ships when one is picked up or handed over
+    evidence = {"in_production": counts["units_made"] > 0, "shipped": request.status == "shipped",
                 "closed": request.status == "closed"}
     steps, furthest = [], max((STEPS.index(state) for state in reached if state in STEPS), default=0)
     for index, key in enumerate(STEPS):
