@@ -60,11 +60,14 @@ def test_a_requester_posts_a_request_follows_it_and_confirms_receipt(page: Page,
     http_api.ok("post", f"/work-orders/{order['id']}/accept", SEWING_OPERATOR, {})
     job = http_api.ok("get", f"/jobs?work_order_id={order['id']}", SEWING_OPERATOR)[0]
     http_api.ok("post", f"/jobs/{job['id']}/report", SEWING_OPERATOR, {"units_made": 40, "units_rejected": 0})
-    http_api.ok("post", "/deliveries", SEWING_OPERATOR, {"place_id": order["place_id"], "request_id": order["request_id"],
-                                                          "lines": [{"request_line_id": order["request_line_id"],
-                                                                     "quantity": 40}]})
+    delivery = http_api.ok("post", "/deliveries", SEWING_OPERATOR, {
+        "place_id": order["place_id"], "request_id": order["request_id"],
+        "lines": [{"request_line_id": order["request_line_id"], "quantity": 40}]})
     page.get_by_role("navigation").get_by_role("link", name="Mes demandes").click()
     page.get_by_role("link", name=f"Demande n° {order['request_id']}", exact=True).click()
+    expect(page.locator(".timeline li.done")).to_have_count(4)   # prepared at the workshop: not on its way yet
+    http_api.ok("post", f"/deliveries/{delivery['id']}/pick-up", SEWING_OPERATOR, {})
+    page.reload()
     expect(page.locator(".timeline li.done")).to_have_count(5)
     page.get_by_label("Reçu par").fill("Claire Martin")
     page.get_by_role("button", name="Confirmer la réception").click()
