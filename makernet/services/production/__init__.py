@@ -3,8 +3,7 @@
 The area's front door: the use cases entry points (pages, API, CLI, tasks) call.
 """
 from makernet.services.production.commands import confirm_bed_clear, report_batch, retry_job, scrap_job, stop_plate
-from makernet.services.production.operations import in_making_order
-from makernet.services.production.operations import complete_job
+from makernet.services.production.operations import complete_job, in_making_order
 from makernet.services.production.queries import (STATUSES, get_machine, list_jobs, place_history, place_queue,
                                                   ready_to_ship)
 from makernet.services.production.worker import apply_outcome, dispatch_job

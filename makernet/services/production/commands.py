@@ -12,8 +12,7 @@ from makernet.services.access import Actor, own_job, own_machine
 from makernet.services.context import Context, place_queue
 from makernet.services.places.views import can, connection_message, machine_view
 from printers.base import Capability
-from makernet.services.production.operations import ACTIVE
-from makernet.services.production.operations import complete_job, remake, take_next_plate, use_material
+from makernet.services.production.operations import ACTIVE, complete_job, remake, take_next_plate, use_material
 from makernet.services.production.views import job_view
 from makernet.services.transitions import move
 from makernet.services.production.views import BedClearView, JobView
