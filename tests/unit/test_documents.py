@@ -64,10 +64,13 @@ def test_the_qr_code_holds_the_receipt_page_address() -> None:
 
 
 def report_scenario(api: ApiClient) -> None:
-    """100 masks asked, 60 made, 45 shipped, 25 received; 20 visors asked, none made."""
+    """100 masks asked, 60 made, 45 shipped, 25 received (and 10 prepared, not gone yet); 20 visors asked, none
+    made."""
     made = made_masks(api, 100, made=60)
     first = ship(api, made, 25)
-    ship(api, made, 20)
+    second = ship(api, made, 20)
+    api.ok("post", f"/deliveries/{second['id']}/pick-up", SEWING_OPERATOR, json={"carrier_name": "Lucie"})
+    ship(api, made, 10)                                         # still on the shelf: not shipped
     api.ok("post", f"/deliveries/{first['id']}/confirm-receipt", REQUESTER, json={"receiver_name": "C. Martin"})
     visor = next(i for i in api.ok("get", "/items", REQUESTER) if i["code"] == "visiere")
     visors = api.ok("post", "/requests", REQUESTER, json={

@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from makernet import schema
 from makernet.db import Database
-from tests.support.api import ApiClient
+from tests.support.api import COORDINATOR, SEWING_OPERATOR, ApiClient
 from tests.support.recount import demand_days, output_days, some_history, stock_days
 from tests.support.services import postgres_database, postgres_demo_app
 
@@ -70,7 +70,9 @@ def test_a_printers_address_and_sealed_key_move_to_its_driver_settings_on_postgr
 def totals_filled_from_the_history(application: object) -> None:
     """Running totals are filled, on upgrade, from the finished plates and the ledger already there."""
     ctx = application.extensions["makernet"]  # type: ignore[attr-defined]
-    some_history(ApiClient(application.test_client()))  # type: ignore[attr-defined]
+    api = ApiClient(application.test_client())  # type: ignore[attr-defined]
+    some_history(api)
+    on_the_shelf(api)
     schema.downgrade(ctx.db, "0016_notice_preferences")
     schema.upgrade(ctx.db)
     with ctx.db.reading() as s:
@@ -80,6 +82,19 @@ def totals_filled_from_the_history(application: object) -> None:
     assert made_kept == made and sum(made.values()) == 25
     assert moved_kept == moved and moved
     assert asked_kept == asked and asked
+    assert sum(q for (flow, *_), q in asked_kept.items() if flow == "shipped") == 20   # not the 5 on the shelf
+
+
+def on_the_shelf(api: ApiClient) -> None:
+    """The sewing workshop's last 5 masks prepared for their town hall, not yet gone: not shipped."""
+    place = next(p["id"] for p in api.ok("get", "/places", COORDINATOR) if p["name"] == "Atelier couture solidaire")
+    for request in api.ok("get", "/requests", COORDINATOR):
+        if request["lines"] and request["lines"][0]["units_delivered"] == 20:
+            api.ok("post", "/deliveries", SEWING_OPERATOR, {
+                "place_id": place, "request_id": request["id"],
+                "lines": [{"request_line_id": request["lines"][0]["id"], "quantity": 5}]})
+            return
+    raise AssertionError("the history has no request shipped in part")
 
 
 def test_running_totals_are_filled_from_the_history_on_sqlite(app: Flask) -> None:

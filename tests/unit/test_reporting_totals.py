@@ -95,14 +95,27 @@ def test_units_asked_shipped_and_received_stay_what_the_rows_say_through_every_c
     api.ok("post", f"/work-orders/{order['id']}/accept", SEWING_OPERATOR, {})
     job = api.ok("get", f"/jobs?work_order_id={order['id']}", SEWING_OPERATOR)[0]
     api.ok("post", f"/jobs/{job['id']}/report", SEWING_OPERATOR, {"units_made": 12, "units_rejected": 0})
-    refused = api.ok("post", "/deliveries", SEWING_OPERATOR, {       # refused, then shipped again and received
+
+    def shipped() -> int:
+        with ctx.db.reading() as s:
+            slow, fast = demand_days(s)
+        assert fast == slow
+        return sum(q for (flow, *_), q in fast.items() if flow == "shipped")
+
+    refused = api.ok("post", "/deliveries", SEWING_OPERATOR, {       # refused once on its way, then collected
         "place_id": order["place_id"], "request_id": kept["id"],
         "lines": [{"request_line_id": kept["lines"][0]["id"], "quantity": 12}]})
+    assert shipped() == 0                                            # prepared: still on the place's shelf
+    api.ok("post", f"/deliveries/{refused['id']}/pick-up", SEWING_OPERATOR, {"carrier_name": "Lucie"})
+    assert shipped() == 12                                           # it left the place
     api.ok("post", f"/deliveries/{refused['id']}/refuse", CARE_HOME, {"reason": "cartons mouillés"})
+    assert shipped() == 0
     again = api.ok("post", "/deliveries", SEWING_OPERATOR, {
         "place_id": order["place_id"], "request_id": kept["id"],
         "lines": [{"request_line_id": kept["lines"][0]["id"], "quantity": 12}]})
+    assert shipped() == 0
     api.ok("post", f"/deliveries/{again['id']}/confirm-receipt", CARE_HOME, {"receiver_name": "C. Martin"})
+    assert shipped() == 12                                           # collected at the place: left and received
 
     with ctx.db.reading() as s:
         slow, fast = demand_days(s)

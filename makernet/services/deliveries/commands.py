@@ -57,18 +57,19 @@ def create_delivery(ctx: Context, actor: Actor, *, place_id: int, request_id: in
 
 
 def _prepare(s: Session, delivery: Delivery, lines: list[tuple[int, int]], user_id: int | None) -> None:
-    """Store a new delivery with its lines and count it in the totals; the request ships when it leaves."""
+    """Store a new delivery with its lines; it is counted shipped, and its request ships, when it leaves."""
     s.add(delivery)
     s.flush()
     created(s, Delivery, delivery.id, delivery.status, user_id=user_id)
     for index, (line_id, quantity) in enumerate(lines):
         _add_line(s, delivery, index, line_id, quantity)
-    tally_delivery(s, delivery.id, delivery.request_id, delivery.created_at.date(), shipped=1)
 
 
 def _left(ctx: Context, tx: Transaction, delivery: Delivery, user_id: int | None, tell: bool = True) -> None:
-    """The delivery left the place (picked up by its carrier, or handed over there): its request is shipped and,
-    unless it arrives at the same moment, its requester told it is on its way."""
+    """The delivery left the place (picked up by its carrier, handed over or collected there): its units count as
+    shipped today, its request is shipped and, unless it arrives at the same moment, its requester told it is on
+    its way."""
+    tally_delivery(tx.session, delivery.id, delivery.request_id, utcnow().date(), shipped=1)
     move(tx.session, Request, RequestStatus, delivery.request_id, "ship", user_id=user_id,
          note=f"delivery {delivery.id}")
     if tell:
@@ -142,9 +143,12 @@ def confirm_receipt(ctx: Context, actor: Actor, delivery_id: int, receiver_name:
         s = tx.session
         delivery, request = requesters_delivery(s, actor, delivery_id)
         now = utcnow()
-        if move(s, Delivery, DeliveryStatus, delivery.id, "receive", user_id=actor.user_id,
-                receiver_name=receiver_name.strip()[:200], received_at=now) is None:
+        was = move(s, Delivery, DeliveryStatus, delivery.id, "receive", user_id=actor.user_id,
+                   receiver_name=receiver_name.strip()[:200], received_at=now)
+        if was is None:
             raise Conflict("delivery.not_receivable", id=delivery_id, status=delivery.status)
+        if was == "prepared":   # collected at the place by its requester: it left and arrived at once
+            _left(ctx, tx, delivery, actor.user_id, tell=False)
         tally_delivery(s, delivery.id, request.id, now.date(), received=1)
         finish_run_of(s, delivery.id, actor.user_id)
         for line in delivery_lines(s, delivery.id):
@@ -166,10 +170,13 @@ def refuse_delivery(ctx: Context, actor: Actor, delivery_id: int, reason: str) -
     with ctx.db.transaction() as tx:
         s = tx.session
         delivery, request = requesters_delivery(s, actor, delivery_id)
-        if move(s, Delivery, DeliveryStatus, delivery.id, "refuse", user_id=actor.user_id, note=reason,
-                refused_reason=reason.strip()[:1000], refused_at=utcnow()) is None:
+        left_at = delivery.picked_up_at or delivery.delivered_at
+        was = move(s, Delivery, DeliveryStatus, delivery.id, "refuse", user_id=actor.user_id, note=reason,
+                   refused_reason=reason.strip()[:1000], refused_at=utcnow())
+        if was is None:
             raise Conflict("delivery.not_refusable", id=delivery_id, status=delivery.status)
-        tally_delivery(s, delivery.id, request.id, delivery.created_at.date(), shipped=-1)
+        if was != "prepared" and left_at is not None:   # it had left: no longer counted shipped that day
+            tally_delivery(s, delivery.id, request.id, left_at.date(), shipped=-1)
         finish_run_of(s, delivery.id, actor.user_id)
         for line in delivery_lines(s, delivery.id):
             s.execute(update(RequestLine).where(RequestLine.id == line.request_line_id).values(

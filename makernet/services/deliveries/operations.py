@@ -1,6 +1,6 @@
 """Steps on deliveries run inside a caller's transaction: their units added to the running totals per day, item
-and requesting département (shipped when prepared, taken back when refused, received when confirmed); a day's
-delivery runs stored as routed; a run done once its last stop is."""
+and requesting département (shipped when the delivery leaves the place, taken back when it is refused after it
+left, received when confirmed); a day's delivery runs stored as routed; a run done once its last stop is."""
 from __future__ import annotations
 
 import math
