@@ -29,11 +29,14 @@ def _catalogue_page(status: int = 200, **forms: object) -> object:
     materials = options((m["id"], f"{m['name']} ({label(m['unit'])})") for m in data["materials"])
     bom = forms.pop("bom", None) or BomForm(formdata=None)
     bom.material_id.choices = materials
-    return render_template("catalogue/index.html", c=data, action=ActionForm(), bom=bom,
+    blank_bom = BomForm(formdata=None)   # the other designs' forms: a refused one shows only where it was sent
+    blank_bom.material_id.choices = materials
+    return render_template("catalogue/index.html", c=data, action=ActionForm(), bom=bom, blank_bom=blank_bom,
                            item_form=forms.pop("item_form", None) or ItemForm(formdata=None),
                            material_form=forms.pop("material_form", None) or MaterialForm(formdata=None),
                            design=forms.pop("design", None) or DesignForm(formdata=None),
-                           plate=forms.pop("plate", None) or PlateForm(formdata=None),
+                           blank_design=DesignForm(formdata=None),
+                           plate=forms.pop("plate", None) or PlateForm(formdata=None), blank_plate=PlateForm(formdata=None),
                            materials=materials, **forms), status
 
 

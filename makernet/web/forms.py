@@ -5,10 +5,13 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField
+from wtforms import IntegerField, StringField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import StopValidation
 
 REQUIRED = _l("Ce champ est obligatoire.")
+WHOLE = _l("Indiquez un nombre entier.")
+_SPACES = str.maketrans("", "", " \u00a0\u202f")   # 1 200, as French writes thousands
 
 
 def options(pairs: object) -> list[SelectChoice]:
@@ -18,6 +21,27 @@ def options(pairs: object) -> list[SelectChoice]:
 
 class ActionForm(FlaskForm):
     """A button that changes something: only the CSRF token travels."""
+
+
+class WholeNumberField(IntegerField):
+    """A whole number as people type it (1 200 too). Anything else ("2,5", "deux") gets one error that says so and
+    no other: a range checked on a number that is not there would say something false."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        """Parse the typed number; blank is None, left to the field's requirement."""
+        self.data = None
+        text = str(valuelist[0]).translate(_SPACES) if valuelist else ""
+        if text == "":
+            return
+        try:
+            self.data = int(text)
+        except ValueError:
+            raise ValueError(WHOLE) from None
+
+    def pre_validate(self, form: object) -> None:
+        """A value that is not a whole number stops here, with the one error it got."""
+        if self.process_errors:
+            raise StopValidation()
 
 
 class DecimalTextField(StringField):

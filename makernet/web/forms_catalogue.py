@@ -4,17 +4,16 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from makernet.services.accounts import ORGANISATION_KINDS
 from makernet.services.catalogue import ITEM_KINDS, UNITS
 from makernet.web.formatting import choice_label
-from makernet.web.forms import REQUIRED, options
+from makernet.web.forms import REQUIRED, WHOLE, WholeNumberField, options
 
 CODE = Regexp(r"^[a-z0-9][a-z0-9-]*$", message=_l("Lettres minuscules, chiffres et tirets."))
-WHOLE = _l("Indiquez un nombre entier.")
 
 
 def _choices(codes: tuple[str, ...]) -> list:
@@ -35,8 +34,8 @@ class MaterialForm(FlaskForm):
     code = StringField(_l("Code"), validators=[DataRequired(REQUIRED), Length(max=40), CODE])
     name = StringField(_l("Nom"), validators=[DataRequired(REQUIRED), Length(max=120)])
     unit = SelectField(_l("Unité"), choices=_choices(UNITS))
-    low_stock_threshold = IntegerField(_l("Seuil d'alerte"), default=0,
-                                       validators=[InputRequired(WHOLE), NumberRange(min=0)])
+    low_stock_threshold = WholeNumberField(_l("Seuil d'alerte"), default=0,
+                                           validators=[InputRequired(WHOLE), NumberRange(min=0)])
 
 
 class DesignForm(FlaskForm):
@@ -54,7 +53,7 @@ class BomForm(FlaskForm):
     """How much of a material one unit takes (0 removes the line)."""
 
     material_id = SelectField(_l("Matière"), coerce=int, validate_choice=False)
-    quantity = IntegerField(_l("Quantité par unité"), validators=[InputRequired(WHOLE), NumberRange(0, 1_000_000)])
+    quantity = WholeNumberField(_l("Quantité par unité"), validators=[InputRequired(WHOLE), NumberRange(0, 1_000_000)])
     good_units_only = BooleanField(_l("Ajoutée aux seules unités bonnes"),
                                    description=_l("Par exemple la feuille et l'élastique d'une visière, montés sur "
                                                   "un cadre sorti bon : un rebut ne les consomme pas."))
@@ -65,7 +64,8 @@ class PlateForm(FlaskForm):
 
     printer_profile = StringField(_l("Profil d'imprimante"), validators=[DataRequired(REQUIRED), Length(max=40), CODE],
                                   description=_l("Par exemple : prusa-mk3."))
-    units_per_plate = IntegerField(_l("Unités par plateau"), validators=[InputRequired(WHOLE), NumberRange(1, 1000)])
-    print_minutes = IntegerField(_l("Durée d'impression (minutes)"),
-                                 validators=[InputRequired(WHOLE), NumberRange(1, 10_000)])
+    units_per_plate = WholeNumberField(_l("Unités par plateau"),
+                                       validators=[InputRequired(WHOLE), NumberRange(1, 1000)])
+    print_minutes = WholeNumberField(_l("Durée d'impression (minutes)"),
+                                     validators=[InputRequired(WHOLE), NumberRange(1, 10_000)])
     gcode = FileField(_l("Fichier G-code"), validators=[FileRequired(_l("Choisissez un fichier G-code."))])

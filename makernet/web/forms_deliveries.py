@@ -3,13 +3,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
 from makernet.web.formatting import label
-from makernet.web.forms import REQUIRED, options
+from makernet.web.forms import REQUIRED, WHOLE, WholeNumberField, options
 
-WHOLE = _l("Indiquez un nombre entier.")
 MODES = ("direct", "runner", "collection_point")
 
 
@@ -32,7 +31,7 @@ def delivery_form(lines: list[dict], points: list[dict]) -> type[FlaskForm]:
                 raise ValidationError(_l("Choisissez le point de retrait."))
 
     for line in lines:
-        setattr(DeliveryForm, f"line_{line['id']}", IntegerField(
+        setattr(DeliveryForm, f"line_{line['id']}", WholeNumberField(
             f"{line['item_name']}", default=line["available"],
             description=_l("prêtes : %(n)s", n=line["available"]),
             validators=[InputRequired(WHOLE), NumberRange(0, line["available"], _l("Entre 0 et %(max)s."))],

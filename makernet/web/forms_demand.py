@@ -5,17 +5,16 @@ from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, FieldList, FormField, IntegerField, SelectField, SelectMultipleField, \
+from wtforms import DateField, FieldList, FormField, SelectField, SelectMultipleField, \
     StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from makernet.services.demand import ASK_MOST, MAX_LINES, MAX_QUANTITY, PRIORITIES
-from makernet.web.forms import REQUIRED, options
+from makernet.web.forms import REQUIRED, WHOLE, WholeNumberField, options
 from makernet.web.formatting import choice_label
 
 QUANTITY = NumberRange(min=1, max=MAX_QUANTITY, message=_l("Entre 1 et 1 000 000."))
-WHOLE = _l("Un nombre entier, sans virgule.")
 
 
 class LineForm(FlaskForm):
@@ -25,7 +24,7 @@ class LineForm(FlaskForm):
         csrf = False  # the request form carries the token
 
     item_id = SelectField(_l("Article"), coerce=int, validate_choice=False, validators=[Optional()])
-    quantity = IntegerField(_l("Quantité"), validators=[Optional(), QUANTITY], render_kw={"inputmode": "numeric"})
+    quantity = WholeNumberField(_l("Quantité"), validators=[Optional(), QUANTITY], render_kw={"inputmode": "numeric"})
 
     def is_blank(self) -> bool:
         """No item chosen and no quantity typed."""
@@ -130,7 +129,7 @@ def split_form(lines: list[dict]) -> type[FlaskForm]:
         needed_by = DateField(_l("Date de besoin de la nouvelle demande"), validators=[Optional()])
 
     for line in lines:
-        setattr(SplitForm, f"line_{line['id']}", IntegerField(
+        setattr(SplitForm, f"line_{line['id']}", WholeNumberField(
             f"{line['item_name']} ({line['quantity']})", default=0, validators=[
                 InputRequired(WHOLE), NumberRange(0, line["quantity"], _l("Entre 0 et %(max)s."))],
             render_kw={"inputmode": "numeric"}))

@@ -5,11 +5,11 @@ from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms import DateField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from makernet.web.forms import REQUIRED, DecimalTextField, EurosField
+from makernet.web.forms import REQUIRED, DecimalTextField, EurosField, WholeNumberField
 
 MAX_REPORT_DAYS = 366
 QUOTED = {"g": ("kg", 1000), "cm": ("m", 100), "piece": ("pièce", 1)}   # how a price per unit of material is typed
@@ -53,9 +53,9 @@ def estimate_form(materials: list[dict]) -> type[FlaskForm]:
     class EstimateForm(FlaskForm):
         place_id = SelectField(_l("Lieu qui fabrique"), coerce=int, validate_choice=False)
         item_id = SelectField(_l("Article"), coerce=int, validate_choice=False)
-        quantity = IntegerField(_l("Quantité"), validators=[InputRequired(_l("Indiquez un nombre entier.")),
-                                                            NumberRange(1, 100_000, _l("Entre 1 et 100 000."))],
-                                render_kw={"inputmode": "numeric"})
+        quantity = WholeNumberField(_l("Quantité"), validators=[InputRequired(_l("Indiquez un nombre entier.")),
+                                                                NumberRange(1, 100_000, _l("Entre 1 et 100 000."))],
+                                    render_kw={"inputmode": "numeric"})
         customer = StringField(_l("Client"), validators=[DataRequired(REQUIRED), Length(max=200)],
                                description=_l("Par exemple : Mairie de Rochefort, services techniques."))
         minutes_per_unit = DecimalTextField(_l("Minutes par unité (travail manuel)"), render_kw={"inputmode": "decimal"},

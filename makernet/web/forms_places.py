@@ -3,16 +3,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from makernet.web.formatting import choice_label
-from makernet.web.forms import REQUIRED, DecimalTextField, EurosField, options
+from makernet.web.forms import REQUIRED, WHOLE, DecimalTextField, EurosField, WholeNumberField, options
 from makernet.web.hours import DAYS, parse_spans
 
 MANUAL_KINDS = ("sewing_station", "laser_cutter", "assembly_bench")
-WHOLE = _l("Indiquez un nombre entier.")
 
 
 class SignedDecimalField(DecimalTextField):
@@ -39,11 +38,13 @@ def _check_hours(form: FlaskForm, field: StringField) -> None:
 class ConditionsForm(FlaskForm):
     """What the place states it can give: the planner proposes work within these conditions."""
 
-    staff_available = IntegerField(_l("Personnes disponibles"), validators=[InputRequired(WHOLE), NumberRange(1, 10_000)],
-                                   description=_l("Celles qui font tourner les machines sur un créneau."),
-                                   render_kw={"inputmode": "numeric"})
-    batch_limit = IntegerField(_l("Quantité maximale par ordre"), validators=[Optional(), NumberRange(1, 1_000_000)],
-                               description=_l("Laissez vide : pas de limite."), render_kw={"inputmode": "numeric"})
+    staff_available = WholeNumberField(_l("Personnes disponibles"),
+                                       validators=[InputRequired(WHOLE), NumberRange(1, 10_000)],
+                                       description=_l("Celles qui font tourner les machines sur un créneau."),
+                                       render_kw={"inputmode": "numeric"})
+    batch_limit = WholeNumberField(_l("Quantité maximale par ordre"),
+                                   validators=[Optional(), NumberRange(1, 1_000_000)],
+                                   description=_l("Laissez vide : pas de limite."), render_kw={"inputmode": "numeric"})
     hourly_value = EurosField(_l("Valeur d'une heure de travail (€)"), validators=[InputRequired(REQUIRED)],
                               description=_l("Sert aux devis hors crise ; 0 pour du bénévolat."),
                               render_kw={"inputmode": "decimal"})
@@ -54,11 +55,11 @@ class ConditionsForm(FlaskForm):
         ("hold", _l("garder ses plateaux en attente")), ("move", _l("passer ses plateaux à une autre imprimante"))]))
     site_worker = BooleanField(_l("Le lieu fait tourner son propre worker à côté de ses imprimantes"))
     # the delivery means: their bounds are the use case's, which words each refusal (messages/places.py)
-    runners = IntegerField(_l("Coursiers bénévoles"), validators=[InputRequired(WHOLE)],
-                           description=_l("De 0 à 3 ; 0 : le lieu ne livre pas lui-même."),
-                           render_kw={"inputmode": "numeric"})
-    runs_per_day = IntegerField(_l("Tournées par jour, par coursier"), validators=[InputRequired(WHOLE)],
-                                description=_l("1 ou 2."), render_kw={"inputmode": "numeric"})
+    runners = WholeNumberField(_l("Coursiers bénévoles"), validators=[InputRequired(WHOLE)],
+                               description=_l("De 0 à 3 ; 0 : le lieu ne livre pas lui-même."),
+                               render_kw={"inputmode": "numeric"})
+    runs_per_day = WholeNumberField(_l("Tournées par jour, par coursier"), validators=[InputRequired(WHOLE)],
+                                    description=_l("1 ou 2."), render_kw={"inputmode": "numeric"})
     run_hours = DecimalTextField(_l("Heures par tournée"), validators=[InputRequired(REQUIRED)],
                                  description=_l("De 0,5 à 3."), render_kw={"inputmode": "decimal"})
     vehicle = SelectField(_l("Véhicule"), validate_choice=False, choices=options([
@@ -66,9 +67,9 @@ class ConditionsForm(FlaskForm):
     delivery_radius_km = SignedDecimalField(_l("Rayon de livraison (km)"), validators=[Optional()],
                                             description=_l("Laissez vide : celui du véhicule."),
                                             render_kw={"inputmode": "decimal"})
-    run_load = IntegerField(_l("Unités par tournée"), validators=[Optional()],
-                            description=_l("Laissez vide : 200 en vélo cargo, 600 en voiture."),
-                            render_kw={"inputmode": "numeric"})
+    run_load = WholeNumberField(_l("Unités par tournée"), validators=[Optional()],
+                                description=_l("Laissez vide : 200 en vélo cargo, 600 en voiture."),
+                                render_kw={"inputmode": "numeric"})
 
 
 for _key, _name in DAYS:

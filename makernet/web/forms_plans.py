@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from makernet.services.demand import MAX_QUANTITY
-from makernet.web.forms import options
+from makernet.web.forms import WholeNumberField, options
 
 
 class RuleForm(FlaskForm):
@@ -17,13 +17,13 @@ class RuleForm(FlaskForm):
                                                      ("forbid", _l("Interdire : ne jamais la proposer à ce lieu"))]))
     request_line_id = SelectField(_l("Ligne de demande"), coerce=int, validate_choice=False)
     place_id = SelectField(_l("Lieu"), coerce=int, validate_choice=False)
-    quantity = IntegerField(_l("Unités épinglées"), validators=[Optional(), NumberRange(1, MAX_QUANTITY)],
-                            description=_l("Pour un épinglage ; laissez vide : autant que le lieu peut en faire."),
-                            render_kw={"inputmode": "numeric"})
+    quantity = WholeNumberField(_l("Unités épinglées"), validators=[Optional(), NumberRange(1, MAX_QUANTITY)],
+                                description=_l("Pour un épinglage ; laissez vide : autant que le lieu peut en faire."),
+                                render_kw={"inputmode": "numeric"})
     note = StringField(_l("Pourquoi"), validators=[Length(max=500)],
                        description=_l("Par exemple : le lieu a déjà la matière, les visières doivent venir du CHU."))
 
-    def validate_quantity(self, field: IntegerField) -> None:
+    def validate_quantity(self, field: WholeNumberField) -> None:
         """Only a pin takes a number of units."""
         if field.data is not None and self.kind.data == "forbid":
             raise ValidationError(_l("Une interdiction ne prend pas de quantité."))

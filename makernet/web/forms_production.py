@@ -3,16 +3,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField
 from wtforms.validators import InputRequired, NumberRange
 
-WHOLE = _l("Indiquez un nombre entier.")
+from makernet.web.forms import WHOLE, WholeNumberField
 
 
 class ReportForm(FlaskForm):
     """Counts of a manual batch."""
 
-    units_made = IntegerField(_l("Unités bonnes"), validators=[InputRequired(WHOLE), NumberRange(min=0)],
-                              render_kw={"inputmode": "numeric"})
-    units_rejected = IntegerField(_l("Rebuts"), default=0, validators=[InputRequired(WHOLE), NumberRange(min=0)],
+    units_made = WholeNumberField(_l("Unités bonnes"), validators=[InputRequired(WHOLE), NumberRange(min=0)],
                                   render_kw={"inputmode": "numeric"})
+    units_rejected = WholeNumberField(_l("Rebuts"), default=0, validators=[InputRequired(WHOLE), NumberRange(min=0)],
+                                      render_kw={"inputmode": "numeric"})

@@ -3,12 +3,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
-from makernet.web.forms import EurosField
+from makernet.web.forms import WHOLE, EurosField, WholeNumberField
 
-WHOLE = _l("Indiquez un nombre entier.")
 MOST = 100_000_000
 AMOUNT = NumberRange(1, MOST, _l("Entre 1 et 100 000 000."))
 REASON = DataRequired(_l("Indiquez le motif."))
@@ -19,10 +18,10 @@ def _material() -> SelectField:
     return SelectField(_l("Matière"), coerce=int, validate_choice=False)
 
 
-def quantity_field(text: str, description: str = "") -> IntegerField:
+def quantity_field(text: str, description: str = "") -> WholeNumberField:
     """A whole, positive quantity in the material's unit."""
-    return IntegerField(text, validators=[InputRequired(WHOLE), AMOUNT], description=description,
-                        render_kw={"inputmode": "numeric"})
+    return WholeNumberField(text, validators=[InputRequired(WHOLE), AMOUNT], description=description,
+                            render_kw={"inputmode": "numeric"})
 
 
 class MaterialReceiptForm(FlaskForm):
@@ -40,12 +39,12 @@ class AdjustmentForm(FlaskForm):
     """A correction after counting what is really on the shelf."""
 
     material_id = _material()
-    quantity = IntegerField(_l("Écart constaté"), validators=[InputRequired(WHOLE), NumberRange(-MOST, MOST)],
-                            description=_l("Positif s'il y en a plus que prévu, négatif s'il en manque."),
-                            render_kw={"inputmode": "numeric"})
+    quantity = WholeNumberField(_l("Écart constaté"), validators=[InputRequired(WHOLE), NumberRange(-MOST, MOST)],
+                                description=_l("Positif s'il y en a plus que prévu, négatif s'il en manque."),
+                                render_kw={"inputmode": "numeric"})
     reason = StringField(_l("Motif de l'ajustement"), validators=[REASON, Length(max=500)])
 
-    def validate_quantity(self, field: IntegerField) -> None:
+    def validate_quantity(self, field: WholeNumberField) -> None:
         """A correction changes something."""
         if field.data == 0:
             raise ValidationError(_l("Un ajustement modifie le niveau d'au moins une unité."))

@@ -5,11 +5,11 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from makernet.web.formatting import choice_label
-from makernet.web.forms import REQUIRED, EurosField, options
+from makernet.web.forms import REQUIRED, EurosField, WholeNumberField, options
 from makernet.web.forms_stock import AMOUNT, quantity_field
 
 SUPPLY_KINDS = ("material", "transport", "premises")
@@ -20,8 +20,8 @@ class SupplyRequestForm(FlaskForm):
 
     kind = SelectField(_l("Besoin"), choices=options((k, choice_label(k)) for k in SUPPLY_KINDS), default="material")
     material_id = SelectField(_l("Matière"), coerce=int, validate_choice=False)
-    quantity = IntegerField(_l("Quantité"), validators=[Optional(), AMOUNT], render_kw={"inputmode": "numeric"},
-                            description=_l("Pour une matière : combien, dans son unité."))
+    quantity = WholeNumberField(_l("Quantité"), validators=[Optional(), AMOUNT], render_kw={"inputmode": "numeric"},
+                                description=_l("Pour une matière : combien, dans son unité."))
     needed_by = DateField(_l("Pour le"), validators=[Optional()])
     description = TextAreaField(_l("Précisions"), validators=[Length(max=1000)],
                                 description=_l("Pour un transport ou un local : quoi, où, quand."))
@@ -63,8 +63,9 @@ class SurplusForm(FlaskForm):
     """Another place's surplus sent to the place that asked."""
 
     supplier_place_id = SelectField(_l("Lieu qui envoie"), coerce=int, validate_choice=False)
-    quantity = IntegerField(_l("Quantité envoyée"), validators=[Optional(), AMOUNT], render_kw={"inputmode": "numeric"},
-                            description=_l("Laissez vide pour envoyer tout ce qui est attendu."))
+    quantity = WholeNumberField(_l("Quantité envoyée"), validators=[Optional(), AMOUNT],
+                                render_kw={"inputmode": "numeric"},
+                                description=_l("Laissez vide pour envoyer tout ce qui est attendu."))
     answer = TextAreaField(_l("Message pour le lieu"), validators=[Length(max=1000)])
 
 

@@ -37,12 +37,22 @@ def test_the_catalogue_takes_an_item_a_design_a_bom_line_and_a_plate_with_its_gc
     forms = re.findall(r"<form .*?</form>", page, re.S)
     (line_form,) = [f for f in forms if f'id="bom-{design["id"]}-2"' in f]
     assert 'value="1"' in line_form and 'name="good_units_only" value="y" checked' in line_form
-    refused = pages.post(f"/admin/catalogue/designs/{design['id']}/bom", {"material_id": "2", "quantity": "2.5"})
-    assert refused.status_code == 422 and "Rien n'a été enregistré" in text_of(refused.get_data(as_text=True))
+    refused = pages.post(f"/admin/catalogue/designs/{design['id']}/bom", {"material_id": "2", "quantity": "2,5"})
+    said = text_of(refused.get_data(as_text=True))
+    assert refused.status_code == 422 and "Rien n'a été enregistré" in said
+    # one error, under the form it was sent from only (not every design's), and true
+    assert said.count("Indiquez un nombre entier.") == 1 and "compris entre" not in said
+    assert said.count("Le formulaire contient des erreurs") == 1
+    assert pages.post(f"/admin/catalogue/designs/{design['id']}/bom",
+                      {"material_id": "3", "quantity": "1 200"}).status_code == 302   # as French writes thousands
+    bill = next(i for i in api.ok("get", "/items", REQUESTER) if i["code"] == "clip-blouse")["design_versions"][0][
+        "bill_of_materials"]
+    assert {line["material_id"]: line["quantity"] for line in bill}[3] == 1200
     refused = pages.post(f"/admin/catalogue/designs/{design['id']}/plates", {
         "printer_profile": "prusa-mk3", "units_per_plate": "12", "print_minutes": "90",
         "gcode": (io.BytesIO(b"\x89PNG\r\n\x1a\n\x00\x00"), "photo.png")}, content_type="multipart/form-data")
-    assert refused.status_code == 422 and "G-code" in text_of(refused.get_data(as_text=True))
+    said = text_of(refused.get_data(as_text=True))
+    assert refused.status_code == 422 and "G-code" in said and said.count("Le formulaire contient des erreurs") == 1
     saved = pages.post(f"/admin/catalogue/designs/{design['id']}/plates", {
         "printer_profile": "prusa-mk3", "units_per_plate": "12", "print_minutes": "90",
         "gcode": (io.BytesIO(b"G28\nG1 X5 Y5\n"), "clip.gcode")}, content_type="multipart/form-data")
