@@ -90,7 +90,10 @@ def deliver_delivery(actor: Actor, delivery_id: int) -> DeliveryView:
 @endpoint(bp, "post", "/deliveries/{delivery_id}/confirm-receipt", "Confirm receipt of a delivery (requesters)",
           body=ReceiptIn, roles=("requester",))
 def confirm_receipt(actor: Actor, delivery_id: int, body: ReceiptIn) -> DeliveryView:
-    return deliveries.confirm_receipt(ctx(), actor, delivery_id, body.receiver_name)
+    missing: dict[int, int] = {}
+    for line in body.missing:
+        missing[line.request_line_id] = missing.get(line.request_line_id, 0) + line.quantity
+    return deliveries.confirm_receipt(ctx(), actor, delivery_id, body.receiver_name, missing)
 
 
 @endpoint(bp, "post", "/deliveries/{delivery_id}/refuse", "Refuse a delivery, saying why (requesters)",

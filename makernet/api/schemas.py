@@ -172,10 +172,20 @@ class KeyRequestIn(Body):
     user: trimmed(100) | None = None
 
 
+class MissingIn(Body):
+    """Units of one line of the delivery that came damaged or did not come."""
+
+    request_line_id: Id
+    quantity: Annotated[int, Field(description="0 up to the line's units",
+                                   json_schema_extra={"minimum": 0, "maximum": MAX_QUANTITY})]
+
+
 class ReceiptIn(Body):
-    """The requester's confirmation that a delivery arrived."""
+    """The requester's confirmation that a delivery arrived, with the units that came damaged or did not come."""
 
     receiver_name: Name
+    missing: Annotated[list[MissingIn], Field(max_length=MAX_LINES, description=(
+        "per line, units damaged or missing: not received, the place makes them again"))] = []
 
 
 class PreferencesIn(Body):

@@ -101,6 +101,7 @@ TRANSITIONS: dict[type[enum.Enum], dict[str, Transition]] = {
         "withdraw": _t("proposed", "cancelled"),    # the planner or a rule takes the proposal back
         "release": _t("accepted", "cancelled"),     # the place stopped before making any of it
         "finish": _t("accepted", "done"),
+        "reopen": _t("done", "accepted"),           # units came damaged or missing at receipt: made again
     },
     JobStatus: {
         "claim": _t("queued", "dispatching"),

@@ -15,6 +15,10 @@ MESSAGES = {
     "delivery.not_pickable": _l("La livraison n° %(id)s est %(status)s : elle ne peut plus être enlevée."),
     "delivery.not_deliverable": _l("Déjà %(status)s : cette action n'est plus possible (livraison n° %(id)s)."),
     "delivery.receiver_required": _l("Indiquez le nom de la personne qui a reçu la livraison."),
+    "delivery.missing_not_in_delivery": _l("La ligne n° %(line_id)s ne fait pas partie de cette livraison."),
+    "delivery.missing_too_many": _l("Entre 0 et %(most)s unités de cette ligne peuvent manquer."),
+    "delivery.nothing_received": _l(
+        "Aucune unité reçue en bon état : refusez plutôt la livraison, en disant pourquoi."),
     "delivery.not_receivable": _l("La livraison n° %(id)s est %(status)s : sa réception ne peut pas être confirmée."),
     "delivery.refusal_reason_required": _l("Indiquez pourquoi la livraison est refusée."),
     "delivery.not_refusable": _l("La livraison n° %(id)s est %(status)s : elle ne peut plus être refusée."),

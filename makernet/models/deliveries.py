@@ -50,7 +50,8 @@ class DeliveryLine(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     delivery_id: int = Field(foreign_key="delivery.id", index=True)
     request_line_id: int = Field(foreign_key="requestline.id", index=True)
-    quantity: int = Field(gt=0)
+    quantity: int = Field(ge=0)        # units shipped; at receipt, those received in good condition
+    units_missing: int = 0             # counted at receipt as damaged or missing: the place makes them again
 
 
 class DeliveryRun(SQLModel, table=True):

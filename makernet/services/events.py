@@ -174,10 +174,11 @@ class AccountLinkOpened(Event):
 
 @dataclass(frozen=True)
 class ReceiptConfirmed(Event):
-    """A requester confirmed a delivery arrived."""
+    """A requester confirmed a delivery arrived, counting the units that came damaged or did not come."""
 
     delivery_id: int
     request_closed: bool
+    missing: int = 0
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ from collections.abc import Callable, Mapping, Sequence
 from makernet.services import audit
 from makernet.services.events import (AccountLinkOpened, ChangeAsked, DeliveryArrived, DeliveryRefused,
                                       DeliveryShipped, Event, MachineServiceChanged, PlaceConditionsChanged,
-                                      PlaceResumed, PlaceStopped, PlanProposed, PrintersWentDown, RequestApproved,
-                                      RequestRejected, RequestSubmitted, StockDropped, SupplyAnswered, SupplyRequested,
-                                      WorkAccepted, WorkProposed, WorkRefused, WorkTakenBack)
+                                      PlaceResumed, PlaceStopped, PlanProposed, PrintersWentDown, ReceiptConfirmed,
+                                      RequestApproved, RequestRejected, RequestSubmitted, StockDropped, SupplyAnswered,
+                                      SupplyRequested, WorkAccepted, WorkProposed, WorkRefused, WorkTakenBack)
 from makernet.services.notices import notify
 from makernet.services.plans.handlers import (replan_after_printers_down, replan_after_stock_drop, replan_refused_work,
                                              replan_taken_back_work)
@@ -33,6 +33,7 @@ SUBSCRIBERS: Mapping[type[Event], Sequence[Callable[..., None]]] = {
     DeliveryShipped: (notify,),
     DeliveryArrived: (notify,),
     DeliveryRefused: (notify,),
+    ReceiptConfirmed: (notify,),   # told only when units came damaged or missing
     AccountLinkOpened: (notify,),
     WorkTakenBack: (replan_taken_back_work, notify),
     # the audit trail, within the transaction that makes the change

@@ -12,7 +12,8 @@ from makernet.services.context import current_context as ctx
 from makernet.services.listing import Filters, Window
 from makernet.web.feedback import attach, flash_error, page_blueprint
 from makernet.web.forms import ActionForm
-from makernet.web.forms_deliveries import CollectionPointForm, PickUpForm, ReceiptForm, RefuseForm, delivery_form
+from makernet.web.forms_deliveries import (CollectionPointForm, PickUpForm, ReceiptForm, RefuseForm, delivery_form,
+                                          receipt_form)
 from makernet.web.session import actor, public_url, roles
 
 bp = page_blueprint("deliveries", __name__)
@@ -167,7 +168,8 @@ def _receipt_page(delivery_id: int, receipt: ReceiptForm | None = None, refuse: 
     """The page the delivery note's QR code opens: what came, and the forms to confirm or refuse it."""
     view = deliveries.delivery_page(ctx(), actor(), delivery_id)
     return render_template("deliveries/receipt.html", d=view,
-                           receipt=receipt or ReceiptForm(prefix=f"delivery{delivery_id}", formdata=None),
+                           receipt=receipt or receipt_form(view["lines"])(prefix=f"delivery{delivery_id}",
+                                                                          formdata=None),
                            refuse=refuse or RefuseForm(prefix="refuse", formdata=None),
                            refusing="refuse" in request.args), status   # come to refuse it: the form is open
 
@@ -178,11 +180,11 @@ def receipt(delivery_id: int) -> object:
     """The requester confirms a delivery arrived, naming who received it."""
     if request.method == "GET":
         return _receipt_page(delivery_id)
-    delivery = deliveries.get_delivery(ctx(), actor(), delivery_id)
-    form = ReceiptForm(prefix=f"delivery{delivery_id}")
+    delivery = deliveries.delivery_page(ctx(), actor(), delivery_id)
+    form = receipt_form(delivery["lines"])(prefix=f"delivery{delivery_id}")
     if form.validate_on_submit():
         try:
-            deliveries.confirm_receipt(ctx(), actor(), delivery_id, form.receiver_name.data)
+            deliveries.confirm_receipt(ctx(), actor(), delivery_id, form.receiver_name.data, form.missing())
         except MakerNetError as error:
             attach(form, error)
         else:

@@ -15,7 +15,7 @@ from makernet.services.context import current_context as ctx
 from makernet.services.listing import Filters, Window
 from makernet.web.feedback import attach, flash_error, page_blueprint
 from makernet.web.forms import ActionForm, options
-from makernet.web.forms_deliveries import ReceiptForm
+from makernet.web.forms_deliveries import receipt_form
 from makernet.web.forms_demand import AskForm, MergeForm, ReasonForm, RequestForm, request_data, split_form
 from makernet.web.session import actor, roles
 
@@ -144,7 +144,9 @@ def _detail_page(page: dict, reject: ReasonForm | None = None, ask: AskForm | No
     waiting = {ln["request_line_id"]: ln for ln in deliveries.awaiting(ctx(), actor(), page["id"])["lines"]}
     for line in page["lines"]:
         line["awaiting"] = waiting.get(line["id"], {})
-    receipts = {d["id"]: ReceiptForm(prefix=f"delivery{d['id']}", formdata=None) for d in page["deliveries"]}
+    names = {line["id"]: line["item_name"] for line in page["lines"]}
+    receipts = {d["id"]: receipt_form([ln | {"item_name": names.get(ln["request_line_id"], "?")} for ln in d["lines"]])(
+        prefix=f"delivery{d['id']}", formdata=None) for d in page["deliveries"]}
     return render_template("demand/detail.html", r=page, receipts=receipts, action=ActionForm(),
                            reject=reject or ReasonForm(formdata=None), ask=ask or AskForm(formdata=None)), status
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from makernet.web.formatting import label
 from makernet.web.forms import REQUIRED, WHOLE, WholeNumberField, options
@@ -70,3 +70,27 @@ class ReceiptForm(FlaskForm):
     """The requester confirms a delivery arrived."""
 
     receiver_name = StringField(_l("Reçu par"), validators=[DataRequired(REQUIRED), Length(max=200)])
+
+    def missing_fields(self) -> list[WholeNumberField]:
+        """The counts of units damaged or missing, one per line of the delivery."""
+        return [f for name, f in self._fields.items() if name.startswith("missing_")]
+
+    def missing(self) -> dict[int, int]:
+        """Units counted damaged or missing, per request line."""
+        return {int(f.short_name.removeprefix("missing_")): f.data or 0 for f in self.missing_fields()}
+
+
+def receipt_form(lines: list[dict]) -> type[ReceiptForm]:
+    """The receipt form of one delivery: who received it, and per line how many units came damaged or did not come
+    (0 by default)."""
+
+    class DeliveryReceipt(ReceiptForm):
+        pass
+
+    for line in lines:
+        setattr(DeliveryReceipt, f"missing_{line['request_line_id']}", WholeNumberField(
+            _l("%(item)s : abîmées ou manquantes", item=line["item_name"]), default=0,
+            description=_l("sur %(n)s livrées", n=line["quantity"]),
+            validators=[Optional(), NumberRange(0, line["quantity"], _l("Entre 0 et %(max)s."))],
+            render_kw={"inputmode": "numeric"}))
+    return DeliveryReceipt

@@ -28,6 +28,7 @@ KIND_LABELS = {   # what people are told
     "plan_changed": _l("Propositions du planificateur"), "supply_requested": _l("Demande d'approvisionnement"),
     "supply_answered": _l("Réponse à une demande d'approvisionnement"),
     "delivery_arrived": _l("Livraison arrivée, à confirmer"), "delivery_refused": _l("Livraison refusée"),
+    "delivery_short": _l("Unités abîmées ou manquantes à la réception"),
     "request_at_risk": _l("Demande en retard ou à risque"),
     "stock_low": _l("Stock bas"), "stock_out": _l("Rupture de stock"), "daily_summary": _l("Résumé du territoire"),
 }

@@ -59,7 +59,8 @@ def test_one_table_says_who_hears_what_the_planner_and_notices_after_commit_the_
         "WorkTakenBack": [planner, told],
         **{kind: [told] for kind in ("RequestSubmitted", "RequestApproved", "RequestRejected", "WorkProposed",
                                      "WorkAccepted", "PlanProposed", "SupplyRequested", "SupplyAnswered",
-                                     "DeliveryShipped", "DeliveryArrived", "DeliveryRefused", "AccountLinkOpened")},
+                                     "DeliveryShipped", "DeliveryArrived", "DeliveryRefused", "ReceiptConfirmed",
+                                     "AccountLinkOpened")},
         **{kind: [("makernet.services.audit", True)]
            for kind in ("PlaceConditionsChanged", "MachineServiceChanged", "ChangeAsked")},
         **{kind: [("makernet.services.audit", True), told] for kind in ("PlaceStopped", "PlaceResumed")}}

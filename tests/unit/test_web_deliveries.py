@@ -120,3 +120,24 @@ def test_a_coordinator_opens_a_collection_point_in_the_territory_only(pages: Pag
                                              "departement": "17", "kind": "drive_through",
                                              "opening_hours": "mardi 14h-17h"}).status_code == 302
     assert "Drive de Saintes" in text_of(pages.get("/collection-points"))
+
+
+def test_a_requester_counts_units_damaged_at_receipt_and_the_place_sees_them_to_make_again(
+        pages: Pages, api: ApiClient, app) -> None:  # noqa: ANN001
+    request_id, delivery_id = delivered_request(api, app, quantity=8)
+    line_id = api.ok("get", f"/deliveries/{delivery_id}", REQUESTER)["lines"][0]["request_line_id"]
+    field = f"delivery{delivery_id}-missing_{line_id}"
+    pages.sign_in(REQUESTER)
+    page = pages.get(f"/requests/{request_id}")                    # the request page's form counts them too
+    assert f'name="{field}"' in page and "Masque tissu AFNOR S76-001 : abîmées ou manquantes" in text_of(page)
+    too_many = pages.post(f"/deliveries/{delivery_id}/receipt",
+                          {f"delivery{delivery_id}-receiver_name": "Mme Lefèvre", field: "9"})
+    assert too_many.status_code == 422 and errors_of(too_many.get_data(as_text=True), field) == "Entre 0 et 8."
+    assert api.ok("get", f"/deliveries/{delivery_id}", REQUESTER)["status"] == "prepared"   # nothing changed
+    assert pages.post(f"/deliveries/{delivery_id}/receipt",
+                      {f"delivery{delivery_id}-receiver_name": "Mme Lefèvre", field: "2"}).status_code == 302
+    page = text_of(pages.get(f"/deliveries/{delivery_id}/receipt"))
+    assert "6 × Masque tissu AFNOR S76-001 · 2 abîmées ou manquantes, refaites par le lieu" in page
+    pages.sign_in(SEWING_OPERATOR)
+    place_id = api.ok("get", f"/deliveries/{delivery_id}", SEWING_OPERATOR)["place_id"]
+    assert "2 abîmées ou manquantes, à refaire" in text_of(pages.get(f"/places/{place_id}/deliveries"))

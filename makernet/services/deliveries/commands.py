@@ -18,7 +18,7 @@ from makernet.services.access import (Actor, check_point_departement, operator_w
 from makernet.services.context import Context
 from makernet.services.events import DeliveryArrived, DeliveryRefused, DeliveryShipped, ReceiptConfirmed, record
 from makernet.services.deliveries.inputs import SHIPPABLE, ready_by_line
-from makernet.services.deliveries.operations import finish_run_of, tally_delivery
+from makernet.services.deliveries.operations import count_missing, finish_run_of, tally_delivery
 from makernet.services.deliveries.views import UNDER_WAY, delivery_lines, delivery_view, point_view, run_views
 from makernet.services.deliveries.worker import propose_place_runs, runner_label
 from makernet.services.transitions import created, move
@@ -134,8 +134,10 @@ def mark_delivered(ctx: Context, actor: Actor, delivery_id: int) -> DeliveryView
         return delivery_view(s, delivery)
 
 
-def confirm_receipt(ctx: Context, actor: Actor, delivery_id: int, receiver_name: str) -> DeliveryView:
-    """The requester confirms the units arrived; a request fully received is closed."""
+def confirm_receipt(ctx: Context, actor: Actor, delivery_id: int, receiver_name: str,
+                    missing: dict[int, int] | None = None) -> DeliveryView:
+    """The requester confirms the units arrived, counting per request line those that came damaged or did not come
+    (`missing`): the place makes them again. A request fully received is closed."""
     actor.require("requester")
     if not receiver_name.strip():
         raise InvalidInput("delivery.receiver_required", field="receiver_name")
@@ -149,6 +151,7 @@ def confirm_receipt(ctx: Context, actor: Actor, delivery_id: int, receiver_name:
             raise Conflict("delivery.not_receivable", id=delivery_id, status=delivery.status)
         if was == "prepared":   # collected at the place by its requester: it left and arrived at once
             _left(ctx, tx, delivery, actor.user_id, tell=False)
+        short = count_missing(s, delivery, missing or {}, actor.user_id)
         tally_delivery(s, delivery.id, request.id, now.date(), received=1)
         finish_run_of(s, delivery.id, actor.user_id)
         for line in delivery_lines(s, delivery.id):
@@ -158,7 +161,9 @@ def confirm_receipt(ctx: Context, actor: Actor, delivery_id: int, receiver_name:
         lines = s.exec(select(RequestLine).where(RequestLine.request_id == request.id)).all()
         if all(line.units_received >= line.quantity for line in lines):
             move(s, Request, RequestStatus, request.id, "close", user_id=actor.user_id, note="all units received")
-        record(ctx, tx, ReceiptConfirmed(delivery.id, s.get(Request, request.id).status == "closed"))
+        elif short:
+            _resume_unless_under_way(s, request.id, actor.user_id, f"delivery {delivery.id}: {short} units missing")
+        record(ctx, tx, ReceiptConfirmed(delivery.id, s.get(Request, request.id).status == "closed", short))
         return delivery_view(s, delivery)
 
 
@@ -181,13 +186,18 @@ def refuse_delivery(ctx: Context, actor: Actor, delivery_id: int, reason: str) -
         for line in delivery_lines(s, delivery.id):
             s.execute(update(RequestLine).where(RequestLine.id == line.request_line_id).values(
                 units_delivered=RequestLine.units_delivered - line.quantity))
-        under_way = s.exec(select(Delivery.id).where(Delivery.request_id == request.id,
-                                                     Delivery.status.in_(UNDER_WAY))).first()  # type: ignore[attr-defined]
-        if under_way is None:
-            move(s, Request, RequestStatus, request.id, "resume_production", user_id=actor.user_id,
-                 note=f"delivery {delivery.id} refused")
+        _resume_unless_under_way(s, request.id, actor.user_id, f"delivery {delivery.id} refused")
         record(ctx, tx, DeliveryRefused(delivery.id, reason.strip()[:1000]))
         return delivery_view(s, delivery)
+
+
+def _resume_unless_under_way(s: Session, request_id: int, user_id: int | None, note: str) -> None:
+    """Units of a shipped request are to be delivered again: it is back in production unless another delivery is
+    on its way."""
+    under_way = s.exec(select(Delivery.id).where(Delivery.request_id == request_id,
+                                                 Delivery.status.in_(UNDER_WAY))).first()  # type: ignore[attr-defined]
+    if under_way is None:
+        move(s, Request, RequestStatus, request_id, "resume_production", user_id=user_id, note=note)
 
 
 def create_collection_point(ctx: Context, actor: Actor, *, name: str, address: str, commune: str = "",

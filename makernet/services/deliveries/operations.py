@@ -1,6 +1,7 @@
 """Steps on deliveries run inside a caller's transaction: their units added to the running totals per day, item
 and requesting département (shipped when the delivery leaves the place, taken back when it is refused after it
-left, received when confirmed); a day's delivery runs stored as routed; a run done once its last stop is."""
+left or for units counted damaged or missing at receipt, which the place makes again; received when confirmed); a
+day's delivery runs stored as routed; a run done once its last stop is."""
 from __future__ import annotations
 
 import math
@@ -8,12 +9,16 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from makernet.domain.states import RunStatus
-from makernet.models import Delivery, DeliveryLine, DemandDay, Organisation, Place, Request, RequestLine
+from sqlalchemy import update
+
+from makernet.domain.states import RunStatus, WorkOrderStatus
+from makernet.errors import InvalidInput
+from makernet.models import Delivery, DeliveryLine, DemandDay, Job, Organisation, Place, Request, RequestLine, WorkOrder
 from makernet.models.base import utcnow
 from makernet.models.deliveries import DeliveryRun, DeliveryRunStop
 from makernet.planner.routes import Routing
 from makernet.services.deliveries.inputs import RunInput
+from makernet.services.production.operations import remake
 from makernet.services.tallies import add_to
 from makernet.services.transitions import created, move
 
@@ -28,6 +33,67 @@ def tally_delivery(s: Session, delivery_id: int, request_id: int, day: date, *, 
                                     .where(DeliveryLine.delivery_id == delivery_id)).all():
         add_to(s, DemandDay, {"day": day, "item_id": item_id, "departement": departement},
                {"asked": 0, "shipped": shipped * quantity, "received": received * quantity})
+
+
+def count_missing(s: Session, delivery: Delivery, missing: dict[int, int], user_id: int | None) -> int:
+    """Units that came damaged or did not come, line by line (`missing`: request line -> units), as the requester
+    counts them at receipt: the delivery line keeps them apart from what was received, they no longer count as
+    delivered nor shipped, and the place makes them again. Returns how many; refuses a count that is not the
+    delivery's, and a receipt of nothing (that is a refusal, said with its reason)."""
+    lines = {line.request_line_id: line for line in s.exec(select(DeliveryLine).where(
+        DeliveryLine.delivery_id == delivery.id)).all()}
+    for index, (line_id, units) in enumerate(missing.items()):
+        if line_id not in lines:
+            raise InvalidInput("delivery.missing_not_in_delivery", field=f"missing[{index}].request_line_id",
+                               line_id=line_id)
+        if not 0 <= units <= lines[line_id].quantity:
+            raise InvalidInput("delivery.missing_too_many", field=f"missing[{index}].quantity",
+                               most=lines[line_id].quantity)
+    if sum(missing.values()) >= sum(line.quantity for line in lines.values()):
+        raise InvalidInput("delivery.nothing_received", field="missing")
+    left_on = (delivery.picked_up_at or delivery.delivered_at or utcnow()).date()
+    for line_id, units in missing.items():
+        if units:
+            line = lines[line_id]
+            line.quantity, line.units_missing = line.quantity - units, units
+            s.add(line)
+            s.execute(update(RequestLine).where(RequestLine.id == line_id).values(
+                units_delivered=RequestLine.units_delivered - units))
+            _tally_line(s, delivery.request_id, line_id, left_on, shipped=-units)
+            _make_again(s, delivery.place_id, line_id, units, user_id)
+    s.flush()
+    return sum(missing.values())
+
+
+def _tally_line(s: Session, request_id: int, line_id: int, day: date, *, shipped: int) -> None:
+    departement = s.exec(select(Organisation.departement).join(Request, Request.organisation_id == Organisation.id)
+                         .where(Request.id == request_id)).one()
+    item_id = s.exec(select(RequestLine.item_id).where(RequestLine.id == line_id)).one()
+    add_to(s, DemandDay, {"day": day, "item_id": item_id, "departement": departement},
+           {"asked": 0, "shipped": shipped, "received": 0})
+
+
+def _make_again(s: Session, place_id: int, line_id: int, units: int, user_id: int | None) -> None:
+    """The place's good units of this line are fewer by `units`: its latest orders (accepted, or done and opened
+    again) each queue a plate of what they lose, after their others, where their last plate was made."""
+    orders = s.exec(select(WorkOrder).where(WorkOrder.place_id == place_id, WorkOrder.request_line_id == line_id,
+                                            WorkOrder.status.in_(("accepted", "done")),  # type: ignore[attr-defined]
+                                            WorkOrder.units_made > 0)
+                    .order_by(WorkOrder.id.desc())).all()  # type: ignore[attr-defined]
+    for order in orders:
+        taken = min(units, order.units_made)
+        s.execute(update(WorkOrder).where(WorkOrder.id == order.id).values(units_made=WorkOrder.units_made - taken))
+        s.execute(update(RequestLine).where(RequestLine.id == line_id).values(
+            units_made=RequestLine.units_made - taken))
+        move(s, WorkOrder, WorkOrderStatus, order.id, "reopen", user_id=user_id,
+             note=f"{taken} units damaged or missing at receipt")
+        last = s.exec(select(Job).where(Job.work_order_id == order.id, Job.status == "done")
+                      .order_by(Job.sequence.desc())).first()  # type: ignore[attr-defined]
+        if last is not None:
+            remake(s, last, taken)
+        units -= taken
+        if not units:
+            return
 
 
 def store_runs(s: Session, data: RunInput, routing: Routing, *, user_id: int | None = None) -> list[DeliveryRun]:

@@ -31,7 +31,8 @@ class DeliveryLineView(TypedDict):
     """Units of one request line in a delivery."""
 
     request_line_id: Annotated[Id, Field(description="the request line")]
-    quantity: Annotated[Count, Field(description="units shipped")]
+    quantity: Annotated[Count, Field(description="units shipped; once received, those received in good condition")]
+    units_missing: Annotated[Count, Field(description="counted at receipt as damaged or missing (made again)")]
 
 
 class DeliveryView(TypedDict):
@@ -116,7 +117,8 @@ def delivery_view(s: Session, delivery: Delivery, lines: list[DeliveryLine] | No
             "created_at": stamp(delivery.created_at), "picked_up_at": stamp(delivery.picked_up_at),
             "delivered_at": stamp(delivery.delivered_at), "received_at": stamp(delivery.received_at),
             "refused_at": stamp(delivery.refused_at), "receipt_path": f"/deliveries/{delivery.id}/receipt",
-            "lines": [{"request_line_id": ln.request_line_id, "quantity": ln.quantity} for ln in lines]}
+            "lines": [{"request_line_id": ln.request_line_id, "quantity": ln.quantity,
+                       "units_missing": ln.units_missing} for ln in lines]}
 
 
 class RunLineView(TypedDict):

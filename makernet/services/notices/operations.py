@@ -14,9 +14,9 @@ from makernet.messages import current_locale, written
 from makernet.models import (Delivery, DeliveryLine, Item, Machine, Material, Organisation, Place, PlanRun, Request,
                              RequestLine, SupplyRequest, User, WorkOrder)
 from makernet.services.events import (AccountLinkOpened, DeliveryArrived, DeliveryRefused, DeliveryShipped, Event,
-                                      PlaceResumed, PlaceStopped, PlanProposed, PrintersWentDown, RequestApproved,
-                                      RequestRejected, RequestSubmitted, SupplyAnswered, SupplyRequested, WorkAccepted,
-                                      WorkProposed, WorkRefused, WorkTakenBack)
+                                      PlaceResumed, PlaceStopped, PlanProposed, PrintersWentDown, ReceiptConfirmed,
+                                      RequestApproved, RequestRejected, RequestSubmitted, SupplyAnswered,
+                                      SupplyRequested, WorkAccepted, WorkProposed, WorkRefused, WorkTakenBack)
 from makernet.services.notices.views import SEALED_LINK
 
 
@@ -232,14 +232,25 @@ def _arrived(s: Session, event: DeliveryArrived) -> list[Told]:
 
 def _refused_delivery(s: Session, event: DeliveryRefused) -> list[Told]:
     """The place has its units back and the coordination a request still to serve: both are told why."""
-    delivery = s.get(Delivery, event.delivery_id)
+    return _place_and_coordination(s, "delivery_refused", event.delivery_id, "deliveries", reason=event.reason)
+
+
+def _short(s: Session, event: ReceiptConfirmed) -> list[Told]:
+    """Units came damaged or did not come: the place makes them again, and the coordination sees the request wait."""
+    return _place_and_coordination(s, "delivery_short", event.delivery_id, "queue",
+                                   missing=event.missing) if event.missing else []
+
+
+def _place_and_coordination(s: Session, kind: str, delivery_id: int, place_page: str, **values: object) -> list[Told]:
+    """What a requester said of a delivery, to the place's operators (on one of its pages) and the coordinators."""
+    delivery = s.get(Delivery, delivery_id)
     request, place = s.get(Request, delivery.request_id), s.get(Place, delivery.place_id)
     requester = s.get(Organisation, request.organisation_id)
     params = {"delivery_id": delivery.id, "request_id": request.id, "place": place.name,
-              "requester": requester.name, "reason": event.reason}
-    return [Told("delivery_refused", f"delivery:{delivery.id}", params, f"/places/{place.id}/deliveries",
+              "requester": requester.name, **values}
+    return [Told(kind, f"delivery:{delivery.id}", params, f"/places/{place.id}/{place_page}",
                  members_of(s, place.organisation_id, ("operator",))),
-            Told("delivery_refused", f"delivery:{delivery.id}", params, f"/requests/{request.id}",
+            Told(kind, f"delivery:{delivery.id}", params, f"/requests/{request.id}",
                  coordinators_of(s, requester.departement))]
 
 
@@ -272,8 +283,7 @@ FINDERS = {RequestSubmitted: _submitted, RequestApproved: _approved, RequestReje
            DeliveryShipped: _shipped, PlaceStopped: _place_stopped, PlaceResumed: _place_resumed,
            WorkAccepted: _accepted, WorkTakenBack: _taken_back, PlanProposed: _plan_proposed,
            SupplyRequested: _supply_requested, SupplyAnswered: _supply_answered, DeliveryArrived: _arrived,
-           DeliveryRefused: _refused_delivery,
-           AccountLinkOpened: _account_link}
+           DeliveryRefused: _refused_delivery, ReceiptConfirmed: _short, AccountLinkOpened: _account_link}
 
 
 def unsubscribe_token(secret: str, user_id: int, kind: str) -> str:

@@ -30,6 +30,7 @@ SENTENCES = {
     "supply_answered": ("notices.supply_answered.subject", "notices.supply_answered.body"),
     "delivery_arrived": ("notices.delivery_arrived.subject", "notices.delivery_arrived.body"),
     "delivery_refused": ("notices.delivery_refused.subject", "notices.delivery_refused.body"),
+    "delivery_short": ("notices.delivery_short.subject", "notices.delivery_short.body"),
     "request_at_risk": ("notices.request_at_risk.subject", "notices.request_at_risk.body"),
     "stock_low": ("notices.stock_low.subject", "notices.stock_low.body"),
     "stock_out": ("notices.stock_out.subject", "notices.stock_out.body"),
@@ -43,11 +44,11 @@ KINDS = tuple(SENTENCES)
 # which kinds each role is told (and may choose how), and how when they have not chosen
 ROLE_KINDS = {
     "operator": ("work_proposed", "work_reminder", "work_changed", "printer_down", "stock_low", "stock_out",
-                 "supply_answered", "delivery_refused"),
+                 "supply_answered", "delivery_refused", "delivery_short"),
     "requester": ("request_approved", "request_rejected", "work_accepted", "delivery_shipped", "delivery_arrived",
                   "request_at_risk"),
     "coordinator": ("request_submitted", "work_refused", "supply_requested", "stock_low", "stock_out", "place_stopped",
-                    "place_resumed", "plan_changed", "daily_summary", "delivery_refused"),
+                    "place_resumed", "plan_changed", "daily_summary", "delivery_refused", "delivery_short"),
     "admin": (),
 }
 WAYS = ("now", "digest", "app", "never")
@@ -67,7 +68,7 @@ CHOOSABLE = frozenset(kind for kinds in ROLE_KINDS.values() for kind in kinds)
 Kind = Literal["request_submitted", "request_approved", "request_rejected", "work_proposed", "work_refused",
                "printer_down", "delivery_shipped", "place_stopped", "place_resumed", "work_reminder", "work_accepted",
                "work_changed", "plan_changed", "supply_requested", "supply_answered", "delivery_arrived",
-               "delivery_refused", "request_at_risk", "stock_low", "stock_out", "daily_summary", "invitation",
+               "delivery_refused", "delivery_short", "request_at_risk", "stock_low", "stock_out", "daily_summary", "invitation",
                "password_reset", "digest"]
 Way = Literal["now", "digest", "app", "never"]
 
