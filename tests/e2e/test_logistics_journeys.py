@@ -110,13 +110,17 @@ def test_a_requester_confirms_receipt_from_the_page_the_qr_code_opens(page: Page
     page.get_by_label("Mot de passe").fill("makernet-demo")
     page.get_by_role("button", name="Se connecter").click()
     expect(page.get_by_role("heading", name=f"Réception de la livraison n° {delivery['id']}")).to_be_visible()
-    expect(page.get_by_text("Masque tissu AFNOR S76-001")).to_be_visible()
+    expect(page.get_by_text("16 × Masque tissu AFNOR S76-001")).to_be_visible()
     shoot(page, "requester-receipt-page-phone")
     page.get_by_label("Reçu par").fill("Claire Martin")
+    page.get_by_text("Des unités sont abîmées ou manquantes…").click()     # three came crushed
+    page.get_by_label("Masque tissu AFNOR S76-001 : abîmées ou manquantes").fill("3")
+    shoot(page, "requester-receipt-units-missing-phone")
     page.get_by_role("button", name="Confirmer la réception").click()
     expect(page.get_by_text("Réception confirmée. Merci !")).to_be_visible()
     expect(page.get_by_text("Reçue par Claire Martin.")).to_be_visible()
     expect(page.get_by_role("heading", name=f"Demande n° {delivery['request_id']}")).to_be_visible()
+    expect(page.get_by_text("13 · 3 abîmées ou manquantes, refaites par le lieu")).to_be_visible()
 
 
 def test_a_stock_adjustment_without_a_reason_shows_its_errors_in_place(page: Page, http_api: ApiClient) -> None:
