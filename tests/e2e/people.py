@@ -37,6 +37,9 @@ def check_page(page: Page, where: str) -> None:
     assert wider <= 0, f"{where}: {wider} px wider than the window ({_widest(page)})"
     words = english_on(page)
     assert not words, f"{where}: English words on a French page: {words}"
+    cut = page.evaluate("""() => [...document.querySelectorAll('main caption')]
+        .filter(c => c.getBoundingClientRect().right > window.innerWidth + 1).map(c => c.textContent.trim())""")
+    assert not cut, f"{where}: table captions cut by the window's edge: {cut}"   # a wide table scrolls, not its title
 
 
 def _widest(page: Page) -> list[str]:
