@@ -67,11 +67,10 @@ def claim_next_job(s: Session, machine_id: int) -> int | None:
                                             Machine.active == True).values(bed_clear=False))  # noqa: E712
     if taken.rowcount != 1:
         return None
-    if job.machine_id != machine_id and not take_over(s, job, machine_id):
-        s.execute(update(Machine).where(Machine.id == machine_id).values(bed_clear=True))
-        return None
-    if move(s, Job, JobStatus, job.id, "claim", note="claimed for dispatch",
-            dispatch_attempts=Job.dispatch_attempts + 1, dispatched_at=utcnow()) is None:
+    claimed = (job.machine_id == machine_id or take_over(s, job, machine_id)) and move(
+        s, Job, JobStatus, job.id, "claim", note="claimed for dispatch",
+        dispatch_attempts=Job.dispatch_attempts + 1, dispatched_at=utcnow()) is not None
+    if not claimed:   # another claimer took the plate meanwhile: the bed stays clear for the next one
         s.execute(update(Machine).where(Machine.id == machine_id).values(bed_clear=True))
         return None
     return job.id
