@@ -21,7 +21,7 @@ LABELS = {
     # printer states
     "ready": _l("Prête"), "busy": _l("Occupée"), "paused": _l("En pause"), "error": _l("En erreur"),
     "offline": _l("Hors ligne"), "unknown": _l("Inconnu"), "connecting": _l("Connexion"),
-    "by_hand": _l("Déclarée à la main"),
+    "by_hand": _l("Saisie à la main"),   # a printer (feminine) or a sewing station (masculine): a noun fits both
     "starting": _l("Démarrage"), "pausing": _l("Mise en pause"), "finishing": _l("Finition"),
     "cancelling": _l("Annulation"),
     # priorities

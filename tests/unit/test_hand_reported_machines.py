@@ -28,10 +28,10 @@ def test_a_hand_reported_printer_shows_it_is_reported_by_hand_and_its_plate_take
     pages = Pages(client)
     pages.sign_in(OPERATOR)
     text = card(text_of(pages.get(f"/places/{order['place_id']}/queue")), "Prusa 1")
-    assert text.startswith("Déclarée à la main") and "Inconnu" not in text
+    assert text.startswith("Saisie à la main") and "Inconnu" not in text
     assert "plateau : occupé" in text and "à vider" not in text
     assert "En cours : plateau 1" in text and "Impression" in text and "0 %" not in text
-    assert "Déclarée à la main" in text_of(pages.get(f"/places/{order['place_id']}"))
+    assert "Saisie à la main" in text_of(pages.get(f"/places/{order['place_id']}"))
 
 
 def test_the_dashboard_counts_hand_reported_machines_apart_from_unknown_printers(app: Flask, api: ApiClient,
@@ -43,4 +43,4 @@ def test_the_dashboard_counts_hand_reported_machines_apart_from_unknown_printers
     pages = Pages(client)
     pages.sign_in(COORDINATOR)
     printers = text_of(pages.get("/dashboard/printers"))
-    assert "Inconnu" not in printers and "Déclarée à la main" in printers
+    assert "Inconnu" not in printers and "Saisie à la main" in printers

@@ -71,3 +71,12 @@ def test_the_catalogue_s_choices_and_sizes_are_said_in_the_page_s_language(pages
     assert re.search(r'<option value="piece">piece</option>', page) and "pièce" not in page
     assert re.search(r"\d B</td>", page) and not re.search(r"\d o</td>", page)
 
+
+
+def test_only_printed_items_offer_printer_plates(pages: Pages) -> None:
+    pages.sign_in(ADMIN)
+    parts = pages.get("/admin/catalogue").split("<h2 ")[1:]
+    sections = {text_of("<h2 " + part).split(" (")[0]: part for part in parts}
+    assert "Plateaux d'impression" in sections["Visière de protection"]
+    sewn = sections["Masque tissu AFNOR S76-001"]
+    assert "Nomenclature" in sewn and "Plateaux d'impression" not in sewn   # a design, and no G-code to give
