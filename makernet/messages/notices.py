@@ -75,8 +75,8 @@ MESSAGES = {
         "Livraison n° %(delivery_id)s : %(missing)s unités abîmées ou manquantes à la réception"),
     "notices.delivery_short.body": _l(
         "%(requester)s a reçu la livraison n° %(delivery_id)s (%(place)s, demande n° %(request_id)s) avec "
-        "%(missing)s unités abîmées ou manquantes. Elles sont remises à faire à %(place)s (un plateau de plus dans sa "
-        "file), puis à livrer ; la demande les attend toujours."),
+        "%(missing)s unités abîmées ou manquantes : elles sont remises à faire à %(place)s, puis à livrer ; la "
+        "demande les attend toujours."),
     "notices.request_at_risk.subject": _l("Votre demande n° %(request_id)s risque d'être en retard"),
     "notices.request_at_risk.body": _l(
         "Votre demande n° %(request_id)s est attendue pour le %(needed_by)s (unités encore à recevoir : "

@@ -6,17 +6,19 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 from flask_wtf import FlaskForm
 
-from makernet.errors import MakerNetError
+from makernet.errors import Conflict, MakerNetError
 from makernet.services import deliveries, production
 from makernet.services.context import current_context as ctx
 from makernet.services.listing import Filters, Window
 from makernet.web.feedback import attach, flash_error, page_blueprint
+from makernet.web.formatting import label
 from makernet.web.forms import ActionForm
 from makernet.web.forms_deliveries import (CollectionPointForm, PickUpForm, ReceiptForm, RefuseForm, delivery_form,
                                           receipt_form)
 from makernet.web.session import actor, public_url, roles
 
 bp = page_blueprint("deliveries", __name__)
+SETTLED = ("received", "refused")   # a delivery nobody can confirm nor refuse any more
 PAGE_ROWS = 50   # deliveries of a place's page
 RUN_STATES = {"proposed": _l("Proposée"), "under_way": _l("En route"), "done": _l("Terminée"),
               "cancelled": _l("Remplacée")}
@@ -181,10 +183,14 @@ def receipt(delivery_id: int) -> object:
     if request.method == "GET":
         return _receipt_page(delivery_id)
     delivery = deliveries.delivery_page(ctx(), actor(), delivery_id)
+    if delivery["status"] in SETTLED:
+        return _settled_meanwhile(delivery)
     form = receipt_form(delivery["lines"])(prefix=f"delivery{delivery_id}")
     if form.validate_on_submit():
         try:
             deliveries.confirm_receipt(ctx(), actor(), delivery_id, form.receiver_name.data, form.missing())
+        except Conflict:
+            return _settled_meanwhile(deliveries.get_delivery(ctx(), actor(), delivery_id))
         except MakerNetError as error:
             attach(form, error)
         else:
@@ -202,12 +208,22 @@ def refuse(delivery_id: int) -> object:
     if form.validate_on_submit():
         try:
             deliveries.refuse_delivery(ctx(), actor(), delivery_id, form.reason.data)
+        except Conflict:
+            return _settled_meanwhile(deliveries.get_delivery(ctx(), actor(), delivery_id))
         except MakerNetError as error:
             attach(form, error)
         else:
             flash(_("Livraison n° %(id)s refusée.", id=delivery_id), "success")
             return redirect(url_for("demand.request_page", request_id=delivery["request_id"]))
     return _receipt_page(delivery_id, refuse=form, status=422)
+
+
+def _settled_meanwhile(delivery: dict) -> object:
+    """A receipt or refusal sent for a delivery already received or refused (another tab, another person): the
+    page says so at its top, rather than under a form it no longer shows, and nothing changes."""
+    flash(_("La livraison n° %(id)s est déjà %(status)s : ce que vous venez d'envoyer n'a pas été enregistré.",
+            id=delivery["id"], status=label(delivery["status"], of="delivery").lower()), "error")
+    return redirect(url_for("deliveries.receipt", delivery_id=delivery["id"]))
 
 
 @bp.route("/collection-points", methods=["GET", "POST"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, StopValidation, ValidationError
 
 from makernet.web.formatting import label
 from makernet.web.forms import REQUIRED, WHOLE, WholeNumberField, options
@@ -80,6 +80,16 @@ class ReceiptForm(FlaskForm):
         return {int(f.short_name.removeprefix("missing_")): f.data or 0 for f in self.missing_fields()}
 
 
+def _count_given(form: FlaskForm, field: WholeNumberField) -> None:
+    """A count sent blank is not "none missing": one the browser could not read ("2,5") comes back blank, and must
+    not pass for 0 when the form is sent again. A form sent without the count at all counts none missing."""
+    if not field.raw_data:
+        field.data = 0
+        raise StopValidation()
+    if not str(field.raw_data[0]).strip():
+        raise StopValidation(_l("Indiquez un nombre entier : 0 si rien ne manque."))
+
+
 def receipt_form(lines: list[dict]) -> type[ReceiptForm]:
     """The receipt form of one delivery: who received it, and per line how many units came damaged or did not come
     (0 by default)."""
@@ -91,6 +101,6 @@ def receipt_form(lines: list[dict]) -> type[ReceiptForm]:
         setattr(DeliveryReceipt, f"missing_{line['request_line_id']}", WholeNumberField(
             _l("%(item)s : abîmées ou manquantes", item=line["item_name"]), default=0,
             description=_l("sur %(n)s livrées", n=line["quantity"]),
-            validators=[Optional(), NumberRange(0, line["quantity"], _l("Entre 0 et %(max)s."))],
+            validators=[_count_given, NumberRange(0, line["quantity"], _l("Entre 0 et %(max)s."))],
             render_kw={"inputmode": "numeric"}))
     return DeliveryReceipt

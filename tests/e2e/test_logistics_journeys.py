@@ -120,7 +120,7 @@ def test_a_requester_confirms_receipt_from_the_page_the_qr_code_opens(page: Page
     expect(page.get_by_text("Réception confirmée. Merci !")).to_be_visible()
     expect(page.get_by_text("Reçue par Claire Martin.")).to_be_visible()
     expect(page.get_by_role("heading", name=f"Demande n° {delivery['request_id']}")).to_be_visible()
-    expect(page.get_by_text("13 · 3 abîmées ou manquantes, refaites par le lieu")).to_be_visible()
+    expect(page.get_by_text("13 · 3 abîmées ou manquantes")).to_be_visible()
 
 
 def test_a_stock_adjustment_without_a_reason_shows_its_errors_in_place(page: Page, http_api: ApiClient) -> None:

@@ -61,14 +61,19 @@ def test_partial_deliveries_show_what_the_request_still_awaits(app, api) -> None
     first = ship(api, made, 25)
     second = ship(api, made, 20)
     assert api.ok("get", f"/requests/{made['request']['id']}", REQUESTER)["status"] == "in_production"  # none left
-    timeline = {step["key"]: step["done"] for step in request_page(app, REQUESTER, made["request"]["id"])["timeline"]}
+    steps = request_page(app, REQUESTER, made["request"]["id"])["timeline"]
+    timeline = {step["key"]: step["done"] for step in steps}
     assert (timeline["in_production"], timeline["shipped"]) == (True, False)
+    assert steps[0]["counts"]["units_shipped"] == 0                     # 45 packed, none gone yet
+    line = api.ok("get", f"/requests/{made['request']['id']}/awaiting", REQUESTER)["lines"][0]
+    assert (line["shipped"], line["to_ship"], line["on_the_way"]) == (0, 100, 0)
     api.ok("post", f"/deliveries/{first['id']}/confirm-receipt", REQUESTER, json={"receiver_name": "C. Martin"})
     api.ok("post", f"/deliveries/{second['id']}/pick-up", SEWING_OPERATOR, json={})
     awaiting = api.ok("get", f"/requests/{made['request']['id']}/awaiting", REQUESTER)
     line = awaiting["lines"][0]
     assert (line["quantity"], line["made"], line["to_make"]) == (100, 60, 40)
-    assert (line["to_ship"], line["on_the_way"], line["received"], line["awaiting"]) == (55, 20, 25, 75)
+    assert (line["shipped"], line["to_ship"], line["on_the_way"], line["received"], line["awaiting"]) == (
+        45, 55, 20, 25, 75)
     assert [d["status"] for d in awaiting["deliveries"]] == ["received", "picked_up"]
     assert awaiting["status"] == "shipped"   # from the moment a delivery left
 

@@ -56,6 +56,10 @@ def test_the_delivery_note_lists_the_lines_with_their_lot_and_links_to_the_recei
     for box in ("Remis par (lieu de production)", "Transporté par", "Reçu par (destinataire)"):
         assert box in text
     assert api.call("get", f"/deliveries/{delivery['id']}/note.pdf", OPERATOR).status_code == 404
+    api.ok("post", f"/deliveries/{delivery['id']}/confirm-receipt", REQUESTER, json={
+        "receiver_name": "C. Martin", "missing": [{"request_line_id": made["line_id"], "quantity": 3}]})
+    again = pdf_text(api.call("get", f"/deliveries/{delivery['id']}/note.pdf", REQUESTER))
+    assert "Total 40" in again   # the note printed again says what was packed, as the signed copy does
 
 
 def test_the_qr_code_holds_the_receipt_page_address() -> None:

@@ -81,8 +81,20 @@ def test_the_receipt_page_asks_a_signed_in_requester_of_that_organisation(pages:
     pages.sign_in(REQUESTER)
     page = text_of(pages.get(f"/deliveries/{delivery_id}/receipt"))
     assert "8 × Masque tissu AFNOR S76-001" in page and "Atelier couture solidaire" in page
-    assert pages.post(f"/deliveries/{delivery_id}/receipt",
-                      {f"delivery{delivery_id}-receiver_name": "Mme Lefèvre"}).status_code == 302
+    line_id = api.ok("get", f"/deliveries/{delivery_id}", REQUESTER)["lines"][0]["request_line_id"]
+    blank = pages.post(f"/deliveries/{delivery_id}/receipt", {f"delivery{delivery_id}-receiver_name": "Mme Lefèvre",
+                                                              f"delivery{delivery_id}-missing_{line_id}": ""})
+    assert blank.status_code == 422   # a count the browser could not read comes back blank: never taken for 0
+    assert "0 si rien ne manque" in text_of(blank.get_data(as_text=True))
+    assert pages.post(f"/deliveries/{delivery_id}/receipt", {f"delivery{delivery_id}-receiver_name": "Mme Lefèvre",
+                                                             f"delivery{delivery_id}-missing_{line_id}": "0"}
+                      ).status_code == 302
+    assert api.ok("get", f"/deliveries/{delivery_id}", REQUESTER)["receiver_name"] == "Mme Lefèvre"
+    again = pages.post(f"/deliveries/{delivery_id}/receipt", {f"delivery{delivery_id}-receiver_name": "M. Autre",
+                                                              f"delivery{delivery_id}-missing_{line_id}": "1"})
+    assert again.status_code == 302   # sent again from another tab: said at the page's top, nothing changed
+    said = text_of(pages.get(f"/deliveries/{delivery_id}/receipt"))
+    assert f"La livraison n° {delivery_id} est déjà reçue : ce que vous venez d'envoyer n'a pas été enregistré." in said
     assert api.ok("get", f"/deliveries/{delivery_id}", REQUESTER)["receiver_name"] == "Mme Lefèvre"
     assert "Reçue par Mme Lefèvre." in text_of(pages.get(f"/deliveries/{delivery_id}/receipt"))
 
@@ -137,7 +149,7 @@ def test_a_requester_counts_units_damaged_at_receipt_and_the_place_sees_them_to_
     assert pages.post(f"/deliveries/{delivery_id}/receipt",
                       {f"delivery{delivery_id}-receiver_name": "Mme Lefèvre", field: "2"}).status_code == 302
     page = text_of(pages.get(f"/deliveries/{delivery_id}/receipt"))
-    assert "6 × Masque tissu AFNOR S76-001 · 2 abîmées ou manquantes, refaites par le lieu" in page
+    assert "6 × Masque tissu AFNOR S76-001 · 2 abîmées ou manquantes" in page
     pages.sign_in(SEWING_OPERATOR)
     place_id = api.ok("get", f"/deliveries/{delivery_id}", SEWING_OPERATOR)["place_id"]
-    assert "2 abîmées ou manquantes, à refaire" in text_of(pages.get(f"/places/{place_id}/deliveries"))
+    assert "2 abîmées ou manquantes" in text_of(pages.get(f"/places/{place_id}/deliveries"))

@@ -54,21 +54,34 @@ def awaiting(ctx: Context, actor: Actor, request_id: int) -> Awaited:
     """What a request still awaits, line by line: to make, to ship, on the way, received."""
     with ctx.db.reading() as s:
         request = visible_request(s, actor, request_id)
-        on_the_way = dict(s.exec(select(DeliveryLine.request_line_id, func.sum(DeliveryLine.quantity))
-                                 .join(Delivery, Delivery.id == DeliveryLine.delivery_id)
-                                 .where(Delivery.request_id == request.id, Delivery.status.in_(UNDER_WAY))  # type: ignore[attr-defined]
-                                 .group_by(DeliveryLine.request_line_id)).all())
+        prepared, on_the_way = under_way_by_line(s, request.id)
         lines = s.exec(select(RequestLine).where(RequestLine.request_id == request.id)
                        .order_by(RequestLine.id)).all()  # type: ignore[arg-type]
         deliveries = s.exec(select(Delivery).where(Delivery.request_id == request.id)
                             .order_by(Delivery.id)).all()  # type: ignore[arg-type]
+        shipped = {ln.id: ln.units_delivered - prepared.get(ln.id, 0) for ln in lines}
         return {"request_id": request.id, "status": request.status,
                 "lines": [{"request_line_id": ln.id, "item_id": ln.item_id, "quantity": ln.quantity,
                            "made": ln.units_made, "to_make": max(ln.quantity - ln.units_made, 0),
-                           "to_ship": max(ln.quantity - ln.units_delivered, 0),
-                           "on_the_way": int(on_the_way.get(ln.id, 0)), "received": ln.units_received,
+                           "shipped": shipped[ln.id], "to_ship": max(ln.quantity - shipped[ln.id], 0),
+                           "on_the_way": on_the_way.get(ln.id, 0), "received": ln.units_received,
                            "awaiting": max(ln.quantity - ln.units_received, 0)} for ln in lines],
                 "deliveries": [delivery_view(s, d) for d in deliveries]}
+
+
+def under_way_by_line(s: Session, request_id: int) -> tuple[dict[int, int], dict[int, int]]:
+    """Units of a request's deliveries under way, per request line: those prepared, still at the place, and those
+    that left it (picked up or delivered) and are not received yet."""
+    prepared: dict[int, int] = {}
+    left: dict[int, int] = {}
+    for line_id, status, units in s.exec(
+            select(DeliveryLine.request_line_id, Delivery.status, func.sum(DeliveryLine.quantity))
+            .join(Delivery, Delivery.id == DeliveryLine.delivery_id)
+            .where(Delivery.request_id == request_id, Delivery.status.in_(UNDER_WAY))  # type: ignore[attr-defined]
+            .group_by(DeliveryLine.request_line_id, Delivery.status)).all():
+        counted = prepared if status == "prepared" else left
+        counted[line_id] = counted.get(line_id, 0) + int(units)
+    return prepared, left
 
 
 def list_collection_points(ctx: Context, departement: str | None = None) -> list[CollectionPointView]:

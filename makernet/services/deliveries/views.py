@@ -68,8 +68,9 @@ class AwaitedLine(TypedDict):
     quantity: Annotated[Count, Field(description="units asked for")]
     made: Annotated[int, Field(description="good units made")]
     to_make: Annotated[int, Field(description="units still to make")]
-    to_ship: Annotated[int, Field(description="units still to ship")]
-    on_the_way: Annotated[int, Field(description="units in deliveries under way")]
+    shipped: Annotated[int, Field(description="units that left the place (not those refused, damaged or missing)")]
+    to_ship: Annotated[int, Field(description="units still to ship (a delivery only prepared has not left)")]
+    on_the_way: Annotated[int, Field(description="units that left the place and are not received yet")]
     received: Annotated[int, Field(description="units received")]
     awaiting: Annotated[int, Field(description="units the requester still awaits")]
 

@@ -9,6 +9,7 @@ from makernet.models import AuditEntry, Delivery, Item, Organisation, Request, R
 from makernet.services.access import Actor, visible_request
 from makernet.services.audit import CHANGE_ASKED
 from makernet.services.context import Context
+from makernet.services.deliveries.queries import under_way_by_line
 from makernet.services.deliveries.views import delivery_view
 from makernet.services.demand.operations import CHANGEABLE, production_started
 from makernet.services.demand.views import lines_of, request_view
@@ -91,6 +92,7 @@ def request_timeline(s: Session, request: Request) -> list[dict]:
     lines = s.exec(select(RequestLine).where(RequestLine.request_id == request.id)).all()
     counts = {key: sum(getattr(line, key) for line in lines)
               for key in ("quantity", "units_made", "units_delivered", "units_received")}
+    counts["units_shipped"] = counts["units_delivered"] - sum(under_way_by_line(s, request.id)[0].values())
     # a delivery prepared has not left yet: the request ships when one is picked up or handed over
     evidence = {"in_production": counts["units_made"] > 0, "shipped": request.status == "shipped",
                 "closed": request.status == "closed"}

@@ -51,7 +51,8 @@ def delivery_note_pdf(ctx: Context, actor: Actor, delivery_id: int, base_url: st
                                    WorkOrder.place_id == place.id).distinct()).all()
             lines.append(NoteLine(item=item.name, design_version=", ".join(sorted(labels)) or "–",
                                   lot=", ".join(lot_code(label, place.id) for label in sorted(labels)) or "–",
-                                  producing_place=place.name, quantity=line["quantity"]))
+                                  producing_place=place.name,   # as packed, whatever came damaged or missing
+                                  quantity=line["quantity"] + line["units_missing"]))
         note = DeliveryNote(
             delivery_id=delivery.id, request_id=request.id, prepared_on=delivery.created_at.date(),
             place_name=place.name, place_address=_address(place),
