@@ -4,16 +4,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import gettext as _, lazy_gettext as _l
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer, Table, TableStyle
 
-from makernet.documents.french import long_date, number
+from makernet.documents.formats import long_date, number
 from makernet.documents.layout import WIDTH, SignatureBoxes, key_values, para, render, rich, table, value
 
-MODES = {"direct": "Livraison directe", "collection_point": "Point de collecte (retrait sur place)",
-         "runner": "Coursier bénévole"}
+MODES = {"direct": _l("Livraison directe"), "collection_point": _l("Point de collecte (retrait sur place)"),
+         "runner": _l("Coursier bénévole")}
 QR_SIZE = 34 * mm
 
 
@@ -70,35 +71,38 @@ def qr_code(url: str, size: float = QR_SIZE) -> Drawing:
 def build_delivery_note(note: DeliveryNote) -> bytes:
     """The PDF of a delivery note: addresses, lines with their lot, a QR code to confirm receipt, signatures."""
     addresses = key_values([
-        ("Expéditeur", f"{note.place_name}\n{note.place_address}"),
-        ("Destinataire", note.requester + (f"\nPour : {note.beneficiary}" if note.beneficiary else "")),
-        ("Lieu de livraison", note.destination),
-        ("Mode", MODES.get(note.mode, note.mode) + (f" – {note.carrier}" if note.carrier else "")),
-        ("Demande", f"n° {note.request_id}" + (f", attendue le {long_date(note.needed_by)}" if note.needed_by else "")),
+        (_("Expéditeur"), f"{note.place_name}\n{note.place_address}"),
+        (_("Destinataire"), note.requester + ("\n" + _("Pour : %(who)s", who=note.beneficiary)
+                                              if note.beneficiary else "")),
+        (_("Lieu de livraison"), note.destination),
+        (_("Mode"), str(MODES.get(note.mode, note.mode)) + (f" – {note.carrier}" if note.carrier else "")),
+        (_("Demande"), _("n° %(id)s", id=note.request_id) + (
+            _(", attendue le %(day)s", day=long_date(note.needed_by)) if note.needed_by else "")),
     ], widths=(34 * mm, WIDTH - QR_SIZE - 40 * mm))
-    receipt = Table([[qr_code(note.receipt_url)], [para("Scanner pour confirmer la réception", "small")]],
+    receipt = Table([[qr_code(note.receipt_url)], [para(_("Scanner pour confirmer la réception"), "small")]],
                     colWidths=[QR_SIZE + 4 * mm])
     receipt.setStyle(TableStyle([("ALIGN", (0, 0), (-1, -1), "CENTER"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
     top = Table([[addresses, receipt]], colWidths=[WIDTH - QR_SIZE - 6 * mm, QR_SIZE + 6 * mm])
     top.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
     total = sum(line.quantity for line in note.lines)
     rows = [[ln.item, ln.design_version, ln.lot, ln.producing_place, number(ln.quantity)] for ln in note.lines]
-    rows.append(["Total", "", "", "", number(total)])
+    rows.append([_("Total"), "", "", "", number(total)])
     story = [
-        rich(f"Bon de livraison <font color='#2e7d6b'>{value(note.number)}</font>", "title"),
-        para(f"Préparé le {long_date(note.prepared_on)}", "subtitle"),
+        rich(_("Bon de livraison %(number)s", number=f"<font color='#2e7d6b'>{value(note.number)}</font>"), "title"),
+        para(_("Préparé le %(day)s", day=long_date(note.prepared_on)), "subtitle"),
         top,
-        rich("Contenu du colis", "heading"),
-        table(["Article", "Version", "Lot", "Lieu de production", "Quantité"], rows,
+        rich(_("Contenu du colis"), "heading"),
+        table([_("Article"), _("Version"), _("Lot"), _("Lieu de production"), _("Quantité")], rows,
               [52 * mm, 20 * mm, 28 * mm, 50 * mm, WIDTH - 150 * mm], numeric=(4,), total=True),
         Spacer(1, 3 * mm),
-        para("Le lot identifie la version validée du modèle et le lieu qui l'a fabriquée, pour la traçabilité "
-             "demandée par les établissements de santé.", "small"),
+        para(_("Le lot identifie la version validée du modèle et le lieu qui l'a fabriquée, pour la traçabilité "
+               "demandée par les établissements de santé."), "small"),
         *[para(text, "small") for text in note.notes],
-        rich("Remise et réception", "heading"),
-        para("À la réception, vérifiez le nombre d'unités, puis confirmez en ligne (QR code ci-dessus) "
-             f"ou à l'adresse {note.receipt_url}. En cas de refus, indiquez-en le motif.", "body"),
+        rich(_("Remise et réception"), "heading"),
+        para(_("À la réception, vérifiez le nombre d'unités, puis confirmez en ligne (QR code ci-dessus) ou à "
+               "l'adresse %(url)s. En cas de refus, indiquez-en le motif.", url=note.receipt_url), "body"),
         Spacer(1, 4 * mm),
-        SignatureBoxes(["Remis par (lieu de production)", "Transporté par", "Reçu par (destinataire)"]),
+        SignatureBoxes([_("Remis par (lieu de production)"), _("Transporté par"), _("Reçu par (destinataire)")]),
     ]
-    return render(story, f"Bon de livraison {note.number}", f"{note.place_name} – demande n° {note.request_id}")
+    return render(story, _("Bon de livraison %(number)s", number=note.number),
+                  _("%(place)s – demande n° %(id)s", place=note.place_name, id=note.request_id))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
+from flask_babel import gettext as _
 from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
@@ -14,7 +15,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 from xml.sax.saxutils import escape
 
-from makernet.documents.french import printable
+from makernet.documents.formats import english, printable
 
 INK = colors.HexColor("#1f2a44")
 ACCENT = colors.HexColor("#2e7d6b")
@@ -105,7 +106,7 @@ class SignatureBoxes(Flowable):
             canvas.drawString(x + 2 * mm, self.height - 4.5 * mm, printable(caption))
             canvas.setFont("Helvetica", 7.5)
             canvas.setFillColor(colors.HexColor("#666666"))
-            for line, label in enumerate(("Nom :", "Date :", "Signature :")):
+            for line, label in enumerate((_("Nom :"), _("Date :"), _("Signature :"))):
                 canvas.drawString(x + 2 * mm, self.height - (10 + 6 * line) * mm, label)
 
 
@@ -113,7 +114,8 @@ def render(story: list, title: str, footer: str) -> bytes:
     """Lay the story out on A4 pages with a header rule and a numbered footer; return the PDF."""
     out = io.BytesIO()
     doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=22 * mm,
-                            bottomMargin=20 * mm, title=printable(title), author="MakerNet", lang="fr-FR")
+                            bottomMargin=20 * mm, title=printable(title), author="MakerNet",
+                            lang="en" if english() else "fr-FR")
 
     def decorate(canvas: Canvas, document: SimpleDocTemplate) -> None:
         canvas.saveState()
@@ -150,7 +152,8 @@ class _Numbered(Canvas):
             self.saveState()
             self.setFont("Helvetica", 8)
             self.setFillColor(colors.HexColor("#666666"))
-            self.drawRightString(A4[0] - MARGIN - PADDING, 11 * mm, f"Page {self._pageNumber} sur {len(self._held)}")
+            self.drawRightString(A4[0] - MARGIN - PADDING, 11 * mm,
+                                 _("Page %(page)s sur %(pages)s", page=self._pageNumber, pages=len(self._held)))
             self.restoreState()
             super().showPage()
         super().save()

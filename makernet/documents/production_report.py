@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import gettext as _
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, String
@@ -11,7 +12,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Spacer
 
-from makernet.documents.french import long_date, number, percent, printable, short_date
+from makernet.documents.formats import day_and_month, long_date, number, percent, printable
 from makernet.documents.layout import ACCENT, INK, WIDTH, para, render, rich, table, value
 from makernet.documents.territory_map import TerritoryMap, map_drawing
 
@@ -93,11 +94,12 @@ def _bars(labels: list[str], series: list[list[int]], fills: list, height: float
 def daily_chart(report: ProductionReport) -> Drawing:
     """Units made per day over the period."""
     drawing = Drawing(WIDTH, 62 * mm)
-    labels = [short_date(day)[:5] for day, _ in report.daily_made]
+    labels = [day_and_month(day) for day, _made in report.daily_made]
     step = max(1, len(labels) // 20)   # keep the axis readable over long periods
     labels = [label if i % step == 0 else "" for i, label in enumerate(labels)]
-    drawing.add(_bars(labels, [[made for _, made in report.daily_made]], [ACCENT], 44 * mm))
-    drawing.add(String(0, 58 * mm, "Unités fabriquées par jour", fontName="Helvetica-Bold", fontSize=9, fillColor=INK))
+    drawing.add(_bars(labels, [[made for _day, made in report.daily_made]], [ACCENT], 44 * mm))
+    drawing.add(String(0, 58 * mm, _("Unités fabriquées par jour"), fontName="Helvetica-Bold", fontSize=9,
+                       fillColor=INK))
     return drawing
 
 
@@ -112,9 +114,9 @@ def demand_chart(report: ProductionReport) -> Drawing:
     legend.x, legend.y = WIDTH - 75 * mm, 60 * mm
     legend.fontName, legend.fontSize, legend.alignment = "Helvetica", 8, "right"
     legend.columnMaximum, legend.dx, legend.dy = 1, 8, 8
-    legend.colorNamePairs = [(ASKED, "Demandé"), (DELIVERED, "Livré et reçu")]
+    legend.colorNamePairs = [(ASKED, _("Demandé")), (DELIVERED, _("Livré et reçu"))]
     drawing.add(legend)
-    drawing.add(String(0, 58 * mm, "Demande et livraisons par article", fontName="Helvetica-Bold", fontSize=9,
+    drawing.add(String(0, 58 * mm, _("Demande et livraisons par article"), fontName="Helvetica-Bold", fontSize=9,
                        fillColor=INK))
     return drawing
 
@@ -125,10 +127,10 @@ def _summary(report: ProductionReport) -> list:
     made = sum(i.made for i in report.items)
     shipped = sum(i.shipped for i in report.items)
     received = sum(i.received for i in report.items)
-    rows = [["Unités demandées", number(asked)], ["Unités fabriquées", number(made)],
-            ["Unités expédiées", number(shipped)], ["Unités reçues", number(received)],
-            ["Part de la demande reçue", percent(received, asked)]]
-    return [table(["Indicateur", "Valeur"], rows, [WIDTH - 50 * mm, 50 * mm], numeric=(1,))]
+    rows = [[_("Unités demandées"), number(asked)], [_("Unités fabriquées"), number(made)],
+            [_("Unités expédiées"), number(shipped)], [_("Unités reçues"), number(received)],
+            [_("Part de la demande reçue"), percent(received, asked)]]
+    return [table([_("Indicateur"), _("Valeur")], rows, [WIDTH - 50 * mm, 50 * mm], numeric=(1,))]
 
 
 def _where(report: ProductionReport) -> list:
@@ -137,16 +139,17 @@ def _where(report: ProductionReport) -> list:
         return []
     rows = [[kind, number(asking), number(covered), percent(covered, asking)] for kind, covered, asking in report.coverage]
     return [KeepTogether([
-        rich("Le territoire et sa couverture", "heading"),
-        map_drawing(report.territory_map, WIDTH, 95 * mm, "Communes qui demandent et lieux actifs"),
+        rich(_("Le territoire et sa couverture"), "heading"),
+        map_drawing(report.territory_map, WIDTH, 95 * mm, _("Communes qui demandent et lieux actifs")),
         Spacer(1, 2 * mm),
-        table(["Communes qui demandent", "Nombre", f"À moins de {report.near_km} km d'un lieu actif", "Part"], rows,
+        table([_("Communes qui demandent"), _("Nombre"), _("À moins de %(km)s km d'un lieu actif", km=report.near_km),
+               _("Part")], rows,
               [WIDTH - 110 * mm, 25 * mm, 55 * mm, 30 * mm], numeric=(1, 2, 3))])]
 
 
 def build_production_report(report: ProductionReport) -> bytes:
     """The PDF of a production report."""
-    period = f"du {long_date(report.start)} au {long_date(report.end)}"
+    period = _("du %(start)s au %(end)s", start=long_date(report.start), end=long_date(report.end))
     item_rows = [[i.name, number(i.asked), number(i.made), number(i.rejected), number(i.shipped), number(i.received),
                   percent(i.received, i.asked)] for i in report.items]
     place_rows = [[p.name, p.departement, number(p.made), number(p.rejected)] for p in report.places]
@@ -154,27 +157,28 @@ def build_production_report(report: ProductionReport) -> bytes:
                 for d in report.departements]
     col = (WIDTH - 50 * mm) / 6
     story = [
-        rich("Rapport de production", "title"),
+        rich(_("Rapport de production"), "title"),
         rich(f"{value(report.territory)} – {value(period)}", "subtitle"),
         *_summary(report),
         *_where(report),
-        KeepTogether([rich("Volumes par article", "heading"),
-                      table(["Article", "Demandé", "Fabriqué", "Rebuts", "Expédié", "Reçu", "% reçu"], item_rows,
+        KeepTogether([rich(_("Volumes par article"), "heading"),
+                      table([_("Article"), _("Demandé"), _("Fabriqué"), _("Rebuts"), _("Expédié"), _("Reçu"),
+                             _("% reçu")], item_rows,
                             [50 * mm] + [col] * 6, numeric=(1, 2, 3, 4, 5, 6))]),
         Spacer(1, 3 * mm),
         *([KeepTogether([demand_chart(report)]), KeepTogether([daily_chart(report)])] if report.items else
-          [para("Aucune demande ni production dans ce territoire sur la période.", "body")]),
-        KeepTogether([rich("Production par lieu", "heading"),
-                      table(["Lieu", "Département", "Fabriqué", "Rebuts"], place_rows,
+          [para(_("Aucune demande ni production dans ce territoire sur la période."), "body")]),
+        KeepTogether([rich(_("Production par lieu"), "heading"),
+                      table([_("Lieu"), _("Département"), _("Fabriqué"), _("Rebuts")], place_rows,
                             [WIDTH - 90 * mm, 30 * mm, 30 * mm, 30 * mm], numeric=(2, 3))]),
-        KeepTogether([rich("Par département", "heading"),
-                      table(["Département", "Demandé", "Fabriqué", "Reçu", "% reçu"], dep_rows,
+        KeepTogether([rich(_("Par département"), "heading"),
+                      table([_("Département"), _("Demandé"), _("Fabriqué"), _("Reçu"), _("% reçu")], dep_rows,
                             [WIDTH - 120 * mm] + [30 * mm] * 4, numeric=(1, 2, 3, 4))]),
         Spacer(1, 4 * mm),
-        para("Demandé : unités des demandes déposées sur la période (hors demandes rejetées ou annulées). "
-             "Fabriqué : unités bonnes des plateaux et lots terminés sur la période, par les lieux du territoire. "
-             "Expédié et reçu : unités des livraisons parties et confirmées sur la période. "
-             "Département : celui du demandeur pour la demande, celui du lieu pour la fabrication.", "small"),
+        para(_("Demandé : unités des demandes déposées sur la période (hors demandes rejetées ou annulées). "
+               "Fabriqué : unités bonnes des plateaux et lots terminés sur la période, par les lieux du territoire. "
+               "Expédié et reçu : unités des livraisons parties et confirmées sur la période. "
+               "Département : celui du demandeur pour la demande, celui du lieu pour la fabrication."), "small"),
     ]
-    return render(story, "Rapport de production", f"{report.territory} – {period} – édité le "
-                  f"{long_date(report.generated_on)}")
+    return render(story, _("Rapport de production"), _("%(territory)s – %(period)s – édité le %(day)s",
+                  territory=report.territory, period=period, day=long_date(report.generated_on)))

@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
 from makernet.documents.delivery_note import qr_code
-from makernet.documents.french import long_date, number
-from makernet.documents.layout import INK, RULE, WIDTH, SignatureBoxes, key_values, para, render, rich, table, value
+from makernet.documents.formats import long_date, number, weekday
+from makernet.documents.layout import INK, RULE, WIDTH, SignatureBoxes, key_values, para, render, rich, table
 
-DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-VEHICLES = {"bike": "Vélo cargo", "car": "Voiture"}
+VEHICLES = {"bike": _l("Vélo cargo"), "car": _l("Voiture")}
 QR_SIZE = 28 * mm
 
 
@@ -54,64 +54,70 @@ class RunSheet:
 
 
 def duration(minutes: int) -> str:
-    """125 -> "2 h 05"; 40 -> "40 min"."""
-    return f"{minutes // 60} h {minutes % 60:02d}" if minutes >= 60 else f"{minutes} min"
+    """125 -> "2 h 05"; 40 -> "40 min" ("2 h 05 min" in English)."""
+    if minutes < 60:
+        return _("%(minutes)s min", minutes=minutes)
+    return _("%(hours)s h %(minutes)s", hours=minutes // 60, minutes=f"{minutes % 60:02d}")
 
 
 def _stop(stop: SheetStop) -> KeepTogether:
     """A stop's block: address and requester beside the receipt QR code, then what to hand over."""
-    facts = [("Adresse", stop.destination), ("Demandeur", stop.requester + (
-        f"\nPour : {stop.beneficiary}" if stop.beneficiary else "")),
-             ("Demande", f"n° {stop.request_id}" + (f", attendue le {long_date(stop.needed_by)}"
-                                                     if stop.needed_by else ""))]
+    facts = [(_("Adresse"), stop.destination),
+             (_("Demandeur"), stop.requester + ("\n" + _("Pour : %(who)s", who=stop.beneficiary)
+                                                if stop.beneficiary else "")),
+             (_("Demande"), _("n° %(id)s", id=stop.request_id) + (
+                 _(", attendue le %(day)s", day=long_date(stop.needed_by)) if stop.needed_by else ""))]
     if stop.delivery_id is not None:
-        facts.append(("Livraison", f"n° {stop.delivery_id}"))
+        facts.append((_("Livraison"), _("n° %(id)s", id=stop.delivery_id)))
     left = key_values(facts, widths=(24 * mm, WIDTH - QR_SIZE - 32 * mm))
     if stop.receipt_url:
-        qr = Table([[qr_code(stop.receipt_url, QR_SIZE)], [para("Réception : scanner ici", "small")]],
+        qr = Table([[qr_code(stop.receipt_url, QR_SIZE)], [para(_("Réception : scanner ici"), "small")]],
                    colWidths=[QR_SIZE + 4 * mm])
     else:
-        qr = Table([[para("QR code de réception imprimé une fois la tournée partie", "small")]],
+        qr = Table([[para(_("QR code de réception imprimé une fois la tournée partie"), "small")]],
                    colWidths=[QR_SIZE + 4 * mm])
     qr.setStyle(TableStyle([("ALIGN", (0, 0), (-1, -1), "CENTER"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
     top = Table([[left, qr]], colWidths=[WIDTH - QR_SIZE - 6 * mm, QR_SIZE + 6 * mm])
     top.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                              ("LINEABOVE", (0, 0), (-1, 0), 0.8, INK)]))
     rows = [[item, number(units)] for item, units in stop.lines]
-    rows.append(["Total à remettre", number(sum(units for _item, units in stop.lines))])
-    goods = table(["Article", "Quantité"], rows, [WIDTH - 30 * mm, 30 * mm], numeric=(1,), total=True)
-    handed = Table([[para("Remis à ____ h ____    Reçu par : ______________________", "body")]], colWidths=[WIDTH])
+    rows.append([_("Total à remettre"), number(sum(units for _item, units in stop.lines))])
+    goods = table([_("Article"), _("Quantité")], rows, [WIDTH - 30 * mm, 30 * mm], numeric=(1,), total=True)
+    handed = Table([[para(_("Remis à ____ h ____    Reçu par : ______________________"), "body")]],
+                   colWidths=[WIDTH])
     handed.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE)]))
-    return KeepTogether([rich(f"Arrêt {stop.position}", "heading"), top, goods, Spacer(1, 2 * mm), handed])
+    return KeepTogether([rich(_("Arrêt %(n)s", n=stop.position), "heading"), top, goods, Spacer(1, 2 * mm), handed])
 
 
 def build_run_sheet(sheet: RunSheet) -> bytes:
     """The PDF of a run sheet: the run, each stop in order with its goods and receipt QR code, signatures."""
-    leg = "1re" if sheet.leg == 1 else f"{sheet.leg}e"
-    stops = f"{len(sheet.stops)} arrêt{'s' if len(sheet.stops) > 1 else ''}"
+    leg = _("1re") if sheet.leg == 1 else _("%(n)se", n=sheet.leg)
+    stops = ngettext("%(num)s arrêt", "%(num)s arrêts", len(sheet.stops))
     summary = key_values([
-        ("Départ et retour", f"{sheet.place_name}\n{sheet.place_address}"),
-        ("Coursier", f"Coursier {sheet.runner}, {leg} tournée du jour"),
-        ("Véhicule", VEHICLES.get(sheet.vehicle, sheet.vehicle)),
-        ("Distance", f"{number(sheet.km, 1)} km aller et retour (estimée, par la route)"),
-        ("Durée prévue", f"{duration(sheet.minutes)}, dont {stops}"),
-        ("Unités", f"{number(sheet.units)} à remettre en {stops}"),
+        (_("Départ et retour"), f"{sheet.place_name}\n{sheet.place_address}"),
+        (_("Coursier"), _("Coursier %(n)s, %(leg)s tournée du jour", n=sheet.runner, leg=leg)),
+        (_("Véhicule"), str(VEHICLES.get(sheet.vehicle, sheet.vehicle))),
+        (_("Distance"), _("%(km)s km aller et retour (estimée, par la route)", km=number(sheet.km, 1))),
+        (_("Durée prévue"), _("%(duration)s, dont %(stops)s", duration=duration(sheet.minutes), stops=stops)),
+        (_("Unités"), _("%(units)s à remettre en %(stops)s", units=number(sheet.units), stops=stops)),
     ])
     story = [
-        rich(f"Feuille de tournée <font color='#2e7d6b'>n° {value(sheet.run_id)}</font>", "title"),
-        para(f"Tournée du {DAYS[sheet.day.weekday()]} {long_date(sheet.day)}", "subtitle"),
+        rich(_("Feuille de tournée %(number)s", number="<font color='#2e7d6b'>" + _("n° %(id)s", id=sheet.run_id)
+                                                            + "</font>"), "title"),
+        para(_("Tournée du %(weekday)s %(day)s", weekday=weekday(sheet.day), day=long_date(sheet.day)), "subtitle"),
         *([] if any(stop.receipt_url for stop in sheet.stops) else [
-            para("Aperçu : la tournée n'est pas encore partie. Imprimez la feuille après « Partir » : elle porte "
-                 "alors le QR code de réception de chaque arrêt.", "body")]),
+            para(_("Aperçu : la tournée n'est pas encore partie. Imprimez la feuille après « Partir » : elle porte "
+                   "alors le QR code de réception de chaque arrêt."), "body")]),
         summary,
         *[_stop(stop) for stop in sheet.stops],
         KeepTogether([   # the signatures never on a page of their own
-            rich("Consignes", "heading"),
-            para("À chaque arrêt, faites vérifier le nombre d'unités puis scanner le QR code par le demandeur, qui "
-                 "confirme ainsi la réception en ligne. En cas de refus, rapportez les unités au lieu et notez le "
-                 "motif. Si des restrictions de déplacement s'appliquent, gardez sur vous votre attestation.", "body"),
+            rich(_("Consignes"), "heading"),
+            para(_("À chaque arrêt, faites vérifier le nombre d'unités puis scanner le QR code par le demandeur, qui "
+                   "confirme ainsi la réception en ligne. En cas de refus, rapportez les unités au lieu et notez le "
+                   "motif. Si des restrictions de déplacement s'appliquent, gardez sur vous votre attestation."),
+                 "body"),
             Spacer(1, 4 * mm),
-            SignatureBoxes(["Remis au coursier par (lieu)", "Coursier", "Retour au lieu"])]),
+            SignatureBoxes([_("Remis au coursier par (lieu)"), _("Coursier"), _("Retour au lieu")])]),
     ]
-    return render(story, f"Feuille de tournée n° {sheet.run_id}",
-                  f"{sheet.place_name} – tournée du {long_date(sheet.day)}")
+    return render(story, _("Feuille de tournée %(number)s", number=_("n° %(id)s", id=sheet.run_id)),
+                  _("%(place)s – tournée du %(day)s", place=sheet.place_name, day=long_date(sheet.day)))

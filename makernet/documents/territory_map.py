@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from reportlab.graphics.shapes import Circle, Drawing, Polygon, String
 from reportlab.lib import colors
 
@@ -51,7 +52,7 @@ def map_drawing(shown: TerritoryMap, width: float, height: float, title: str) ->
         x, y = at(lon, lat)
         drawing.add(Circle(x, y, 2.4, fillColor=PLACE, strokeColor=colors.white, strokeWidth=0.6))
     drawing.add(String(0, height - 9, title, fontName="Helvetica-Bold", fontSize=9, fillColor=INK))
-    drawing.add(String(width, height - 9, "● lieux actifs", fontName="Helvetica", fontSize=7, fillColor=PLACE,
+    drawing.add(String(width, height - 9, "● " + _("lieux actifs"), fontName="Helvetica", fontSize=7, fillColor=PLACE,
                        textAnchor="end"))
     drawing.add(String(width - 52, height - 9, "● communes qui demandent (disque selon les unités)", fontName="Helvetica",
                        fontSize=7, fillColor=ASKING, textAnchor="end"))

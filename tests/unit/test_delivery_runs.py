@@ -15,7 +15,7 @@ from flask import Flask
 from pypdf import PdfReader
 from sqlmodel import select
 
-from makernet.documents.run_sheet import DAYS
+from makernet.documents.formats import weekday
 from makernet.models import Place
 from makernet.services import deliveries
 from makernet.services.access import Actor
@@ -215,7 +215,8 @@ def test_the_run_sheet_prints_the_stops_in_order_with_quantities_and_receipt_cod
     run = api.ok("post", f"/places/{place}/delivery-runs", SEWING_OPERATOR, json={}, status=201)["runs"][0]
 
     def sheet_text() -> str:
-        answer = api.call("get", f"/delivery-runs/{run['id']}/sheet.pdf", SEWING_OPERATOR)
+        answer = api.call("get", f"/delivery-runs/{run['id']}/sheet.pdf", SEWING_OPERATOR,
+                          headers={"Accept-Language": "fr"})
         assert answer.status_code == 200 and answer.mimetype == "application/pdf"
         return pdf_text(answer.get_data(), tmp_path)
 
@@ -240,4 +241,4 @@ def test_the_run_sheet_prints_the_stops_in_order_with_quantities_and_receipt_cod
         assert re.search(rf"Livraison\s+n° {stop['delivery_id']}\b", block)
         assert re.search(rf"Masque tissu AFNOR S76-001\s+{stop['units']}\b", block)
         assert re.search(rf"Total à remettre\s+{stop['units']}\b", block)
-    assert re.search(r"\d+,\d km aller et retour", text) and f"Tournée du {DAYS[date.today().weekday()]}" in text
+    assert re.search(r"\d+,\d km aller et retour", text) and f"Tournée du {weekday(date.today())}" in text

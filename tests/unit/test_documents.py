@@ -8,13 +8,14 @@ from datetime import date, timedelta
 from pypdf import PdfReader
 
 from makernet.documents.delivery_note import qr_code
-from makernet.documents.french import euros, long_date, number, percent, printable
+from makernet.documents.formats import euros, long_date, number, percent, printable
 from makernet.services import documents
 from makernet.services.access import Actor
 from tests.support.api import COORDINATOR, OPERATOR, REQUESTER, SEWING_OPERATOR, ApiClient
 from tests.unit.test_deliveries import made_masks, ship
 from tests.unit.test_stock import material_id, place_id
 
+FRENCH = {"Accept-Language": "fr"}   # the documents in the reader's language: these read the French ones
 
 def today() -> date:
     """Read at each use: a run crossing midnight must not compare two different days."""
@@ -44,7 +45,7 @@ def test_the_delivery_note_lists_the_lines_with_their_lot_and_links_to_the_recei
     made = made_masks(api, 40)
     delivery = ship(api, made, 40)
     api.ok("post", f"/deliveries/{delivery['id']}/pick-up", SEWING_OPERATOR, json={"carrier_name": "Lucas"})
-    text = pdf_text(api.call("get", f"/deliveries/{delivery['id']}/note.pdf", REQUESTER))
+    text = pdf_text(api.call("get", f"/deliveries/{delivery['id']}/note.pdf", REQUESTER, headers=FRENCH))
     workshop = made["place"]["id"]
     assert f"Bon de livraison BL-{today():%Y}-{delivery['id']:05d}" in text
     assert f"Préparé le {long_date(today())}" in text
@@ -58,7 +59,7 @@ def test_the_delivery_note_lists_the_lines_with_their_lot_and_links_to_the_recei
     assert api.call("get", f"/deliveries/{delivery['id']}/note.pdf", OPERATOR).status_code == 404
     api.ok("post", f"/deliveries/{delivery['id']}/confirm-receipt", REQUESTER, json={
         "receiver_name": "C. Martin", "missing": [{"request_line_id": made["line_id"], "quantity": 3}]})
-    again = pdf_text(api.call("get", f"/deliveries/{delivery['id']}/note.pdf", REQUESTER))
+    again = pdf_text(api.call("get", f"/deliveries/{delivery['id']}/note.pdf", REQUESTER, headers=FRENCH))
     assert "Total 40" in again   # the note printed again says what was packed, as the signed copy does
 
 
@@ -108,7 +109,7 @@ def test_the_production_report_counts_demand_made_shipped_and_received(app, api)
 def test_the_production_report_pdf_prints_the_figures_charts_and_period_in_french(api) -> None:  # noqa: ANN001
     report_scenario(api)
     start, end = today() - timedelta(days=1), today() + timedelta(days=1)
-    text = pdf_text(api.call("get", f"/reports/production.pdf?start={start}&end={end}", COORDINATOR))
+    text = pdf_text(api.call("get", f"/reports/production.pdf?start={start}&end={end}", COORDINATOR, headers=FRENCH))
     assert "Rapport de production" in text
     assert f"Départements 16, 17, 79, 86 – du {long_date(start)} au {long_date(end)}" in text
     for row in ("Unités demandées 120", "Unités fabriquées 60", "Unités expédiées 45", "Unités reçues 25",
@@ -120,7 +121,8 @@ def test_the_production_report_pdf_prints_the_figures_charts_and_period_in_frenc
 
 
 def test_a_period_without_activity_gives_a_report_that_says_so(api) -> None:  # noqa: ANN001
-    text = pdf_text(api.call("get", "/reports/production.pdf?start=2020-03-17&end=2020-05-11", COORDINATOR))
+    text = pdf_text(api.call("get", "/reports/production.pdf?start=2020-03-17&end=2020-05-11", COORDINATOR,
+                             headers=FRENCH))
     assert "du 17 mars 2020 au 11 mai 2020" in text and "Unités demandées 0" in text
     assert "Aucune demande ni production dans ce territoire sur la période." in text
 
@@ -140,7 +142,7 @@ VISOR_PRICES = {"pla": 2.0, "feuille-a4": 30.0, "elastique": 5.0}
 def test_a_cost_estimate_prices_the_places_time_and_material(api) -> None:  # noqa: ANN001
     visor = next(i for i in api.ok("get", "/items", OPERATOR) if i["code"] == "visiere")
     lab = place_id(api, "FabLab La Rochelle")
-    text = pdf_text(api.call("post", "/cost-estimates", OPERATOR, json={
+    text = pdf_text(api.call("post", "/cost-estimates", OPERATOR, headers=FRENCH, json={
         "place_id": lab, "item_id": visor["id"], "quantity": 30, "customer": "Pharmacie du Port",
         "unit_costs_cents": VISOR_PRICES}))
     assert f"Devis DEV-{today():%Y%m%d}-{lab:03d}-{visor['id']:03d}" in text
@@ -176,7 +178,8 @@ def test_hand_made_items_are_priced_by_the_minute_and_unknown_prices_are_refused
     missing = api.call("post", "/cost-estimates", SEWING_OPERATOR, json=body)
     assert missing.status_code == 422 and "minutes per unit" in missing.get_json()["error"]["message"]
     assert missing.get_json()["error"]["code"] == "documents.no_plate_layout"
-    text = pdf_text(api.call("post", "/cost-estimates", SEWING_OPERATOR, json={**body, "minutes_per_unit": 15}))
+    text = pdf_text(api.call("post", "/cost-estimates", SEWING_OPERATOR, json={**body, "minutes_per_unit": 15},
+                             headers=FRENCH))
     assert "Fabrication : 40 × 15,0 min 10,0 h 15,00 € / h 150,00 €" in text
     assert "Tissu coton (laize 150 cm) 800 cm 1,50 € / m 12,00 €" in text
     assert "Total du devis 166,00 €" in text
@@ -185,3 +188,26 @@ def test_hand_made_items_are_priced_by_the_minute_and_unknown_prices_are_refused
     assert unpriced.status_code == 422 and unpriced.get_json()["error"]["field"] == "unit_costs_cents.elastique"
     assert unpriced.get_json()["error"]["code"] == "documents.no_price"
     assert api.call("post", "/cost-estimates", OPERATOR, json={**body, "minutes_per_unit": 15}).status_code == 404
+
+
+def test_documents_are_written_in_the_reader_s_language(api) -> None:  # noqa: ANN001
+    """The API client here asks for English: each document is in English, figures and dates as English writes them;
+    what people typed and the catalogue's names stay as written."""
+    made = made_masks(api, 40)
+    delivery = ship(api, made, 40)
+    note = pdf_text(api.call("get", f"/deliveries/{delivery['id']}/note.pdf", REQUESTER))
+    assert f"Delivery note BL-{today():%Y}-{delivery['id']:05d}" in note
+    assert f"Prepared on {today():%B} {today().day}, {today():%Y}" in note
+    assert "Contents of the parcel" in note and "Total 40" in note and "Page 1 of 1" in note
+    assert "Masque tissu AFNOR S76-001" in note and "Bon de livraison" not in note
+    report_scenario(api)
+    report = pdf_text(api.call("get", f"/reports/production.pdf?start={today()}&end={today()}", COORDINATOR))
+    assert "Production report" in report and "Units shipped" in report and "Share of demand received" in report
+    assert "Rapport de production" not in report and "%" in report and " %" not in report.replace("% received", "")
+    visor = next(i for i in api.ok("get", "/items", OPERATOR) if i["code"] == "visiere")
+    estimate = pdf_text(api.call("post", "/cost-estimates", OPERATOR, json={
+        "place_id": place_id(api, "FabLab La Rochelle"), "item_id": visor["id"], "quantity": 30,
+        "customer": "Pharmacie du Port", "unit_costs_cents": VISOR_PRICES}))
+    assert "Printing: 3 plates of 10 units, 360 min each 18.0 h €15.00 / h €270.00" in estimate
+    assert "Feuille transparente A4 200 µm 30 pieces €0.30 / piece €9.00" in estimate
+    assert "That is, per unit €9.85" in estimate and "VAT not applicable" in estimate

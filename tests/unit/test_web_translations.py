@@ -24,6 +24,8 @@ def _french_strings() -> set[str]:
     for folder, pattern, method in ((ROOT / "makernet" / "web", "**.py", "python"),
                                     (ROOT / "makernet" / "messages", "**.py", "python"),
                                     (ROOT / "makernet" / "domain", "explanations.py", "python"),
+                                    (ROOT / "makernet" / "documents", "**.py", "python"),
+                                    (ROOT / "makernet" / "services" / "documents", "**.py", "python"),
                                     (ROOT / "templates", "**.html", "jinja2")):
         for _file, _line, message, _comments, _context in extract_from_dir(
                 str(folder), [(pattern, method)],

@@ -6,12 +6,13 @@ from collections import defaultdict
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from flask_babel import gettext as _, ngettext
 from sqlalchemy import func
 from sqlmodel import Session, select
 
 from makernet.documents.cost_estimate import CostEstimate, EstimateLine, build_cost_estimate
 from makernet.documents.delivery_note import DeliveryNote, NoteLine, build_delivery_note, lot_code
-from makernet.documents.french import euros, number
+from makernet.documents.formats import euros, number
 from makernet.documents.production_report import (DepartementVolume, ItemVolume, PlaceVolume, ProductionReport,
                                                   build_production_report)
 from makernet.documents.territory_map import TerritoryMap
@@ -92,10 +93,10 @@ def production_figures(ctx: Context, actor: Actor, start: date, end: date, depar
     departements_ = [DepartementVolume(d, by_dep.get(d, (0, 0))[0], made["dep"].get(d, 0), by_dep.get(d, (0, 0))[1])
                      for d in deps]
     days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
-    label = "Départements " + ", ".join(territory) if territory else "Tous les départements"
+    label = _("Départements %(codes)s", codes=", ".join(territory)) if territory else _("Tous les départements")
     where = report_map(ctx, actor, territory)
     coverage = [(kind, where["coverage"][key]["covered"], where["coverage"][key]["communes"])
-                for key, kind in (("urban", "Urbaines"), ("rural", "Rurales"))]
+                for key, kind in (("urban", _("Urbaines")), ("rural", _("Rurales")))]
     return ProductionReport(territory=label, start=start, end=end, generated_on=today or date.today(), items=items,
                             places=places, departements=departements_,
                             daily_made=[(day, made["day"].get(day, 0)) for day in days],
@@ -188,18 +189,22 @@ def _time_lines(s: Session, place: Place, design: DesignVersion, quantity: int, 
     lines, lead = [], ""
     if layout is not None and minutes_per_unit is None:
         plates = math.ceil(quantity / layout.units_per_plate)
-        label = (f"Impression : {plates} plateau{'x' if plates > 1 else ''} de {layout.units_per_plate} unités, "
-                 f"{number(layout.print_minutes)} min chacun")
+        label = ngettext("Impression : %(num)s plateau de %(units)s unités, %(minutes)s min chacun",
+                         "Impression : %(num)s plateaux de %(units)s unités, %(minutes)s min chacun", plates,
+                         units=layout.units_per_plate, minutes=number(layout.print_minutes))
         lines.append(_time_line(place, label, plates * layout.print_minutes / 60))
         days = math.ceil(plates / (printers * max(1, HOURS_PER_DAY * 60 // layout.print_minutes)))
-        lead = f"{days} jour{'s' if days > 1 else ''} de production sur {printers} imprimante{'s' if printers > 1 else ''}"
+        lead = ngettext("%(num)s jour de production", "%(num)s jours de production", days) + " " + ngettext(
+            "sur %(num)s imprimante", "sur %(num)s imprimantes", printers)
     elif minutes_per_unit is not None:
-        label = f"Fabrication : {number(quantity)} × {number(minutes_per_unit, 1)} min"
+        label = _("Fabrication : %(units)s × %(minutes)s min", units=number(quantity),
+                  minutes=number(minutes_per_unit, 1))
         lines.append(_time_line(place, label, quantity * minutes_per_unit / 60))
     else:
         raise InvalidInput("documents.no_plate_layout", field="minutes_per_unit")
     if finishing:
-        label = f"Finition et assemblage : {number(quantity)} × {number(finishing, 1)} min"
+        label = _("Finition et assemblage : %(units)s × %(minutes)s min", units=number(quantity),
+                  minutes=number(finishing, 1))
         lines.append(_time_line(place, label, quantity * finishing / 60))
     return lines, lead
 
@@ -219,7 +224,8 @@ def _plate_layout(s: Session, place: Place, design: DesignVersion) -> tuple[Plat
 def _time_line(place: Place, label: str, hours: float) -> EstimateLine:
     """Hours of the place's time at the value it gives its time."""
     rate = place.hourly_value_cents
-    return EstimateLine(label, f"{number(hours, 1)} h", f"{euros(rate)} / h", _cents(hours * rate))
+    return EstimateLine(label, _("%(hours)s h", hours=number(hours, 1)), _("%(price)s / h", price=euros(rate)),
+                        _cents(hours * rate))
 
 
 def _material_lines(s: Session, place: Place, design: DesignVersion, quantity: int,
@@ -236,9 +242,10 @@ def _material_lines(s: Session, place: Place, design: DesignVersion, quantity: i
                                place=place.name, code=material.code)
         used = bom.quantity * quantity
         factor, unit = UNITS.get(material.unit, (1, material.unit))
-        counted = ("pièces" if used > 1 else "pièce") if material.unit == "piece" else material.unit
-        lines.append(EstimateLine(material.name, f"{number(used)} {counted}", f"{euros(cost * factor)} / {unit}",
-                                  _cents(used * cost)))
+        counted = ngettext("pièce", "pièces", used) if material.unit == "piece" else material.unit
+        lines.append(EstimateLine(material.name, f"{number(used)} {counted}",
+                                  _("%(price)s / %(unit)s", price=euros(cost * factor),
+                                    unit=_("pièce") if material.unit == "piece" else unit), _cents(used * cost)))
     return lines
 
 
