@@ -74,7 +74,7 @@ def test_a_decision_on_a_request_tells_its_requesters_in_their_language(app, api
     api.ok("post", f"/requests/{second['id']}/reject", COORDINATOR, json={"reason": "déjà couvert par la région"})
     run_tell_tasks(app)
     approved, rejected = received(app, REQUESTER)
-    assert approved.subject == f"Your request No. {first['id']} is approved"
+    assert approved.subject == f"Your request no. {first['id']} is approved"
     assert "(1,500 × Visière de protection by " in approved.body
     assert rejected.kind == "request_rejected" and "déjà couvert par la région" in rejected.body
     assert received(app, OTHER_REQUESTER) == []
@@ -93,7 +93,7 @@ def test_the_language_chosen_once_signed_in_is_kept_for_the_next_sign_in_and_wha
     request = a_request(api)
     api.ok("post", f"/requests/{request['id']}/approve", COORDINATOR)
     run_tell_tasks(app)
-    assert [n.subject for n in received(app, REQUESTER)] == [f"Your request No. {request['id']} is approved"]
+    assert [n.subject for n in received(app, REQUESTER)] == [f"Your request no. {request['id']} is approved"]
     bad = elsewhere.post("/language", {"locale": "de", "next": "/requests"})   # no such language: nothing changes
     assert bad.status_code == 302 and "My requests" in text_of(elsewhere.get("/requests"))
     # French chosen on the sign-in page is the account's language from then on; signing out forgets the choice
