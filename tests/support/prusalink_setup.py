@@ -75,8 +75,12 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def stop_process(process: subprocess.Popen[bytes], graceful: bool, timeout: float = 25.0) -> None:
-    """SIGINT (PrusaLink's own orderly shutdown in the foreground) or SIGKILL; always reaped."""
+def stop_process(process: subprocess.Popen[bytes], graceful: bool, timeout: float = 90.0) -> None:
+    """SIGINT (PrusaLink's own orderly shutdown in the foreground) or SIGKILL; always reaped.
+
+    The orderly shutdown waits on the printer for each module it stops (turning auto-reporting off, clearing the IP
+    shown on the printer) before it sends a running print's M603: on a loaded CI machine that took more than 25 s,
+    and a kill then left the printer printing. 90 s is what systemd gives a service to stop."""
     if process.poll() is None:
         process.send_signal(signal.SIGINT if graceful else signal.SIGKILL)
         try:
