@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from reportlab.graphics.shapes import Circle, Drawing, Polygon, String
 from reportlab.lib import colors
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from makernet.documents.layout import INK
 
@@ -52,8 +53,9 @@ def map_drawing(shown: TerritoryMap, width: float, height: float, title: str) ->
         x, y = at(lon, lat)
         drawing.add(Circle(x, y, 2.4, fillColor=PLACE, strokeColor=colors.white, strokeWidth=0.6))
     drawing.add(String(0, height - 9, title, fontName="Helvetica-Bold", fontSize=9, fillColor=INK))
-    drawing.add(String(width, height - 9, "● " + _("lieux actifs"), fontName="Helvetica", fontSize=7, fillColor=PLACE,
-                       textAnchor="end"))
-    drawing.add(String(width - 52, height - 9, "● communes qui demandent (disque selon les unités)", fontName="Helvetica",
+    places = "● " + _("lieux actifs")
+    drawing.add(String(width, height - 9, places, fontName="Helvetica", fontSize=7, fillColor=PLACE, textAnchor="end"))
+    drawing.add(String(width - stringWidth(places, "Helvetica", 7) - 10, height - 9,
+                       "● " + _("communes qui demandent (disque selon les unités)"), fontName="Helvetica",
                        fontSize=7, fillColor=ASKING, textAnchor="end"))
     return drawing
