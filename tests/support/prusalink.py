@@ -24,6 +24,7 @@ from tests.support.host_venv import HostServer
 from tests.support.prusa_firmware import PrusaFirmware
 from tests.support.prusalink_setup import (
     FAST_BOOT_LAUNCHER,
+    INTERRUPTIBLE,
     STORAGE_FOLDER,
     ensure_prusalink_venv,
     free_port,
@@ -245,7 +246,10 @@ class PrusaLinkServer(HostServer):
         config.write_text(prusalink_ini(self.basedir, self.port or 0, self.firmware.port))
         python = str(venv / "bin" / "python")
         program = [python, "-c", FAST_BOOT_LAUNCHER] if self.fast_boot else [str(venv / "bin" / "prusalink")]
-        command = [*program, "-f", "-i", "-c", str(config)]
+        # through a launcher that gives SIGINT back its default: a test run started in the background of a
+        # non-interactive shell (`.ci/run &`) hands its children SIGINT ignored, and PrusaLink, whose orderly
+        # shutdown is its KeyboardInterrupt, then never stops on it
+        command = [python, "-c", INTERRUPTIBLE, *program, "-f", "-i", "-c", str(config)]
         env = {"PATH": f"{venv / 'bin'}:/usr/bin:/bin", "HOME": str(self.basedir), "LANG": "C.UTF-8",
                "PYTHONUNBUFFERED": "1"}
         log_path = self.basedir / "prusalink.log"

@@ -46,6 +46,11 @@ def _compile(venv: Path) -> None:
 # port does not reset it. Telling PrusaLink so spares the 8 s it waits for a USB-attached printer
 # to reboot after each port open (and the 20 s power-panic wait after a crash mid-print).
 # Everything else, HTTP API and printer handling alike, is PrusaLink's own code.
+# Runs the command after it with SIGINT at its default: a process started with SIGINT ignored (the children of a
+# command run in the background of a non-interactive shell are) hands that on through exec, and Python then raises
+# no KeyboardInterrupt, PrusaLink's orderly shutdown.
+INTERRUPTIBLE = ("import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+                 "os.execv(sys.argv[1], sys.argv[1:])")
 FAST_BOOT_LAUNCHER = (
     "import os, sys, threading, time\n"
     # PrusaLink ends with the test process that started it: an orphan would go on reopening its serial port,
@@ -75,12 +80,8 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def stop_process(process: subprocess.Popen[bytes], graceful: bool, timeout: float = 90.0) -> None:
-    """SIGINT (PrusaLink's own orderly shutdown in the foreground) or SIGKILL; always reaped.
-
-    The orderly shutdown waits on the printer for each module it stops (turning auto-reporting off, clearing the IP
-    shown on the printer) before it sends a running print's M603: on a loaded CI machine that took more than 25 s,
-    and a kill then left the printer printing. 90 s is what systemd gives a service to stop."""
+def stop_process(process: subprocess.Popen[bytes], graceful: bool, timeout: float = 25.0) -> None:
+    """SIGINT (PrusaLink's own orderly shutdown in the foreground) or SIGKILL; always reaped."""
     if process.poll() is None:
         process.send_signal(signal.SIGINT if graceful else signal.SIGKILL)
         try:
