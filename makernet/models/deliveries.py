@@ -43,6 +43,12 @@ class Delivery(SQLModel, table=True):
     received_at: datetime | None = None
     refused_at: datetime | None = None
 
+    @property
+    def left_at(self) -> datetime | None:
+        """When the delivery left its place: picked up by its carrier, else handed over there, else collected by
+        its requester at receipt; None while it is still on the place's shelf (what "shipped" counts from)."""
+        return self.picked_up_at or self.delivered_at or self.received_at
+
 
 class DeliveryLine(SQLModel, table=True):
     """A quantity of one request line in a delivery."""

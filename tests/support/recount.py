@@ -104,9 +104,8 @@ def demand_days(s: Session) -> tuple[Counter, Counter]:
             .join(RequestLine, RequestLine.id == DeliveryLine.request_line_id)
             .join(Request, Request.id == Delivery.request_id)
             .join(Organisation, Organisation.id == Request.organisation_id)).all():
-        left_at = delivery.picked_up_at or delivery.delivered_at or delivery.received_at
-        if delivery.status != "refused" and left_at is not None:    # counted shipped the day it left the place
-            slow[("shipped", _day(left_at), item_id, org.departement)] += line.quantity
+        if delivery.status != "refused" and delivery.left_at is not None:   # counted shipped the day it left
+            slow[("shipped", _day(delivery.left_at), item_id, org.departement)] += line.quantity
         if delivery.status == "received":
             slow[("received", _day(delivery.received_at), item_id, org.departement)] += line.quantity
     fast: Counter = Counter()

@@ -175,12 +175,11 @@ def refuse_delivery(ctx: Context, actor: Actor, delivery_id: int, reason: str) -
     with ctx.db.transaction() as tx:
         s = tx.session
         delivery, request = requesters_delivery(s, actor, delivery_id)
-        left_at = delivery.picked_up_at or delivery.delivered_at
-        was = move(s, Delivery, DeliveryStatus, delivery.id, "refuse", user_id=actor.user_id, note=reason,
-                   refused_reason=reason.strip()[:1000], refused_at=utcnow())
-        if was is None:
+        left_at = delivery.left_at
+        if move(s, Delivery, DeliveryStatus, delivery.id, "refuse", user_id=actor.user_id, note=reason,
+                refused_reason=reason.strip()[:1000], refused_at=utcnow()) is None:
             raise Conflict("delivery.not_refusable", id=delivery_id, status=delivery.status)
-        if was != "prepared" and left_at is not None:   # it had left: no longer counted shipped that day
+        if left_at is not None:   # it had left: no longer counted shipped that day
             tally_delivery(s, delivery.id, request.id, left_at.date(), shipped=-1)
         finish_run_of(s, delivery.id, actor.user_id)
         for line in delivery_lines(s, delivery.id):

@@ -7,9 +7,8 @@ from __future__ import annotations
 import math
 from datetime import date
 
-from sqlmodel import Session, select
-
 from sqlalchemy import update
+from sqlmodel import Session, select
 
 from makernet.domain.states import RunStatus, WorkOrderStatus
 from makernet.errors import InvalidInput
@@ -26,8 +25,7 @@ from makernet.services.transitions import created, move
 def tally_delivery(s: Session, delivery_id: int, request_id: int, day: date, *, shipped: int = 0,
                    received: int = 0) -> None:
     """Add each line of a delivery to `DemandDay` on `day`, times `shipped` and `received` (1, -1 or 0)."""
-    departement = s.exec(select(Organisation.departement).join(Request, Request.organisation_id == Organisation.id)
-                         .where(Request.id == request_id)).one()
+    departement = _departement_of(s, request_id)
     for item_id, quantity in s.exec(select(RequestLine.item_id, DeliveryLine.quantity)
                                     .join(RequestLine, RequestLine.id == DeliveryLine.request_line_id)
                                     .where(DeliveryLine.delivery_id == delivery_id)).all():
@@ -51,7 +49,7 @@ def count_missing(s: Session, delivery: Delivery, missing: dict[int, int], user_
                                most=lines[line_id].quantity)
     if sum(missing.values()) >= sum(line.quantity for line in lines.values()):
         raise InvalidInput("delivery.nothing_received", field="missing")
-    left_on = (delivery.picked_up_at or delivery.delivered_at or utcnow()).date()
+    left_on = delivery.left_at.date()   # it has left: collected at the latest now, at its receipt
     for line_id, units in missing.items():
         if units:
             line = lines[line_id]
@@ -65,9 +63,15 @@ def count_missing(s: Session, delivery: Delivery, missing: dict[int, int], user_
     return sum(missing.values())
 
 
+def _departement_of(s: Session, request_id: int) -> str:
+    """The requesting organisation's département: the running totals count units by it."""
+    return s.exec(select(Organisation.departement).join(Request, Request.organisation_id == Organisation.id)
+                  .where(Request.id == request_id)).one()
+
+
 def _tally_line(s: Session, request_id: int, line_id: int, day: date, *, shipped: int) -> None:
-    departement = s.exec(select(Organisation.departement).join(Request, Request.organisation_id == Organisation.id)
-                         .where(Request.id == request_id)).one()
+    """Add `shipped` units of one request line to `DemandDay` on `day`."""
+    departement = _departement_of(s, request_id)
     item_id = s.exec(select(RequestLine.item_id).where(RequestLine.id == line_id)).one()
     add_to(s, DemandDay, {"day": day, "item_id": item_id, "departement": departement},
            {"asked": 0, "shipped": shipped, "received": 0})
